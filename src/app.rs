@@ -1,0 +1,55 @@
+//! The running service: shared state, the router with its layers, and `serve`.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use crate::auth::password::PasswordHasher;
+use crate::clock::Clock;
+use crate::domain::patch::UnknownFields;
+use crate::store::DynStore;
+
+/// Settings the request handlers need, fixed at start-up.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub unknown_fields: UnknownFields,
+    pub body_limit_bytes: usize,
+    pub request_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            access_token_ttl: Duration::from_secs(7 * 24 * 3600),
+            refresh_token_ttl: Duration::from_secs(15 * 24 * 3600),
+            unknown_fields: UnknownFields::Reject,
+            body_limit_bytes: 64 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Everything a request may use; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: DynStore,
+    pub hasher: PasswordHasher,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, then drains open requests.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = crate::http::router(state);
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,4 @@
+//! Credentials: password hashing and session tokens.
+
+pub mod password;
+pub mod token;

@@ -1,0 +1,136 @@
+//! Command line and environment: every flag has a `PORTICO_…` variable, and the defaults
+//! make `cargo run --release` serve a demo on 127.0.0.1:8080 from `portico.db`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "portico", version, about = "Member profiles for coworking spaces", args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
+    #[arg(long, env = "PORTICO_DATABASE_URL", default_value = "sqlite://portico.db", global = true, hide_env_values = true)]
+    pub database_url: String,
+
+    /// Log filter, in tracing's EnvFilter syntax.
+    #[arg(long, env = "PORTICO_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    #[arg(long, env = "PORTICO_LOG_FORMAT", value_enum, default_value = "compact", global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// With no command, Portico serves.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Compact,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default).
+    Serve(ServeArgs),
+    /// Create or update the database schema, then exit.
+    Migrate,
+    #[command(subcommand)]
+    Location(LocationCommand),
+    #[command(subcommand)]
+    Member(MemberCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocationCommand {
+    /// Create a location (a coworking space).
+    Add {
+        name: String,
+        /// The ISO 3166-1 alpha-2 code new profiles get as their country.
+        #[arg(long, default_value = "GB")]
+        country: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Create a member, or add a profile at another location to an existing one.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// Prefer PORTICO_MEMBER_PASSWORD: a flag shows in the process list.
+        #[arg(long, env = "PORTICO_MEMBER_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long)]
+        name: String,
+        /// Location name; defaults to the first location.
+        #[arg(long)]
+        location: Option<String>,
+    },
+    /// Import members from a CSV file whose header row holds contract property names.
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "PORTICO_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    #[arg(long, env = "PORTICO_ACCESS_TOKEN_TTL", default_value = "7d", value_parser = humantime::parse_duration)]
+    pub access_token_ttl: Duration,
+
+    #[arg(long, env = "PORTICO_REFRESH_TOKEN_TTL", default_value = "15d", value_parser = humantime::parse_duration)]
+    pub refresh_token_ttl: Duration,
+
+    /// What to do with PATCH properties the contract does not know.
+    #[arg(long, env = "PORTICO_UNKNOWN_FIELDS", value_enum, default_value = "reject")]
+    pub unknown_fields: UnknownFieldsArg,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "PORTICO_BODY_LIMIT", default_value_t = 64 * 1024)]
+    pub body_limit: usize,
+
+    #[arg(long, env = "PORTICO_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub request_timeout: Duration,
+
+    /// Database connections (SQLite: readers; writes use one extra connection).
+    #[arg(long, env = "PORTICO_DB_MAX_CONNECTIONS", default_value_t = 8)]
+    pub db_max_connections: u32,
+
+    /// SQLite only: `full` survives power loss, `normal` only a process crash.
+    #[arg(long, env = "PORTICO_SQLITE_SYNCHRONOUS", value_enum, default_value = "full")]
+    pub sqlite_synchronous: SqliteSynchronousArg,
+
+    /// Argon2id memory cost in KiB (OWASP: 19456).
+    #[arg(long, env = "PORTICO_ARGON2_MEMORY_KIB", default_value_t = 19 * 1024)]
+    pub argon2_memory_kib: u32,
+
+    #[arg(long, env = "PORTICO_ARGON2_ITERATIONS", default_value_t = 2)]
+    pub argon2_iterations: u32,
+
+    /// How many password hashes may run at once; 0 means half the CPU cores.
+    #[arg(long, env = "PORTICO_HASH_CONCURRENCY", default_value_t = 0)]
+    pub hash_concurrency: usize,
+
+    /// Do not create the demo location and member on an empty database.
+    #[arg(long, env = "PORTICO_NO_DEMO")]
+    pub no_demo: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum UnknownFieldsArg {
+    Reject,
+    Ignore,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SqliteSynchronousArg {
+    Full,
+    Normal,
+}

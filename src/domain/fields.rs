@@ -1,0 +1,245 @@
+//! Parsers for the typed values inside profile properties. Each takes text that
+//! [`super::text::clean`] has already normalised and returns the canonical stored form.
+
+use email_address::{EmailAddress, Options};
+use time::{Date, OffsetDateTime, PrimitiveDateTime, macros::format_description};
+use url::{Host, Url};
+
+use super::error::ErrorCode;
+use super::text::Problem;
+
+pub const MAX_EMAIL_CHARS: usize = 254;
+pub const MAX_URL_CHARS: usize = 2000;
+pub const MAX_PHONE_CHARS: usize = 50;
+pub const MAX_TAX_ID_CHARS: usize = 50;
+pub const MAX_TAG_CHARS: usize = 50;
+pub const MAX_TAGS: usize = 30;
+
+/// A deliverable-looking address: no display name, no IP literal, a dotted domain.
+/// The domain is lower-cased; the local part is kept as written.
+pub fn email(text: &str) -> Result<String, Problem> {
+    let invalid = || Problem::new(ErrorCode::InvalidEmail, "is not a valid email address");
+    if text.chars().count() > MAX_EMAIL_CHARS {
+        return Err(invalid());
+    }
+    let options = Options {
+        minimum_sub_domains: 2,
+        allow_domain_literal: false,
+        allow_display_text: false,
+        ..Options::default()
+    };
+    let parsed = EmailAddress::parse_with_options(text, options).map_err(|_| invalid())?;
+    Ok(format!("{}@{}", parsed.local_part(), parsed.domain().to_lowercase()))
+}
+
+/// The case-insensitive sign-in key of an e-mail address (Unicode lower case, trimmed).
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// An `http`/`https` address with a dotted host name and no credentials; a bare
+/// domain gets `https://`.
+pub fn website(text: &str) -> Result<String, Problem> {
+    if text.chars().count() > MAX_URL_CHARS {
+        return Err(Problem::new(
+            ErrorCode::TooLong,
+            format!("must be at most {MAX_URL_CHARS} characters"),
+        ));
+    }
+    let url = web_url(text)
+        .ok_or_else(|| Problem::new(ErrorCode::InvalidUrl, "is not a valid http or https address"))?;
+    Ok(url.to_string())
+}
+
+fn web_url(text: &str) -> Option<Url> {
+    if text.is_empty() || text.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let candidate =
+        if text.contains("://") { text.to_string() } else { format!("https://{text}") };
+    let url = Url::parse(&candidate).ok()?;
+    let dotted_domain = matches!(url.host(), Some(Host::Domain(d)) if d.contains('.') && !d.ends_with('.'));
+    let web_scheme = matches!(url.scheme(), "http" | "https");
+    let no_credentials = url.username().is_empty() && url.password().is_none();
+    (dotted_domain && web_scheme && no_credentials).then_some(url)
+}
+
+/// Digits, spaces and `+ ( ) - . /`, an optional extension (`ext. 12`, `x12`, `#12`),
+/// at least three digits.
+pub fn phone(text: &str) -> Result<String, Problem> {
+    if text.chars().count() > MAX_PHONE_CHARS {
+        return Err(Problem::new(
+            ErrorCode::TooLong,
+            format!("must be at most {MAX_PHONE_CHARS} characters"),
+        ));
+    }
+    let invalid = || {
+        Problem::new(
+            ErrorCode::InvalidPhone,
+            "is not a phone number: use digits, spaces and + ( ) - . /, with at least 3 digits",
+        )
+    };
+    let number = without_extension(text);
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-' | '.' | '/');
+    let plus_only_first = number.char_indices().all(|(i, c)| c != '+' || i == 0);
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    if number.chars().all(allowed) && plus_only_first && digits >= 3 {
+        Ok(text.to_string())
+    } else {
+        Err(invalid())
+    }
+}
+
+fn without_extension(text: &str) -> &str {
+    let digits_start = text.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits_start == text.len() {
+        return text;
+    }
+    let before = text[..digits_start].trim_end();
+    let lower = before.to_ascii_lowercase();
+    for marker in ["extension", "ext.", "ext", "x", "#"] {
+        if lower.ends_with(marker) {
+            return before[..before.len() - marker.len()].trim_end();
+        }
+    }
+    text
+}
+
+/// An ISO 8601 date; a date-time is accepted and only its date kept. Between 1900-01-01
+/// and `today`.
+pub fn birth_date(text: &str, today: Date) -> Result<Date, Problem> {
+    let date = parse_date(text).ok_or_else(|| {
+        Problem::new(ErrorCode::InvalidDate, "is not a date: use the form 1990-06-15")
+    })?;
+    let earliest = Date::from_calendar_date(1900, time::Month::January, 1)
+        .map_err(|_| Problem::new(ErrorCode::InvalidDate, "is not a date"))?;
+    if date < earliest || date > today {
+        return Err(Problem::new(
+            ErrorCode::DateOutOfRange,
+            format!("must be between 1900-01-01 and {today}"),
+        ));
+    }
+    Ok(date)
+}
+
+fn parse_date(text: &str) -> Option<Date> {
+    let date_only = format_description!("[year]-[month]-[day]");
+    let local_date_time = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    Date::parse(text, date_only)
+        .ok()
+        .or_else(|| OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok().map(|t| t.date()))
+        .or_else(|| PrimitiveDateTime::parse(text.split('.').next().unwrap_or(text), local_date_time).ok().map(|t| t.date()))
+}
+
+/// Letters, digits, spaces and `- . /`, at most 50 characters.
+pub fn tax_id(text: &str) -> Result<String, Problem> {
+    if text.chars().count() > MAX_TAX_ID_CHARS {
+        return Err(Problem::new(
+            ErrorCode::TooLong,
+            format!("must be at most {MAX_TAX_ID_CHARS} characters"),
+        ));
+    }
+    if text.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '/')) {
+        Ok(text.to_string())
+    } else {
+        Err(Problem::new(
+            ErrorCode::InvalidTaxId,
+            "may contain only letters, digits, spaces and - . /",
+        ))
+    }
+}
+
+/// Comma-separated tags: each trimmed, empty ones skipped, 1–50 characters, duplicates
+/// (ignoring case) dropped keeping the first, at most 30. `None` when no tag remains.
+pub fn tags(text: &str) -> Result<Option<Vec<String>>, Problem> {
+    let mut kept: Vec<String> = Vec::new();
+    for tag in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if tag.chars().count() > MAX_TAG_CHARS {
+            return Err(Problem::new(
+                ErrorCode::TagTooLong,
+                format!("each tag must be at most {MAX_TAG_CHARS} characters (\"{}…\" is longer)", tag.chars().take(20).collect::<String>()),
+            ));
+        }
+        let lower = tag.to_lowercase();
+        if !kept.iter().any(|k| k.to_lowercase() == lower) {
+            kept.push(tag.to_string());
+        }
+    }
+    if kept.len() > MAX_TAGS {
+        return Err(Problem::new(
+            ErrorCode::TooManyTags,
+            format!("at most {MAX_TAGS} different tags are allowed (got {})", kept.len()),
+        ));
+    }
+    Ok((!kept.is_empty()).then_some(kept))
+}
+
+/// The stored form of a tag list.
+pub fn join_tags(tags: &[String]) -> String {
+    tags.join(", ")
+}
+
+/// The read form of a stored tag list.
+pub fn split_tags(stored: &str) -> Vec<String> {
+    stored.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn email_accepts_plain_addresses_and_lowercases_the_domain() {
+        assert_eq!(email("Jane.Doe@Example.COM").as_deref(), Ok("Jane.Doe@example.com"));
+        for bad in ["jane", "jane@", "@example.com", "jane@localhost", "Jane <jane@example.com>", "jane@[127.0.0.1]", "a b@example.com"] {
+            assert!(email(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn website_adds_https_to_a_bare_domain_and_refuses_other_schemes() {
+        assert_eq!(website("example.com").as_deref(), Ok("https://example.com/"));
+        assert_eq!(website("http://example.com/a?b=1").as_deref(), Ok("http://example.com/a?b=1"));
+        for bad in ["javascript:alert(1)", "ftp://example.com", "https://user:pw@example.com", "localhost", "exa mple.com", "data:text/html,x", "mailto:a@b.com"] {
+            assert!(website(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn phone_accepts_common_formats_and_extensions() {
+        for good in ["+44 20 7946 0000", "(555) 123-4567", "020/123.456", "+1 555 123 4567 ext. 89", "555-1234 x12", "123"] {
+            assert!(phone(good).is_ok(), "{good} should be accepted");
+        }
+        for bad in ["12", "call me", "12+34", "+44 20 ☎", "555-1234 ext"] {
+            assert!(phone(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn birth_date_accepts_dates_and_date_times_within_range() {
+        let today = date!(2026 - 11 - 27);
+        assert_eq!(birth_date("1990-06-15", today), Ok(date!(1990 - 06 - 15)));
+        assert_eq!(birth_date("1990-06-15T23:30:00Z", today), Ok(date!(1990 - 06 - 15)));
+        assert_eq!(birth_date("1990-06-15T10:00:00", today), Ok(date!(1990 - 06 - 15)));
+        assert_eq!(birth_date("2026-11-28", today).map_err(|p| p.code), Err(ErrorCode::DateOutOfRange));
+        assert_eq!(birth_date("1899-12-31", today).map_err(|p| p.code), Err(ErrorCode::DateOutOfRange));
+        assert_eq!(birth_date("15/06/1990", today).map_err(|p| p.code), Err(ErrorCode::InvalidDate));
+        assert_eq!(birth_date("1990-02-30", today).map_err(|p| p.code), Err(ErrorCode::InvalidDate));
+    }
+
+    #[test]
+    fn tags_are_trimmed_deduplicated_and_limited() {
+        assert_eq!(tags(" design, UX ,ux,, Rust ").ok().flatten(), Some(vec!["design".into(), "UX".into(), "Rust".into()]));
+        assert_eq!(tags(" , ").ok().flatten(), None);
+        let too_many: Vec<String> = (0..31).map(|i| format!("t{i}")).collect();
+        assert_eq!(tags(&too_many.join(",")).map_err(|p| p.code), Err(ErrorCode::TooManyTags));
+        assert_eq!(tags(&"x".repeat(51)).map_err(|p| p.code), Err(ErrorCode::TagTooLong));
+    }
+
+    #[test]
+    fn tax_id_allows_only_its_characters() {
+        assert!(tax_id("GB 123.456/78-9").is_ok());
+        assert_eq!(tax_id("GB<123>").map_err(|p| p.code), Err(ErrorCode::InvalidTaxId));
+    }
+}

@@ -1,0 +1,12 @@
+//! The rules of Portico in plain Rust: no HTTP, no SQL.
+
+pub mod country;
+pub mod error;
+pub mod fields;
+pub mod patch;
+pub mod profile;
+pub mod read_only;
+pub mod social;
+pub mod text;
+
+pub use error::{ErrorCode, FieldError, FieldErrors};

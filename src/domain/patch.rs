@@ -1,0 +1,596 @@
+//! The typed form of a PATCH body. The raw JSON object is parsed once, property by
+//! property, into a [`ProfilePatch`] whose fields are each absent, null or a value;
+//! every problem is collected so the member sees all of them at once.
+
+use std::collections::BTreeMap;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Value};
+use time::Date;
+
+use super::country;
+use super::error::{ErrorCode, FieldError, FieldErrors};
+use super::fields;
+use super::profile::Gender;
+use super::read_only::ReadOnly;
+use super::social::Network;
+use super::text::{self, Lines, Problem};
+
+/// A property the PATCH may write. The first group lives on the profile, the
+/// notification preferences on the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    FullName,
+    NickName,
+    Gender,
+    DateOfBirth,
+    MobilePhone,
+    LandLine,
+    Address,
+    PostCode,
+    CityName,
+    State,
+    CountryId,
+    BillingName,
+    BillingEmail,
+    BillingAddress,
+    BillingPostCode,
+    BillingCityName,
+    BillingState,
+    BillingCountryId,
+    TaxIdNumber,
+    Position,
+    CompanyName,
+    BusinessArea,
+    ProfileSummary,
+    ProfileWebsite,
+    ProfileIsPublic,
+    ProfileTags,
+    Twitter,
+    Linkedin,
+    Github,
+    Instagram,
+    Facebook,
+    Skype,
+    Telegram,
+    OnHelpDeskMsg,
+    OnNewWallPost,
+    OnNewBlogComment,
+    OnNewEventComment,
+    ReceiveCommunityDigest,
+    SignUpToNewsletter,
+}
+
+/// How a property's value is checked and what it becomes.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    Text { max: usize, lines: Lines, required: bool },
+    Email,
+    Website,
+    Phone,
+    BirthDate,
+    Country,
+    Gender,
+    Flag,
+    Tags,
+    TaxId,
+    Social(Network),
+}
+
+impl Field {
+    pub const ALL: [Field; 39] = {
+        use Field::*;
+        [
+            FullName, NickName, Gender, DateOfBirth, MobilePhone, LandLine, Address, PostCode,
+            CityName, State, CountryId, BillingName, BillingEmail, BillingAddress,
+            BillingPostCode, BillingCityName, BillingState, BillingCountryId, TaxIdNumber,
+            Position, CompanyName, BusinessArea, ProfileSummary, ProfileWebsite, ProfileIsPublic,
+            ProfileTags, Twitter, Linkedin, Github, Instagram, Facebook, Skype, Telegram,
+            OnHelpDeskMsg, OnNewWallPost, OnNewBlogComment, OnNewEventComment,
+            ReceiveCommunityDigest, SignUpToNewsletter,
+        ]
+    };
+
+    /// The contract's property name.
+    pub fn property(self) -> &'static str {
+        self.spec().0
+    }
+
+    pub fn is_nullable(self) -> bool {
+        self.spec().2
+    }
+
+    pub fn is_flag(self) -> bool {
+        matches!(self.spec().1, Rule::Flag)
+    }
+
+    pub fn is_country(self) -> bool {
+        matches!(self.spec().1, Rule::Country)
+    }
+
+    /// The notification preferences belong to the user, not to one profile.
+    pub fn on_user(self) -> bool {
+        use Field::*;
+        matches!(
+            self,
+            OnHelpDeskMsg | OnNewWallPost | OnNewBlogComment | OnNewEventComment
+                | ReceiveCommunityDigest | SignUpToNewsletter
+        )
+    }
+
+    pub fn from_property(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.property() == name)
+    }
+
+    /// (property name, rule, nullable): the contract's tables 3.1–3.5 in one place.
+    fn spec(self) -> (&'static str, Rule, bool) {
+        use Field::*;
+        let text = |max, lines| Rule::Text { max, lines, required: false };
+        match self {
+            FullName => ("FullName", Rule::Text { max: 200, lines: Lines::Single, required: true }, false),
+            NickName => ("NickName", text(100, Lines::Single), true),
+            Gender => ("Gender", Rule::Gender, false),
+            DateOfBirth => ("DateOfBirth", Rule::BirthDate, true),
+            MobilePhone => ("MobilePhone", Rule::Phone, true),
+            LandLine => ("LandLine", Rule::Phone, true),
+            Address => ("Address", text(500, Lines::Multi), false),
+            PostCode => ("PostCode", text(30, Lines::Single), false),
+            CityName => ("CityName", text(100, Lines::Single), false),
+            State => ("State", text(100, Lines::Single), false),
+            CountryId => ("CountryId", Rule::Country, false),
+            BillingName => ("BillingName", text(200, Lines::Single), false),
+            BillingEmail => ("BillingEmail", Rule::Email, false),
+            BillingAddress => ("BillingAddress", text(500, Lines::Multi), true),
+            BillingPostCode => ("BillingPostCode", text(30, Lines::Single), true),
+            BillingCityName => ("BillingCityName", text(100, Lines::Single), true),
+            BillingState => ("BillingState", text(100, Lines::Single), true),
+            BillingCountryId => ("BillingCountryId", Rule::Country, false),
+            TaxIdNumber => ("TaxIDNumber", Rule::TaxId, false),
+            Position => ("Position", text(200, Lines::Single), true),
+            CompanyName => ("CompanyName", text(200, Lines::Single), false),
+            BusinessArea => ("BusinessArea", text(200, Lines::Single), true),
+            ProfileSummary => ("ProfileSummary", text(20_000, Lines::Multi), true),
+            ProfileWebsite => ("ProfileWebsite", Rule::Website, true),
+            ProfileIsPublic => ("ProfileIsPublic", Rule::Flag, false),
+            ProfileTags => ("ProfileTags", Rule::Tags, true),
+            Twitter => ("Twitter", Rule::Social(Network::Twitter), true),
+            Linkedin => ("Linkedin", Rule::Social(Network::Linkedin), true),
+            Github => ("Github", Rule::Social(Network::Github), true),
+            Instagram => ("Instagram", Rule::Social(Network::Instagram), true),
+            Facebook => ("Facebook", Rule::Social(Network::Facebook), true),
+            Skype => ("Skype", Rule::Social(Network::Skype), true),
+            Telegram => ("Telegram", Rule::Social(Network::Telegram), true),
+            OnHelpDeskMsg => ("OnHelpDeskMsg", Rule::Flag, false),
+            OnNewWallPost => ("OnNewWallPost", Rule::Flag, false),
+            OnNewBlogComment => ("OnNewBlogComment", Rule::Flag, false),
+            OnNewEventComment => ("OnNewEventComment", Rule::Flag, false),
+            ReceiveCommunityDigest => ("ReceiveCommunityDigest", Rule::Flag, false),
+            SignUpToNewsletter => ("SignUpToNewsletter", Rule::Flag, false),
+        }
+    }
+}
+
+/// A checked value, in the form it is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Text(String),
+    Int(i64),
+    Bool(bool),
+    Date(Date),
+}
+
+/// What a request says about one property.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change<T> {
+    Absent,
+    Null,
+    Value(T),
+}
+
+/// Every property a request changes, already validated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfilePatch {
+    changes: BTreeMap<Field, Change<FieldValue>>,
+}
+
+impl ProfilePatch {
+    pub fn get(&self, field: Field) -> &Change<FieldValue> {
+        self.changes.get(&field).unwrap_or(&Change::Absent)
+    }
+
+    pub fn set(&mut self, field: Field, change: Change<FieldValue>) {
+        if change == Change::Absent {
+            self.changes.remove(&field);
+        } else {
+            self.changes.insert(field, change);
+        }
+    }
+
+    /// The fields sent (null or a value), in a stable order.
+    pub fn iter(&self) -> impl Iterator<Item = (Field, Option<&FieldValue>)> {
+        self.changes.iter().filter_map(|(field, change)| match change {
+            Change::Absent => None,
+            Change::Null => Some((*field, None)),
+            Change::Value(v) => Some((*field, Some(v))),
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    pub fn touches_user(&self) -> bool {
+        self.changes.keys().any(|f| f.on_user() || *f == Field::FullName)
+    }
+}
+
+/// A password change: the three properties of contract 3.6, present together.
+#[derive(Debug, Clone)]
+pub struct PasswordChange {
+    pub current: SecretString,
+    pub new: SecretString,
+}
+
+/// How to treat properties the contract does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnknownFields {
+    #[default]
+    Reject,
+    Ignore,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ParseOptions {
+    pub today: Date,
+    pub unknown_fields: UnknownFields,
+}
+
+/// The outcome of parsing a body: the changes, the read-only properties sent back (to be
+/// compared with the stored profile) and an optional password change.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedPatch {
+    pub patch: ProfilePatch,
+    pub echoes: Vec<(ReadOnly, Value)>,
+    pub password: Option<PasswordChange>,
+}
+
+/// Parses a whole PATCH body. Every problem is collected; the valid part is returned too,
+/// so later checks (read-only properties, the current password) can add theirs.
+pub fn parse(body: &Map<String, Value>, options: ParseOptions) -> (ParsedPatch, FieldErrors) {
+    let mut parsed = ParsedPatch::default();
+    let mut errors = FieldErrors::default();
+    let mut credentials = Credentials::default();
+    for (name, value) in body {
+        if let Some(field) = Field::from_property(name) {
+            match parse_value(field, value, options.today) {
+                Ok(change) => parsed.patch.set(field, change),
+                Err(p) => errors.push(FieldError::new(name, p.code, p.message).with_attempted(value)),
+            }
+        } else if let Some(slot) = CredentialSlot::from_property(name) {
+            credentials.take(slot, name, value, &mut errors);
+        } else if let Some(read_only) = ReadOnly::from_property(name) {
+            parsed.echoes.push((read_only, value.clone()));
+        } else if let Some(error) = refuse_property(name, value, options.unknown_fields) {
+            errors.push(error);
+        }
+    }
+    parsed.password = credentials.finish(&mut errors);
+    (parsed, errors)
+}
+
+/// Parses one property's value according to its rule.
+pub fn parse_value(field: Field, value: &Value, today: Date) -> Result<Change<FieldValue>, Problem> {
+    let (_, rule, nullable) = field.spec();
+    if value.is_null() {
+        return if nullable {
+            Ok(Change::Null)
+        } else {
+            Err(Problem::new(ErrorCode::NotNullable, "cannot be null"))
+        };
+    }
+    match rule {
+        Rule::Flag => value
+            .as_bool()
+            .map(|b| Change::Value(FieldValue::Bool(b)))
+            .ok_or_else(|| Problem::new(ErrorCode::WrongType, "must be true or false")),
+        Rule::Country => parse_country(value).map(|id| Change::Value(FieldValue::Int(id))),
+        Rule::Gender => parse_gender(value).map(|g| Change::Value(FieldValue::Text(g.as_str().into()))),
+        _ => {
+            let raw = value
+                .as_str()
+                .ok_or_else(|| Problem::new(ErrorCode::WrongType, "must be a string"))?;
+            parse_text(rule, raw, nullable, today)
+        }
+    }
+}
+
+fn parse_text(rule: Rule, raw: &str, nullable: bool, today: Date) -> Result<Change<FieldValue>, Problem> {
+    let lines = match rule {
+        Rule::Text { lines, .. } => lines,
+        _ => Lines::Single,
+    };
+    let cleaned = text::clean(raw, lines)?;
+    if cleaned.is_empty() {
+        return match rule {
+            _ if nullable => Ok(Change::Null),
+            Rule::Text { required: true, .. } | Rule::Email => {
+                Err(Problem::new(ErrorCode::Required, "cannot be empty"))
+            }
+            _ => Ok(Change::Value(FieldValue::Text(String::new()))),
+        };
+    }
+    let value = match rule {
+        Rule::Text { max, .. } => {
+            text::check_length(&cleaned, max)?;
+            FieldValue::Text(cleaned)
+        }
+        Rule::Email => FieldValue::Text(fields::email(&cleaned)?),
+        Rule::Website => FieldValue::Text(fields::website(&cleaned)?),
+        Rule::Phone => FieldValue::Text(fields::phone(&cleaned)?),
+        Rule::BirthDate => FieldValue::Date(fields::birth_date(&cleaned, today)?),
+        Rule::TaxId => FieldValue::Text(fields::tax_id(&cleaned)?),
+        Rule::Social(network) => FieldValue::Text(network.canonical(&cleaned)?),
+        Rule::Tags => match fields::tags(&cleaned)? {
+            Some(tags) => FieldValue::Text(fields::join_tags(&tags)),
+            None => return Ok(Change::Null),
+        },
+        Rule::Flag | Rule::Country | Rule::Gender => {
+            return Err(Problem::new(ErrorCode::WrongType, "has the wrong type"));
+        }
+    };
+    Ok(Change::Value(value))
+}
+
+fn parse_country(value: &Value) -> Result<i64, Problem> {
+    let id = value.as_i64().ok_or_else(|| {
+        Problem::new(ErrorCode::WrongType, "must be a number: a country Id from GET /api/public/countries")
+    })?;
+    country::by_id(id).map(|c| c.id).ok_or_else(|| {
+        Problem::new(ErrorCode::UnknownCountry, format!("{id} is not a country Id from GET /api/public/countries"))
+    })
+}
+
+fn parse_gender(value: &Value) -> Result<Gender, Problem> {
+    let parsed = match value {
+        Value::String(s) => Gender::parse(s),
+        Value::Number(n) => n.as_i64().and_then(Gender::from_code),
+        _ => return Err(Problem::new(ErrorCode::WrongType, "must be a string")),
+    };
+    parsed.ok_or_else(|| {
+        Problem::new(ErrorCode::InvalidChoice, "must be one of NotSet, Male, Female, Other, RatherNotSay")
+    })
+}
+
+/// Properties of the Nexudus customer record that only the space's staff may change.
+const STAFF_ONLY: &[&str] = &[
+    "AccessPincode", "Active", "APIAccess", "Archived", "Balance", "Businesses", "CanMakeBookings",
+    "CancellationDate", "CardNumber", "CheckedIn", "Credit", "Credits", "DiscountCode",
+    "DoNotProcessInvoicesAutomatically", "GeneralTermsAccepted", "HomeSpaceId",
+    "InvoicingBusinessId", "IsAdmin", "IsContact", "IsMember", "IsPaidForCustomer",
+    "MustResetPassword", "NextTariffId", "Password", "PasswordHash", "PrintingCredit",
+    "ReferenceNumber", "RegistrationDate", "TariffId", "UserRoles", "Validated",
+];
+
+fn refuse_property(name: &str, value: &Value, unknown: UnknownFields) -> Option<FieldError> {
+    let staff_only = STAFF_ONLY.contains(&name)
+        || name.strip_prefix("Custom").is_some_and(|n| n.parse::<u8>().is_ok());
+    if staff_only {
+        return Some(
+            FieldError::new(name, ErrorCode::NotWritable, "can only be changed by the space's staff")
+                .with_attempted(value),
+        );
+    }
+    if unknown == UnknownFields::Ignore {
+        return None;
+    }
+    let message = match suggest(name) {
+        Some(known) => format!("is not a profile property; did you mean {known}?"),
+        None => "is not a profile property".to_string(),
+    };
+    Some(FieldError::new(name, ErrorCode::UnknownField, message).with_attempted(value))
+}
+
+/// The closest known property name, for a helpful `unknown_field` message.
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    let known = Field::ALL
+        .iter()
+        .map(|f| f.property())
+        .chain(CredentialSlot::PROPERTIES.iter().copied())
+        .chain(ReadOnly::ALL.iter().map(|r| r.property()));
+    known
+        .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), k))
+        .filter(|(distance, k)| *distance <= (k.len() / 4).clamp(1, 3))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CredentialSlot {
+    Current,
+    New,
+    Repeat,
+}
+
+impl CredentialSlot {
+    const PROPERTIES: [&'static str; 3] = ["OldPassword", "NewPassword", "RepeatNewPassword"];
+
+    fn from_property(name: &str) -> Option<CredentialSlot> {
+        match name {
+            "OldPassword" | "CurrentPassword" => Some(CredentialSlot::Current),
+            "NewPassword" => Some(CredentialSlot::New),
+            "RepeatNewPassword" | "ConfirmPassword" | "NewPasswordConfirm" => Some(CredentialSlot::Repeat),
+            _ => None,
+        }
+    }
+
+    fn property(self) -> &'static str {
+        match self {
+            CredentialSlot::Current => "OldPassword",
+            CredentialSlot::New => "NewPassword",
+            CredentialSlot::Repeat => "RepeatNewPassword",
+        }
+    }
+}
+
+/// Collects the three password properties (under any alias); secrets are never echoed.
+#[derive(Default)]
+struct Credentials {
+    current: Option<SecretString>,
+    new: Option<SecretString>,
+    repeat: Option<SecretString>,
+    sent_any: bool,
+}
+
+impl Credentials {
+    fn take(&mut self, slot: CredentialSlot, name: &str, value: &Value, errors: &mut FieldErrors) {
+        self.sent_any = true;
+        let Some(text) = value.as_str() else {
+            let code = if value.is_null() { ErrorCode::NotNullable } else { ErrorCode::WrongType };
+            errors.push(FieldError::new(name, code, "must be a string"));
+            return;
+        };
+        let target = match slot {
+            CredentialSlot::Current => &mut self.current,
+            CredentialSlot::New => &mut self.new,
+            CredentialSlot::Repeat => &mut self.repeat,
+        };
+        if target.is_some() {
+            errors.push(FieldError::new(name, ErrorCode::DuplicateField, "was sent twice under different names"));
+        }
+        *target = Some(SecretString::from(text));
+    }
+
+    fn finish(self, errors: &mut FieldErrors) -> Option<PasswordChange> {
+        if !self.sent_any {
+            return None;
+        }
+        let slots = [
+            (CredentialSlot::Current, &self.current),
+            (CredentialSlot::New, &self.new),
+            (CredentialSlot::Repeat, &self.repeat),
+        ];
+        for (slot, value) in slots {
+            if value.as_ref().is_none_or(|s| s.expose_secret().is_empty()) {
+                errors.push(FieldError::new(
+                    slot.property(),
+                    ErrorCode::PasswordRequired,
+                    "is required to change the password (send OldPassword, NewPassword and RepeatNewPassword together)",
+                ));
+            }
+        }
+        let (Some(current), Some(new), Some(repeat)) = (self.current, self.new, self.repeat) else {
+            return None;
+        };
+        if new.expose_secret() != repeat.expose_secret() {
+            errors.push(FieldError::new(
+                CredentialSlot::Repeat.property(),
+                ErrorCode::PasswordMismatch,
+                "does not match NewPassword",
+            ));
+        }
+        Some(PasswordChange { current, new })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use time::macros::date;
+
+    fn options() -> ParseOptions {
+        ParseOptions { today: date!(2026 - 11 - 27), unknown_fields: UnknownFields::Reject }
+    }
+
+    fn parse_json(value: Value) -> Result<ParsedPatch, FieldErrors> {
+        let (parsed, errors) = parse(value.as_object().expect("object"), options());
+        errors.into_result(parsed)
+    }
+
+    fn codes(errors: &FieldErrors) -> Vec<(String, &'static str)> {
+        errors.iter().map(|e| (e.property.clone(), e.code.as_str())).collect()
+    }
+
+    #[test]
+    fn every_field_round_trips_its_property_name() {
+        for field in Field::ALL {
+            assert_eq!(Field::from_property(field.property()), Some(field));
+        }
+    }
+
+    #[test]
+    fn absent_null_and_value_are_distinct() {
+        let parsed = parse_json(json!({"NickName": null, "Position": "CTO"})).expect("valid");
+        assert_eq!(parsed.patch.get(Field::NickName), &Change::Null);
+        assert_eq!(parsed.patch.get(Field::Position), &Change::Value(FieldValue::Text("CTO".into())));
+        assert_eq!(parsed.patch.get(Field::FullName), &Change::Absent);
+    }
+
+    #[test]
+    fn empty_string_clears_a_nullable_field_and_is_kept_on_a_plain_one() {
+        let parsed = parse_json(json!({"NickName": "  ", "State": ""})).expect("valid");
+        assert_eq!(parsed.patch.get(Field::NickName), &Change::Null);
+        assert_eq!(parsed.patch.get(Field::State), &Change::Value(FieldValue::Text(String::new())));
+    }
+
+    #[test]
+    fn collects_every_error() {
+        let errors = parse_json(json!({
+            "FullName": "", "CountryId": 9999, "BillingEmail": "nope", "Gender": null,
+            "ProfileIsPublic": "yes", "Fullname": "x", "IsAdmin": true,
+        }))
+        .expect_err("invalid");
+        let mut found = codes(&errors);
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                ("BillingEmail".to_string(), "invalid_email"),
+                ("CountryId".to_string(), "unknown_country"),
+                ("FullName".to_string(), "required"),
+                ("Fullname".to_string(), "unknown_field"),
+                ("Gender".to_string(), "not_nullable"),
+                ("IsAdmin".to_string(), "not_writable"),
+                ("ProfileIsPublic".to_string(), "wrong_type"),
+            ]
+        );
+    }
+
+    #[test]
+    fn suggests_close_property_names() {
+        assert_eq!(suggest("Fullname"), Some("FullName"));
+        assert_eq!(suggest("BilingEmail"), Some("BillingEmail"));
+        assert_eq!(suggest("Zebra"), None);
+    }
+
+    #[test]
+    fn unknown_properties_can_be_ignored_but_staff_only_ones_never() {
+        let relaxed = ParseOptions { unknown_fields: UnknownFields::Ignore, ..options() };
+        let body = json!({"Whatever": 1, "FullName": "Jane"});
+        assert!(parse(body.as_object().expect("object"), relaxed).1.is_empty());
+        let body = json!({"Credit": 100});
+        assert!(!parse(body.as_object().expect("object"), relaxed).1.is_empty());
+    }
+
+    #[test]
+    fn gender_accepts_numeric_codes() {
+        let parsed = parse_json(json!({"Gender": 3})).expect("valid");
+        assert_eq!(parsed.patch.get(Field::Gender), &Change::Value(FieldValue::Text("Female".into())));
+    }
+
+    #[test]
+    fn password_properties_come_together_and_must_match() {
+        let errors = parse_json(json!({"NewPassword": "a long new secret"})).expect_err("incomplete");
+        assert_eq!(
+            codes(&errors),
+            vec![("OldPassword".into(), "password_required"), ("RepeatNewPassword".into(), "password_required")]
+        );
+        let errors = parse_json(json!({"CurrentPassword": "old", "NewPassword": "a", "ConfirmPassword": "b"}))
+            .expect_err("mismatch");
+        assert_eq!(codes(&errors), vec![("RepeatNewPassword".into(), "password_mismatch")]);
+        assert!(errors.iter().all(|e| e.attempted.is_none()), "secrets are never echoed");
+        let ok = parse_json(json!({"OldPassword": "old", "NewPassword": "n", "RepeatNewPassword": "n"})).expect("ok");
+        assert_eq!(ok.password.map(|p| p.new.expose_secret().to_string()), Some("n".to_string()));
+    }
+}

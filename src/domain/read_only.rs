@@ -1,0 +1,135 @@
+//! Read-only properties of the editing representation. A portal may send them back with
+//! a PATCH (GET → edit → PATCH); they are accepted when unchanged and refused otherwise.
+
+use serde_json::Value;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::country;
+use super::error::{ErrorCode, FieldError, FieldErrors};
+use super::fields::split_tags;
+use super::patch::{Change, Field, FieldValue, ProfilePatch};
+use super::profile::Profile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOnly {
+    Id,
+    UniqueId,
+    Email,
+    CoworkerType,
+    ProfileTagsList,
+    CountryName,
+    BillingCountryName,
+    CreatedOn,
+    UpdatedOn,
+}
+
+impl ReadOnly {
+    pub const ALL: [ReadOnly; 9] = [
+        ReadOnly::Id,
+        ReadOnly::UniqueId,
+        ReadOnly::Email,
+        ReadOnly::CoworkerType,
+        ReadOnly::ProfileTagsList,
+        ReadOnly::CountryName,
+        ReadOnly::BillingCountryName,
+        ReadOnly::CreatedOn,
+        ReadOnly::UpdatedOn,
+    ];
+
+    pub fn property(self) -> &'static str {
+        match self {
+            ReadOnly::Id => "Id",
+            ReadOnly::UniqueId => "UniqueId",
+            ReadOnly::Email => "Email",
+            ReadOnly::CoworkerType => "CoworkerType",
+            ReadOnly::ProfileTagsList => "ProfileTagsList",
+            ReadOnly::CountryName => "CountryName",
+            ReadOnly::BillingCountryName => "BillingCountryName",
+            ReadOnly::CreatedOn => "CreatedOn",
+            ReadOnly::UpdatedOn => "UpdatedOn",
+        }
+    }
+
+    pub fn from_property(name: &str) -> Option<ReadOnly> {
+        ReadOnly::ALL.into_iter().find(|r| r.property() == name)
+    }
+
+    /// Whether `sent` matches the stored profile, or, for values derived from another
+    /// property, what that property becomes with this patch.
+    fn accepts(self, sent: &Value, profile: &Profile, patch: &ProfilePatch) -> bool {
+        match self {
+            ReadOnly::Id => sent.as_i64() == Some(profile.id),
+            ReadOnly::UniqueId => sent.as_str() == Some(profile.unique_id.as_str()),
+            ReadOnly::Email => sent.as_str().is_some_and(|s| s.trim().eq_ignore_ascii_case(&profile.email)),
+            ReadOnly::CoworkerType => sent.as_i64() == Some(profile.coworker_type),
+            ReadOnly::CreatedOn => same_instant(sent, profile.created_on),
+            ReadOnly::UpdatedOn => same_instant(sent, profile.updated_on),
+            ReadOnly::CountryName => {
+                country_name_matches(sent, profile.country_id, patch.get(Field::CountryId))
+            }
+            ReadOnly::BillingCountryName => {
+                country_name_matches(sent, profile.billing_country_id, patch.get(Field::BillingCountryId))
+            }
+            ReadOnly::ProfileTagsList => tags_match(sent, profile, patch.get(Field::ProfileTags)),
+        }
+    }
+
+    fn refusal(self) -> &'static str {
+        match self {
+            ReadOnly::UpdatedOn => {
+                "is set by the server and no longer matches: the profile changed since you read it; reload it"
+            }
+            ReadOnly::CountryName | ReadOnly::BillingCountryName => {
+                "is read-only: change the country with its Id property"
+            }
+            ReadOnly::ProfileTagsList => "is read-only: change the tags with ProfileTags",
+            _ => "is read-only and cannot be changed",
+        }
+    }
+}
+
+/// Checks every read-only property sent back against the stored profile.
+pub fn check(echoes: &[(ReadOnly, Value)], profile: &Profile, patch: &ProfilePatch) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    for (property, sent) in echoes {
+        if !property.accepts(sent, profile, patch) {
+            errors.push(
+                FieldError::new(property.property(), ErrorCode::ReadOnly, property.refusal())
+                    .with_attempted(sent),
+            );
+        }
+    }
+    errors
+}
+
+fn same_instant(sent: &Value, stored: OffsetDateTime) -> bool {
+    sent.as_str()
+        .and_then(|s| OffsetDateTime::parse(s, &Rfc3339).ok())
+        .is_some_and(|t| t == stored)
+}
+
+fn country_name_matches(sent: &Value, stored_id: i64, change: &Change<FieldValue>) -> bool {
+    let Some(name) = sent.as_str() else { return false };
+    let new_id = match change {
+        Change::Value(FieldValue::Int(id)) => Some(*id),
+        _ => None,
+    };
+    [Some(stored_id), new_id]
+        .into_iter()
+        .flatten()
+        .any(|id| country::name_of(id) == Some(name))
+}
+
+fn tags_match(sent: &Value, profile: &Profile, change: &Change<FieldValue>) -> bool {
+    let Some(items) = sent.as_array() else { return false };
+    let sent: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+    let Some(sent) = sent else { return false };
+    let after_patch = match change {
+        Change::Absent => None,
+        Change::Null => Some(Vec::new()),
+        Change::Value(FieldValue::Text(t)) => Some(split_tags(t)),
+        Change::Value(_) => None,
+    };
+    [Some(profile.tags_list()), after_patch].into_iter().flatten().any(|tags| tags == sent)
+}

@@ -1,0 +1,188 @@
+//! The seven social links: each accepts a handle or a profile address and is stored in
+//! one canonical form, so the directory can link to it safely.
+
+use url::Url;
+
+use super::error::ErrorCode;
+use super::text::Problem;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Network {
+    Twitter,
+    Linkedin,
+    Github,
+    Instagram,
+    Facebook,
+    Skype,
+    Telegram,
+}
+
+impl Network {
+    /// Normalises `text` (already cleaned) to the network's canonical form.
+    pub fn canonical(self, text: &str) -> Result<String, Problem> {
+        let result = match self {
+            Network::Twitter => handle_or_url(text, &["twitter.com", "x.com"], is_twitter_handle)
+                .map(|h| format!("https://x.com/{h}")),
+            Network::Github => handle_or_url(text, &["github.com"], is_github_user)
+                .map(|h| format!("https://github.com/{h}")),
+            Network::Instagram => handle_or_url(text, &["instagram.com"], is_instagram_handle)
+                .map(|h| format!("https://www.instagram.com/{h}")),
+            Network::Telegram => handle_or_url(text, &["t.me", "telegram.me"], is_telegram_user)
+                .map(|h| format!("https://t.me/{h}")),
+            Network::Linkedin => linkedin(text),
+            Network::Facebook => facebook(text),
+            Network::Skype => is_skype_name(text).then(|| text.to_string()),
+        };
+        result.ok_or_else(|| Problem::new(ErrorCode::InvalidHandle, self.expectation()))
+    }
+
+    fn expectation(self) -> &'static str {
+        match self {
+            Network::Twitter => "must be an X/Twitter handle (like @jane) or an x.com/twitter.com address",
+            Network::Linkedin => "must be a linkedin.com profile address (like linkedin.com/in/jane)",
+            Network::Github => "must be a GitHub username or a github.com address",
+            Network::Instagram => "must be an Instagram handle or an instagram.com address",
+            Network::Facebook => "must be a facebook.com profile address",
+            Network::Skype => "must be a Skype name (6–32 letters, digits or . , _ -, starting with a letter) or a live: id",
+            Network::Telegram => "must be a Telegram username (5–32 letters, digits or _) or a t.me address",
+        }
+    }
+}
+
+/// A bare handle (optionally with `@`) or an address on one of `hosts` whose first path
+/// segment is the handle.
+fn handle_or_url(text: &str, hosts: &[&str], valid: fn(&str) -> bool) -> Option<String> {
+    let handle = match profile_url(text, hosts) {
+        Some(url) => first_segment(&url)?,
+        None if looks_like_address(text) => return None,
+        None => text.strip_prefix('@').unwrap_or(text).to_string(),
+    };
+    valid(&handle).then_some(handle)
+}
+
+fn looks_like_address(text: &str) -> bool {
+    text.contains('/') || text.contains(':')
+}
+
+/// Parses `text` as an address (adding `https://`) on one of `hosts` or a subdomain of it.
+fn profile_url(text: &str, hosts: &[&str]) -> Option<Url> {
+    if !text.contains('/') && !hosts.iter().any(|h| text.starts_with(h) || text.contains(&format!(".{h}"))) {
+        return None;
+    }
+    let candidate = if text.contains("://") { text.to_string() } else { format!("https://{text}") };
+    let url = Url::parse(&candidate).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || !url.username().is_empty() || url.password().is_some() {
+        return None;
+    }
+    let host = url.host_str()?.to_ascii_lowercase();
+    let on_network = hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}")));
+    on_network.then_some(url)
+}
+
+fn first_segment(url: &Url) -> Option<String> {
+    url.path_segments()?.find(|s| !s.is_empty()).map(str::to_string)
+}
+
+fn linkedin(text: &str) -> Option<String> {
+    let url = profile_url(text, &["linkedin.com"])?;
+    let mut segments = url.path_segments()?.filter(|s| !s.is_empty());
+    let kind = segments.next()?;
+    let slug = segments.next()?;
+    let slug_ok = slug.len() <= 100
+        && slug.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '%' | '.'));
+    (matches!(kind, "in" | "company" | "school" | "pub") && slug_ok)
+        .then(|| format!("https://www.linkedin.com/{kind}/{slug}"))
+}
+
+fn facebook(text: &str) -> Option<String> {
+    let url = profile_url(text, &["facebook.com", "fb.com"])?;
+    let first = first_segment(&url)?;
+    if first == "profile.php" {
+        let id = url.query_pairs().find(|(k, _)| k == "id")?.1.to_string();
+        return (!id.is_empty() && id.len() <= 20 && id.chars().all(|c| c.is_ascii_digit()))
+            .then(|| format!("https://www.facebook.com/profile.php?id={id}"));
+    }
+    let ok = first.len() <= 50 && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+    ok.then(|| format!("https://www.facebook.com/{first}"))
+}
+
+fn is_twitter_handle(h: &str) -> bool {
+    (1..=15).contains(&h.len()) && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_github_user(h: &str) -> bool {
+    (1..=39).contains(&h.len())
+        && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !h.starts_with('-')
+        && !h.ends_with('-')
+        && !h.contains("--")
+}
+
+fn is_instagram_handle(h: &str) -> bool {
+    (1..=30).contains(&h.len()) && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+}
+
+fn is_telegram_user(h: &str) -> bool {
+    (5..=32).contains(&h.len())
+        && h.starts_with(|c: char| c.is_ascii_alphabetic())
+        && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_skype_name(h: &str) -> bool {
+    if let Some(id) = h.strip_prefix("live:") {
+        return (1..=40).contains(&id.len())
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    }
+    (6..=32).contains(&h.len())
+        && h.starts_with(|c: char| c.is_ascii_alphabetic())
+        && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ',' | '_' | '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Network::*;
+    use super::*;
+
+    fn ok(network: Network, input: &str) -> String {
+        network.canonical(input).unwrap_or_else(|p| panic!("{input}: {}", p.message))
+    }
+
+    #[test]
+    fn twitter_handles_and_addresses_become_one_form() {
+        for input in ["@jack", "jack", "https://twitter.com/jack", "x.com/jack", "https://mobile.twitter.com/jack/", "www.x.com/jack?s=20"] {
+            assert_eq!(ok(Twitter, input), "https://x.com/jack", "{input}");
+        }
+        for bad in ["https://evil.com/jack", "jack smith", "javascript:alert(1)", "@waytoolonghandle123"] {
+            assert!(Twitter.canonical(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn github_instagram_telegram() {
+        assert_eq!(ok(Github, "octo-cat"), "https://github.com/octo-cat");
+        assert_eq!(ok(Github, "https://github.com/octo-cat/repo"), "https://github.com/octo-cat");
+        assert!(Github.canonical("-octo").is_err());
+        assert_eq!(ok(Instagram, "@jane.doe"), "https://www.instagram.com/jane.doe");
+        assert_eq!(ok(Telegram, "t.me/jane_doe"), "https://t.me/jane_doe");
+        assert!(Telegram.canonical("abc").is_err());
+    }
+
+    #[test]
+    fn linkedin_and_facebook_need_addresses_on_their_site() {
+        assert_eq!(ok(Linkedin, "linkedin.com/in/jane-doe"), "https://www.linkedin.com/in/jane-doe");
+        assert_eq!(ok(Linkedin, "https://uk.linkedin.com/in/jane-doe/"), "https://www.linkedin.com/in/jane-doe");
+        assert!(Linkedin.canonical("jane-doe").is_err());
+        assert!(Linkedin.canonical("https://linkedin.com.evil.net/in/jane").is_err());
+        assert_eq!(ok(Facebook, "https://m.facebook.com/jane.doe"), "https://www.facebook.com/jane.doe");
+        assert_eq!(ok(Facebook, "facebook.com/profile.php?id=1234"), "https://www.facebook.com/profile.php?id=1234");
+        assert!(Facebook.canonical("jane.doe").is_err());
+    }
+
+    #[test]
+    fn skype_names() {
+        assert_eq!(ok(Skype, "jane.doe_1"), "jane.doe_1");
+        assert_eq!(ok(Skype, "live:jane_1"), "live:jane_1");
+        assert!(Skype.canonical("1jane").is_err());
+        assert!(Skype.canonical("<script>").is_err());
+    }
+}

@@ -1,0 +1,209 @@
+//! The ActionConfirmation envelope and the one place where errors become responses.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::domain::{ErrorCode, FieldError, FieldErrors};
+use crate::service::ServiceError;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ActionConfirmation<T: Serialize> {
+    pub was_successful: bool,
+    pub value: Option<T>,
+    pub status: u16,
+    pub message: Option<String>,
+    pub errors: Option<Vec<ErrorView>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ErrorView {
+    pub property_name: String,
+    pub message: String,
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempted_value: Option<Value>,
+}
+
+/// Attempted values are echoed for the member's benefit, but never at any length.
+const MAX_ECHO_CHARS: usize = 256;
+
+impl From<FieldError> for ErrorView {
+    fn from(e: FieldError) -> Self {
+        ErrorView {
+            property_name: e.property,
+            message: e.message,
+            code: e.code.as_str(),
+            attempted_value: e.attempted.map(shorten),
+        }
+    }
+}
+
+fn shorten(value: Value) -> Value {
+    match value {
+        Value::String(s) if s.chars().count() > MAX_ECHO_CHARS => {
+            Value::String(s.chars().take(MAX_ECHO_CHARS).chain(std::iter::once('…')).collect())
+        }
+        Value::Array(_) | Value::Object(_) if value.to_string().len() > MAX_ECHO_CHARS => {
+            Value::String("(too long to show)".into())
+        }
+        other => other,
+    }
+}
+
+/// A 200 envelope, optionally carrying a value.
+pub fn success<T: Serialize>(value: Option<T>) -> Json<ActionConfirmation<T>> {
+    Json(ActionConfirmation { was_successful: true, value, status: 200, message: None, errors: None })
+}
+
+/// Everything that can go wrong in a request, as the HTTP edge sees it.
+#[derive(Debug)]
+pub enum ApiError {
+    Service(ServiceError),
+    /// The body could not be read as one JSON object.
+    Body { code: ErrorCode, property: String, message: String },
+    /// A query parameter is missing or malformed.
+    Query { parameter: &'static str, message: String },
+    UnsupportedMediaType,
+    PayloadTooLarge { limit: usize },
+    Unauthenticated { token_presented: bool },
+    RouteNotFound,
+    MethodNotAllowed,
+    Timeout,
+    Panic,
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Unauthenticated => ApiError::Unauthenticated { token_presented: true },
+            other => ApiError::Service(other),
+        }
+    }
+}
+
+impl ApiError {
+    pub fn body(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError::Body { code, property: String::new(), message: message.into() }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message, errors) = self.parts();
+        let mut response = (
+            status,
+            Json(ActionConfirmation::<()> {
+                was_successful: false,
+                value: None,
+                status: status.as_u16(),
+                message: Some(message),
+                errors,
+            }),
+        )
+            .into_response();
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Unauthenticated { token_presented } => {
+                let challenge = if token_presented {
+                    r#"Bearer realm="portico", error="invalid_token""#
+                } else {
+                    r#"Bearer realm="portico""#
+                };
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            }
+            ApiError::Service(ServiceError::Unavailable { retry_after, .. }) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after.as_secs().max(1)));
+            }
+            ApiError::Timeout => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, String, Option<Vec<ErrorView>>) {
+        match self {
+            ApiError::Service(error) => service_parts(error),
+            ApiError::Body { code, property, message } => (
+                StatusCode::BAD_REQUEST,
+                message.clone(),
+                Some(vec![ErrorView { property_name: property.clone(), message: message.clone(), code: code.as_str(), attempted_value: None }]),
+            ),
+            ApiError::Query { parameter, message } => (
+                StatusCode::BAD_REQUEST,
+                format!("{parameter} {message}"),
+                Some(vec![ErrorView { property_name: (*parameter).into(), message: message.clone(), code: "invalid_parameter", attempted_value: None }]),
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send the body as JSON, with Content-Type: application/json.".into(),
+                None,
+            ),
+            ApiError::PayloadTooLarge { limit } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("The body is larger than the limit of {} KiB.", limit / 1024),
+                None,
+            ),
+            ApiError::Unauthenticated { .. } => (
+                StatusCode::UNAUTHORIZED,
+                "Sign in first: the bearer token is missing, expired or revoked.".into(),
+                None,
+            ),
+            ApiError::RouteNotFound => (StatusCode::NOT_FOUND, "There is nothing at this address.".into(), None),
+            ApiError::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, "This address does not accept this method.".into(), None)
+            }
+            ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "The request took too long; try again.".into(), None),
+            ApiError::Panic => internal(),
+        }
+    }
+}
+
+fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorView>>) {
+    match error {
+        ServiceError::Validation(errors) => {
+            (StatusCode::BAD_REQUEST, validation_summary(errors), Some(errors.clone().into_vec().into_iter().map(ErrorView::from).collect()))
+        }
+        ServiceError::InvalidGrant(description) => (StatusCode::BAD_REQUEST, (*description).into(), None),
+        ServiceError::Unauthenticated => (
+            StatusCode::UNAUTHORIZED,
+            "Sign in first: the bearer token is missing, expired or revoked.".into(),
+            None,
+        ),
+        ServiceError::NotFound(what) => (StatusCode::NOT_FOUND, format!("The {what} was not found."), None),
+        ServiceError::PreconditionFailed => (
+            StatusCode::PRECONDITION_FAILED,
+            "The profile changed since you read it (If-Match no longer matches); reload it and try again.".into(),
+            None,
+        ),
+        ServiceError::Unavailable { reason, .. } => {
+            tracing::warn!(%reason, "store unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "The service is briefly unavailable; try again shortly.".into(), None)
+        }
+        ServiceError::Internal(e) => {
+            tracing::error!(error = ?e, "internal error");
+            internal()
+        }
+    }
+}
+
+fn internal() -> (StatusCode, String, Option<Vec<ErrorView>>) {
+    (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; it has been logged.".into(), None)
+}
+
+fn validation_summary(errors: &FieldErrors) -> String {
+    let mut names: Vec<&str> = errors.iter().map(|e| e.property.as_str()).collect();
+    names.dedup();
+    match names.len() {
+        1 => format!("{} is not valid.", names[0]),
+        n => format!("{n} properties are not valid: {}.", names.join(", ")),
+    }
+}

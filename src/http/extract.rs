@@ -1,0 +1,199 @@
+//! Extractors that turn request parts into typed input, failing with our envelope.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{HeaderMap, header, request::Parts};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::envelope::ApiError;
+use crate::app::AppState;
+use crate::domain::ErrorCode;
+use crate::service::profile::Precondition;
+use crate::service::session::{self, ClientInfo};
+use crate::store::Session;
+
+/// The session behind `Authorization: Bearer …`.
+pub struct Auth(pub Session);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(&parts.headers).ok_or(ApiError::Unauthenticated { token_presented: false })?;
+        Ok(Auth(session::authenticate(app, token).await?))
+    }
+}
+
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// Reads the whole body, refusing more than the configured limit with 413.
+pub async fn limited_body(request: Request, limit: usize) -> Result<Bytes, ApiError> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    axum::body::to_bytes(request.into_body(), limit)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge { limit })
+}
+
+pub fn content_type_is(headers: &HeaderMap, wanted: impl Fn(&str) -> bool) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| wanted(media.trim().to_ascii_lowercase().as_str()))
+}
+
+/// A body that must be one JSON object with no repeated property.
+pub struct JsonObject(pub Map<String, Value>);
+
+impl FromRequest<AppState> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, app: &AppState) -> Result<Self, Self::Rejection> {
+        let is_json = content_type_is(request.headers(), |m| m == "application/json" || m.ends_with("+json"));
+        let bytes = limited_body(request, app.settings.body_limit_bytes).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::body(ErrorCode::EmptyBody, "The body is empty: send a JSON object."));
+        }
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        parse_object(&bytes).map(JsonObject)
+    }
+}
+
+const DUPLICATE: &str = "duplicate property ";
+
+fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed = deserializer.deserialize_any(StrictObject).and_then(|map| deserializer.end().map(|()| map));
+    parsed.map_err(|e| {
+        let text = e.to_string();
+        if let Some(rest) = text.strip_prefix(DUPLICATE) {
+            let property = rest.split(" at line").next().unwrap_or(rest).to_string();
+            return ApiError::Body { code: ErrorCode::DuplicateField, message: format!("{property} appears more than once"), property };
+        }
+        match e.classify() {
+            serde_json::error::Category::Data => {
+                ApiError::body(ErrorCode::NotAnObject, "The body must be a JSON object, like {\"FullName\": \"Jane\"}.")
+            }
+            _ => ApiError::body(
+                ErrorCode::MalformedJson,
+                format!("The body is not valid JSON (line {}, column {}).", e.line(), e.column()),
+            ),
+        }
+    })
+}
+
+struct StrictObject;
+
+impl<'de> Visitor<'de> for StrictObject {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            let value: Value = access.next_value()?;
+            if map.insert(key.clone(), value).is_some() {
+                return Err(de::Error::custom(format!("{DUPLICATE}{key}")));
+            }
+        }
+        Ok(map)
+    }
+}
+
+/// `If-Match`, as a precondition for a write.
+pub struct IfMatch(pub Precondition);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let tags: Vec<String> = parts
+            .headers
+            .get_all(header::IF_MATCH)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        Ok(IfMatch(if tags.is_empty() { Precondition::None } else { Precondition::Matches(tags) }))
+    }
+}
+
+/// Whether the client asked for `Prefer: return=representation`.
+pub struct PreferRepresentation(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for PreferRepresentation {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let wanted = parts
+            .headers
+            .get_all("prefer")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|p| p.trim().eq_ignore_ascii_case("return=representation"));
+        Ok(PreferRepresentation(wanted))
+    }
+}
+
+/// The caller's address and user agent, for the session list and the audit log.
+pub struct Client(pub ClientInfo);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let source = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(300).collect());
+        Ok(Client(ClientInfo { source, user_agent }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(result: Result<Map<String, Value>, ApiError>) -> Option<&'static str> {
+        match result {
+            Err(ApiError::Body { code, .. }) => Some(code.as_str()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn accepts_one_object_and_names_each_problem() {
+        assert!(parse_object(br#"{"FullName": "Jane"}"#).is_ok());
+        assert_eq!(code(parse_object(b"[1, 2]")), Some("not_an_object"));
+        assert_eq!(code(parse_object(b"\"text\"")), Some("not_an_object"));
+        assert_eq!(code(parse_object(b"{\"a\": ")), Some("malformed_json"));
+        assert_eq!(code(parse_object(b"{} {}")), Some("malformed_json"));
+        assert_eq!(code(parse_object(br#"{"FullName": "a", "FullName": "b"}"#)), Some("duplicate_field"));
+    }
+}

@@ -1,0 +1,29 @@
+//! Health endpoints for load balancers and orchestrators.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+}
+
+/// The process is up.
+async fn healthz() -> Json<Value> {
+    Json(json!({ "Status": "ok" }))
+}
+
+/// The store answers; a load balancer should stop sending traffic when it does not.
+async fn readyz(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
+    match app.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "Status": "ready" }))),
+        Err(error) => {
+            tracing::warn!(%error, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "Status": "unavailable" })))
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Sign-in (`/api/token`, RFC 6749 style), sign-out and `/login/me`.
+
+use std::collections::HashMap;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use secrecy::SecretString;
+use serde::Serialize;
+
+use super::envelope::{ApiError, success};
+use super::extract::{Auth, Client, content_type_is, limited_body};
+use super::views::{LocationView, NotificationsView, rfc3339};
+use crate::app::AppState;
+use crate::service::ServiceError;
+use crate::service::session::{self as service, IssuedTokens};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/token", post(issue_token))
+        .route("/api/token/revoke", post(revoke_token))
+        .route("/login/me", get(me))
+}
+
+#[derive(Serialize)]
+struct TokenResponse {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: u64,
+    refresh_token: String,
+}
+
+#[derive(Serialize)]
+struct OAuthError {
+    error: &'static str,
+    error_description: String,
+}
+
+/// An RFC 6749 error answer: always 400, never the envelope.
+fn oauth_error(error: &'static str, description: impl Into<String>) -> Response {
+    no_store((StatusCode::BAD_REQUEST, Json(OAuthError { error, error_description: description.into() })).into_response())
+}
+
+fn no_store(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+async fn issue_token(State(app): State<AppState>, Client(client): Client, request: Request) -> Response {
+    let is_form = content_type_is(request.headers(), |m| m == "application/x-www-form-urlencoded");
+    let body = match limited_body(request, app.settings.body_limit_bytes).await {
+        Ok(body) => body,
+        Err(error) => return error.into_response(),
+    };
+    if !is_form {
+        return oauth_error("unsupported_grant_type", "Send the form as application/x-www-form-urlencoded.");
+    }
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let field = |name: &str| form.get(name).map(String::as_str).filter(|v| !v.is_empty());
+    let outcome = match field("grant_type") {
+        Some("password") => match (field("username"), field("password")) {
+            (Some(email), Some(password)) => {
+                service::sign_in(&app, email, &SecretString::from(password), client).await
+            }
+            _ => return oauth_error("invalid_request", "username and password are required."),
+        },
+        Some("refresh_token") => match field("refresh_token") {
+            Some(token) => service::refresh(&app, token).await,
+            None => return oauth_error("invalid_request", "refresh_token is required."),
+        },
+        _ => return oauth_error("unsupported_grant_type", "grant_type must be password or refresh_token."),
+    };
+    match outcome {
+        Ok(tokens) => token_response(tokens),
+        Err(ServiceError::InvalidGrant(description)) => oauth_error("invalid_grant", description),
+        Err(other) => ApiError::from(other).into_response(),
+    }
+}
+
+fn token_response(tokens: IssuedTokens) -> Response {
+    no_store(
+        Json(TokenResponse {
+            access_token: tokens.access_token,
+            token_type: "bearer",
+            expires_in: tokens.expires_in,
+            refresh_token: tokens.refresh_token,
+        })
+        .into_response(),
+    )
+}
+
+async fn revoke_token(Auth(session): Auth, State(app): State<AppState>) -> Result<Response, ApiError> {
+    service::revoke(&app, &session).await?;
+    Ok(success::<()>(None).into_response())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct MeView {
+    user: MeUser,
+    current_profile_id: i64,
+    business: LocationView,
+    notification_preferences: NotificationsView,
+    expires_on: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct MeUser {
+    id: i64,
+    full_name: String,
+    email: String,
+}
+
+async fn me(Auth(session): Auth, State(app): State<AppState>) -> Result<Json<MeView>, ApiError> {
+    let info = service::describe(&app, &session).await?;
+    Ok(Json(MeView {
+        user: MeUser { id: info.user.id, full_name: info.user.full_name.clone(), email: info.user.email.clone() },
+        current_profile_id: info.current_profile_id,
+        business: LocationView::from(&info.location),
+        notification_preferences: NotificationsView::from(&info.user.notifications),
+        expires_on: rfc3339(info.expires_on),
+    }))
+}

@@ -1,0 +1,18 @@
+//! Portico: a self-hosted member-profile service for coworking spaces.
+//!
+//! Layers, from the outside in: `http` (routes, extractors, the envelope) calls
+//! `service` (use cases), which uses `domain` (rules, no I/O), `auth` (hashing, tokens)
+//! and `store` (SQLite or PostgreSQL behind one trait).
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod service;
+pub mod store;
+pub mod telemetry;
+
+pub use app::{AppState, Settings, serve};

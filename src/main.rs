@@ -1,0 +1,14 @@
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = portico::config::Cli::parse();
+    portico::telemetry::init(&cli.log, cli.log_format);
+    match portico::cli::run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("portico: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! Operator use cases behind the CLI: locations, members, CSV import and the demo account.
+
+use std::collections::HashSet;
+use std::io::Read;
+
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Value};
+
+use crate::app::AppState;
+use crate::domain::country;
+use crate::domain::fields::{self, email_key};
+use crate::domain::patch::{self, Field, ParseOptions, ProfilePatch, UnknownFields};
+use crate::domain::profile::Location;
+use crate::domain::text::{self, Lines};
+use crate::store::{AddedMember, NewLocation, NewMember, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MemberError {
+    #[error("{0}")]
+    Invalid(String),
+    /// Problems found in an import file, each with its line number; nothing was written.
+    #[error("the file was not imported (nothing was written):\n{}", .0.join("\n"))]
+    Import(Vec<String>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hash(#[from] crate::auth::password::HashError),
+}
+
+pub type MemberResult<T> = Result<T, MemberError>;
+
+/// Creates a location; its web address is derived from the name.
+pub async fn add_location(app: &AppState, name: &str, country_code: &str) -> MemberResult<Location> {
+    let name = text::clean_bounded(name, Lines::Single, 200).map_err(|p| MemberError::Invalid(format!("name {}", p.message)))?;
+    if name.is_empty() {
+        return Err(MemberError::Invalid("the location needs a name".into()));
+    }
+    let country = country::by_code(country_code)
+        .ok_or_else(|| MemberError::Invalid(format!("unknown country code {country_code:?} (use ISO 3166-1 alpha-2, like GB)")))?;
+    let location = NewLocation { web_address: slug(&name), name: name.clone(), country_id: country.id };
+    app.store.create_location(&location).await.map_err(|e| match e {
+        StoreError::Conflict(_) => MemberError::Invalid(format!("a location named {name:?} (or with web address {:?}) already exists", location.web_address)),
+        other => other.into(),
+    })
+}
+
+fn slug(name: &str) -> String {
+    let lowered: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let parts: Vec<&str> = lowered.split('-').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() { "location".into() } else { parts.join("-") }
+}
+
+/// A member as an operator describes it.
+pub struct MemberInput {
+    pub email: String,
+    pub password: SecretString,
+    pub full_name: String,
+    pub location: Option<String>,
+}
+
+/// Creates the user and a profile at the location, or adds a profile to an existing user
+/// (whose password is then left as it is).
+pub async fn add_member(app: &AppState, input: MemberInput) -> MemberResult<AddedMember> {
+    let locations = app.store.locations().await?;
+    let member = new_member(app, &locations, &input, ProfilePatch::default()).await.map_err(MemberError::Invalid)?;
+    let added = app.store.add_members(&[member], app.clock.now()).await.map_err(conflict_as_invalid)?;
+    added.into_iter().next().ok_or_else(|| MemberError::Invalid("nothing was added".into()))
+}
+
+fn conflict_as_invalid(error: StoreError) -> MemberError {
+    match error {
+        StoreError::Conflict(message) => MemberError::Invalid(message),
+        other => other.into(),
+    }
+}
+
+async fn new_member(
+    app: &AppState,
+    locations: &[Location],
+    input: &MemberInput,
+    fields: ProfilePatch,
+) -> Result<NewMember, String> {
+    let email = fields::email(input.email.trim()).map_err(|p| format!("Email {}", p.message))?;
+    let full_name = text::clean_bounded(&input.full_name, Lines::Single, 200).map_err(|p| format!("FullName {}", p.message))?;
+    if full_name.is_empty() {
+        return Err("FullName cannot be empty".into());
+    }
+    if input.password.expose_secret().is_empty() {
+        return Err("Password cannot be empty".into());
+    }
+    let location = pick_location(locations, input.location.as_deref())?;
+    let password_hash = app.hasher.hash(&input.password).await.map_err(|e| e.to_string())?;
+    Ok(NewMember { email_key: email_key(&email), email, password_hash, full_name, location_id: location.id, fields })
+}
+
+fn pick_location<'a>(locations: &'a [Location], wanted: Option<&str>) -> Result<&'a Location, String> {
+    match wanted {
+        Some(name) => locations
+            .iter()
+            .find(|l| l.name.eq_ignore_ascii_case(name.trim()) || l.web_address == name.trim())
+            .ok_or_else(|| format!("no location named {name:?}; create it with `portico location add`")),
+        None => locations
+            .first()
+            .ok_or_else(|| "there is no location yet; create one with `portico location add NAME`".to_string()),
+    }
+}
+
+/// Imports members from CSV: a header row of contract property names (`Email`,
+/// `Password` and `FullName` required; `Location` and any profile property optional).
+/// Every row is checked first; one bad row means nothing is written.
+pub async fn import_csv(app: &AppState, input: impl Read) -> MemberResult<Vec<AddedMember>> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::Headers).from_reader(input);
+    let headers = reader.headers().map_err(|e| MemberError::Import(vec![format!("line 1: {e}")]))?.clone();
+    let columns = import_columns(&headers)?;
+    let locations = app.store.locations().await?;
+    let options = ParseOptions { today: app.clock.today(), unknown_fields: UnknownFields::Reject };
+    let (mut members, mut problems, mut seen) = (Vec::new(), Vec::new(), HashSet::new());
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("line {}: {e}", e.position().map_or(0, |p| p.line())));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        match import_row(app, &locations, &columns, &record, options).await {
+            Ok(member) if !seen.insert((member.email_key.clone(), member.location_id)) => {
+                problems.push(format!("line {line}: {} appears twice for the same location", member.email));
+            }
+            Ok(member) => members.push(member),
+            Err(message) => problems.push(format!("line {line}: {message}")),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(MemberError::Import(problems));
+    }
+    app.store.add_members(&members, app.clock.now()).await.map_err(|e| match e {
+        StoreError::Conflict(message) => MemberError::Import(vec![message]),
+        other => other.into(),
+    })
+}
+
+enum Column {
+    Email,
+    Password,
+    FullName,
+    Location,
+    Property(Field),
+}
+
+fn import_columns(headers: &csv::StringRecord) -> MemberResult<Vec<Column>> {
+    let mut columns = Vec::new();
+    let mut problems = Vec::new();
+    for name in headers {
+        let column = match name {
+            "Email" => Column::Email,
+            "Password" => Column::Password,
+            "FullName" => Column::FullName,
+            "Location" => Column::Location,
+            _ => match Field::from_property(name) {
+                Some(field) => Column::Property(field),
+                None => {
+                    let hint = patch::suggest(name).map(|s| format!(" (did you mean {s}?)")).unwrap_or_default();
+                    problems.push(format!("line 1: unknown column {name:?}{hint}"));
+                    continue;
+                }
+            },
+        };
+        columns.push(column);
+    }
+    for required in ["Email", "Password", "FullName"] {
+        if !headers.iter().any(|h| h == required) {
+            problems.push(format!("line 1: the header needs a {required} column"));
+        }
+    }
+    if problems.is_empty() { Ok(columns) } else { Err(MemberError::Import(problems)) }
+}
+
+async fn import_row(
+    app: &AppState,
+    locations: &[Location],
+    columns: &[Column],
+    record: &csv::StringRecord,
+    options: ParseOptions,
+) -> Result<NewMember, String> {
+    let mut input = MemberInput { email: String::new(), password: SecretString::from(""), full_name: String::new(), location: None };
+    let mut body = Map::new();
+    for (column, cell) in columns.iter().zip(record.iter()) {
+        match column {
+            Column::Email => input.email = cell.to_string(),
+            Column::Password => input.password = SecretString::from(cell),
+            Column::FullName => input.full_name = cell.to_string(),
+            Column::Location => input.location = (!cell.trim().is_empty()).then(|| cell.to_string()),
+            Column::Property(_) if cell.trim().is_empty() => {}
+            Column::Property(field) => {
+                body.insert(field.property().to_string(), cell_value(*field, cell));
+            }
+        }
+    }
+    let (parsed, errors) = patch::parse(&body, options);
+    if !errors.is_empty() {
+        return Err(errors.to_string());
+    }
+    new_member(app, locations, &input, parsed.patch).await
+}
+
+/// A CSV cell as the JSON value its property expects: flags and country ids are typed,
+/// and a country may also be given by its two-letter code.
+fn cell_value(field: Field, cell: &str) -> Value {
+    let cell = cell.trim();
+    match field {
+        _ if field.is_country() => cell
+            .parse::<i64>()
+            .ok()
+            .or_else(|| country::by_code(cell).map(|c| c.id))
+            .map_or_else(|| Value::String(cell.into()), Value::from),
+        _ if field.is_flag() => {
+            match cell.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "1" => Value::Bool(true),
+                "false" | "no" | "0" => Value::Bool(false),
+                _ => Value::String(cell.into()),
+            }
+        }
+        _ => Value::String(cell.into()),
+    }
+}
+
+/// The demo account created on a fresh database.
+pub struct DemoAccount {
+    pub email: String,
+    pub password: String,
+    pub location: String,
+}
+
+pub const DEMO_EMAIL: &str = "demo@portico.example";
+
+/// On an empty database, creates a demo location and member with a random password.
+pub async fn seed_demo(app: &AppState) -> MemberResult<Option<DemoAccount>> {
+    if app.store.user_count().await? > 0 || !app.store.locations().await?.is_empty() {
+        return Ok(None);
+    }
+    let location = add_location(app, "Demo Space", "GB").await?;
+    let password: String = rand::rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect();
+    let input = MemberInput {
+        email: DEMO_EMAIL.into(),
+        password: SecretString::from(password.clone()),
+        full_name: "Demo Member".into(),
+        location: Some(location.name.clone()),
+    };
+    add_member(app, input).await?;
+    Ok(Some(DemoAccount { email: DEMO_EMAIL.into(), password, location: location.name }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_ascii_words() {
+        assert_eq!(slug("The Hive — Berlin Mitte"), "the-hive-berlin-mitte");
+        assert_eq!(slug("***"), "location");
+    }
+
+    #[test]
+    fn csv_cells_get_their_property_types() {
+        assert_eq!(cell_value(Field::CountryId, "GB"), Value::from(826));
+        assert_eq!(cell_value(Field::CountryId, "276"), Value::from(276));
+        assert_eq!(cell_value(Field::ProfileIsPublic, "yes"), Value::Bool(true));
+        assert_eq!(cell_value(Field::OnNewWallPost, "0"), Value::Bool(false));
+        assert_eq!(cell_value(Field::FullName, " Jane "), Value::String("Jane".into()));
+    }
+}

@@ -1,0 +1,9 @@
+//! Use cases: parse and check input through `domain`, hash off the async workers, make
+//! one store call. The only layer that combines the store, the hasher and the clock.
+
+pub mod error;
+pub mod member;
+pub mod profile;
+pub mod session;
+
+pub use error::{ServiceError, ServiceResult};

@@ -1,0 +1,135 @@
+//! Reading and changing the session's current profile, and switching between profiles.
+
+use serde_json::{Map, Value};
+
+use super::error::{ServiceError, ServiceResult};
+use crate::app::AppState;
+use crate::domain::patch::{self, ParseOptions};
+use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
+use crate::domain::read_only;
+use crate::store::{ProfileUpdate, Session};
+
+pub async fn current(app: &AppState, session: &Session) -> ServiceResult<Profile> {
+    Ok(app.store.profile(session.profile_id).await?)
+}
+
+pub async fn current_user(app: &AppState, session: &Session) -> ServiceResult<User> {
+    Ok(app.store.user(session.user_id).await?)
+}
+
+/// An `If-Match` precondition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Precondition {
+    None,
+    /// `If-Match: *` or a list containing the current tag.
+    Matches(Vec<String>),
+}
+
+/// Applies a PATCH body to the current profile: validated as a whole, then applied in
+/// one transaction or not at all.
+pub async fn update(
+    app: &AppState,
+    session: &Session,
+    body: &Map<String, Value>,
+    precondition: &Precondition,
+) -> ServiceResult<Profile> {
+    let options = ParseOptions { today: app.clock.today(), unknown_fields: app.settings.unknown_fields };
+    let (parsed, mut errors) = patch::parse(body, options);
+    if parsed.password.is_some() {
+        errors.push(crate::domain::FieldError::new(
+            "NewPassword",
+            crate::domain::ErrorCode::NotWritable,
+            "password changes are not available yet",
+        ));
+    }
+    if !parsed.echoes.is_empty() {
+        let stored = current(app, session).await?;
+        errors.extend(read_only::check(&parsed.echoes, &stored, &parsed.patch));
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Validation(errors));
+    }
+    let expected = match precondition {
+        Precondition::None => None,
+        Precondition::Matches(tags) => Some(expected_version(tags, session.profile_id)?),
+    };
+    if parsed.patch.is_empty() {
+        return unchanged(app, session, expected).await;
+    }
+    let update = ProfileUpdate {
+        profile_id: session.profile_id,
+        user_id: session.user_id,
+        patch: &parsed.patch,
+        expected: expected.flatten(),
+        now: app.clock.now(),
+    };
+    Ok(app.store.apply_profile_patch(&update).await?)
+}
+
+/// The version an `If-Match` list names for this profile: `Some(None)` for `*`, an error
+/// when no tag could be ours.
+fn expected_version(tags: &[String], profile_id: i64) -> ServiceResult<Option<Version>> {
+    if tags.iter().any(|t| t == "*") {
+        return Ok(None);
+    }
+    tags.iter()
+        .find_map(|tag| parse_etag(tag, profile_id))
+        .map(Some)
+        .ok_or(ServiceError::PreconditionFailed)
+}
+
+fn parse_etag(tag: &str, profile_id: i64) -> Option<Version> {
+    let inner = tag.strip_prefix('"')?.strip_suffix('"')?;
+    let mut parts = inner.split('-').map(str::parse::<i64>);
+    let (id, profile, user) = (parts.next()?.ok()?, parts.next()?.ok()?, parts.next()?.ok()?);
+    (id == profile_id && parts.next().is_none()).then_some(Version { profile, user })
+}
+
+async fn unchanged(app: &AppState, session: &Session, expected: Option<Option<Version>>) -> ServiceResult<Profile> {
+    let stored = current(app, session).await?;
+    match expected.flatten() {
+        Some(version) if version != stored.version => Err(ServiceError::PreconditionFailed),
+        _ => Ok(stored),
+    }
+}
+
+/// The user's profiles at every location, and the location of the current one.
+pub struct ProfileList {
+    pub user: User,
+    pub current_location: Location,
+    pub profiles: Vec<ProfileSummary>,
+}
+
+pub async fn list(app: &AppState, session: &Session) -> ServiceResult<ProfileList> {
+    let user = app.store.user(session.user_id).await?;
+    let profiles = app.store.profiles_of_user(session.user_id).await?;
+    let current_location = profiles
+        .iter()
+        .find(|p| p.id == session.profile_id)
+        .map(|p| p.location.clone())
+        .ok_or(ServiceError::NotFound("profile"))?;
+    Ok(ProfileList { user, current_location, profiles })
+}
+
+/// Makes another of the user's profiles the session's current one.
+pub async fn switch(app: &AppState, session: &Session, profile_id: i64) -> ServiceResult<()> {
+    app.store.switch_profile(session, profile_id).await.map_err(|e| match e {
+        crate::store::StoreError::NotFound => ServiceError::NotFound("profile"),
+        other => other.into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_name_the_profile_and_both_versions() {
+        let version = Version { profile: 3, user: 7 };
+        assert_eq!(parse_etag(&version.etag(12), 12), Some(version));
+        assert_eq!(parse_etag(&version.etag(12), 13), None);
+        assert_eq!(parse_etag("W/\"12-3-7\"", 12), None);
+        assert!(matches!(expected_version(&["\"x\"".into()], 12), Err(ServiceError::PreconditionFailed)));
+        assert_eq!(expected_version(&["*".into()], 12).ok(), Some(None));
+    }
+}

@@ -1,0 +1,224 @@
+//! Row types shared by both backends: each decodes from SQLite and PostgreSQL alike.
+
+use time::{Date, OffsetDateTime};
+
+use crate::domain::profile::{Gender, Location, NotificationPreferences, Profile, ProfileSummary, User, Version};
+
+#[derive(sqlx::FromRow)]
+pub struct ProfileRow {
+    id: i64,
+    unique_id: String,
+    user_id: i64,
+    location_id: i64,
+    email: String,
+    coworker_type: i64,
+    full_name: String,
+    nick_name: Option<String>,
+    gender: String,
+    date_of_birth: Option<Date>,
+    mobile_phone: Option<String>,
+    land_line: Option<String>,
+    address: String,
+    post_code: String,
+    city_name: String,
+    state: String,
+    country_id: i64,
+    billing_name: String,
+    billing_email: String,
+    billing_address: Option<String>,
+    billing_post_code: Option<String>,
+    billing_city_name: Option<String>,
+    billing_state: Option<String>,
+    billing_country_id: i64,
+    tax_id_number: String,
+    position: Option<String>,
+    company_name: String,
+    business_area: Option<String>,
+    profile_summary: Option<String>,
+    profile_website: Option<String>,
+    profile_is_public: bool,
+    profile_tags: Option<String>,
+    twitter: Option<String>,
+    linkedin: Option<String>,
+    github: Option<String>,
+    instagram: Option<String>,
+    facebook: Option<String>,
+    skype: Option<String>,
+    telegram: Option<String>,
+    on_help_desk_msg: bool,
+    on_new_wall_post: bool,
+    on_new_blog_comment: bool,
+    on_new_event_comment: bool,
+    receive_community_digest: bool,
+    sign_up_to_newsletter: bool,
+    created_on: OffsetDateTime,
+    updated_on: OffsetDateTime,
+    version: i64,
+    user_version: i64,
+}
+
+impl From<ProfileRow> for Profile {
+    fn from(r: ProfileRow) -> Self {
+        Profile {
+            id: r.id,
+            unique_id: r.unique_id,
+            user_id: r.user_id,
+            location_id: r.location_id,
+            email: r.email,
+            coworker_type: r.coworker_type,
+            full_name: r.full_name,
+            nick_name: r.nick_name,
+            gender: Gender::parse(&r.gender).unwrap_or(Gender::NotSet),
+            date_of_birth: r.date_of_birth,
+            mobile_phone: r.mobile_phone,
+            land_line: r.land_line,
+            address: r.address,
+            post_code: r.post_code,
+            city_name: r.city_name,
+            state: r.state,
+            country_id: r.country_id,
+            billing_name: r.billing_name,
+            billing_email: r.billing_email,
+            billing_address: r.billing_address,
+            billing_post_code: r.billing_post_code,
+            billing_city_name: r.billing_city_name,
+            billing_state: r.billing_state,
+            billing_country_id: r.billing_country_id,
+            tax_id_number: r.tax_id_number,
+            position: r.position,
+            company_name: r.company_name,
+            business_area: r.business_area,
+            profile_summary: r.profile_summary,
+            profile_website: r.profile_website,
+            profile_is_public: r.profile_is_public,
+            profile_tags: r.profile_tags,
+            twitter: r.twitter,
+            linkedin: r.linkedin,
+            github: r.github,
+            instagram: r.instagram,
+            facebook: r.facebook,
+            skype: r.skype,
+            telegram: r.telegram,
+            notifications: NotificationPreferences {
+                on_help_desk_msg: r.on_help_desk_msg,
+                on_new_wall_post: r.on_new_wall_post,
+                on_new_blog_comment: r.on_new_blog_comment,
+                on_new_event_comment: r.on_new_event_comment,
+                receive_community_digest: r.receive_community_digest,
+                sign_up_to_newsletter: r.sign_up_to_newsletter,
+            },
+            created_on: r.created_on,
+            updated_on: r.updated_on,
+            version: Version { profile: r.version, user: r.user_version },
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    id: i64,
+    email: String,
+    full_name: String,
+    active: bool,
+    on_help_desk_msg: bool,
+    on_new_wall_post: bool,
+    on_new_blog_comment: bool,
+    on_new_event_comment: bool,
+    receive_community_digest: bool,
+    sign_up_to_newsletter: bool,
+}
+
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            id: r.id,
+            email: r.email,
+            full_name: r.full_name,
+            active: r.active,
+            notifications: NotificationPreferences {
+                on_help_desk_msg: r.on_help_desk_msg,
+                on_new_wall_post: r.on_new_wall_post,
+                on_new_blog_comment: r.on_new_blog_comment,
+                on_new_event_comment: r.on_new_event_comment,
+                receive_community_digest: r.receive_community_digest,
+                sign_up_to_newsletter: r.sign_up_to_newsletter,
+            },
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct LocationRow {
+    id: i64,
+    name: String,
+    web_address: String,
+    country_id: i64,
+}
+
+
+impl From<LocationRow> for Location {
+    fn from(r: LocationRow) -> Self {
+        Location { id: r.id, name: r.name, web_address: r.web_address, country_id: r.country_id }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ProfileSummaryRow {
+    id: i64,
+    full_name: String,
+    company_name: String,
+    active: bool,
+    coworker_type: i64,
+    location_id: i64,
+    location_name: String,
+    web_address: String,
+    location_country_id: i64,
+}
+
+
+impl From<ProfileSummaryRow> for ProfileSummary {
+    fn from(r: ProfileSummaryRow) -> Self {
+        ProfileSummary {
+            id: r.id,
+            full_name: r.full_name,
+            company_name: r.company_name,
+            active: r.active,
+            coworker_type: r.coworker_type,
+            location: Location {
+                id: r.location_id,
+                name: r.location_name,
+                web_address: r.web_address,
+                country_id: r.location_country_id,
+            },
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct SessionRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub profile_id: i64,
+    pub access_expires_at: OffsetDateTime,
+}
+
+
+impl From<SessionRow> for crate::store::Session {
+    fn from(r: SessionRow) -> Self {
+        crate::store::Session {
+            id: r.id,
+            user_id: r.user_id,
+            profile_id: r.profile_id,
+            access_expires_at: r.access_expires_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct LoginRow {
+    pub id: i64,
+    pub password_hash: String,
+    pub active: bool,
+    pub default_profile_id: Option<i64>,
+}

@@ -1,0 +1,122 @@
+//! SQL shared by both backends: the allow-list between profile properties and columns
+//! (only names from here are ever pushed into SQL text; values are always bound) and the
+//! statements that read the same in both dialects (`$n` parameters work in SQLite too).
+
+use crate::domain::patch::Field;
+
+/// The SQL type of a nullable column, so a NULL can be bound with the right type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NullAs {
+    Text,
+    Date,
+}
+
+pub fn column(field: Field) -> &'static str {
+    use Field::*;
+    match field {
+        FullName => "full_name",
+        NickName => "nick_name",
+        Gender => "gender",
+        DateOfBirth => "date_of_birth",
+        MobilePhone => "mobile_phone",
+        LandLine => "land_line",
+        Address => "address",
+        PostCode => "post_code",
+        CityName => "city_name",
+        State => "state",
+        CountryId => "country_id",
+        BillingName => "billing_name",
+        BillingEmail => "billing_email",
+        BillingAddress => "billing_address",
+        BillingPostCode => "billing_post_code",
+        BillingCityName => "billing_city_name",
+        BillingState => "billing_state",
+        BillingCountryId => "billing_country_id",
+        TaxIdNumber => "tax_id_number",
+        Position => "position",
+        CompanyName => "company_name",
+        BusinessArea => "business_area",
+        ProfileSummary => "profile_summary",
+        ProfileWebsite => "profile_website",
+        ProfileIsPublic => "profile_is_public",
+        ProfileTags => "profile_tags",
+        Twitter => "twitter",
+        Linkedin => "linkedin",
+        Github => "github",
+        Instagram => "instagram",
+        Facebook => "facebook",
+        Skype => "skype",
+        Telegram => "telegram",
+        OnHelpDeskMsg => "on_help_desk_msg",
+        OnNewWallPost => "on_new_wall_post",
+        OnNewBlogComment => "on_new_blog_comment",
+        OnNewEventComment => "on_new_event_comment",
+        ReceiveCommunityDigest => "receive_community_digest",
+        SignUpToNewsletter => "sign_up_to_newsletter",
+    }
+}
+
+pub fn null_as(field: Field) -> NullAs {
+    if field == Field::DateOfBirth { NullAs::Date } else { NullAs::Text }
+}
+
+/// Everything the editing representation shows, for `from profiles p join users u`.
+macro_rules! profile_select {
+    () => {
+        "select p.id, p.unique_id, p.user_id, p.location_id, u.email, \
+        p.coworker_type, p.full_name, p.nick_name, p.gender, p.date_of_birth, p.mobile_phone, \
+        p.land_line, p.address, p.post_code, p.city_name, p.state, p.country_id, p.billing_name, \
+        p.billing_email, p.billing_address, p.billing_post_code, p.billing_city_name, \
+        p.billing_state, p.billing_country_id, p.tax_id_number, p.position, p.company_name, \
+        p.business_area, p.profile_summary, p.profile_website, p.profile_is_public, p.profile_tags, \
+        p.twitter, p.linkedin, p.github, p.instagram, p.facebook, p.skype, p.telegram, \
+        u.on_help_desk_msg, u.on_new_wall_post, u.on_new_blog_comment, u.on_new_event_comment, \
+        u.receive_community_digest, u.sign_up_to_newsletter, p.created_on, p.updated_on, \
+        p.version, u.version as user_version \
+        from profiles p join users u on u.id = p.user_id"
+    };
+}
+
+pub const PROFILE_BY_ID: &str = concat!(profile_select!(), " where p.id = $1");
+
+pub const LOCATIONS_BY_ID: &str = "select id, name, web_address, country_id from locations order by id";
+pub const LOCATION_BY_ID: &str = "select id, name, web_address, country_id from locations where id = $1";
+pub const INSERT_LOCATION: &str = "insert into locations (name, web_address, country_id, created_on) \
+    values ($1, $2, $3, $4) returning id";
+pub const USER_BY_ID: &str = "select id, email, full_name, active, on_help_desk_msg, on_new_wall_post, \
+    on_new_blog_comment, on_new_event_comment, receive_community_digest, sign_up_to_newsletter \
+    from users where id = $1";
+pub const USER_COUNT: &str = "select count(*) from users";
+pub const LOGIN_BY_EMAIL_KEY: &str =
+    "select id, password_hash, active, default_profile_id from users where email_key = $1";
+pub const USER_ID_BY_EMAIL_KEY: &str = "select id from users where email_key = $1";
+pub const INSERT_USER: &str = "insert into users (email, email_key, password_hash, full_name, created_on, updated_on) \
+    values ($1, $2, $3, $4, $5, $5) returning id";
+/// A new profile takes its countries from the location and its billing details from the user.
+pub const INSERT_PROFILE: &str = "insert into profiles (unique_id, user_id, location_id, full_name, \
+    country_id, billing_name, billing_email, billing_country_id, created_on, updated_on) \
+    select $1, $2, l.id, $3, l.country_id, $3, $4, l.country_id, $5, $5 from locations l where l.id = $6 \
+    returning id";
+pub const SET_DEFAULT_PROFILE_IF_NONE: &str =
+    "update users set default_profile_id = coalesce(default_profile_id, $1) where id = $2";
+pub const PROFILE_OF_USER: &str = "select id from profiles where id = $1 and user_id = $2";
+pub const PROFILE_SUMMARIES: &str = "select p.id, p.full_name, p.company_name, p.active, \
+    p.coworker_type, l.id as location_id, l.name as location_name, l.web_address, \
+    l.country_id as location_country_id \
+    from profiles p join locations l on l.id = p.location_id \
+    where p.user_id = $1 order by p.id";
+pub const VERSIONS: &str = "select p.version, u.version from profiles p join users u on u.id = p.user_id \
+    where p.id = $1 and u.id = $2";
+pub const SET_SESSION_PROFILE: &str = "update sessions set profile_id = $1 where id = $2";
+pub const SET_DEFAULT_PROFILE: &str = "update users set default_profile_id = $1 where id = $2";
+pub const INSERT_SESSION: &str = "insert into sessions (user_id, profile_id, access_hash, refresh_hash, \
+    access_expires_at, refresh_expires_at, created_at, source, user_agent) \
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id";
+pub const SESSION_BY_ACCESS: &str = "select id, user_id, profile_id, access_expires_at \
+    from sessions where access_hash = $1 and access_expires_at > $2";
+pub const SESSION_BY_REFRESH: &str = "select id, refresh_expires_at from sessions where refresh_hash = $1";
+pub const SESSION_BY_PREVIOUS_REFRESH: &str = "select id from sessions where previous_refresh_hash = $1";
+pub const ROTATE_SESSION: &str = "update sessions set access_hash = $1, refresh_hash = $2, \
+    previous_refresh_hash = $3, access_expires_at = $4, refresh_expires_at = $5, refreshed_at = $6 \
+    where id = $7 returning id, user_id, profile_id, access_expires_at";
+pub const DELETE_SESSION: &str = "delete from sessions where id = $1";

@@ -1,0 +1,361 @@
+//! The embedded store: one SQLite file in WAL mode. All writes go through a single
+//! writer connection and start with `BEGIN IMMEDIATE`, so they queue instead of failing
+//! with "database is locked"; reads use a separate pool and never block on writers.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use time::OffsetDateTime;
+
+use super::sql::{self, NullAs};
+use super::rows::*;
+use super::*;
+use crate::domain::patch::{Field, FieldValue, ProfilePatch};
+
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str, options: &ConnectOptions) -> anyhow::Result<Self> {
+        let synchronous =
+            if options.sqlite_synchronous_full { SqliteSynchronous::Full } else { SqliteSynchronous::Normal };
+        let connect = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(connect.clone())
+            .await?;
+        sqlx::migrate!("migrations/sqlite").run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(connect.read_only(true))
+            .await?;
+        Ok(SqliteStore { writer, reader })
+    }
+
+    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Sqlite>> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)
+    }
+}
+
+fn map_err(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_string()),
+        sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("5" | "6" | "517")) => {
+            StoreError::Unavailable(format!("database busy: {}", db.message()))
+        }
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+            StoreError::Unavailable(error.to_string())
+        }
+        _ => StoreError::Other(anyhow::Error::new(error)),
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("select 1").execute(&self.reader).await.map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn create_location(&self, location: &NewLocation) -> StoreResult<Location> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(sql::INSERT_LOCATION)
+        .bind(&location.name)
+        .bind(&location.web_address)
+        .bind(location.country_id)
+        .bind(crate::clock::whole_seconds(OffsetDateTime::now_utc()))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        self.location(id).await
+    }
+
+    async fn locations(&self) -> StoreResult<Vec<Location>> {
+        let rows: Vec<LocationRow> = sqlx::query_as(sql::LOCATIONS_BY_ID).fetch_all(&self.reader).await.map_err(map_err)?;
+        Ok(rows.into_iter().map(Location::from).collect())
+    }
+
+    async fn location(&self, id: i64) -> StoreResult<Location> {
+        let row: LocationRow = sqlx::query_as(sql::LOCATION_BY_ID).bind(id).fetch_one(&self.reader).await.map_err(map_err)?;
+        Ok(row.into())
+    }
+
+    async fn add_members(&self, members: &[NewMember], now: OffsetDateTime) -> StoreResult<Vec<AddedMember>> {
+        let mut tx = self.begin_write().await?;
+        let mut added = Vec::with_capacity(members.len());
+        for member in members {
+            added.push(add_member(&mut tx, member, now).await?);
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(added)
+    }
+
+    async fn user_count(&self) -> StoreResult<i64> {
+        sqlx::query_scalar(sql::USER_COUNT).fetch_one(&self.reader).await.map_err(map_err)
+    }
+
+    async fn login_record(&self, email_key: &str) -> StoreResult<Option<LoginRecord>> {
+        let row: Option<LoginRow> = sqlx::query_as(sql::LOGIN_BY_EMAIL_KEY)
+            .bind(email_key)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(map_err)?;
+        Ok(row.and_then(login_record))
+    }
+
+    async fn user(&self, user_id: i64) -> StoreResult<User> {
+        let row: UserRow = sqlx::query_as(sql::USER_BY_ID).bind(user_id).fetch_one(&self.reader).await.map_err(map_err)?;
+        Ok(row.into())
+    }
+
+    async fn create_session(&self, session: &NewSession) -> StoreResult<Session> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(sql::INSERT_SESSION)
+            .bind(session.user_id)
+            .bind(session.profile_id)
+            .bind(&session.tokens.access_hash.0)
+            .bind(&session.tokens.refresh_hash.0)
+            .bind(session.tokens.access_expires_at)
+            .bind(session.tokens.refresh_expires_at)
+            .bind(session.created_at)
+            .bind(&session.source)
+            .bind(&session.user_agent)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(Session {
+            id,
+            user_id: session.user_id,
+            profile_id: session.profile_id,
+            access_expires_at: session.tokens.access_expires_at,
+        })
+    }
+
+    async fn session_by_access(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Session>> {
+        let row: Option<SessionRow> = sqlx::query_as(sql::SESSION_BY_ACCESS)
+            .bind(&hash.0)
+            .bind(now)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(map_err)?;
+        Ok(row.map(Session::from))
+    }
+
+    async fn rotate_refresh(&self, refresh: &TokenHash, next: &SessionTokens, now: OffsetDateTime) -> StoreResult<RefreshOutcome> {
+        let mut tx = self.begin_write().await?;
+        let current: Option<(i64, OffsetDateTime)> = sqlx::query_as(sql::SESSION_BY_REFRESH)
+            .bind(&refresh.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let outcome = match current {
+            Some((id, expires)) if expires > now => {
+                let row: SessionRow = sqlx::query_as(sql::ROTATE_SESSION)
+                    .bind(&next.access_hash.0)
+                    .bind(&next.refresh_hash.0)
+                    .bind(&refresh.0)
+                    .bind(next.access_expires_at)
+                    .bind(next.refresh_expires_at)
+                    .bind(now)
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                RefreshOutcome::Rotated(row.into())
+            }
+            Some((id, _expired)) => {
+                delete_session(&mut tx, id).await?;
+                RefreshOutcome::Invalid
+            }
+            None => {
+                let reused: Option<i64> = sqlx::query_scalar(sql::SESSION_BY_PREVIOUS_REFRESH)
+                    .bind(&refresh.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                match reused {
+                    Some(id) => {
+                        delete_session(&mut tx, id).await?;
+                        RefreshOutcome::Reused
+                    }
+                    None => RefreshOutcome::Invalid,
+                }
+            }
+        };
+        tx.commit().await.map_err(map_err)?;
+        Ok(outcome)
+    }
+
+    async fn revoke_session(&self, session_id: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        delete_session(&mut tx, session_id).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn switch_profile(&self, session: &Session, profile_id: i64) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let owned: Option<i64> = sqlx::query_scalar(sql::PROFILE_OF_USER)
+            .bind(profile_id)
+            .bind(session.user_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if owned.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(sql::SET_SESSION_PROFILE).bind(profile_id).bind(session.id).execute(&mut *tx).await.map_err(map_err)?;
+        sqlx::query(sql::SET_DEFAULT_PROFILE).bind(profile_id).bind(session.user_id).execute(&mut *tx).await.map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn profile(&self, profile_id: i64) -> StoreResult<Profile> {
+        let row: ProfileRow = sqlx::query_as(sql::PROFILE_BY_ID).bind(profile_id).fetch_one(&self.reader).await.map_err(map_err)?;
+        Ok(row.into())
+    }
+
+    async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>> {
+        let rows: Vec<ProfileSummaryRow> =
+            sqlx::query_as(sql::PROFILE_SUMMARIES).bind(user_id).fetch_all(&self.reader).await.map_err(map_err)?;
+        Ok(rows.into_iter().map(ProfileSummary::from).collect())
+    }
+
+    async fn apply_profile_patch(&self, update: &ProfileUpdate<'_>) -> StoreResult<Profile> {
+        let mut tx = self.begin_write().await?;
+        if let Some(expected) = update.expected {
+            let current: Option<(i64, i64)> = sqlx::query_as(sql::VERSIONS)
+                .bind(update.profile_id)
+                .bind(update.user_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            let (profile, user) = current.ok_or(StoreError::NotFound)?;
+            if (profile, user) != (expected.profile, expected.user) {
+                return Err(StoreError::VersionMismatch);
+            }
+        }
+        update_profile_row(&mut tx, update.profile_id, update.user_id, update.patch, update.now).await?;
+        if update.patch.touches_user() {
+            update_user_row(&mut tx, update.user_id, update.patch, update.now).await?;
+        }
+        let row: ProfileRow = sqlx::query_as(sql::PROFILE_BY_ID).bind(update.profile_id).fetch_one(&mut *tx).await.map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(row.into())
+    }
+}
+
+fn login_record(row: LoginRow) -> Option<LoginRecord> {
+    Some(LoginRecord {
+        user_id: row.id,
+        password_hash: row.password_hash,
+        active: row.active,
+        default_profile_id: row.default_profile_id?,
+    })
+}
+
+async fn delete_session(conn: &mut SqliteConnection, id: i64) -> StoreResult<()> {
+    sqlx::query(sql::DELETE_SESSION).bind(id).execute(conn).await.map_err(map_err)?;
+    Ok(())
+}
+
+async fn add_member(conn: &mut SqliteConnection, member: &NewMember, now: OffsetDateTime) -> StoreResult<AddedMember> {
+    let existing: Option<i64> = sqlx::query_scalar(sql::USER_ID_BY_EMAIL_KEY)
+        .bind(&member.email_key)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    let new_user = existing.is_none();
+    let user_id = match existing {
+        Some(id) => id,
+        None => sqlx::query_scalar(sql::INSERT_USER)
+        .bind(&member.email)
+        .bind(&member.email_key)
+        .bind(&member.password_hash)
+        .bind(&member.full_name)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_err)?,
+    };
+    let profile_id: i64 = sqlx::query_scalar(sql::INSERT_PROFILE)
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(user_id)
+    .bind(&member.full_name)
+    .bind(&member.email)
+    .bind(now)
+    .bind(member.location_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(|e| match map_err(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!("{} already has a profile at this location", member.email)),
+        other => other,
+    })?
+    .ok_or(StoreError::NotFound)?;
+    if !member.fields.is_empty() {
+        update_profile_row(conn, profile_id, user_id, &member.fields, now).await?;
+    }
+    sqlx::query(sql::SET_DEFAULT_PROFILE_IF_NONE)
+        .bind(profile_id)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    Ok(AddedMember { user_id, profile_id, new_user })
+}
+
+async fn update_profile_row(
+    conn: &mut SqliteConnection,
+    profile_id: i64,
+    user_id: i64,
+    patch: &ProfilePatch,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    let mut query = QueryBuilder::<Sqlite>::new("update profiles set version = version + 1, updated_on = ");
+    query.push_bind(now);
+    for (field, value) in patch.iter().filter(|(f, _)| !f.on_user()) {
+        push_assignment(&mut query, field, value);
+    }
+    query.push(" where id = ").push_bind(profile_id).push(" and user_id = ").push_bind(user_id);
+    let done = query.build().execute(&mut *conn).await.map_err(map_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+async fn update_user_row(conn: &mut SqliteConnection, user_id: i64, patch: &ProfilePatch, now: OffsetDateTime) -> StoreResult<()> {
+    let mut query = QueryBuilder::<Sqlite>::new("update users set version = version + 1, updated_on = ");
+    query.push_bind(now);
+    for (field, value) in patch.iter().filter(|(f, _)| f.on_user() || *f == Field::FullName) {
+        push_assignment(&mut query, field, value);
+    }
+    query.push(" where id = ").push_bind(user_id);
+    query.build().execute(&mut *conn).await.map_err(map_err)?;
+    Ok(())
+}
+
+fn push_assignment(query: &mut QueryBuilder<Sqlite>, field: Field, value: Option<&FieldValue>) {
+    query.push(", ").push(sql::column(field)).push(" = ");
+    match (value, sql::null_as(field)) {
+        (Some(FieldValue::Text(text)), _) => query.push_bind(text.clone()),
+        (Some(FieldValue::Int(number)), _) => query.push_bind(*number),
+        (Some(FieldValue::Bool(flag)), _) => query.push_bind(*flag),
+        (Some(FieldValue::Date(date)), _) => query.push_bind(*date),
+        (None, NullAs::Text) => query.push_bind(None::<String>),
+        (None, NullAs::Date) => query.push_bind(None::<time::Date>),
+    };
+}

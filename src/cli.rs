@@ -9,7 +9,9 @@ use tokio::net::TcpListener;
 use crate::app::{AppState, Settings};
 use crate::auth::password::{HashCost, PasswordHasher};
 use crate::clock::SystemClock;
-use crate::config::{Cli, Command, LocationCommand, MemberCommand, ServeArgs, SqliteSynchronousArg, UnknownFieldsArg};
+use crate::config::{
+    Cli, Command, LocationCommand, MemberCommand, ServeArgs, SqliteSynchronousArg, UnknownFieldsArg,
+};
 use crate::domain::patch::UnknownFields;
 use crate::service::member::{self, MemberInput};
 use crate::store::{self, ConnectOptions};
@@ -37,7 +39,11 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
     let store = store::connect(database_url, &options)
         .await
         .with_context(|| format!("opening the database at {}", store::redact(database_url)))?;
-    let cost = HashCost { memory_kib: args.argon2_memory_kib, iterations: args.argon2_iterations, ..HashCost::default() };
+    let cost = HashCost {
+        memory_kib: args.argon2_memory_kib,
+        iterations: args.argon2_iterations,
+        ..HashCost::default()
+    };
     let concurrency = match args.hash_concurrency {
         0 => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
         n => n,
@@ -64,10 +70,10 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let state = open(database_url, &args).await?;
     let listener = TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
     let address = listener.local_addr()?;
-    if !args.no_demo {
-        if let Some(demo) = member::seed_demo(&state).await? {
-            print_demo(&demo, address);
-        }
+    if !args.no_demo
+        && let Some(demo) = member::seed_demo(&state).await?
+    {
+        print_demo(&demo, address);
     }
     tracing::info!(%address, database = %store::redact(database_url), "Portico is serving");
     println!("Portico is serving on http://{address}");
@@ -111,7 +117,10 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
     match command {
         LocationCommand::Add { name, country } => {
             let location = member::add_location(&state, &name, &country).await?;
-            println!("Created location {} (Id {}, web address {}).", location.name, location.id, location.web_address);
+            println!(
+                "Created location {} (Id {}, web address {}).",
+                location.name, location.id, location.web_address
+            );
         }
     }
     Ok(())
@@ -121,7 +130,8 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
     let state = open(database_url, args).await?;
     match command {
         MemberCommand::Add { email, password, name, location } => {
-            let input = MemberInput { email, password: SecretString::from(password), full_name: name, location };
+            let input =
+                MemberInput { email, password: SecretString::from(password), full_name: name, location };
             let added = member::add_member(&state, input).await?;
             if added.new_user {
                 println!("Created member {} with profile {}.", added.user_id, added.profile_id);

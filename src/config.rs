@@ -8,10 +8,21 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "portico", version, about = "Member profiles for coworking spaces", args_conflicts_with_subcommands = true)]
+#[command(
+    name = "portico",
+    version,
+    about = "Member profiles for coworking spaces",
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
-    #[arg(long, env = "PORTICO_DATABASE_URL", default_value = "sqlite://portico.db", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "PORTICO_DATABASE_URL",
+        default_value = "sqlite://portico.db",
+        global = true,
+        hide_env_values = true
+    )]
     pub database_url: String,
 
     /// Log filter, in tracing's EnvFilter syntax.

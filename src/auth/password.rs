@@ -67,7 +67,11 @@ impl PasswordHasher {
 
     /// Verifies `password` against `stored`; with no stored hash (an unknown account) the
     /// same work is done against a dummy hash, so both answers take as long.
-    pub async fn verify(&self, password: &SecretString, stored: Option<&str>) -> Result<Verification, HashError> {
+    pub async fn verify(
+        &self,
+        password: &SecretString,
+        stored: Option<&str>,
+    ) -> Result<Verification, HashError> {
         let known = stored.is_some();
         let stored = match stored {
             Some(phc) => phc.to_string(),
@@ -88,7 +92,10 @@ impl PasswordHasher {
         Ok(self.dummy.get_or_init(|| made).clone())
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
         let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
         let span = tracing::Span::current();
         Ok(tokio::task::spawn_blocking(move || span.in_scope(work)).await?)
@@ -140,7 +147,10 @@ mod tests {
         let secret = SecretString::from("correct horse battery staple");
         let stored = hasher.hash(&secret).await.expect("hash");
         assert!(stored.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
-        assert_eq!(hasher.verify(&secret, Some(&stored)).await.expect("verify"), Verification::Match { needs_rehash: false });
+        assert_eq!(
+            hasher.verify(&secret, Some(&stored)).await.expect("verify"),
+            Verification::Match { needs_rehash: false }
+        );
         let wrong = SecretString::from("wrong");
         assert_eq!(hasher.verify(&wrong, Some(&stored)).await.expect("verify"), Verification::Mismatch);
         assert_eq!(hasher.verify(&secret, None).await.expect("verify"), Verification::Mismatch);
@@ -153,6 +163,9 @@ mod tests {
         let secret = SecretString::from("correct horse battery staple");
         let stored = old.hash(&secret).await.expect("hash");
         let stronger = PasswordHasher::new(HashCost { memory_kib: 2048, ..cheap() }, 1).expect("params");
-        assert_eq!(stronger.verify(&secret, Some(&stored)).await.expect("verify"), Verification::Match { needs_rehash: true });
+        assert_eq!(
+            stronger.verify(&secret, Some(&stored)).await.expect("verify"),
+            Verification::Match { needs_rehash: true }
+        );
     }
 }

@@ -149,8 +149,7 @@ impl From<FieldError> for FieldErrors {
 
 impl std::fmt::Display for FieldErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> =
-            self.0.iter().map(|e| format!("{}: {}", e.property, e.message)).collect();
+        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.property, e.message)).collect();
         f.write_str(&parts.join("; "))
     }
 }

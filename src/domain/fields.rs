@@ -41,10 +41,7 @@ pub fn email_key(email: &str) -> String {
 /// domain gets `https://`.
 pub fn website(text: &str) -> Result<String, Problem> {
     if text.chars().count() > MAX_URL_CHARS {
-        return Err(Problem::new(
-            ErrorCode::TooLong,
-            format!("must be at most {MAX_URL_CHARS} characters"),
-        ));
+        return Err(Problem::new(ErrorCode::TooLong, format!("must be at most {MAX_URL_CHARS} characters")));
     }
     let url = web_url(text)
         .ok_or_else(|| Problem::new(ErrorCode::InvalidUrl, "is not a valid http or https address"))?;
@@ -55,8 +52,7 @@ fn web_url(text: &str) -> Option<Url> {
     if text.is_empty() || text.chars().any(char::is_whitespace) {
         return None;
     }
-    let candidate =
-        if text.contains("://") { text.to_string() } else { format!("https://{text}") };
+    let candidate = if text.contains("://") { text.to_string() } else { format!("https://{text}") };
     let url = Url::parse(&candidate).ok()?;
     let dotted_domain = matches!(url.host(), Some(Host::Domain(d)) if d.contains('.') && !d.ends_with('.'));
     let web_scheme = matches!(url.scheme(), "http" | "https");
@@ -108,9 +104,8 @@ fn without_extension(text: &str) -> &str {
 /// An ISO 8601 date; a date-time is accepted and only its date kept. Between 1900-01-01
 /// and `today`.
 pub fn birth_date(text: &str, today: Date) -> Result<Date, Problem> {
-    let date = parse_date(text).ok_or_else(|| {
-        Problem::new(ErrorCode::InvalidDate, "is not a date: use the form 1990-06-15")
-    })?;
+    let date = parse_date(text)
+        .ok_or_else(|| Problem::new(ErrorCode::InvalidDate, "is not a date: use the form 1990-06-15"))?;
     let earliest = Date::from_calendar_date(1900, time::Month::January, 1)
         .map_err(|_| Problem::new(ErrorCode::InvalidDate, "is not a date"))?;
     if date < earliest || date > today {
@@ -127,8 +122,14 @@ fn parse_date(text: &str) -> Option<Date> {
     let local_date_time = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
     Date::parse(text, date_only)
         .ok()
-        .or_else(|| OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok().map(|t| t.date()))
-        .or_else(|| PrimitiveDateTime::parse(text.split('.').next().unwrap_or(text), local_date_time).ok().map(|t| t.date()))
+        .or_else(|| {
+            OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok().map(|t| t.date())
+        })
+        .or_else(|| {
+            PrimitiveDateTime::parse(text.split('.').next().unwrap_or(text), local_date_time)
+                .ok()
+                .map(|t| t.date())
+        })
 }
 
 /// Letters, digits, spaces and `- . /`, at most 50 characters.
@@ -142,10 +143,7 @@ pub fn tax_id(text: &str) -> Result<String, Problem> {
     if text.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '/')) {
         Ok(text.to_string())
     } else {
-        Err(Problem::new(
-            ErrorCode::InvalidTaxId,
-            "may contain only letters, digits, spaces and - . /",
-        ))
+        Err(Problem::new(ErrorCode::InvalidTaxId, "may contain only letters, digits, spaces and - . /"))
     }
 }
 
@@ -157,7 +155,10 @@ pub fn tags(text: &str) -> Result<Option<Vec<String>>, Problem> {
         if tag.chars().count() > MAX_TAG_CHARS {
             return Err(Problem::new(
                 ErrorCode::TagTooLong,
-                format!("each tag must be at most {MAX_TAG_CHARS} characters (\"{}…\" is longer)", tag.chars().take(20).collect::<String>()),
+                format!(
+                    "each tag must be at most {MAX_TAG_CHARS} characters (\"{}…\" is longer)",
+                    tag.chars().take(20).collect::<String>()
+                ),
             ));
         }
         let lower = tag.to_lowercase();
@@ -192,7 +193,15 @@ mod tests {
     #[test]
     fn email_accepts_plain_addresses_and_lowercases_the_domain() {
         assert_eq!(email("Jane.Doe@Example.COM").as_deref(), Ok("Jane.Doe@example.com"));
-        for bad in ["jane", "jane@", "@example.com", "jane@localhost", "Jane <jane@example.com>", "jane@[127.0.0.1]", "a b@example.com"] {
+        for bad in [
+            "jane",
+            "jane@",
+            "@example.com",
+            "jane@localhost",
+            "Jane <jane@example.com>",
+            "jane@[127.0.0.1]",
+            "a b@example.com",
+        ] {
             assert!(email(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -201,14 +210,29 @@ mod tests {
     fn website_adds_https_to_a_bare_domain_and_refuses_other_schemes() {
         assert_eq!(website("example.com").as_deref(), Ok("https://example.com/"));
         assert_eq!(website("http://example.com/a?b=1").as_deref(), Ok("http://example.com/a?b=1"));
-        for bad in ["javascript:alert(1)", "ftp://example.com", "https://user:pw@example.com", "localhost", "exa mple.com", "data:text/html,x", "mailto:a@b.com"] {
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://example.com",
+            "https://user:pw@example.com",
+            "localhost",
+            "exa mple.com",
+            "data:text/html,x",
+            "mailto:a@b.com",
+        ] {
             assert!(website(bad).is_err(), "{bad} should be refused");
         }
     }
 
     #[test]
     fn phone_accepts_common_formats_and_extensions() {
-        for good in ["+44 20 7946 0000", "(555) 123-4567", "020/123.456", "+1 555 123 4567 ext. 89", "555-1234 x12", "123"] {
+        for good in [
+            "+44 20 7946 0000",
+            "(555) 123-4567",
+            "020/123.456",
+            "+1 555 123 4567 ext. 89",
+            "555-1234 x12",
+            "123",
+        ] {
             assert!(phone(good).is_ok(), "{good} should be accepted");
         }
         for bad in ["12", "call me", "12+34", "+44 20 ☎", "555-1234 ext"] {
@@ -230,7 +254,10 @@ mod tests {
 
     #[test]
     fn tags_are_trimmed_deduplicated_and_limited() {
-        assert_eq!(tags(" design, UX ,ux,, Rust ").ok().flatten(), Some(vec!["design".into(), "UX".into(), "Rust".into()]));
+        assert_eq!(
+            tags(" design, UX ,ux,, Rust ").ok().flatten(),
+            Some(vec!["design".into(), "UX".into(), "Rust".into()])
+        );
         assert_eq!(tags(" , ").ok().flatten(), None);
         let too_many: Vec<String> = (0..31).map(|i| format!("t{i}")).collect();
         assert_eq!(tags(&too_many.join(",")).map_err(|p| p.code), Err(ErrorCode::TooManyTags));

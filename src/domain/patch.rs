@@ -81,13 +81,45 @@ impl Field {
     pub const ALL: [Field; 39] = {
         use Field::*;
         [
-            FullName, NickName, Gender, DateOfBirth, MobilePhone, LandLine, Address, PostCode,
-            CityName, State, CountryId, BillingName, BillingEmail, BillingAddress,
-            BillingPostCode, BillingCityName, BillingState, BillingCountryId, TaxIdNumber,
-            Position, CompanyName, BusinessArea, ProfileSummary, ProfileWebsite, ProfileIsPublic,
-            ProfileTags, Twitter, Linkedin, Github, Instagram, Facebook, Skype, Telegram,
-            OnHelpDeskMsg, OnNewWallPost, OnNewBlogComment, OnNewEventComment,
-            ReceiveCommunityDigest, SignUpToNewsletter,
+            FullName,
+            NickName,
+            Gender,
+            DateOfBirth,
+            MobilePhone,
+            LandLine,
+            Address,
+            PostCode,
+            CityName,
+            State,
+            CountryId,
+            BillingName,
+            BillingEmail,
+            BillingAddress,
+            BillingPostCode,
+            BillingCityName,
+            BillingState,
+            BillingCountryId,
+            TaxIdNumber,
+            Position,
+            CompanyName,
+            BusinessArea,
+            ProfileSummary,
+            ProfileWebsite,
+            ProfileIsPublic,
+            ProfileTags,
+            Twitter,
+            Linkedin,
+            Github,
+            Instagram,
+            Facebook,
+            Skype,
+            Telegram,
+            OnHelpDeskMsg,
+            OnNewWallPost,
+            OnNewBlogComment,
+            OnNewEventComment,
+            ReceiveCommunityDigest,
+            SignUpToNewsletter,
         ]
     };
 
@@ -113,8 +145,12 @@ impl Field {
         use Field::*;
         matches!(
             self,
-            OnHelpDeskMsg | OnNewWallPost | OnNewBlogComment | OnNewEventComment
-                | ReceiveCommunityDigest | SignUpToNewsletter
+            OnHelpDeskMsg
+                | OnNewWallPost
+                | OnNewBlogComment
+                | OnNewEventComment
+                | ReceiveCommunityDigest
+                | SignUpToNewsletter
         )
     }
 
@@ -296,9 +332,7 @@ pub fn parse_value(field: Field, value: &Value, today: Date) -> Result<Change<Fi
         Rule::Country => parse_country(value).map(|id| Change::Value(FieldValue::Int(id))),
         Rule::Gender => parse_gender(value).map(|g| Change::Value(FieldValue::Text(g.as_str().into()))),
         _ => {
-            let raw = value
-                .as_str()
-                .ok_or_else(|| Problem::new(ErrorCode::WrongType, "must be a string"))?;
+            let raw = value.as_str().ok_or_else(|| Problem::new(ErrorCode::WrongType, "must be a string"))?;
             parse_text(rule, raw, nullable, today)
         }
     }
@@ -346,7 +380,10 @@ fn parse_country(value: &Value) -> Result<i64, Problem> {
         Problem::new(ErrorCode::WrongType, "must be a number: a country Id from GET /api/public/countries")
     })?;
     country::by_id(id).map(|c| c.id).ok_or_else(|| {
-        Problem::new(ErrorCode::UnknownCountry, format!("{id} is not a country Id from GET /api/public/countries"))
+        Problem::new(
+            ErrorCode::UnknownCountry,
+            format!("{id} is not a country Id from GET /api/public/countries"),
+        )
     })
 }
 
@@ -363,17 +400,42 @@ fn parse_gender(value: &Value) -> Result<Gender, Problem> {
 
 /// Properties of the Nexudus customer record that only the space's staff may change.
 const STAFF_ONLY: &[&str] = &[
-    "AccessPincode", "Active", "APIAccess", "Archived", "Balance", "Businesses", "CanMakeBookings",
-    "CancellationDate", "CardNumber", "CheckedIn", "Credit", "Credits", "DiscountCode",
-    "DoNotProcessInvoicesAutomatically", "GeneralTermsAccepted", "HomeSpaceId",
-    "InvoicingBusinessId", "IsAdmin", "IsContact", "IsMember", "IsPaidForCustomer",
-    "MustResetPassword", "NextTariffId", "Password", "PasswordHash", "PrintingCredit",
-    "ReferenceNumber", "RegistrationDate", "TariffId", "UserRoles", "Validated",
+    "AccessPincode",
+    "Active",
+    "APIAccess",
+    "Archived",
+    "Balance",
+    "Businesses",
+    "CanMakeBookings",
+    "CancellationDate",
+    "CardNumber",
+    "CheckedIn",
+    "Credit",
+    "Credits",
+    "DiscountCode",
+    "DoNotProcessInvoicesAutomatically",
+    "GeneralTermsAccepted",
+    "HomeSpaceId",
+    "InvoicingBusinessId",
+    "IsAdmin",
+    "IsContact",
+    "IsMember",
+    "IsPaidForCustomer",
+    "MustResetPassword",
+    "NextTariffId",
+    "Password",
+    "PasswordHash",
+    "PrintingCredit",
+    "ReferenceNumber",
+    "RegistrationDate",
+    "TariffId",
+    "UserRoles",
+    "Validated",
 ];
 
 fn refuse_property(name: &str, value: &Value, unknown: UnknownFields) -> Option<FieldError> {
-    let staff_only = STAFF_ONLY.contains(&name)
-        || name.strip_prefix("Custom").is_some_and(|n| n.parse::<u8>().is_ok());
+    let staff_only =
+        STAFF_ONLY.contains(&name) || name.strip_prefix("Custom").is_some_and(|n| n.parse::<u8>().is_ok());
     if staff_only {
         return Some(
             FieldError::new(name, ErrorCode::NotWritable, "can only be changed by the space's staff")
@@ -456,7 +518,11 @@ impl Credentials {
             CredentialSlot::Repeat => &mut self.repeat,
         };
         if target.is_some() {
-            errors.push(FieldError::new(name, ErrorCode::DuplicateField, "was sent twice under different names"));
+            errors.push(FieldError::new(
+                name,
+                ErrorCode::DuplicateField,
+                "was sent twice under different names",
+            ));
         }
         *target = Some(SecretString::from(text));
     }
@@ -584,13 +650,18 @@ mod tests {
         let errors = parse_json(json!({"NewPassword": "a long new secret"})).expect_err("incomplete");
         assert_eq!(
             codes(&errors),
-            vec![("OldPassword".into(), "password_required"), ("RepeatNewPassword".into(), "password_required")]
+            vec![
+                ("OldPassword".into(), "password_required"),
+                ("RepeatNewPassword".into(), "password_required")
+            ]
         );
-        let errors = parse_json(json!({"CurrentPassword": "old", "NewPassword": "a", "ConfirmPassword": "b"}))
-            .expect_err("mismatch");
+        let errors =
+            parse_json(json!({"CurrentPassword": "old", "NewPassword": "a", "ConfirmPassword": "b"}))
+                .expect_err("mismatch");
         assert_eq!(codes(&errors), vec![("RepeatNewPassword".into(), "password_mismatch")]);
         assert!(errors.iter().all(|e| e.attempted.is_none()), "secrets are never echoed");
-        let ok = parse_json(json!({"OldPassword": "old", "NewPassword": "n", "RepeatNewPassword": "n"})).expect("ok");
+        let ok = parse_json(json!({"OldPassword": "old", "NewPassword": "n", "RepeatNewPassword": "n"}))
+            .expect("ok");
         assert_eq!(ok.password.map(|p| p.new.expose_secret().to_string()), Some("n".to_string()));
     }
 }

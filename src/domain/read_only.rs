@@ -104,9 +104,7 @@ pub fn check(echoes: &[(ReadOnly, Value)], profile: &Profile, patch: &ProfilePat
 }
 
 fn same_instant(sent: &Value, stored: OffsetDateTime) -> bool {
-    sent.as_str()
-        .and_then(|s| OffsetDateTime::parse(s, &Rfc3339).ok())
-        .is_some_and(|t| t == stored)
+    sent.as_str().and_then(|s| OffsetDateTime::parse(s, &Rfc3339).ok()).is_some_and(|t| t == stored)
 }
 
 fn country_name_matches(sent: &Value, stored_id: i64, change: &Change<FieldValue>) -> bool {
@@ -115,10 +113,7 @@ fn country_name_matches(sent: &Value, stored_id: i64, change: &Change<FieldValue
         Change::Value(FieldValue::Int(id)) => Some(*id),
         _ => None,
     };
-    [Some(stored_id), new_id]
-        .into_iter()
-        .flatten()
-        .any(|id| country::name_of(id) == Some(name))
+    [Some(stored_id), new_id].into_iter().flatten().any(|id| country::name_of(id) == Some(name))
 }
 
 fn tags_match(sent: &Value, profile: &Profile, change: &Change<FieldValue>) -> bool {

@@ -43,7 +43,9 @@ impl Network {
             Network::Github => "must be a GitHub username or a github.com address",
             Network::Instagram => "must be an Instagram handle or an instagram.com address",
             Network::Facebook => "must be a facebook.com profile address",
-            Network::Skype => "must be a Skype name (6–32 letters, digits or . , _ -, starting with a letter) or a live: id",
+            Network::Skype => {
+                "must be a Skype name (6–32 letters, digits or . , _ -, starting with a letter) or a live: id"
+            }
             Network::Telegram => "must be a Telegram username (5–32 letters, digits or _) or a t.me address",
         }
     }
@@ -88,8 +90,8 @@ fn linkedin(text: &str) -> Option<String> {
     let mut segments = url.path_segments()?.filter(|s| !s.is_empty());
     let kind = segments.next()?;
     let slug = segments.next()?;
-    let slug_ok = slug.len() <= 100
-        && slug.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '%' | '.'));
+    let slug_ok =
+        slug.len() <= 100 && slug.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '%' | '.'));
     (matches!(kind, "in" | "company" | "school" | "pub") && slug_ok)
         .then(|| format!("https://www.linkedin.com/{kind}/{slug}"))
 }
@@ -149,7 +151,14 @@ mod tests {
 
     #[test]
     fn twitter_handles_and_addresses_become_one_form() {
-        for input in ["@jack", "jack", "https://twitter.com/jack", "x.com/jack", "https://mobile.twitter.com/jack/", "www.x.com/jack?s=20"] {
+        for input in [
+            "@jack",
+            "jack",
+            "https://twitter.com/jack",
+            "x.com/jack",
+            "https://mobile.twitter.com/jack/",
+            "www.x.com/jack?s=20",
+        ] {
             assert_eq!(ok(Twitter, input), "https://x.com/jack", "{input}");
         }
         for bad in ["https://evil.com/jack", "jack smith", "javascript:alert(1)", "@waytoolonghandle123"] {
@@ -170,11 +179,17 @@ mod tests {
     #[test]
     fn linkedin_and_facebook_need_addresses_on_their_site() {
         assert_eq!(ok(Linkedin, "linkedin.com/in/jane-doe"), "https://www.linkedin.com/in/jane-doe");
-        assert_eq!(ok(Linkedin, "https://uk.linkedin.com/in/jane-doe/"), "https://www.linkedin.com/in/jane-doe");
+        assert_eq!(
+            ok(Linkedin, "https://uk.linkedin.com/in/jane-doe/"),
+            "https://www.linkedin.com/in/jane-doe"
+        );
         assert!(Linkedin.canonical("jane-doe").is_err());
         assert!(Linkedin.canonical("https://linkedin.com.evil.net/in/jane").is_err());
         assert_eq!(ok(Facebook, "https://m.facebook.com/jane.doe"), "https://www.facebook.com/jane.doe");
-        assert_eq!(ok(Facebook, "facebook.com/profile.php?id=1234"), "https://www.facebook.com/profile.php?id=1234");
+        assert_eq!(
+            ok(Facebook, "facebook.com/profile.php?id=1234"),
+            "https://www.facebook.com/profile.php?id=1234"
+        );
         assert!(Facebook.canonical("jane.doe").is_err());
     }
 

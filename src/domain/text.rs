@@ -95,9 +95,6 @@ mod tests {
     #[test]
     fn counts_characters_not_bytes() {
         assert!(clean_bounded("ééééé", Lines::Single, 5).is_ok());
-        assert_eq!(
-            clean_bounded("éééééé", Lines::Single, 5).map_err(|p| p.code),
-            Err(ErrorCode::TooLong)
-        );
+        assert_eq!(clean_bounded("éééééé", Lines::Single, 5).map_err(|p| p.code), Err(ErrorCode::TooLong));
     }
 }

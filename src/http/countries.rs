@@ -35,7 +35,12 @@ static BODY: LazyLock<String> = LazyLock::new(|| {
     let view = CountriesView {
         countries: country::all()
             .into_iter()
-            .map(|c| CountryView { id: c.id, name: &c.name, two_digits_code: &c.two_digits_code, culture: &c.culture })
+            .map(|c| CountryView {
+                id: c.id,
+                name: &c.name,
+                two_digits_code: &c.two_digits_code,
+                culture: &c.culture,
+            })
             .collect(),
     };
     serde_json::to_string(&view).unwrap_or_else(|_| "{\"Countries\":[]}".into())

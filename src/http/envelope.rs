@@ -1,8 +1,8 @@
 //! The ActionConfirmation envelope and the one place where errors become responses.
 
+use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -65,12 +65,23 @@ pub fn success<T: Serialize>(value: Option<T>) -> Json<ActionConfirmation<T>> {
 pub enum ApiError {
     Service(ServiceError),
     /// The body could not be read as one JSON object.
-    Body { code: ErrorCode, property: String, message: String },
+    Body {
+        code: ErrorCode,
+        property: String,
+        message: String,
+    },
     /// A query parameter is missing or malformed.
-    Query { parameter: &'static str, message: String },
+    Query {
+        parameter: &'static str,
+        message: String,
+    },
     UnsupportedMediaType,
-    PayloadTooLarge { limit: usize },
-    Unauthenticated { token_presented: bool },
+    PayloadTooLarge {
+        limit: usize,
+    },
+    Unauthenticated {
+        token_presented: bool,
+    },
     RouteNotFound,
     MethodNotAllowed,
     Timeout,
@@ -135,12 +146,22 @@ impl ApiError {
             ApiError::Body { code, property, message } => (
                 StatusCode::BAD_REQUEST,
                 message.clone(),
-                Some(vec![ErrorView { property_name: property.clone(), message: message.clone(), code: code.as_str(), attempted_value: None }]),
+                Some(vec![ErrorView {
+                    property_name: property.clone(),
+                    message: message.clone(),
+                    code: code.as_str(),
+                    attempted_value: None,
+                }]),
             ),
             ApiError::Query { parameter, message } => (
                 StatusCode::BAD_REQUEST,
                 format!("{parameter} {message}"),
-                Some(vec![ErrorView { property_name: (*parameter).into(), message: message.clone(), code: "invalid_parameter", attempted_value: None }]),
+                Some(vec![ErrorView {
+                    property_name: (*parameter).into(),
+                    message: message.clone(),
+                    code: "invalid_parameter",
+                    attempted_value: None,
+                }]),
             ),
             ApiError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -157,11 +178,15 @@ impl ApiError {
                 "Sign in first: the bearer token is missing, expired or revoked.".into(),
                 None,
             ),
-            ApiError::RouteNotFound => (StatusCode::NOT_FOUND, "There is nothing at this address.".into(), None),
+            ApiError::RouteNotFound => {
+                (StatusCode::NOT_FOUND, "There is nothing at this address.".into(), None)
+            }
             ApiError::MethodNotAllowed => {
                 (StatusCode::METHOD_NOT_ALLOWED, "This address does not accept this method.".into(), None)
             }
-            ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, "The request took too long; try again.".into(), None),
+            ApiError::Timeout => {
+                (StatusCode::SERVICE_UNAVAILABLE, "The request took too long; try again.".into(), None)
+            }
             ApiError::Panic => internal(),
         }
     }
@@ -169,9 +194,11 @@ impl ApiError {
 
 fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorView>>) {
     match error {
-        ServiceError::Validation(errors) => {
-            (StatusCode::BAD_REQUEST, validation_summary(errors), Some(errors.clone().into_vec().into_iter().map(ErrorView::from).collect()))
-        }
+        ServiceError::Validation(errors) => (
+            StatusCode::BAD_REQUEST,
+            validation_summary(errors),
+            Some(errors.clone().into_vec().into_iter().map(ErrorView::from).collect()),
+        ),
         ServiceError::InvalidGrant(description) => (StatusCode::BAD_REQUEST, (*description).into(), None),
         ServiceError::Unauthenticated => (
             StatusCode::UNAUTHORIZED,
@@ -181,12 +208,17 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
         ServiceError::NotFound(what) => (StatusCode::NOT_FOUND, format!("The {what} was not found."), None),
         ServiceError::PreconditionFailed => (
             StatusCode::PRECONDITION_FAILED,
-            "The profile changed since you read it (If-Match no longer matches); reload it and try again.".into(),
+            "The profile changed since you read it (If-Match no longer matches); reload it and try again."
+                .into(),
             None,
         ),
         ServiceError::Unavailable { reason, .. } => {
             tracing::warn!(%reason, "store unavailable");
-            (StatusCode::SERVICE_UNAVAILABLE, "The service is briefly unavailable; try again shortly.".into(), None)
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The service is briefly unavailable; try again shortly.".into(),
+                None,
+            )
         }
         ServiceError::Internal(e) => {
             tracing::error!(error = ?e, "internal error");

@@ -20,7 +20,8 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
-        let token = bearer_token(&parts.headers).ok_or(ApiError::Unauthenticated { token_presented: false })?;
+        let token =
+            bearer_token(&parts.headers).ok_or(ApiError::Unauthenticated { token_presented: false })?;
         Ok(Auth(session::authenticate(app, token).await?))
     }
 }
@@ -42,9 +43,7 @@ pub async fn limited_body(request: Request, limit: usize) -> Result<Bytes, ApiEr
     if declared.is_some_and(|n| n > limit) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    axum::body::to_bytes(request.into_body(), limit)
-        .await
-        .map_err(|_| ApiError::PayloadTooLarge { limit })
+    axum::body::to_bytes(request.into_body(), limit).await.map_err(|_| ApiError::PayloadTooLarge { limit })
 }
 
 pub fn content_type_is(headers: &HeaderMap, wanted: impl Fn(&str) -> bool) -> bool {
@@ -83,12 +82,17 @@ fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
         let text = e.to_string();
         if let Some(rest) = text.strip_prefix(DUPLICATE) {
             let property = rest.split(" at line").next().unwrap_or(rest).to_string();
-            return ApiError::Body { code: ErrorCode::DuplicateField, message: format!("{property} appears more than once"), property };
+            return ApiError::Body {
+                code: ErrorCode::DuplicateField,
+                message: format!("{property} appears more than once"),
+                property,
+            };
         }
         match e.classify() {
-            serde_json::error::Category::Data => {
-                ApiError::body(ErrorCode::NotAnObject, "The body must be a JSON object, like {\"FullName\": \"Jane\"}.")
-            }
+            serde_json::error::Category::Data => ApiError::body(
+                ErrorCode::NotAnObject,
+                "The body must be a JSON object, like {\"FullName\": \"Jane\"}.",
+            ),
             _ => ApiError::body(
                 ErrorCode::MalformedJson,
                 format!("The body is not valid JSON (line {}, column {}).", e.line(), e.column()),

@@ -62,7 +62,9 @@ async fn patch_profile(
     let value = representation.then(|| ProfileView::from(&profile));
     let mut response = with_etag(success(value), &profile);
     if representation {
-        response.headers_mut().insert("preference-applied", HeaderValue::from_static("return=representation"));
+        response
+            .headers_mut()
+            .insert("preference-applied", HeaderValue::from_static("return=representation"));
     }
     Ok(response)
 }
@@ -75,7 +77,10 @@ fn with_etag(body: impl IntoResponse, profile: &Profile) -> Response {
     response
 }
 
-async fn list_profiles(Auth(session): Auth, State(app): State<AppState>) -> Result<Json<ProfileListView>, ApiError> {
+async fn list_profiles(
+    Auth(session): Auth,
+    State(app): State<AppState>,
+) -> Result<Json<ProfileListView>, ApiError> {
     let list = service::list(&app, &session).await?;
     Ok(Json(ProfileListView {
         user: ProfileListUser {

@@ -40,7 +40,10 @@ struct OAuthError {
 
 /// An RFC 6749 error answer: always 400, never the envelope.
 fn oauth_error(error: &'static str, description: impl Into<String>) -> Response {
-    no_store((StatusCode::BAD_REQUEST, Json(OAuthError { error, error_description: description.into() })).into_response())
+    no_store(
+        (StatusCode::BAD_REQUEST, Json(OAuthError { error, error_description: description.into() }))
+            .into_response(),
+    )
 }
 
 fn no_store(mut response: Response) -> Response {
@@ -119,7 +122,11 @@ struct MeUser {
 async fn me(Auth(session): Auth, State(app): State<AppState>) -> Result<Json<MeView>, ApiError> {
     let info = service::describe(&app, &session).await?;
     Ok(Json(MeView {
-        user: MeUser { id: info.user.id, full_name: info.user.full_name.clone(), email: info.user.email.clone() },
+        user: MeUser {
+            id: info.user.id,
+            full_name: info.user.full_name.clone(),
+            email: info.user.email.clone(),
+        },
         current_profile_id: info.current_profile_id,
         business: LocationView::from(&info.location),
         notification_preferences: NotificationsView::from(&info.user.notifications),

@@ -33,25 +33,29 @@ pub type MemberResult<T> = Result<T, MemberError>;
 
 /// Creates a location; its web address is derived from the name.
 pub async fn add_location(app: &AppState, name: &str, country_code: &str) -> MemberResult<Location> {
-    let name = text::clean_bounded(name, Lines::Single, 200).map_err(|p| MemberError::Invalid(format!("name {}", p.message)))?;
+    let name = text::clean_bounded(name, Lines::Single, 200)
+        .map_err(|p| MemberError::Invalid(format!("name {}", p.message)))?;
     if name.is_empty() {
         return Err(MemberError::Invalid("the location needs a name".into()));
     }
-    let country = country::by_code(country_code)
-        .ok_or_else(|| MemberError::Invalid(format!("unknown country code {country_code:?} (use ISO 3166-1 alpha-2, like GB)")))?;
+    let country = country::by_code(country_code).ok_or_else(|| {
+        MemberError::Invalid(format!(
+            "unknown country code {country_code:?} (use ISO 3166-1 alpha-2, like GB)"
+        ))
+    })?;
     let location = NewLocation { web_address: slug(&name), name: name.clone(), country_id: country.id };
     app.store.create_location(&location).await.map_err(|e| match e {
-        StoreError::Conflict(_) => MemberError::Invalid(format!("a location named {name:?} (or with web address {:?}) already exists", location.web_address)),
+        StoreError::Conflict(_) => MemberError::Invalid(format!(
+            "a location named {name:?} (or with web address {:?}) already exists",
+            location.web_address
+        )),
         other => other.into(),
     })
 }
 
 fn slug(name: &str) -> String {
-    let lowered: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
+    let lowered: String =
+        name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     let parts: Vec<&str> = lowered.split('-').filter(|p| !p.is_empty()).collect();
     if parts.is_empty() { "location".into() } else { parts.join("-") }
 }
@@ -68,7 +72,8 @@ pub struct MemberInput {
 /// (whose password is then left as it is).
 pub async fn add_member(app: &AppState, input: MemberInput) -> MemberResult<AddedMember> {
     let locations = app.store.locations().await?;
-    let member = new_member(app, &locations, &input, ProfilePatch::default()).await.map_err(MemberError::Invalid)?;
+    let member =
+        new_member(app, &locations, &input, ProfilePatch::default()).await.map_err(MemberError::Invalid)?;
     let added = app.store.add_members(&[member], app.clock.now()).await.map_err(conflict_as_invalid)?;
     added.into_iter().next().ok_or_else(|| MemberError::Invalid("nothing was added".into()))
 }
@@ -87,7 +92,8 @@ async fn new_member(
     fields: ProfilePatch,
 ) -> Result<NewMember, String> {
     let email = fields::email(input.email.trim()).map_err(|p| format!("Email {}", p.message))?;
-    let full_name = text::clean_bounded(&input.full_name, Lines::Single, 200).map_err(|p| format!("FullName {}", p.message))?;
+    let full_name = text::clean_bounded(&input.full_name, Lines::Single, 200)
+        .map_err(|p| format!("FullName {}", p.message))?;
     if full_name.is_empty() {
         return Err("FullName cannot be empty".into());
     }
@@ -96,7 +102,14 @@ async fn new_member(
     }
     let location = pick_location(locations, input.location.as_deref())?;
     let password_hash = app.hasher.hash(&input.password).await.map_err(|e| e.to_string())?;
-    Ok(NewMember { email_key: email_key(&email), email, password_hash, full_name, location_id: location.id, fields })
+    Ok(NewMember {
+        email_key: email_key(&email),
+        email,
+        password_hash,
+        full_name,
+        location_id: location.id,
+        fields,
+    })
 }
 
 fn pick_location<'a>(locations: &'a [Location], wanted: Option<&str>) -> Result<&'a Location, String> {
@@ -105,9 +118,9 @@ fn pick_location<'a>(locations: &'a [Location], wanted: Option<&str>) -> Result<
             .iter()
             .find(|l| l.name.eq_ignore_ascii_case(name.trim()) || l.web_address == name.trim())
             .ok_or_else(|| format!("no location named {name:?}; create it with `portico location add`")),
-        None => locations
-            .first()
-            .ok_or_else(|| "there is no location yet; create one with `portico location add NAME`".to_string()),
+        None => locations.first().ok_or_else(|| {
+            "there is no location yet; create one with `portico location add NAME`".to_string()
+        }),
     }
 }
 
@@ -167,7 +180,8 @@ fn import_columns(headers: &csv::StringRecord) -> MemberResult<Vec<Column>> {
             _ => match Field::from_property(name) {
                 Some(field) => Column::Property(field),
                 None => {
-                    let hint = patch::suggest(name).map(|s| format!(" (did you mean {s}?)")).unwrap_or_default();
+                    let hint =
+                        patch::suggest(name).map(|s| format!(" (did you mean {s}?)")).unwrap_or_default();
                     problems.push(format!("line 1: unknown column {name:?}{hint}"));
                     continue;
                 }
@@ -190,7 +204,12 @@ async fn import_row(
     record: &csv::StringRecord,
     options: ParseOptions,
 ) -> Result<NewMember, String> {
-    let mut input = MemberInput { email: String::new(), password: SecretString::from(""), full_name: String::new(), location: None };
+    let mut input = MemberInput {
+        email: String::new(),
+        password: SecretString::from(""),
+        full_name: String::new(),
+        location: None,
+    };
     let mut body = Map::new();
     for (column, cell) in columns.iter().zip(record.iter()) {
         match column {
@@ -221,13 +240,11 @@ fn cell_value(field: Field, cell: &str) -> Value {
             .ok()
             .or_else(|| country::by_code(cell).map(|c| c.id))
             .map_or_else(|| Value::String(cell.into()), Value::from),
-        _ if field.is_flag() => {
-            match cell.to_ascii_lowercase().as_str() {
-                "true" | "yes" | "1" => Value::Bool(true),
-                "false" | "no" | "0" => Value::Bool(false),
-                _ => Value::String(cell.into()),
-            }
-        }
+        _ if field.is_flag() => match cell.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Value::Bool(true),
+            "false" | "no" | "0" => Value::Bool(false),
+            _ => Value::String(cell.into()),
+        },
         _ => Value::String(cell.into()),
     }
 }

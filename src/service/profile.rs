@@ -72,10 +72,7 @@ fn expected_version(tags: &[String], profile_id: i64) -> ServiceResult<Option<Ve
     if tags.iter().any(|t| t == "*") {
         return Ok(None);
     }
-    tags.iter()
-        .find_map(|tag| parse_etag(tag, profile_id))
-        .map(Some)
-        .ok_or(ServiceError::PreconditionFailed)
+    tags.iter().find_map(|tag| parse_etag(tag, profile_id)).map(Some).ok_or(ServiceError::PreconditionFailed)
 }
 
 fn parse_etag(tag: &str, profile_id: i64) -> Option<Version> {
@@ -85,7 +82,11 @@ fn parse_etag(tag: &str, profile_id: i64) -> Option<Version> {
     (id == profile_id && parts.next().is_none()).then_some(Version { profile, user })
 }
 
-async fn unchanged(app: &AppState, session: &Session, expected: Option<Option<Version>>) -> ServiceResult<Profile> {
+async fn unchanged(
+    app: &AppState,
+    session: &Session,
+    expected: Option<Option<Version>>,
+) -> ServiceResult<Profile> {
     let stored = current(app, session).await?;
     match expected.flatten() {
         Some(version) if version != stored.version => Err(ServiceError::PreconditionFailed),

@@ -30,7 +30,12 @@ pub struct IssuedTokens {
 
 /// The password grant. An unknown e-mail and a wrong password get the same answer after
 /// the same work.
-pub async fn sign_in(app: &AppState, email: &str, password: &SecretString, client: ClientInfo) -> ServiceResult<IssuedTokens> {
+pub async fn sign_in(
+    app: &AppState,
+    email: &str,
+    password: &SecretString,
+    client: ClientInfo,
+) -> ServiceResult<IssuedTokens> {
     let record = app.store.login_record(&email_key(email)).await?;
     let stored_hash = record.as_ref().map(|r| r.password_hash.as_str());
     let verification = app.hasher.verify(password, stored_hash).await?;

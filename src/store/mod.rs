@@ -133,7 +133,12 @@ pub trait Store: Send + Sync + 'static {
     /// The live session an access token belongs to, if it has not expired.
     async fn session_by_access(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Session>>;
     /// Swaps a live refresh token for a new pair.
-    async fn rotate_refresh(&self, refresh: &TokenHash, next: &SessionTokens, now: OffsetDateTime) -> StoreResult<RefreshOutcome>;
+    async fn rotate_refresh(
+        &self,
+        refresh: &TokenHash,
+        next: &SessionTokens,
+        now: OffsetDateTime,
+    ) -> StoreResult<RefreshOutcome>;
     async fn revoke_session(&self, session_id: i64) -> StoreResult<()>;
     /// Makes another of the user's profiles current for the session and the user's default.
     async fn switch_profile(&self, session: &Session, profile_id: i64) -> StoreResult<()>;

@@ -2,7 +2,9 @@
 
 use time::{Date, OffsetDateTime};
 
-use crate::domain::profile::{Gender, Location, NotificationPreferences, Profile, ProfileSummary, User, Version};
+use crate::domain::profile::{
+    Gender, Location, NotificationPreferences, Profile, ProfileSummary, User, Version,
+};
 
 #[derive(sqlx::FromRow)]
 pub struct ProfileRow {
@@ -128,7 +130,6 @@ pub struct UserRow {
     sign_up_to_newsletter: bool,
 }
 
-
 impl From<UserRow> for User {
     fn from(r: UserRow) -> Self {
         User {
@@ -156,7 +157,6 @@ pub struct LocationRow {
     country_id: i64,
 }
 
-
 impl From<LocationRow> for Location {
     fn from(r: LocationRow) -> Self {
         Location { id: r.id, name: r.name, web_address: r.web_address, country_id: r.country_id }
@@ -175,7 +175,6 @@ pub struct ProfileSummaryRow {
     web_address: String,
     location_country_id: i64,
 }
-
 
 impl From<ProfileSummaryRow> for ProfileSummary {
     fn from(r: ProfileSummaryRow) -> Self {
@@ -202,7 +201,6 @@ pub struct SessionRow {
     pub profile_id: i64,
     pub access_expires_at: OffsetDateTime,
 }
-
 
 impl From<SessionRow> for crate::store::Session {
     fn from(r: SessionRow) -> Self {

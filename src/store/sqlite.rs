@@ -10,8 +10,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 
-use super::sql::{self, NullAs};
 use super::rows::*;
+use super::sql::{self, NullAs};
 use super::*;
 use crate::domain::patch::{Field, FieldValue, ProfilePatch};
 
@@ -52,7 +52,9 @@ impl SqliteStore {
 fn map_err(error: sqlx::Error) -> StoreError {
     match &error {
         sqlx::Error::RowNotFound => StoreError::NotFound,
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_string()),
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(db.message().to_string())
+        }
         sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("5" | "6" | "517")) => {
             StoreError::Unavailable(format!("database busy: {}", db.message()))
         }
@@ -73,24 +75,26 @@ impl Store for SqliteStore {
     async fn create_location(&self, location: &NewLocation) -> StoreResult<Location> {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(sql::INSERT_LOCATION)
-        .bind(&location.name)
-        .bind(&location.web_address)
-        .bind(location.country_id)
-        .bind(crate::clock::whole_seconds(OffsetDateTime::now_utc()))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
+            .bind(&location.name)
+            .bind(&location.web_address)
+            .bind(location.country_id)
+            .bind(crate::clock::whole_seconds(OffsetDateTime::now_utc()))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
         self.location(id).await
     }
 
     async fn locations(&self) -> StoreResult<Vec<Location>> {
-        let rows: Vec<LocationRow> = sqlx::query_as(sql::LOCATIONS_BY_ID).fetch_all(&self.reader).await.map_err(map_err)?;
+        let rows: Vec<LocationRow> =
+            sqlx::query_as(sql::LOCATIONS_BY_ID).fetch_all(&self.reader).await.map_err(map_err)?;
         Ok(rows.into_iter().map(Location::from).collect())
     }
 
     async fn location(&self, id: i64) -> StoreResult<Location> {
-        let row: LocationRow = sqlx::query_as(sql::LOCATION_BY_ID).bind(id).fetch_one(&self.reader).await.map_err(map_err)?;
+        let row: LocationRow =
+            sqlx::query_as(sql::LOCATION_BY_ID).bind(id).fetch_one(&self.reader).await.map_err(map_err)?;
         Ok(row.into())
     }
 
@@ -118,7 +122,8 @@ impl Store for SqliteStore {
     }
 
     async fn user(&self, user_id: i64) -> StoreResult<User> {
-        let row: UserRow = sqlx::query_as(sql::USER_BY_ID).bind(user_id).fetch_one(&self.reader).await.map_err(map_err)?;
+        let row: UserRow =
+            sqlx::query_as(sql::USER_BY_ID).bind(user_id).fetch_one(&self.reader).await.map_err(map_err)?;
         Ok(row.into())
     }
 
@@ -156,7 +161,12 @@ impl Store for SqliteStore {
         Ok(row.map(Session::from))
     }
 
-    async fn rotate_refresh(&self, refresh: &TokenHash, next: &SessionTokens, now: OffsetDateTime) -> StoreResult<RefreshOutcome> {
+    async fn rotate_refresh(
+        &self,
+        refresh: &TokenHash,
+        next: &SessionTokens,
+        now: OffsetDateTime,
+    ) -> StoreResult<RefreshOutcome> {
         let mut tx = self.begin_write().await?;
         let current: Option<(i64, OffsetDateTime)> = sqlx::query_as(sql::SESSION_BY_REFRESH)
             .bind(&refresh.0)
@@ -218,19 +228,36 @@ impl Store for SqliteStore {
         if owned.is_none() {
             return Err(StoreError::NotFound);
         }
-        sqlx::query(sql::SET_SESSION_PROFILE).bind(profile_id).bind(session.id).execute(&mut *tx).await.map_err(map_err)?;
-        sqlx::query(sql::SET_DEFAULT_PROFILE).bind(profile_id).bind(session.user_id).execute(&mut *tx).await.map_err(map_err)?;
+        sqlx::query(sql::SET_SESSION_PROFILE)
+            .bind(profile_id)
+            .bind(session.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        sqlx::query(sql::SET_DEFAULT_PROFILE)
+            .bind(profile_id)
+            .bind(session.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
         tx.commit().await.map_err(map_err)
     }
 
     async fn profile(&self, profile_id: i64) -> StoreResult<Profile> {
-        let row: ProfileRow = sqlx::query_as(sql::PROFILE_BY_ID).bind(profile_id).fetch_one(&self.reader).await.map_err(map_err)?;
+        let row: ProfileRow = sqlx::query_as(sql::PROFILE_BY_ID)
+            .bind(profile_id)
+            .fetch_one(&self.reader)
+            .await
+            .map_err(map_err)?;
         Ok(row.into())
     }
 
     async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>> {
-        let rows: Vec<ProfileSummaryRow> =
-            sqlx::query_as(sql::PROFILE_SUMMARIES).bind(user_id).fetch_all(&self.reader).await.map_err(map_err)?;
+        let rows: Vec<ProfileSummaryRow> = sqlx::query_as(sql::PROFILE_SUMMARIES)
+            .bind(user_id)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
         Ok(rows.into_iter().map(ProfileSummary::from).collect())
     }
 
@@ -252,7 +279,11 @@ impl Store for SqliteStore {
         if update.patch.touches_user() {
             update_user_row(&mut tx, update.user_id, update.patch, update.now).await?;
         }
-        let row: ProfileRow = sqlx::query_as(sql::PROFILE_BY_ID).bind(update.profile_id).fetch_one(&mut *tx).await.map_err(map_err)?;
+        let row: ProfileRow = sqlx::query_as(sql::PROFILE_BY_ID)
+            .bind(update.profile_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
         Ok(row.into())
     }
@@ -272,7 +303,11 @@ async fn delete_session(conn: &mut SqliteConnection, id: i64) -> StoreResult<()>
     Ok(())
 }
 
-async fn add_member(conn: &mut SqliteConnection, member: &NewMember, now: OffsetDateTime) -> StoreResult<AddedMember> {
+async fn add_member(
+    conn: &mut SqliteConnection,
+    member: &NewMember,
+    now: OffsetDateTime,
+) -> StoreResult<AddedMember> {
     let existing: Option<i64> = sqlx::query_scalar(sql::USER_ID_BY_EMAIL_KEY)
         .bind(&member.email_key)
         .fetch_optional(&mut *conn)
@@ -282,29 +317,31 @@ async fn add_member(conn: &mut SqliteConnection, member: &NewMember, now: Offset
     let user_id = match existing {
         Some(id) => id,
         None => sqlx::query_scalar(sql::INSERT_USER)
-        .bind(&member.email)
-        .bind(&member.email_key)
-        .bind(&member.password_hash)
-        .bind(&member.full_name)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(map_err)?,
+            .bind(&member.email)
+            .bind(&member.email_key)
+            .bind(&member.password_hash)
+            .bind(&member.full_name)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(map_err)?,
     };
     let profile_id: i64 = sqlx::query_scalar(sql::INSERT_PROFILE)
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(user_id)
-    .bind(&member.full_name)
-    .bind(&member.email)
-    .bind(now)
-    .bind(member.location_id)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(|e| match map_err(e) {
-        StoreError::Conflict(_) => StoreError::Conflict(format!("{} already has a profile at this location", member.email)),
-        other => other,
-    })?
-    .ok_or(StoreError::NotFound)?;
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(user_id)
+        .bind(&member.full_name)
+        .bind(&member.email)
+        .bind(now)
+        .bind(member.location_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| match map_err(e) {
+            StoreError::Conflict(_) => {
+                StoreError::Conflict(format!("{} already has a profile at this location", member.email))
+            }
+            other => other,
+        })?
+        .ok_or(StoreError::NotFound)?;
     if !member.fields.is_empty() {
         update_profile_row(conn, profile_id, user_id, &member.fields, now).await?;
     }
@@ -337,7 +374,12 @@ async fn update_profile_row(
     Ok(())
 }
 
-async fn update_user_row(conn: &mut SqliteConnection, user_id: i64, patch: &ProfilePatch, now: OffsetDateTime) -> StoreResult<()> {
+async fn update_user_row(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    patch: &ProfilePatch,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
     let mut query = QueryBuilder::<Sqlite>::new("update users set version = version + 1, updated_on = ");
     query.push_bind(now);
     for (field, value) in patch.iter().filter(|(f, _)| f.on_user() || *f == Field::FullName) {

@@ -1,0 +1,212 @@
+//! The `portico` binary as an operator uses it: locations, members, CSV import, and the
+//! demo account on a fresh database.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+use portico::store::{self, DynStore};
+use serde_json::Value;
+
+struct Database {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl Database {
+    fn new() -> Database {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+        Database { dir, url }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_portico"))
+            .args(args)
+            .env("PORTICO_DATABASE_URL", &self.url)
+            .env("PORTICO_ARGON2_MEMORY_KIB", "1024")
+            .env("PORTICO_ARGON2_ITERATIONS", "1")
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run portico")
+    }
+
+    fn file(&self, name: &str, content: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, content).expect("write file");
+        path.display().to_string()
+    }
+
+    async fn store(&self) -> DynStore {
+        store::connect(&self.url, &Default::default()).await.expect("store")
+    }
+
+    /// Starts `portico serve` on a random port; returns the child and its first stdout lines.
+    fn serve(&self) -> (Child, Vec<String>, String) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .env("PORTICO_DATABASE_URL", &self.url)
+            .current_dir(self.dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn portico serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = Vec::new();
+        let mut address = String::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("line");
+            if let Some(rest) = line.strip_prefix("Portico is serving on ") {
+                address = rest.to_string();
+                break;
+            }
+            lines.push(line);
+        }
+        (child, lines, address)
+    }
+}
+
+fn succeeded(output: &Output) -> String {
+    assert!(output.status.success(), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn locations_and_members_are_added_from_the_command_line() {
+    let db = Database::new();
+    succeeded(&db.run(&["location", "add", "Canal Street", "--country", "DE"]));
+    succeeded(&db.run(&["location", "add", "Harbour House"]));
+    let out = succeeded(&db.run(&[
+        "member",
+        "add",
+        "--email",
+        "jane@example.com",
+        "--password",
+        "a long passphrase",
+        "--name",
+        "Jane Doe",
+    ]));
+    assert!(out.contains("Created member"), "{out}");
+    let out = succeeded(&db.run(&[
+        "member",
+        "add",
+        "--email",
+        "JANE@example.com",
+        "--password",
+        "ignored",
+        "--name",
+        "Jane Doe",
+        "--location",
+        "Harbour House",
+    ]));
+    assert!(out.contains("Added profile"), "{out}");
+
+    let duplicate = db.run(&[
+        "member",
+        "add",
+        "--email",
+        "jane@example.com",
+        "--password",
+        "x",
+        "--name",
+        "Jane",
+        "--location",
+        "Canal Street",
+    ]);
+    assert!(!duplicate.status.success());
+    let missing = db.run(&[
+        "member",
+        "add",
+        "--email",
+        "bob@example.com",
+        "--password",
+        "x",
+        "--name",
+        "Bob",
+        "--location",
+        "Nowhere",
+    ]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no location named"));
+
+    let store = db.store().await;
+    let login = store.login_record("jane@example.com").await.expect("query").expect("jane");
+    let profiles = store.profiles_of_user(login.user_id).await.expect("profiles");
+    assert_eq!(profiles.len(), 2);
+    let first = store.profile(profiles[0].id).await.expect("profile");
+    assert_eq!((first.country_id, first.country_name()), (276, "Germany"));
+}
+
+#[tokio::test]
+async fn a_good_csv_file_imports() {
+    let db = Database::new();
+    succeeded(&db.run(&["location", "add", "Canal Street"]));
+    let file = db.file(
+        "members.csv",
+        "Email,Password,FullName,CompanyName,CountryId,ProfileIsPublic,ProfileTags\n\
+         ann@example.com,first passphrase,Ann Lee,Acme,DE,true,\"rust, design\"\n\
+         ben@example.com,second passphrase,Ben Okafor,,826,no,\n",
+    );
+    let out = succeeded(&db.run(&["member", "import", &file]));
+    assert!(out.contains("Imported 2"), "{out}");
+    let store = db.store().await;
+    let ann = store.login_record("ann@example.com").await.expect("query").expect("ann");
+    let profile = store.profile(ann.default_profile_id).await.expect("profile");
+    assert_eq!(
+        (profile.company_name.as_str(), profile.country_id, profile.profile_is_public),
+        ("Acme", 276, true)
+    );
+    assert_eq!(profile.tags_list(), vec!["rust", "design"]);
+    assert!(store.login_record("ben@example.com").await.expect("query").is_some());
+}
+
+#[tokio::test]
+async fn a_csv_file_with_a_bad_row_writes_nothing_and_names_the_line() {
+    let db = Database::new();
+    succeeded(&db.run(&["location", "add", "Canal Street"]));
+    let file = db.file(
+        "members.csv",
+        "Email,Password,FullName,BillingEmail\n\
+         ann@example.com,first passphrase,Ann Lee,ann@example.com\n\
+         ben@example.com,second passphrase,Ben Okafor,not-an-email\n\
+         cat@example.com,third passphrase,Cat Diaz,cat@example.com\n",
+    );
+    let output = db.run(&["member", "import", &file]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("line 3") && stderr.contains("BillingEmail"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(db.store().await.user_count().await.expect("count"), 0);
+
+    let unknown_column = db.file("bad-header.csv", "Email,Password,FullName,Fullname\n");
+    let output = db.run(&["member", "import", &unknown_column]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && stderr.contains("line 1") && stderr.contains("FullName"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_fresh_database_gets_a_demo_account_announced_once() {
+    let db = Database::new();
+    let (mut child, lines, address) = db.serve();
+    let curl = lines.iter().find(|l| l.contains("curl")).expect("a curl line").clone();
+    let password = curl.split("password=").nth(1).expect("password").trim().to_string();
+    let client = reqwest::Client::builder().no_proxy().build().expect("client");
+    let response = client
+        .post(format!("{address}/api/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", "demo@portico.example"),
+            ("password", password.as_str()),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status(), 200);
+    let token: Value = response.json().await.expect("json");
+    assert!(token["access_token"].is_string());
+    child.kill().expect("stop");
+    let _ = child.wait();
+
+    let (mut again, lines, _) = db.serve();
+    assert!(!lines.iter().any(|l| l.contains("curl")), "the demo is announced only once: {lines:?}");
+    again.kill().expect("stop");
+    let _ = again.wait();
+}

@@ -1,0 +1,109 @@
+//! Bodies and requests a client can get wrong: each gets a clear envelope, never a 500.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{Backend, TestApp};
+
+async fn send_raw(
+    app: &TestApp,
+    token: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> (StatusCode, Value) {
+    let mut request = app.client.patch(app.url("/api/public/coworker/profile")).bearer_auth(token).body(body);
+    if let Some(content_type) = content_type {
+        request = request.header("Content-Type", content_type);
+    }
+    let response = request.send().await.expect("PATCH");
+    let status = response.status();
+    (status, response.json().await.expect("an envelope"))
+}
+
+async fn malformed_bodies_get_clear_errors(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("jane@example.com").await;
+    let (_, before) = app.profile_bytes(&token).await;
+    let json = Some("application/json");
+    /// (Content-Type, body, expected status, expected error code)
+    type Case<'a> = (Option<&'a str>, Vec<u8>, StatusCode, Option<&'a str>);
+    let cases: Vec<Case> = vec![
+        (json, b"{\"FullName\": ".to_vec(), StatusCode::BAD_REQUEST, Some("malformed_json")),
+        (json, b"not json at all".to_vec(), StatusCode::BAD_REQUEST, Some("malformed_json")),
+        (json, b"[{\"FullName\": \"Jane\"}]".to_vec(), StatusCode::BAD_REQUEST, Some("not_an_object")),
+        (json, b"null".to_vec(), StatusCode::BAD_REQUEST, Some("not_an_object")),
+        (json, b"".to_vec(), StatusCode::BAD_REQUEST, Some("empty_body")),
+        (
+            json,
+            b"{\"NickName\": \"a\", \"NickName\": \"b\"}".to_vec(),
+            StatusCode::BAD_REQUEST,
+            Some("duplicate_field"),
+        ),
+        (Some("text/plain"), b"{\"NickName\": \"a\"}".to_vec(), StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
+        (None, b"{\"NickName\": \"a\"}".to_vec(), StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
+        (
+            Some("application/x-www-form-urlencoded"),
+            b"NickName=a".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            None,
+        ),
+        (
+            json,
+            format!("{{\"ProfileSummary\": \"{}\"}}", "x".repeat(1024 * 1024)).into_bytes(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            None,
+        ),
+    ];
+    for (content_type, body, expected_status, expected_code) in cases {
+        let shown = String::from_utf8_lossy(&body).chars().take(40).collect::<String>();
+        let (status, envelope) = send_raw(&app, &token, content_type, body).await;
+        assert_eq!(status, expected_status, "{content_type:?} {shown}");
+        assert_eq!(envelope["Status"], status.as_u16(), "{shown}");
+        assert_eq!(envelope["WasSuccessful"], false);
+        assert!(envelope["Message"].as_str().is_some_and(|m| !m.is_empty()));
+        if let Some(code) = expected_code {
+            assert_eq!(envelope["Errors"][0]["Code"], code, "{shown}");
+        }
+    }
+    assert_eq!(app.profile_bytes(&token).await.1, before);
+    assert_eq!(app.get(&token, "/login/me").await.0, StatusCode::OK, "the server is still healthy");
+}
+
+async fn a_json_content_type_with_parameters_is_accepted(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("jane@example.com").await;
+    let (status, _) =
+        send_raw(&app, &token, Some("application/json; charset=utf-8"), b"{\"NickName\": \"JD\"}".to_vec())
+            .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn unknown_routes_and_methods_get_the_envelope(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let response = app.client.get(app.url("/api/public/nothing-here")).send().await.expect("GET");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.json::<Value>().await.expect("json")["Status"], 404);
+    let response = app.client.delete(app.url("/api/public/coworker/profile")).send().await.expect("DELETE");
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.json::<Value>().await.expect("json")["Status"], 405);
+}
+
+async fn an_oversized_sign_in_form_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let big = "x".repeat(200 * 1024);
+    let response = app
+        .client
+        .post(app.url("/api/token"))
+        .form(&[("grant_type", "password"), ("username", "a@b.c"), ("password", big.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+crate::on_every_store!(
+    malformed_bodies_get_clear_errors,
+    a_json_content_type_with_parameters_is_accepted,
+    unknown_routes_and_methods_get_the_envelope,
+    an_oversized_sign_in_form_is_refused,
+);

@@ -1,0 +1,188 @@
+//! The test harness: a real Portico server on a random loopback port over a fresh
+//! database, with typed helpers for the calls tests make.
+
+use std::sync::Arc;
+
+use portico::app::{AppState, Settings};
+use portico::auth::password::{HashCost, PasswordHasher};
+use portico::clock::ManualClock;
+use portico::service::member::{self, MemberInput};
+use portico::store::{self, AddedMember, ConnectOptions};
+use reqwest::StatusCode;
+use secrecy::SecretString;
+use serde_json::Value;
+use tempfile::TempDir;
+use time::OffsetDateTime;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Which store a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    pub database_url: String,
+    _dir: TempDir,
+    _shutdown: oneshot::Sender<()>,
+}
+
+/// Cheap hashing keeps the suite fast; the cost itself is tested in the unit tests.
+pub fn test_cost() -> HashCost {
+    HashCost { memory_kib: 1024, iterations: 1, parallelism: 1 }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, Settings::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, settings: Settings) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.path().join("portico.db").display()),
+        };
+        let store = store::connect(&database_url, &ConnectOptions::default()).await.expect("store");
+        let clock = Arc::new(ManualClock::new(OffsetDateTime::now_utc()));
+        let state = AppState {
+            store,
+            hasher: PasswordHasher::new(test_cost(), 2).expect("hasher"),
+            clock: clock.clone(),
+            settings: Arc::new(settings),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        tokio::spawn(portico::serve(listener, state.clone(), async move {
+            let _ = stopped.await;
+        }));
+        let client = reqwest::Client::builder().no_proxy().build().expect("client");
+        TestApp { base, client, state, clock, database_url, _dir: dir, _shutdown: shutdown }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn add_location(&self, name: &str) -> i64 {
+        member::add_location(&self.state, name, "GB").await.expect("location").id
+    }
+
+    /// Adds a member (creating a first location if there is none yet).
+    pub async fn add_member(&self, email: &str, location: Option<&str>) -> AddedMember {
+        if self.state.store.locations().await.expect("locations").is_empty() {
+            self.add_location("Main Street").await;
+        }
+        let input = MemberInput {
+            email: email.into(),
+            password: SecretString::from(PASSWORD),
+            full_name: format!("Member {email}"),
+            location: location.map(str::to_string),
+        };
+        member::add_member(&self.state, input).await.expect("member")
+    }
+
+    /// Adds a member and signs them in, returning the access token.
+    pub async fn member_token(&self, email: &str) -> String {
+        self.add_member(email, None).await;
+        self.sign_in(email, PASSWORD).await
+    }
+
+    pub async fn token_request(&self, form: &[(&str, &str)]) -> (StatusCode, Value) {
+        let response =
+            self.client.post(self.url("/api/token")).form(form).send().await.expect("token request");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        let (status, body) = self
+            .token_request(&[("grant_type", "password"), ("username", email), ("password", password)])
+            .await;
+        assert_eq!(status, StatusCode::OK, "sign-in failed: {body}");
+        body["access_token"].as_str().expect("access_token").to_string()
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let response = self.client.get(self.url(path)).bearer_auth(token).send().await.expect("GET");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The editing representation, exactly as the server sent it.
+    pub async fn profile_bytes(&self, token: &str) -> (StatusCode, String) {
+        let response = self
+            .client
+            .get(self.url("/en/profile?_resource=Coworker"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET profile");
+        (response.status(), response.text().await.expect("body"))
+    }
+
+    pub async fn profile(&self, token: &str) -> Value {
+        let (status, body) = self.get(token, "/en/profile?_resource=Coworker").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    pub async fn patch(&self, token: &str, body: &Value) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .patch(self.url("/api/public/coworker/profile"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("PATCH");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// PATCHes and asserts success.
+    pub async fn patch_ok(&self, token: &str, body: &Value) {
+        let (status, reply) = self.patch(token, body).await;
+        assert_eq!(status, StatusCode::OK, "PATCH {body} failed: {reply}");
+        assert_eq!(reply["WasSuccessful"], true);
+    }
+}
+
+/// The `(PropertyName, Code)` pairs of a 400 envelope, sorted.
+pub fn error_codes(body: &Value) -> Vec<(String, String)> {
+    let mut codes: Vec<(String, String)> = body["Errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    (e["PropertyName"].as_str().unwrap_or("").into(), e["Code"].as_str().unwrap_or("").into())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    codes.sort();
+    codes
+}
+
+/// Stamps out one `#[tokio::test]` per store for each listed case.
+#[macro_export]
+macro_rules! on_every_store {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    super::$case($crate::helpers::Backend::Sqlite).await;
+                }
+            )*
+        }
+    };
+}

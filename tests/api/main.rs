@@ -1,0 +1,10 @@
+//! HTTP-level tests against a real server on a random port and a real database.
+
+mod helpers;
+
+mod cli;
+mod errors;
+mod patch_fields;
+mod patch_rules;
+mod profiles;
+mod session;

@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
+use crate::domain::lockout::LockoutRule;
 use crate::domain::patch::UnknownFields;
 use crate::store::DynStore;
 
@@ -19,6 +20,7 @@ pub struct Settings {
     pub unknown_fields: UnknownFields,
     pub body_limit_bytes: usize,
     pub request_timeout: Duration,
+    pub lockout: LockoutRule,
 }
 
 impl Default for Settings {
@@ -29,6 +31,7 @@ impl Default for Settings {
             unknown_fields: UnknownFields::Reject,
             body_limit_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(30),
+            lockout: LockoutRule::default(),
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::config::{
     Cli, Command, LocationCommand, MemberCommand, ServeArgs, SqliteSynchronousArg, UnknownFieldsArg,
 };
 use crate::domain::patch::UnknownFields;
-use crate::service::member::{self, MemberInput};
+use crate::service::member::{self, MemberInput, PolicyChange};
 use crate::store::{self, ConnectOptions};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -27,6 +27,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Location(command)) => location(&cli.database_url, &cli.serve, command).await,
         Some(Command::Member(command)) => member(&cli.database_url, &cli.serve, command).await,
+        Some(Command::Audit { email }) => audit(&cli.database_url, &cli.serve, &email).await,
     }
 }
 
@@ -57,6 +58,7 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
         },
         body_limit_bytes: args.body_limit,
         request_timeout: args.request_timeout,
+        ..Settings::default()
     };
     Ok(AppState {
         store,
@@ -75,11 +77,24 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     {
         print_demo(&demo, address);
     }
+    tokio::spawn(purge_periodically(state.clone()));
     tracing::info!(%address, database = %store::redact(database_url), "Portico is serving");
     println!("Portico is serving on http://{address}");
     crate::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("Portico stopped");
     Ok(())
+}
+
+/// Expired sessions and stale lockout counters are deleted hourly; nothing depends on it
+/// for correctness (lookups check expiry themselves).
+async fn purge_periodically(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(error) = state.store.purge_expired(state.clock.now(), &state.settings.lockout).await {
+            tracing::warn!(%error, "could not purge expired sessions");
+        }
+    }
 }
 
 fn print_demo(demo: &member::DemoAccount, address: std::net::SocketAddr) {
@@ -122,6 +137,50 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
                 location.name, location.id, location.web_address
             );
         }
+        LocationCommand::Policy {
+            name,
+            min_length,
+            max_length,
+            reject_common,
+            reject_personal,
+            require_digit,
+            require_upper,
+            require_lower,
+            require_symbol,
+        } => {
+            let change = PolicyChange {
+                min_length,
+                max_length,
+                reject_common,
+                reject_personal,
+                require_digit,
+                require_upper,
+                require_lower,
+                require_symbol,
+            };
+            let policy = member::set_policy(&state, &name, change).await?;
+            println!("The password policy of {name} is now: {policy:?}");
+        }
+    }
+    Ok(())
+}
+
+async fn audit(database_url: &str, args: &ServeArgs, email: &str) -> anyhow::Result<()> {
+    let state = open(database_url, args).await?;
+    let records = member::audit(&state, email).await?;
+    if records.is_empty() {
+        println!("Nothing recorded for {email}.");
+    }
+    for r in records {
+        println!(
+            "{}  {:<22} user={} from={} agent={}{}",
+            crate::http::rfc3339(r.at),
+            r.event,
+            r.user_id.map_or("-".into(), |id| id.to_string()),
+            r.source.as_deref().unwrap_or("-"),
+            r.user_agent.as_deref().unwrap_or("-"),
+            r.detail.map(|d| format!("  ({d})")).unwrap_or_default(),
+        );
     }
     Ok(())
 }
@@ -146,6 +205,26 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
             let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
             let added = member::import_csv(&state, reader).await?;
             println!("Imported {} profiles from {}.", added.len(), file.display());
+        }
+        MemberCommand::Sessions { email } => {
+            let sessions = member::sessions(&state, &email).await?;
+            println!("{} live session(s) for {email}.", sessions.len());
+            for s in sessions {
+                println!(
+                    "session {}  profile {}  started {}  refreshed {}  refresh expires {}  from {}  agent {}",
+                    s.id,
+                    s.profile_id,
+                    crate::http::rfc3339(s.created_at),
+                    s.refreshed_at.map_or("-".into(), crate::http::rfc3339),
+                    crate::http::rfc3339(s.refresh_expires_at),
+                    s.source.as_deref().unwrap_or("-"),
+                    s.user_agent.as_deref().unwrap_or("-"),
+                );
+            }
+        }
+        MemberCommand::Revoke { email } => {
+            let ended = member::revoke_sessions(&state, &email).await?;
+            println!("Ended {ended} session(s) of {email}.");
         }
     }
     Ok(())

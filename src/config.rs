@@ -56,6 +56,9 @@ pub enum Command {
     Location(LocationCommand),
     #[command(subcommand)]
     Member(MemberCommand),
+    /// Show the security log of an e-mail address: sign-ins, failures, lockouts,
+    /// password changes and revocations.
+    Audit { email: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +69,28 @@ pub enum LocationCommand {
         /// The ISO 3166-1 alpha-2 code new profiles get as their country.
         #[arg(long, default_value = "GB")]
         country: String,
+    },
+    /// Change a location's password policy; rules not given stay as they are.
+    Policy {
+        name: String,
+        #[arg(long)]
+        min_length: Option<u32>,
+        #[arg(long)]
+        max_length: Option<u32>,
+        /// Refuse the 10 000 most common passwords.
+        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+        reject_common: Option<bool>,
+        /// Refuse passwords containing the e-mail's local part or the full name.
+        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+        reject_personal: Option<bool>,
+        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+        require_digit: Option<bool>,
+        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+        require_upper: Option<bool>,
+        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+        require_lower: Option<bool>,
+        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+        require_symbol: Option<bool>,
     },
 }
 
@@ -86,6 +111,10 @@ pub enum MemberCommand {
     },
     /// Import members from a CSV file whose header row holds contract property names.
     Import { file: PathBuf },
+    /// List a member's live sessions.
+    Sessions { email: String },
+    /// End every session of a member (they must sign in again).
+    Revoke { email: String },
 }
 
 #[derive(Debug, Clone, Args)]

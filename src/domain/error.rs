@@ -119,8 +119,8 @@ impl FieldErrors {
         self.0.push(error);
     }
 
-    pub fn extend(&mut self, other: FieldErrors) {
-        self.0.extend(other.0);
+    pub fn extend(&mut self, other: impl IntoIterator<Item = FieldError>) {
+        self.0.extend(other);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -138,6 +138,15 @@ impl FieldErrors {
     /// `Ok(value)` when nothing was collected, otherwise every collected error.
     pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
         if self.0.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+impl IntoIterator for FieldErrors {
+    type Item = FieldError;
+    type IntoIter = std::vec::IntoIter<FieldError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
     }
 }
 

@@ -1,8 +1,11 @@
 //! The rules of Portico in plain Rust: no HTTP, no SQL.
 
+pub mod audit;
 pub mod country;
 pub mod error;
 pub mod fields;
+pub mod lockout;
+pub mod password;
 pub mod patch;
 pub mod profile;
 pub mod read_only;

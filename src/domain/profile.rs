@@ -4,6 +4,7 @@ use time::{Date, OffsetDateTime};
 
 use super::country;
 use super::fields::split_tags;
+use super::password::PasswordPolicy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gender {
@@ -153,6 +154,7 @@ pub struct Location {
     pub name: String,
     pub web_address: String,
     pub country_id: i64,
+    pub policy: PasswordPolicy,
 }
 
 /// One line of the profile switcher.
@@ -163,7 +165,8 @@ pub struct ProfileSummary {
     pub company_name: String,
     pub active: bool,
     pub coworker_type: i64,
-    pub location: Location,
+    pub location_id: i64,
+    pub location_name: String,
 }
 
 #[cfg(test)]

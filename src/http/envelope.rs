@@ -127,7 +127,9 @@ impl IntoResponse for ApiError {
                 };
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
             }
-            ApiError::Service(ServiceError::Unavailable { retry_after, .. }) => {
+            ApiError::Service(
+                ServiceError::Unavailable { retry_after, .. } | ServiceError::Locked { retry_after },
+            ) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after.as_secs().max(1)));
             }
             ApiError::Timeout => {
@@ -210,6 +212,14 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
             StatusCode::PRECONDITION_FAILED,
             "The profile changed since you read it (If-Match no longer matches); reload it and try again."
                 .into(),
+            None,
+        ),
+        ServiceError::Locked { retry_after } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many wrong passwords: password checks for this account are locked; try again in {} minutes.",
+                retry_after.as_secs().div_ceil(60)
+            ),
             None,
         ),
         ServiceError::Unavailable { reason, .. } => {

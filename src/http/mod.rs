@@ -8,6 +8,8 @@ mod profile;
 mod session;
 mod views;
 
+pub use views::rfc3339;
+
 use std::time::Duration;
 
 use axum::Router;

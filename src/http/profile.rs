@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::envelope::{ApiError, success};
-use super::extract::{Auth, IfMatch, JsonObject, PreferRepresentation};
+use super::extract::{Auth, Client, IfMatch, JsonObject, PreferRepresentation};
 use super::views::{LocationView, NotificationsView, UserView, rfc3339};
 use crate::app::AppState;
 use crate::domain::profile::Profile;
@@ -56,9 +56,10 @@ async fn patch_profile(
     State(app): State<AppState>,
     IfMatch(precondition): IfMatch,
     PreferRepresentation(representation): PreferRepresentation,
+    Client(client): Client,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
-    let profile = service::update(&app, &session, &body, &precondition).await?;
+    let profile = service::update(&app, &session, &body, &precondition, &client).await?;
     let value = representation.then(|| ProfileView::from(&profile));
     let mut response = with_etag(success(value), &profile);
     if representation {
@@ -101,8 +102,8 @@ async fn list_profiles(
                 active: p.active,
                 is_default_profile: p.id == session.profile_id,
                 coworker_type: p.coworker_type,
-                business_id: p.location.id,
-                business_name: p.location.name.clone(),
+                business_id: p.location_id,
+                business_name: p.location_name.clone(),
             })
             .collect(),
     }))

@@ -72,7 +72,7 @@ async fn issue_token(State(app): State<AppState>, Client(client): Client, reques
             _ => return oauth_error("invalid_request", "username and password are required."),
         },
         Some("refresh_token") => match field("refresh_token") {
-            Some(token) => service::refresh(&app, token).await,
+            Some(token) => service::refresh(&app, token, &client).await,
             None => return oauth_error("invalid_request", "refresh_token is required."),
         },
         _ => return oauth_error("unsupported_grant_type", "grant_type must be password or refresh_token."),
@@ -80,8 +80,21 @@ async fn issue_token(State(app): State<AppState>, Client(client): Client, reques
     match outcome {
         Ok(tokens) => token_response(tokens),
         Err(ServiceError::InvalidGrant(description)) => oauth_error("invalid_grant", description),
+        Err(ServiceError::Locked { retry_after }) => locked(retry_after),
         Err(other) => ApiError::from(other).into_response(),
     }
+}
+
+/// The lockout, in the token endpoint's own format: 429 with `Retry-After`.
+fn locked(retry_after: std::time::Duration) -> Response {
+    let minutes = retry_after.as_secs().div_ceil(60);
+    let description = format!(
+        "Too many failed attempts: password checks for this account are locked; try again in {minutes} minutes."
+    );
+    let mut response = oauth_error("invalid_grant", description);
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after.as_secs()));
+    response
 }
 
 fn token_response(tokens: IssuedTokens) -> Response {
@@ -96,8 +109,12 @@ fn token_response(tokens: IssuedTokens) -> Response {
     )
 }
 
-async fn revoke_token(Auth(session): Auth, State(app): State<AppState>) -> Result<Response, ApiError> {
-    service::revoke(&app, &session).await?;
+async fn revoke_token(
+    Auth(session): Auth,
+    State(app): State<AppState>,
+    Client(client): Client,
+) -> Result<Response, ApiError> {
+    service::revoke(&app, &session, &client).await?;
     Ok(success::<()>(None).into_response())
 }
 

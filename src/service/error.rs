@@ -19,6 +19,9 @@ pub enum ServiceError {
     NotFound(&'static str),
     #[error("the profile changed since it was read")]
     PreconditionFailed,
+    /// Password checks for the account are locked after repeated failures.
+    #[error("locked for {retry_after:?}")]
+    Locked { retry_after: Duration },
     #[error("the store is unavailable: {reason}")]
     Unavailable { reason: String, retry_after: Duration },
     #[error(transparent)]

@@ -9,12 +9,15 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
 use crate::app::AppState;
+use crate::domain::audit::{AuditKind, AuditRecord};
 use crate::domain::country;
 use crate::domain::fields::{self, email_key};
+use crate::domain::password::{self, Owner, PasswordPolicy};
 use crate::domain::patch::{self, Field, ParseOptions, ProfilePatch, UnknownFields};
 use crate::domain::profile::Location;
 use crate::domain::text::{self, Lines};
-use crate::store::{AddedMember, NewLocation, NewMember, StoreError};
+use crate::service::session::{self, ClientInfo};
+use crate::store::{AddedMember, NewLocation, NewMember, SessionSummary, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MemberError {
@@ -97,19 +100,25 @@ async fn new_member(
     if full_name.is_empty() {
         return Err("FullName cannot be empty".into());
     }
-    if input.password.expose_secret().is_empty() {
-        return Err("Password cannot be empty".into());
-    }
     let location = pick_location(locations, input.location.as_deref())?;
-    let password_hash = app.hasher.hash(&input.password).await.map_err(|e| e.to_string())?;
-    Ok(NewMember {
-        email_key: email_key(&email),
-        email,
-        password_hash,
-        full_name,
-        location_id: location.id,
-        fields,
-    })
+    let key = email_key(&email);
+    let existing = app.store.login_record(&key).await.map_err(|e| e.to_string())?;
+    // An existing user keeps their password; only a new one needs (and is checked for) it.
+    let password_hash = match existing {
+        Some(_) => String::new(),
+        None => {
+            let owner = Owner { email: &email, full_name: &full_name };
+            let problems =
+                password::check(&location.policy, input.password.expose_secret(), owner, None, "Password");
+            if !problems.is_empty() {
+                let messages: Vec<String> =
+                    problems.iter().map(|p| format!("Password {}", p.message)).collect();
+                return Err(messages.join("; "));
+            }
+            app.hasher.hash(&input.password).await.map_err(|e| e.to_string())?
+        }
+    };
+    Ok(NewMember { email_key: key, email, password_hash, full_name, location_id: location.id, fields })
 }
 
 fn pick_location<'a>(locations: &'a [Location], wanted: Option<&str>) -> Result<&'a Location, String> {
@@ -247,6 +256,86 @@ fn cell_value(field: Field, cell: &str) -> Value {
         },
         _ => Value::String(cell.into()),
     }
+}
+
+/// Changes the password policy of a location: only the rules given change.
+pub async fn set_policy(
+    app: &AppState,
+    location_name: &str,
+    change: PolicyChange,
+) -> MemberResult<PasswordPolicy> {
+    let locations = app.store.locations().await?;
+    let location = pick_location(&locations, Some(location_name)).map_err(MemberError::Invalid)?;
+    let policy = change.apply(location.policy);
+    if policy.min_length < 1 || policy.min_length > policy.max_length {
+        return Err(MemberError::Invalid(format!(
+            "the minimum length ({}) must be at least 1 and at most the maximum length ({})",
+            policy.min_length, policy.max_length
+        )));
+    }
+    app.store.set_location_policy(location.id, &policy).await?;
+    Ok(policy)
+}
+
+/// Which rules of a policy to change; `None` keeps the current rule.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyChange {
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    pub reject_common: Option<bool>,
+    pub reject_personal: Option<bool>,
+    pub require_digit: Option<bool>,
+    pub require_upper: Option<bool>,
+    pub require_lower: Option<bool>,
+    pub require_symbol: Option<bool>,
+}
+
+impl PolicyChange {
+    fn apply(&self, p: PasswordPolicy) -> PasswordPolicy {
+        PasswordPolicy {
+            min_length: self.min_length.unwrap_or(p.min_length),
+            max_length: self.max_length.unwrap_or(p.max_length),
+            reject_common: self.reject_common.unwrap_or(p.reject_common),
+            reject_personal: self.reject_personal.unwrap_or(p.reject_personal),
+            require_digit: self.require_digit.unwrap_or(p.require_digit),
+            require_upper: self.require_upper.unwrap_or(p.require_upper),
+            require_lower: self.require_lower.unwrap_or(p.require_lower),
+            require_symbol: self.require_symbol.unwrap_or(p.require_symbol),
+        }
+    }
+}
+
+async fn user_id_of(app: &AppState, email: &str) -> MemberResult<i64> {
+    let record = app.store.login_record(&email_key(email)).await?;
+    record
+        .map(|r| r.user_id)
+        .ok_or_else(|| MemberError::Invalid(format!("no member with the e-mail {email}")))
+}
+
+/// The member's live sessions.
+pub async fn sessions(app: &AppState, email: &str) -> MemberResult<Vec<SessionSummary>> {
+    let user_id = user_id_of(app, email).await?;
+    Ok(app.store.sessions_of_user(user_id, app.clock.now()).await?)
+}
+
+/// Ends every session of the member; returns how many there were.
+pub async fn revoke_sessions(app: &AppState, email: &str) -> MemberResult<u64> {
+    let user_id = user_id_of(app, email).await?;
+    let operator = ClientInfo { source: Some("portico member revoke".into()), user_agent: None };
+    let audit = session::audit_event(
+        app,
+        AuditKind::SessionsRevoked,
+        Some(user_id),
+        &email_key(email),
+        &operator,
+        None,
+    );
+    Ok(app.store.revoke_user_sessions(user_id, &audit).await?)
+}
+
+/// The audit log of an e-mail address (known or not), oldest first.
+pub async fn audit(app: &AppState, email: &str) -> MemberResult<Vec<AuditRecord>> {
+    Ok(app.store.audit_of(&email_key(email)).await?)
 }
 
 /// The demo account created on a fresh database.

@@ -1,13 +1,19 @@
 //! Reading and changing the session's current profile, and switching between profiles.
 
+use secrecy::ExposeSecret;
 use serde_json::{Map, Value};
 
 use super::error::{ServiceError, ServiceResult};
+use super::session::{self, ClientInfo};
 use crate::app::AppState;
-use crate::domain::patch::{self, ParseOptions};
+use crate::auth::password::Verification;
+use crate::domain::audit::AuditKind;
+use crate::domain::fields::email_key;
+use crate::domain::password::{self, Owner};
+use crate::domain::patch::{self, ParseOptions, PasswordChange};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
-use crate::domain::read_only;
-use crate::store::{ProfileUpdate, Session};
+use crate::domain::{ErrorCode, FieldError, FieldErrors, read_only};
+use crate::store::{PasswordUpdate, ProfileUpdate, Session};
 
 pub async fn current(app: &AppState, session: &Session) -> ServiceResult<Profile> {
     Ok(app.store.profile(session.profile_id).await?)
@@ -25,27 +31,32 @@ pub enum Precondition {
     Matches(Vec<String>),
 }
 
-/// Applies a PATCH body to the current profile: validated as a whole, then applied in
-/// one transaction or not at all.
+/// Applies a PATCH body to the current profile: validated as a whole (including the
+/// current password and the location's policy), then applied in one transaction or not
+/// at all.
 pub async fn update(
     app: &AppState,
     session: &Session,
     body: &Map<String, Value>,
     precondition: &Precondition,
+    client: &ClientInfo,
 ) -> ServiceResult<Profile> {
     let options = ParseOptions { today: app.clock.today(), unknown_fields: app.settings.unknown_fields };
     let (parsed, mut errors) = patch::parse(body, options);
-    if parsed.password.is_some() {
-        errors.push(crate::domain::FieldError::new(
-            "NewPassword",
-            crate::domain::ErrorCode::NotWritable,
-            "password changes are not available yet",
-        ));
+    let stored = if parsed.echoes.is_empty() && parsed.password.is_none() {
+        None
+    } else {
+        Some(current(app, session).await?)
+    };
+    if let Some(stored) = &stored {
+        errors.extend(read_only::check(&parsed.echoes, stored, &parsed.patch));
     }
-    if !parsed.echoes.is_empty() {
-        let stored = current(app, session).await?;
-        errors.extend(read_only::check(&parsed.echoes, &stored, &parsed.patch));
-    }
+    let password = match (&parsed.password, &stored) {
+        (Some(change), Some(stored)) => {
+            new_password_hash(app, session, stored, change, &mut errors, client).await?
+        }
+        _ => None,
+    };
     if !errors.is_empty() {
         return Err(ServiceError::Validation(errors));
     }
@@ -53,7 +64,7 @@ pub async fn update(
         Precondition::None => None,
         Precondition::Matches(tags) => Some(expected_version(tags, session.profile_id)?),
     };
-    if parsed.patch.is_empty() {
+    if parsed.patch.is_empty() && password.is_none() {
         return unchanged(app, session, expected).await;
     }
     let update = ProfileUpdate {
@@ -61,9 +72,55 @@ pub async fn update(
         user_id: session.user_id,
         patch: &parsed.patch,
         expected: expected.flatten(),
+        password,
         now: app.clock.now(),
     };
     Ok(app.store.apply_profile_patch(&update).await?)
+}
+
+/// Checks a password change: the account is not locked, the current password is right
+/// (a wrong one counts toward the lockout), the new one passes the location's policy.
+/// Returns the new hash when every check passed and nothing else is wrong.
+async fn new_password_hash(
+    app: &AppState,
+    session: &Session,
+    stored: &Profile,
+    change: &PasswordChange,
+    errors: &mut FieldErrors,
+    client: &ClientInfo,
+) -> ServiceResult<Option<PasswordUpdate>> {
+    let key = email_key(&stored.email);
+    let user_id = Some(session.user_id);
+    session::ensure_unlocked(app, &key, user_id, AuditKind::PasswordChangeFailed, client).await?;
+    let current_hash = app.store.password_hash(session.user_id).await?;
+    match app.hasher.verify(&change.current, Some(&current_hash)).await? {
+        Verification::Mismatch => {
+            session::record_failure(app, &key, user_id, AuditKind::PasswordChangeFailed, client).await?;
+            errors.push(FieldError::new(
+                "OldPassword",
+                ErrorCode::WrongCurrentPassword,
+                "is not your current password",
+            ));
+            return Ok(None);
+        }
+        Verification::Match { .. } => {}
+    }
+    let location = app.store.location(stored.location_id).await?;
+    let owner = Owner { email: &stored.email, full_name: &stored.full_name };
+    let current = Some(change.current.expose_secret());
+    errors.extend(password::check(
+        &location.policy,
+        change.new.expose_secret(),
+        owner,
+        current,
+        "NewPassword",
+    ));
+    if !errors.is_empty() {
+        return Ok(None);
+    }
+    let hash = app.hasher.hash(&change.new).await?;
+    let audit = session::audit_event(app, AuditKind::PasswordChanged, user_id, &key, client, None);
+    Ok(Some(PasswordUpdate { hash, keep_session: session.id, audit }))
 }
 
 /// The version an `If-Match` list names for this profile: `Some(None)` for `*`, an error
@@ -104,11 +161,9 @@ pub struct ProfileList {
 pub async fn list(app: &AppState, session: &Session) -> ServiceResult<ProfileList> {
     let user = app.store.user(session.user_id).await?;
     let profiles = app.store.profiles_of_user(session.user_id).await?;
-    let current_location = profiles
-        .iter()
-        .find(|p| p.id == session.profile_id)
-        .map(|p| p.location.clone())
-        .ok_or(ServiceError::NotFound("profile"))?;
+    let current =
+        profiles.iter().find(|p| p.id == session.profile_id).ok_or(ServiceError::NotFound("profile"))?;
+    let current_location = app.store.location(current.location_id).await?;
     Ok(ProfileList { user, current_location, profiles })
 }
 

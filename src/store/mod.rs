@@ -11,6 +11,9 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
+use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::lockout::LockoutRule;
+use crate::domain::password::PasswordPolicy;
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
 
@@ -99,8 +102,40 @@ pub enum RefreshOutcome {
     Rotated(Session),
     /// The token was valid once but has been rotated away: a sign of theft, so the
     /// session it belonged to has been ended.
-    Reused,
+    Reused {
+        user_id: i64,
+    },
     Invalid,
+}
+
+/// A live session, as `portico member sessions` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionSummary {
+    pub id: i64,
+    pub profile_id: i64,
+    pub created_at: OffsetDateTime,
+    pub refreshed_at: Option<OffsetDateTime>,
+    pub access_expires_at: OffsetDateTime,
+    pub refresh_expires_at: OffsetDateTime,
+    pub source: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// One wrong password for an account (known or not), to count toward its lockout.
+#[derive(Debug, Clone)]
+pub struct FailedAttempt {
+    pub email_key: String,
+    pub rule: LockoutRule,
+    pub audit: AuditEvent,
+}
+
+/// A new password hash, applied with the rest of a PATCH; every other session of the
+/// user ends with it.
+#[derive(Debug, Clone)]
+pub struct PasswordUpdate {
+    pub hash: String,
+    pub keep_session: i64,
+    pub audit: AuditEvent,
 }
 
 /// One PATCH, validated, ready to apply atomically.
@@ -111,6 +146,7 @@ pub struct ProfileUpdate<'a> {
     pub patch: &'a ProfilePatch,
     /// `If-Match`: apply only if the representation is still at this version.
     pub expected: Option<Version>,
+    pub password: Option<PasswordUpdate>,
     pub now: OffsetDateTime,
 }
 
@@ -122,14 +158,38 @@ pub trait Store: Send + Sync + 'static {
     async fn create_location(&self, location: &NewLocation) -> StoreResult<Location>;
     async fn locations(&self) -> StoreResult<Vec<Location>>;
     async fn location(&self, id: i64) -> StoreResult<Location>;
+    async fn set_location_policy(&self, location_id: i64, policy: &PasswordPolicy) -> StoreResult<()>;
 
     /// Creates every member in one transaction: all or none.
     async fn add_members(&self, members: &[NewMember], now: OffsetDateTime) -> StoreResult<Vec<AddedMember>>;
     async fn user_count(&self) -> StoreResult<i64>;
     async fn login_record(&self, email_key: &str) -> StoreResult<Option<LoginRecord>>;
     async fn user(&self, user_id: i64) -> StoreResult<User>;
+    async fn password_hash(&self, user_id: i64) -> StoreResult<String>;
+    /// Replaces a hash made with older parameters; the password itself is unchanged.
+    async fn upgrade_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;
 
-    async fn create_session(&self, session: &NewSession) -> StoreResult<Session>;
+    /// Until when password checks for this account are locked, if they are.
+    async fn password_lock(
+        &self,
+        email_key: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<OffsetDateTime>>;
+    /// Counts a wrong password and records it; returns the lock's end if this failure locked
+    /// the account.
+    async fn record_password_failure(&self, attempt: &FailedAttempt) -> StoreResult<Option<OffsetDateTime>>;
+    async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;
+    /// Everything recorded for an e-mail address or its user, oldest first.
+    async fn audit_of(&self, email_key: &str) -> StoreResult<Vec<AuditRecord>>;
+
+    /// Starts a session after a successful sign-in: clears the account's failure count and
+    /// records the sign-in.
+    async fn create_session(
+        &self,
+        session: &NewSession,
+        email_key: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<Session>;
     /// The live session an access token belongs to, if it has not expired.
     async fn session_by_access(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Session>>;
     /// Swaps a live refresh token for a new pair.
@@ -139,13 +199,18 @@ pub trait Store: Send + Sync + 'static {
         next: &SessionTokens,
         now: OffsetDateTime,
     ) -> StoreResult<RefreshOutcome>;
-    async fn revoke_session(&self, session_id: i64) -> StoreResult<()>;
+    async fn revoke_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()>;
+    /// Ends every session of the user; returns how many there were.
+    async fn revoke_user_sessions(&self, user_id: i64, audit: &AuditEvent) -> StoreResult<u64>;
+    async fn sessions_of_user(&self, user_id: i64, now: OffsetDateTime) -> StoreResult<Vec<SessionSummary>>;
     /// Makes another of the user's profiles current for the session and the user's default.
     async fn switch_profile(&self, session: &Session, profile_id: i64) -> StoreResult<()>;
+    /// Deletes sessions past their refresh expiry and failure counters that no longer matter.
+    async fn purge_expired(&self, now: OffsetDateTime, rule: &LockoutRule) -> StoreResult<()>;
 
     async fn profile(&self, profile_id: i64) -> StoreResult<Profile>;
     async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>>;
-    /// Applies every change of one PATCH in one transaction and returns the result.
+    /// Applies every change of one PATCH (and a password change) in one transaction.
     async fn apply_profile_patch(&self, update: &ProfileUpdate<'_>) -> StoreResult<Profile>;
 }
 

@@ -2,6 +2,9 @@
 
 use time::{Date, OffsetDateTime};
 
+use crate::domain::audit::AuditRecord;
+use crate::domain::lockout::FailureState;
+use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{
     Gender, Location, NotificationPreferences, Profile, ProfileSummary, User, Version,
 };
@@ -155,11 +158,34 @@ pub struct LocationRow {
     name: String,
     web_address: String,
     country_id: i64,
+    policy_min_length: i64,
+    policy_max_length: i64,
+    policy_reject_common: bool,
+    policy_reject_personal: bool,
+    policy_require_digit: bool,
+    policy_require_upper: bool,
+    policy_require_lower: bool,
+    policy_require_symbol: bool,
 }
 
 impl From<LocationRow> for Location {
     fn from(r: LocationRow) -> Self {
-        Location { id: r.id, name: r.name, web_address: r.web_address, country_id: r.country_id }
+        Location {
+            id: r.id,
+            name: r.name,
+            web_address: r.web_address,
+            country_id: r.country_id,
+            policy: PasswordPolicy {
+                min_length: u32::try_from(r.policy_min_length).unwrap_or(u32::MAX),
+                max_length: u32::try_from(r.policy_max_length).unwrap_or(u32::MAX),
+                reject_common: r.policy_reject_common,
+                reject_personal: r.policy_reject_personal,
+                require_digit: r.policy_require_digit,
+                require_upper: r.policy_require_upper,
+                require_lower: r.policy_require_lower,
+                require_symbol: r.policy_require_symbol,
+            },
+        }
     }
 }
 
@@ -172,8 +198,6 @@ pub struct ProfileSummaryRow {
     coworker_type: i64,
     location_id: i64,
     location_name: String,
-    web_address: String,
-    location_country_id: i64,
 }
 
 impl From<ProfileSummaryRow> for ProfileSummary {
@@ -184,12 +208,8 @@ impl From<ProfileSummaryRow> for ProfileSummary {
             company_name: r.company_name,
             active: r.active,
             coworker_type: r.coworker_type,
-            location: Location {
-                id: r.location_id,
-                name: r.location_name,
-                web_address: r.web_address,
-                country_id: r.location_country_id,
-            },
+            location_id: r.location_id,
+            location_name: r.location_name,
         }
     }
 }
@@ -219,4 +239,71 @@ pub struct LoginRow {
     pub password_hash: String,
     pub active: bool,
     pub default_profile_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct FailureRow {
+    failures: i64,
+    window_started_at: OffsetDateTime,
+    locked_until: Option<OffsetDateTime>,
+}
+
+impl From<FailureRow> for FailureState {
+    fn from(r: FailureRow) -> Self {
+        FailureState {
+            failures: u32::try_from(r.failures).unwrap_or(0),
+            window_started_at: r.window_started_at,
+            locked_until: r.locked_until,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct AuditRow {
+    at: OffsetDateTime,
+    event: String,
+    user_id: Option<i64>,
+    source: Option<String>,
+    user_agent: Option<String>,
+    detail: Option<String>,
+}
+
+impl From<AuditRow> for AuditRecord {
+    fn from(r: AuditRow) -> Self {
+        AuditRecord {
+            at: r.at,
+            event: r.event,
+            user_id: r.user_id,
+            source: r.source,
+            user_agent: r.user_agent,
+            detail: r.detail,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct SessionSummaryRow {
+    id: i64,
+    profile_id: i64,
+    created_at: OffsetDateTime,
+    refreshed_at: Option<OffsetDateTime>,
+    access_expires_at: OffsetDateTime,
+    refresh_expires_at: OffsetDateTime,
+    source: Option<String>,
+    user_agent: Option<String>,
+}
+
+impl From<SessionSummaryRow> for crate::store::SessionSummary {
+    fn from(r: SessionSummaryRow) -> Self {
+        crate::store::SessionSummary {
+            id: r.id,
+            profile_id: r.profile_id,
+            created_at: r.created_at,
+            refreshed_at: r.refreshed_at,
+            access_expires_at: r.access_expires_at,
+            refresh_expires_at: r.refresh_expires_at,
+            source: r.source,
+            user_agent: r.user_agent,
+        }
+    }
 }

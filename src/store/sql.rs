@@ -79,8 +79,19 @@ macro_rules! profile_select {
 
 pub const PROFILE_BY_ID: &str = concat!(profile_select!(), " where p.id = $1");
 
-pub const LOCATIONS_BY_ID: &str = "select id, name, web_address, country_id from locations order by id";
-pub const LOCATION_BY_ID: &str = "select id, name, web_address, country_id from locations where id = $1";
+macro_rules! location_select {
+    () => {
+        "select id, name, web_address, country_id, policy_min_length, policy_max_length, \
+        policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
+        policy_require_lower, policy_require_symbol from locations"
+    };
+}
+
+pub const LOCATIONS_BY_ID: &str = concat!(location_select!(), " order by id");
+pub const LOCATION_BY_ID: &str = concat!(location_select!(), " where id = $1");
+pub const SET_LOCATION_POLICY: &str = "update locations set policy_min_length = $1, policy_max_length = $2, \
+    policy_reject_common = $3, policy_reject_personal = $4, policy_require_digit = $5, \
+    policy_require_upper = $6, policy_require_lower = $7, policy_require_symbol = $8 where id = $9";
 pub const INSERT_LOCATION: &str = "insert into locations (name, web_address, country_id, created_on) \
     values ($1, $2, $3, $4) returning id";
 pub const USER_BY_ID: &str = "select id, email, full_name, active, on_help_desk_msg, on_new_wall_post, \
@@ -101,8 +112,7 @@ pub const SET_DEFAULT_PROFILE_IF_NONE: &str =
     "update users set default_profile_id = coalesce(default_profile_id, $1) where id = $2";
 pub const PROFILE_OF_USER: &str = "select id from profiles where id = $1 and user_id = $2";
 pub const PROFILE_SUMMARIES: &str = "select p.id, p.full_name, p.company_name, p.active, \
-    p.coworker_type, l.id as location_id, l.name as location_name, l.web_address, \
-    l.country_id as location_country_id \
+    p.coworker_type, l.id as location_id, l.name as location_name \
     from profiles p join locations l on l.id = p.location_id \
     where p.user_id = $1 order by p.id";
 pub const VERSIONS: &str = "select p.version, u.version from profiles p join users u on u.id = p.user_id \
@@ -115,8 +125,29 @@ pub const INSERT_SESSION: &str = "insert into sessions (user_id, profile_id, acc
 pub const SESSION_BY_ACCESS: &str = "select id, user_id, profile_id, access_expires_at \
     from sessions where access_hash = $1 and access_expires_at > $2";
 pub const SESSION_BY_REFRESH: &str = "select id, refresh_expires_at from sessions where refresh_hash = $1";
-pub const SESSION_BY_PREVIOUS_REFRESH: &str = "select id from sessions where previous_refresh_hash = $1";
+pub const SESSION_BY_PREVIOUS_REFRESH: &str =
+    "select id, user_id from sessions where previous_refresh_hash = $1";
 pub const ROTATE_SESSION: &str = "update sessions set access_hash = $1, refresh_hash = $2, \
     previous_refresh_hash = $3, access_expires_at = $4, refresh_expires_at = $5, refreshed_at = $6 \
     where id = $7 returning id, user_id, profile_id, access_expires_at";
 pub const DELETE_SESSION: &str = "delete from sessions where id = $1";
+pub const PASSWORD_HASH: &str = "select password_hash from users where id = $1";
+pub const SET_PASSWORD_HASH: &str = "update users set password_hash = $1 where id = $2";
+pub const DELETE_OTHER_SESSIONS: &str = "delete from sessions where user_id = $1 and id <> $2";
+pub const DELETE_USER_SESSIONS: &str = "delete from sessions where user_id = $1";
+pub const SESSIONS_OF_USER: &str = "select id, profile_id, created_at, refreshed_at, access_expires_at, \
+    refresh_expires_at, source, user_agent from sessions where user_id = $1 and refresh_expires_at > $2 \
+    order by created_at, id";
+pub const FAILURES_BY_EMAIL_KEY: &str =
+    "select failures, window_started_at, locked_until from password_failures where email_key = $1";
+pub const UPSERT_FAILURES: &str = "insert into password_failures (email_key, failures, window_started_at, locked_until) \
+    values ($1, $2, $3, $4) on conflict (email_key) do update set failures = excluded.failures, \
+    window_started_at = excluded.window_started_at, locked_until = excluded.locked_until";
+pub const CLEAR_FAILURES: &str = "delete from password_failures where email_key = $1";
+pub const INSERT_AUDIT: &str = "insert into audit_events (at, user_id, email_key, event, source, user_agent, detail) \
+    values ($1, $2, $3, $4, $5, $6, $7)";
+pub const AUDIT_OF_EMAIL_KEY: &str = "select at, event, user_id, source, user_agent, detail from audit_events \
+    where email_key = $1 or user_id = (select id from users where email_key = $1) order by at, id";
+pub const DELETE_EXPIRED_SESSIONS: &str = "delete from sessions where refresh_expires_at <= $1";
+pub const DELETE_STALE_FAILURES: &str = "delete from password_failures where window_started_at <= $1 \
+    and (locked_until is null or locked_until <= $2)";

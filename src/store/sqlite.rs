@@ -13,6 +13,8 @@ use time::OffsetDateTime;
 use super::rows::*;
 use super::sql::{self, NullAs};
 use super::*;
+use crate::domain::audit::AuditEvent;
+use crate::domain::lockout::FailureState;
 use crate::domain::patch::{Field, FieldValue, ProfilePatch};
 
 pub struct SqliteStore {
@@ -98,6 +100,27 @@ impl Store for SqliteStore {
         Ok(row.into())
     }
 
+    async fn set_location_policy(&self, location_id: i64, policy: &PasswordPolicy) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(sql::SET_LOCATION_POLICY)
+            .bind(i64::from(policy.min_length))
+            .bind(i64::from(policy.max_length))
+            .bind(policy.reject_common)
+            .bind(policy.reject_personal)
+            .bind(policy.require_digit)
+            .bind(policy.require_upper)
+            .bind(policy.require_lower)
+            .bind(policy.require_symbol)
+            .bind(location_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
     async fn add_members(&self, members: &[NewMember], now: OffsetDateTime) -> StoreResult<Vec<AddedMember>> {
         let mut tx = self.begin_write().await?;
         let mut added = Vec::with_capacity(members.len());
@@ -127,7 +150,80 @@ impl Store for SqliteStore {
         Ok(row.into())
     }
 
-    async fn create_session(&self, session: &NewSession) -> StoreResult<Session> {
+    async fn password_hash(&self, user_id: i64) -> StoreResult<String> {
+        sqlx::query_scalar(sql::PASSWORD_HASH).bind(user_id).fetch_one(&self.reader).await.map_err(map_err)
+    }
+
+    async fn upgrade_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(sql::SET_PASSWORD_HASH)
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn password_lock(
+        &self,
+        email_key: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<OffsetDateTime>> {
+        let row: Option<FailureRow> = sqlx::query_as(sql::FAILURES_BY_EMAIL_KEY)
+            .bind(email_key)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(map_err)?;
+        Ok(row.map(FailureState::from).filter(|s| s.is_locked(now)).and_then(|s| s.locked_until))
+    }
+
+    async fn record_password_failure(&self, attempt: &FailedAttempt) -> StoreResult<Option<OffsetDateTime>> {
+        let mut tx = self.begin_write().await?;
+        let previous: Option<FailureRow> = sqlx::query_as(sql::FAILURES_BY_EMAIL_KEY)
+            .bind(&attempt.email_key)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let now = attempt.audit.at;
+        let next = attempt.rule.after_failure(previous.map(FailureState::from), now);
+        sqlx::query(sql::UPSERT_FAILURES)
+            .bind(&attempt.email_key)
+            .bind(i64::from(next.failures))
+            .bind(next.window_started_at)
+            .bind(next.locked_until)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        insert_audit(&mut tx, &attempt.audit).await?;
+        if next.locked_until.is_some() {
+            insert_audit(&mut tx, &attempt.audit.locked_out()).await?;
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(next.locked_until)
+    }
+
+    async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        insert_audit(&mut tx, event).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn audit_of(&self, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
+        let rows: Vec<AuditRow> = sqlx::query_as(sql::AUDIT_OF_EMAIL_KEY)
+            .bind(email_key)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        Ok(rows.into_iter().map(AuditRecord::from).collect())
+    }
+
+    async fn create_session(
+        &self,
+        session: &NewSession,
+        email_key: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<Session> {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(sql::INSERT_SESSION)
             .bind(session.user_id)
@@ -142,6 +238,8 @@ impl Store for SqliteStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(map_err)?;
+        sqlx::query(sql::CLEAR_FAILURES).bind(email_key).execute(&mut *tx).await.map_err(map_err)?;
+        insert_audit(&mut tx, audit).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(Session {
             id,
@@ -193,15 +291,15 @@ impl Store for SqliteStore {
                 RefreshOutcome::Invalid
             }
             None => {
-                let reused: Option<i64> = sqlx::query_scalar(sql::SESSION_BY_PREVIOUS_REFRESH)
+                let reused: Option<(i64, i64)> = sqlx::query_as(sql::SESSION_BY_PREVIOUS_REFRESH)
                     .bind(&refresh.0)
                     .fetch_optional(&mut *tx)
                     .await
                     .map_err(map_err)?;
                 match reused {
-                    Some(id) => {
+                    Some((id, user_id)) => {
                         delete_session(&mut tx, id).await?;
-                        RefreshOutcome::Reused
+                        RefreshOutcome::Reused { user_id }
                     }
                     None => RefreshOutcome::Invalid,
                 }
@@ -211,9 +309,41 @@ impl Store for SqliteStore {
         Ok(outcome)
     }
 
-    async fn revoke_session(&self, session_id: i64) -> StoreResult<()> {
+    async fn revoke_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         delete_session(&mut tx, session_id).await?;
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn revoke_user_sessions(&self, user_id: i64, audit: &AuditEvent) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let done =
+            sqlx::query(sql::DELETE_USER_SESSIONS).bind(user_id).execute(&mut *tx).await.map_err(map_err)?;
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn sessions_of_user(&self, user_id: i64, now: OffsetDateTime) -> StoreResult<Vec<SessionSummary>> {
+        let rows: Vec<SessionSummaryRow> = sqlx::query_as(sql::SESSIONS_OF_USER)
+            .bind(user_id)
+            .bind(now)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(map_err)?;
+        Ok(rows.into_iter().map(SessionSummary::from).collect())
+    }
+
+    async fn purge_expired(&self, now: OffsetDateTime, rule: &LockoutRule) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(sql::DELETE_EXPIRED_SESSIONS).bind(now).execute(&mut *tx).await.map_err(map_err)?;
+        sqlx::query(sql::DELETE_STALE_FAILURES)
+            .bind(now - rule.window)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
         tx.commit().await.map_err(map_err)
     }
 
@@ -275,9 +405,21 @@ impl Store for SqliteStore {
                 return Err(StoreError::VersionMismatch);
             }
         }
-        update_profile_row(&mut tx, update.profile_id, update.user_id, update.patch, update.now).await?;
-        if update.patch.touches_user() {
-            update_user_row(&mut tx, update.user_id, update.patch, update.now).await?;
+        if !update.patch.is_empty() {
+            update_profile_row(&mut tx, update.profile_id, update.user_id, update.patch, update.now).await?;
+        }
+        if update.patch.touches_user() || update.password.is_some() {
+            let hash = update.password.as_ref().map(|p| p.hash.as_str());
+            update_user_row(&mut tx, update.user_id, update.patch, hash, update.now).await?;
+        }
+        if let Some(password) = &update.password {
+            sqlx::query(sql::DELETE_OTHER_SESSIONS)
+                .bind(update.user_id)
+                .bind(password.keep_session)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            insert_audit(&mut tx, &password.audit).await?;
         }
         let row: ProfileRow = sqlx::query_as(sql::PROFILE_BY_ID)
             .bind(update.profile_id)
@@ -296,6 +438,21 @@ fn login_record(row: LoginRow) -> Option<LoginRecord> {
         active: row.active,
         default_profile_id: row.default_profile_id?,
     })
+}
+
+async fn insert_audit(conn: &mut SqliteConnection, event: &AuditEvent) -> StoreResult<()> {
+    sqlx::query(sql::INSERT_AUDIT)
+        .bind(event.at)
+        .bind(event.user_id)
+        .bind(&event.email_key)
+        .bind(event.kind.as_str())
+        .bind(&event.source)
+        .bind(&event.user_agent)
+        .bind(&event.detail)
+        .execute(conn)
+        .await
+        .map_err(map_err)?;
+    Ok(())
 }
 
 async fn delete_session(conn: &mut SqliteConnection, id: i64) -> StoreResult<()> {
@@ -378,10 +535,14 @@ async fn update_user_row(
     conn: &mut SqliteConnection,
     user_id: i64,
     patch: &ProfilePatch,
+    password_hash: Option<&str>,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
     let mut query = QueryBuilder::<Sqlite>::new("update users set version = version + 1, updated_on = ");
     query.push_bind(now);
+    if let Some(hash) = password_hash {
+        query.push(", password_hash = ").push_bind(hash.to_string());
+    }
     for (field, value) in patch.iter().filter(|(f, _)| f.on_user() || *f == Field::FullName) {
         push_assignment(&mut query, field, value);
     }

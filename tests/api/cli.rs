@@ -210,3 +210,67 @@ async fn a_fresh_database_gets_a_demo_account_announced_once() {
     again.kill().expect("stop");
     let _ = again.wait();
 }
+
+#[tokio::test]
+async fn policies_sessions_and_the_audit_log_from_the_command_line() {
+    let db = Database::new();
+    succeeded(&db.run(&["location", "add", "Canal Street"]));
+    let out =
+        succeeded(&db.run(&["location", "policy", "Canal Street", "--min-length", "14", "--require-digit"]));
+    assert!(out.contains("min_length: 14") && out.contains("require_digit: true"), "{out}");
+    let weak = db.run(&[
+        "member",
+        "add",
+        "--email",
+        "jane@example.com",
+        "--password",
+        "no digits here at all",
+        "--name",
+        "Jane",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&weak.stderr).contains("must contain a digit"),
+        "the policy applies to new members"
+    );
+    succeeded(&db.run(&[
+        "member",
+        "add",
+        "--email",
+        "jane@example.com",
+        "--password",
+        "four digits 1234 here",
+        "--name",
+        "Jane",
+    ]));
+
+    let store = db.store().await;
+    let location = store.locations().await.expect("locations").remove(0);
+    assert_eq!((location.policy.min_length, location.policy.require_digit), (14, true));
+
+    let (mut child, _, address) = db.serve();
+    let client = reqwest::Client::builder().no_proxy().build().expect("client");
+    let sign_in = |password: &'static str| {
+        client
+            .post(format!("{address}/api/token"))
+            .header("User-Agent", "cli-test")
+            .form(&[("grant_type", "password"), ("username", "jane@example.com"), ("password", password)])
+            .send()
+    };
+    assert_eq!(sign_in("wrong").await.expect("POST").status(), 400);
+    let token: Value = sign_in("four digits 1234 here").await.expect("POST").json().await.expect("json");
+    let access = token["access_token"].as_str().expect("access").to_string();
+
+    let out = succeeded(&db.run(&["member", "sessions", "jane@example.com"]));
+    assert!(out.contains("1 live session") && out.contains("cli-test"), "{out}");
+    let out = succeeded(&db.run(&["member", "revoke", "jane@example.com"]));
+    assert!(out.contains("Ended 1 session"), "{out}");
+    let me = client.get(format!("{address}/login/me")).bearer_auth(&access).send().await.expect("GET");
+    assert_eq!(me.status(), 401, "revoked from another process, enforced at once");
+
+    let out = succeeded(&db.run(&["audit", "jane@example.com"]));
+    let events: Vec<&str> = out.lines().filter_map(|l| l.split_whitespace().nth(1)).collect();
+    assert_eq!(events, vec!["sign_in_failed", "sign_in", "sessions_revoked"], "{out}");
+    assert!(!out.contains("four digits") && !out.contains("wrong"), "{out}");
+    child.kill().expect("stop");
+    let _ = child.wait();
+}

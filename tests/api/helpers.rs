@@ -39,12 +39,54 @@ pub fn test_cost() -> HashCost {
     HashCost { memory_kib: 1024, iterations: 1, parallelism: 1 }
 }
 
+/// Everything the servers of this test binary logged, at debug level and above.
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+}
+
+static LOGS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct LogSink;
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("debug,hyper=info,reqwest=info")
+            .with_writer(|| LogSink)
+            .with_ansi(false)
+            .try_init();
+    });
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
         TestApp::spawn_with(backend, Settings::default()).await
     }
 
     pub async fn spawn_with(backend: Backend, settings: Settings) -> TestApp {
+        TestApp::spawn_hashing(backend, settings, test_cost(), 2).await
+    }
+
+    /// A server whose password hashing has the given cost and concurrency.
+    pub async fn spawn_hashing(
+        backend: Backend,
+        settings: Settings,
+        cost: HashCost,
+        concurrency: usize,
+    ) -> TestApp {
+        capture_logs();
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}", dir.path().join("portico.db").display()),
@@ -53,7 +95,7 @@ impl TestApp {
         let clock = Arc::new(ManualClock::new(OffsetDateTime::now_utc()));
         let state = AppState {
             store,
-            hasher: PasswordHasher::new(test_cost(), 2).expect("hasher"),
+            hasher: PasswordHasher::new(cost, concurrency).expect("hasher"),
             clock: clock.clone(),
             settings: Arc::new(settings),
         };
@@ -145,6 +187,26 @@ impl TestApp {
             .expect("PATCH");
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn change_password(&self, token: &str, old: &str, new: &str) -> (StatusCode, Value) {
+        self.patch(
+            token,
+            &serde_json::json!({"OldPassword": old, "NewPassword": new, "RepeatNewPassword": new}),
+        )
+        .await
+    }
+
+    /// The raw bytes of the database files, to search for what must never be stored.
+    pub fn database_bytes(&self) -> Vec<u8> {
+        let path = self.database_url.trim_start_matches("sqlite://").to_string();
+        let mut bytes = Vec::new();
+        for suffix in ["", "-wal", "-shm"] {
+            if let Ok(mut content) = std::fs::read(format!("{path}{suffix}")) {
+                bytes.append(&mut content);
+            }
+        }
+        bytes
     }
 
     /// PATCHes and asserts success.

@@ -1,0 +1,60 @@
+//! What the audit log records: security-relevant events, never a password.
+
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditKind {
+    SignIn,
+    SignInFailed,
+    LockedOut,
+    PasswordChanged,
+    PasswordChangeFailed,
+    SessionRevoked,
+    SessionsRevoked,
+    RefreshTokenReused,
+}
+
+impl AuditKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditKind::SignIn => "sign_in",
+            AuditKind::SignInFailed => "sign_in_failed",
+            AuditKind::LockedOut => "locked_out",
+            AuditKind::PasswordChanged => "password_changed",
+            AuditKind::PasswordChangeFailed => "password_change_failed",
+            AuditKind::SessionRevoked => "session_revoked",
+            AuditKind::SessionsRevoked => "sessions_revoked",
+            AuditKind::RefreshTokenReused => "refresh_token_reused",
+        }
+    }
+}
+
+/// One recorded event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEvent {
+    pub at: OffsetDateTime,
+    pub kind: AuditKind,
+    pub user_id: Option<i64>,
+    pub email_key: Option<String>,
+    pub source: Option<String>,
+    pub user_agent: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl AuditEvent {
+    /// The lockout that this failure started, recorded beside it.
+    pub fn locked_out(&self) -> AuditEvent {
+        AuditEvent { kind: AuditKind::LockedOut, detail: None, ..self.clone() }
+    }
+}
+
+/// An event as read back from the log (the kind as stored text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub at: OffsetDateTime,
+    pub event: String,
+    pub user_id: Option<i64>,
+    pub source: Option<String>,
+    pub user_agent: Option<String>,
+    pub detail: Option<String>,
+}

@@ -1,7 +1,9 @@
 //! Persistence: one trait of use-case methods, implemented for SQLite and PostgreSQL.
 //! Every write method is one transaction; nothing above this layer sees SQL.
 
+pub mod postgres;
 mod rows;
+mod shared;
 mod sql;
 pub mod sqlite;
 
@@ -221,8 +223,10 @@ pub type DynStore = Arc<dyn Store>;
 pub async fn connect(url: &str, options: &ConnectOptions) -> anyhow::Result<DynStore> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(sqlite::SqliteStore::connect(url, options).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(postgres::PostgresStore::connect(url, options).await?))
     } else {
-        anyhow::bail!("unsupported database URL (expected sqlite://…): {}", redact(url))
+        anyhow::bail!("unsupported database URL (expected sqlite://… or postgres://…): {}", redact(url))
     }
 }
 

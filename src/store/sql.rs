@@ -77,6 +77,14 @@ macro_rules! profile_select {
     };
 }
 
+/// A read that a write transaction may need to lock, in its plain and locking forms.
+macro_rules! lockable {
+    ($plain:ident, $locking:ident, $text:literal) => {
+        pub const $plain: &str = $text;
+        pub const $locking: &str = concat!($text, " for update");
+    };
+}
+
 pub const PROFILE_BY_ID: &str = concat!(profile_select!(), " where p.id = $1");
 
 macro_rules! location_select {
@@ -115,8 +123,12 @@ pub const PROFILE_SUMMARIES: &str = "select p.id, p.full_name, p.company_name, p
     p.coworker_type, l.id as location_id, l.name as location_name \
     from profiles p join locations l on l.id = p.location_id \
     where p.user_id = $1 order by p.id";
-pub const VERSIONS: &str = "select p.version, u.version from profiles p join users u on u.id = p.user_id \
-    where p.id = $1 and u.id = $2";
+lockable!(
+    VERSIONS,
+    VERSIONS_FOR_UPDATE,
+    "select p.version, u.version from profiles p join users u on u.id = p.user_id \
+    where p.id = $1 and u.id = $2"
+);
 pub const SET_SESSION_PROFILE: &str = "update sessions set profile_id = $1 where id = $2";
 pub const SET_DEFAULT_PROFILE: &str = "update users set default_profile_id = $1 where id = $2";
 pub const INSERT_SESSION: &str = "insert into sessions (user_id, profile_id, access_hash, refresh_hash, \
@@ -124,7 +136,11 @@ pub const INSERT_SESSION: &str = "insert into sessions (user_id, profile_id, acc
     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id";
 pub const SESSION_BY_ACCESS: &str = "select id, user_id, profile_id, access_expires_at \
     from sessions where access_hash = $1 and access_expires_at > $2";
-pub const SESSION_BY_REFRESH: &str = "select id, refresh_expires_at from sessions where refresh_hash = $1";
+lockable!(
+    SESSION_BY_REFRESH,
+    SESSION_BY_REFRESH_FOR_UPDATE,
+    "select id, refresh_expires_at from sessions where refresh_hash = $1"
+);
 pub const SESSION_BY_PREVIOUS_REFRESH: &str =
     "select id, user_id from sessions where previous_refresh_hash = $1";
 pub const ROTATE_SESSION: &str = "update sessions set access_hash = $1, refresh_hash = $2, \
@@ -138,11 +154,16 @@ pub const DELETE_USER_SESSIONS: &str = "delete from sessions where user_id = $1"
 pub const SESSIONS_OF_USER: &str = "select id, profile_id, created_at, refreshed_at, access_expires_at, \
     refresh_expires_at, source, user_agent from sessions where user_id = $1 and refresh_expires_at > $2 \
     order by created_at, id";
-pub const FAILURES_BY_EMAIL_KEY: &str =
-    "select failures, window_started_at, locked_until from password_failures where email_key = $1";
+lockable!(
+    FAILURES_BY_EMAIL_KEY,
+    FAILURES_BY_EMAIL_KEY_FOR_UPDATE,
+    "select failures, window_started_at, locked_until from password_failures where email_key = $1"
+);
 pub const UPSERT_FAILURES: &str = "insert into password_failures (email_key, failures, window_started_at, locked_until) \
     values ($1, $2, $3, $4) on conflict (email_key) do update set failures = excluded.failures, \
     window_started_at = excluded.window_started_at, locked_until = excluded.locked_until";
+pub const ENSURE_FAILURE_ROW: &str = "insert into password_failures (email_key, failures, window_started_at) \
+    values ($1, 0, $2) on conflict (email_key) do nothing";
 pub const CLEAR_FAILURES: &str = "delete from password_failures where email_key = $1";
 pub const INSERT_AUDIT: &str = "insert into audit_events (at, user_id, email_key, event, source, user_agent, detail) \
     values ($1, $2, $3, $4, $5, $6, $7)";

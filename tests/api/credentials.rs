@@ -282,7 +282,7 @@ async fn passwords_never_appear_in_logs_responses_or_the_database(backend: Backe
 
     let logs = captured_logs();
     assert!(logs.contains("request"), "the log capture works");
-    let database = app.database_bytes();
+    let database = app.database_bytes().await;
     for secret in [first, second, wrong] {
         assert!(!responses.contains(secret), "{secret} in a response");
         assert!(!logs.contains(secret), "{secret} in the logs");

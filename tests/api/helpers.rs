@@ -22,6 +22,62 @@ pub const PASSWORD: &str = "correct horse battery staple";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server tests create their databases on (`.ci/run` makes sure it runs).
+pub fn postgres_admin_url() -> String {
+    std::env::var("PORTICO_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A database of its own for one test; dropped (with its connections) when this is.
+pub struct TestDatabase {
+    pub url: String,
+    postgres_name: Option<String>,
+    _dir: TempDir,
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend) -> TestDatabase {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}", dir.path().join("portico.db").display());
+                TestDatabase { url, postgres_name: None, _dir: dir }
+            }
+            Backend::Postgres => {
+                let name = format!("portico_test_{}", uuid::Uuid::new_v4().simple());
+                admin_execute(&format!("create database {name}")).await;
+                let mut url = url::Url::parse(&postgres_admin_url()).expect("PORTICO_TEST_PG_URL");
+                url.set_path(&name);
+                TestDatabase { url: url.to_string(), postgres_name: Some(name), _dir: dir }
+            }
+        }
+    }
+}
+
+async fn admin_execute(statement: &str) {
+    use sqlx::Connection;
+    let admin_url = postgres_admin_url();
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+        panic!("PostgreSQL at {admin_url} is needed for these tests (see DEVELOPERS.md): {e}")
+    });
+    sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).execute(&mut admin).await.expect(statement);
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else { return };
+        let statement = format!("drop database if exists {name} with (force)");
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(admin_execute(&statement));
+        });
+        let _ = dropped.join();
+    }
 }
 
 pub struct TestApp {
@@ -30,8 +86,9 @@ pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<ManualClock>,
     pub database_url: String,
-    _dir: TempDir,
+    pub backend: Backend,
     _shutdown: oneshot::Sender<()>,
+    _database: TestDatabase,
 }
 
 /// Cheap hashing keeps the suite fast; the cost itself is tested in the unit tests.
@@ -87,10 +144,8 @@ impl TestApp {
         concurrency: usize,
     ) -> TestApp {
         capture_logs();
-        let dir = tempfile::tempdir().expect("temp dir");
-        let database_url = match backend {
-            Backend::Sqlite => format!("sqlite://{}", dir.path().join("portico.db").display()),
-        };
+        let database = TestDatabase::create(backend).await;
+        let database_url = database.url.clone();
         let store = store::connect(&database_url, &ConnectOptions::default()).await.expect("store");
         let clock = Arc::new(ManualClock::new(OffsetDateTime::now_utc()));
         let state = AppState {
@@ -106,7 +161,16 @@ impl TestApp {
             let _ = stopped.await;
         }));
         let client = reqwest::Client::builder().no_proxy().build().expect("client");
-        TestApp { base, client, state, clock, database_url, _dir: dir, _shutdown: shutdown }
+        TestApp {
+            base,
+            client,
+            state,
+            clock,
+            database_url,
+            backend,
+            _shutdown: shutdown,
+            _database: database,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -197,16 +261,22 @@ impl TestApp {
         .await
     }
 
-    /// The raw bytes of the database files, to search for what must never be stored.
-    pub fn database_bytes(&self) -> Vec<u8> {
-        let path = self.database_url.trim_start_matches("sqlite://").to_string();
-        let mut bytes = Vec::new();
-        for suffix in ["", "-wal", "-shm"] {
-            if let Ok(mut content) = std::fs::read(format!("{path}{suffix}")) {
-                bytes.append(&mut content);
+    /// Everything the database holds, to search for what must never be stored: the raw
+    /// files of SQLite, every row of every table of PostgreSQL.
+    pub async fn database_bytes(&self) -> Vec<u8> {
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.database_url.trim_start_matches("sqlite://").to_string();
+                let mut bytes = Vec::new();
+                for suffix in ["", "-wal", "-shm"] {
+                    if let Ok(mut content) = std::fs::read(format!("{path}{suffix}")) {
+                        bytes.append(&mut content);
+                    }
+                }
+                bytes
             }
+            Backend::Postgres => postgres_dump(&self.database_url).await.into_bytes(),
         }
-        bytes
     }
 
     /// PATCHes and asserts success.
@@ -246,5 +316,33 @@ macro_rules! on_every_store {
                 }
             )*
         }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    super::$case($crate::helpers::Backend::Postgres).await;
+                }
+            )*
+        }
     };
+}
+
+async fn postgres_dump(url: &str) -> String {
+    use sqlx::Connection;
+    let mut connection = sqlx::PgConnection::connect(url).await.expect("connect");
+    let tables: Vec<String> =
+        sqlx::query_scalar("select tablename::text from pg_tables where schemaname = 'public'")
+            .fetch_all(&mut connection)
+            .await
+            .expect("tables");
+    let mut dump = String::new();
+    for table in tables {
+        let statement = format!("select coalesce(string_agg(t::text, E'\\n'), '') from \"{table}\" t");
+        let rows: String = sqlx::query_scalar(sqlx::AssertSqlSafe(statement))
+            .fetch_one(&mut connection)
+            .await
+            .expect("rows");
+        dump.push_str(&rows);
+    }
+    dump
 }

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod cli;
+mod concurrency;
 mod credentials;
 mod errors;
 mod patch_fields;

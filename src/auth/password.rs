@@ -1,12 +1,14 @@
-//! Argon2id password hashing on a bounded slice of the blocking thread pool, so a burst
-//! of sign-ins or password changes never occupies the async workers.
+//! Argon2id password hashing on a small pool of dedicated, low-priority threads: a burst
+//! of sign-ins or password changes queues there and never occupies the async workers, and
+//! when the CPU is contended the kernel serves ordinary requests first.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
 use secrecy::{ExposeSecret, SecretString};
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 /// Argon2id cost parameters. The default is OWASP's first recommendation
 /// (m = 19 MiB, t = 2, p = 1).
@@ -27,8 +29,6 @@ impl Default for HashCost {
 pub enum HashError {
     #[error("argon2: {0}")]
     Argon2(String),
-    #[error("the hashing task failed: {0}")]
-    Join(#[from] tokio::task::JoinError),
     #[error("the hashing pool is closed")]
     Closed,
 }
@@ -42,19 +42,19 @@ pub enum Verification {
 #[derive(Clone)]
 pub struct PasswordHasher {
     params: Params,
-    permits: Arc<Semaphore>,
+    pool: HashPool,
     dummy: Arc<OnceLock<String>>,
 }
 
 impl PasswordHasher {
-    /// `concurrency` bounds how many hashes run at once (each takes a core and
-    /// `memory_kib` of memory).
+    /// `concurrency` is the number of hashing threads: how many hashes run at once (each
+    /// takes a core and `memory_kib` of memory).
     pub fn new(cost: HashCost, concurrency: usize) -> Result<Self, HashError> {
         let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
             .map_err(|e| HashError::Argon2(e.to_string()))?;
         Ok(PasswordHasher {
             params,
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            pool: HashPool::start(concurrency.max(1)),
             dummy: Arc::new(OnceLock::new()),
         })
     }
@@ -96,11 +96,76 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
-        let span = tracing::Span::current();
-        Ok(tokio::task::spawn_blocking(move || span.in_scope(work)).await?)
+        self.pool.run(work).await
     }
 }
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A fixed set of threads that run hashing jobs in order of arrival.
+#[derive(Clone)]
+struct HashPool {
+    jobs: mpsc::Sender<Job>,
+}
+
+/// Hashing threads yield to request handling when both want the CPU.
+#[cfg(target_os = "linux")]
+const HASHING_NICENESS: libc::c_int = 10;
+
+impl HashPool {
+    fn start(threads: usize) -> HashPool {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads {
+            let queue = Arc::clone(&queue);
+            let spawned = std::thread::Builder::new().name(format!("portico-hash-{n}")).spawn(move || {
+                lower_this_threads_priority();
+                loop {
+                    let job = queue.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "could not start a password hashing thread");
+            }
+        }
+        HashPool { jobs }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
+        let (done, result) = oneshot::channel();
+        let span = tracing::Span::current();
+        let job: Job = Box::new(move || {
+            // A request that gave up (timed out, disconnected) no longer needs its hash.
+            if !done.is_closed() {
+                let _ = done.send(span.in_scope(work));
+            }
+        });
+        self.jobs.send(job).map_err(|_| HashError::Closed)?;
+        result.await.map_err(|_| HashError::Closed)
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn lower_this_threads_priority() {
+    // SAFETY: plain system calls about the calling thread; no memory is shared.
+    let changed = unsafe {
+        let thread_id = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread_id, HASHING_NICENESS)
+    };
+    if changed != 0 {
+        tracing::debug!("could not lower the priority of a hashing thread");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_this_threads_priority() {}
 
 fn argon2(params: &Params) -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
@@ -155,6 +220,25 @@ mod tests {
         assert_eq!(hasher.verify(&wrong, Some(&stored)).await.expect("verify"), Verification::Mismatch);
         assert_eq!(hasher.verify(&secret, None).await.expect("verify"), Verification::Mismatch);
         assert_eq!(hasher.verify(&secret, Some("garbage")).await.expect("verify"), Verification::Mismatch);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashing_runs_on_named_low_priority_threads() {
+        let pool = HashPool::start(1);
+        let (name, niceness) = pool
+            .run(|| {
+                // SAFETY: reads the calling thread's own scheduling priority.
+                let niceness = unsafe {
+                    let thread_id = libc::syscall(libc::SYS_gettid) as libc::id_t;
+                    libc::getpriority(libc::PRIO_PROCESS, thread_id)
+                };
+                (std::thread::current().name().map(str::to_string), niceness)
+            })
+            .await
+            .expect("job");
+        assert_eq!(name.as_deref(), Some("portico-hash-0"));
+        assert_eq!(niceness, HASHING_NICENESS);
     }
 
     #[tokio::test]

@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(middleware::from_fn(run_to_completion))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(timeout, with_timeout))
         .layer(CatchPanicLayer::custom(|_| ApiError::Panic.into_response()))
@@ -51,6 +52,19 @@ fn request_span(request: &Request) -> tracing::Span {
     let id =
         request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
     tracing::info_span!("request", method = %request.method(), route, request_id = id)
+}
+
+/// Runs each request on a task of its own, so a client that disconnects (or a timeout)
+/// never interrupts a handler halfway through a database transaction: a write either
+/// completes or fails as a whole, whether or not anyone is still waiting for the answer.
+async fn run_to_completion(request: Request, next: Next) -> Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(error) => {
+            tracing::error!(%error, "a request handler panicked");
+            ApiError::Panic.into_response()
+        }
+    }
 }
 
 async fn with_timeout(State(limit): State<Duration>, request: Request, next: Next) -> Response {

@@ -75,4 +75,39 @@ async fn fifty_concurrent_writers_lose_no_update(backend: Backend) {
     }
 }
 
-crate::on_every_store!(fifty_concurrent_writers_lose_no_update);
+/// Clients that hang up in the middle of their PATCH never leave half a request behind,
+/// and never leave a connection in a broken transaction for the next request.
+async fn abandoned_requests_apply_whole_or_not_at_all(backend: Backend) {
+    let app = Arc::new(TestApp::spawn(backend).await);
+    let token = Arc::new(app.member_token("jane@example.com").await);
+    let abandoned: Vec<_> = (0..300)
+        .map(|i| {
+            // Give-up times from 0.1 to 6 ms land at every point of the request's life.
+            let patience = std::time::Duration::from_micros(100 + (i as u64 * 20));
+            let client = reqwest::Client::builder().no_proxy().timeout(patience).build().expect("client");
+            let (url, token) = (app.url("/api/public/coworker/profile"), Arc::clone(&token));
+            tokio::spawn(async move {
+                let value = format!("v{i}");
+                let body = json!({"NickName": value, "Position": value, "CityName": value, "OnNewWallPost": i % 2 == 0});
+                let _ = client.patch(url).bearer_auth(token.as_str()).json(&body).send().await;
+            })
+        })
+        .collect();
+    for request in abandoned {
+        request.await.expect("task");
+    }
+    app.patch_ok(&token, &json!({"CompanyName": "still consistent"})).await;
+    let profile = app.profile(&token).await;
+    assert_eq!(profile["CompanyName"], "still consistent");
+    if profile["NickName"].is_string() {
+        assert_eq!(profile["NickName"], profile["Position"], "{profile}");
+        assert_eq!(profile["NickName"], profile["CityName"], "{profile}");
+    }
+    let logs = crate::helpers::captured_logs();
+    assert!(
+        !logs.contains("transaction in progress"),
+        "a connection was reused in a broken transaction state"
+    );
+}
+
+crate::on_every_store!(fifty_concurrent_writers_lose_no_update, abandoned_requests_apply_whole_or_not_at_all);

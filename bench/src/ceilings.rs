@@ -1,0 +1,230 @@
+//! The ceilings every Portico figure is divided by, measured in the same run:
+//! the HTTP stack alone, the store alone (same statements, same connection settings), and
+//! Argon2id alone.
+
+use std::path::Path;
+use std::process::Command;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+/// The minimal server: the same routes, the same bodies parsed, no auth and no store.
+pub async fn serve_http(bind: &str) -> anyhow::Result<()> {
+    let profile = Bytes::from(sample_profile_json());
+    let router = Router::new()
+        .route(
+            "/en/profile",
+            get(move || {
+                let body = profile.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], body) }
+            }),
+        )
+        .route("/api/public/coworker/profile", axum::routing::patch(parse_and_confirm));
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    println!("ceiling serving on http://{}", listener.local_addr()?);
+    axum::serve(listener, router).await?;
+    Ok(())
+}
+
+async fn parse_and_confirm(body: Bytes) -> impl IntoResponse {
+    match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body) {
+        Ok(_) => (
+            axum::http::StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"WasSuccessful":true,"Value":null,"Status":200,"Message":null,"Errors":null}"#,
+        ),
+        Err(_) => (axum::http::StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], "{}"),
+    }
+}
+
+/// A profile representation of the size Portico answers with.
+fn sample_profile_json() -> String {
+    r#"{"Id":1,"UniqueId":"2233e1f4-cca7-4d17-b7f5-bd680d81bc35","Email":"load1@bench.example","CoworkerType":1,"FullName":"Bench Member load 1","NickName":"nick 1","Gender":"NotSet","DateOfBirth":null,"MobilePhone":"+44 20 0001 0001","LandLine":null,"Address":"","PostCode":"PC00001","CityName":"City 1","State":"Region 1","CountryId":826,"CountryName":"United Kingdom","BillingName":"Bench Member load 1","BillingEmail":"load1@bench.example","BillingAddress":null,"BillingPostCode":null,"BillingCityName":null,"BillingState":null,"BillingCountryId":826,"BillingCountryName":"United Kingdom","TaxIDNumber":"","Position":null,"CompanyName":"","BusinessArea":null,"ProfileSummary":null,"ProfileWebsite":null,"ProfileIsPublic":false,"ProfileTags":null,"ProfileTagsList":[],"Twitter":null,"Linkedin":null,"Github":null,"Instagram":null,"Facebook":null,"Skype":null,"Telegram":null,"OnHelpDeskMsg":true,"OnNewWallPost":true,"OnNewBlogComment":true,"OnNewEventComment":true,"ReceiveCommunityDigest":true,"SignUpToNewsletter":false,"CreatedOn":"2026-11-27T00:35:56Z","UpdatedOn":"2026-11-27T00:36:01Z"}"#.to_string()
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SqliteMode {
+    Update,
+    Select,
+}
+
+/// What a store ceiling reports.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StoreCeiling {
+    pub ops: u64,
+    pub seconds: f64,
+    pub throughput: f64,
+    pub p99_us: u64,
+}
+
+const RAW_UPDATE: &str = "update profiles set nick_name = $1, city_name = $2, post_code = $3, \
+    mobile_phone = $4, state = $5, version = version + 1, updated_on = $6 where id = $7";
+const RAW_SELECT: &str = "select p.*, u.email, u.on_help_desk_msg, u.on_new_wall_post, u.on_new_blog_comment, \
+    u.on_new_event_comment, u.receive_community_digest, u.sign_up_to_newsletter, u.version \
+    from profiles p join users u on u.id = p.user_id where p.id = $1";
+
+/// Raw single-row transactions on SQLite with Portico's connection settings (WAL,
+/// synchronous FULL, one writer connection, `BEGIN IMMEDIATE`; a reader pool of 8).
+pub async fn sqlite_load(
+    url: &str,
+    mode: SqliteMode,
+    connections: usize,
+    duration: Duration,
+    members: i64,
+) -> anyhow::Result<()> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(5))
+        .foreign_keys(true);
+    let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+    let reader = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..connections)
+        .map(|worker| {
+            let (writer, reader, stop) = (writer.clone(), reader.clone(), Arc::clone(&stop));
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut n = worker as i64;
+                while !stop.load(Ordering::Relaxed) {
+                    n += connections as i64;
+                    let id = n % members + 1;
+                    let began = Instant::now();
+                    match mode {
+                        SqliteMode::Update => {
+                            let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+                            sqlx::query(RAW_UPDATE)
+                                .bind(format!("nick {n}"))
+                                .bind(format!("City {}", n % 977))
+                                .bind(format!("PC{:05}", n % 99991))
+                                .bind("+44 20 0000 0000")
+                                .bind("Region")
+                                .bind(time::OffsetDateTime::now_utc())
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
+                            tx.commit().await?;
+                        }
+                        SqliteMode::Select => {
+                            sqlx::query(RAW_SELECT).bind(id).fetch_one(&reader).await?;
+                        }
+                    }
+                    latencies.push(began.elapsed().as_micros() as u64);
+                }
+                Ok::<_, sqlx::Error>(latencies)
+            })
+        })
+        .collect();
+    tokio::time::sleep(duration).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await??);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    all.sort_unstable();
+    let ceiling = StoreCeiling {
+        ops: all.len() as u64,
+        seconds,
+        throughput: all.len() as f64 / seconds,
+        p99_us: all.get(all.len() * 99 / 100).copied().unwrap_or(0),
+    };
+    println!("CEILINGJSON {}", serde_json::to_string(&ceiling)?);
+    Ok(())
+}
+
+/// Runs the SQLite ceiling as a separate process, like the server it is compared with.
+pub fn sqlite(
+    bench: &Path,
+    url: &str,
+    mode: &str,
+    connections: usize,
+    duration: Duration,
+    members: usize,
+) -> anyhow::Result<StoreCeiling> {
+    let output = Command::new(bench)
+        .args(["ceiling-sqlite", "--url", url, "--mode", mode, "--connections", &connections.to_string()])
+        .args(["--duration", &duration.as_secs_f64().to_string(), "--members", &members.to_string()])
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("CEILINGJSON "))
+        .with_context(|| format!("the SQLite ceiling failed: {}", String::from_utf8_lossy(&output.stderr)))?;
+    Ok(serde_json::from_str(line)?)
+}
+
+/// pgbench with a custom script: the same statement, one transaction each, prepared.
+pub fn postgres(
+    url: &str,
+    mode: &str,
+    connections: usize,
+    duration: Duration,
+    members: usize,
+) -> anyhow::Result<StoreCeiling> {
+    let script = match mode {
+        "update" => {
+            "\\set id random(1, :members)\nBEGIN;\nUPDATE profiles SET nick_name = 'nick ' || :id, city_name = 'City', post_code = 'PC00001', mobile_phone = '+44 20 0000 0000', state = 'Region', version = version + 1, updated_on = now() WHERE id = :id;\nEND;\n"
+        }
+        _ => {
+            "\\set id random(1, :members)\nSELECT p.*, u.email, u.version FROM profiles p JOIN users u ON u.id = p.user_id WHERE p.id = :id;\n"
+        }
+    };
+    let path = std::env::temp_dir().join(format!("portico-pgbench-{}-{mode}.sql", std::process::id()));
+    std::fs::write(&path, script)?;
+    let seconds = duration.as_secs().max(1);
+    let output = Command::new("pgbench")
+        .args(["-n", "-M", "prepared", "-j", "1", "-c", &connections.to_string(), "-T", &seconds.to_string()])
+        .args(["-D", &format!("members={members}"), "-f"])
+        .arg(&path)
+        .arg(url)
+        .output()
+        .context("running pgbench")?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let value_after = |prefix: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(prefix))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|v| v.parse::<f64>().ok())
+    };
+    let tps = value_after("tps = ").with_context(|| {
+        format!("pgbench printed no tps: {stdout}{}", String::from_utf8_lossy(&output.stderr))
+    })?;
+    let transactions = value_after("number of transactions actually processed: ").unwrap_or(0.0);
+    Ok(StoreCeiling { ops: transactions as u64, seconds: seconds as f64, throughput: tps, p99_us: 0 })
+}
+
+/// Argon2id verifications per second at Portico's cost on the threads it hashes with.
+pub async fn argon2(threads: usize, duration: Duration) -> anyhow::Result<f64> {
+    use portico::auth::password::{HashCost, PasswordHasher};
+    let hasher = PasswordHasher::new(HashCost::default(), threads)?;
+    let secret = secrecy::SecretString::from("bench-Password-2026");
+    let stored = hasher.hash(&secret).await?;
+    let started = Instant::now();
+    let mut done = 0u64;
+    while started.elapsed() < duration {
+        let batch: Vec<_> = (0..threads)
+            .map(|_| {
+                let (hasher, secret, stored) = (hasher.clone(), secret.clone(), stored.clone());
+                tokio::spawn(async move { hasher.verify(&secret, Some(&stored)).await })
+            })
+            .collect();
+        for verification in batch {
+            verification.await??;
+            done += 1;
+        }
+    }
+    Ok(done as f64 / started.elapsed().as_secs_f64())
+}

@@ -1,0 +1,101 @@
+//! `bench`: measures Portico against ceilings taken in the same run on the same machine,
+//! on SQLite and on PostgreSQL, and writes docs/BENCHMARKS.md with charts.
+//!
+//! `bench/run` builds everything and calls `bench run`; the other subcommands are the
+//! ceiling programs the harness starts as separate processes.
+
+mod ceilings;
+mod load;
+mod machine;
+mod report;
+mod scenario;
+mod seed;
+mod server;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every scenario and ceiling and write the report.
+    Run(RunArgs),
+    /// The HTTP ceiling: a minimal axum server that parses the same bodies and answers 200.
+    CeilingHttp {
+        #[arg(long, default_value = "127.0.0.1:0")]
+        bind: String,
+    },
+    /// The SQLite ceiling: raw single-row transactions with Portico's connection settings.
+    CeilingSqlite {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        mode: ceilings::SqliteMode,
+        #[arg(long)]
+        connections: usize,
+        #[arg(long, value_parser = humantime_secs)]
+        duration: Duration,
+        #[arg(long)]
+        members: i64,
+    },
+}
+
+#[derive(clap::Args, Clone)]
+pub struct RunArgs {
+    /// The release `portico` binary to measure.
+    #[arg(long)]
+    pub portico: PathBuf,
+    /// How long each measurement runs.
+    #[arg(long, default_value = "5", value_parser = humantime_secs)]
+    pub duration: Duration,
+    #[arg(long, value_delimiter = ',', default_value = "16,64")]
+    pub connections: Vec<usize>,
+    #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
+    pub stores: Vec<String>,
+    /// Members the load is spread over (and as many more for password changes).
+    #[arg(long, default_value_t = 1000)]
+    pub members: usize,
+    /// Members in the database whose start-up time is measured.
+    #[arg(long, default_value_t = 100_000)]
+    pub startup_members: usize,
+    /// PostgreSQL server to create the benchmark databases on.
+    #[arg(long, env = "PORTICO_BENCH_PG_URL", default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    pub postgres: String,
+    /// A quick run that only checks every scenario works; writes no report.
+    #[arg(long)]
+    pub smoke: bool,
+    /// Where the report and charts go.
+    #[arg(long, default_value = "docs")]
+    pub out: PathBuf,
+}
+
+fn humantime_secs(text: &str) -> Result<Duration, String> {
+    text.trim_end_matches('s').parse::<f64>().map(Duration::from_secs_f64).map_err(|e| e.to_string())
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            runtime.block_on(scenario::run_all(args))
+        }
+        Command::CeilingHttp { bind } => {
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+            runtime.block_on(ceilings::serve_http(&bind))
+        }
+        Command::CeilingSqlite { url, mode, connections, duration, members } => {
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+            runtime.block_on(ceilings::sqlite_load(&url, mode, connections, duration, members))
+        }
+    }
+}

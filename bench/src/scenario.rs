@@ -1,0 +1,321 @@
+//! The benchmark run: ceilings first, then every scenario on every store, then the
+//! report. Every Portico figure is divided by a ceiling measured minutes earlier on the
+//! same machine.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::RunArgs;
+use crate::ceilings::{self, StoreCeiling};
+use crate::load::{Load, Measurement};
+use crate::machine::{self, MachineInfo};
+use crate::seed::{self, BenchDatabase, PASSWORD, Population};
+use crate::server::{self, Server};
+
+/// The scenarios, in the order they run (password changes last: they end other sessions).
+pub const SCENARIOS: [&str; 6] =
+    ["get_profile", "patch_spread", "patch_hot", "mix", "sign_in", "password_change"];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Row {
+    pub scenario: String,
+    pub connections: usize,
+    pub measurement: Measurement,
+    pub ceiling: String,
+    pub ceiling_throughput: f64,
+}
+
+impl Row {
+    pub fn ratio(&self) -> f64 {
+        if self.ceiling_throughput > 0.0 {
+            self.measurement.throughput / self.ceiling_throughput
+        } else {
+            0.0
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoreResults {
+    pub store: String,
+    pub rows: Vec<Row>,
+    pub update_ceilings: Vec<(usize, StoreCeiling)>,
+    pub select_ceilings: Vec<(usize, StoreCeiling)>,
+    pub idle_rss_mib: f64,
+    pub get_p99_alone_us: u64,
+    pub get_p99_with_password_changes_us: u64,
+    pub get_throughput_with_password_changes: f64,
+    pub startup_ms: Vec<f64>,
+    pub startup_members: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Results {
+    pub machine: MachineInfo,
+    pub duration_s: f64,
+    pub members: usize,
+    pub http_get_ceilings: Vec<(usize, Measurement)>,
+    pub http_patch_ceilings: Vec<(usize, Measurement)>,
+    pub argon2_per_second: f64,
+    pub stores: Vec<StoreResults>,
+}
+
+pub async fn run_all(args: RunArgs) -> anyhow::Result<()> {
+    let args = if args.smoke {
+        RunArgs {
+            duration: Duration::from_secs(1),
+            connections: vec![4],
+            members: 50,
+            startup_members: 1000,
+            ..args
+        }
+    } else {
+        args
+    };
+    let work = std::env::temp_dir().join(format!("portico-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let bench = std::env::current_exe()?;
+    let lua = lua_dir()?;
+    eprintln!("bench: measuring the HTTP ceiling");
+    let http = Server::start(&bench, &["ceiling-http"], &[])?;
+    let mut results = Results {
+        machine: machine::describe(),
+        duration_s: args.duration.as_secs_f64(),
+        members: args.members,
+        http_get_ceilings: Vec::new(),
+        http_patch_ceilings: Vec::new(),
+        argon2_per_second: 0.0,
+        stores: Vec::new(),
+    };
+    let tokens = work.join("ceiling-tokens.txt");
+    std::fs::write(&tokens, "ceiling-token")?;
+    for &connections in &args.connections {
+        let env = vec![("BENCH_TOKENS", tokens.display().to_string())];
+        let get = Load {
+            lua_dir: &lua,
+            scenario: "get_profile",
+            target: http.host_port(),
+            connections,
+            duration: args.duration,
+            env: env.clone(),
+        };
+        results.http_get_ceilings.push((connections, get.run(Some(http.pid()))?));
+        let patch = Load { scenario: "patch_spread", ..get };
+        results.http_patch_ceilings.push((connections, patch.run(Some(http.pid()))?));
+    }
+    drop(http);
+    eprintln!("bench: measuring the Argon2id ceiling");
+    results.argon2_per_second =
+        ceilings::argon2(hash_threads(), args.duration.min(Duration::from_secs(3))).await?;
+
+    for store in &args.stores {
+        results.stores.push(run_store(&args, store, &work, &lua, &bench, &results).await?);
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    check_every_scenario_worked(&results)?;
+    if args.smoke {
+        eprintln!("bench: smoke run passed: every scenario and ceiling ran without errors");
+        return Ok(());
+    }
+    crate::report::write(&results, &args.out)?;
+    eprintln!("bench: wrote {}", args.out.join("BENCHMARKS.md").display());
+    Ok(())
+}
+
+/// Portico's default: half the cores hash passwords.
+fn hash_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+}
+
+fn lua_dir() -> anyhow::Result<PathBuf> {
+    let from_manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("lua");
+    if from_manifest.is_dir() {
+        Ok(from_manifest)
+    } else {
+        anyhow::bail!("the wrk scripts are missing: {}", from_manifest.display())
+    }
+}
+
+async fn run_store(
+    args: &RunArgs,
+    store: &str,
+    work: &Path,
+    lua: &Path,
+    bench: &Path,
+    results: &Results,
+) -> anyhow::Result<StoreResults> {
+    let database = BenchDatabase::create(store, work, &args.postgres, "load").await?;
+    eprintln!("bench: {}: seeding {} + {} members", database.label, args.members, args.members);
+    let population = seed::populate(&database.url, args.members, work).await?;
+
+    eprintln!("bench: {}: measuring the store ceilings", database.label);
+    let mut update_ceilings = Vec::new();
+    let mut select_ceilings = Vec::new();
+    for &connections in &args.connections {
+        let (update, select) = match store {
+            "sqlite" => (
+                ceilings::sqlite(bench, &database.url, "update", connections, args.duration, args.members)?,
+                ceilings::sqlite(bench, &database.url, "select", connections, args.duration, args.members)?,
+            ),
+            _ => (
+                ceilings::postgres(&database.url, "update", connections, args.duration, args.members)?,
+                ceilings::postgres(&database.url, "select", connections, args.duration, args.members)?,
+            ),
+        };
+        update_ceilings.push((connections, update));
+        select_ceilings.push((connections, select));
+    }
+
+    let portico = Server::portico(&args.portico, &database.url)?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let idle_rss_mib = machine::rss_kib(portico.pid()).0 as f64 / 1024.0;
+    let mut rows = Vec::new();
+    for scenario in SCENARIOS {
+        for &connections in &args.connections {
+            if scenario == "password_change" {
+                population.reset_passwords().await?;
+            }
+            eprintln!("bench: {}: {scenario} at {connections} connections", database.label);
+            let load = scenario_load(lua, scenario, &portico, connections, args.duration, &population);
+            let measurement = load.run(Some(portico.pid()))?;
+            let (ceiling, ceiling_throughput) = ceiling_for(scenario, connections, results, &update_ceilings);
+            rows.push(Row {
+                scenario: scenario.into(),
+                connections,
+                measurement,
+                ceiling,
+                ceiling_throughput,
+            });
+        }
+    }
+
+    eprintln!("bench: {}: reads while 20 clients change passwords", database.label);
+    population.reset_passwords().await?;
+    let read_connections = args.connections[0];
+    let alone = scenario_load(lua, "get_profile", &portico, read_connections, args.duration, &population)
+        .run(Some(portico.pid()))?;
+    let mut changers = scenario_load(
+        lua,
+        "password_change",
+        &portico,
+        20,
+        args.duration + Duration::from_secs(1),
+        &population,
+    )
+    .spawn()?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let beside = scenario_load(lua, "get_profile", &portico, read_connections, args.duration, &population)
+        .run(Some(portico.pid()))?;
+    let _ = changers.wait();
+    drop(portico);
+
+    eprintln!("bench: {}: start-up with {} members", database.label, args.startup_members);
+    let startup_database = BenchDatabase::create(store, work, &args.postgres, "startup").await?;
+    seed::bulk_members(&startup_database.url, args.startup_members).await?;
+    let mut startup_ms = Vec::new();
+    for _ in 0..5 {
+        startup_ms
+            .push(server::time_to_ready(&args.portico, &startup_database.url).await?.as_secs_f64() * 1e3);
+    }
+    startup_database.drop_database().await?;
+    database.drop_database().await?;
+    Ok(StoreResults {
+        store: database.label.into(),
+        rows,
+        update_ceilings,
+        select_ceilings,
+        idle_rss_mib,
+        get_p99_alone_us: alone.wrk.p99_us,
+        get_p99_with_password_changes_us: beside.wrk.p99_us,
+        get_throughput_with_password_changes: beside.throughput,
+        startup_ms,
+        startup_members: args.startup_members,
+    })
+}
+
+fn scenario_load<'a>(
+    lua: &'a Path,
+    scenario: &'a str,
+    server: &'a Server,
+    connections: usize,
+    duration: Duration,
+    population: &Population,
+) -> Load<'a> {
+    let tokens = if scenario == "password_change" {
+        &population.password_tokens_file
+    } else {
+        &population.tokens_file
+    };
+    Load {
+        lua_dir: lua,
+        scenario,
+        target: server.host_port(),
+        connections,
+        duration,
+        env: vec![
+            ("BENCH_TOKENS", tokens.display().to_string()),
+            ("BENCH_EMAILS", population.emails_file.display().to_string()),
+            ("BENCH_PASSWORD", PASSWORD.to_string()),
+        ],
+    }
+}
+
+/// The ceiling a scenario is compared with, and its name in the report.
+fn ceiling_for(
+    scenario: &str,
+    connections: usize,
+    results: &Results,
+    updates: &[(usize, StoreCeiling)],
+) -> (String, f64) {
+    let at = |list: &[(usize, Measurement)]| {
+        list.iter().find(|(c, _)| *c == connections).map_or(0.0, |(_, m)| m.throughput)
+    };
+    let update = updates.iter().find(|(c, _)| *c == connections).map_or(0.0, |(_, u)| u.throughput);
+    let get = at(&results.http_get_ceilings);
+    match scenario {
+        "get_profile" => ("minimal axum GET".into(), get),
+        "patch_spread" | "patch_hot" => ("raw store UPDATE".into(), update),
+        "mix" if get > 0.0 && update > 0.0 => {
+            ("90% axum GET + 10% store UPDATE".into(), 1.0 / (0.9 / get + 0.1 / update))
+        }
+        "sign_in" => ("Argon2id verifications".into(), results.argon2_per_second),
+        "password_change" => ("Argon2id (verify + hash)".into(), results.argon2_per_second / 2.0),
+        _ => ("-".into(), 0.0),
+    }
+}
+
+fn check_every_scenario_worked(results: &Results) -> anyhow::Result<()> {
+    let mut problems = Vec::new();
+    for (c, m) in results.http_get_ceilings.iter().chain(&results.http_patch_ceilings) {
+        if m.wrk.requests == 0 || m.wrk.errors() > 0 {
+            problems.push(format!(
+                "HTTP ceiling at {c}: {} requests, {} errors",
+                m.wrk.requests,
+                m.wrk.errors()
+            ));
+        }
+    }
+    for store in &results.stores {
+        for row in &store.rows {
+            let m = &row.measurement;
+            if m.wrk.requests == 0 || m.wrk.errors() > 0 {
+                problems.push(format!(
+                    "{} {} at {}: {} requests, {} errors",
+                    store.store,
+                    row.scenario,
+                    row.connections,
+                    m.wrk.requests,
+                    m.wrk.errors()
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(anyhow::anyhow!("some scenarios failed:\n{}", problems.join("\n"))).context("bench")
+    }
+}

@@ -1,0 +1,220 @@
+//! Fresh databases for the benchmark, filled through Portico's own store: members with
+//! a real Argon2id hash of one known password, and a signed-in session each.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use portico::app::{AppState, Settings};
+use portico::auth::password::{HashCost, PasswordHasher};
+use portico::auth::token::TokenPair;
+use portico::clock::SystemClock;
+use portico::domain::audit::{AuditEvent, AuditKind};
+use portico::domain::fields::email_key;
+use portico::domain::patch::ProfilePatch;
+use portico::service::member;
+use portico::store::{self, DynStore, NewMember, NewSession, SessionTokens};
+use secrecy::SecretString;
+use sqlx::Connection;
+
+pub const PASSWORD: &str = "bench-Password-2026";
+
+/// A database created for one store's measurements, dropped afterwards (PostgreSQL).
+pub struct BenchDatabase {
+    pub url: String,
+    pub label: &'static str,
+    admin_url: Option<String>,
+    name: String,
+}
+
+impl BenchDatabase {
+    pub async fn create(store: &str, dir: &Path, postgres_admin: &str, suffix: &str) -> anyhow::Result<Self> {
+        match store {
+            "sqlite" => {
+                let path = dir.join(format!("bench-{suffix}.db"));
+                Ok(BenchDatabase {
+                    url: format!("sqlite://{}", path.display()),
+                    label: "SQLite",
+                    admin_url: None,
+                    name: String::new(),
+                })
+            }
+            "postgres" => {
+                let name = format!("portico_bench_{suffix}_{}", std::process::id());
+                admin(postgres_admin, &format!("drop database if exists {name} with (force)")).await?;
+                admin(postgres_admin, &format!("create database {name}")).await?;
+                let url = url_with_database(postgres_admin, &name)?;
+                Ok(BenchDatabase { url, label: "PostgreSQL", admin_url: Some(postgres_admin.into()), name })
+            }
+            other => anyhow::bail!("unknown store {other} (sqlite or postgres)"),
+        }
+    }
+
+    pub async fn drop_database(&self) -> anyhow::Result<()> {
+        if let Some(admin_url) = &self.admin_url {
+            admin(admin_url, &format!("drop database if exists {} with (force)", self.name)).await?;
+        }
+        Ok(())
+    }
+}
+
+fn url_with_database(admin_url: &str, name: &str) -> anyhow::Result<String> {
+    let (base, _) = admin_url.rsplit_once('/').context("a postgres:// URL with a database")?;
+    Ok(format!("{base}/{name}"))
+}
+
+async fn admin(admin_url: &str, statement: &str) -> anyhow::Result<()> {
+    let mut connection =
+        sqlx::PgConnection::connect(admin_url).await.with_context(|| format!("connecting to {admin_url}"))?;
+    sqlx::query(sqlx::AssertSqlSafe(statement.to_string())).execute(&mut connection).await?;
+    Ok(())
+}
+
+/// The seeded population and where its credentials were written for the load scripts.
+pub struct Population {
+    pub store: DynStore,
+    /// Access tokens of the members the reads and writes are spread over.
+    pub tokens_file: PathBuf,
+    /// Access tokens of a separate group whose passwords the password scenario changes.
+    pub password_tokens_file: PathBuf,
+    pub emails_file: PathBuf,
+    pub password_user_ids: Vec<i64>,
+    pub password_hash: String,
+}
+
+pub async fn populate(database_url: &str, members: usize, dir: &Path) -> anyhow::Result<Population> {
+    let state = AppState {
+        store: store::connect(database_url, &Default::default()).await?,
+        hasher: PasswordHasher::new(HashCost::default(), 1)?,
+        clock: Arc::new(SystemClock),
+        settings: Arc::new(Settings::default()),
+    };
+    let location = member::add_location(&state, "Bench Space", "GB").await?;
+    let password_hash = state.hasher.hash(&SecretString::from(PASSWORD)).await?;
+    let now = state.clock.now();
+    let new_member = |group: &str, i: usize| {
+        let email = format!("{group}{i}@bench.example");
+        NewMember {
+            email_key: email_key(&email),
+            email,
+            password_hash: password_hash.clone(),
+            full_name: format!("Bench Member {group} {i}"),
+            location_id: location.id,
+            fields: ProfilePatch::default(),
+        }
+    };
+    let load: Vec<NewMember> = (0..members).map(|i| new_member("load", i)).collect();
+    let changers: Vec<NewMember> = (0..members).map(|i| new_member("pw", i)).collect();
+    let load_added = state.store.add_members(&load, now).await?;
+    let changers_added = state.store.add_members(&changers, now).await?;
+
+    let tokens = sign_in_directly(&state, &load, &load_added).await?;
+    let password_tokens = sign_in_directly(&state, &changers, &changers_added).await?;
+    let tokens_file = dir.join("tokens.txt");
+    let password_tokens_file = dir.join("password-tokens.txt");
+    let emails_file = dir.join("emails.txt");
+    std::fs::write(&tokens_file, tokens.join("\n"))?;
+    std::fs::write(&password_tokens_file, password_tokens.join("\n"))?;
+    std::fs::write(&emails_file, load.iter().map(|m| m.email.clone()).collect::<Vec<_>>().join("\n"))?;
+    Ok(Population {
+        store: state.store.clone(),
+        tokens_file,
+        password_tokens_file,
+        emails_file,
+        password_user_ids: changers_added.iter().map(|a| a.user_id).collect(),
+        password_hash,
+    })
+}
+
+/// Opens a session per member through the store, as a sign-in would after checking the
+/// password (done once per member here instead of a thousand Argon2 verifications).
+async fn sign_in_directly(
+    state: &AppState,
+    members: &[NewMember],
+    added: &[store::AddedMember],
+) -> anyhow::Result<Vec<String>> {
+    let now = state.clock.now();
+    let mut tokens = Vec::with_capacity(members.len());
+    for (member, ids) in members.iter().zip(added) {
+        let pair = TokenPair::generate();
+        let session = NewSession {
+            user_id: ids.user_id,
+            profile_id: ids.profile_id,
+            tokens: SessionTokens {
+                access_hash: pair.access_hash(),
+                refresh_hash: pair.refresh_hash(),
+                access_expires_at: now + time::Duration::days(7),
+                refresh_expires_at: now + time::Duration::days(15),
+            },
+            created_at: now,
+            source: Some("bench".into()),
+            user_agent: None,
+        };
+        let audit = AuditEvent {
+            at: now,
+            kind: AuditKind::SignIn,
+            user_id: Some(ids.user_id),
+            email_key: Some(member.email_key.clone()),
+            source: Some("bench".into()),
+            user_agent: None,
+            detail: None,
+        };
+        state.store.create_session(&session, &member.email_key, &audit).await?;
+        tokens.push(pair.access);
+    }
+    Ok(tokens)
+}
+
+impl Population {
+    /// Puts every password back to the known one, so each password run starts alike.
+    pub async fn reset_passwords(&self) -> anyhow::Result<()> {
+        for user_id in &self.password_user_ids {
+            self.store.upgrade_password_hash(*user_id, &self.password_hash).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Fills a database with `count` members straight in SQL, for the start-up measurement.
+pub async fn bulk_members(database_url: &str, count: usize) -> anyhow::Result<()> {
+    let store = store::connect(database_url, &Default::default()).await?;
+    drop(store);
+    let count = count as i64;
+    if database_url.starts_with("sqlite:") {
+        let mut connection = sqlx::SqliteConnection::connect(database_url).await?;
+        for statement in SQLITE_BULK {
+            sqlx::query(*statement).bind(count).execute(&mut connection).await?;
+        }
+    } else {
+        let mut connection = sqlx::PgConnection::connect(database_url).await?;
+        for statement in POSTGRES_BULK {
+            sqlx::query(*statement).bind(count).execute(&mut connection).await?;
+        }
+    }
+    Ok(())
+}
+
+const SQLITE_BULK: &[&str] = &[
+    "insert into locations (name, web_address, country_id, created_on) select 'Startup', 'startup', 826, '2026-01-01T00:00:00Z' where $1 > 0",
+    "with recursive n(i) as (select 1 union all select i + 1 from n where i < $1) \
+     insert into users (email, email_key, password_hash, full_name, created_on, updated_on) \
+     select 'm' || i || '@startup.example', 'm' || i || '@startup.example', 'x', 'Member ' || i, \
+     '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' from n",
+    "insert into profiles (unique_id, user_id, location_id, full_name, country_id, billing_name, billing_email, \
+     billing_country_id, created_on, updated_on) \
+     select 'startup-' || u.id, u.id, l.id, u.full_name, 826, u.full_name, u.email, 826, u.created_on, u.created_on \
+     from users u, locations l where l.name = 'Startup' and $1 > 0",
+    "update users set default_profile_id = (select p.id from profiles p where p.user_id = users.id) where $1 > 0",
+];
+
+const POSTGRES_BULK: &[&str] = &[
+    "insert into locations (name, web_address, country_id, created_on) select 'Startup', 'startup', 826, now() where $1 > 0",
+    "insert into users (email, email_key, password_hash, full_name, created_on, updated_on) \
+     select 'm' || i || '@startup.example', 'm' || i || '@startup.example', 'x', 'Member ' || i, now(), now() \
+     from generate_series(1, $1) as i",
+    "insert into profiles (unique_id, user_id, location_id, full_name, country_id, billing_name, billing_email, \
+     billing_country_id, created_on, updated_on) \
+     select 'startup-' || u.id, u.id, l.id, u.full_name, 826, u.full_name, u.email, 826, u.created_on, u.created_on \
+     from users u, locations l where l.name = 'Startup' and $1 > 0",
+    "update users u set default_profile_id = p.id from profiles p where p.user_id = u.id and $1 > 0",
+];

@@ -1,0 +1,87 @@
+//! Portico (or a ceiling server) as a child process on a random loopback port.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Server {
+    /// Starts `program args…` and waits for its "… serving on http://…" line.
+    pub fn start(program: &Path, args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<Server> {
+        let mut child = Command::new(program)
+            .args(args)
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("starting {}", program.display()))?;
+        let stdout = child.stdout.take().context("stdout")?;
+        let base = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| line.split_once("serving on ").map(|(_, url)| url.trim().to_string()))
+            .context("the server did not announce its address")?;
+        Ok(Server { child, base })
+    }
+
+    pub fn portico(binary: &Path, database_url: &str) -> anyhow::Result<Server> {
+        Server::start(
+            binary,
+            &["serve", "--bind", "127.0.0.1:0", "--no-demo"],
+            &[("PORTICO_DATABASE_URL", database_url), ("PORTICO_LOG", "warn")],
+        )
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn host_port(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Time from spawning `portico serve` on an existing database to its first 200 from
+/// `/readyz`.
+pub async fn time_to_ready(binary: &Path, database_url: &str) -> anyhow::Result<Duration> {
+    let port = free_port()?;
+    let bind = format!("127.0.0.1:{port}");
+    let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_millis(200)).build()?;
+    let started = Instant::now();
+    let mut child = Command::new(binary)
+        .args(["serve", "--bind", &bind, "--no-demo"])
+        .env("PORTICO_DATABASE_URL", database_url)
+        .env("PORTICO_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()?;
+    let ready = loop {
+        if http.get(format!("http://{bind}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+            break Some(started.elapsed());
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    ready.context("portico did not become ready within 30 s")
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}

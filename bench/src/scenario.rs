@@ -173,13 +173,18 @@ async fn run_store(
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_rss_mib = machine::rss_kib(portico.pid()).0 as f64 / 1024.0;
     let mut rows = Vec::new();
+    let mut password_runs = 0;
     for scenario in SCENARIOS {
         for &connections in &args.connections {
-            if scenario == "password_change" {
-                population.reset_passwords().await?;
-            }
             eprintln!("bench: {}: {scenario} at {connections} connections", database.label);
-            let load = scenario_load(lua, scenario, &portico, connections, args.duration, &population);
+            let tokens = if scenario == "password_change" {
+                password_runs += 1;
+                population.password_slice(password_runs)?
+            } else {
+                population.tokens_file.clone()
+            };
+            let load =
+                scenario_load(lua, scenario, &portico, connections, args.duration, &population, &tokens);
             let measurement = load.run(Some(portico.pid()))?;
             let (ceiling, ceiling_throughput) = ceiling_for(scenario, connections, results, &update_ceilings);
             rows.push(Row {
@@ -193,22 +198,20 @@ async fn run_store(
     }
 
     eprintln!("bench: {}: reads while 20 clients change passwords", database.label);
-    population.reset_passwords().await?;
     let read_connections = args.connections[0];
-    let alone = scenario_load(lua, "get_profile", &portico, read_connections, args.duration, &population)
-        .run(Some(portico.pid()))?;
-    let mut changers = scenario_load(
-        lua,
-        "password_change",
-        &portico,
-        20,
-        args.duration + Duration::from_secs(1),
-        &population,
-    )
-    .spawn()?;
+    let tokens = &population.tokens_file;
+    let alone =
+        scenario_load(lua, "get_profile", &portico, read_connections, args.duration, &population, tokens)
+            .run(Some(portico.pid()))?;
+    let changer_tokens = population.password_slice(0)?;
+    let changers_duration = args.duration + Duration::from_secs(1);
+    let mut changers =
+        scenario_load(lua, "password_change", &portico, 20, changers_duration, &population, &changer_tokens)
+            .spawn()?;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let beside = scenario_load(lua, "get_profile", &portico, read_connections, args.duration, &population)
-        .run(Some(portico.pid()))?;
+    let beside =
+        scenario_load(lua, "get_profile", &portico, read_connections, args.duration, &population, tokens)
+            .run(Some(portico.pid()))?;
     let _ = changers.wait();
     drop(portico);
 
@@ -243,12 +246,8 @@ fn scenario_load<'a>(
     connections: usize,
     duration: Duration,
     population: &Population,
+    tokens: &Path,
 ) -> Load<'a> {
-    let tokens = if scenario == "password_change" {
-        &population.password_tokens_file
-    } else {
-        &population.tokens_file
-    };
     Load {
         lua_dir: lua,
         scenario,
@@ -303,12 +302,13 @@ fn check_every_scenario_worked(results: &Results) -> anyhow::Result<()> {
             let m = &row.measurement;
             if m.wrk.requests == 0 || m.wrk.errors() > 0 {
                 problems.push(format!(
-                    "{} {} at {}: {} requests, {} errors",
+                    "{} {} at {}: {} requests, {} errors ({:?})",
                     store.store,
                     row.scenario,
                     row.connections,
                     m.wrk.requests,
-                    m.wrk.errors()
+                    m.wrk.errors(),
+                    m.wrk
                 ));
             }
         }

@@ -13,7 +13,7 @@ use portico::domain::audit::{AuditEvent, AuditKind};
 use portico::domain::fields::email_key;
 use portico::domain::patch::ProfilePatch;
 use portico::service::member;
-use portico::store::{self, DynStore, NewMember, NewSession, SessionTokens};
+use portico::store::{self, NewMember, NewSession, SessionTokens};
 use secrecy::SecretString;
 use sqlx::Connection;
 
@@ -72,14 +72,12 @@ async fn admin(admin_url: &str, statement: &str) -> anyhow::Result<()> {
 
 /// The seeded population and where its credentials were written for the load scripts.
 pub struct Population {
-    pub store: DynStore,
     /// Access tokens of the members the reads and writes are spread over.
     pub tokens_file: PathBuf,
-    /// Access tokens of a separate group whose passwords the password scenario changes.
-    pub password_tokens_file: PathBuf,
+    /// Access tokens of a separate group whose passwords the password scenarios change.
+    pub password_tokens: Vec<String>,
     pub emails_file: PathBuf,
-    pub password_user_ids: Vec<i64>,
-    pub password_hash: String,
+    dir: PathBuf,
 }
 
 pub async fn populate(database_url: &str, members: usize, dir: &Path) -> anyhow::Result<Population> {
@@ -111,19 +109,10 @@ pub async fn populate(database_url: &str, members: usize, dir: &Path) -> anyhow:
     let tokens = sign_in_directly(&state, &load, &load_added).await?;
     let password_tokens = sign_in_directly(&state, &changers, &changers_added).await?;
     let tokens_file = dir.join("tokens.txt");
-    let password_tokens_file = dir.join("password-tokens.txt");
     let emails_file = dir.join("emails.txt");
     std::fs::write(&tokens_file, tokens.join("\n"))?;
-    std::fs::write(&password_tokens_file, password_tokens.join("\n"))?;
     std::fs::write(&emails_file, load.iter().map(|m| m.email.clone()).collect::<Vec<_>>().join("\n"))?;
-    Ok(Population {
-        store: state.store.clone(),
-        tokens_file,
-        password_tokens_file,
-        emails_file,
-        password_user_ids: changers_added.iter().map(|a| a.user_id).collect(),
-        password_hash,
-    })
+    Ok(Population { tokens_file, password_tokens, emails_file, dir: dir.to_path_buf() })
 }
 
 /// Opens a session per member through the store, as a sign-in would after checking the
@@ -165,13 +154,20 @@ async fn sign_in_directly(
     Ok(tokens)
 }
 
+/// How many separate groups the password-changing members are split into.
+pub const PASSWORD_SLICES: usize = 4;
+
 impl Population {
-    /// Puts every password back to the known one, so each password run starts alike.
-    pub async fn reset_passwords(&self) -> anyhow::Result<()> {
-        for user_id in &self.password_user_ids {
-            self.store.upgrade_password_hash(*user_id, &self.password_hash).await?;
-        }
-        Ok(())
+    /// The tokens of one group of password-changing members. Each password run gets a group
+    /// of its own: changes still in flight when a run ends (the server finishes them) cannot
+    /// affect the next run, which starts from the known password.
+    pub fn password_slice(&self, slice: usize) -> anyhow::Result<PathBuf> {
+        let size = (self.password_tokens.len() / PASSWORD_SLICES).max(1);
+        let start = (slice % PASSWORD_SLICES) * size;
+        let end = (start + size).min(self.password_tokens.len());
+        let path = self.dir.join(format!("password-tokens-{slice}.txt"));
+        std::fs::write(&path, self.password_tokens[start..end].join("\n"))?;
+        Ok(path)
     }
 }
 

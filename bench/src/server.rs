@@ -63,7 +63,7 @@ pub async fn time_to_ready(binary: &Path, database_url: &str) -> anyhow::Result<
     let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_millis(200)).build()?;
     let started = Instant::now();
     let mut child = Command::new(binary)
-        .args(["serve", "--bind", &bind, "--no-demo"])
+        .args(["serve", "--bind", &bind])
         .env("PORTICO_DATABASE_URL", database_url)
         .env("PORTICO_LOG", "warn")
         .stdout(Stdio::null())

@@ -181,8 +181,8 @@ pub fn join_tags(tags: &[String]) -> String {
 }
 
 /// The read form of a stored tag list.
-pub fn split_tags(stored: &str) -> Vec<String> {
-    stored.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()
+pub fn split_tags(stored: &str) -> Vec<&str> {
+    stored.split(',').map(str::trim).filter(|t| !t.is_empty()).collect()
 }
 
 #[cfg(test)]

@@ -120,7 +120,7 @@ impl Version {
 }
 
 impl Profile {
-    pub fn tags_list(&self) -> Vec<String> {
+    pub fn tags_list(&self) -> Vec<&str> {
         self.profile_tags.as_deref().map(split_tags).unwrap_or_default()
     }
 

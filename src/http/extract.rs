@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, header, request::Parts};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::SharedState;
 use super::envelope::ApiError;
-use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::service::profile::Precondition;
 use crate::service::session::{self, ClientInfo};
@@ -16,13 +16,27 @@ use crate::store::Session;
 /// The session behind `Authorization: Bearer …`.
 pub struct Auth(pub Session);
 
-impl FromRequestParts<AppState> for Auth {
+impl FromRequestParts<SharedState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, app: &SharedState) -> Result<Self, Self::Rejection> {
         let token =
             bearer_token(&parts.headers).ok_or(ApiError::Unauthenticated { token_presented: false })?;
         Ok(Auth(session::authenticate(app, token).await?))
+    }
+}
+
+/// The bearer token itself, not yet checked: for handlers that resolve it together with
+/// what they read.
+pub struct Bearer(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let token =
+            bearer_token(&parts.headers).ok_or(ApiError::Unauthenticated { token_presented: false })?;
+        Ok(Bearer(token.to_string()))
     }
 }
 
@@ -57,10 +71,10 @@ pub fn content_type_is(headers: &HeaderMap, wanted: impl Fn(&str) -> bool) -> bo
 /// A body that must be one JSON object with no repeated property.
 pub struct JsonObject(pub Map<String, Value>);
 
-impl FromRequest<AppState> for JsonObject {
+impl FromRequest<SharedState> for JsonObject {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, app: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request(request: Request, app: &SharedState) -> Result<Self, Self::Rejection> {
         let is_json = content_type_is(request.headers(), |m| m == "application/json" || m.ends_with("+json"));
         let bytes = limited_body(request, app.settings.body_limit_bytes).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {

@@ -6,9 +6,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::app::AppState;
+use super::SharedState;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<SharedState> {
     Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
 }
 
@@ -18,7 +18,7 @@ async fn healthz() -> Json<Value> {
 }
 
 /// The store answers; a load balancer should stop sending traffic when it does not.
-async fn readyz(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
+async fn readyz(State(app): State<SharedState>) -> (StatusCode, Json<Value>) {
     match app.store.ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "Status": "ready" }))),
         Err(error) => {

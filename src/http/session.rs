@@ -10,14 +10,14 @@ use axum::{Json, Router};
 use secrecy::SecretString;
 use serde::Serialize;
 
+use super::SharedState;
 use super::envelope::{ApiError, success};
 use super::extract::{Auth, Client, content_type_is, limited_body};
 use super::views::{LocationView, NotificationsView, rfc3339};
-use crate::app::AppState;
 use crate::service::ServiceError;
 use crate::service::session::{self as service, IssuedTokens};
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<SharedState> {
     Router::new()
         .route("/api/token", post(issue_token))
         .route("/api/token/revoke", post(revoke_token))
@@ -53,7 +53,7 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
-async fn issue_token(State(app): State<AppState>, Client(client): Client, request: Request) -> Response {
+async fn issue_token(State(app): State<SharedState>, Client(client): Client, request: Request) -> Response {
     let is_form = content_type_is(request.headers(), |m| m == "application/x-www-form-urlencoded");
     let body = match limited_body(request, app.settings.body_limit_bytes).await {
         Ok(body) => body,
@@ -111,7 +111,7 @@ fn token_response(tokens: IssuedTokens) -> Response {
 
 async fn revoke_token(
     Auth(session): Auth,
-    State(app): State<AppState>,
+    State(app): State<SharedState>,
     Client(client): Client,
 ) -> Result<Response, ApiError> {
     service::revoke(&app, &session, &client).await?;
@@ -136,7 +136,7 @@ struct MeUser {
     email: String,
 }
 
-async fn me(Auth(session): Auth, State(app): State<AppState>) -> Result<Json<MeView>, ApiError> {
+async fn me(Auth(session): Auth, State(app): State<SharedState>) -> Result<Json<MeView>, ApiError> {
     let info = service::describe(&app, &session).await?;
     Ok(Json(MeView {
         user: MeUser {

@@ -1,10 +1,26 @@
 //! Response shapes shared by several resources.
 
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::domain::profile::{Location, NotificationPreferences, User};
+
+/// A JSON response serialised into a buffer sized for a profile, not grown from 128 bytes.
+pub fn json<T: Serialize>(value: &T) -> Response {
+    let mut body = Vec::with_capacity(2048);
+    match serde_json::to_writer(&mut body, value) {
+        Ok(()) => {
+            ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not serialise a response");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
 
 pub fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()

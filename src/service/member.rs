@@ -349,7 +349,7 @@ pub const DEMO_EMAIL: &str = "demo@portico.example";
 
 /// On an empty database, creates a demo location and member with a random password.
 pub async fn seed_demo(app: &AppState) -> MemberResult<Option<DemoAccount>> {
-    if app.store.user_count().await? > 0 || !app.store.locations().await?.is_empty() {
+    if app.store.has_users().await? || !app.store.locations().await?.is_empty() {
         return Ok(None);
     }
     let location = add_location(app, "Demo Space", "GB").await?;

@@ -19,6 +19,14 @@ pub async fn current(app: &AppState, session: &Session) -> ServiceResult<Profile
     Ok(app.store.profile(session.profile_id).await?)
 }
 
+/// The session of an access token and its current profile, in one read.
+pub async fn current_by_token(app: &AppState, access_token: &str) -> ServiceResult<(Session, Profile)> {
+    app.store
+        .session_profile(&crate::auth::token::hash(access_token), app.clock.now())
+        .await?
+        .ok_or(ServiceError::Unauthenticated)
+}
+
 pub async fn current_user(app: &AppState, session: &Session) -> ServiceResult<User> {
     Ok(app.store.user(session.user_id).await?)
 }
@@ -31,6 +39,21 @@ pub enum Precondition {
     Matches(Vec<String>),
 }
 
+/// What a PATCH answers with: the profile's new version (for its ETag), and the profile
+/// itself when the client asked for it.
+#[derive(Debug, Clone)]
+pub struct Updated {
+    pub profile_id: i64,
+    pub version: Version,
+    pub profile: Option<Profile>,
+}
+
+impl Updated {
+    pub fn etag(&self) -> String {
+        self.version.etag(self.profile_id)
+    }
+}
+
 /// Applies a PATCH body to the current profile: validated as a whole (including the
 /// current password and the location's policy), then applied in one transaction or not
 /// at all.
@@ -39,8 +62,9 @@ pub async fn update(
     session: &Session,
     body: &Map<String, Value>,
     precondition: &Precondition,
+    representation: bool,
     client: &ClientInfo,
-) -> ServiceResult<Profile> {
+) -> ServiceResult<Updated> {
     let options = ParseOptions { today: app.clock.today(), unknown_fields: app.settings.unknown_fields };
     let (parsed, mut errors) = patch::parse(body, options);
     let stored = if parsed.echoes.is_empty() && parsed.password.is_none() {
@@ -65,7 +89,9 @@ pub async fn update(
         Precondition::Matches(tags) => Some(expected_version(tags, session.profile_id)?),
     };
     if parsed.patch.is_empty() && password.is_none() {
-        return unchanged(app, session, expected).await;
+        let stored = unchanged(app, session, expected).await?;
+        let version = stored.version;
+        return Ok(Updated { profile_id: stored.id, version, profile: representation.then_some(stored) });
     }
     let update = ProfileUpdate {
         profile_id: session.profile_id,
@@ -73,9 +99,11 @@ pub async fn update(
         patch: &parsed.patch,
         expected: expected.flatten(),
         password,
+        representation,
         now: app.clock.now(),
     };
-    Ok(app.store.apply_profile_patch(&update).await?)
+    let applied = app.store.apply_profile_patch(&update).await?;
+    Ok(Updated { profile_id: session.profile_id, version: applied.version, profile: applied.profile })
 }
 
 /// Checks a password change: the account is not locked, the current password is right

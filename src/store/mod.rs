@@ -149,7 +149,16 @@ pub struct ProfileUpdate<'a> {
     /// `If-Match`: apply only if the representation is still at this version.
     pub expected: Option<Version>,
     pub password: Option<PasswordUpdate>,
+    /// Whether the caller wants the updated profile back (otherwise only its new version).
+    pub representation: bool,
     pub now: OffsetDateTime,
+}
+
+/// What a PATCH left behind: the new version, and the profile when it was asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    pub version: Version,
+    pub profile: Option<Profile>,
 }
 
 #[async_trait]
@@ -164,7 +173,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Creates every member in one transaction: all or none.
     async fn add_members(&self, members: &[NewMember], now: OffsetDateTime) -> StoreResult<Vec<AddedMember>>;
-    async fn user_count(&self) -> StoreResult<i64>;
+    /// Whether any user exists (cheap on a large table).
+    async fn has_users(&self) -> StoreResult<bool>;
     async fn login_record(&self, email_key: &str) -> StoreResult<Option<LoginRecord>>;
     async fn user(&self, user_id: i64) -> StoreResult<User>;
     async fn password_hash(&self, user_id: i64) -> StoreResult<String>;
@@ -194,6 +204,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Session>;
     /// The live session an access token belongs to, if it has not expired.
     async fn session_by_access(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Session>>;
+    /// The live session of an access token together with its current profile, in one read.
+    async fn session_profile(
+        &self,
+        hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(Session, Profile)>>;
     /// Swaps a live refresh token for a new pair.
     async fn rotate_refresh(
         &self,
@@ -213,7 +229,7 @@ pub trait Store: Send + Sync + 'static {
     async fn profile(&self, profile_id: i64) -> StoreResult<Profile>;
     async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>>;
     /// Applies every change of one PATCH (and a password change) in one transaction.
-    async fn apply_profile_patch(&self, update: &ProfileUpdate<'_>) -> StoreResult<Profile>;
+    async fn apply_profile_patch(&self, update: &ProfileUpdate<'_>) -> StoreResult<Applied>;
 }
 
 pub type DynStore = Arc<dyn Store>;

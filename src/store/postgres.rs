@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres};
+use time::OffsetDateTime;
 
 use super::rows::*;
 use super::shared::impl_sql_store;
@@ -44,6 +45,68 @@ impl PostgresStore {
 
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, Postgres>> {
         self.pool.begin().await.map_err(map_err)
+    }
+
+    async fn read_session(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Session>> {
+        let row: Option<SessionRow> = sqlx::query_as(sql::SESSION_BY_ACCESS)
+            .bind(&hash.0)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(row.map(Session::from))
+    }
+
+    async fn read_session_profile(
+        &self,
+        hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(Session, Profile)>> {
+        use sqlx::{FromRow, Row};
+        let row = sqlx::query(sql::PROFILE_BY_ACCESS)
+            .bind(&hash.0)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        let Some(row) = row else { return Ok(None) };
+        let profile = Profile::from(ProfileRow::from_row(&row).map_err(map_err)?);
+        let session_id: i64 = row.try_get("session_id").map_err(map_err)?;
+        let expires: OffsetDateTime = row.try_get("access_expires_at").map_err(map_err)?;
+        Ok(Some((session_of(&profile, session_id, expires), profile)))
+    }
+
+    /// A plain PATCH as one statement: the profile update and, when the patch touches it, the
+    /// user update in data-modifying CTEs. One statement is atomic on its own, so this saves
+    /// the BEGIN and COMMIT round trips (and a read) of the transactional path.
+    async fn patch_in_one_statement(&self, update: &ProfileUpdate<'_>) -> StoreResult<Option<Version>> {
+        let mut query = sqlx::QueryBuilder::<Postgres>::new("with p as (");
+        push_profile_update(&mut query, update.patch, update.now, update.profile_id, update.user_id);
+        query.push(" returning version)");
+        if update.patch.touches_user() {
+            query.push(", u as (");
+            push_user_update(&mut query, update.patch, None, update.now, update.user_id);
+            query.push(" and exists (select 1 from p) returning version)");
+            query.push(" select (select version from p), (select version from u)");
+        } else {
+            query.push(" select (select version from p), (select version from users where id = ");
+            query.push_bind(update.user_id).push(")");
+        }
+        let (profile, user): (Option<i64>, Option<i64>) =
+            query.build_query_as().fetch_one(&self.pool).await.map_err(map_err)?;
+        match (profile, user) {
+            (Some(profile), Some(user)) => Ok(Some(Version { profile, user })),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    async fn read_profile(&self, profile_id: i64) -> StoreResult<Profile> {
+        let row: ProfileRow = sqlx::query_as(sql::PROFILE_BY_ID)
+            .bind(profile_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(row.into())
     }
 }
 

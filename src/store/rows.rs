@@ -1,5 +1,6 @@
 //! Row types shared by both backends: each decodes from SQLite and PostgreSQL alike.
 
+use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
 use crate::domain::audit::AuditRecord;
@@ -9,8 +10,72 @@ use crate::domain::profile::{
     Gender, Location, NotificationPreferences, Profile, ProfileSummary, User, Version,
 };
 
-#[derive(sqlx::FromRow)]
-pub struct ProfileRow {
+/// Declares a row type once: sqlx decodes it by column name (both backends), and rusqlite
+/// (the SQLite backend's inline reads) by position, which is why the fields follow the
+/// order of the SELECT (checked by `field_names` in the tests).
+macro_rules! row {
+    ($(#[$meta:meta])* $name:ident { $($field:ident: $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(sqlx::FromRow)]
+        pub struct $name {
+            $(pub $field: $ty,)*
+        }
+
+        impl $name {
+            /// How many columns the row reads.
+            pub const COLUMNS: usize = [$(stringify!($field)),*].len();
+
+            pub fn from_rusqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                let mut index = 0..;
+                Ok($name { $($field: Column::read(row, index.next().unwrap_or_default())?,)* })
+            }
+
+            #[cfg(test)]
+            pub fn field_names() -> Vec<&'static str> {
+                vec![$(stringify!($field)),*]
+            }
+        }
+    };
+}
+
+/// Reads one column of a rusqlite row in the form sqlx wrote it.
+pub trait Column: Sized {
+    fn read(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Self>;
+}
+
+macro_rules! plain_columns {
+    ($($ty:ty),*) => {
+        $(impl Column for $ty {
+            fn read(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Self> {
+                row.get(index)
+            }
+        })*
+    };
+}
+
+plain_columns!(i64, bool, String, Option<String>);
+
+impl Column for OffsetDateTime {
+    fn read(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Self> {
+        let text: rusqlite::types::ValueRef<'_> = row.get_ref(index)?;
+        let text = text.as_str()?;
+        OffsetDateTime::parse(text, &Rfc3339).map_err(|e| conversion_error(index, e))
+    }
+}
+
+impl Column for Option<Date> {
+    fn read(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Self> {
+        let text = row.get_ref(index)?.as_str_or_null()?;
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        text.map(|t| Date::parse(t, format).map_err(|e| conversion_error(index, e))).transpose()
+    }
+}
+
+fn conversion_error(index: usize, error: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(error))
+}
+
+row!(ProfileRow {
     id: i64,
     unique_id: String,
     user_id: i64,
@@ -60,6 +125,30 @@ pub struct ProfileRow {
     updated_on: OffsetDateTime,
     version: i64,
     user_version: i64,
+});
+
+/// The two columns `PROFILE_BY_ACCESS` adds after the profile's, and the session they make.
+pub fn session_of(
+    profile: &Profile,
+    session_id: i64,
+    access_expires_at: OffsetDateTime,
+) -> crate::store::Session {
+    crate::store::Session {
+        id: session_id,
+        user_id: profile.user_id,
+        profile_id: profile.id,
+        access_expires_at,
+    }
+}
+
+/// Reads a `PROFILE_BY_ACCESS` row with rusqlite: the profile by position, then the session.
+pub fn session_profile_from_rusqlite(
+    row: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(crate::store::Session, Profile)> {
+    let profile = Profile::from(ProfileRow::from_rusqlite(row)?);
+    let first = ProfileRow::COLUMNS;
+    let session = session_of(&profile, Column::read(row, first)?, Column::read(row, first + 1)?);
+    Ok((session, profile))
 }
 
 impl From<ProfileRow> for Profile {
@@ -214,13 +303,7 @@ impl From<ProfileSummaryRow> for ProfileSummary {
     }
 }
 
-#[derive(sqlx::FromRow)]
-pub struct SessionRow {
-    pub id: i64,
-    pub user_id: i64,
-    pub profile_id: i64,
-    pub access_expires_at: OffsetDateTime,
-}
+row!(SessionRow { id: i64, user_id: i64, profile_id: i64, access_expires_at: OffsetDateTime });
 
 impl From<SessionRow> for crate::store::Session {
     fn from(r: SessionRow) -> Self {
@@ -305,5 +388,27 @@ impl From<SessionSummaryRow> for crate::store::SessionSummary {
             source: r.source,
             user_agent: r.user_agent,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column_names(sql: &str) -> Vec<String> {
+        let connection = rusqlite::Connection::open_in_memory().expect("memory database");
+        let schema = include_str!("../../migrations/sqlite/0001_init.sql");
+        connection.execute_batch(schema).expect("schema");
+        let statement = connection.prepare(sql).expect("statement");
+        statement.column_names().into_iter().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn rows_read_by_position_follow_their_select() {
+        assert_eq!(column_names(crate::store::sql::PROFILE_BY_ID), ProfileRow::field_names());
+        assert_eq!(column_names(crate::store::sql::SESSION_BY_ACCESS), SessionRow::field_names());
+        let mut with_session = ProfileRow::field_names();
+        with_session.extend(["session_id", "access_expires_at"]);
+        assert_eq!(column_names(crate::store::sql::PROFILE_BY_ACCESS), with_session);
     }
 }

@@ -5,6 +5,11 @@
 //! A backend module provides, before invoking the macro:
 //! - `fn reader(&self) -> &Pool<DB>` and `async fn begin_write(&self) -> StoreResult<Transaction<'static, DB>>`;
 //! - `fn map_err(sqlx::Error) -> StoreError`;
+//! - `async fn patch_in_one_statement(&self, &ProfileUpdate) -> StoreResult<Option<Version>>`: a
+//!   plain PATCH (no precondition, no password, no representation) as one atomic statement
+//!   where the dialect allows it (`None`: use the transaction);
+//! - `read_session`, `read_session_profile` and `read_profile`: the reads every authenticated
+//!   request makes, which each backend serves its fastest way;
 //! - `VERSIONS_FOR_WRITE`, `SESSION_BY_REFRESH_FOR_WRITE`, `FAILURES_FOR_WRITE`: the locking
 //!   reads of a write transaction (`for update` on PostgreSQL; SQLite's `BEGIN IMMEDIATE`
 //!   already holds the write lock).
@@ -86,8 +91,8 @@ macro_rules! impl_sql_store {
                 Ok(added)
             }
 
-            async fn user_count(&self) -> StoreResult<i64> {
-                sqlx::query_scalar(sql::USER_COUNT).fetch_one(self.reader()).await.map_err(map_err)
+            async fn has_users(&self) -> StoreResult<bool> {
+                sqlx::query_scalar(sql::HAS_USERS).fetch_one(self.reader()).await.map_err(map_err)
             }
 
             async fn login_record(&self, email_key: &str) -> StoreResult<Option<LoginRecord>> {
@@ -225,13 +230,15 @@ macro_rules! impl_sql_store {
                 hash: &TokenHash,
                 now: OffsetDateTime,
             ) -> StoreResult<Option<Session>> {
-                let row: Option<SessionRow> = sqlx::query_as(sql::SESSION_BY_ACCESS)
-                    .bind(&hash.0)
-                    .bind(now)
-                    .fetch_optional(self.reader())
-                    .await
-                    .map_err(map_err)?;
-                Ok(row.map(Session::from))
+                self.read_session(hash, now).await
+            }
+
+            async fn session_profile(
+                &self,
+                hash: &TokenHash,
+                now: OffsetDateTime,
+            ) -> StoreResult<Option<(Session, Profile)>> {
+                self.read_session_profile(hash, now).await
             }
 
             async fn rotate_refresh(
@@ -360,12 +367,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn profile(&self, profile_id: i64) -> StoreResult<Profile> {
-                let row: ProfileRow = sqlx::query_as(sql::PROFILE_BY_ID)
-                    .bind(profile_id)
-                    .fetch_one(self.reader())
-                    .await
-                    .map_err(map_err)?;
-                Ok(row.into())
+                self.read_profile(profile_id).await
             }
 
             async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>> {
@@ -377,7 +379,11 @@ macro_rules! impl_sql_store {
                 Ok(rows.into_iter().map(ProfileSummary::from).collect())
             }
 
-            async fn apply_profile_patch(&self, update: &ProfileUpdate<'_>) -> StoreResult<Profile> {
+            async fn apply_profile_patch(&self, update: &ProfileUpdate<'_>) -> StoreResult<Applied> {
+                let plain = update.expected.is_none() && update.password.is_none() && !update.representation;
+                if plain && let Some(version) = self.patch_in_one_statement(update).await? {
+                    return Ok(Applied { version, profile: None });
+                }
                 let mut tx = self.begin_write().await?;
                 if let Some(expected) = update.expected {
                     let current: Option<(i64, i64)> = sqlx::query_as(VERSIONS_FOR_WRITE)
@@ -408,13 +414,25 @@ macro_rules! impl_sql_store {
                         .map_err(map_err)?;
                     insert_audit(&mut tx, &password.audit).await?;
                 }
-                let row: ProfileRow = sqlx::query_as(sql::PROFILE_BY_ID)
-                    .bind(update.profile_id)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
+                let applied = if update.representation {
+                    let row: ProfileRow = sqlx::query_as(sql::PROFILE_BY_ID)
+                        .bind(update.profile_id)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let profile = Profile::from(row);
+                    Applied { version: profile.version, profile: Some(profile) }
+                } else {
+                    let (profile, user): (i64, i64) = sqlx::query_as(sql::VERSIONS)
+                        .bind(update.profile_id)
+                        .bind(update.user_id)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    Applied { version: Version { profile, user }, profile: None }
+                };
                 tx.commit().await.map_err(map_err)?;
-                Ok(row.into())
+                Ok(applied)
             }
         }
 
@@ -506,13 +524,8 @@ macro_rules! impl_sql_store {
             patch: &ProfilePatch,
             now: OffsetDateTime,
         ) -> StoreResult<()> {
-            let mut query =
-                sqlx::QueryBuilder::<$db>::new("update profiles set version = version + 1, updated_on = ");
-            query.push_bind(now);
-            for (field, value) in patch.iter().filter(|(f, _)| !f.on_user()) {
-                push_assignment(&mut query, field, value);
-            }
-            query.push(" where id = ").push_bind(profile_id).push(" and user_id = ").push_bind(user_id);
+            let mut query = sqlx::QueryBuilder::<$db>::new("");
+            push_profile_update(&mut query, patch, now, profile_id, user_id);
             let done = query.build().execute(&mut *conn).await.map_err(map_err)?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
@@ -527,18 +540,45 @@ macro_rules! impl_sql_store {
             password_hash: Option<&str>,
             now: OffsetDateTime,
         ) -> StoreResult<()> {
-            let mut query =
-                sqlx::QueryBuilder::<$db>::new("update users set version = version + 1, updated_on = ");
-            query.push_bind(now);
+            let mut query = sqlx::QueryBuilder::<$db>::new("");
+            push_user_update(&mut query, patch, password_hash, now, user_id);
+            query.build().execute(&mut *conn).await.map_err(map_err)?;
+            Ok(())
+        }
+
+        /// `update profiles …` with the profile's properties of a patch; the version and the
+        /// time of change always move.
+        fn push_profile_update(
+            query: &mut sqlx::QueryBuilder<$db>,
+            patch: &ProfilePatch,
+            now: OffsetDateTime,
+            profile_id: i64,
+            user_id: i64,
+        ) {
+            query.push("update profiles set version = version + 1, updated_on = ").push_bind(now);
+            for (field, value) in patch.iter().filter(|(f, _)| !f.on_user()) {
+                push_assignment(query, field, value);
+            }
+            query.push(" where id = ").push_bind(profile_id).push(" and user_id = ").push_bind(user_id);
+        }
+
+        /// `update users …` with the user's properties of a patch (the notification
+        /// preferences, the name) and a new password hash.
+        fn push_user_update(
+            query: &mut sqlx::QueryBuilder<$db>,
+            patch: &ProfilePatch,
+            password_hash: Option<&str>,
+            now: OffsetDateTime,
+            user_id: i64,
+        ) {
+            query.push("update users set version = version + 1, updated_on = ").push_bind(now);
             if let Some(hash) = password_hash {
                 query.push(", password_hash = ").push_bind(hash.to_string());
             }
             for (field, value) in patch.iter().filter(|(f, _)| f.on_user() || *f == Field::FullName) {
-                push_assignment(&mut query, field, value);
+                push_assignment(query, field, value);
             }
             query.push(" where id = ").push_bind(user_id);
-            query.build().execute(&mut *conn).await.map_err(map_err)?;
-            Ok(())
         }
 
         fn push_assignment(query: &mut sqlx::QueryBuilder<$db>, field: Field, value: Option<&FieldValue>) {

@@ -61,9 +61,9 @@ pub fn null_as(field: Field) -> NullAs {
 }
 
 /// Everything the editing representation shows, for `from profiles p join users u`.
-macro_rules! profile_select {
+macro_rules! profile_columns {
     () => {
-        "select p.id, p.unique_id, p.user_id, p.location_id, u.email, \
+        "p.id, p.unique_id, p.user_id, p.location_id, u.email, \
         p.coworker_type, p.full_name, p.nick_name, p.gender, p.date_of_birth, p.mobile_phone, \
         p.land_line, p.address, p.post_code, p.city_name, p.state, p.country_id, p.billing_name, \
         p.billing_email, p.billing_address, p.billing_post_code, p.billing_city_name, \
@@ -72,8 +72,7 @@ macro_rules! profile_select {
         p.twitter, p.linkedin, p.github, p.instagram, p.facebook, p.skype, p.telegram, \
         u.on_help_desk_msg, u.on_new_wall_post, u.on_new_blog_comment, u.on_new_event_comment, \
         u.receive_community_digest, u.sign_up_to_newsletter, p.created_on, p.updated_on, \
-        p.version, u.version as user_version \
-        from profiles p join users u on u.id = p.user_id"
+        p.version, u.version as user_version"
     };
 }
 
@@ -85,7 +84,20 @@ macro_rules! lockable {
     };
 }
 
-pub const PROFILE_BY_ID: &str = concat!(profile_select!(), " where p.id = $1");
+pub const PROFILE_BY_ID: &str = concat!(
+    "select ",
+    profile_columns!(),
+    " from profiles p join users u on u.id = p.user_id where p.id = $1"
+);
+/// The session of an access token with its current profile, in one statement: what every
+/// profile read needs. The session's columns follow the profile's.
+pub const PROFILE_BY_ACCESS: &str = concat!(
+    "select ",
+    profile_columns!(),
+    ", s.id as session_id, s.access_expires_at from sessions s \
+    join profiles p on p.id = s.profile_id join users u on u.id = p.user_id \
+    where s.access_hash = $1 and s.access_expires_at > $2"
+);
 
 macro_rules! location_select {
     () => {
@@ -105,7 +117,7 @@ pub const INSERT_LOCATION: &str = "insert into locations (name, web_address, cou
 pub const USER_BY_ID: &str = "select id, email, full_name, active, on_help_desk_msg, on_new_wall_post, \
     on_new_blog_comment, on_new_event_comment, receive_community_digest, sign_up_to_newsletter \
     from users where id = $1";
-pub const USER_COUNT: &str = "select count(*) from users";
+pub const HAS_USERS: &str = "select exists (select 1 from users)";
 pub const LOGIN_BY_EMAIL_KEY: &str =
     "select id, password_hash, active, default_profile_id from users where email_key = $1";
 pub const USER_ID_BY_EMAIL_KEY: &str = "select id from users where email_key = $1";

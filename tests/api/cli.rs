@@ -174,7 +174,7 @@ async fn a_csv_file_with_a_bad_row_writes_nothing_and_names_the_line() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("line 3") && stderr.contains("BillingEmail"), "{stderr}");
     assert!(stderr.contains("nothing was written"), "{stderr}");
-    assert_eq!(db.store().await.user_count().await.expect("count"), 0);
+    assert!(!db.store().await.has_users().await.expect("query"));
 
     let unknown_column = db.file("bad-header.csv", "Email,Password,FullName,Fullname\n");
     let output = db.run(&["member", "import", &unknown_column]);

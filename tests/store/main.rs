@@ -58,7 +58,15 @@ fn patch(body: Value) -> ProfilePatch {
 }
 
 fn update<'a>(f: &Fixture, profile_id: i64, user_id: i64, patch: &'a ProfilePatch) -> ProfileUpdate<'a> {
-    ProfileUpdate { profile_id, user_id, patch, expected: None, password: None, now: f.now }
+    ProfileUpdate {
+        profile_id,
+        user_id,
+        patch,
+        expected: None,
+        password: None,
+        representation: true,
+        now: f.now,
+    }
 }
 
 fn audit(kind: AuditKind, at: OffsetDateTime, email: &str) -> AuditEvent {
@@ -103,7 +111,7 @@ async fn conflicts_name_what_clashed_and_write_nothing(backend: Backend) {
         matches!(&error, StoreError::Conflict(message) if message.contains("ann@example.com")),
         "{error:?}"
     );
-    assert_eq!(f.store.user_count().await.expect("count"), 0, "all or nothing");
+    assert!(!f.store.has_users().await.expect("query"), "all or nothing");
 }
 
 async fn null_clears_and_absent_keeps_every_nullable_column(backend: Backend) {
@@ -135,7 +143,9 @@ async fn null_clears_and_absent_keeps_every_nullable_column(backend: Backend) {
             .store
             .apply_profile_patch(&update(&f, added.profile_id, added.user_id, &clear))
             .await
-            .expect("clear");
+            .expect("clear")
+            .profile
+            .expect("the profile, as asked");
         let view = portico_view(&after);
         for other in Field::ALL.into_iter().filter(|o| o.is_nullable()) {
             let is_null = view[other.property()].is_null();
@@ -216,7 +226,9 @@ async fn a_stale_version_is_refused_and_changes_nothing(backend: Backend) {
             ..update(&f, added.profile_id, added.user_id, &first)
         })
         .await
-        .expect("current version applies");
+        .expect("current version applies")
+        .profile
+        .expect("the profile, as asked");
     assert_eq!(changed.version, Version { profile: start.version.profile + 1, user: start.version.user });
     let second = patch(json!({"NickName": "two", "OnNewWallPost": false}));
     let stale = ProfileUpdate {
@@ -240,7 +252,9 @@ async fn timestamps_round_trip_in_utc(backend: Backend) {
             ..update(&f, created.profile_id, created.user_id, &change)
         })
         .await
-        .expect("patch");
+        .expect("patch")
+        .profile
+        .expect("the profile, as asked");
     assert_eq!((profile.created_on, profile.updated_on), (f.now, later));
     assert_eq!(profile.updated_on.offset(), time::UtcOffset::UTC);
     assert_eq!(profile.date_of_birth, None);
@@ -466,15 +480,17 @@ async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backen
             let now = f.now;
             tokio::spawn(async move {
                 let change = patch(json!({ field: format!("v{i}") }));
+                // Without a representation: PostgreSQL takes its one-statement path.
                 let update = ProfileUpdate {
                     profile_id: added.profile_id,
                     user_id: added.user_id,
                     patch: &change,
                     expected: None,
                     password: None,
+                    representation: false,
                     now,
                 };
-                store.apply_profile_patch(&update).await.map(|p| p.version.profile)
+                store.apply_profile_patch(&update).await.map(|applied| applied.version.profile)
             })
         })
         .collect();
@@ -491,6 +507,62 @@ async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backen
         let written: usize = value.trim_start_matches('v').parse().expect("a written value");
         assert_eq!(written % fields.len(), index, "{field} holds a value written to it");
     }
+}
+
+async fn a_plain_patch_applies_like_a_transactional_one(backend: Backend) {
+    let f = fixture(backend).await;
+    let added =
+        f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
+    let start = f.store.profile(added.profile_id).await.expect("profile");
+    let change = patch(json!({"NickName": "fast", "FullName": "Ann Fast", "OnNewWallPost": false}));
+    let plain =
+        ProfileUpdate { representation: false, ..update(&f, added.profile_id, added.user_id, &change) };
+    let applied = f.store.apply_profile_patch(&plain).await.expect("patch");
+    assert_eq!(applied.profile, None);
+    let stored = f.store.profile(added.profile_id).await.expect("profile");
+    assert_eq!(applied.version, stored.version, "the version returned is the one stored");
+    assert_eq!(stored.version, Version { profile: start.version.profile + 1, user: start.version.user + 1 });
+    assert_eq!((stored.nick_name.as_deref(), stored.full_name.as_str()), (Some("fast"), "Ann Fast"));
+    assert!(!stored.notifications.on_new_wall_post);
+    assert_eq!(f.store.user(added.user_id).await.expect("user").full_name, "Ann Fast");
+
+    let other =
+        f.store.add_members(&[member("bob@example.com", f.location_id)], f.now).await.expect("add")[0];
+    let wrong_owner =
+        ProfileUpdate { representation: false, ..update(&f, other.profile_id, added.user_id, &change) };
+    assert!(matches!(f.store.apply_profile_patch(&wrong_owner).await, Err(StoreError::NotFound)));
+    assert_eq!(
+        f.store.user(added.user_id).await.expect("user").full_name,
+        "Ann Fast",
+        "nothing half-applied"
+    );
+}
+
+async fn a_token_reads_its_session_and_profile_together(backend: Backend) {
+    let f = fixture(backend).await;
+    let added =
+        f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
+    let (pair, stored) = tokens(f.now);
+    let new = NewSession {
+        user_id: added.user_id,
+        profile_id: added.profile_id,
+        tokens: stored,
+        created_at: f.now,
+        source: None,
+        user_agent: None,
+    };
+    let session = f
+        .store
+        .create_session(&new, "ann@example.com", &audit(AuditKind::SignIn, f.now, "ann@example.com"))
+        .await
+        .expect("session");
+    let (found, profile) =
+        f.store.session_profile(&pair.access_hash(), f.now).await.expect("query").expect("a live session");
+    assert_eq!(found, session);
+    assert_eq!(profile, f.store.profile(added.profile_id).await.expect("profile"));
+    let later = f.now + Duration::days(7);
+    assert!(f.store.session_profile(&pair.access_hash(), later).await.expect("query").is_none(), "expired");
+    assert!(f.store.session_profile(&token::hash("pat_forged"), f.now).await.expect("query").is_none());
 }
 
 macro_rules! conformance {
@@ -517,4 +589,6 @@ conformance!(
     lockout_counts_per_email_and_clears_on_success,
     purging_removes_only_what_expired,
     concurrent_patches_lose_nothing_and_count_every_version,
+    a_plain_patch_applies_like_a_transactional_one,
+    a_token_reads_its_session_and_profile_together,
 );

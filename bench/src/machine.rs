@@ -81,12 +81,12 @@ pub fn reset_peak_rss(pid: u32) {
 /// CPU time the process has used so far (user + system).
 pub fn cpu_time(pid: u32) -> Duration {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may contain spaces) start at the last ')'.
+    // The command name may contain spaces; the fields after it start with the state (field 3),
+    // so utime and stime (fields 14 and 15) are the 12th and 13th after the ')'.
     let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<u64> = after.split_whitespace().filter_map(|f| f.parse().ok()).collect();
-    // utime and stime are fields 14 and 15 of the line; here, after the state field, 11 and 12.
-    let ticks = fields.get(10).copied().unwrap_or(0) + fields.get(11).copied().unwrap_or(0);
-    Duration::from_secs_f64(ticks as f64 / clock_ticks_per_second())
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    Duration::from_secs_f64((field(11) + field(12)) as f64 / clock_ticks_per_second())
 }
 
 fn clock_ticks_per_second() -> f64 {

@@ -15,6 +15,10 @@ use crate::machine::{self, MachineInfo};
 use crate::seed::{self, BenchDatabase, PASSWORD, Population};
 use crate::server::{self, Server};
 
+/// Database connections of a Portico node (`PORTICO_DB_MAX_CONNECTIONS`, default 8); the
+/// PostgreSQL ceiling runs with as many.
+pub const PORTICO_POOL: usize = 8;
+
 /// The scenarios, in the order they run (password changes last: they end other sessions).
 pub const SCENARIOS: [&str; 6] =
     ["get_profile", "patch_spread", "patch_hot", "mix", "sign_in", "password_change"];
@@ -43,6 +47,7 @@ pub struct StoreResults {
     pub store: String,
     pub rows: Vec<Row>,
     pub update_ceilings: Vec<(usize, StoreCeiling)>,
+    pub hot_update_ceilings: Vec<(usize, StoreCeiling)>,
     pub select_ceilings: Vec<(usize, StoreCeiling)>,
     pub idle_rss_mib: f64,
     pub get_p99_alone_us: u64,
@@ -150,25 +155,32 @@ async fn run_store(
     let database = BenchDatabase::create(store, work, &args.postgres, "load").await?;
     eprintln!("bench: {}: seeding {} + {} members", database.label, args.members, args.members);
     let population = seed::populate(&database.url, args.members, work).await?;
+    seed::settle(&database.url).await?;
 
     eprintln!("bench: {}: measuring the store ceilings", database.label);
     let mut update_ceilings = Vec::new();
+    let mut hot_update_ceilings = Vec::new();
     let mut select_ceilings = Vec::new();
     for &connections in &args.connections {
-        let (update, select) = match store {
-            "sqlite" => (
-                ceilings::sqlite(bench, &database.url, "update", connections, args.duration, args.members)?,
-                ceilings::sqlite(bench, &database.url, "select", connections, args.duration, args.members)?,
-            ),
-            _ => (
-                ceilings::postgres(&database.url, "update", connections, args.duration, args.members)?,
-                ceilings::postgres(&database.url, "select", connections, args.duration, args.members)?,
-            ),
+        let measure = |mode: &str, members: usize| -> anyhow::Result<StoreCeiling> {
+            match store {
+                "sqlite" => ceilings::sqlite(bench, &database.url, mode, connections, args.duration, members),
+                // The same connection settings as Portico: no more connections than its pool has.
+                _ => ceilings::postgres(
+                    &database.url,
+                    mode,
+                    connections.min(PORTICO_POOL),
+                    args.duration,
+                    members,
+                ),
+            }
         };
-        update_ceilings.push((connections, update));
-        select_ceilings.push((connections, select));
+        update_ceilings.push((connections, measure("update", args.members)?));
+        hot_update_ceilings.push((connections, measure("update", 1)?));
+        select_ceilings.push((connections, measure("select", args.members)?));
     }
 
+    seed::settle(&database.url).await?;
     let portico = Server::portico(&args.portico, &database.url)?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_rss_mib = machine::rss_kib(portico.pid()).0 as f64 / 1024.0;
@@ -186,7 +198,8 @@ async fn run_store(
             let load =
                 scenario_load(lua, scenario, &portico, connections, args.duration, &population, &tokens);
             let measurement = load.run(Some(portico.pid()))?;
-            let (ceiling, ceiling_throughput) = ceiling_for(scenario, connections, results, &update_ceilings);
+            let updates = if scenario == "patch_hot" { &hot_update_ceilings } else { &update_ceilings };
+            let (ceiling, ceiling_throughput) = ceiling_for(scenario, connections, results, updates);
             rows.push(Row {
                 scenario: scenario.into(),
                 connections,
@@ -229,6 +242,7 @@ async fn run_store(
         store: database.label.into(),
         rows,
         update_ceilings,
+        hot_update_ceilings,
         select_ceilings,
         idle_rss_mib,
         get_p99_alone_us: alone.wrk.p99_us,
@@ -276,7 +290,8 @@ fn ceiling_for(
     let get = at(&results.http_get_ceilings);
     match scenario {
         "get_profile" => ("minimal axum GET".into(), get),
-        "patch_spread" | "patch_hot" => ("raw store UPDATE".into(), update),
+        "patch_spread" => ("raw store UPDATE".into(), update),
+        "patch_hot" => ("raw store UPDATE, one row".into(), update),
         "mix" if get > 0.0 && update > 0.0 => {
             ("90% axum GET + 10% store UPDATE".into(), 1.0 / (0.9 / get + 0.1 / update))
         }

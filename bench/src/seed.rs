@@ -171,6 +171,20 @@ impl Population {
     }
 }
 
+/// Leaves the store in the same state before each measurement: SQLite's write-ahead log
+/// checkpointed into the database, PostgreSQL's statistics fresh.
+pub async fn settle(database_url: &str) -> anyhow::Result<()> {
+    if database_url.starts_with("sqlite:") {
+        let mut connection = sqlx::SqliteConnection::connect(database_url).await?;
+        sqlx::query("pragma wal_checkpoint(truncate)").execute(&mut connection).await?;
+    } else {
+        let mut connection = sqlx::PgConnection::connect(database_url).await?;
+        sqlx::query("checkpoint").execute(&mut connection).await?;
+        sqlx::query("vacuum analyze").execute(&mut connection).await?;
+    }
+    Ok(())
+}
+
 /// Fills a database with `count` members straight in SQL, for the start-up measurement.
 pub async fn bulk_members(database_url: &str, count: usize) -> anyhow::Result<()> {
     let store = store::connect(database_url, &Default::default()).await?;

@@ -17,6 +17,10 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+/// The allocator Portico uses, so the ceilings (Argon2 above all) are measured alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 struct Cli {
     #[command(subcommand)]

@@ -1,4 +1,5 @@
--- Each member's password alternates between two values; the changing session stays valid.
+-- Each member's password alternates between two values; the changing session stays valid. The
+-- harness gives every run members of its own, enough that no member is reached twice in a run.
 local current = {}
 request = function()
   local i = next_index(tokens)

@@ -57,7 +57,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub portico: PathBuf,
     /// How long each measurement runs.
-    #[arg(long, default_value = "5", value_parser = humantime_secs)]
+    #[arg(long, default_value = "4", value_parser = humantime_secs)]
     pub duration: Duration,
     #[arg(long, value_delimiter = ',', default_value = "16,64")]
     pub connections: Vec<usize>,

@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::RunArgs;
-use crate::ceilings::{self, StoreCeiling};
+use crate::ceilings;
 use crate::load::{Load, Measurement};
 use crate::machine::{self, MachineInfo};
 use crate::seed::{self, BenchDatabase, PASSWORD, Population};
@@ -46,9 +46,11 @@ impl Row {
 pub struct StoreResults {
     pub store: String,
     pub rows: Vec<Row>,
-    pub update_ceilings: Vec<(usize, StoreCeiling)>,
-    pub hot_update_ceilings: Vec<(usize, StoreCeiling)>,
-    pub select_ceilings: Vec<(usize, StoreCeiling)>,
+    /// Measured in turn with the PATCH scenarios (medians).
+    pub update_ceilings: Vec<(usize, f64)>,
+    pub hot_update_ceilings: Vec<(usize, f64)>,
+    /// Measured once, before Portico starts.
+    pub select_ceilings: Vec<(usize, f64)>,
     pub idle_rss_mib: f64,
     pub get_p99_alone_us: u64,
     pub get_p99_with_password_changes_us: u64,
@@ -73,7 +75,8 @@ pub async fn run_all(args: RunArgs) -> anyhow::Result<()> {
         RunArgs {
             duration: Duration::from_secs(1),
             connections: vec![4],
-            members: 50,
+            // Enough members that no password-changing member has two changes in flight.
+            members: 150,
             startup_members: 1000,
             ..args
         }
@@ -153,37 +156,37 @@ async fn run_store(
     http: &Server,
 ) -> anyhow::Result<StoreResults> {
     let database = BenchDatabase::create(store, work, &args.postgres, "load").await?;
-    eprintln!("bench: {}: seeding {} + {} members", database.label, args.members, args.members);
-    let population = seed::populate(&database.url, args.members, work).await?;
+    let changers = password_changers(args.duration);
+    eprintln!("bench: {}: seeding {} + {changers} members", database.label, args.members);
+    let population = seed::populate(&database.url, args.members, changers, work).await?;
     seed::settle(&database.url).await?;
 
-    eprintln!("bench: {}: measuring the store ceilings", database.label);
-    let mut update_ceilings = Vec::new();
-    let mut hot_update_ceilings = Vec::new();
+    let store_ceiling = |mode: &str, connections: usize, members: usize| -> anyhow::Result<f64> {
+        let ceiling = match store {
+            "sqlite" => ceilings::sqlite(bench, &database.url, mode, connections, args.duration, members)?,
+            // The same connection settings as Portico: no more connections than its pool has.
+            _ => ceilings::postgres(
+                &database.url,
+                mode,
+                connections.min(PORTICO_POOL),
+                args.duration,
+                members,
+            )?,
+        };
+        Ok(ceiling.throughput)
+    };
+    eprintln!("bench: {}: measuring the store's SELECT ceiling", database.label);
     let mut select_ceilings = Vec::new();
     for &connections in &args.connections {
-        let measure = |mode: &str, members: usize| -> anyhow::Result<StoreCeiling> {
-            match store {
-                "sqlite" => ceilings::sqlite(bench, &database.url, mode, connections, args.duration, members),
-                // The same connection settings as Portico: no more connections than its pool has.
-                _ => ceilings::postgres(
-                    &database.url,
-                    mode,
-                    connections.min(PORTICO_POOL),
-                    args.duration,
-                    members,
-                ),
-            }
-        };
-        update_ceilings.push((connections, measure("update", args.members)?));
-        hot_update_ceilings.push((connections, measure("update", 1)?));
-        select_ceilings.push((connections, measure("select", args.members)?));
+        select_ceilings.push((connections, store_ceiling("select", connections, args.members)?));
     }
 
     seed::settle(&database.url).await?;
     let portico = Server::portico(&args.portico, &database.url)?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_rss_mib = machine::rss_kib(portico.pid()).0 as f64 / 1024.0;
+    let (mut update_ceilings, mut hot_update_ceilings) = (Vec::new(), Vec::new());
+    let mut get_ceilings = Vec::new();
     let mut rows = Vec::new();
     let mut password_runs = 0;
     for scenario in SCENARIOS {
@@ -197,25 +200,51 @@ async fn run_store(
             };
             let load =
                 scenario_load(lua, scenario, &portico, connections, args.duration, &population, &tokens);
-            let updates = if scenario == "patch_hot" { &hot_update_ceilings } else { &update_ceilings };
-            let (ceiling, mut ceiling_throughput) = ceiling_for(scenario, connections, results, updates);
-            let measurement = if scenario == "get_profile" {
-                let ceiling_load = Load {
-                    target: http.host_port(),
-                    ..scenario_load(lua, scenario, &portico, connections, args.duration, &population, &tokens)
-                };
-                let (measurement, paired_ceiling) =
-                    paired(&load, &portico, &ceiling_load, http, PAIRED_ROUNDS)?;
-                ceiling_throughput = paired_ceiling;
-                measurement
-            } else {
-                load.run(Some(portico.pid()))?
+            let ours = || load.run(Some(portico.pid()));
+            let at =
+                |list: &[(usize, f64)]| list.iter().find(|(c, _)| *c == connections).map_or(0.0, |(_, v)| *v);
+            let (measurement, ceiling, ceiling_throughput) = match scenario {
+                "get_profile" => {
+                    let ceiling_load = Load {
+                        target: http.host_port(),
+                        ..scenario_load(
+                            lua,
+                            scenario,
+                            &portico,
+                            connections,
+                            args.duration,
+                            &population,
+                            &tokens,
+                        )
+                    };
+                    let (m, c) = paired(ours, || Ok(ceiling_load.run(Some(http.pid()))?.throughput))?;
+                    get_ceilings.push((connections, c));
+                    (m, "minimal axum GET", c)
+                }
+                "patch_spread" => {
+                    let (m, c) = paired(ours, || store_ceiling("update", connections, args.members))?;
+                    update_ceilings.push((connections, c));
+                    (m, "raw store UPDATE", c)
+                }
+                "patch_hot" => {
+                    let (m, c) = paired(ours, || store_ceiling("update", connections, 1))?;
+                    hot_update_ceilings.push((connections, c));
+                    (m, "raw store UPDATE of one row", c)
+                }
+                "mix" => {
+                    let (get, update) = (at(&get_ceilings), at(&update_ceilings));
+                    let ceiling =
+                        if get > 0.0 && update > 0.0 { 1.0 / (0.9 / get + 0.1 / update) } else { 0.0 };
+                    (ours()?, "90% of the GET and 10% of the UPDATE ceiling", ceiling)
+                }
+                "sign_in" => (ours()?, "Argon2id verifications", results.argon2_per_second),
+                _ => (ours()?, "Argon2id, a verification and a hash", results.argon2_per_second / 2.0),
             };
             rows.push(Row {
                 scenario: scenario.into(),
                 connections,
                 measurement,
-                ceiling,
+                ceiling: ceiling.into(),
                 ceiling_throughput,
             });
         }
@@ -278,6 +307,15 @@ async fn run_store(
     })
 }
 
+/// Members whose passwords are changed: enough that no run reaches the same member twice.
+/// A member's password alternates between two values, which the load script can only track
+/// while each member has at most one change in flight; at most 50 changes a second (Argon2
+/// allows about 25 here) over a run never wrap around a group.
+fn password_changers(duration: Duration) -> usize {
+    let per_run = (50.0 * duration.as_secs_f64()).ceil() as usize;
+    per_run.max(100) * seed::PASSWORD_SLICES
+}
+
 /// How many times a read and its HTTP ceiling (or its run beside password changes) are
 /// measured in turn.
 const PAIRED_ROUNDS: usize = 3;
@@ -286,25 +324,22 @@ const PAIRED_ROUNDS: usize = 3;
 /// password scenarios (see `Population::password_slice`).
 const BESIDE_SLICES: usize = 3;
 
-/// Measures `load` and its ceiling alternately, so both see the same machine, and keeps the
-/// median run of each (on these shared machines a single run can be off by 15%).
+/// Measures Portico (`ours`) and its ceiling (`theirs`) alternately, so both see the same
+/// machine, and keeps the median run of each (on these shared machines a single run can be
+/// off by 15%, and a disk's flush rate by more).
 fn paired(
-    load: &Load,
-    server: &Server,
-    ceiling: &Load,
-    ceiling_server: &Server,
-    rounds: usize,
+    mut ours: impl FnMut() -> anyhow::Result<Measurement>,
+    mut theirs: impl FnMut() -> anyhow::Result<f64>,
 ) -> anyhow::Result<(Measurement, f64)> {
-    let mut ours = Vec::new();
-    let mut theirs = Vec::new();
-    for _ in 0..rounds {
-        theirs.push(ceiling.run(Some(ceiling_server.pid()))?.throughput);
-        ours.push(load.run(Some(server.pid()))?);
+    let (mut measured, mut ceilings) = (Vec::new(), Vec::new());
+    for _ in 0..PAIRED_ROUNDS {
+        ceilings.push(theirs()?);
+        measured.push(ours()?);
     }
-    theirs.sort_by(f64::total_cmp);
-    ours.sort_by(|a, b| a.throughput.total_cmp(&b.throughput));
-    let middle = rounds / 2;
-    Ok((ours.swap_remove(middle), theirs[middle]))
+    ceilings.sort_by(f64::total_cmp);
+    measured.sort_by(|a, b| a.throughput.total_cmp(&b.throughput));
+    let middle = PAIRED_ROUNDS / 2;
+    Ok((measured.swap_remove(middle), ceilings[middle]))
 }
 
 fn scenario_load<'a>(
@@ -327,31 +362,6 @@ fn scenario_load<'a>(
             ("BENCH_EMAILS", population.emails_file.display().to_string()),
             ("BENCH_PASSWORD", PASSWORD.to_string()),
         ],
-    }
-}
-
-/// The ceiling a scenario is compared with, and its name in the report.
-fn ceiling_for(
-    scenario: &str,
-    connections: usize,
-    results: &Results,
-    updates: &[(usize, StoreCeiling)],
-) -> (String, f64) {
-    let at = |list: &[(usize, Measurement)]| {
-        list.iter().find(|(c, _)| *c == connections).map_or(0.0, |(_, m)| m.throughput)
-    };
-    let update = updates.iter().find(|(c, _)| *c == connections).map_or(0.0, |(_, u)| u.throughput);
-    let get = at(&results.http_get_ceilings);
-    match scenario {
-        "get_profile" => ("minimal axum GET (measured in turn, median of 3)".into(), get),
-        "patch_spread" => ("raw store UPDATE".into(), update),
-        "patch_hot" => ("raw store UPDATE, one row".into(), update),
-        "mix" if get > 0.0 && update > 0.0 => {
-            ("90% axum GET + 10% store UPDATE".into(), 1.0 / (0.9 / get + 0.1 / update))
-        }
-        "sign_in" => ("Argon2id verifications".into(), results.argon2_per_second),
-        "password_change" => ("Argon2id (verify + hash)".into(), results.argon2_per_second / 2.0),
-        _ => ("-".into(), 0.0),
     }
 }
 

@@ -80,7 +80,14 @@ pub struct Population {
     dir: PathBuf,
 }
 
-pub async fn populate(database_url: &str, members: usize, dir: &Path) -> anyhow::Result<Population> {
+/// `members` share the reads and writes; `changers` (split into `PASSWORD_SLICES` groups)
+/// have their passwords changed.
+pub async fn populate(
+    database_url: &str,
+    members: usize,
+    changers: usize,
+    dir: &Path,
+) -> anyhow::Result<Population> {
     let state = AppState {
         store: store::connect(database_url, &Default::default()).await?,
         hasher: PasswordHasher::new(HashCost::default(), 1)?,
@@ -102,7 +109,7 @@ pub async fn populate(database_url: &str, members: usize, dir: &Path) -> anyhow:
         }
     };
     let load: Vec<NewMember> = (0..members).map(|i| new_member("load", i)).collect();
-    let changers: Vec<NewMember> = (0..members).map(|i| new_member("pw", i)).collect();
+    let changers: Vec<NewMember> = (0..changers).map(|i| new_member("pw", i)).collect();
     let load_added = state.store.add_members(&load, now).await?;
     let changers_added = state.store.add_members(&changers, now).await?;
 

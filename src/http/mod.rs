@@ -11,7 +11,7 @@ mod views;
 pub use views::rfc3339;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
@@ -19,8 +19,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tracing::Instrument;
 
 use crate::app::AppState;
 use envelope::ApiError;
@@ -36,35 +35,52 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(middleware::from_fn_with_state(timeout, edge))
         .layer(CatchPanicLayer::custom(|_| ApiError::Panic.into_response()))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn_with_state(timeout, edge))
         .with_state(Arc::new(state))
 }
 
 /// The router's state: one pointer, so handlers clone it for the price of a counter.
 pub(crate) type SharedState = Arc<AppState>;
 
-/// The span names the route template, never the full URI: query strings can carry
-/// personal data.
-fn request_span(request: &Request) -> tracing::Span {
-    let route = request.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
-    let id =
-        request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
-    tracing::info_span!("request", method = %request.method(), route, request_id = id)
+/// What every request gets at the edge, in one layer: a request id, a span, a time limit,
+/// writes that run to completion, and the security headers.
+async fn edge(State(limit): State<Duration>, mut request: Request, next: Next) -> Response {
+    let id = request_id(&mut request);
+    let span = request_span(&request, &id);
+    let started = Instant::now();
+    let handled =
+        tokio::time::timeout(limit, run_to_completion(request, next)).instrument(span.clone()).await;
+    let mut response = handled.unwrap_or_else(|_| ApiError::Timeout.into_response());
+    let headers = response.headers_mut();
+    security_headers(headers);
+    headers.insert(REQUEST_ID, id);
+    let (status, elapsed_ms) = (response.status().as_u16(), started.elapsed().as_secs_f64() * 1e3);
+    tracing::debug!(parent: &span, status, elapsed_ms, "request finished");
+    response
 }
 
-/// What every request gets at the edge, in one layer: a time limit, writes that run to
-/// completion, and the security headers.
-async fn edge(State(limit): State<Duration>, request: Request, next: Next) -> Response {
-    let mut response = match tokio::time::timeout(limit, run_to_completion(request, next)).await {
-        Ok(response) => response,
-        Err(_) => ApiError::Timeout.into_response(),
-    };
-    security_headers(response.headers_mut());
-    response
+/// The client's `X-Request-Id` when it is a short printable token, otherwise a new UUID;
+/// either way it goes into the logs and back in the answer.
+fn request_id(request: &mut Request) -> HeaderValue {
+    let sent = request
+        .headers()
+        .get(&REQUEST_ID)
+        .filter(|v| v.len() <= 128 && v.as_bytes().iter().all(u8::is_ascii_graphic))
+        .cloned();
+    let id = sent.unwrap_or_else(|| {
+        HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).unwrap_or(HeaderValue::from_static("-"))
+    });
+    request.headers_mut().insert(REQUEST_ID, id.clone());
+    id
+}
+
+/// The span names the route template, never the full URI: query strings can carry
+/// personal data.
+fn request_span(request: &Request, id: &HeaderValue) -> tracing::Span {
+    let route = request.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
+    let id = id.to_str().unwrap_or("-");
+    tracing::info_span!("request", method = %request.method(), route, request_id = id)
 }
 
 /// Runs each write on a task of its own, so a client that disconnects (or a timeout) never
@@ -75,7 +91,7 @@ async fn run_to_completion(request: Request, next: Next) -> Response {
     if request.method() == Method::GET || request.method() == Method::HEAD {
         return next.run(request).await;
     }
-    match tokio::spawn(next.run(request)).await {
+    match tokio::spawn(next.run(request).instrument(tracing::Span::current())).await {
         Ok(response) => response,
         Err(error) => {
             tracing::error!(%error, "a request handler panicked");

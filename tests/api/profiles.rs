@@ -134,10 +134,41 @@ async fn health_and_readiness(backend: Backend) {
     }
 }
 
+async fn every_answer_carries_a_request_id_and_the_security_headers(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("jane@example.com").await;
+    let generated = app
+        .client
+        .get(app.url("/en/profile?_resource=Coworker"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET");
+    let id = generated.headers()["x-request-id"].to_str().expect("id").to_string();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    for (name, value) in
+        [("cache-control", "no-store"), ("x-content-type-options", "nosniff"), ("x-frame-options", "DENY")]
+    {
+        assert_eq!(generated.headers()[name], value, "{name}");
+    }
+    let echoed =
+        app.client.get(app.url("/nothing")).header("X-Request-Id", "trace-42").send().await.expect("GET");
+    assert_eq!(echoed.headers()["x-request-id"], "trace-42");
+    let refused = app
+        .client
+        .get(app.url("/healthz"))
+        .header("X-Request-Id", "bad id with spaces")
+        .send()
+        .await
+        .expect("GET");
+    assert_ne!(refused.headers()["x-request-id"], "bad id with spaces");
+}
+
 crate::on_every_store!(
     switching_the_current_profile_changes_what_get_and_patch_touch,
     a_profile_of_someone_else_cannot_be_made_current,
     the_session_and_the_user_read_back,
     the_country_list_is_the_full_iso_set_and_public,
     health_and_readiness,
+    every_answer_carries_a_request_id_and_the_security_headers,
 );

@@ -130,6 +130,9 @@ impl InlineReaders {
             .map(|_| {
                 let connection = rusqlite::Connection::open_with_flags(path, flags)?;
                 connection.busy_timeout(Duration::from_secs(5))?;
+                // Read pages straight from the OS page cache instead of copying them into each
+                // connection's own cache.
+                connection.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
                 Ok(Mutex::new(connection))
             })
             .collect::<anyhow::Result<_>>()?;

@@ -115,7 +115,7 @@ fn markdown(results: &Results) -> String {
         results.argon2_per_second
     );
     md.push_str(include_str!("../analysis.md"));
-    md.push_str("\n## Reproduce\n\n```sh\nbench/run                    # everything, about five minutes; writes this file and docs/bench/*.png\nbench/run --stores sqlite --duration 10\nbench/run --smoke            # a quick check that every scenario works (what CI runs)\n```\n");
+    md.push_str("\n## Reproduce\n\n```sh\nbench/run                    # everything, about eight minutes; writes this file and docs/bench/*.png\nbench/run --stores sqlite --duration 10\nbench/run --smoke            # a quick check that every scenario works (what CI runs)\n```\n");
     md
 }
 

@@ -222,15 +222,19 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    /// The editing representation, exactly as the server sent it.
-    pub async fn profile_bytes(&self, token: &str) -> (StatusCode, String) {
-        let response = self
-            .client
+    /// The raw answer to reading the editing representation, headers and all.
+    pub async fn profile_response(&self, token: &str) -> reqwest::Response {
+        self.client
             .get(self.url("/en/profile?_resource=Coworker"))
             .bearer_auth(token)
             .send()
             .await
-            .expect("GET profile");
+            .expect("GET profile")
+    }
+
+    /// The editing representation, exactly as the server sent it.
+    pub async fn profile_bytes(&self, token: &str) -> (StatusCode, String) {
+        let response = self.profile_response(token).await;
         (response.status(), response.text().await.expect("body"))
     }
 

@@ -134,13 +134,7 @@ async fn a_stale_updated_on_is_refused(backend: Backend) {
 async fn if_match_guards_against_lost_updates(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = app.member_token("jane@example.com").await;
-    let response = app
-        .client
-        .get(app.url("/en/profile?_resource=Coworker"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("GET");
+    let response = app.profile_response(&token).await;
     let etag = response.headers()["etag"].to_str().expect("etag").to_string();
 
     let send = |tag: String, body: Value| {

@@ -137,13 +137,7 @@ async fn health_and_readiness(backend: Backend) {
 async fn every_answer_carries_a_request_id_and_the_security_headers(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = app.member_token("jane@example.com").await;
-    let generated = app
-        .client
-        .get(app.url("/en/profile?_resource=Coworker"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("GET");
+    let generated = app.profile_response(&token).await;
     let id = generated.headers()["x-request-id"].to_str().expect("id").to_string();
     assert_eq!(id.len(), 36, "a UUID: {id}");
     for (name, value) in

@@ -15,8 +15,8 @@ use portico::domain::lockout::LockoutRule;
 use portico::domain::patch::{self, Change, Field, FieldValue, ParseOptions, ProfilePatch, UnknownFields};
 use portico::domain::profile::Version;
 use portico::store::{
-    self, DynStore, FailedAttempt, NewLocation, NewMember, NewSession, ProfileUpdate, RefreshOutcome,
-    SessionTokens, StoreError,
+    self, AddedMember, DynStore, FailedAttempt, NewLocation, NewMember, NewSession, ProfileUpdate,
+    RefreshOutcome, Session, SessionTokens, StoreError,
 };
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
@@ -90,6 +90,32 @@ fn tokens(now: OffsetDateTime) -> (TokenPair, SessionTokens) {
         refresh_expires_at: now + Duration::days(15),
     };
     (pair, stored)
+}
+
+fn new_session(added: AddedMember, tokens: SessionTokens, now: OffsetDateTime) -> NewSession {
+    NewSession {
+        user_id: added.user_id,
+        profile_id: added.profile_id,
+        tokens,
+        created_at: now,
+        source: None,
+        user_agent: None,
+    }
+}
+
+/// Signs ann@example.com in: a fresh token pair and the session stored for it.
+async fn sign_in(f: &Fixture, added: AddedMember) -> (TokenPair, Session) {
+    let (pair, stored) = tokens(f.now);
+    let session = f
+        .store
+        .create_session(
+            &new_session(added, stored, f.now),
+            "ann@example.com",
+            &audit(AuditKind::SignIn, f.now, "ann@example.com"),
+        )
+        .await
+        .expect("session");
+    (pair, session)
 }
 
 async fn missing_records_are_not_found(backend: Backend) {
@@ -265,14 +291,7 @@ async fn sessions_expire_rotate_and_revoke(backend: Backend) {
     let added =
         f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
     let (pair, stored) = tokens(f.now);
-    let new = NewSession {
-        user_id: added.user_id,
-        profile_id: added.profile_id,
-        tokens: stored,
-        created_at: f.now,
-        source: None,
-        user_agent: None,
-    };
+    let new = new_session(added, stored, f.now);
     let session = f
         .store
         .create_session(&new, "ann@example.com", &audit(AuditKind::SignIn, f.now, "ann@example.com"))
@@ -332,20 +351,7 @@ async fn a_password_change_keeps_only_the_changing_session(backend: Backend) {
         f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
     let mut sessions = Vec::new();
     for _ in 0..3 {
-        let (pair, stored) = tokens(f.now);
-        let new = NewSession {
-            user_id: added.user_id,
-            profile_id: added.profile_id,
-            tokens: stored,
-            created_at: f.now,
-            source: None,
-            user_agent: None,
-        };
-        let session = f
-            .store
-            .create_session(&new, "ann@example.com", &audit(AuditKind::SignIn, f.now, "ann@example.com"))
-            .await
-            .expect("session");
+        let (pair, session) = sign_in(&f, added).await;
         sessions.push((pair, session));
     }
     let keep = sessions[1].1.id;
@@ -413,19 +419,7 @@ async fn lockout_counts_per_email_and_clears_on_success(backend: Backend) {
         };
         f.store.record_password_failure(&attempt).await.expect("count");
     }
-    let (_, stored) = tokens(f.now);
-    let new = NewSession {
-        user_id: added.user_id,
-        profile_id: added.profile_id,
-        tokens: stored,
-        created_at: f.now,
-        source: None,
-        user_agent: None,
-    };
-    f.store
-        .create_session(&new, "ann@example.com", &audit(AuditKind::SignIn, f.now, "ann@example.com"))
-        .await
-        .expect("session");
+    sign_in(&f, added).await;
     let attempt = FailedAttempt {
         email_key: "ann@example.com".into(),
         rule,
@@ -438,19 +432,7 @@ async fn purging_removes_only_what_expired(backend: Backend) {
     let f = fixture(backend).await;
     let added =
         f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
-    let (_, stored) = tokens(f.now);
-    let new = NewSession {
-        user_id: added.user_id,
-        profile_id: added.profile_id,
-        tokens: stored,
-        created_at: f.now,
-        source: None,
-        user_agent: None,
-    };
-    f.store
-        .create_session(&new, "ann@example.com", &audit(AuditKind::SignIn, f.now, "ann@example.com"))
-        .await
-        .expect("session");
+    sign_in(&f, added).await;
     f.store.purge_expired(f.now + Duration::days(14), &LockoutRule::default()).await.expect("purge");
     assert_eq!(f.store.sessions_of_user(added.user_id, f.now).await.expect("list").len(), 1);
     f.store.purge_expired(f.now + Duration::days(16), &LockoutRule::default()).await.expect("purge");
@@ -542,20 +524,7 @@ async fn a_token_reads_its_session_and_profile_together(backend: Backend) {
     let f = fixture(backend).await;
     let added =
         f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
-    let (pair, stored) = tokens(f.now);
-    let new = NewSession {
-        user_id: added.user_id,
-        profile_id: added.profile_id,
-        tokens: stored,
-        created_at: f.now,
-        source: None,
-        user_agent: None,
-    };
-    let session = f
-        .store
-        .create_session(&new, "ann@example.com", &audit(AuditKind::SignIn, f.now, "ann@example.com"))
-        .await
-        .expect("session");
+    let (pair, session) = sign_in(&f, added).await;
     let (found, profile) =
         f.store.session_profile(&pair.access_hash(), f.now).await.expect("query").expect("a live session");
     assert_eq!(found, session);

@@ -10,6 +10,7 @@ use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::domain::lockout::LockoutRule;
 use crate::domain::patch::UnknownFields;
+use crate::service::rate_limit::{RateLimitSettings, RateLimits};
 use crate::store::DynStore;
 
 /// Settings the request handlers need, fixed at start-up.
@@ -17,10 +18,15 @@ use crate::store::DynStore;
 pub struct Settings {
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
+    /// A session's absolute lifetime: refreshing never extends a session past it.
+    pub session_lifetime: Duration,
     pub unknown_fields: UnknownFields,
     pub body_limit_bytes: usize,
     pub request_timeout: Duration,
     pub lockout: LockoutRule,
+    pub rate_limits: RateLimitSettings,
+    /// Peers whose `X-Forwarded-For` names the client (a reverse proxy in front of Portico).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Settings {
@@ -28,10 +34,13 @@ impl Default for Settings {
         Settings {
             access_token_ttl: Duration::from_secs(7 * 24 * 3600),
             refresh_token_ttl: Duration::from_secs(15 * 24 * 3600),
+            session_lifetime: Duration::from_secs(90 * 24 * 3600),
             unknown_fields: UnknownFields::Reject,
             body_limit_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(30),
             lockout: LockoutRule::default(),
+            rate_limits: RateLimitSettings::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -43,6 +52,14 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    pub limits: Arc<RateLimits>,
+}
+
+impl AppState {
+    pub fn new(store: DynStore, hasher: PasswordHasher, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        let limits = Arc::new(RateLimits::new(settings.rate_limits));
+        AppState { store, hasher, clock, settings: Arc::new(settings), limits }
+    }
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then drains open requests.

@@ -6,6 +6,8 @@ use anyhow::Context;
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 
+use std::num::NonZeroU32;
+
 use crate::app::{AppState, Settings};
 use crate::auth::password::{HashCost, PasswordHasher};
 use crate::clock::SystemClock;
@@ -14,6 +16,7 @@ use crate::config::{
 };
 use crate::domain::patch::UnknownFields;
 use crate::service::member::{self, MemberInput, PolicyChange};
+use crate::service::rate_limit::RateLimitSettings;
 use crate::store::{self, ConnectOptions};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -52,6 +55,12 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
     let settings = Settings {
         access_token_ttl: args.access_token_ttl,
         refresh_token_ttl: args.refresh_token_ttl,
+        session_lifetime: args.session_lifetime,
+        rate_limits: RateLimitSettings {
+            token_per_minute: NonZeroU32::new(args.token_rate_limit),
+            password_change_per_minute: NonZeroU32::new(args.password_change_rate_limit),
+        },
+        trusted_proxies: args.trusted_proxies.clone(),
         unknown_fields: match args.unknown_fields {
             UnknownFieldsArg::Reject => UnknownFields::Reject,
             UnknownFieldsArg::Ignore => UnknownFields::Ignore,
@@ -60,12 +69,8 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
         request_timeout: args.request_timeout,
         ..Settings::default()
     };
-    Ok(AppState {
-        store,
-        hasher: PasswordHasher::new(cost, concurrency)?,
-        clock: Arc::new(SystemClock),
-        settings: Arc::new(settings),
-    })
+    let hasher = PasswordHasher::new(cost, concurrency, args.hash_queue.saturating_mul(concurrency))?;
+    Ok(AppState::new(store, hasher, Arc::new(SystemClock), settings))
 }
 
 async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
@@ -85,12 +90,14 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Expired sessions and stale lockout counters are deleted hourly; nothing depends on it
-/// for correctness (lookups check expiry themselves).
+/// Expired sessions and stale lockout counters are deleted hourly, and idle addresses are
+/// forgotten by the rate limits; nothing depends on it for correctness (lookups check
+/// expiry themselves).
 async fn purge_periodically(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tick.tick().await;
+        state.limits.forget_idle();
         if let Err(error) = state.store.purge_expired(state.clock.now(), &state.settings.lockout).await {
             tracing::warn!(%error, "could not purge expired sessions");
         }
@@ -104,6 +111,17 @@ fn print_demo(demo: &member::DemoAccount, address: std::net::SocketAddr) {
         "  curl -s http://{address}/api/token -d grant_type=password -d username={} -d password={}\n",
         demo.email, demo.password
     );
+}
+
+/// `PORTICO_MEMBER_PASSWORD`, or asked for twice at the terminal without echo.
+fn new_password_from_operator() -> anyhow::Result<SecretString> {
+    if let Ok(password) = std::env::var("PORTICO_MEMBER_PASSWORD") {
+        return Ok(SecretString::from(password));
+    }
+    let first = rpassword::prompt_password("New password: ").context("reading the password")?;
+    let again = rpassword::prompt_password("The same again: ").context("reading the password")?;
+    anyhow::ensure!(first == again, "the two passwords differ; nothing was changed");
+    Ok(SecretString::from(first))
 }
 
 async fn shutdown_signal() {
@@ -147,8 +165,10 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
             require_upper,
             require_lower,
             require_symbol,
+            min_score,
         } => {
             let change = PolicyChange {
+                min_score,
                 min_length,
                 max_length,
                 reject_common,
@@ -190,16 +210,18 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
     match command {
         MemberCommand::Add { email, password, name, location } => {
             let input =
-                MemberInput { email, password: SecretString::from(password), full_name: name, location };
+                MemberInput { email, password: password.map(SecretString::from), full_name: name, location };
             let added = member::add_member(&state, input).await?;
             if added.new_user {
                 println!("Created member {} with profile {}.", added.user_id, added.profile_id);
             } else {
-                println!(
-                    "Added profile {} to existing member {} (their password was left unchanged).",
-                    added.profile_id, added.user_id
-                );
+                println!("Added profile {} to existing member {}.", added.profile_id, added.user_id);
             }
+        }
+        MemberCommand::Password { email } => {
+            let password = new_password_from_operator()?;
+            let ended = member::set_password(&state, &email, &password).await?;
+            println!("Set a new password for {email} and ended {ended} session(s).");
         }
         MemberCommand::Import { file } => {
             let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;

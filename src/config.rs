@@ -91,18 +91,22 @@ pub enum LocationCommand {
         require_lower: Option<bool>,
         #[arg(long, num_args = 0..=1, default_missing_value = "true")]
         require_symbol: Option<bool>,
+        /// The lowest password strength accepted: a zxcvbn score from 0 (off) to 4 (default 3).
+        #[arg(long)]
+        min_score: Option<u8>,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
-    /// Create a member, or add a profile at another location to an existing one.
+    /// Create a member (with a password), or add a profile at another location to an
+    /// existing one (without).
     Add {
         #[arg(long)]
         email: String,
         /// Prefer PORTICO_MEMBER_PASSWORD: a flag shows in the process list.
         #[arg(long, env = "PORTICO_MEMBER_PASSWORD", hide_env_values = true)]
-        password: String,
+        password: Option<String>,
         #[arg(long)]
         name: String,
         /// Location name; defaults to the first location.
@@ -115,6 +119,9 @@ pub enum MemberCommand {
     Sessions { email: String },
     /// End every session of a member (they must sign in again).
     Revoke { email: String },
+    /// Set a member's password (from PORTICO_MEMBER_PASSWORD, or asked for), end every
+    /// session and clear the lockout: for a member who forgot theirs.
+    Password { email: String },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -127,6 +134,10 @@ pub struct ServeArgs {
 
     #[arg(long, env = "PORTICO_REFRESH_TOKEN_TTL", default_value = "15d", value_parser = humantime::parse_duration)]
     pub refresh_token_ttl: Duration,
+
+    /// A session's absolute lifetime: refreshing never extends a session past it.
+    #[arg(long, env = "PORTICO_SESSION_LIFETIME", default_value = "90d", value_parser = humantime::parse_duration)]
+    pub session_lifetime: Duration,
 
     /// What to do with PATCH properties the contract does not know.
     #[arg(long, env = "PORTICO_UNKNOWN_FIELDS", value_enum, default_value = "reject")]
@@ -157,6 +168,24 @@ pub struct ServeArgs {
     /// How many password hashes may run at once; 0 means half the CPU cores.
     #[arg(long, env = "PORTICO_HASH_CONCURRENCY", default_value_t = 0)]
     pub hash_concurrency: usize,
+
+    /// How many more requests with password work may wait for a hashing thread (per thread);
+    /// beyond that they are answered 503 at once.
+    #[arg(long, env = "PORTICO_HASH_QUEUE", default_value_t = 32)]
+    pub hash_queue: usize,
+
+    /// Requests to /api/token per minute from one client address (0: no limit).
+    #[arg(long, env = "PORTICO_TOKEN_RATE_LIMIT", default_value_t = 60)]
+    pub token_rate_limit: u32,
+
+    /// Password-changing PATCHes per minute from one client address (0: no limit).
+    #[arg(long, env = "PORTICO_PASSWORD_CHANGE_RATE_LIMIT", default_value_t = 10)]
+    pub password_change_rate_limit: u32,
+
+    /// Reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For header names
+    /// the client; from any other peer the header is ignored.
+    #[arg(long = "trusted-proxy", env = "PORTICO_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 
     /// Do not create the demo location and member on an empty database.
     #[arg(long, env = "PORTICO_NO_DEMO")]

@@ -17,7 +17,7 @@ const CHANGES: usize = 20;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn profile_reads_stay_fast_while_passwords_are_hashed() {
-    let app = TestApp::spawn_hashing(Backend::Sqlite, Default::default(), HashCost::default(), 1).await;
+    let app = TestApp::spawn_hashing(Backend::Sqlite, helpers::test_settings(), HashCost::default(), 1).await;
     let reader = app.member_token("reader@example.com").await;
     let mut tokens = Vec::new();
     for i in 0..CHANGES {

@@ -209,16 +209,18 @@ pub fn postgres(
 /// Argon2id verifications per second at Portico's cost on the threads it hashes with.
 pub async fn argon2(threads: usize, duration: Duration) -> anyhow::Result<f64> {
     use portico::auth::password::{HashCost, PasswordHasher};
-    let hasher = PasswordHasher::new(HashCost::default(), threads)?;
+    let hasher = PasswordHasher::new(HashCost::default(), threads, threads)?;
     let secret = secrecy::SecretString::from("bench-Password-2026");
-    let stored = hasher.hash(&secret).await?;
+    let stored = hasher.admit(&Default::default())?.hash(&secret).await?;
     let started = Instant::now();
     let mut done = 0u64;
     while started.elapsed() < duration {
         let batch: Vec<_> = (0..threads)
             .map(|_| {
                 let (hasher, secret, stored) = (hasher.clone(), secret.clone(), stored.clone());
-                tokio::spawn(async move { hasher.verify(&secret, Some(&stored)).await })
+                tokio::spawn(async move {
+                    hasher.admit(&Default::default())?.verify(&secret, Some(&stored)).await
+                })
             })
             .collect();
         for verification in batch {

@@ -88,14 +88,12 @@ pub async fn populate(
     changers: usize,
     dir: &Path,
 ) -> anyhow::Result<Population> {
-    let state = AppState {
-        store: store::connect(database_url, &Default::default()).await?,
-        hasher: PasswordHasher::new(HashCost::default(), 1)?,
-        clock: Arc::new(SystemClock),
-        settings: Arc::new(Settings::default()),
-    };
+    let store = store::connect(database_url, &Default::default()).await?;
+    let hasher = PasswordHasher::new(HashCost::default(), 1, 1)?;
+    let state = AppState::new(store, hasher, Arc::new(SystemClock), Settings::default());
     let location = member::add_location(&state, "Bench Space", "GB").await?;
-    let password_hash = state.hasher.hash(&SecretString::from(PASSWORD)).await?;
+    let permit = state.hasher.admit(&Default::default())?;
+    let password_hash = permit.hash(&SecretString::from(PASSWORD)).await?;
     let now = state.clock.now();
     let new_member = |group: &str, i: usize| {
         let email = format!("{group}{i}@bench.example");

@@ -1,14 +1,17 @@
 //! Argon2id password hashing on a small pool of dedicated, low-priority threads: a burst
-//! of sign-ins or password changes queues there and never occupies the async workers, and
-//! when the CPU is contended the kernel serves ordinary requests first.
+//! of sign-ins or password changes queues there (a bounded queue) and never occupies the
+//! async workers, and when the CPU is contended the kernel serves ordinary requests first.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
 use secrecy::{ExposeSecret, SecretString};
-use tokio::sync::oneshot;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
+use tokio_util::sync::CancellationToken;
+use unicode_normalization::UnicodeNormalization;
 
 /// Argon2id cost parameters. The default is OWASP's first recommendation
 /// (m = 19 MiB, t = 2, p = 1).
@@ -31,6 +34,12 @@ pub enum HashError {
     Argon2(String),
     #[error("the hashing pool is closed")]
     Closed,
+    /// Every place in the hashing queue is taken: the caller should try again shortly.
+    #[error("the password hashing queue is full")]
+    Busy,
+    /// The request gave up (its client left or its time ran out) before its turn came.
+    #[error("the request was abandoned before its password was hashed")]
+    Abandoned,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,29 +48,67 @@ pub enum Verification {
     Mismatch,
 }
 
+/// Argon2id on a bounded queue. Password work is admitted per request
+/// ([`PasswordHasher::admit`]): when `concurrency + queue` requests already hold a place the
+/// next one is refused at once, so a flood can delay sign-ins by at most one queue's worth
+/// of hashing instead of indefinitely.
 #[derive(Clone)]
 pub struct PasswordHasher {
     params: Params,
     pool: HashPool,
     dummy: Arc<OnceLock<String>>,
+    places: Arc<Semaphore>,
+    capacity: usize,
 }
 
 impl PasswordHasher {
     /// `concurrency` is the number of hashing threads: how many hashes run at once (each
-    /// takes a core and `memory_kib` of memory).
-    pub fn new(cost: HashCost, concurrency: usize) -> Result<Self, HashError> {
+    /// takes a core and `memory_kib` of memory); `queue` how many more requests may wait.
+    pub fn new(cost: HashCost, concurrency: usize, queue: usize) -> Result<Self, HashError> {
         let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
             .map_err(|e| HashError::Argon2(e.to_string()))?;
+        let threads = concurrency.max(1);
+        let capacity = threads + queue;
         Ok(PasswordHasher {
             params,
-            pool: HashPool::start(concurrency.max(1)),
+            pool: HashPool::start(threads),
             dummy: Arc::new(OnceLock::new()),
+            places: Arc::new(Semaphore::new(capacity)),
+            capacity,
         })
     }
 
+    /// Holds every hashing job at `gate` until it is opened: lets a test interleave password
+    /// work with other requests step by step.
+    pub fn with_gate(mut self, gate: Arc<HashGate>) -> Self {
+        self.pool.gate = Some(gate);
+        self
+    }
+
+    /// A place in the hashing queue for one request's password work, or `Busy` at once when
+    /// there is none. Work of a request that has been `cancelled` by then is skipped.
+    pub fn admit(&self, cancelled: &CancellationToken) -> Result<HashPermit, HashError> {
+        let place = Arc::clone(&self.places).try_acquire_owned().map_err(|_| HashError::Busy)?;
+        Ok(HashPermit { hasher: self.clone(), cancelled: cancelled.clone(), _place: place })
+    }
+
+    /// How many requests hold a place (running or waiting).
+    pub fn in_use(&self) -> usize {
+        self.capacity - self.places.available_permits()
+    }
+}
+
+/// One request's place in the hashing queue; its jobs run in order of arrival.
+pub struct HashPermit {
+    hasher: PasswordHasher,
+    cancelled: CancellationToken,
+    _place: OwnedSemaphorePermit,
+}
+
+impl HashPermit {
     pub async fn hash(&self, password: &SecretString) -> Result<String, HashError> {
         let password = password.clone();
-        let params = self.params.clone();
+        let params = self.hasher.params.clone();
         self.run(move || hash_now(&params, password.expose_secret())).await?
     }
 
@@ -72,31 +119,58 @@ impl PasswordHasher {
         password: &SecretString,
         stored: Option<&str>,
     ) -> Result<Verification, HashError> {
-        let known = stored.is_some();
-        let stored = match stored {
-            Some(phc) => phc.to_string(),
-            None => self.dummy_hash().await?,
-        };
+        let stored = stored.map(str::to_string);
         let password = password.clone();
-        let params = self.params.clone();
-        let verification = self.run(move || verify_now(&params, password.expose_secret(), &stored)).await?;
-        Ok(if known { verification } else { Verification::Mismatch })
+        let params = self.hasher.params.clone();
+        let dummy = Arc::clone(&self.hasher.dummy);
+        self.run(move || match stored {
+            Some(phc) => verify_now(&params, password.expose_secret(), &phc),
+            None => {
+                let dummy = dummy.get_or_init(|| hash_now(&params, "portico dummy").unwrap_or_default());
+                let _ = verify_now(&params, password.expose_secret(), dummy);
+                Verification::Mismatch
+            }
+        })
+        .await
     }
 
-    async fn dummy_hash(&self) -> Result<String, HashError> {
-        if let Some(existing) = self.dummy.get() {
-            return Ok(existing.clone());
-        }
-        let secret = SecretString::from(crate::auth::token::generate("dummy_"));
-        let made = self.hash(&secret).await?;
-        Ok(self.dummy.get_or_init(|| made).clone())
-    }
-
-    async fn run<T: Send + 'static>(
+    /// Runs other CPU-heavy password work (the strength estimate) on the hashing threads.
+    pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        self.pool.run(work).await
+        self.hasher.pool.run(&self.cancelled, work).await
+    }
+}
+
+/// A test's hand on the hashing queue: each job waits here for one pass.
+#[derive(Debug)]
+pub struct HashGate {
+    passes: Semaphore,
+    waiting: AtomicUsize,
+}
+
+impl HashGate {
+    pub fn new() -> Arc<HashGate> {
+        Arc::new(HashGate { passes: Semaphore::new(0), waiting: AtomicUsize::new(0) })
+    }
+
+    /// Lets `jobs` more jobs through, in the order they arrived.
+    pub fn open(&self, jobs: usize) {
+        self.passes.add_permits(jobs);
+    }
+
+    /// How many jobs are waiting for a pass.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
+    }
+
+    async fn pass(&self) {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        if let Ok(pass) = self.passes.acquire().await {
+            pass.forget();
+        }
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -106,6 +180,7 @@ type Job = Box<dyn FnOnce() + Send>;
 #[derive(Clone)]
 struct HashPool {
     jobs: mpsc::Sender<Job>,
+    gate: Option<Arc<HashGate>>,
 }
 
 /// Hashing threads yield to request handling when both want the CPU.
@@ -132,23 +207,34 @@ impl HashPool {
                 tracing::error!(%error, "could not start a password hashing thread");
             }
         }
-        HashPool { jobs }
+        HashPool { jobs, gate: None }
     }
 
     async fn run<T: Send + 'static>(
         &self,
+        cancelled: &CancellationToken,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
+        if let Some(gate) = &self.gate {
+            gate.pass().await;
+        }
+        if cancelled.is_cancelled() {
+            return Err(HashError::Abandoned);
+        }
         let (done, result) = oneshot::channel();
         let span = tracing::Span::current();
+        let still_wanted = cancelled.clone();
         let job: Job = Box::new(move || {
-            // A request that gave up (timed out, disconnected) no longer needs its hash.
-            if !done.is_closed() {
+            // A request that gave up (its client left, its time ran out) no longer needs its
+            // hash: skipping it costs nothing, so a flood of abandoned requests drains at once.
+            if !done.is_closed() && !still_wanted.is_cancelled() {
                 let _ = done.send(span.in_scope(work));
             }
         });
         self.jobs.send(job).map_err(|_| HashError::Closed)?;
-        result.await.map_err(|_| HashError::Closed)
+        result
+            .await
+            .map_err(|_| if cancelled.is_cancelled() { HashError::Abandoned } else { HashError::Closed })
     }
 }
 
@@ -171,20 +257,30 @@ fn argon2(params: &Params) -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
 }
 
+/// Hashes the NFC form of the password, so it verifies however the member's keyboard
+/// composes accents.
 fn hash_now(params: &Params, password: &str) -> Result<String, HashError> {
+    let normalized: String = password.nfc().collect();
     argon2(params)
-        .hash_password(password.as_bytes())
+        .hash_password(normalized.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| HashError::Argon2(e.to_string()))
 }
 
+/// Verifies the NFC form; a hash made before passwords were normalised may hold the raw
+/// form, which is tried as well and then asks for a rehash.
 fn verify_now(params: &Params, password: &str, stored: &str) -> Verification {
     let Ok(parsed) = PasswordHash::new(stored) else {
         return Verification::Mismatch;
     };
-    match argon2(params).verify_password(password.as_bytes(), &parsed) {
-        Ok(()) => Verification::Match { needs_rehash: !is_current(params, &parsed) },
-        Err(_) => Verification::Mismatch,
+    let normalized: String = password.nfc().collect();
+    let matches = |candidate: &str| argon2(params).verify_password(candidate.as_bytes(), &parsed).is_ok();
+    if matches(&normalized) {
+        Verification::Match { needs_rehash: !is_current(params, &parsed) }
+    } else if normalized != password && matches(password) {
+        Verification::Match { needs_rehash: true }
+    } else {
+        Verification::Mismatch
     }
 }
 
@@ -206,20 +302,83 @@ mod tests {
         HashCost { memory_kib: 1024, iterations: 1, parallelism: 1 }
     }
 
+    fn hasher(queue: usize) -> PasswordHasher {
+        PasswordHasher::new(cheap(), 1, queue).expect("params")
+    }
+
+    fn permit(hasher: &PasswordHasher) -> HashPermit {
+        hasher.admit(&CancellationToken::new()).expect("a place")
+    }
+
     #[tokio::test]
     async fn verifies_the_right_password_only() {
-        let hasher = PasswordHasher::new(cheap(), 2).expect("params");
+        let hasher = hasher(1);
+        let permit = permit(&hasher);
         let secret = SecretString::from("correct horse battery staple");
-        let stored = hasher.hash(&secret).await.expect("hash");
+        let stored = permit.hash(&secret).await.expect("hash");
         assert!(stored.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
         assert_eq!(
-            hasher.verify(&secret, Some(&stored)).await.expect("verify"),
+            permit.verify(&secret, Some(&stored)).await.expect("verify"),
             Verification::Match { needs_rehash: false }
         );
         let wrong = SecretString::from("wrong");
-        assert_eq!(hasher.verify(&wrong, Some(&stored)).await.expect("verify"), Verification::Mismatch);
-        assert_eq!(hasher.verify(&secret, None).await.expect("verify"), Verification::Mismatch);
-        assert_eq!(hasher.verify(&secret, Some("garbage")).await.expect("verify"), Verification::Mismatch);
+        assert_eq!(permit.verify(&wrong, Some(&stored)).await.expect("verify"), Verification::Mismatch);
+        assert_eq!(permit.verify(&secret, None).await.expect("verify"), Verification::Mismatch);
+        assert_eq!(permit.verify(&secret, Some("garbage")).await.expect("verify"), Verification::Mismatch);
+    }
+
+    #[tokio::test]
+    async fn passwords_are_compared_in_nfc_and_raw_legacy_hashes_still_verify() {
+        let hasher = hasher(1);
+        let permit = permit(&hasher);
+        let composed = SecretString::from("caf\u{e9} au lait");
+        let decomposed = SecretString::from("cafe\u{301} au lait");
+        let stored = permit.hash(&decomposed).await.expect("hash");
+        assert_eq!(
+            permit.verify(&composed, Some(&stored)).await.expect("verify"),
+            Verification::Match { needs_rehash: false }
+        );
+        let params = hasher.params.clone();
+        let raw = argon2(&params).hash_password("cafe\u{301} au lait".as_bytes()).expect("raw").to_string();
+        assert_eq!(
+            permit.verify(&decomposed, Some(&raw)).await.expect("verify"),
+            Verification::Match { needs_rehash: true }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once_and_frees_its_places() {
+        let hasher = hasher(2);
+        let held: Vec<HashPermit> = (0..3).map(|_| permit(&hasher)).collect();
+        assert_eq!(hasher.in_use(), 3);
+        assert!(matches!(hasher.admit(&CancellationToken::new()), Err(HashError::Busy)));
+        drop(held);
+        assert_eq!(hasher.in_use(), 0);
+        assert!(hasher.admit(&CancellationToken::new()).is_ok());
+    }
+
+    #[tokio::test]
+    async fn abandoned_work_is_never_started() {
+        let gate = HashGate::new();
+        let hasher = hasher(4).with_gate(Arc::clone(&gate));
+        let cancelled = CancellationToken::new();
+        let permit = hasher.admit(&cancelled).expect("place");
+        let started = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&started);
+        let job = tokio::spawn(async move {
+            permit
+                .run(move || {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                })
+                .await
+        });
+        while gate.waiting() == 0 {
+            tokio::task::yield_now().await;
+        }
+        cancelled.cancel();
+        gate.open(1);
+        assert!(matches!(job.await.expect("task"), Err(HashError::Abandoned)));
+        assert_eq!(started.load(Ordering::SeqCst), 0);
     }
 
     #[cfg(target_os = "linux")]
@@ -227,7 +386,7 @@ mod tests {
     async fn hashing_runs_on_named_low_priority_threads() {
         let pool = HashPool::start(1);
         let (name, niceness) = pool
-            .run(|| {
+            .run(&CancellationToken::new(), || {
                 // SAFETY: reads the calling thread's own scheduling priority.
                 let niceness = unsafe {
                     let thread_id = libc::syscall(libc::SYS_gettid) as libc::id_t;
@@ -243,12 +402,12 @@ mod tests {
 
     #[tokio::test]
     async fn asks_for_a_rehash_when_the_cost_changed() {
-        let old = PasswordHasher::new(cheap(), 1).expect("params");
+        let old = hasher(1);
         let secret = SecretString::from("correct horse battery staple");
-        let stored = old.hash(&secret).await.expect("hash");
-        let stronger = PasswordHasher::new(HashCost { memory_kib: 2048, ..cheap() }, 1).expect("params");
+        let stored = permit(&old).hash(&secret).await.expect("hash");
+        let stronger = PasswordHasher::new(HashCost { memory_kib: 2048, ..cheap() }, 1, 1).expect("params");
         assert_eq!(
-            stronger.verify(&secret, Some(&stored)).await.expect("verify"),
+            permit(&stronger).verify(&secret, Some(&stored)).await.expect("verify"),
             Verification::Match { needs_rehash: true }
         );
     }

@@ -12,6 +12,7 @@ pub enum AuditKind {
     SessionRevoked,
     SessionsRevoked,
     RefreshTokenReused,
+    PasswordSetByOperator,
 }
 
 impl AuditKind {
@@ -25,6 +26,7 @@ impl AuditKind {
             AuditKind::SessionRevoked => "session_revoked",
             AuditKind::SessionsRevoked => "sessions_revoked",
             AuditKind::RefreshTokenReused => "refresh_token_reused",
+            AuditKind::PasswordSetByOperator => "password_set_by_operator",
         }
     }
 }
@@ -35,6 +37,8 @@ pub struct AuditEvent {
     pub at: OffsetDateTime,
     pub kind: AuditKind,
     pub user_id: Option<i64>,
+    /// The e-mail key when the address belongs to a member, otherwise its digest
+    /// (`fields::email_digest`): what was typed as a user name is never stored in clear.
     pub email_key: Option<String>,
     pub source: Option<String>,
     pub user_agent: Option<String>,

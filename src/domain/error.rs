@@ -33,6 +33,7 @@ pub enum ErrorCode {
     PasswordTooShort,
     PasswordTooLong,
     PasswordTooCommon,
+    PasswordTooWeak,
     PasswordContainsEmail,
     PasswordContainsName,
     PasswordUnchanged,
@@ -75,6 +76,7 @@ impl ErrorCode {
             PasswordTooShort => "password_too_short",
             PasswordTooLong => "password_too_long",
             PasswordTooCommon => "password_too_common",
+            PasswordTooWeak => "password_too_weak",
             PasswordContainsEmail => "password_contains_email",
             PasswordContainsName => "password_contains_name",
             PasswordUnchanged => "password_unchanged",
@@ -92,6 +94,7 @@ impl ErrorCode {
 /// One problem with one property of a request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
+    /// The property as sent, cut to [`MAX_PROPERTY_CHARS`]: a name is never echoed at length.
     pub property: String,
     pub code: ErrorCode,
     pub message: String,
@@ -99,15 +102,36 @@ pub struct FieldError {
     pub attempted: Option<Value>,
 }
 
+/// Property names longer than this are cut wherever they are echoed (no known one is).
+pub const MAX_PROPERTY_CHARS: usize = 64;
+
 impl FieldError {
     pub fn new(property: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { property: property.into(), code, message: message.into(), attempted: None }
+        let property = shown_property(property.into());
+        Self { property, code, message: message.into(), attempted: None }
     }
 
+    /// Records what was sent, unless the property's name says it may hold a secret.
     pub fn with_attempted(mut self, value: &Value) -> Self {
-        self.attempted = Some(value.clone());
+        if !is_secret_property(&self.property) {
+            self.attempted = Some(value.clone());
+        }
         self
     }
+}
+
+/// Whether a property may hold a secret by its name: any name containing `pass`, `secret`,
+/// `token` or `pin`, in any case. Their values are never echoed back.
+pub fn is_secret_property(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    ["pass", "secret", "token", "pin"].iter().any(|word| lower.contains(word))
+}
+
+fn shown_property(name: String) -> String {
+    if name.chars().count() <= MAX_PROPERTY_CHARS {
+        return name;
+    }
+    name.chars().take(MAX_PROPERTY_CHARS).chain(std::iter::once('…')).collect()
 }
 
 /// Every problem found in one request, in the order the properties were examined.
@@ -164,3 +188,26 @@ impl std::fmt::Display for FieldErrors {
 }
 
 impl std::error::Error for FieldErrors {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_never_attempted_values() {
+        for name in ["Password", "newPassword", "PASSCODE", "ApiSecret", "refresh_token", "AccessPincode"] {
+            let error =
+                FieldError::new(name, ErrorCode::UnknownField, "x").with_attempted(&Value::from("s3cr3t"));
+            assert_eq!(error.attempted, None, "{name}");
+        }
+        let error = FieldError::new("NickName", ErrorCode::TooLong, "x").with_attempted(&Value::from("Dee"));
+        assert_eq!(error.attempted, Some(Value::from("Dee")));
+    }
+
+    #[test]
+    fn long_property_names_are_cut() {
+        let error = FieldError::new("x".repeat(60_000), ErrorCode::UnknownField, "x");
+        assert_eq!(error.property.chars().count(), MAX_PROPERTY_CHARS + 1);
+        assert_eq!(FieldError::new("x".repeat(64), ErrorCode::UnknownField, "x").property, "x".repeat(64));
+    }
+}

@@ -3,6 +3,7 @@
 
 use email_address::{EmailAddress, Options};
 use time::{Date, OffsetDateTime, PrimitiveDateTime, macros::format_description};
+use unicode_normalization::UnicodeNormalization;
 use url::{Host, Url};
 
 use super::error::ErrorCode;
@@ -16,9 +17,11 @@ pub const MAX_TAG_CHARS: usize = 50;
 pub const MAX_TAGS: usize = 30;
 
 /// A deliverable-looking address: no display name, no IP literal, a dotted domain.
-/// The domain is lower-cased; the local part is kept as written.
+/// Unicode is normalised (NFC); the domain is lower-cased; the local part is kept as written.
 pub fn email(text: &str) -> Result<String, Problem> {
     let invalid = || Problem::new(ErrorCode::InvalidEmail, "is not a valid email address");
+    let text: String = text.trim().nfc().collect();
+    let text = text.as_str();
     if text.chars().count() > MAX_EMAIL_CHARS {
         return Err(invalid());
     }
@@ -32,9 +35,29 @@ pub fn email(text: &str) -> Result<String, Problem> {
     Ok(format!("{}@{}", parsed.local_part(), parsed.domain().to_lowercase()))
 }
 
-/// The case-insensitive sign-in key of an e-mail address (Unicode lower case, trimmed).
+/// The sign-in key of an e-mail address: trimmed, NFC-normalised and Unicode case-folded,
+/// so every way of writing one address (any case, composed or decomposed accents) is one
+/// account. Every path that looks up or stores an account goes through this function.
 pub fn email_key(email: &str) -> String {
-    email.trim().to_lowercase()
+    let composed: String = email.trim().nfc().collect();
+    caseless::default_case_fold_str(&composed).nfc().collect()
+}
+
+/// The key an account made before keys were case-folded was stored under (plain lower
+/// case); it differs from [`email_key`] only for a few letters, such as `ß`.
+pub fn legacy_email_key(email: &str) -> String {
+    let composed: String = email.trim().nfc().collect();
+    composed.to_lowercase()
+}
+
+/// A one-way digest of an e-mail key, for records about addresses that belong to no
+/// member (the lockout counters, the audit log): what someone typed as a user name,
+/// often a password, is never stored in clear.
+pub fn email_digest(email_key: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(email_key.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 /// An `http`/`https` address with a dotted host name and no credentials; a bare
@@ -204,6 +227,25 @@ mod tests {
         ] {
             assert!(email(bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn one_address_written_any_way_has_one_key() {
+        let composed = "Jos\u{e9}@Example.com";
+        let decomposed = "JOSE\u{301}@example.COM ";
+        assert_eq!(email_key(composed), email_key(decomposed));
+        assert_eq!(email_key(composed), "jos\u{e9}@example.com");
+        assert_eq!(email_key("STRASSE@x.de"), email_key("stra\u{df}e@x.de"), "case folding, not lower case");
+        assert_eq!(legacy_email_key("Stra\u{df}e@X.de"), "stra\u{df}e@x.de");
+        assert_eq!(email(decomposed).as_deref(), Ok("JOS\u{c9}@example.com"), "stored composed");
+    }
+
+    #[test]
+    fn digests_hide_the_address() {
+        let digest = email_digest("my secret password");
+        assert!(digest.starts_with("sha256:") && digest.len() == 7 + 64);
+        assert!(!digest.contains("secret"));
+        assert_eq!(digest, email_digest("my secret password"));
     }
 
     #[test]

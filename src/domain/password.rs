@@ -1,5 +1,10 @@
 //! A location's password policy and the check of a new password against it. Each failed
 //! rule is its own error, with a message a member understands.
+//!
+//! Strength is estimated with zxcvbn (the member's e-mail, names and the location's name
+//! count as known words); a shipped list of common and breached passwords catches what the
+//! estimator lets through. The check costs up to tens of milliseconds of CPU for long
+//! inputs, so the service runs it off the async workers.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -20,6 +25,8 @@ pub struct PasswordPolicy {
     pub require_upper: bool,
     pub require_lower: bool,
     pub require_symbol: bool,
+    /// The lowest zxcvbn score (0–4) accepted; 0 turns the estimate off.
+    pub min_score: u8,
 }
 
 impl Default for PasswordPolicy {
@@ -33,15 +40,39 @@ impl Default for PasswordPolicy {
             require_upper: false,
             require_lower: false,
             require_symbol: false,
+            min_score: DEFAULT_MIN_SCORE,
         }
     }
 }
 
-/// Who the password belongs to, for the personal-information rule.
+pub const DEFAULT_MIN_SCORE: u8 = 3;
+pub const MAX_SCORE: u8 = 4;
+
+/// Who the password belongs to and where: words an attacker who knows the member would
+/// try first.
 #[derive(Debug, Clone, Copy)]
 pub struct Owner<'a> {
     pub email: &'a str,
     pub full_name: &'a str,
+    pub location: &'a str,
+}
+
+impl Owner<'_> {
+    /// The e-mail, its parts, the name, its words and the location's name, as zxcvbn's
+    /// known words.
+    fn known_words(&self) -> Vec<String> {
+        let (local, domain) = self.email.split_once('@').unwrap_or((self.email, ""));
+        let mut words = vec![self.email.to_string(), local.to_string(), domain.to_string()];
+        for phrase in [local, self.full_name, self.location] {
+            let parts: Vec<&str> =
+                phrase.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            words.push(phrase.to_string());
+            words.push(parts.concat());
+            words.extend(parts.iter().map(|w| w.to_string()));
+        }
+        words.retain(|w| w.chars().count() >= MIN_PERSONAL_CHARS);
+        words
+    }
 }
 
 /// The 10 000 most common passwords (SecLists), shipped in the binary.
@@ -76,11 +107,16 @@ pub fn check(
         ));
     }
     let lower = normalized.to_lowercase();
-    if policy.reject_common && COMMON.contains(lower.as_str()) {
+    if policy.reject_common && is_common(&lower) {
         errors.push(error(
             ErrorCode::PasswordTooCommon,
-            "is one of the most commonly used passwords; choose something less guessable".into(),
+            "is one of the most commonly used passwords (perhaps with digits or symbols added); \
+             choose something less guessable, such as a few unrelated words"
+                .into(),
         ));
+    }
+    if policy.min_score > 0 {
+        errors.extend(strength_error(policy.min_score, &normalized, owner, property));
     }
     if policy.reject_personal {
         errors.extend(personal_errors(&lower, owner, property));
@@ -106,6 +142,36 @@ pub fn check(
         }
     }
     errors
+}
+
+/// On the list as it is, or once the digits and symbols added around a listed word are
+/// taken away (`password123!` is `password`).
+fn is_common(lower: &str) -> bool {
+    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
+    COMMON.contains(lower) || (core.chars().count() >= MIN_PERSONAL_CHARS && COMMON.contains(core))
+}
+
+fn strength_error(min_score: u8, password: &str, owner: Owner<'_>, property: &str) -> Option<FieldError> {
+    let known = owner.known_words();
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(password, &known);
+    let score = u8::from(estimate.score());
+    if score >= min_score {
+        return None;
+    }
+    let mut advice: Vec<String> = Vec::new();
+    if let Some(feedback) = estimate.feedback() {
+        advice.extend(feedback.warning().map(|w| w.to_string()));
+        advice.extend(feedback.suggestions().iter().map(|s| s.to_string()));
+    }
+    if advice.is_empty() {
+        advice.push("Add another word or two. Uncommon words are better.".into());
+    }
+    let message = format!(
+        "is too easy to guess (strength {score} of {MAX_SCORE}; at least {min_score} is needed). {}",
+        advice.join(" ")
+    );
+    Some(FieldError::new(property, ErrorCode::PasswordTooWeak, message))
 }
 
 fn is_symbol(c: char) -> bool {
@@ -137,7 +203,8 @@ fn personal_errors(lower_candidate: &str, owner: Owner<'_>, property: &str) -> V
 mod tests {
     use super::*;
 
-    const OWNER: Owner<'static> = Owner { email: "jane.doe@example.com", full_name: "Jane Doe" };
+    const OWNER: Owner<'static> =
+        Owner { email: "jane.doe@example.com", full_name: "Jane Doe", location: "Canal Street" };
 
     fn codes(policy: &PasswordPolicy, candidate: &str, current: Option<&str>) -> Vec<&'static str> {
         check(policy, candidate, OWNER, current, "NewPassword").iter().map(|e| e.code.as_str()).collect()
@@ -148,9 +215,58 @@ mod tests {
         assert_eq!(COMMON.len(), 10_000);
     }
 
+    /// The rules other than the strength estimate, to test each on its own.
+    fn without_estimate() -> PasswordPolicy {
+        PasswordPolicy { min_score: 0, ..PasswordPolicy::default() }
+    }
+
+    #[test]
+    fn guessable_passwords_are_too_weak_and_passphrases_pass() {
+        let policy =
+            PasswordPolicy { reject_common: false, reject_personal: false, ..PasswordPolicy::default() };
+        for guessable in [
+            "qwerty123456",
+            "aaaaaaaaaaaa",
+            "Password1234!",
+            "janedoe2024!",
+            "JaneDoe1990",
+            "canalstreet2026",
+        ] {
+            assert_eq!(codes(&policy, guessable, None), vec!["password_too_weak"], "{guessable}");
+        }
+        for passphrase in ["mellow orbit canyon fig", "correct horse battery staple", "Violet-kettle-drum-42"]
+        {
+            assert!(codes(&policy, passphrase, None).is_empty(), "{passphrase}");
+        }
+        let message = &check(&policy, "qwerty123456", OWNER, None, "NewPassword")[0].message;
+        assert!(
+            message.contains("strength 1 of 4") && message.contains("Add another word or two"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_minimum_score_is_the_policys() {
+        let lenient = PasswordPolicy { min_score: 1, reject_common: false, ..without_estimate() };
+        assert!(codes(&lenient, "qwerty123456", None).is_empty());
+        let default = PasswordPolicy { reject_common: false, ..PasswordPolicy::default() };
+        assert_eq!(codes(&default, "qwerty123456", None), vec!["password_too_weak"]);
+        let strict = PasswordPolicy { min_score: 4, ..without_estimate() };
+        assert_eq!(codes(&strict, "janeexample1!", None), vec!["password_too_weak"]);
+    }
+
+    #[test]
+    fn common_passwords_with_digits_or_symbols_added_are_common() {
+        let policy = without_estimate();
+        for common in ["password123", "Password123!", "sunshine2024", "!!monkey!!99"] {
+            assert_eq!(codes(&policy, common, None), vec!["password_too_common"], "{common}");
+        }
+        assert!(codes(&policy, "monkey business plan", None).is_empty());
+    }
+
     #[test]
     fn each_default_rule_has_its_code() {
-        let policy = PasswordPolicy::default();
+        let policy = without_estimate();
         assert!(codes(&policy, "violet kettle drum", None).is_empty());
         assert_eq!(codes(&policy, "qz7!vx", None), vec!["password_too_short"]);
         assert_eq!(codes(&policy, &"x".repeat(129), None), vec!["password_too_long"]);
@@ -165,7 +281,7 @@ mod tests {
 
     #[test]
     fn length_counts_characters() {
-        let policy = PasswordPolicy::default();
+        let policy = without_estimate();
         assert!(codes(&policy, "ééééééééé", None).contains(&"password_too_short"));
         assert!(!codes(&policy, "éééééééééé", None).contains(&"password_too_short"));
     }
@@ -177,7 +293,7 @@ mod tests {
             require_upper: true,
             require_lower: true,
             require_symbol: true,
-            ..PasswordPolicy::default()
+            ..without_estimate()
         };
         assert_eq!(
             codes(&policy, "violetkettledrum", None),

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use time::Date;
 
 use super::country;
-use super::error::{ErrorCode, FieldError, FieldErrors};
+use super::error::{ErrorCode, FieldError, FieldErrors, MAX_PROPERTY_CHARS};
 use super::fields;
 use super::profile::Gender;
 use super::read_only::ReadOnly;
@@ -452,8 +452,12 @@ fn refuse_property(name: &str, value: &Value, unknown: UnknownFields) -> Option<
     Some(FieldError::new(name, ErrorCode::UnknownField, message).with_attempted(value))
 }
 
-/// The closest known property name, for a helpful `unknown_field` message.
+/// The closest known property name, for a helpful `unknown_field` message. Names longer
+/// than any property get none: the edit distance costs time in the square of the length.
 pub fn suggest(name: &str) -> Option<&'static str> {
+    if name.chars().count() > MAX_PROPERTY_CHARS {
+        return None;
+    }
     let lower = name.to_lowercase();
     let known = Field::ALL
         .iter()
@@ -628,6 +632,20 @@ mod tests {
         assert_eq!(suggest("Fullname"), Some("FullName"));
         assert_eq!(suggest("BilingEmail"), Some("BillingEmail"));
         assert_eq!(suggest("Zebra"), None);
+        assert_eq!(suggest(&"a".repeat(MAX_PROPERTY_CHARS + 1)), None);
+    }
+
+    #[test]
+    fn a_huge_unknown_name_is_cut_and_secret_like_values_are_not_echoed() {
+        let name = format!("Full{}", "x".repeat(60_000));
+        let body = json!({ name.clone(): "v", "newPassword": "hunter2", "Password": "hunter3" });
+        let errors = parse_json(body).expect_err("unknown");
+        let long = errors.iter().find(|e| e.property.starts_with("Full")).expect("the long one");
+        assert!(long.property.chars().count() <= MAX_PROPERTY_CHARS + 1 && !long.message.contains("xxxx"));
+        for secret in ["newPassword", "Password"] {
+            let error = errors.iter().find(|e| e.property == secret).expect(secret);
+            assert_eq!(error.attempted, None, "{secret}");
+        }
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub struct ActionConfirmation<T: Serialize> {
     pub status: u16,
     pub message: Option<String>,
     pub errors: Option<Vec<ErrorView>>,
+    /// After a password change only: this session's new refresh token (ours).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,7 +60,14 @@ fn shorten(value: Value) -> Value {
 
 /// A 200 envelope, optionally carrying a value.
 pub fn success<T: Serialize>(value: Option<T>) -> Json<ActionConfirmation<T>> {
-    Json(ActionConfirmation { was_successful: true, value, status: 200, message: None, errors: None })
+    Json(ActionConfirmation {
+        was_successful: true,
+        value,
+        status: 200,
+        message: None,
+        errors: None,
+        refresh_token: None,
+    })
 }
 
 /// Everything that can go wrong in a request, as the HTTP edge sees it.
@@ -114,6 +124,7 @@ impl IntoResponse for ApiError {
                 status: status.as_u16(),
                 message: Some(message),
                 errors,
+                refresh_token: None,
             }),
         )
             .into_response();
@@ -128,7 +139,9 @@ impl IntoResponse for ApiError {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
             }
             ApiError::Service(
-                ServiceError::Unavailable { retry_after, .. } | ServiceError::Locked { retry_after },
+                ServiceError::Unavailable { retry_after, .. }
+                | ServiceError::Locked { retry_after }
+                | ServiceError::RateLimited { retry_after },
             ) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after.as_secs().max(1)));
             }
@@ -201,7 +214,17 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
             validation_summary(errors),
             Some(errors.clone().into_vec().into_iter().map(ErrorView::from).collect()),
         ),
-        ServiceError::InvalidGrant(description) => (StatusCode::BAD_REQUEST, (*description).into(), None),
+        ServiceError::InvalidGrant(description) | ServiceError::InvalidRequest(description) => {
+            (StatusCode::BAD_REQUEST, (*description).into(), None)
+        }
+        ServiceError::RateLimited { retry_after } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Too many password attempts from your address; try again in {} seconds.",
+                retry_after.as_secs().max(1)
+            ),
+            None,
+        ),
         ServiceError::Unauthenticated => (
             StatusCode::UNAUTHORIZED,
             "Sign in first: the bearer token is missing, expired or revoked.".into(),

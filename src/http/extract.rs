@@ -5,6 +5,8 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, header, request::Parts};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
+use std::net::{IpAddr, SocketAddr};
+use tokio_util::sync::CancellationToken;
 
 use super::SharedState;
 use super::envelope::ApiError;
@@ -95,7 +97,8 @@ fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
     parsed.map_err(|e| {
         let text = e.to_string();
         if let Some(rest) = text.strip_prefix(DUPLICATE) {
-            let property = rest.split(" at line").next().unwrap_or(rest).to_string();
+            let name = rest.split(" at line").next().unwrap_or(rest);
+            let property = crate::domain::FieldError::new(name, ErrorCode::DuplicateField, "").property;
             return ApiError::Body {
                 code: ErrorCode::DuplicateField,
                 message: format!("{property} appears more than once"),
@@ -174,24 +177,42 @@ impl<S: Send + Sync> FromRequestParts<S> for PreferRepresentation {
     }
 }
 
-/// The caller's address and user agent, for the session list and the audit log.
+/// The caller: its address (for rate limits, the session list and the audit log), its user
+/// agent, and whether it is still waiting for the answer.
 pub struct Client(pub ClientInfo);
 
-impl<S: Send + Sync> FromRequestParts<S> for Client {
+impl FromRequestParts<SharedState> for Client {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let source = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+    async fn from_request_parts(parts: &mut Parts, app: &SharedState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let address = peer.map(|peer| client_address(peer, &parts.headers, &app.settings.trusted_proxies));
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.chars().take(300).collect());
-        Ok(Client(ClientInfo { source, user_agent }))
+        let cancelled = parts.extensions.get::<CancellationToken>().cloned().unwrap_or_default();
+        Ok(Client(ClientInfo { address, user_agent, cancelled }))
     }
+}
+
+/// The client's address: the peer, unless the peer is a trusted proxy; then the last
+/// address of `X-Forwarded-For` that is not itself a trusted proxy (the entries before it
+/// are whatever the client chose to send, so they are never believed).
+pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|entry| entry.trim().parse::<IpAddr>())
+        .collect::<Result<_, _>>()
+        .unwrap_or_default();
+    forwarded.into_iter().rev().find(|address| !trusted.contains(address)).unwrap_or(peer)
 }
 
 #[cfg(test)]
@@ -213,5 +234,28 @@ mod tests {
         assert_eq!(code(parse_object(b"{\"a\": ")), Some("malformed_json"));
         assert_eq!(code(parse_object(b"{} {}")), Some("malformed_json"));
         assert_eq!(code(parse_object(br#"{"FullName": "a", "FullName": "b"}"#)), Some("duplicate_field"));
+        let long = "k".repeat(10_000);
+        match parse_object(format!(r#"{{"{long}": 1, "{long}": 2}}"#).as_bytes()) {
+            Err(ApiError::Body { property, message, .. }) => {
+                assert!(property.len() < 100 && message.len() < 200)
+            }
+            _ => panic!("a duplicate"),
+        }
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client() {
+        let proxy: IpAddr = "10.0.0.2".parse().expect("ip");
+        let client: IpAddr = "203.0.113.9".parse().expect("ip");
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "198.51.100.1, 203.0.113.9".parse().expect("header"));
+        assert_eq!(client_address(proxy, &headers, &[proxy]), client, "the address the proxy saw");
+        assert_eq!(client_address(client, &headers, &[proxy]), client, "an untrusted peer is the client");
+        assert_eq!(client_address(proxy, &HeaderMap::new(), &[proxy]), proxy);
+        headers.insert("x-forwarded-for", "203.0.113.9, 10.0.0.3".parse().expect("header"));
+        let chain: [IpAddr; 2] = [proxy, "10.0.0.3".parse().expect("ip")];
+        assert_eq!(client_address(proxy, &headers, &chain), client, "a chain of trusted proxies");
+        headers.insert("x-forwarded-for", "not an address".parse().expect("header"));
+        assert_eq!(client_address(proxy, &headers, &[proxy]), proxy, "garbage is not believed");
     }
 }

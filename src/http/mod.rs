@@ -18,6 +18,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tracing::Instrument;
 
@@ -48,6 +49,11 @@ pub(crate) type SharedState = Arc<AppState>;
 async fn edge(State(limit): State<Duration>, mut request: Request, next: Next) -> Response {
     let id = request_id(&mut request);
     let span = request_span(&request, &id);
+    // Fires when this future is dropped (the client hung up) or returns (the time limit
+    // passed, or the answer is ready): password work the request has not started is skipped.
+    let cancelled = CancellationToken::new();
+    request.extensions_mut().insert(cancelled.clone());
+    let _cancel_when_done = cancelled.drop_guard();
     let started = Instant::now();
     let handled =
         tokio::time::timeout(limit, run_to_completion(request, next)).instrument(span.clone()).await;

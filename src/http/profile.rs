@@ -66,7 +66,9 @@ async fn patch_profile(
 ) -> Result<Response, ApiError> {
     let updated = service::update(&app, &session, &body, &precondition, representation, &client).await?;
     let value = updated.profile.as_ref().map(ProfileView::from);
-    let mut response = success(value).into_response();
+    let Json(mut envelope) = success(value);
+    envelope.refresh_token = updated.refresh_token.clone();
+    let mut response = Json(envelope).into_response();
     let headers = response.headers_mut();
     if let Ok(tag) = HeaderValue::from_str(&updated.etag()) {
         headers.insert(header::ETAG, tag);

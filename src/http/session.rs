@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::SharedState;
 use super::envelope::{ApiError, success};
-use super::extract::{Auth, Client, content_type_is, limited_body};
+use super::extract::{Auth, Client, bearer_token, content_type_is, limited_body};
 use super::views::{LocationView, NotificationsView, rfc3339};
 use crate::service::ServiceError;
 use crate::service::session::{self as service, IssuedTokens};
@@ -65,6 +65,7 @@ async fn issue_token(State(app): State<SharedState>, Client(client): Client, req
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| form.get(name).map(String::as_str).filter(|v| !v.is_empty());
     let outcome = match field("grant_type") {
+        None => return oauth_error("invalid_request", "grant_type is required."),
         Some("password") => match (field("username"), field("password")) {
             (Some(email), Some(password)) => {
                 service::sign_in(&app, email, &SecretString::from(password), client).await
@@ -79,21 +80,48 @@ async fn issue_token(State(app): State<SharedState>, Client(client): Client, req
     };
     match outcome {
         Ok(tokens) => token_response(tokens),
-        Err(ServiceError::InvalidGrant(description)) => oauth_error("invalid_grant", description),
-        Err(ServiceError::Locked { retry_after }) => locked(retry_after),
-        Err(other) => ApiError::from(other).into_response(),
+        Err(error) => token_error(error),
     }
 }
 
-/// The lockout, in the token endpoint's own format: 429 with `Retry-After`.
-fn locked(retry_after: std::time::Duration) -> Response {
-    let minutes = retry_after.as_secs().div_ceil(60);
-    let description = format!(
-        "Too many failed attempts: password checks for this account are locked; try again in {minutes} minutes."
-    );
-    let mut response = oauth_error("invalid_grant", description);
-    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after.as_secs()));
+/// A failure in the token endpoint's own format (RFC 6749 section 5.2), with the status and
+/// `Retry-After` of a lockout, a rate limit or a busy server.
+fn token_error(error: ServiceError) -> Response {
+    let (status, code, description, retry_after) = match error {
+        ServiceError::InvalidGrant(description) => {
+            (StatusCode::BAD_REQUEST, "invalid_grant", description.into(), None)
+        }
+        ServiceError::InvalidRequest(description) => {
+            (StatusCode::BAD_REQUEST, "invalid_request", description.into(), None)
+        }
+        ServiceError::Locked { retry_after } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "invalid_grant",
+            format!(
+                "Too many failed attempts: password checks for this account are locked; try again in {} minutes.",
+                retry_after.as_secs().div_ceil(60)
+            ),
+            Some(retry_after),
+        ),
+        ServiceError::RateLimited { retry_after } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "slow_down",
+            format!("Too many requests from your address; try again in {} seconds.", retry_after.as_secs()),
+            Some(retry_after),
+        ),
+        ServiceError::Unavailable { retry_after, .. } => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "The server is busy; try again in a moment.".into(),
+            Some(retry_after),
+        ),
+        other => return ApiError::from(other).into_response(),
+    };
+    let mut response = oauth_error(code, description);
+    *response.status_mut() = status;
+    if let Some(wait) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+    }
     response
 }
 
@@ -109,13 +137,27 @@ fn token_response(tokens: IssuedTokens) -> Response {
     )
 }
 
-async fn revoke_token(
-    Auth(session): Auth,
-    State(app): State<SharedState>,
-    Client(client): Client,
-) -> Result<Response, ApiError> {
-    service::revoke(&app, &session, &client).await?;
-    Ok(success::<()>(None).into_response())
+/// RFC 7009: `token` (an access or refresh token, `token_type_hint` optional) ends its
+/// session, with no bearer needed; the answer is the same whether or not the token existed.
+/// With no `token`, a bearer token ends its own session (ours).
+async fn revoke_token(State(app): State<SharedState>, Client(client): Client, request: Request) -> Response {
+    let bearer = bearer_token(request.headers()).map(str::to_string);
+    let body = match limited_body(request, app.settings.body_limit_bytes).await {
+        Ok(body) => body,
+        Err(error) => return error.into_response(),
+    };
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let presented = form.get("token").filter(|t| !t.is_empty()).or(bearer.as_ref());
+    let Some(presented) = presented else {
+        return oauth_error(
+            "invalid_request",
+            "token is required (or a bearer token to end its own session).",
+        );
+    };
+    match service::revoke_token(&app, presented, &client).await {
+        Ok(()) => no_store(success::<()>(None).into_response()),
+        Err(error) => ApiError::from(error).into_response(),
+    }
 }
 
 #[derive(Serialize)]

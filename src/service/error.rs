@@ -13,6 +13,9 @@ pub enum ServiceError {
     /// The token endpoint's own failure (RFC 6749 `invalid_grant`).
     #[error("invalid grant: {0}")]
     InvalidGrant(&'static str),
+    /// A malformed token request (RFC 6749 `invalid_request`), refused before any work.
+    #[error("invalid request: {0}")]
+    InvalidRequest(&'static str),
     #[error("not signed in")]
     Unauthenticated,
     #[error("{0} not found")]
@@ -22,6 +25,9 @@ pub enum ServiceError {
     /// Password checks for the account are locked after repeated failures.
     #[error("locked for {retry_after:?}")]
     Locked { retry_after: Duration },
+    /// The client's address sent more password work than its rate limit allows.
+    #[error("rate limited for {retry_after:?}")]
+    RateLimited { retry_after: Duration },
     #[error("the store is unavailable: {reason}")]
     Unavailable { reason: String, retry_after: Duration },
     #[error(transparent)]
@@ -45,6 +51,11 @@ impl From<StoreError> for ServiceError {
                 ServiceError::Unavailable { reason, retry_after: Duration::from_secs(2) }
             }
             StoreError::Conflict(message) => ServiceError::Internal(anyhow::anyhow!("conflict: {message}")),
+            StoreError::SessionEnded => ServiceError::Unauthenticated,
+            // Both are mapped where they can happen, with the clock and the right field.
+            StoreError::Locked(_) | StoreError::PasswordChanged => {
+                ServiceError::Internal(anyhow::anyhow!("unexpected store outcome: {error}"))
+            }
             StoreError::Other(e) => ServiceError::Internal(e),
         }
     }
@@ -52,6 +63,17 @@ impl From<StoreError> for ServiceError {
 
 impl From<HashError> for ServiceError {
     fn from(error: HashError) -> Self {
-        ServiceError::Internal(anyhow::Error::new(error))
+        match error {
+            HashError::Busy | HashError::Abandoned => {
+                ServiceError::Unavailable { reason: error.to_string(), retry_after: Duration::from_secs(1) }
+            }
+            HashError::Argon2(_) | HashError::Closed => ServiceError::Internal(anyhow::Error::new(error)),
+        }
+    }
+}
+
+impl From<super::rate_limit::OverLimit> for ServiceError {
+    fn from(over: super::rate_limit::OverLimit) -> Self {
+        ServiceError::RateLimited { retry_after: over.retry_after }
     }
 }

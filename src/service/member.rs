@@ -11,13 +11,13 @@ use serde_json::{Map, Value};
 use crate::app::AppState;
 use crate::domain::audit::{AuditKind, AuditRecord};
 use crate::domain::country;
-use crate::domain::fields::{self, email_key};
+use crate::domain::fields::{self, email_digest, email_key};
 use crate::domain::password::{self, Owner, PasswordPolicy};
 use crate::domain::patch::{self, Field, ParseOptions, ProfilePatch, UnknownFields};
 use crate::domain::profile::Location;
 use crate::domain::text::{self, Lines};
 use crate::service::session::{self, ClientInfo};
-use crate::store::{AddedMember, NewLocation, NewMember, SessionSummary, StoreError};
+use crate::store::{AddedMember, NewLocation, NewMember, OperatorPassword, SessionSummary, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MemberError {
@@ -63,16 +63,17 @@ fn slug(name: &str) -> String {
     if parts.is_empty() { "location".into() } else { parts.join("-") }
 }
 
-/// A member as an operator describes it.
+/// A member as an operator describes it. A new member needs a password; for an existing
+/// one (a profile at another location) none may be given: `portico member password`
+/// changes passwords.
 pub struct MemberInput {
     pub email: String,
-    pub password: SecretString,
+    pub password: Option<SecretString>,
     pub full_name: String,
     pub location: Option<String>,
 }
 
-/// Creates the user and a profile at the location, or adds a profile to an existing user
-/// (whose password is then left as it is).
+/// Creates the user and a profile at the location, or adds a profile to an existing user.
 pub async fn add_member(app: &AppState, input: MemberInput) -> MemberResult<AddedMember> {
     let locations = app.store.locations().await?;
     let member =
@@ -103,22 +104,37 @@ async fn new_member(
     let location = pick_location(locations, input.location.as_deref())?;
     let key = email_key(&email);
     let existing = app.store.login_record(&key).await.map_err(|e| e.to_string())?;
-    // An existing user keeps their password; only a new one needs (and is checked for) it.
-    let password_hash = match existing {
-        Some(_) => String::new(),
-        None => {
-            let owner = Owner { email: &email, full_name: &full_name };
-            let problems =
-                password::check(&location.policy, input.password.expose_secret(), owner, None, "Password");
-            if !problems.is_empty() {
-                let messages: Vec<String> =
-                    problems.iter().map(|p| format!("Password {}", p.message)).collect();
-                return Err(messages.join("; "));
-            }
-            app.hasher.hash(&input.password).await.map_err(|e| e.to_string())?
+    let password_hash = match (existing, &input.password) {
+        (Some(_), None) => String::new(),
+        (Some(_), Some(_)) => {
+            return Err(format!(
+                "{email} is already a member; their password was not changed. Leave the password out to \
+                 add a profile at another location, or set a new password with `portico member password {email}`"
+            ));
+        }
+        (None, None) => return Err(format!("{email} is a new member and needs a password")),
+        (None, Some(password)) => {
+            let owner = Owner { email: &email, full_name: &full_name, location: &location.name };
+            checked_hash(app, &location.policy, password, owner).await?
         }
     };
     Ok(NewMember { email_key: key, email, password_hash, full_name, location_id: location.id, fields })
+}
+
+/// The hash of a password an operator chose, once it passes the location's policy.
+async fn checked_hash(
+    app: &AppState,
+    policy: &PasswordPolicy,
+    password: &SecretString,
+    owner: Owner<'_>,
+) -> Result<String, String> {
+    let problems = password::check(policy, password.expose_secret(), owner, None, "Password");
+    if !problems.is_empty() {
+        let messages: Vec<String> = problems.iter().map(|p| format!("Password {}", p.message)).collect();
+        return Err(messages.join("; "));
+    }
+    let permit = app.hasher.admit(&ClientInfo::default().cancelled).map_err(|e| e.to_string())?;
+    permit.hash(password).await.map_err(|e| e.to_string())
 }
 
 fn pick_location<'a>(locations: &'a [Location], wanted: Option<&str>) -> Result<&'a Location, String> {
@@ -213,17 +229,13 @@ async fn import_row(
     record: &csv::StringRecord,
     options: ParseOptions,
 ) -> Result<NewMember, String> {
-    let mut input = MemberInput {
-        email: String::new(),
-        password: SecretString::from(""),
-        full_name: String::new(),
-        location: None,
-    };
+    let mut input =
+        MemberInput { email: String::new(), password: None, full_name: String::new(), location: None };
     let mut body = Map::new();
     for (column, cell) in columns.iter().zip(record.iter()) {
         match column {
             Column::Email => input.email = cell.to_string(),
-            Column::Password => input.password = SecretString::from(cell),
+            Column::Password => input.password = (!cell.is_empty()).then(|| SecretString::from(cell)),
             Column::FullName => input.full_name = cell.to_string(),
             Column::Location => input.location = (!cell.trim().is_empty()).then(|| cell.to_string()),
             Column::Property(_) if cell.trim().is_empty() => {}
@@ -267,6 +279,12 @@ pub async fn set_policy(
     let locations = app.store.locations().await?;
     let location = pick_location(&locations, Some(location_name)).map_err(MemberError::Invalid)?;
     let policy = change.apply(location.policy);
+    if policy.min_score > crate::domain::password::MAX_SCORE {
+        return Err(MemberError::Invalid(format!(
+            "the minimum strength score must be 0 (off) to {}",
+            crate::domain::password::MAX_SCORE
+        )));
+    }
     if policy.min_length < 1 || policy.min_length > policy.max_length {
         return Err(MemberError::Invalid(format!(
             "the minimum length ({}) must be at least 1 and at most the maximum length ({})",
@@ -288,6 +306,8 @@ pub struct PolicyChange {
     pub require_upper: Option<bool>,
     pub require_lower: Option<bool>,
     pub require_symbol: Option<bool>,
+    /// The lowest zxcvbn strength score accepted, 0 (off) to 4.
+    pub min_score: Option<u8>,
 }
 
 impl PolicyChange {
@@ -301,6 +321,7 @@ impl PolicyChange {
             require_upper: self.require_upper.unwrap_or(p.require_upper),
             require_lower: self.require_lower.unwrap_or(p.require_lower),
             require_symbol: self.require_symbol.unwrap_or(p.require_symbol),
+            min_score: self.min_score.unwrap_or(p.min_score),
         }
     }
 }
@@ -312,6 +333,25 @@ async fn user_id_of(app: &AppState, email: &str) -> MemberResult<i64> {
         .ok_or_else(|| MemberError::Invalid(format!("no member with the e-mail {email}")))
 }
 
+/// Sets a member's password for the operator (a member who forgot theirs): the policy of
+/// the member's default location applies, every session ends, the lockout is cleared, and
+/// the audit log records it. Returns how many sessions ended.
+pub async fn set_password(app: &AppState, email: &str, password: &SecretString) -> MemberResult<u64> {
+    let key = email_key(email);
+    let record = app.store.login_record(&key).await?;
+    let record = record.ok_or_else(|| MemberError::Invalid(format!("no member with the e-mail {email}")))?;
+    let user = app.store.user(record.user_id).await?;
+    let profile = app.store.profile(record.default_profile_id).await?;
+    let location = app.store.location(profile.location_id).await?;
+    let owner = Owner { email: &user.email, full_name: &user.full_name, location: &location.name };
+    let hash = checked_hash(app, &location.policy, password, owner).await.map_err(MemberError::Invalid)?;
+    let operator = ClientInfo::operator("portico member password");
+    let audit =
+        session::audit_event(app, AuditKind::PasswordSetByOperator, Some(user.id), &key, &operator, None);
+    let change = OperatorPassword { user_id: user.id, hash, lockout_key: email_digest(&key), audit };
+    Ok(app.store.set_password(&change).await?)
+}
+
 /// The member's live sessions.
 pub async fn sessions(app: &AppState, email: &str) -> MemberResult<Vec<SessionSummary>> {
     let user_id = user_id_of(app, email).await?;
@@ -321,7 +361,7 @@ pub async fn sessions(app: &AppState, email: &str) -> MemberResult<Vec<SessionSu
 /// Ends every session of the member; returns how many there were.
 pub async fn revoke_sessions(app: &AppState, email: &str) -> MemberResult<u64> {
     let user_id = user_id_of(app, email).await?;
-    let operator = ClientInfo { source: Some("portico member revoke".into()), user_agent: None };
+    let operator = ClientInfo::operator("portico member revoke");
     let audit = session::audit_event(
         app,
         AuditKind::SessionsRevoked,
@@ -356,7 +396,7 @@ pub async fn seed_demo(app: &AppState) -> MemberResult<Option<DemoAccount>> {
     let password: String = rand::rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect();
     let input = MemberInput {
         email: DEMO_EMAIL.into(),
-        password: SecretString::from(password.clone()),
+        password: Some(SecretString::from(password.clone())),
         full_name: "Demo Member".into(),
         location: Some(location.name.clone()),
     };

@@ -4,6 +4,7 @@
 pub mod error;
 pub mod member;
 pub mod profile;
+pub mod rate_limit;
 pub mod session;
 
 pub use error::{ServiceError, ServiceResult};

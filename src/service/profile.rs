@@ -4,16 +4,17 @@ use secrecy::ExposeSecret;
 use serde_json::{Map, Value};
 
 use super::error::{ServiceError, ServiceResult};
-use super::session::{self, ClientInfo};
+use super::session::{self, Account, ClientInfo, PasswordCheckOutcome};
 use crate::app::AppState;
-use crate::auth::password::Verification;
+use crate::auth::password::HashPermit;
+use crate::auth::token;
 use crate::domain::audit::AuditKind;
 use crate::domain::fields::email_key;
 use crate::domain::password::{self, Owner};
 use crate::domain::patch::{self, ParseOptions, PasswordChange};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
 use crate::domain::{ErrorCode, FieldError, FieldErrors, read_only};
-use crate::store::{PasswordUpdate, ProfileUpdate, Session};
+use crate::store::{PasswordUpdate, ProfileUpdate, Session, StoreError};
 
 pub async fn current(app: &AppState, session: &Session) -> ServiceResult<Profile> {
     Ok(app.store.profile(session.profile_id).await?)
@@ -39,13 +40,15 @@ pub enum Precondition {
     Matches(Vec<String>),
 }
 
-/// What a PATCH answers with: the profile's new version (for its ETag), and the profile
-/// itself when the client asked for it.
+/// What a PATCH answers with: the profile's new version (for its ETag), the profile itself
+/// when the client asked for it, and after a password change this session's new refresh
+/// token (the old one joined the session's retired tokens).
 #[derive(Debug, Clone)]
 pub struct Updated {
     pub profile_id: i64,
     pub version: Version,
     pub profile: Option<Profile>,
+    pub refresh_token: Option<String>,
 }
 
 impl Updated {
@@ -67,6 +70,13 @@ pub async fn update(
 ) -> ServiceResult<Updated> {
     let options = ParseOptions { today: app.clock.today(), unknown_fields: app.settings.unknown_fields };
     let (parsed, mut errors) = patch::parse(body, options);
+    let permit = match &parsed.password {
+        Some(_) => {
+            app.limits.password_change(client.address)?;
+            Some(app.hasher.admit(&client.cancelled)?)
+        }
+        None => None,
+    };
     let stored = if parsed.echoes.is_empty() && parsed.password.is_none() {
         None
     } else {
@@ -75,9 +85,10 @@ pub async fn update(
     if let Some(stored) = &stored {
         errors.extend(read_only::check(&parsed.echoes, stored, &parsed.patch));
     }
-    let password = match (&parsed.password, &stored) {
-        (Some(change), Some(stored)) => {
-            new_password_hash(app, session, stored, change, &mut errors, client).await?
+    let password = match (&parsed.password, &stored, &permit) {
+        (Some(change), Some(stored), Some(permit)) => {
+            let checked = PasswordChangeCheck { app, permit, session, stored, client };
+            checked.new_password(change, &mut errors).await?
         }
         _ => None,
     };
@@ -91,9 +102,13 @@ pub async fn update(
     if parsed.patch.is_empty() && password.is_none() {
         let stored = unchanged(app, session, expected).await?;
         let version = stored.version;
-        return Ok(Updated { profile_id: stored.id, version, profile: representation.then_some(stored) });
+        let profile = representation.then_some(stored);
+        return Ok(Updated { profile_id: session.profile_id, version, profile, refresh_token: None });
     }
+    let (password, refresh_token) =
+        password.map(|(update, token)| (Some(update), Some(token))).unwrap_or_default();
     let update = ProfileUpdate {
+        session_id: session.id,
         profile_id: session.profile_id,
         user_id: session.user_id,
         patch: &parsed.patch,
@@ -102,53 +117,102 @@ pub async fn update(
         representation,
         now: app.clock.now(),
     };
-    let applied = app.store.apply_profile_patch(&update).await?;
-    Ok(Updated { profile_id: session.profile_id, version: applied.version, profile: applied.profile })
+    let applied = app.store.apply_profile_patch(&update).await.map_err(|error| match error {
+        StoreError::Locked(until) => session::locked(app, until),
+        // Another request changed the password after this one verified the current one.
+        StoreError::PasswordChanged => ServiceError::Validation(wrong_current_password().into()),
+        other => other.into(),
+    })?;
+    Ok(Updated {
+        profile_id: session.profile_id,
+        version: applied.version,
+        profile: applied.profile,
+        refresh_token,
+    })
 }
 
-/// Checks a password change: the account is not locked, the current password is right
-/// (a wrong one counts toward the lockout), the new one passes the location's policy.
-/// Returns the new hash when every check passed and nothing else is wrong.
-async fn new_password_hash(
-    app: &AppState,
-    session: &Session,
-    stored: &Profile,
-    change: &PasswordChange,
-    errors: &mut FieldErrors,
-    client: &ClientInfo,
-) -> ServiceResult<Option<PasswordUpdate>> {
-    let key = email_key(&stored.email);
-    let user_id = Some(session.user_id);
-    session::ensure_unlocked(app, &key, user_id, AuditKind::PasswordChangeFailed, client).await?;
-    let current_hash = app.store.password_hash(session.user_id).await?;
-    match app.hasher.verify(&change.current, Some(&current_hash)).await? {
-        Verification::Mismatch => {
-            session::record_failure(app, &key, user_id, AuditKind::PasswordChangeFailed, client).await?;
-            errors.push(FieldError::new(
-                "OldPassword",
-                ErrorCode::WrongCurrentPassword,
-                "is not your current password",
-            ));
+fn wrong_current_password() -> FieldError {
+    FieldError::new("OldPassword", ErrorCode::WrongCurrentPassword, "is not your current password")
+}
+
+/// The checks of a password change, in the order that costs least: the lockout admits the
+/// check (or refuses), the current password is verified (a wrong one counts toward the
+/// lockout), the new one is held to the location's policy, and only then hashed.
+struct PasswordChangeCheck<'a> {
+    app: &'a AppState,
+    permit: &'a HashPermit,
+    session: &'a Session,
+    stored: &'a Profile,
+    client: &'a ClientInfo,
+}
+
+impl PasswordChangeCheck<'_> {
+    /// The password update and the session's new refresh token, when every check passed and
+    /// nothing else is wrong.
+    async fn new_password(
+        &self,
+        change: &PasswordChange,
+        errors: &mut FieldErrors,
+    ) -> ServiceResult<Option<(PasswordUpdate, String)>> {
+        let (app, session) = (self.app, self.session);
+        let key = email_key(&self.stored.email);
+        let account = Account { key: &key, user_id: Some(session.user_id) };
+        let current_hash = app.store.password_hash(session.user_id).await?;
+        let kind = AuditKind::PasswordChangeFailed;
+        let checked = session::check_password(
+            app,
+            self.permit,
+            &account,
+            &change.current,
+            Some(&current_hash),
+            kind,
+            self.client,
+        );
+        if let PasswordCheckOutcome::Wrong = checked.await? {
+            errors.push(wrong_current_password());
             return Ok(None);
         }
-        Verification::Match { .. } => {}
+        errors.extend(self.policy_errors(change).await?);
+        if !errors.is_empty() {
+            return Ok(None);
+        }
+        let hash = self.permit.hash(&change.new).await?;
+        let refresh_token = token::generate(token::REFRESH_PREFIX);
+        let audit = session::audit_event(
+            app,
+            AuditKind::PasswordChanged,
+            Some(session.user_id),
+            &key,
+            self.client,
+            None,
+        );
+        let update = PasswordUpdate {
+            hash,
+            verified_hash: current_hash,
+            lockout_key: account.lockout_key(),
+            keep_session: session.id,
+            next_refresh: token::hash(&refresh_token),
+            audit,
+        };
+        Ok(Some((update, refresh_token)))
     }
-    let location = app.store.location(stored.location_id).await?;
-    let owner = Owner { email: &stored.email, full_name: &stored.full_name };
-    let current = Some(change.current.expose_secret());
-    errors.extend(password::check(
-        &location.policy,
-        change.new.expose_secret(),
-        owner,
-        current,
-        "NewPassword",
-    ));
-    if !errors.is_empty() {
-        return Ok(None);
+
+    /// The location's policy, estimated on the hashing threads (long inputs cost tens of
+    /// milliseconds).
+    async fn policy_errors(&self, change: &PasswordChange) -> ServiceResult<Vec<FieldError>> {
+        let location = self.app.store.location(self.stored.location_id).await?;
+        let (email, full_name) = (self.stored.email.clone(), self.stored.full_name.clone());
+        let (current, new) = (change.current.clone(), change.new.clone());
+        let errors = self
+            .permit
+            .run(move || {
+                let owner = Owner { email: &email, full_name: &full_name, location: &location.name };
+                let current = Some(current.expose_secret());
+                password::check(&location.policy, new.expose_secret(), owner, current, "NewPassword")
+            })
+            .await?;
+        Ok(errors)
     }
-    let hash = app.hasher.hash(&change.new).await?;
-    let audit = session::audit_event(app, AuditKind::PasswordChanged, user_id, &key, client, None);
-    Ok(Some(PasswordUpdate { hash, keep_session: session.id, audit }))
 }
 
 /// The version an `If-Match` list names for this profile: `Some(None)` for `*`, an error

@@ -1,24 +1,48 @@
-//! Sign-in, token refresh, sign-out and resolving a bearer token to its session.
+//! Sign-in, token refresh, sign-out and resolving a bearer token to its session; and the
+//! lockout-guarded password check that sign-in and password changes share.
+
+use std::net::IpAddr;
 
 use secrecy::SecretString;
 use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
 
 use super::error::{ServiceError, ServiceResult};
 use crate::app::AppState;
-use crate::auth::password::Verification;
+use crate::auth::password::{HashPermit, Verification};
 use crate::auth::token::{self, TokenPair};
 use crate::domain::audit::{AuditEvent, AuditKind};
-use crate::domain::fields::email_key;
+use crate::domain::fields::{MAX_EMAIL_CHARS, email_digest, email_key, legacy_email_key};
+use crate::domain::lockout::Admission;
 use crate::domain::profile::{Location, User};
-use crate::store::{FailedAttempt, LoginRecord, NewSession, RefreshOutcome, Session, SessionTokens};
+use crate::store::{
+    FailedAttempt, LoginRecord, NewSession, PasswordCheck, RefreshOutcome, Session, SessionTokens,
+    StoreError, VerifiedPassword,
+};
 
 const WRONG_CREDENTIALS: &str = "The user name or password is incorrect.";
+const BAD_REFRESH: &str = "The refresh token is invalid, expired or already used.";
 
-/// Where a request came from, for the session list and the audit log.
+/// Who is asking, for the rate limits, the session list and the audit log, and whether
+/// they are still waiting for the answer.
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
-    pub source: Option<String>,
+    pub address: Option<IpAddr>,
     pub user_agent: Option<String>,
+    /// Cancelled when the client hangs up or the request's time limit passes: password
+    /// work not yet started is then skipped.
+    pub cancelled: CancellationToken,
+}
+
+impl ClientInfo {
+    /// An operator at the command line, named in the audit log by what they ran.
+    pub fn operator(command: &str) -> ClientInfo {
+        ClientInfo { user_agent: Some(command.to_string()), ..ClientInfo::default() }
+    }
+
+    fn source(&self) -> Option<String> {
+        self.address.map(|a| a.to_string())
+    }
 }
 
 /// The tokens handed to a client, in clear, once.
@@ -37,97 +61,170 @@ pub async fn sign_in(
     password: &SecretString,
     client: ClientInfo,
 ) -> ServiceResult<IssuedTokens> {
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(ServiceError::InvalidRequest("username is longer than any e-mail address."));
+    }
+    app.limits.token_request(client.address)?;
+    let permit = app.hasher.admit(&client.cancelled)?;
     let key = email_key(email);
-    ensure_unlocked(app, &key, None, AuditKind::SignInFailed, &client).await?;
-    let record = app.store.login_record(&key).await?;
+    let record = login_record(app, email, &key).await?;
+    let account = Account { key: &key, user_id: record.as_ref().map(|r| r.user_id) };
     let stored_hash = record.as_ref().map(|r| r.password_hash.as_str());
-    let verification = app.hasher.verify(password, stored_hash).await?;
-    let (record, needs_rehash) = match (record, verification) {
-        (Some(record), Verification::Match { needs_rehash }) if record.active => (record, needs_rehash),
-        (record, _) => {
-            let user_id = record.map(|r| r.user_id);
-            record_failure(app, &key, user_id, AuditKind::SignInFailed, &client).await?;
-            return Err(ServiceError::InvalidGrant(WRONG_CREDENTIALS));
-        }
+    let checked =
+        check_password(app, &permit, &account, password, stored_hash, AuditKind::SignInFailed, &client);
+    let needs_rehash = match (checked.await?, &record) {
+        (PasswordCheckOutcome::Right { needs_rehash }, Some(record)) if record.active => needs_rehash,
+        _ => return Err(ServiceError::InvalidGrant(WRONG_CREDENTIALS)),
     };
-    let tokens = start_session(app, &record, &key, client).await?;
+    let Some(record) = record else { return Err(ServiceError::InvalidGrant(WRONG_CREDENTIALS)) };
+    let tokens = start_session(app, &record, &account, &client).await?;
     if needs_rehash {
-        upgrade_hash(app, record.user_id, password).await;
+        upgrade_hash(app, &permit, &record, password).await;
     }
     Ok(tokens)
+}
+
+/// The account of an address; one made before keys were case-folded is found under its
+/// old key.
+async fn login_record(app: &AppState, email: &str, key: &str) -> ServiceResult<Option<LoginRecord>> {
+    if let Some(record) = app.store.login_record(key).await? {
+        return Ok(Some(record));
+    }
+    let legacy = legacy_email_key(email);
+    if legacy == key {
+        return Ok(None);
+    }
+    Ok(app.store.login_record(&legacy).await?)
+}
+
+/// An account as the lockout and the audit log know it: by its e-mail key, and its user
+/// when the address belongs to one.
+pub struct Account<'a> {
+    pub key: &'a str,
+    pub user_id: Option<i64>,
+}
+
+impl Account<'_> {
+    /// The lockout counter of the address: a digest, the same for members and strangers.
+    pub fn lockout_key(&self) -> String {
+        email_digest(self.key)
+    }
+}
+
+pub enum PasswordCheckOutcome {
+    Right { needs_rehash: bool },
+    Wrong,
+}
+
+/// Verifies a password under the account's lockout: the check is counted (or refused
+/// with `Locked`) before any hashing; a wrong password stays counted and is recorded, a
+/// right one clears the count (or meets the lock that concurrent failures set meanwhile).
+pub async fn check_password(
+    app: &AppState,
+    permit: &HashPermit,
+    account: &Account<'_>,
+    password: &SecretString,
+    stored_hash: Option<&str>,
+    failure: AuditKind,
+    client: &ClientInfo,
+) -> ServiceResult<PasswordCheckOutcome> {
+    let now = app.clock.now();
+    let check = PasswordCheck {
+        lockout_key: account.lockout_key(),
+        rule: app.settings.lockout,
+        now,
+        refused: audit_event(
+            app,
+            failure,
+            account.user_id,
+            account.key,
+            client,
+            Some("refused: password checks are locked"),
+        ),
+    };
+    let attempt = match app.store.admit_password_check(&check).await? {
+        Admission::Allowed { attempt } => attempt,
+        Admission::Locked { until } => return Err(locked(app, until)),
+    };
+    match permit.verify(password, stored_hash).await? {
+        Verification::Match { needs_rehash } => {
+            match app.store.record_password_success(&check.lockout_key, now).await? {
+                None => Ok(PasswordCheckOutcome::Right { needs_rehash }),
+                Some(until) => Err(locked(app, until)),
+            }
+        }
+        Verification::Mismatch => {
+            let failed = FailedAttempt {
+                lockout_key: check.lockout_key,
+                rule: app.settings.lockout,
+                attempt,
+                audit: audit_event(app, failure, account.user_id, account.key, client, None),
+            };
+            if app.store.record_password_failure(&failed).await?.is_some() {
+                tracing::warn!(user_id = account.user_id, "password checks locked after repeated failures");
+            }
+            Ok(PasswordCheckOutcome::Wrong)
+        }
+    }
+}
+
+/// The lockout as the client sees it: how long until it ends.
+pub fn locked(app: &AppState, until: OffsetDateTime) -> ServiceError {
+    let seconds = (until - app.clock.now()).whole_seconds().max(1);
+    ServiceError::Locked { retry_after: std::time::Duration::from_secs(seconds.unsigned_abs()) }
 }
 
 async fn start_session(
     app: &AppState,
     record: &LoginRecord,
-    key: &str,
-    client: ClientInfo,
+    account: &Account<'_>,
+    client: &ClientInfo,
 ) -> ServiceResult<IssuedTokens> {
     let now = app.clock.now();
+    let expires_at = now + app.settings.session_lifetime;
     let tokens = TokenPair::generate();
-    let audit = audit_event(app, AuditKind::SignIn, Some(record.user_id), key, &client, None);
     let session = NewSession {
         user_id: record.user_id,
         profile_id: record.default_profile_id,
-        tokens: session_tokens(app, &tokens, now),
+        tokens: session_tokens(app, &tokens, now, expires_at),
         created_at: now,
-        source: client.source,
-        user_agent: client.user_agent,
+        expires_at,
+        source: client.source(),
+        user_agent: client.user_agent.clone(),
     };
-    app.store.create_session(&session, key, &audit).await?;
-    Ok(issued(app, tokens))
+    let verified =
+        VerifiedPassword { hash: record.password_hash.clone(), lockout_key: account.lockout_key() };
+    let audit = audit_event(app, AuditKind::SignIn, Some(record.user_id), account.key, client, None);
+    match app.store.create_session(&session, &verified, &audit).await {
+        Ok(session) => Ok(issued(tokens, session.access_expires_at, now)),
+        Err(StoreError::Locked(until)) => Err(locked(app, until)),
+        // The password changed while this one was being checked: it is no longer right.
+        Err(StoreError::PasswordChanged) => Err(ServiceError::InvalidGrant(WRONG_CREDENTIALS)),
+        Err(other) => Err(other.into()),
+    }
 }
 
-/// A hash made with older Argon2 parameters is replaced while the password is at hand.
-/// Failing to do so must not fail the sign-in.
-async fn upgrade_hash(app: &AppState, user_id: i64, password: &SecretString) {
-    let upgraded = match app.hasher.hash(password).await {
-        Ok(hash) => app.store.upgrade_password_hash(user_id, &hash).await.map_err(|e| e.to_string()),
+/// A hash made with older parameters (or of an unnormalised password) is replaced while
+/// the password is at hand, unless the password changed meanwhile. Failing to do so must
+/// not fail the sign-in.
+async fn upgrade_hash(app: &AppState, permit: &HashPermit, record: &LoginRecord, password: &SecretString) {
+    let user_id = record.user_id;
+    let upgraded = match permit.hash(password).await {
+        Ok(hash) => app
+            .store
+            .upgrade_password_hash(user_id, &record.password_hash, &hash)
+            .await
+            .map_err(|e| e.to_string()),
         Err(error) => Err(error.to_string()),
     };
     match upgraded {
-        Ok(()) => tracing::info!(user_id, "upgraded a password hash to the current parameters"),
+        Ok(true) => tracing::info!(user_id, "upgraded a password hash to the current parameters"),
+        Ok(false) => tracing::info!(user_id, "the password changed meanwhile; its hash was not upgraded"),
         Err(error) => tracing::warn!(user_id, %error, "could not upgrade a password hash"),
     }
 }
 
-/// Refuses a password check while the account is locked, recording the attempt.
-pub async fn ensure_unlocked(
-    app: &AppState,
-    key: &str,
-    user_id: Option<i64>,
-    kind: AuditKind,
-    client: &ClientInfo,
-) -> ServiceResult<()> {
-    let now = app.clock.now();
-    let Some(until) = app.store.password_lock(key, now).await? else {
-        return Ok(());
-    };
-    let audit = audit_event(app, kind, user_id, key, client, Some("refused: password checks are locked"));
-    app.store.record_audit(&audit).await?;
-    let seconds = (until - now).whole_seconds().max(1);
-    Err(ServiceError::Locked { retry_after: std::time::Duration::from_secs(seconds.unsigned_abs()) })
-}
-
-/// Counts a wrong password toward the account's lockout.
-pub async fn record_failure(
-    app: &AppState,
-    key: &str,
-    user_id: Option<i64>,
-    kind: AuditKind,
-    client: &ClientInfo,
-) -> ServiceResult<()> {
-    let attempt = FailedAttempt {
-        email_key: key.to_string(),
-        rule: app.settings.lockout,
-        audit: audit_event(app, kind, user_id, key, client, None),
-    };
-    if app.store.record_password_failure(&attempt).await?.is_some() {
-        tracing::warn!(user_id, "password checks locked after repeated failures");
-    }
-    Ok(())
-}
-
+/// An audit event; an address that belongs to no member is recorded only as a digest.
 pub fn audit_event(
     app: &AppState,
     kind: AuditKind,
@@ -136,33 +233,33 @@ pub fn audit_event(
     client: &ClientInfo,
     detail: Option<&str>,
 ) -> AuditEvent {
+    let subject = if user_id.is_some() { key.to_string() } else { email_digest(key) };
     AuditEvent {
         at: app.clock.now(),
         kind,
         user_id,
-        email_key: Some(key.to_string()),
-        source: client.source.clone(),
+        email_key: Some(subject),
+        source: client.source(),
         user_agent: client.user_agent.clone(),
         detail: detail.map(str::to_string),
     }
 }
 
-/// The refresh grant: a live refresh token buys a new pair and dies.
+/// The refresh grant: a live refresh token buys a new pair and joins its family's history;
+/// a token from that history ends the whole family.
 pub async fn refresh(
     app: &AppState,
     refresh_token: &str,
     client: &ClientInfo,
 ) -> ServiceResult<IssuedTokens> {
+    app.limits.token_request(client.address)?;
     let now = app.clock.now();
     let tokens = TokenPair::generate();
-    let outcome = app
-        .store
-        .rotate_refresh(&token::hash(refresh_token), &session_tokens(app, &tokens, now), now)
-        .await?;
-    match outcome {
-        RefreshOutcome::Rotated(_) => Ok(issued(app, tokens)),
+    let next = session_tokens(app, &tokens, now, now + app.settings.session_lifetime);
+    match app.store.rotate_refresh(&token::hash(refresh_token), &next, now).await? {
+        RefreshOutcome::Rotated(session) => Ok(issued(tokens, session.access_expires_at, now)),
         RefreshOutcome::Reused { user_id } => {
-            tracing::warn!(user_id, "a rotated refresh token was presented again; its session was ended");
+            tracing::warn!(user_id, "a retired refresh token was presented again; its session was ended");
             let user = app.store.user(user_id).await?;
             let audit = audit_event(
                 app,
@@ -173,11 +270,9 @@ pub async fn refresh(
                 None,
             );
             app.store.record_audit(&audit).await?;
-            Err(ServiceError::InvalidGrant("The refresh token is invalid, expired or already used."))
+            Err(ServiceError::InvalidGrant(BAD_REFRESH))
         }
-        RefreshOutcome::Invalid => {
-            Err(ServiceError::InvalidGrant("The refresh token is invalid, expired or already used."))
-        }
+        RefreshOutcome::Invalid => Err(ServiceError::InvalidGrant(BAD_REFRESH)),
     }
 }
 
@@ -189,11 +284,25 @@ pub async fn authenticate(app: &AppState, access_token: &str) -> ServiceResult<S
         .ok_or(ServiceError::Unauthenticated)
 }
 
-pub async fn revoke(app: &AppState, session: &Session, client: &ClientInfo) -> ServiceResult<()> {
-    let user = app.store.user(session.user_id).await?;
+/// RFC 7009: ends the session an access or refresh token (current or retired) belongs to.
+/// Unknown tokens are not an error: the answer never tells whether a token existed.
+pub async fn revoke_token(app: &AppState, presented: &str, client: &ClientInfo) -> ServiceResult<()> {
+    let Some(owner) = app.store.token_owner(&token::hash(presented)).await? else {
+        return Ok(());
+    };
+    end_session(app, owner.session_id, owner.user_id, client).await
+}
+
+async fn end_session(
+    app: &AppState,
+    session_id: i64,
+    user_id: i64,
+    client: &ClientInfo,
+) -> ServiceResult<()> {
+    let user = app.store.user(user_id).await?;
     let audit =
         audit_event(app, AuditKind::SessionRevoked, Some(user.id), &email_key(&user.email), client, None);
-    Ok(app.store.revoke_session(session.id, &audit).await?)
+    Ok(app.store.revoke_session(session_id, &audit).await?)
 }
 
 /// What `/login/me` shows.
@@ -217,19 +326,25 @@ pub async fn describe(app: &AppState, session: &Session) -> ServiceResult<Sessio
     })
 }
 
-fn session_tokens(app: &AppState, tokens: &TokenPair, now: OffsetDateTime) -> SessionTokens {
+/// The stored form of a new pair; neither part outlives the session's absolute end.
+fn session_tokens(
+    app: &AppState,
+    tokens: &TokenPair,
+    now: OffsetDateTime,
+    ends: OffsetDateTime,
+) -> SessionTokens {
     SessionTokens {
         access_hash: tokens.access_hash(),
         refresh_hash: tokens.refresh_hash(),
-        access_expires_at: now + app.settings.access_token_ttl,
-        refresh_expires_at: now + app.settings.refresh_token_ttl,
+        access_expires_at: (now + app.settings.access_token_ttl).min(ends),
+        refresh_expires_at: (now + app.settings.refresh_token_ttl).min(ends),
     }
 }
 
-fn issued(app: &AppState, tokens: TokenPair) -> IssuedTokens {
+fn issued(tokens: TokenPair, access_expires_at: OffsetDateTime, now: OffsetDateTime) -> IssuedTokens {
     IssuedTokens {
         access_token: tokens.access,
         refresh_token: tokens.refresh,
-        expires_in: app.settings.access_token_ttl.as_secs(),
+        expires_in: (access_expires_at - now).whole_seconds().max(0).unsigned_abs(),
     }
 }

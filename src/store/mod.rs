@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
 use crate::domain::audit::{AuditEvent, AuditRecord};
-use crate::domain::lockout::LockoutRule;
+use crate::domain::lockout::{Admission, LockoutRule};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
@@ -31,6 +31,15 @@ pub enum StoreError {
     VersionMismatch,
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// Password checks for the account are locked until then.
+    #[error("password checks are locked")]
+    Locked(OffsetDateTime),
+    /// The session that asked was ended (signed out, or by a password change) meanwhile.
+    #[error("the session has ended")]
+    SessionEnded,
+    /// The password changed since the one being acted on was verified.
+    #[error("the password changed since it was verified")]
+    PasswordChanged,
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -86,8 +95,18 @@ pub struct NewSession {
     pub profile_id: i64,
     pub tokens: SessionTokens,
     pub created_at: OffsetDateTime,
+    /// The session's absolute end: no refresh extends it.
+    pub expires_at: OffsetDateTime,
     pub source: Option<String>,
     pub user_agent: Option<String>,
+}
+
+/// A password that was just verified for a sign-in: the session is created only if it is
+/// still the account's password and the account is not locked.
+#[derive(Debug, Clone)]
+pub struct VerifiedPassword {
+    pub hash: String,
+    pub lockout_key: String,
 }
 
 /// The stored form of a token pair and when each part expires.
@@ -101,13 +120,21 @@ pub struct SessionTokens {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefreshOutcome {
+    /// The new pair replaced the old; their expiry never passes the session's own end.
     Rotated(Session),
-    /// The token was valid once but has been rotated away: a sign of theft, so the
-    /// session it belonged to has been ended.
+    /// The token belonged to the session once but has been rotated away: a sign of theft,
+    /// so the whole session (every token of the family) has been ended.
     Reused {
         user_id: i64,
     },
     Invalid,
+}
+
+/// The session a token (access, refresh or an earlier refresh) belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenOwner {
+    pub session_id: i64,
+    pub user_id: i64,
 }
 
 /// A live session, as `portico member sessions` lists it.
@@ -123,26 +150,54 @@ pub struct SessionSummary {
     pub user_agent: Option<String>,
 }
 
-/// One wrong password for an account (known or not), to count toward its lockout.
+/// A password check about to run for an account (known or not): counted toward its
+/// lockout before any hashing. `refused` is recorded if the account is locked.
+#[derive(Debug, Clone)]
+pub struct PasswordCheck {
+    pub lockout_key: String,
+    pub rule: LockoutRule,
+    pub now: OffsetDateTime,
+    pub refused: AuditEvent,
+}
+
+/// An admitted password check that failed.
 #[derive(Debug, Clone)]
 pub struct FailedAttempt {
-    pub email_key: String,
+    pub lockout_key: String,
     pub rule: LockoutRule,
+    /// Which admitted check of the window this was (`Admission::Allowed`).
+    pub attempt: u32,
     pub audit: AuditEvent,
 }
 
-/// A new password hash, applied with the rest of a PATCH; every other session of the
-/// user ends with it.
+/// A new password hash, applied with the rest of a PATCH, only if `verified_hash` is still
+/// the stored one and the account is not locked. Every other session of the user ends with
+/// it, the account's failure count is cleared, and the changing session's refresh token is
+/// rotated to `next_refresh`.
 #[derive(Debug, Clone)]
 pub struct PasswordUpdate {
     pub hash: String,
+    pub verified_hash: String,
+    pub lockout_key: String,
     pub keep_session: i64,
+    pub next_refresh: TokenHash,
     pub audit: AuditEvent,
 }
 
-/// One PATCH, validated, ready to apply atomically.
+/// A password an operator sets: every session ends and the lockout is cleared.
+#[derive(Debug, Clone)]
+pub struct OperatorPassword {
+    pub user_id: i64,
+    pub hash: String,
+    pub lockout_key: String,
+    pub audit: AuditEvent,
+}
+
+/// One PATCH, validated, ready to apply atomically, only while the session that sent it is
+/// still alive.
 #[derive(Debug, Clone)]
 pub struct ProfileUpdate<'a> {
+    pub session_id: i64,
     pub profile_id: i64,
     pub user_id: i64,
     pub patch: &'a ProfilePatch,
@@ -178,28 +233,36 @@ pub trait Store: Send + Sync + 'static {
     async fn login_record(&self, email_key: &str) -> StoreResult<Option<LoginRecord>>;
     async fn user(&self, user_id: i64) -> StoreResult<User>;
     async fn password_hash(&self, user_id: i64) -> StoreResult<String>;
-    /// Replaces a hash made with older parameters; the password itself is unchanged.
-    async fn upgrade_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;
+    /// Replaces a hash made with older parameters, only if `verified` is still the stored
+    /// hash; returns whether it did.
+    async fn upgrade_password_hash(&self, user_id: i64, verified: &str, hash: &str) -> StoreResult<bool>;
+    /// Sets a password for the operator: ends every session and clears the lockout;
+    /// returns how many sessions ended.
+    async fn set_password(&self, change: &OperatorPassword) -> StoreResult<u64>;
 
-    /// Until when password checks for this account are locked, if they are.
-    async fn password_lock(
+    /// Counts a password check before it runs, in one step with deciding whether it may
+    /// run (a row lock, or SQLite's write lock): no two concurrent checks see the same count.
+    async fn admit_password_check(&self, check: &PasswordCheck) -> StoreResult<Admission>;
+    /// Records a failed check; returns the lock's end if the account is now locked.
+    async fn record_password_failure(&self, attempt: &FailedAttempt) -> StoreResult<Option<OffsetDateTime>>;
+    /// Records a right password: clears the count, unless the account is locked meanwhile
+    /// (by concurrent failures); then the lock stays and its end is returned.
+    async fn record_password_success(
         &self,
-        email_key: &str,
+        lockout_key: &str,
         now: OffsetDateTime,
     ) -> StoreResult<Option<OffsetDateTime>>;
-    /// Counts a wrong password and records it; returns the lock's end if this failure locked
-    /// the account.
-    async fn record_password_failure(&self, attempt: &FailedAttempt) -> StoreResult<Option<OffsetDateTime>>;
     async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;
     /// Everything recorded for an e-mail address or its user, oldest first.
     async fn audit_of(&self, email_key: &str) -> StoreResult<Vec<AuditRecord>>;
 
-    /// Starts a session after a successful sign-in: clears the account's failure count and
-    /// records the sign-in.
+    /// Starts a session after a successful sign-in, only if the verified hash is still the
+    /// account's and the account is not locked (`PasswordChanged`, `Locked`): clears the
+    /// account's failure count and records the sign-in.
     async fn create_session(
         &self,
         session: &NewSession,
-        email_key: &str,
+        verified: &VerifiedPassword,
         audit: &AuditEvent,
     ) -> StoreResult<Session>;
     /// The live session an access token belongs to, if it has not expired.
@@ -210,13 +273,16 @@ pub trait Store: Send + Sync + 'static {
         hash: &TokenHash,
         now: OffsetDateTime,
     ) -> StoreResult<Option<(Session, Profile)>>;
-    /// Swaps a live refresh token for a new pair.
+    /// Swaps a live refresh token for a new pair, retiring the old one into the session's
+    /// family; an already retired token ends the whole session.
     async fn rotate_refresh(
         &self,
         refresh: &TokenHash,
         next: &SessionTokens,
         now: OffsetDateTime,
     ) -> StoreResult<RefreshOutcome>;
+    /// The session an access, refresh or retired refresh token belongs to.
+    async fn token_owner(&self, hash: &TokenHash) -> StoreResult<Option<TokenOwner>>;
     async fn revoke_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()>;
     /// Ends every session of the user; returns how many there were.
     async fn revoke_user_sessions(&self, user_id: i64, audit: &AuditEvent) -> StoreResult<u64>;
@@ -260,13 +326,54 @@ impl Default for ConnectOptions {
     }
 }
 
-/// The URL without its password, for messages and logs.
+/// The URL without its secrets, for messages and logs: the password of the user-info and
+/// every query parameter whose name says it is a secret (`password`, `sslpassword`, …).
+/// Text that is not a URL is not shown at all.
 pub fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return "(not a valid URL)".into();
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
+    }
+    if parsed.query().is_some() {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(name, value)| {
+                let value = if crate::domain::error::is_secret_property(&name) {
+                    "***".into()
+                } else {
+                    value.into_owned()
+                };
+                (name.into_owned(), value)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redaction_hides_every_password_of_a_database_url() {
+        let cases = [
+            ("postgres://portico:s3cret@db:5432/portico", "postgres://portico:***@db:5432/portico"),
+            (
+                "postgres://db/portico?user=portico&password=s3cret",
+                "postgres://db/portico?user=portico&password=***",
+            ),
+            (
+                "postgres://db/p?sslpassword=s3cret&sslmode=require",
+                "postgres://db/p?sslpassword=***&sslmode=require",
+            ),
+            ("sqlite://portico.db", "sqlite://portico.db"),
+        ];
+        for (url, shown) in cases {
+            assert_eq!(redact(url), shown);
         }
-        _ => url.to_string(),
+        assert!(!redact("not a url s3cret").contains("s3cret"));
     }
 }

@@ -82,7 +82,10 @@ impl PostgresStore {
     async fn patch_in_one_statement(&self, update: &ProfileUpdate<'_>) -> StoreResult<Option<Version>> {
         let mut query = sqlx::QueryBuilder::<Postgres>::new("with p as (");
         push_profile_update(&mut query, update.patch, update.now, update.profile_id, update.user_id);
-        query.push(" returning version)");
+        // The session must still be alive; `for share` makes a concurrent revocation wait for
+        // this statement instead of passing it.
+        query.push(" and exists (select 1 from sessions where id = ").push_bind(update.session_id);
+        query.push(" for share) returning version)");
         if update.patch.touches_user() {
             query.push(", u as (");
             push_user_update(&mut query, update.patch, None, update.now, update.user_id);
@@ -96,7 +99,17 @@ impl PostgresStore {
             query.build_query_as().fetch_one(&self.pool).await.map_err(map_err)?;
         match (profile, user) {
             (Some(profile), Some(user)) => Ok(Some(Version { profile, user })),
-            _ => Err(StoreError::NotFound),
+            _ => Err(self.why_nothing_was_updated(update.session_id).await),
+        }
+    }
+
+    async fn why_nothing_was_updated(&self, session_id: i64) -> StoreError {
+        let alive: Result<Option<i64>, _> =
+            sqlx::query_scalar(sql::SESSION_EXISTS).bind(session_id).fetch_optional(&self.pool).await;
+        match alive {
+            Ok(Some(_)) => StoreError::NotFound,
+            Ok(None) => StoreError::SessionEnded,
+            Err(error) => map_err(error),
         }
     }
 
@@ -112,7 +125,9 @@ impl PostgresStore {
 
 const VERSIONS_FOR_WRITE: &str = sql::VERSIONS_FOR_UPDATE;
 const SESSION_BY_REFRESH_FOR_WRITE: &str = sql::SESSION_BY_REFRESH_FOR_UPDATE;
-const FAILURES_FOR_WRITE: &str = sql::FAILURES_BY_EMAIL_KEY_FOR_UPDATE;
+const FAILURES_FOR_WRITE: &str = sql::FAILURES_FOR_UPDATE;
+const SESSION_EXISTS_FOR_WRITE: &str = sql::SESSION_EXISTS_FOR_UPDATE;
+const PASSWORD_HASH_FOR_WRITE: &str = sql::PASSWORD_HASH_FOR_UPDATE;
 
 /// SQLSTATE classes that mean "the server is not there right now", not "the request is wrong".
 fn is_unavailable(code: &str) -> bool {

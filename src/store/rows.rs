@@ -255,6 +255,7 @@ pub struct LocationRow {
     policy_require_upper: bool,
     policy_require_lower: bool,
     policy_require_symbol: bool,
+    policy_min_score: i64,
 }
 
 impl From<LocationRow> for Location {
@@ -273,6 +274,7 @@ impl From<LocationRow> for Location {
                 require_upper: r.policy_require_upper,
                 require_lower: r.policy_require_lower,
                 require_symbol: r.policy_require_symbol,
+                min_score: u8::try_from(r.policy_min_score).unwrap_or(crate::domain::password::MAX_SCORE),
             },
         }
     }
@@ -326,7 +328,7 @@ pub struct LoginRow {
 
 #[derive(sqlx::FromRow)]
 pub struct FailureRow {
-    failures: i64,
+    attempts: i64,
     window_started_at: OffsetDateTime,
     locked_until: Option<OffsetDateTime>,
 }
@@ -334,7 +336,7 @@ pub struct FailureRow {
 impl From<FailureRow> for FailureState {
     fn from(r: FailureRow) -> Self {
         FailureState {
-            failures: u32::try_from(r.failures).unwrap_or(0),
+            attempts: u32::try_from(r.attempts).unwrap_or(u32::MAX),
             window_started_at: r.window_started_at,
             locked_until: r.locked_until,
         }

@@ -10,9 +10,10 @@
 //!   where the dialect allows it (`None`: use the transaction);
 //! - `read_session`, `read_session_profile` and `read_profile`: the reads every authenticated
 //!   request makes, which each backend serves its fastest way;
-//! - `VERSIONS_FOR_WRITE`, `SESSION_BY_REFRESH_FOR_WRITE`, `FAILURES_FOR_WRITE`: the locking
-//!   reads of a write transaction (`for update` on PostgreSQL; SQLite's `BEGIN IMMEDIATE`
-//!   already holds the write lock).
+//! - `VERSIONS_FOR_WRITE`, `SESSION_BY_REFRESH_FOR_WRITE`, `FAILURES_FOR_WRITE`,
+//!   `SESSION_EXISTS_FOR_WRITE`, `PASSWORD_HASH_FOR_WRITE`: the locking reads of a write
+//!   transaction (`for update` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already holds the
+//!   write lock).
 
 macro_rules! impl_sql_store {
     ($store:ty, $db:ty, $conn:ty) => {
@@ -67,6 +68,7 @@ macro_rules! impl_sql_store {
                     .bind(policy.require_upper)
                     .bind(policy.require_lower)
                     .bind(policy.require_symbol)
+                    .bind(i64::from(policy.min_score))
                     .bind(location_id)
                     .execute(&mut *tx)
                     .await
@@ -121,28 +123,59 @@ macro_rules! impl_sql_store {
                     .map_err(map_err)
             }
 
-            async fn upgrade_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
+            async fn upgrade_password_hash(
+                &self,
+                user_id: i64,
+                verified: &str,
+                hash: &str,
+            ) -> StoreResult<bool> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query(sql::SET_PASSWORD_HASH)
+                let done = sqlx::query(sql::UPGRADE_PASSWORD_HASH)
                     .bind(hash)
                     .bind(user_id)
+                    .bind(verified)
                     .execute(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                tx.commit().await.map_err(map_err)
+                tx.commit().await.map_err(map_err)?;
+                Ok(done.rows_affected() == 1)
             }
 
-            async fn password_lock(
-                &self,
-                email_key: &str,
-                now: OffsetDateTime,
-            ) -> StoreResult<Option<OffsetDateTime>> {
-                let row: Option<FailureRow> = sqlx::query_as(sql::FAILURES_BY_EMAIL_KEY)
-                    .bind(email_key)
-                    .fetch_optional(self.reader())
+            async fn set_password(&self, change: &OperatorPassword) -> StoreResult<u64> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(sql::SET_PASSWORD_HASH)
+                    .bind(&change.hash)
+                    .bind(change.user_id)
+                    .execute(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                Ok(row.map(FailureState::from).filter(|s| s.is_locked(now)).and_then(|s| s.locked_until))
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                let ended = sqlx::query(sql::DELETE_USER_SESSIONS)
+                    .bind(change.user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                clear_failures(&mut tx, &change.lockout_key).await?;
+                insert_audit(&mut tx, &change.audit).await?;
+                tx.commit().await.map_err(map_err)?;
+                Ok(ended.rows_affected())
+            }
+
+            async fn admit_password_check(&self, check: &PasswordCheck) -> StoreResult<Admission> {
+                let mut tx = self.begin_write().await?;
+                let previous = failures_for_write(&mut tx, &check.lockout_key, check.now).await?;
+                let (next, admission) = check.rule.admit(previous, check.now);
+                upsert_failures(&mut tx, &check.lockout_key, &next).await?;
+                if let Admission::Locked { .. } = admission {
+                    insert_audit(&mut tx, &check.refused).await?;
+                    if !previous.is_some_and(|p| p.is_locked(check.now)) {
+                        insert_audit(&mut tx, &check.refused.locked_out()).await?;
+                    }
+                }
+                tx.commit().await.map_err(map_err)?;
+                Ok(admission)
             }
 
             async fn record_password_failure(
@@ -151,32 +184,35 @@ macro_rules! impl_sql_store {
             ) -> StoreResult<Option<OffsetDateTime>> {
                 let mut tx = self.begin_write().await?;
                 let now = attempt.audit.at;
-                sqlx::query(sql::ENSURE_FAILURE_ROW)
-                    .bind(&attempt.email_key)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
-                let previous: Option<FailureRow> = sqlx::query_as(FAILURES_FOR_WRITE)
-                    .bind(&attempt.email_key)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
-                let next = attempt.rule.after_failure(previous.map(FailureState::from), now);
-                sqlx::query(sql::UPSERT_FAILURES)
-                    .bind(&attempt.email_key)
-                    .bind(i64::from(next.failures))
-                    .bind(next.window_started_at)
-                    .bind(next.locked_until)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
+                let previous = failures_for_write(&mut tx, &attempt.lockout_key, now).await?;
+                let counted = previous.unwrap_or(FailureState {
+                    attempts: attempt.attempt,
+                    window_started_at: now,
+                    locked_until: None,
+                });
+                let next = attempt.rule.after_failure(counted, attempt.attempt, now);
+                upsert_failures(&mut tx, &attempt.lockout_key, &next).await?;
                 insert_audit(&mut tx, &attempt.audit).await?;
-                if next.locked_until.is_some() {
+                if next.is_locked(now) && !counted.is_locked(now) {
                     insert_audit(&mut tx, &attempt.audit.locked_out()).await?;
                 }
                 tx.commit().await.map_err(map_err)?;
-                Ok(next.locked_until)
+                Ok(next.locked_until.filter(|until| *until > now))
+            }
+
+            async fn record_password_success(
+                &self,
+                lockout_key: &str,
+                now: OffsetDateTime,
+            ) -> StoreResult<Option<OffsetDateTime>> {
+                let mut tx = self.begin_write().await?;
+                let state = failures_for_write(&mut tx, lockout_key, now).await?;
+                let lock = state.and_then(|s| s.locked_until.filter(|until| *until > now));
+                if lock.is_none() {
+                    clear_failures(&mut tx, lockout_key).await?;
+                }
+                tx.commit().await.map_err(map_err)?;
+                Ok(lock)
             }
 
             async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()> {
@@ -188,6 +224,7 @@ macro_rules! impl_sql_store {
             async fn audit_of(&self, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
                 let rows: Vec<AuditRow> = sqlx::query_as(sql::AUDIT_OF_EMAIL_KEY)
                     .bind(email_key)
+                    .bind(crate::domain::fields::email_digest(email_key))
                     .fetch_all(self.reader())
                     .await
                     .map_err(map_err)?;
@@ -197,10 +234,12 @@ macro_rules! impl_sql_store {
             async fn create_session(
                 &self,
                 session: &NewSession,
-                email_key: &str,
+                verified: &VerifiedPassword,
                 audit: &AuditEvent,
             ) -> StoreResult<Session> {
                 let mut tx = self.begin_write().await?;
+                ensure_unlocked(&mut tx, &verified.lockout_key, session.created_at).await?;
+                ensure_password_is(&mut tx, session.user_id, &verified.hash).await?;
                 let id: i64 = sqlx::query_scalar(sql::INSERT_SESSION)
                     .bind(session.user_id)
                     .bind(session.profile_id)
@@ -211,10 +250,11 @@ macro_rules! impl_sql_store {
                     .bind(session.created_at)
                     .bind(&session.source)
                     .bind(&session.user_agent)
+                    .bind(session.expires_at)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(map_err)?;
-                sqlx::query(sql::CLEAR_FAILURES).bind(email_key).execute(&mut *tx).await.map_err(map_err)?;
+                clear_failures(&mut tx, &verified.lockout_key).await?;
                 insert_audit(&mut tx, audit).await?;
                 tx.commit().await.map_err(map_err)?;
                 Ok(Session {
@@ -248,19 +288,20 @@ macro_rules! impl_sql_store {
                 now: OffsetDateTime,
             ) -> StoreResult<RefreshOutcome> {
                 let mut tx = self.begin_write().await?;
-                let current: Option<(i64, OffsetDateTime)> = sqlx::query_as(SESSION_BY_REFRESH_FOR_WRITE)
-                    .bind(&refresh.0)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
+                let current: Option<(i64, OffsetDateTime, OffsetDateTime)> =
+                    sqlx::query_as(SESSION_BY_REFRESH_FOR_WRITE)
+                        .bind(&refresh.0)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
                 let outcome = match current {
-                    Some((id, expires)) if expires > now => {
+                    Some((id, refresh_expires, session_expires)) if refresh_expires > now => {
+                        sqlx::query(sql::RETIRE_REFRESH).bind(id).execute(&mut *tx).await.map_err(map_err)?;
                         let row: SessionRow = sqlx::query_as(sql::ROTATE_SESSION)
                             .bind(&next.access_hash.0)
                             .bind(&next.refresh_hash.0)
-                            .bind(&refresh.0)
-                            .bind(next.access_expires_at)
-                            .bind(next.refresh_expires_at)
+                            .bind(next.access_expires_at.min(session_expires))
+                            .bind(next.refresh_expires_at.min(session_expires))
                             .bind(now)
                             .bind(id)
                             .fetch_one(&mut *tx)
@@ -268,12 +309,12 @@ macro_rules! impl_sql_store {
                             .map_err(map_err)?;
                         RefreshOutcome::Rotated(row.into())
                     }
-                    Some((id, _expired)) => {
+                    Some((id, _, _)) => {
                         delete_session(&mut tx, id).await?;
                         RefreshOutcome::Invalid
                     }
                     None => {
-                        let reused: Option<(i64, i64)> = sqlx::query_as(sql::SESSION_BY_PREVIOUS_REFRESH)
+                        let reused: Option<(i64, i64)> = sqlx::query_as(sql::SESSION_OF_RETIRED_REFRESH)
                             .bind(&refresh.0)
                             .fetch_optional(&mut *tx)
                             .await
@@ -289,6 +330,15 @@ macro_rules! impl_sql_store {
                 };
                 tx.commit().await.map_err(map_err)?;
                 Ok(outcome)
+            }
+
+            async fn token_owner(&self, hash: &TokenHash) -> StoreResult<Option<TokenOwner>> {
+                let row: Option<(i64, i64)> = sqlx::query_as(sql::TOKEN_OWNER)
+                    .bind(&hash.0)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(map_err)?;
+                Ok(row.map(|(session_id, user_id)| TokenOwner { session_id, user_id }))
             }
 
             async fn revoke_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()> {
@@ -385,6 +435,14 @@ macro_rules! impl_sql_store {
                     return Ok(Applied { version, profile: None });
                 }
                 let mut tx = self.begin_write().await?;
+                let alive: Option<i64> = sqlx::query_scalar(SESSION_EXISTS_FOR_WRITE)
+                    .bind(update.session_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                if alive.is_none() {
+                    return Err(StoreError::SessionEnded);
+                }
                 if let Some(expected) = update.expected {
                     let current: Option<(i64, i64)> = sqlx::query_as(VERSIONS_FOR_WRITE)
                         .bind(update.profile_id)
@@ -396,6 +454,10 @@ macro_rules! impl_sql_store {
                     if (profile, user) != (expected.profile, expected.user) {
                         return Err(StoreError::VersionMismatch);
                     }
+                }
+                if let Some(password) = &update.password {
+                    ensure_unlocked(&mut tx, &password.lockout_key, update.now).await?;
+                    ensure_password_is(&mut tx, update.user_id, &password.verified_hash).await?;
                 }
                 if !update.patch.is_empty() {
                     update_profile_row(&mut tx, update.profile_id, update.user_id, update.patch, update.now)
@@ -412,6 +474,8 @@ macro_rules! impl_sql_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
+                    rotate_refresh_of(&mut tx, password.keep_session, &password.next_refresh).await?;
+                    clear_failures(&mut tx, &password.lockout_key).await?;
                     insert_audit(&mut tx, &password.audit).await?;
                 }
                 let applied = if update.representation {
@@ -454,6 +518,87 @@ macro_rules! impl_sql_store {
                 .bind(&event.source)
                 .bind(&event.user_agent)
                 .bind(&event.detail)
+                .execute(conn)
+                .await
+                .map_err(map_err)?;
+            Ok(())
+        }
+
+        /// The account's counter, locked for this transaction (a row is made if there is none,
+        /// so concurrent first attempts queue on it).
+        async fn failures_for_write(
+            conn: &mut $conn,
+            lockout_key: &str,
+            now: OffsetDateTime,
+        ) -> StoreResult<Option<FailureState>> {
+            sqlx::query(sql::ENSURE_FAILURE_ROW)
+                .bind(lockout_key)
+                .bind(now)
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            let row: Option<FailureRow> = sqlx::query_as(FAILURES_FOR_WRITE)
+                .bind(lockout_key)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            Ok(row.map(FailureState::from))
+        }
+
+        async fn upsert_failures(
+            conn: &mut $conn,
+            lockout_key: &str,
+            state: &FailureState,
+        ) -> StoreResult<()> {
+            sqlx::query(sql::UPSERT_FAILURES)
+                .bind(lockout_key)
+                .bind(i64::from(state.attempts))
+                .bind(state.window_started_at)
+                .bind(state.locked_until)
+                .execute(conn)
+                .await
+                .map_err(map_err)?;
+            Ok(())
+        }
+
+        async fn clear_failures(conn: &mut $conn, lockout_key: &str) -> StoreResult<()> {
+            sqlx::query(sql::CLEAR_FAILURES).bind(lockout_key).execute(conn).await.map_err(map_err)?;
+            Ok(())
+        }
+
+        /// Refuses with `Locked` while password checks for the account are locked.
+        async fn ensure_unlocked(
+            conn: &mut $conn,
+            lockout_key: &str,
+            now: OffsetDateTime,
+        ) -> StoreResult<()> {
+            let row: Option<FailureRow> = sqlx::query_as(FAILURES_FOR_WRITE)
+                .bind(lockout_key)
+                .fetch_optional(conn)
+                .await
+                .map_err(map_err)?;
+            match row.map(FailureState::from).and_then(|s| s.locked_until.filter(|until| *until > now)) {
+                Some(until) => Err(StoreError::Locked(until)),
+                None => Ok(()),
+            }
+        }
+
+        /// Refuses with `PasswordChanged` unless `verified` is still the user's stored hash.
+        async fn ensure_password_is(conn: &mut $conn, user_id: i64, verified: &str) -> StoreResult<()> {
+            let stored: Option<String> = sqlx::query_scalar(PASSWORD_HASH_FOR_WRITE)
+                .bind(user_id)
+                .fetch_optional(conn)
+                .await
+                .map_err(map_err)?;
+            if stored.as_deref() == Some(verified) { Ok(()) } else { Err(StoreError::PasswordChanged) }
+        }
+
+        /// Retires a session's refresh token into its family and gives it `next`.
+        async fn rotate_refresh_of(conn: &mut $conn, session_id: i64, next: &TokenHash) -> StoreResult<()> {
+            sqlx::query(sql::RETIRE_REFRESH).bind(session_id).execute(&mut *conn).await.map_err(map_err)?;
+            sqlx::query(sql::SET_REFRESH)
+                .bind(&next.0)
+                .bind(session_id)
                 .execute(conn)
                 .await
                 .map_err(map_err)?;

@@ -103,7 +103,7 @@ macro_rules! location_select {
     () => {
         "select id, name, web_address, country_id, policy_min_length, policy_max_length, \
         policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
-        policy_require_lower, policy_require_symbol from locations"
+        policy_require_lower, policy_require_symbol, policy_min_score from locations"
     };
 }
 
@@ -111,7 +111,8 @@ pub const LOCATIONS_BY_ID: &str = concat!(location_select!(), " order by id");
 pub const LOCATION_BY_ID: &str = concat!(location_select!(), " where id = $1");
 pub const SET_LOCATION_POLICY: &str = "update locations set policy_min_length = $1, policy_max_length = $2, \
     policy_reject_common = $3, policy_reject_personal = $4, policy_require_digit = $5, \
-    policy_require_upper = $6, policy_require_lower = $7, policy_require_symbol = $8 where id = $9";
+    policy_require_upper = $6, policy_require_lower = $7, policy_require_symbol = $8, policy_min_score = $9 \
+    where id = $10";
 pub const INSERT_LOCATION: &str = "insert into locations (name, web_address, country_id, created_on) \
     values ($1, $2, $3, $4) returning id";
 pub const USER_BY_ID: &str = "select id, email, full_name, active, on_help_desk_msg, on_new_wall_post, \
@@ -144,43 +145,55 @@ lockable!(
 pub const SET_SESSION_PROFILE: &str = "update sessions set profile_id = $1 where id = $2";
 pub const SET_DEFAULT_PROFILE: &str = "update users set default_profile_id = $1 where id = $2";
 pub const INSERT_SESSION: &str = "insert into sessions (user_id, profile_id, access_hash, refresh_hash, \
-    access_expires_at, refresh_expires_at, created_at, source, user_agent) \
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id";
+    access_expires_at, refresh_expires_at, created_at, source, user_agent, expires_at) \
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id";
 pub const SESSION_BY_ACCESS: &str = "select id, user_id, profile_id, access_expires_at \
     from sessions where access_hash = $1 and access_expires_at > $2";
 lockable!(
     SESSION_BY_REFRESH,
     SESSION_BY_REFRESH_FOR_UPDATE,
-    "select id, refresh_expires_at from sessions where refresh_hash = $1"
+    "select id, refresh_expires_at, expires_at from sessions where refresh_hash = $1"
 );
-pub const SESSION_BY_PREVIOUS_REFRESH: &str =
-    "select id, user_id from sessions where previous_refresh_hash = $1";
+lockable!(SESSION_EXISTS, SESSION_EXISTS_FOR_UPDATE, "select id from sessions where id = $1");
+pub const SESSION_OF_RETIRED_REFRESH: &str = "select s.id, s.user_id from retired_refresh_tokens r \
+    join sessions s on s.id = r.session_id where r.hash = $1";
+pub const TOKEN_OWNER: &str = "select id, user_id from sessions where access_hash = $1 or refresh_hash = $1 \
+    union all select s.id, s.user_id from retired_refresh_tokens r join sessions s on s.id = r.session_id \
+    where r.hash = $1";
+/// Moves a session's current refresh token into its family's history.
+pub const RETIRE_REFRESH: &str = "insert into retired_refresh_tokens (hash, session_id) select refresh_hash, id from sessions where id = $1";
+pub const SET_REFRESH: &str = "update sessions set refresh_hash = $1 where id = $2";
 pub const ROTATE_SESSION: &str = "update sessions set access_hash = $1, refresh_hash = $2, \
-    previous_refresh_hash = $3, access_expires_at = $4, refresh_expires_at = $5, refreshed_at = $6 \
-    where id = $7 returning id, user_id, profile_id, access_expires_at";
+    access_expires_at = $3, refresh_expires_at = $4, refreshed_at = $5 \
+    where id = $6 returning id, user_id, profile_id, access_expires_at";
 pub const DELETE_SESSION: &str = "delete from sessions where id = $1";
-pub const PASSWORD_HASH: &str = "select password_hash from users where id = $1";
+lockable!(PASSWORD_HASH, PASSWORD_HASH_FOR_UPDATE, "select password_hash from users where id = $1");
 pub const SET_PASSWORD_HASH: &str = "update users set password_hash = $1 where id = $2";
+pub const UPGRADE_PASSWORD_HASH: &str =
+    "update users set password_hash = $1 where id = $2 and password_hash = $3";
 pub const DELETE_OTHER_SESSIONS: &str = "delete from sessions where user_id = $1 and id <> $2";
 pub const DELETE_USER_SESSIONS: &str = "delete from sessions where user_id = $1";
 pub const SESSIONS_OF_USER: &str = "select id, profile_id, created_at, refreshed_at, access_expires_at, \
     refresh_expires_at, source, user_agent from sessions where user_id = $1 and refresh_expires_at > $2 \
     order by created_at, id";
 lockable!(
-    FAILURES_BY_EMAIL_KEY,
-    FAILURES_BY_EMAIL_KEY_FOR_UPDATE,
-    "select failures, window_started_at, locked_until from password_failures where email_key = $1"
+    FAILURES,
+    FAILURES_FOR_UPDATE,
+    "select attempts, window_started_at, locked_until from password_failures where key = $1"
 );
-pub const UPSERT_FAILURES: &str = "insert into password_failures (email_key, failures, window_started_at, locked_until) \
-    values ($1, $2, $3, $4) on conflict (email_key) do update set failures = excluded.failures, \
+pub const UPSERT_FAILURES: &str = "insert into password_failures (key, attempts, window_started_at, locked_until) \
+    values ($1, $2, $3, $4) on conflict (key) do update set attempts = excluded.attempts, \
     window_started_at = excluded.window_started_at, locked_until = excluded.locked_until";
-pub const ENSURE_FAILURE_ROW: &str = "insert into password_failures (email_key, failures, window_started_at) \
-    values ($1, 0, $2) on conflict (email_key) do nothing";
-pub const CLEAR_FAILURES: &str = "delete from password_failures where email_key = $1";
+/// A row to lock, so two first attempts for one account queue on it instead of racing.
+pub const ENSURE_FAILURE_ROW: &str = "insert into password_failures (key, attempts, window_started_at) \
+    values ($1, 0, $2) on conflict (key) do nothing";
+pub const CLEAR_FAILURES: &str = "delete from password_failures where key = $1";
 pub const INSERT_AUDIT: &str = "insert into audit_events (at, user_id, email_key, event, source, user_agent, detail) \
     values ($1, $2, $3, $4, $5, $6, $7)";
+/// Everything about an address: events under its key or its digest (`$2`), and its user's.
 pub const AUDIT_OF_EMAIL_KEY: &str = "select at, event, user_id, source, user_agent, detail from audit_events \
-    where email_key = $1 or user_id = (select id from users where email_key = $1) order by at, id";
+    where email_key = $1 or email_key = $2 or user_id = (select id from users where email_key = $1) \
+    order by at, id";
 pub const DELETE_EXPIRED_SESSIONS: &str = "delete from sessions where refresh_expires_at <= $1";
 pub const DELETE_STALE_FAILURES: &str = "delete from password_failures where window_started_at <= $1 \
     and (locked_until is null or locked_until <= $2)";

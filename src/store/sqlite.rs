@@ -166,7 +166,9 @@ fn map_rusqlite_err(error: rusqlite::Error) -> StoreError {
 
 const VERSIONS_FOR_WRITE: &str = sql::VERSIONS;
 const SESSION_BY_REFRESH_FOR_WRITE: &str = sql::SESSION_BY_REFRESH;
-const FAILURES_FOR_WRITE: &str = sql::FAILURES_BY_EMAIL_KEY;
+const FAILURES_FOR_WRITE: &str = sql::FAILURES;
+const SESSION_EXISTS_FOR_WRITE: &str = sql::SESSION_EXISTS;
+const PASSWORD_HASH_FOR_WRITE: &str = sql::PASSWORD_HASH;
 
 fn map_err(error: sqlx::Error) -> StoreError {
     match &error {

@@ -20,14 +20,18 @@ impl Database {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_portico"))
+        self.command(args).output().expect("run portico")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_portico"));
+        command
             .args(args)
             .env("PORTICO_DATABASE_URL", &self.url)
             .env("PORTICO_ARGON2_MEMORY_KIB", "1024")
             .env("PORTICO_ARGON2_ITERATIONS", "1")
-            .current_dir(self.dir.path())
-            .output()
-            .expect("run portico")
+            .current_dir(self.dir.path());
+        command
     }
 
     fn file(&self, name: &str, content: &str) -> String {
@@ -86,13 +90,26 @@ async fn locations_and_members_are_added_from_the_command_line() {
         "Jane Doe",
     ]));
     assert!(out.contains("Created member"), "{out}");
-    let out = succeeded(&db.run(&[
+    let with_password = db.run(&[
         "member",
         "add",
         "--email",
         "JANE@example.com",
         "--password",
-        "ignored",
+        "another long passphrase",
+        "--name",
+        "Jane Doe",
+        "--location",
+        "Harbour House",
+    ]);
+    let stderr = String::from_utf8_lossy(&with_password.stderr);
+    assert!(!with_password.status.success(), "an existing member's password is never silently kept");
+    assert!(stderr.contains("already a member") && stderr.contains("portico member password"), "{stderr}");
+    let out = succeeded(&db.run(&[
+        "member",
+        "add",
+        "--email",
+        "JANE@example.com",
         "--name",
         "Jane Doe",
         "--location",
@@ -105,8 +122,6 @@ async fn locations_and_members_are_added_from_the_command_line() {
         "add",
         "--email",
         "jane@example.com",
-        "--password",
-        "x",
         "--name",
         "Jane",
         "--location",
@@ -267,10 +282,28 @@ async fn policies_sessions_and_the_audit_log_from_the_command_line() {
     let me = client.get(format!("{address}/login/me")).bearer_auth(&access).send().await.expect("GET");
     assert_eq!(me.status(), 401, "revoked from another process, enforced at once");
 
+    let token: Value = sign_in("four digits 1234 here").await.expect("POST").json().await.expect("json");
+    let access = token["access_token"].as_str().expect("access").to_string();
+    let mut reset = db.command(&["member", "password", "jane@example.com"]);
+    let out =
+        succeeded(&reset.env("PORTICO_MEMBER_PASSWORD", "forgot 9 it all again").output().expect("run"));
+    assert!(out.contains("ended 1 session"), "{out}");
+    let me = client.get(format!("{address}/login/me")).bearer_auth(&access).send().await.expect("GET");
+    assert_eq!(me.status(), 401, "a password set by the operator ends every session");
+    assert_eq!(sign_in("four digits 1234 here").await.expect("POST").status(), 400);
+    assert_eq!(sign_in("forgot 9 it all again").await.expect("POST").status(), 200);
+    let mut weak = db.command(&["member", "password", "jane@example.com"]);
+    let weak = weak.env("PORTICO_MEMBER_PASSWORD", "password123456").output().expect("run");
+    assert!(
+        !weak.status.success() && String::from_utf8_lossy(&weak.stderr).contains("Password"),
+        "the policy applies"
+    );
+
     let out = succeeded(&db.run(&["audit", "jane@example.com"]));
     let events: Vec<&str> = out.lines().filter_map(|l| l.split_whitespace().nth(1)).collect();
-    assert_eq!(events, vec!["sign_in_failed", "sign_in", "sessions_revoked"], "{out}");
-    assert!(!out.contains("four digits") && !out.contains("wrong"), "{out}");
+    let expected = ["sign_in_failed", "sign_in", "sessions_revoked", "sign_in", "password_set_by_operator"];
+    assert_eq!(events[..5], expected, "{out}");
+    assert!(!out.contains("four digits") && !out.contains("wrong") && !out.contains("forgot"), "{out}");
     child.kill().expect("stop");
     let _ = child.wait();
 }

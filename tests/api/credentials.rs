@@ -16,7 +16,10 @@ async fn each_policy_rule_refuses_with_its_code_and_a_strong_password_is_accepte
     let (_, body) = app.change_password(&token, PASSWORD, "QwertyUIOP").await;
     assert_eq!(
         error_codes(&body),
-        vec![("NewPassword".into(), "password_too_common".into())],
+        vec![
+            ("NewPassword".into(), "password_too_common".into()),
+            ("NewPassword".into(), "password_too_weak".into())
+        ],
         "default policy"
     );
 
@@ -68,7 +71,7 @@ async fn the_name_rule_uses_the_full_name(backend: Backend) {
     let token = app.member_token("jd@example.com").await;
     app.patch_ok(&token, &json!({"FullName": "Marguerite Okafor"})).await;
     let (_, body) = app.change_password(&token, PASSWORD, "i am marguerite okafor").await;
-    assert_eq!(error_codes(&body), vec![("NewPassword".into(), "password_contains_name".into())]);
+    assert!(error_codes(&body).contains(&("NewPassword".into(), "password_contains_name".into())), "{body}");
 }
 
 async fn a_bad_password_change_refuses_the_whole_request(backend: Backend) {
@@ -258,7 +261,7 @@ async fn passwords_never_appear_in_logs_responses_or_the_database(backend: Backe
     let wrong = "wrong-Secret-Phrase-93";
     let input = member::MemberInput {
         email: "keeper@example.com".into(),
-        password: secrecy::SecretString::from(first),
+        password: Some(secrecy::SecretString::from(first)),
         full_name: "Secret Keeper".into(),
         location: None,
     };
@@ -294,9 +297,12 @@ async fn a_hash_with_older_parameters_is_upgraded_at_sign_in(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let added = app.add_member("jane@example.com", None).await;
     let older = portico::auth::password::HashCost { memory_kib: 512, iterations: 1, parallelism: 1 };
-    let old_hasher = portico::auth::password::PasswordHasher::new(older, 1).expect("hasher");
-    let old_hash = old_hasher.hash(&secrecy::SecretString::from(PASSWORD)).await.expect("hash");
-    app.state.store.upgrade_password_hash(added.user_id, &old_hash).await.expect("plant an old hash");
+    let old_hasher = portico::auth::password::PasswordHasher::new(older, 1, 1).expect("hasher");
+    let permit = old_hasher.admit(&Default::default()).expect("place");
+    let old_hash = permit.hash(&secrecy::SecretString::from(PASSWORD)).await.expect("hash");
+    let current = app.state.store.password_hash(added.user_id).await.expect("hash");
+    let planted = app.state.store.upgrade_password_hash(added.user_id, &current, &old_hash).await;
+    assert!(planted.expect("plant an old hash"));
 
     app.sign_in("jane@example.com", PASSWORD).await;
     let stored = app.state.store.password_hash(added.user_id).await.expect("hash");

@@ -4,9 +4,11 @@
 use std::sync::Arc;
 
 use portico::app::{AppState, Settings};
-use portico::auth::password::{HashCost, PasswordHasher};
+use portico::auth::password::{HashCost, HashGate, PasswordHasher};
 use portico::clock::ManualClock;
+use portico::domain::fields::email_key;
 use portico::service::member::{self, MemberInput};
+use portico::service::rate_limit::RateLimitSettings;
 use portico::store::{self, AddedMember, ConnectOptions};
 use reqwest::StatusCode;
 use secrecy::SecretString;
@@ -96,6 +98,73 @@ pub fn test_cost() -> HashCost {
     HashCost { memory_kib: 1024, iterations: 1, parallelism: 1 }
 }
 
+/// The production settings without the per-address rate limits: every test client shares
+/// 127.0.0.1, so the tests of those limits turn them on themselves.
+pub fn test_settings() -> Settings {
+    Settings {
+        rate_limits: RateLimitSettings { token_per_minute: None, password_change_per_minute: None },
+        ..Settings::default()
+    }
+}
+
+/// Every password the suite has sent: none may ever appear in a log line or an answer.
+/// Tokens are recognised by their shape instead (see `tokens_in`).
+static PASSWORDS: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// Remembers a password to search for; shorter ones than any policy allows ("nope") would
+/// match ordinary text.
+pub fn remember_password(password: &str) {
+    if password.chars().count() >= 10 {
+        PASSWORDS.lock().unwrap_or_else(|p| p.into_inner()).insert(password.to_string());
+    }
+}
+
+fn passwords() -> Vec<String> {
+    PASSWORDS.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
+}
+
+/// Access and refresh tokens (`pat_…`, `prt_…`, 43 characters of base64url) inside `text`.
+pub fn tokens_in(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for prefix in ["pat_", "prt_"] {
+        for (at, _) in text.match_indices(prefix) {
+            let tail = &text[at + prefix.len()..];
+            let length =
+                tail.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_').count();
+            if length >= 43 {
+                found.push(&text[at..at + prefix.len() + length]);
+            }
+        }
+    }
+    found
+}
+
+/// Panics if an answer carries a password the suite sent, or any token.
+pub fn assert_no_secret_in(answer: &str) {
+    for password in passwords() {
+        assert!(!answer.contains(&password), "an answer contains a password that was sent: {answer}");
+    }
+    assert!(tokens_in(answer).is_empty(), "an answer contains a token: {answer}");
+}
+
+/// How far the logs have been searched: each check reads only what was logged since (a
+/// password is remembered before it is sent, so it cannot be logged before it is known).
+static LOGS_CHECKED: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
+
+/// Panics if the server's logs hold a password the suite sent, or anything shaped like a token.
+pub fn assert_no_secret_in_logs() {
+    let logs = captured_logs();
+    let mut checked = LOGS_CHECKED.lock().unwrap_or_else(|p| p.into_inner());
+    let from = logs.floor_char_boundary(checked.saturating_sub(200));
+    let fresh = &logs[from..];
+    for password in passwords() {
+        assert!(!fresh.contains(&password), "a password reached the logs");
+    }
+    assert!(tokens_in(fresh).is_empty(), "a token reached the logs: {:?}", tokens_in(fresh));
+    *checked = logs.len();
+}
+
 /// Everything the servers of this test binary logged, at debug level and above.
 pub fn captured_logs() -> String {
     String::from_utf8_lossy(&LOGS.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
@@ -127,9 +196,18 @@ fn capture_logs() {
     });
 }
 
+impl Drop for TestApp {
+    /// The logs of every test so far must be free of every secret sent so far.
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            assert_no_secret_in_logs();
+        }
+    }
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
-        TestApp::spawn_with(backend, Settings::default()).await
+        TestApp::spawn_with(backend, test_settings()).await
     }
 
     pub async fn spawn_with(backend: Backend, settings: Settings) -> TestApp {
@@ -143,17 +221,23 @@ impl TestApp {
         cost: HashCost,
         concurrency: usize,
     ) -> TestApp {
+        let hasher = PasswordHasher::new(cost, concurrency, 64).expect("hasher");
+        TestApp::spawn_hasher(backend, settings, hasher).await
+    }
+
+    /// A server whose hashing jobs each wait at `gate` until the test lets them through.
+    pub async fn spawn_gated(backend: Backend, gate: Arc<HashGate>) -> TestApp {
+        let hasher = PasswordHasher::new(test_cost(), 2, 64).expect("hasher").with_gate(gate);
+        TestApp::spawn_hasher(backend, test_settings(), hasher).await
+    }
+
+    pub async fn spawn_hasher(backend: Backend, settings: Settings, hasher: PasswordHasher) -> TestApp {
         capture_logs();
         let database = TestDatabase::create(backend).await;
         let database_url = database.url.clone();
         let store = store::connect(&database_url, &ConnectOptions::default()).await.expect("store");
         let clock = Arc::new(ManualClock::new(OffsetDateTime::now_utc()));
-        let state = AppState {
-            store,
-            hasher: PasswordHasher::new(cost, concurrency).expect("hasher"),
-            clock: clock.clone(),
-            settings: Arc::new(settings),
-        };
+        let state = AppState::new(store, hasher, clock.clone(), settings);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (shutdown, stopped) = oneshot::channel::<()>();
@@ -186,9 +270,10 @@ impl TestApp {
         if self.state.store.locations().await.expect("locations").is_empty() {
             self.add_location("Main Street").await;
         }
+        let known = self.state.store.login_record(&email_key(email)).await.expect("query").is_some();
         let input = MemberInput {
             email: email.into(),
-            password: SecretString::from(PASSWORD),
+            password: (!known).then(|| SecretString::from(PASSWORD)),
             full_name: format!("Member {email}"),
             location: location.map(str::to_string),
         };
@@ -202,10 +287,21 @@ impl TestApp {
     }
 
     pub async fn token_request(&self, form: &[(&str, &str)]) -> (StatusCode, Value) {
+        for (name, value) in form {
+            if *name == "password" {
+                remember_password(value);
+            }
+        }
         let response =
             self.client.post(self.url("/api/token")).form(form).send().await.expect("token request");
         let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        let mut shown = body.clone();
+        for issued in ["access_token", "refresh_token"] {
+            shown.as_object_mut().map(|o| o.remove(issued));
+        }
+        assert_no_secret_in(&shown.to_string());
+        (status, body)
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
@@ -219,7 +315,9 @@ impl TestApp {
     pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
         let response = self.client.get(self.url(path)).bearer_auth(token).send().await.expect("GET");
         let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert_no_secret_in(&body.to_string());
+        (status, body)
     }
 
     /// The raw answer to reading the editing representation, headers and all.
@@ -245,6 +343,11 @@ impl TestApp {
     }
 
     pub async fn patch(&self, token: &str, body: &Value) -> (StatusCode, Value) {
+        for (name, value) in body.as_object().into_iter().flatten() {
+            if name.to_lowercase().contains("password") {
+                remember_password(value.as_str().unwrap_or_default());
+            }
+        }
         let response = self
             .client
             .patch(self.url("/api/public/coworker/profile"))
@@ -254,7 +357,11 @@ impl TestApp {
             .await
             .expect("PATCH");
         let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        let reply: Value = response.json().await.unwrap_or(Value::Null);
+        let mut shown = reply.clone();
+        shown.as_object_mut().map(|o| o.remove("RefreshToken"));
+        assert_no_secret_in(&shown.to_string());
+        (status, reply)
     }
 
     pub async fn change_password(&self, token: &str, old: &str, new: &str) -> (StatusCode, Value) {

@@ -10,13 +10,14 @@ use std::sync::Arc;
 use helpers::{Backend, TestDatabase};
 use portico::auth::token::{self, TokenPair};
 use portico::domain::audit::{AuditEvent, AuditKind};
-use portico::domain::fields::email_key;
-use portico::domain::lockout::LockoutRule;
+use portico::domain::fields::{email_digest, email_key};
+use portico::domain::lockout::{Admission, LockoutRule};
 use portico::domain::patch::{self, Change, Field, FieldValue, ParseOptions, ProfilePatch, UnknownFields};
 use portico::domain::profile::Version;
 use portico::store::{
-    self, AddedMember, DynStore, FailedAttempt, NewLocation, NewMember, NewSession, ProfileUpdate,
-    RefreshOutcome, Session, SessionTokens, StoreError,
+    self, AddedMember, DynStore, FailedAttempt, NewLocation, NewMember, NewSession, OperatorPassword,
+    PasswordCheck, PasswordUpdate, ProfileUpdate, RefreshOutcome, Session, SessionTokens, StoreError,
+    TokenOwner, VerifiedPassword,
 };
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
@@ -42,7 +43,7 @@ fn member(email: &str, location_id: i64) -> NewMember {
     NewMember {
         email: email.into(),
         email_key: email_key(email),
-        password_hash: "$argon2id$placeholder".into(),
+        password_hash: PLACEHOLDER_HASH.into(),
         full_name: format!("Member {email}"),
         location_id,
         fields: ProfilePatch::default(),
@@ -57,10 +58,27 @@ fn patch(body: Value) -> ProfilePatch {
     parsed.patch
 }
 
-fn update<'a>(f: &Fixture, profile_id: i64, user_id: i64, patch: &'a ProfilePatch) -> ProfileUpdate<'a> {
+/// A member with a live session, as every PATCH needs.
+struct Member {
+    user_id: i64,
+    profile_id: i64,
+    session_id: i64,
+    added: AddedMember,
+    pair: TokenPair,
+}
+
+/// Adds a member at the fixture's location and signs them in.
+async fn join(f: &Fixture, email: &str) -> Member {
+    let added = f.store.add_members(&[member(email, f.location_id)], f.now).await.expect("add")[0];
+    let (pair, session) = sign_in_as(f, added, email).await;
+    Member { user_id: added.user_id, profile_id: added.profile_id, session_id: session.id, added, pair }
+}
+
+fn update<'a>(f: &Fixture, member: &Member, patch: &'a ProfilePatch) -> ProfileUpdate<'a> {
     ProfileUpdate {
-        profile_id,
-        user_id,
+        session_id: member.session_id,
+        profile_id: member.profile_id,
+        user_id: member.user_id,
         patch,
         expected: None,
         password: None,
@@ -98,20 +116,36 @@ fn new_session(added: AddedMember, tokens: SessionTokens, now: OffsetDateTime) -
         profile_id: added.profile_id,
         tokens,
         created_at: now,
+        expires_at: now + Duration::days(90),
         source: None,
         user_agent: None,
     }
 }
 
+const PLACEHOLDER_HASH: &str = "$argon2id$placeholder";
+
+/// What a sign-in verified for `email`: the placeholder hash every fixture member has.
+fn verified(email: &str) -> VerifiedPassword {
+    VerifiedPassword { hash: PLACEHOLDER_HASH.into(), lockout_key: lockout_key(email) }
+}
+
+fn lockout_key(email: &str) -> String {
+    email_digest(&email_key(email))
+}
+
 /// Signs ann@example.com in: a fresh token pair and the session stored for it.
 async fn sign_in(f: &Fixture, added: AddedMember) -> (TokenPair, Session) {
+    sign_in_as(f, added, "ann@example.com").await
+}
+
+async fn sign_in_as(f: &Fixture, added: AddedMember, email: &str) -> (TokenPair, Session) {
     let (pair, stored) = tokens(f.now);
     let session = f
         .store
         .create_session(
             &new_session(added, stored, f.now),
-            "ann@example.com",
-            &audit(AuditKind::SignIn, f.now, "ann@example.com"),
+            &verified(email),
+            &audit(AuditKind::SignIn, f.now, email),
         )
         .await
         .expect("session");
@@ -142,8 +176,7 @@ async fn conflicts_name_what_clashed_and_write_nothing(backend: Backend) {
 
 async fn null_clears_and_absent_keeps_every_nullable_column(backend: Backend) {
     let f = fixture(backend).await;
-    let added =
-        f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
+    let added = join(&f, "ann@example.com").await;
     let full = json!({
         "NickName": "A", "DateOfBirth": "1990-06-15", "MobilePhone": "+44 1234", "LandLine": "020 1234",
         "BillingAddress": "1 Road", "BillingPostCode": "E1", "BillingCityName": "London", "BillingState": "LDN",
@@ -159,15 +192,12 @@ async fn null_clears_and_absent_keeps_every_nullable_column(backend: Backend) {
     );
     for field in nullable {
         let filled = patch(full.clone());
-        f.store
-            .apply_profile_patch(&update(&f, added.profile_id, added.user_id, &filled))
-            .await
-            .expect("fill");
+        f.store.apply_profile_patch(&update(&f, &added, &filled)).await.expect("fill");
         let mut clear = ProfilePatch::default();
         clear.set(field, Change::Null);
         let after = f
             .store
-            .apply_profile_patch(&update(&f, added.profile_id, added.user_id, &clear))
+            .apply_profile_patch(&update(&f, &added, &clear))
             .await
             .expect("clear")
             .profile
@@ -201,13 +231,12 @@ fn portico_view(p: &portico::domain::profile::Profile) -> Value {
 
 async fn a_non_nullable_column_refuses_null_and_nothing_changes(backend: Backend) {
     let f = fixture(backend).await;
-    let added =
-        f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
+    let added = join(&f, "ann@example.com").await;
     let before = f.store.profile(added.profile_id).await.expect("profile");
     let mut bad = ProfilePatch::default();
     bad.set(Field::Position, Change::Value(FieldValue::Text("kept out".into())));
     bad.set(Field::CompanyName, Change::Null);
-    let result = f.store.apply_profile_patch(&update(&f, added.profile_id, added.user_id, &bad)).await;
+    let result = f.store.apply_profile_patch(&update(&f, &added, &bad)).await;
     assert!(result.is_err(), "the schema itself refuses NULL");
     assert_eq!(f.store.profile(added.profile_id).await.expect("profile"), before);
 }
@@ -241,42 +270,31 @@ async fn email_keys_fold_unicode_case(backend: Backend) {
 
 async fn a_stale_version_is_refused_and_changes_nothing(backend: Backend) {
     let f = fixture(backend).await;
-    let added =
-        f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
+    let added = join(&f, "ann@example.com").await;
     let start = f.store.profile(added.profile_id).await.expect("profile");
     let first = patch(json!({"NickName": "one"}));
     let changed = f
         .store
-        .apply_profile_patch(&ProfileUpdate {
-            expected: Some(start.version),
-            ..update(&f, added.profile_id, added.user_id, &first)
-        })
+        .apply_profile_patch(&ProfileUpdate { expected: Some(start.version), ..update(&f, &added, &first) })
         .await
         .expect("current version applies")
         .profile
         .expect("the profile, as asked");
     assert_eq!(changed.version, Version { profile: start.version.profile + 1, user: start.version.user });
     let second = patch(json!({"NickName": "two", "OnNewWallPost": false}));
-    let stale = ProfileUpdate {
-        expected: Some(start.version),
-        ..update(&f, added.profile_id, added.user_id, &second)
-    };
+    let stale = ProfileUpdate { expected: Some(start.version), ..update(&f, &added, &second) };
     assert!(matches!(f.store.apply_profile_patch(&stale).await, Err(StoreError::VersionMismatch)));
     assert_eq!(f.store.profile(added.profile_id).await.expect("profile"), changed);
 }
 
 async fn timestamps_round_trip_in_utc(backend: Backend) {
     let f = fixture(backend).await;
-    let created =
-        f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
+    let created = join(&f, "ann@example.com").await;
     let later = f.now + Duration::hours(5);
     let change = patch(json!({"NickName": "A"}));
     let profile = f
         .store
-        .apply_profile_patch(&ProfileUpdate {
-            now: later,
-            ..update(&f, created.profile_id, created.user_id, &change)
-        })
+        .apply_profile_patch(&ProfileUpdate { now: later, ..update(&f, &created, &change) })
         .await
         .expect("patch")
         .profile
@@ -288,144 +306,317 @@ async fn timestamps_round_trip_in_utc(backend: Backend) {
 
 async fn sessions_expire_rotate_and_revoke(backend: Backend) {
     let f = fixture(backend).await;
-    let added =
-        f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
-    let (pair, stored) = tokens(f.now);
-    let new = new_session(added, stored, f.now);
-    let session = f
-        .store
-        .create_session(&new, "ann@example.com", &audit(AuditKind::SignIn, f.now, "ann@example.com"))
-        .await
-        .expect("session");
+    let ann = join(&f, "ann@example.com").await;
+    let (pair, session) = (&ann.pair, ann.session_id);
     let found = f.store.session_by_access(&pair.access_hash(), f.now).await.expect("query");
-    assert_eq!(found.as_ref().map(|s| s.id), Some(session.id));
-    assert!(
-        f.store
-            .session_by_access(&pair.access_hash(), f.now + Duration::days(7))
-            .await
-            .expect("query")
-            .is_none(),
-        "expired"
-    );
+    assert_eq!(found.as_ref().map(|s| s.id), Some(session));
+    let expired = f.store.session_by_access(&pair.access_hash(), f.now + Duration::days(7)).await;
+    assert!(expired.expect("query").is_none(), "expired");
 
     let (next_pair, next) = tokens(f.now + Duration::days(1));
-    let rotated =
-        f.store.rotate_refresh(&pair.refresh_hash(), &next, f.now + Duration::days(1)).await.expect("rotate");
-    assert!(matches!(rotated, RefreshOutcome::Rotated(ref s) if s.id == session.id));
-    assert!(
-        f.store.session_by_access(&pair.access_hash(), f.now).await.expect("query").is_none(),
-        "old access gone"
-    );
+    let rotated = f.store.rotate_refresh(&pair.refresh_hash(), &next, f.now + Duration::days(1)).await;
+    assert!(matches!(rotated.expect("rotate"), RefreshOutcome::Rotated(ref s) if s.id == session));
+    let old = f.store.session_by_access(&pair.access_hash(), f.now).await.expect("query");
+    assert!(old.is_none(), "the old access token is gone");
     assert!(f.store.session_by_access(&next_pair.access_hash(), f.now).await.expect("query").is_some());
-    let (_, unused) = tokens(f.now);
-    let reused = f
-        .store
-        .rotate_refresh(&pair.refresh_hash(), &unused, f.now + Duration::days(2))
-        .await
-        .expect("reuse");
-    assert_eq!(reused, RefreshOutcome::Reused { user_id: added.user_id });
-    assert!(
-        f.store.session_by_access(&next_pair.access_hash(), f.now).await.expect("query").is_none(),
-        "reuse ended it"
-    );
-    let unknown = f.store.rotate_refresh(&token::hash("prt_nothing"), &unused, f.now).await.expect("unknown");
+    let unknown = f.store.rotate_refresh(&token::hash("prt_nothing"), &next, f.now).await.expect("unknown");
     assert_eq!(unknown, RefreshOutcome::Invalid);
 
-    let (pair, stored) = tokens(f.now);
-    let new = NewSession { tokens: stored, ..new };
-    let session = f
-        .store
-        .create_session(&new, "ann@example.com", &audit(AuditKind::SignIn, f.now, "ann@example.com"))
-        .await
-        .expect("session");
+    let bob = join(&f, "bob@example.com").await;
     f.store
-        .revoke_session(session.id, &audit(AuditKind::SessionRevoked, f.now, "ann@example.com"))
+        .revoke_session(bob.session_id, &audit(AuditKind::SessionRevoked, f.now, "bob@example.com"))
         .await
         .expect("revoke");
-    assert!(f.store.session_by_access(&pair.access_hash(), f.now).await.expect("query").is_none());
+    assert!(f.store.session_by_access(&bob.pair.access_hash(), f.now).await.expect("query").is_none());
+    let ann_alive = f.store.session_by_access(&next_pair.access_hash(), f.now).await.expect("query");
+    assert!(ann_alive.is_some(), "a bystander's session is untouched");
+}
+
+/// R1 → R2 → R3: presenting R1 (or R2) again ends the whole family, R3 included.
+async fn a_retired_refresh_token_ends_its_whole_family(backend: Backend) {
+    let f = fixture(backend).await;
+    let ann = join(&f, "ann@example.com").await;
+    let bystander = join(&f, "bob@example.com").await;
+    let mut chain = vec![ann.pair.clone()];
+    for day in 1..=2 {
+        let at = f.now + Duration::days(day);
+        let (pair, next) = tokens(at);
+        let previous = chain.last().expect("a token").refresh_hash();
+        let outcome = f.store.rotate_refresh(&previous, &next, at).await.expect("rotate");
+        assert!(matches!(outcome, RefreshOutcome::Rotated(_)), "{outcome:?}");
+        chain.push(pair);
+    }
+    for earlier in &chain[..2] {
+        let owner = f.store.token_owner(&earlier.refresh_hash()).await.expect("query");
+        assert_eq!(
+            owner.map(|o| o.session_id),
+            Some(ann.session_id),
+            "a retired token still names its family"
+        );
+    }
+    let (_, unused) = tokens(f.now);
+    let reuse = f.store.rotate_refresh(&chain[0].refresh_hash(), &unused, f.now + Duration::days(3)).await;
+    assert_eq!(reuse.expect("reuse"), RefreshOutcome::Reused { user_id: ann.user_id });
+    let latest = &chain[2];
+    assert!(f.store.session_by_access(&latest.access_hash(), f.now).await.expect("query").is_none());
+    let after = f.store.rotate_refresh(&latest.refresh_hash(), &unused, f.now + Duration::days(3)).await;
+    assert_eq!(after.expect("rotate"), RefreshOutcome::Invalid, "the thief's newest token died too");
+    let bystander_alive =
+        f.store.session_by_access(&bystander.pair.access_hash(), f.now).await.expect("query");
+    assert!(bystander_alive.is_some(), "another member's family is untouched");
+}
+
+/// Rotation never moves a session past its absolute end.
+async fn rotation_never_extends_a_session_past_its_end(backend: Backend) {
+    let f = fixture(backend).await;
+    let ann = join(&f, "ann@example.com").await;
+    let mut pair = ann.pair.clone();
+    let mut last = None;
+    for day in (10..=89).step_by(10).chain([89]) {
+        let at = f.now + Duration::days(day);
+        let (next_pair, next) = tokens(at);
+        let rotated = f.store.rotate_refresh(&pair.refresh_hash(), &next, at).await.expect("rotate");
+        let RefreshOutcome::Rotated(session) = rotated else { panic!("day {day}: {rotated:?}") };
+        (pair, last) = (next_pair, Some(session));
+    }
+    let session = last.expect("rotated");
+    assert_eq!(session.access_expires_at, f.now + Duration::days(90), "capped at the session's end");
+    let after_end = f.now + Duration::days(90);
+    assert!(f.store.session_by_access(&pair.access_hash(), after_end).await.expect("query").is_none());
+    let (_, again) = tokens(after_end);
+    let late = f.store.rotate_refresh(&pair.refresh_hash(), &again, after_end).await.expect("rotate");
+    assert_eq!(late, RefreshOutcome::Invalid);
 }
 
 async fn a_password_change_keeps_only_the_changing_session(backend: Backend) {
     let f = fixture(backend).await;
     let added =
         f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
+    let bystander = join(&f, "bob@example.com").await;
     let mut sessions = Vec::new();
     for _ in 0..3 {
         let (pair, session) = sign_in(&f, added).await;
         sessions.push((pair, session));
     }
     let keep = sessions[1].1.id;
+    let changing = Member {
+        user_id: added.user_id,
+        profile_id: added.profile_id,
+        session_id: keep,
+        added,
+        pair: sessions[1].0.clone(),
+    };
     let empty = ProfilePatch::default();
-    let password = portico::store::PasswordUpdate {
+    let next_refresh = TokenPair::generate();
+    let password = PasswordUpdate {
         hash: "$argon2id$new".into(),
+        verified_hash: PLACEHOLDER_HASH.into(),
+        lockout_key: lockout_key("ann@example.com"),
         keep_session: keep,
+        next_refresh: next_refresh.refresh_hash(),
         audit: audit(AuditKind::PasswordChanged, f.now, "ann@example.com"),
     };
-    let change =
-        ProfileUpdate { password: Some(password), ..update(&f, added.profile_id, added.user_id, &empty) };
+    let change = ProfileUpdate { password: Some(password), ..update(&f, &changing, &empty) };
     f.store.apply_profile_patch(&change).await.expect("change");
     assert_eq!(f.store.password_hash(added.user_id).await.expect("hash"), "$argon2id$new");
     for (pair, session) in &sessions {
         let alive = f.store.session_by_access(&pair.access_hash(), f.now).await.expect("query").is_some();
         assert_eq!(alive, session.id == keep);
     }
-    assert_eq!(f.store.sessions_of_user(added.user_id, f.now).await.expect("list").len(), 1);
+    let bystander_alive =
+        f.store.session_by_access(&bystander.pair.access_hash(), f.now).await.expect("query");
+    assert!(bystander_alive.is_some(), "another member's sessions are untouched");
+    let (_, unused) = tokens(f.now);
+    let old_refresh =
+        f.store.rotate_refresh(&sessions[1].0.refresh_hash(), &unused, f.now).await.expect("old");
     assert_eq!(
-        f.store
-            .revoke_user_sessions(added.user_id, &audit(AuditKind::SessionsRevoked, f.now, "ann@example.com"))
-            .await
-            .expect("revoke"),
-        1
+        old_refresh,
+        RefreshOutcome::Reused { user_id: added.user_id },
+        "the old refresh token was retired"
     );
+    assert_eq!(f.store.sessions_of_user(added.user_id, f.now).await.expect("list").len(), 0);
+    let revoked = f
+        .store
+        .revoke_user_sessions(bystander.user_id, &audit(AuditKind::SessionsRevoked, f.now, "bob@example.com"))
+        .await
+        .expect("revoke");
+    assert_eq!(revoked, 1);
 }
 
-async fn lockout_counts_per_email_and_clears_on_success(backend: Backend) {
+/// What a password check decided is applied only if the hash it verified is still stored,
+/// and only for a session that is still alive.
+async fn checks_and_writes_agree_on_the_password(backend: Backend) {
     let f = fixture(backend).await;
-    let rule = LockoutRule::default();
-    let attempt = |at| FailedAttempt {
-        email_key: "ghost@example.com".into(),
-        rule,
-        audit: audit(AuditKind::SignInFailed, at, "ghost@example.com"),
+    let ann = join(&f, "ann@example.com").await;
+    let user_id = ann.user_id;
+    assert!(
+        !f.store
+            .upgrade_password_hash(user_id, "$argon2id$not-stored", "$argon2id$up")
+            .await
+            .expect("upgrade")
+    );
+    assert!(f.store.upgrade_password_hash(user_id, PLACEHOLDER_HASH, "$argon2id$up").await.expect("upgrade"));
+    assert_eq!(f.store.password_hash(user_id).await.expect("hash"), "$argon2id$up");
+
+    let stale = try_sign_in(&f, &ann).await;
+    assert!(matches!(stale, Err(StoreError::PasswordChanged)), "the verified hash is gone");
+    assert_eq!(f.store.sessions_of_user(user_id, f.now).await.expect("list").len(), 1);
+
+    let password = PasswordUpdate {
+        hash: "$argon2id$new".into(),
+        verified_hash: PLACEHOLDER_HASH.into(),
+        lockout_key: lockout_key("ann@example.com"),
+        keep_session: ann.session_id,
+        next_refresh: TokenPair::generate().refresh_hash(),
+        audit: audit(AuditKind::PasswordChanged, f.now, "ann@example.com"),
     };
-    for i in 0..4 {
-        assert_eq!(
-            f.store.record_password_failure(&attempt(f.now + Duration::seconds(i))).await.expect("count"),
-            None
-        );
+    let nick = patch(json!({"NickName": "kept out"}));
+    let change = ProfileUpdate { password: Some(password), ..update(&f, &ann, &nick) };
+    assert!(matches!(f.store.apply_profile_patch(&change).await, Err(StoreError::PasswordChanged)));
+    assert_eq!(f.store.password_hash(user_id).await.expect("hash"), "$argon2id$up");
+    assert_eq!(f.store.profile(ann.profile_id).await.expect("profile").nick_name, None, "nothing applied");
+
+    f.store
+        .revoke_session(ann.session_id, &audit(AuditKind::SessionRevoked, f.now, "ann@example.com"))
+        .await
+        .expect("revoke");
+    for representation in [false, true] {
+        let ended = ProfileUpdate { representation, ..update(&f, &ann, &nick) };
+        assert!(matches!(f.store.apply_profile_patch(&ended).await, Err(StoreError::SessionEnded)));
     }
-    let until = f.store.record_password_failure(&attempt(f.now + Duration::seconds(4))).await.expect("count");
-    assert_eq!(until, Some(f.now + Duration::seconds(4) + Duration::minutes(15)));
-    assert_eq!(
-        f.store.password_lock("ghost@example.com", f.now + Duration::minutes(10)).await.expect("lock"),
-        until
-    );
-    assert_eq!(
-        f.store.password_lock("ghost@example.com", f.now + Duration::minutes(20)).await.expect("lock"),
-        None
-    );
-    assert_eq!(f.store.password_lock("other@example.com", f.now).await.expect("lock"), None);
+    assert_eq!(f.store.profile(ann.profile_id).await.expect("profile").nick_name, None);
+}
+
+/// A sign-in of ann@example.com with the placeholder hash as the verified one.
+async fn try_sign_in(f: &Fixture, member: &Member) -> Result<Session, StoreError> {
+    let (_, stored) = tokens(f.now);
+    let session = new_session(member.added, stored, f.now);
+    let event = audit(AuditKind::SignIn, f.now, "ann@example.com");
+    f.store.create_session(&session, &verified("ann@example.com"), &event).await
+}
+
+fn check(_: &Fixture, email: &str, at: OffsetDateTime) -> PasswordCheck {
+    PasswordCheck {
+        lockout_key: lockout_key(email),
+        rule: LockoutRule::default(),
+        now: at,
+        refused: audit(AuditKind::SignInFailed, at, email),
+    }
+}
+
+fn failure(email: &str, attempt: u32, at: OffsetDateTime) -> FailedAttempt {
+    FailedAttempt {
+        lockout_key: lockout_key(email),
+        rule: LockoutRule::default(),
+        attempt,
+        audit: audit(AuditKind::SignInFailed, at, email),
+    }
+}
+
+async fn lockout_admits_five_checks_then_locks_and_clears_on_success(backend: Backend) {
+    let f = fixture(backend).await;
+    for expected in 1..=5 {
+        let admitted =
+            f.store.admit_password_check(&check(&f, "ghost@example.com", f.now)).await.expect("admit");
+        assert_eq!(admitted, Admission::Allowed { attempt: expected });
+        let locked = f.store.record_password_failure(&failure("ghost@example.com", expected, f.now)).await;
+        assert_eq!(locked.expect("count").is_some(), expected == 5);
+    }
+    let until = f.now + Duration::minutes(15);
+    let later = f.now + Duration::minutes(10);
+    let refused = f.store.admit_password_check(&check(&f, "ghost@example.com", later)).await.expect("admit");
+    assert_eq!(refused, Admission::Locked { until }, "refused attempts do not move the lock");
+    let other = f.store.admit_password_check(&check(&f, "other@example.com", later)).await.expect("admit");
+    assert_eq!(other, Admission::Allowed { attempt: 1 }, "counted per address");
+    let after = f.store.admit_password_check(&check(&f, "ghost@example.com", until)).await.expect("admit");
+    assert_eq!(after, Admission::Allowed { attempt: 1 }, "a fresh count once the lock ends");
     let events: Vec<String> =
         f.store.audit_of("ghost@example.com").await.expect("audit").into_iter().map(|r| r.event).collect();
-    assert_eq!(events.iter().filter(|e| *e == "sign_in_failed").count(), 5);
+    assert_eq!(events.iter().filter(|e| *e == "sign_in_failed").count(), 6, "five failures and one refusal");
     assert_eq!(events.iter().filter(|e| *e == "locked_out").count(), 1);
 
-    let added =
-        f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
-    for _ in 0..4 {
-        let attempt = FailedAttempt {
-            email_key: "ann@example.com".into(),
-            rule,
-            audit: audit(AuditKind::SignInFailed, f.now, "ann@example.com"),
-        };
-        f.store.record_password_failure(&attempt).await.expect("count");
+    let ann = f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
+    for attempt in 1..=4 {
+        f.store.admit_password_check(&check(&f, "ann@example.com", f.now)).await.expect("admit");
+        f.store.record_password_failure(&failure("ann@example.com", attempt, f.now)).await.expect("count");
     }
-    sign_in(&f, added).await;
-    let attempt = FailedAttempt {
-        email_key: "ann@example.com".into(),
-        rule,
-        audit: audit(AuditKind::SignInFailed, f.now, "ann@example.com"),
+    sign_in(&f, ann).await;
+    let fresh = f.store.admit_password_check(&check(&f, "ann@example.com", f.now)).await.expect("admit");
+    assert_eq!(fresh, Admission::Allowed { attempt: 1 }, "a successful sign-in clears the count");
+}
+
+async fn a_locked_account_gets_no_session_and_no_password_change(backend: Backend) {
+    let f = fixture(backend).await;
+    let ann = join(&f, "ann@example.com").await;
+    for attempt in 1..=5 {
+        f.store.admit_password_check(&check(&f, "ann@example.com", f.now)).await.expect("admit");
+        f.store.record_password_failure(&failure("ann@example.com", attempt, f.now)).await.expect("count");
+    }
+    let until = f.now + Duration::minutes(15);
+    assert!(matches!(try_sign_in(&f, &ann).await, Err(StoreError::Locked(at)) if at == until));
+    let password = PasswordUpdate {
+        hash: "$argon2id$new".into(),
+        verified_hash: PLACEHOLDER_HASH.into(),
+        lockout_key: lockout_key("ann@example.com"),
+        keep_session: ann.session_id,
+        next_refresh: TokenPair::generate().refresh_hash(),
+        audit: audit(AuditKind::PasswordChanged, f.now, "ann@example.com"),
     };
-    assert_eq!(f.store.record_password_failure(&attempt).await.expect("count"), None, "the count restarted");
+    let empty = ProfilePatch::default();
+    let change = ProfileUpdate { password: Some(password), ..update(&f, &ann, &empty) };
+    assert!(matches!(f.store.apply_profile_patch(&change).await, Err(StoreError::Locked(_))));
+    assert_eq!(f.store.password_hash(ann.user_id).await.expect("hash"), PLACEHOLDER_HASH);
+}
+
+/// 60 checks of one account at once: exactly five are admitted, whichever store.
+async fn concurrent_checks_are_admitted_at_most_five_times(backend: Backend) {
+    let f = fixture(backend).await;
+    let attempts: Vec<_> = (0..60)
+        .map(|_| {
+            let (store, check) = (Arc::clone(&f.store), check(&f, "ann@example.com", f.now));
+            tokio::spawn(async move { store.admit_password_check(&check).await })
+        })
+        .collect();
+    let mut admitted = 0;
+    for attempt in attempts {
+        if let Admission::Allowed { .. } = attempt.await.expect("task").expect("no error may surface") {
+            admitted += 1;
+        }
+    }
+    assert_eq!(admitted, 5);
+}
+
+async fn an_operator_password_ends_every_session_and_the_lockout(backend: Backend) {
+    let f = fixture(backend).await;
+    let ann = join(&f, "ann@example.com").await;
+    let bystander = join(&f, "bob@example.com").await;
+    for attempt in 1..=5 {
+        f.store.admit_password_check(&check(&f, "ann@example.com", f.now)).await.expect("admit");
+        f.store.record_password_failure(&failure("ann@example.com", attempt, f.now)).await.expect("count");
+    }
+    let change = OperatorPassword {
+        user_id: ann.user_id,
+        hash: "$argon2id$operator".into(),
+        lockout_key: lockout_key("ann@example.com"),
+        audit: audit(AuditKind::PasswordSetByOperator, f.now, "ann@example.com"),
+    };
+    assert_eq!(f.store.set_password(&change).await.expect("set"), 1);
+    assert_eq!(f.store.password_hash(ann.user_id).await.expect("hash"), "$argon2id$operator");
+    assert!(f.store.session_by_access(&ann.pair.access_hash(), f.now).await.expect("query").is_none());
+    assert!(f.store.session_by_access(&bystander.pair.access_hash(), f.now).await.expect("query").is_some());
+    let admitted = f.store.admit_password_check(&check(&f, "ann@example.com", f.now)).await.expect("admit");
+    assert_eq!(admitted, Admission::Allowed { attempt: 1 });
+    let missing = OperatorPassword { user_id: 9999, ..change };
+    assert!(matches!(f.store.set_password(&missing).await, Err(StoreError::NotFound)));
+}
+
+async fn tokens_name_their_session(backend: Backend) {
+    let f = fixture(backend).await;
+    let ann = join(&f, "ann@example.com").await;
+    let owner = Some(TokenOwner { session_id: ann.session_id, user_id: ann.user_id });
+    assert_eq!(f.store.token_owner(&ann.pair.access_hash()).await.expect("query"), owner);
+    assert_eq!(f.store.token_owner(&ann.pair.refresh_hash()).await.expect("query"), owner);
+    assert_eq!(f.store.token_owner(&token::hash("prt_nothing")).await.expect("query"), None);
 }
 
 async fn purging_removes_only_what_expired(backend: Backend) {
@@ -441,8 +632,7 @@ async fn purging_removes_only_what_expired(backend: Backend) {
 
 async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backend) {
     let f = fixture(backend).await;
-    let added =
-        f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
+    let added = join(&f, "ann@example.com").await;
     let start = f.store.profile(added.profile_id).await.expect("profile").version.profile;
     let store: DynStore = Arc::clone(&f.store);
     let fields = [
@@ -459,11 +649,12 @@ async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backen
         .map(|i| {
             let store = Arc::clone(&store);
             let field = fields[i % fields.len()];
-            let now = f.now;
+            let (now, session_id) = (f.now, added.session_id);
             tokio::spawn(async move {
                 let change = patch(json!({ field: format!("v{i}") }));
                 // Without a representation: PostgreSQL takes its one-statement path.
                 let update = ProfileUpdate {
+                    session_id,
                     profile_id: added.profile_id,
                     user_id: added.user_id,
                     patch: &change,
@@ -493,12 +684,10 @@ async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backen
 
 async fn a_plain_patch_applies_like_a_transactional_one(backend: Backend) {
     let f = fixture(backend).await;
-    let added =
-        f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
+    let added = join(&f, "ann@example.com").await;
     let start = f.store.profile(added.profile_id).await.expect("profile");
     let change = patch(json!({"NickName": "fast", "FullName": "Ann Fast", "OnNewWallPost": false}));
-    let plain =
-        ProfileUpdate { representation: false, ..update(&f, added.profile_id, added.user_id, &change) };
+    let plain = ProfileUpdate { representation: false, ..update(&f, &added, &change) };
     let applied = f.store.apply_profile_patch(&plain).await.expect("patch");
     assert_eq!(applied.profile, None);
     let stored = f.store.profile(added.profile_id).await.expect("profile");
@@ -508,10 +697,9 @@ async fn a_plain_patch_applies_like_a_transactional_one(backend: Backend) {
     assert!(!stored.notifications.on_new_wall_post);
     assert_eq!(f.store.user(added.user_id).await.expect("user").full_name, "Ann Fast");
 
-    let other =
-        f.store.add_members(&[member("bob@example.com", f.location_id)], f.now).await.expect("add")[0];
+    let other = join(&f, "bob@example.com").await;
     let wrong_owner =
-        ProfileUpdate { representation: false, ..update(&f, other.profile_id, added.user_id, &change) };
+        ProfileUpdate { representation: false, profile_id: other.profile_id, ..update(&f, &added, &change) };
     assert!(matches!(f.store.apply_profile_patch(&wrong_owner).await, Err(StoreError::NotFound)));
     assert_eq!(
         f.store.user(added.user_id).await.expect("user").full_name,
@@ -554,8 +742,15 @@ conformance!(
     a_stale_version_is_refused_and_changes_nothing,
     timestamps_round_trip_in_utc,
     sessions_expire_rotate_and_revoke,
+    a_retired_refresh_token_ends_its_whole_family,
+    rotation_never_extends_a_session_past_its_end,
     a_password_change_keeps_only_the_changing_session,
-    lockout_counts_per_email_and_clears_on_success,
+    checks_and_writes_agree_on_the_password,
+    lockout_admits_five_checks_then_locks_and_clears_on_success,
+    a_locked_account_gets_no_session_and_no_password_change,
+    concurrent_checks_are_admitted_at_most_five_times,
+    an_operator_password_ends_every_session_and_the_lockout,
+    tokens_name_their_session,
     purging_removes_only_what_expired,
     concurrent_patches_lose_nothing_and_count_every_version,
     a_plain_patch_applies_like_a_transactional_one,

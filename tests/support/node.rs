@@ -66,20 +66,17 @@ impl Drop for Node {
 
 /// Creates a location and `count` members (member0@example.com …) directly in the store.
 pub async fn seed_members(database_url: &str, count: usize) -> Vec<String> {
-    let state = AppState {
-        store: store::connect(database_url, &Default::default()).await.expect("store"),
-        hasher: PasswordHasher::new(HashCost { memory_kib: 1024, iterations: 1, parallelism: 1 }, 2)
-            .expect("hasher"),
-        clock: Arc::new(SystemClock),
-        settings: Arc::new(Settings::default()),
-    };
+    let store = store::connect(database_url, &Default::default()).await.expect("store");
+    let cost = HashCost { memory_kib: 1024, iterations: 1, parallelism: 1 };
+    let hasher = PasswordHasher::new(cost, 2, 64).expect("hasher");
+    let state = AppState::new(store, hasher, Arc::new(SystemClock), Settings::default());
     member::add_location(&state, "Main Street", "GB").await.expect("location");
     let mut emails = Vec::new();
     for i in 0..count {
         let email = format!("member{i}@example.com");
         let input = MemberInput {
             email: email.clone(),
-            password: SecretString::from(PASSWORD),
+            password: Some(SecretString::from(PASSWORD)),
             full_name: format!("Member {i}"),
             location: None,
         };

@@ -27,6 +27,9 @@ pub struct Settings {
     pub rate_limits: RateLimitSettings,
     /// Peers whose `X-Forwarded-For` names the client (a reverse proxy in front of Portico).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How many requests may use the store for password work at once: the rest of the
+    /// database connections stay free for everything else.
+    pub password_store_turns: usize,
 }
 
 impl Default for Settings {
@@ -41,6 +44,7 @@ impl Default for Settings {
             lockout: LockoutRule::default(),
             rate_limits: RateLimitSettings::default(),
             trusted_proxies: Vec::new(),
+            password_store_turns: 2,
         }
     }
 }
@@ -53,12 +57,15 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
     pub limits: Arc<RateLimits>,
+    /// Turns at the store for password work (see `service::session`).
+    pub password_turns: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
     pub fn new(store: DynStore, hasher: PasswordHasher, clock: Arc<dyn Clock>, settings: Settings) -> Self {
         let limits = Arc::new(RateLimits::new(settings.rate_limits));
-        AppState { store, hasher, clock, settings: Arc::new(settings), limits }
+        let password_turns = Arc::new(tokio::sync::Semaphore::new(settings.password_store_turns.max(1)));
+        AppState { store, hasher, clock, settings: Arc::new(settings), limits, password_turns }
     }
 }
 

@@ -13,7 +13,7 @@ use portico::domain::audit::{AuditEvent, AuditKind};
 use portico::domain::fields::email_key;
 use portico::domain::patch::ProfilePatch;
 use portico::service::member;
-use portico::store::{self, NewMember, NewSession, SessionTokens};
+use portico::store::{self, NewMember, NewSession, SessionTokens, VerifiedPassword};
 use secrecy::SecretString;
 use sqlx::Connection;
 
@@ -141,8 +141,13 @@ async fn sign_in_directly(
                 refresh_expires_at: now + time::Duration::days(15),
             },
             created_at: now,
+            expires_at: now + time::Duration::days(90),
             source: Some("bench".into()),
             user_agent: None,
+        };
+        let verified = VerifiedPassword {
+            hash: member.password_hash.clone(),
+            lockout_key: portico::domain::fields::email_digest(&member.email_key),
         };
         let audit = AuditEvent {
             at: now,
@@ -153,7 +158,7 @@ async fn sign_in_directly(
             user_agent: None,
             detail: None,
         };
-        state.store.create_session(&session, &member.email_key, &audit).await?;
+        state.store.create_session(&session, &verified, &audit).await?;
         tokens.push(pair.access);
     }
     Ok(tokens)

@@ -31,11 +31,20 @@ impl Server {
         Ok(Server { child, base })
     }
 
+    /// Portico as the benchmark drives it: every client is 127.0.0.1, so the per-address
+    /// rate limits are off, and the hashing queue holds every connection wrk opens (the
+    /// sign-in scenarios measure hashing throughput, not the queue's refusals).
     pub fn portico(binary: &Path, database_url: &str) -> anyhow::Result<Server> {
         Server::start(
             binary,
             &["serve", "--bind", "127.0.0.1:0", "--no-demo"],
-            &[("PORTICO_DATABASE_URL", database_url), ("PORTICO_LOG", "warn")],
+            &[
+                ("PORTICO_DATABASE_URL", database_url),
+                ("PORTICO_LOG", "warn"),
+                ("PORTICO_TOKEN_RATE_LIMIT", "0"),
+                ("PORTICO_PASSWORD_CHANGE_RATE_LIMIT", "0"),
+                ("PORTICO_HASH_QUEUE", "128"),
+            ],
         )
     }
 

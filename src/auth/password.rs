@@ -2,7 +2,7 @@
 //! of sign-ins or password changes queues there (a bounded queue) and never occupies the
 //! async workers, and when the CPU is contended the kernel serves ordinary requests first.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -96,6 +96,11 @@ impl PasswordHasher {
     pub fn in_use(&self) -> usize {
         self.capacity - self.places.available_permits()
     }
+
+    /// How many jobs have run since start (abandoned ones are skipped, not run).
+    pub fn jobs_run(&self) -> u64 {
+        self.pool.ran.load(Ordering::Relaxed)
+    }
 }
 
 /// One request's place in the hashing queue; its jobs run in order of arrival.
@@ -143,34 +148,36 @@ impl HashPermit {
     }
 }
 
-/// A test's hand on the hashing queue: each job waits here for one pass.
+/// A test's hand on the hashing queue: each job waits here for a pass, and passes are
+/// given out in the order the jobs arrived.
 #[derive(Debug)]
 pub struct HashGate {
     passes: Semaphore,
-    waiting: AtomicUsize,
+    arrived: AtomicUsize,
 }
 
 impl HashGate {
     pub fn new() -> Arc<HashGate> {
-        Arc::new(HashGate { passes: Semaphore::new(0), waiting: AtomicUsize::new(0) })
+        Arc::new(HashGate { passes: Semaphore::new(0), arrived: AtomicUsize::new(0) })
     }
 
-    /// Lets `jobs` more jobs through, in the order they arrived.
+    /// Lets `jobs` more jobs through.
     pub fn open(&self, jobs: usize) {
         self.passes.add_permits(jobs);
     }
 
-    /// How many jobs are waiting for a pass.
-    pub fn waiting(&self) -> usize {
-        self.waiting.load(Ordering::SeqCst)
+    /// How many jobs have arrived so far (passed or waiting): the n-th to arrive is the
+    /// n-th to pass.
+    pub fn arrived(&self) -> usize {
+        self.arrived.load(Ordering::SeqCst)
     }
 
     async fn pass(&self) {
-        self.waiting.fetch_add(1, Ordering::SeqCst);
-        if let Ok(pass) = self.passes.acquire().await {
+        let acquire = self.passes.acquire();
+        self.arrived.fetch_add(1, Ordering::SeqCst);
+        if let Ok(pass) = acquire.await {
             pass.forget();
         }
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -181,6 +188,8 @@ type Job = Box<dyn FnOnce() + Send>;
 struct HashPool {
     jobs: mpsc::Sender<Job>,
     gate: Option<Arc<HashGate>>,
+    /// Jobs that actually ran (not skipped as abandoned).
+    ran: Arc<AtomicU64>,
 }
 
 /// Hashing threads yield to request handling when both want the CPU.
@@ -207,7 +216,7 @@ impl HashPool {
                 tracing::error!(%error, "could not start a password hashing thread");
             }
         }
-        HashPool { jobs, gate: None }
+        HashPool { jobs, gate: None, ran: Arc::new(AtomicU64::new(0)) }
     }
 
     async fn run<T: Send + 'static>(
@@ -223,11 +232,12 @@ impl HashPool {
         }
         let (done, result) = oneshot::channel();
         let span = tracing::Span::current();
-        let still_wanted = cancelled.clone();
+        let (still_wanted, ran) = (cancelled.clone(), Arc::clone(&self.ran));
         let job: Job = Box::new(move || {
             // A request that gave up (its client left, its time ran out) no longer needs its
             // hash: skipping it costs nothing, so a flood of abandoned requests drains at once.
             if !done.is_closed() && !still_wanted.is_cancelled() {
+                ran.fetch_add(1, Ordering::Relaxed);
                 let _ = done.send(span.in_scope(work));
             }
         });
@@ -372,7 +382,7 @@ mod tests {
                 })
                 .await
         });
-        while gate.waiting() == 0 {
+        while gate.arrived() == 0 {
             tokio::task::yield_now().await;
         }
         cancelled.cancel();

@@ -683,3 +683,78 @@ mod tests {
         assert_eq!(ok.password.map(|p| p.new.expose_secret().to_string()), Some("n".to_string()));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    /// Property names as clients send them: every known one and its aliases, near misses,
+    /// and anything at all (long, empty, unicode, secret-looking).
+    fn property_name() -> impl Strategy<Value = String> {
+        let known: Vec<String> = Field::ALL
+            .iter()
+            .map(|f| f.property().to_string())
+            .chain(
+                ["OldPassword", "CurrentPassword", "NewPassword", "RepeatNewPassword", "ConfirmPassword"]
+                    .map(String::from),
+            )
+            .chain(ReadOnly::ALL.iter().map(|r| r.property().to_string()))
+            .chain(STAFF_ONLY.iter().map(|s| s.to_string()))
+            .collect();
+        prop_oneof![
+            4 => proptest::sample::select(known),
+            1 => "[A-Za-z]{0,12}",
+            1 => ".{0,80}",
+            1 => "[a-z]{60,200}",
+        ]
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            ".{0,40}".prop_map(Value::String),
+            "[0-9 +()./-]{0,60}".prop_map(Value::String),
+            "(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}(T[0-9:]{8}Z)?".prop_map(Value::String),
+            "(https?://)?[a-z]{1,10}\\.[a-z]{2,4}(/[a-z@]{0,10})*".prop_map(Value::String),
+            proptest::collection::vec("[\\PC\\n\\t\\u{202e}]{0,20}", 0..40)
+                .prop_map(|v| Value::String(v.join(","))),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(".{0,8}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 600, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any object, any keys, any values: the parser never panics, and every problem it
+        /// reports names its property (cut to size) and never echoes a secret.
+        #[test]
+        fn any_body_parses_into_changes_or_named_errors(
+            body in proptest::collection::btree_map(property_name(), json_value(), 0..10),
+        ) {
+            let body: Map<String, Value> = body.into_iter().collect();
+            let options = ParseOptions { today: date!(2026 - 11 - 27), unknown_fields: UnknownFields::Reject };
+            let (parsed, errors) = parse(&body, options);
+            for error in errors.iter() {
+                prop_assert!(error.property.chars().count() <= MAX_PROPERTY_CHARS + 1);
+                prop_assert!(!error.message.is_empty());
+                if crate::domain::error::is_secret_property(&error.property) {
+                    prop_assert!(error.attempted.is_none(), "{} echoed", error.property);
+                }
+            }
+            for (field, _) in parsed.patch.iter() {
+                prop_assert!(body.contains_key(field.property()), "only properties sent change");
+            }
+        }
+    }
+}

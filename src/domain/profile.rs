@@ -120,6 +120,56 @@ impl Version {
 }
 
 impl Profile {
+    /// A filled-in profile, for tests and fuzzing.
+    pub fn example() -> Profile {
+        let at = time::macros::datetime!(2026-11-27 09:00 UTC);
+        Profile {
+            id: 1,
+            unique_id: "0b5f2f0e-8f7c-4c7e-9a57-2f4f1c2d3e4a".into(),
+            user_id: 1,
+            location_id: 1,
+            email: "jane@example.com".into(),
+            coworker_type: 1,
+            full_name: "Jane Doe".into(),
+            nick_name: Some("JD".into()),
+            gender: Gender::NotSet,
+            date_of_birth: Some(time::macros::date!(1990 - 06 - 15)),
+            mobile_phone: Some("+44 20 7946 0000".into()),
+            land_line: None,
+            address: "1 Canal Street".into(),
+            post_code: "M1 3HE".into(),
+            city_name: "Manchester".into(),
+            state: String::new(),
+            country_id: 826,
+            billing_name: "Jane Doe".into(),
+            billing_email: "jane@example.com".into(),
+            billing_address: None,
+            billing_post_code: None,
+            billing_city_name: None,
+            billing_state: None,
+            billing_country_id: 826,
+            tax_id_number: String::new(),
+            position: Some("Designer".into()),
+            company_name: "Acme".into(),
+            business_area: None,
+            profile_summary: Some("Hello".into()),
+            profile_website: Some("https://acme.example.com/".into()),
+            profile_is_public: true,
+            profile_tags: Some("design,ux".into()),
+            twitter: None,
+            linkedin: None,
+            github: Some("https://github.com/jane".into()),
+            instagram: None,
+            facebook: None,
+            skype: None,
+            telegram: None,
+            notifications: NotificationPreferences::default(),
+            created_on: at,
+            updated_on: at,
+            version: Version { profile: 1, user: 1 },
+        }
+    }
+
     pub fn tags_list(&self) -> Vec<&str> {
         self.profile_tags.as_deref().map(split_tags).unwrap_or_default()
     }

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::{ServiceError, ServiceResult};
 use crate::app::AppState;
-use crate::auth::password::{HashPermit, Verification};
+use crate::auth::password::{HashError, HashPermit, Verification};
 use crate::auth::token::{self, TokenPair};
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::fields::{MAX_EMAIL_CHARS, email_digest, email_key, legacy_email_key};
@@ -19,6 +19,7 @@ use crate::store::{
     FailedAttempt, LoginRecord, NewSession, PasswordCheck, RefreshOutcome, Session, SessionTokens,
     StoreError, VerifiedPassword,
 };
+use tokio::sync::SemaphorePermit;
 
 const WRONG_CREDENTIALS: &str = "The user name or password is incorrect.";
 const BAD_REFRESH: &str = "The refresh token is invalid, expired or already used.";
@@ -67,7 +68,10 @@ pub async fn sign_in(
     app.limits.token_request(client.address)?;
     let permit = app.hasher.admit(&client.cancelled)?;
     let key = email_key(email);
-    let record = login_record(app, email, &key).await?;
+    let record = {
+        let _turn = password_turn(app, &client).await?;
+        login_record(app, email, &key).await?
+    };
     let account = Account { key: &key, user_id: record.as_ref().map(|r| r.user_id) };
     let stored_hash = record.as_ref().map(|r| r.password_hash.as_str());
     let checked =
@@ -142,11 +146,17 @@ pub async fn check_password(
             Some("refused: password checks are locked"),
         ),
     };
-    let attempt = match app.store.admit_password_check(&check).await? {
+    let admission = {
+        let _turn = password_turn(app, client).await?;
+        app.store.admit_password_check(&check).await?
+    };
+    let attempt = match admission {
         Admission::Allowed { attempt } => attempt,
         Admission::Locked { until } => return Err(locked(app, until)),
     };
-    match permit.verify(password, stored_hash).await? {
+    let verification = permit.verify(password, stored_hash).await?;
+    let _turn = password_turn(app, client).await?;
+    match verification {
         Verification::Match { needs_rehash } => {
             match app.store.record_password_success(&check.lockout_key, now).await? {
                 None => Ok(PasswordCheckOutcome::Right { needs_rehash }),
@@ -166,6 +176,18 @@ pub async fn check_password(
             Ok(PasswordCheckOutcome::Wrong)
         }
     }
+}
+
+/// A turn at the store for password work. Only a few requests take one at a time, so a
+/// flood of sign-ins can occupy no more than that many database connections: profile
+/// reads and plain writes never wait behind it. A request whose client has left by its
+/// turn goes no further.
+async fn password_turn<'a>(app: &'a AppState, client: &ClientInfo) -> ServiceResult<SemaphorePermit<'a>> {
+    let turn = app.password_turns.acquire().await.map_err(|_| HashError::Closed)?;
+    if client.cancelled.is_cancelled() {
+        return Err(HashError::Abandoned.into());
+    }
+    Ok(turn)
 }
 
 /// The lockout as the client sees it: how long until it ends.
@@ -195,6 +217,7 @@ async fn start_session(
     let verified =
         VerifiedPassword { hash: record.password_hash.clone(), lockout_key: account.lockout_key() };
     let audit = audit_event(app, AuditKind::SignIn, Some(record.user_id), account.key, client, None);
+    let _turn = password_turn(app, client).await?;
     match app.store.create_session(&session, &verified, &audit).await {
         Ok(session) => Ok(issued(tokens, session.access_expires_at, now)),
         Err(StoreError::Locked(until)) => Err(locked(app, until)),

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod attacks;
 mod cli;
 mod concurrency;
 mod credentials;
@@ -9,4 +10,5 @@ mod errors;
 mod patch_fields;
 mod patch_rules;
 mod profiles;
+mod properties;
 mod session;

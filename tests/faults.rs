@@ -67,6 +67,41 @@ async fn two_nodes_share_one_postgresql() {
     assert_eq!(own.status(), 200);
 }
 
+/// The lockout holds across nodes: 60 wrong passwords sent at once, half through each
+/// node, get at most five checks between them, and then the right one is refused on both.
+#[tokio::test]
+async fn two_nodes_check_at_most_five_passwords_between_them() {
+    let database = TestDatabase::create(Backend::Postgres).await;
+    seed_members(&database.url, 1).await;
+    let nodes = Arc::new((Node::start(&database.url), Node::start(&database.url)));
+    let http = client();
+    let attempts: Vec<_> = (0..60)
+        .map(|i| {
+            let (nodes, http) = (Arc::clone(&nodes), http.clone());
+            tokio::spawn(async move {
+                let node = if i % 2 == 0 { &nodes.0 } else { &nodes.1 };
+                let guess = format!("wrong guess {i}");
+                let form =
+                    [("grant_type", "password"), ("username", "member0@example.com"), ("password", &guess)];
+                http.post(node.url("/api/token")).form(&form).send().await.expect("POST").status()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.expect("task"));
+    }
+    let checked = statuses.iter().filter(|s| **s == 400).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert!(checked <= 5 && checked + refused == 60, "{statuses:?}");
+    for node in [&nodes.0, &nodes.1] {
+        let form =
+            [("grant_type", "password"), ("username", "member0@example.com"), ("password", node::PASSWORD)];
+        let right = http.post(node.url("/api/token")).form(&form).send().await.expect("POST");
+        assert_eq!(right.status(), 429, "locked on every node");
+    }
+}
+
 const WRITERS: usize = 8;
 
 /// Each writer patches its own member in a loop; four properties per request carry the

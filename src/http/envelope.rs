@@ -145,7 +145,7 @@ impl IntoResponse for ApiError {
             ) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after.as_secs().max(1)));
             }
-            ApiError::Timeout => {
+            ApiError::Timeout | ApiError::Service(ServiceError::Busy(_)) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             _ => {}
@@ -243,6 +243,11 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
                 "Too many wrong passwords: password checks for this account are locked; try again in {} minutes.",
                 retry_after.as_secs().div_ceil(60)
             ),
+            None,
+        ),
+        ServiceError::Busy(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The server is busy with other password checks; try again in a moment.".into(),
             None,
         ),
         ServiceError::Unavailable { reason, .. } => {

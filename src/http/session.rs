@@ -109,6 +109,12 @@ fn token_error(error: ServiceError) -> Response {
             format!("Too many requests from your address; try again in {} seconds.", retry_after.as_secs()),
             Some(retry_after),
         ),
+        ServiceError::Busy(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "The server is busy; try again in a moment.".into(),
+            Some(std::time::Duration::from_secs(1)),
+        ),
         ServiceError::Unavailable { retry_after, .. } => (
             StatusCode::SERVICE_UNAVAILABLE,
             "temporarily_unavailable",

@@ -30,6 +30,10 @@ pub enum ServiceError {
     RateLimited { retry_after: Duration },
     #[error("the store is unavailable: {reason}")]
     Unavailable { reason: String, retry_after: Duration },
+    /// Password work could not be taken on (the hashing queue is full) or was given up (the
+    /// client left): expected under load, so not logged as a fault.
+    #[error("busy: {0}")]
+    Busy(HashError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -64,9 +68,7 @@ impl From<StoreError> for ServiceError {
 impl From<HashError> for ServiceError {
     fn from(error: HashError) -> Self {
         match error {
-            HashError::Busy | HashError::Abandoned => {
-                ServiceError::Unavailable { reason: error.to_string(), retry_after: Duration::from_secs(1) }
-            }
+            HashError::Busy | HashError::Abandoned => ServiceError::Busy(error),
             HashError::Argon2(_) | HashError::Closed => ServiceError::Internal(anyhow::Error::new(error)),
         }
     }

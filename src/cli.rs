@@ -8,7 +8,6 @@ use tokio::net::TcpListener;
 
 use std::num::NonZeroU32;
 
-use crate::app::{AppState, Settings};
 use crate::auth::password::{HashCost, PasswordHasher};
 use crate::clock::SystemClock;
 use crate::config::{
@@ -17,6 +16,7 @@ use crate::config::{
 use crate::domain::patch::UnknownFields;
 use crate::service::member::{self, MemberInput, PolicyChange};
 use crate::service::rate_limit::RateLimitSettings;
+use crate::service::{AppState, Settings};
 use crate::store::{self, ConnectOptions};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -194,7 +194,7 @@ async fn audit(database_url: &str, args: &ServeArgs, email: &str) -> anyhow::Res
     for r in records {
         println!(
             "{}  {:<22} user={} from={} agent={}{}",
-            crate::http::rfc3339(r.at),
+            crate::clock::rfc3339(r.at),
             r.event,
             r.user_id.map_or("-".into(), |id| id.to_string()),
             r.source.as_deref().unwrap_or("-"),
@@ -236,9 +236,9 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
                     "session {}  profile {}  started {}  refreshed {}  refresh expires {}  from {}  agent {}",
                     s.id,
                     s.profile_id,
-                    crate::http::rfc3339(s.created_at),
-                    s.refreshed_at.map_or("-".into(), crate::http::rfc3339),
-                    crate::http::rfc3339(s.refresh_expires_at),
+                    crate::clock::rfc3339(s.created_at),
+                    s.refreshed_at.map_or("-".into(), crate::clock::rfc3339),
+                    crate::clock::rfc3339(s.refresh_expires_at),
                     s.source.as_deref().unwrap_or("-"),
                     s.user_agent.as_deref().unwrap_or("-"),
                 );

@@ -43,6 +43,11 @@ impl Clock for ManualClock {
     }
 }
 
+/// A time as RFC 3339 text (`2026-11-27T09:30:00Z`), as the API and the CLI show it.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
 pub fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
     t.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(t)
 }

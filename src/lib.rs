@@ -4,7 +4,6 @@
 //! `service` (use cases), which uses `domain` (rules, no I/O), `auth` (hashing, tokens)
 //! and `store` (SQLite or PostgreSQL behind one trait).
 
-pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod clock;
@@ -15,4 +14,5 @@ pub mod service;
 pub mod store;
 pub mod telemetry;
 
-pub use app::{AppState, Settings, serve};
+pub use http::serve;
+pub use service::{AppState, Settings};

@@ -2,19 +2,16 @@
 //! SIGKILL in the middle of a write load, on both stores.
 
 #[allow(dead_code)]
-#[path = "api/helpers.rs"]
-mod helpers;
-#[allow(dead_code)]
-#[path = "support/node.rs"]
-mod node;
+mod common;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use helpers::{Backend, TestDatabase};
-use node::{Node, client, seed_members, sign_in};
+use common::node::{Node, client, seed_members, sign_in};
+use common::{Backend, TestDatabase};
+use portico::domain::catalogue::Field;
 use portico::domain::fields::email_key;
 use serde_json::{Value, json};
 
@@ -56,7 +53,7 @@ async fn two_nodes_share_one_postgresql() {
     let change = http
         .patch(a.url("/api/public/coworker/profile"))
         .bearer_auth(&on_a)
-        .json(&json!({"OldPassword": node::PASSWORD, "NewPassword": new, "RepeatNewPassword": new}))
+        .json(&json!({"OldPassword": common::node::PASSWORD, "NewPassword": new, "RepeatNewPassword": new}))
         .send()
         .await
         .expect("PATCH");
@@ -95,8 +92,11 @@ async fn two_nodes_check_at_most_five_passwords_between_them() {
     let refused = statuses.iter().filter(|s| **s == 429).count();
     assert!(checked <= 5 && checked + refused == 60, "{statuses:?}");
     for node in [&nodes.0, &nodes.1] {
-        let form =
-            [("grant_type", "password"), ("username", "member0@example.com"), ("password", node::PASSWORD)];
+        let form = [
+            ("grant_type", "password"),
+            ("username", "member0@example.com"),
+            ("password", common::node::PASSWORD),
+        ];
         let right = http.post(node.url("/api/token")).form(&form).send().await.expect("POST");
         assert_eq!(right.status(), 429, "locked on every node");
     }
@@ -104,8 +104,10 @@ async fn two_nodes_check_at_most_five_passwords_between_them() {
 
 const WRITERS: usize = 8;
 
-/// Each writer patches its own member in a loop; four properties per request carry the
-/// same counter, so a profile holding half a request would show two counters.
+/// Each writer patches its own member in a loop; every property of a request carries the
+/// same counter, on the profile row (four texts, and the name) and on the user row (the
+/// name, and a preference that follows the counter's parity), so a member holding half a
+/// request would show two counters or a preference out of step.
 async fn write_until_stopped(
     http: reqwest::Client,
     url: String,
@@ -116,7 +118,10 @@ async fn write_until_stopped(
     let mut next = 1u64;
     while !stop.load(Ordering::Relaxed) {
         let value = format!("n{next}");
-        let body = json!({"NickName": value, "Position": value, "CityName": value, "BusinessArea": value});
+        let body = json!({
+            "NickName": value, "Position": value, "CityName": value, "BusinessArea": value,
+            "FullName": format!("Writer {value}"), "OnNewWallPost": next.is_multiple_of(2),
+        });
         match http.patch(&url).bearer_auth(&token).json(&body).send().await {
             Ok(response) if response.status() == 200 => acknowledged = next,
             Ok(_) => {}
@@ -157,15 +162,24 @@ async fn acknowledged_writes_survive_kill_minus_nine(backend: Backend) {
     for (email, last) in acknowledged {
         let record = store.login_record(&email_key(&email)).await.expect("query").expect("member");
         let profile = store.profile(record.default_profile_id).await.expect("profile");
-        let values = [&profile.nick_name, &profile.position, &profile.business_area]
-            .map(|v| v.clone().unwrap_or_default());
-        assert!(
-            values.iter().all(|v| *v == profile.city_name),
-            "{email} holds half a request: {values:?} / {}",
-            profile.city_name
-        );
-        let stored: u64 = profile.city_name.trim_start_matches('n').parse().expect("a counter");
+        let user = store.user(record.user_id).await.expect("user");
+        let text = |field| profile.values.text(field).unwrap_or_default().to_string();
+        let city = text(Field::CityName);
+        let texts = [Field::NickName, Field::Position, Field::BusinessArea].map(text);
+        assert!(texts.iter().all(|v| *v == city), "{email} holds half a request: {texts:?} / {city}");
+        let stored: u64 = city.trim_start_matches('n').parse().expect("a counter");
         assert!(stored >= last, "{email}: write {last} was acknowledged but the store holds {stored}");
+        let name = format!("Writer {city}");
+        assert_eq!(
+            (profile.full_name(), user.full_name.as_str()),
+            (name.as_str(), name.as_str()),
+            "{email}: both rows"
+        );
+        assert_eq!(
+            user.values.flag(Field::OnNewWallPost),
+            stored.is_multiple_of(2),
+            "{email}: the user row kept in step"
+        );
     }
     let health = http.get(restarted.url("/readyz")).send().await.expect("GET");
     assert_eq!(health.status(), 200);

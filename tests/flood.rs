@@ -4,15 +4,14 @@
 //! after. Its own test binary, so no other test competes for the CPU meanwhile.
 
 #[allow(dead_code)]
-#[path = "api/helpers.rs"]
-mod helpers;
+mod common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use helpers::{Backend, PASSWORD, TestApp, test_settings};
-use portico::app::Settings;
+use common::{Backend, PASSWORD, TestApp, test_settings};
 use portico::auth::password::{HashCost, PasswordHasher};
+use portico::service::Settings;
 use reqwest::StatusCode;
 use tokio::io::AsyncWriteExt;
 

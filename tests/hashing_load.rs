@@ -4,12 +4,11 @@
 //! This is its own test binary so no other test competes for the CPU meanwhile.
 
 #[allow(dead_code)]
-#[path = "api/helpers.rs"]
-mod helpers;
+mod common;
 
 use std::time::{Duration, Instant};
 
-use helpers::{Backend, PASSWORD, TestApp};
+use common::{Backend, PASSWORD, TestApp};
 use portico::auth::password::HashCost;
 use reqwest::StatusCode;
 
@@ -17,7 +16,7 @@ const CHANGES: usize = 20;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn profile_reads_stay_fast_while_passwords_are_hashed() {
-    let app = TestApp::spawn_hashing(Backend::Sqlite, helpers::test_settings(), HashCost::default(), 1).await;
+    let app = TestApp::spawn_hashing(Backend::Sqlite, common::test_settings(), HashCost::default(), 1).await;
     let reader = app.member_token("reader@example.com").await;
     let mut tokens = Vec::new();
     for i in 0..CHANGES {

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -16,7 +15,6 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 /// The minimal server: the same routes, the same bodies parsed, no auth and no store.
 pub async fn serve_http(bind: &str) -> anyhow::Result<()> {
@@ -52,9 +50,13 @@ fn sample_profile_json() -> String {
     r#"{"Id":1,"UniqueId":"2233e1f4-cca7-4d17-b7f5-bd680d81bc35","Email":"load1@bench.example","CoworkerType":1,"FullName":"Bench Member load 1","NickName":"nick 1","Gender":"NotSet","DateOfBirth":null,"MobilePhone":"+44 20 0001 0001","LandLine":null,"Address":"","PostCode":"PC00001","CityName":"City 1","State":"Region 1","CountryId":826,"CountryName":"United Kingdom","BillingName":"Bench Member load 1","BillingEmail":"load1@bench.example","BillingAddress":null,"BillingPostCode":null,"BillingCityName":null,"BillingState":null,"BillingCountryId":826,"BillingCountryName":"United Kingdom","TaxIDNumber":"","Position":null,"CompanyName":"","BusinessArea":null,"ProfileSummary":null,"ProfileWebsite":null,"ProfileIsPublic":false,"ProfileTags":null,"ProfileTagsList":[],"Twitter":null,"Linkedin":null,"Github":null,"Instagram":null,"Facebook":null,"Skype":null,"Telegram":null,"OnHelpDeskMsg":true,"OnNewWallPost":true,"OnNewBlogComment":true,"OnNewEventComment":true,"ReceiveCommunityDigest":true,"SignUpToNewsletter":false,"CreatedOn":"2026-11-27T00:35:56Z","UpdatedOn":"2026-11-27T00:36:01Z"}"#.to_string()
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SqliteMode {
+    /// One UPDATE per transaction, on one connection, in a plain loop: no thread hops.
     Update,
+    /// The same UPDATEs, `--batch` of them per transaction: what group commit can reach.
+    UpdateBatched,
+    /// The profile SELECT, on one read connection per thread.
     Select,
 }
 
@@ -67,70 +69,73 @@ pub struct StoreCeiling {
     pub p99_us: u64,
 }
 
-const RAW_UPDATE: &str = "update profiles set nick_name = $1, city_name = $2, post_code = $3, \
-    mobile_phone = $4, state = $5, version = version + 1, updated_on = $6 where id = $7";
+const RAW_UPDATE: &str = "update profiles set nick_name = ?1, city_name = ?2, post_code = ?3, \
+    mobile_phone = ?4, state = ?5, version = version + 1, updated_on = ?6 where id = ?7";
 const RAW_SELECT: &str = "select p.*, u.email, u.on_help_desk_msg, u.on_new_wall_post, u.on_new_blog_comment, \
     u.on_new_event_comment, u.receive_community_digest, u.sign_up_to_newsletter, u.version \
-    from profiles p join users u on u.id = p.user_id where p.id = $1";
+    from profiles p join users u on u.id = p.user_id where p.id = ?1";
 
-/// Raw single-row transactions on SQLite with Portico's connection settings (WAL,
-/// synchronous FULL, one writer connection, `BEGIN IMMEDIATE`; a reader pool of 8).
-pub async fn sqlite_load(
-    url: &str,
+/// Raw SQLite with Portico's settings (WAL, synchronous FULL, `BEGIN IMMEDIATE`) through
+/// rusqlite, the driver Portico uses: the store's own speed, without Portico around it.
+pub fn sqlite_load(
+    path: &str,
     mode: SqliteMode,
     connections: usize,
+    batch: usize,
     duration: Duration,
     members: i64,
 ) -> anyhow::Result<()> {
-    let options = SqliteConnectOptions::from_str(url)?
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
-    let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
-    let reader = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
-    let tasks: Vec<_> = (0..connections)
+    let threads = if mode == SqliteMode::Select { connections.max(1) } else { 1 };
+    let workers: Vec<_> = (0..threads)
         .map(|worker| {
-            let (writer, reader, stop) = (writer.clone(), reader.clone(), Arc::clone(&stop));
-            tokio::spawn(async move {
+            let (path, stop) = (path.to_string(), Arc::clone(&stop));
+            std::thread::spawn(move || -> anyhow::Result<Vec<u64>> {
+                let connection = rusqlite::Connection::open(&path)?;
+                connection.busy_timeout(Duration::from_secs(5))?;
+                connection.pragma_update(None, "journal_mode", "wal")?;
+                connection.pragma_update(None, "synchronous", "full")?;
                 let mut latencies = Vec::new();
                 let mut n = worker as i64;
                 while !stop.load(Ordering::Relaxed) {
-                    n += connections as i64;
-                    let id = n % members + 1;
                     let began = Instant::now();
-                    match mode {
-                        SqliteMode::Update => {
-                            let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
-                            sqlx::query(RAW_UPDATE)
-                                .bind(format!("nick {n}"))
-                                .bind(format!("City {}", n % 977))
-                                .bind(format!("PC{:05}", n % 99991))
-                                .bind("+44 20 0000 0000")
-                                .bind("Region")
-                                .bind(time::OffsetDateTime::now_utc())
-                                .bind(id)
-                                .execute(&mut *tx)
-                                .await?;
-                            tx.commit().await?;
+                    let per_transaction = if mode == SqliteMode::UpdateBatched { batch.max(1) } else { 1 };
+                    if mode == SqliteMode::Select {
+                        n += threads as i64;
+                        let mut statement = connection.prepare_cached(RAW_SELECT)?;
+                        statement.query_row([n % members + 1], |_| Ok(()))?;
+                    } else {
+                        connection.execute_batch("begin immediate")?;
+                        for _ in 0..per_transaction {
+                            n += 1;
+                            let now = time::OffsetDateTime::now_utc()
+                                .replace_nanosecond(0)?
+                                .format(&time::format_description::well_known::Rfc3339)?;
+                            connection.prepare_cached(RAW_UPDATE)?.execute(rusqlite::params![
+                                format!("nick {n}"),
+                                format!("City {}", n % 977),
+                                format!("PC{:05}", n % 99991),
+                                "+44 20 0000 0000",
+                                "Region",
+                                now,
+                                n % members + 1
+                            ])?;
                         }
-                        SqliteMode::Select => {
-                            sqlx::query(RAW_SELECT).bind(id).fetch_one(&reader).await?;
-                        }
+                        connection.execute_batch("commit")?;
                     }
-                    latencies.push(began.elapsed().as_micros() as u64);
+                    let micros = began.elapsed().as_micros() as u64;
+                    latencies.extend(std::iter::repeat_n(micros, per_transaction));
                 }
-                Ok::<_, sqlx::Error>(latencies)
+                Ok(latencies)
             })
         })
         .collect();
-    tokio::time::sleep(duration).await;
+    std::thread::sleep(duration);
     stop.store(true, Ordering::Relaxed);
     let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await??);
+    for worker in workers {
+        all.extend(worker.join().map_err(|_| anyhow::anyhow!("a ceiling thread panicked"))??);
     }
     let seconds = started.elapsed().as_secs_f64();
     all.sort_unstable();
@@ -147,14 +152,16 @@ pub async fn sqlite_load(
 /// Runs the SQLite ceiling as a separate process, like the server it is compared with.
 pub fn sqlite(
     bench: &Path,
-    url: &str,
+    path: &str,
     mode: &str,
     connections: usize,
+    batch: usize,
     duration: Duration,
     members: usize,
 ) -> anyhow::Result<StoreCeiling> {
     let output = Command::new(bench)
-        .args(["ceiling-sqlite", "--url", url, "--mode", mode, "--connections", &connections.to_string()])
+        .args(["ceiling-sqlite", "--path", path, "--mode", mode, "--connections", &connections.to_string()])
+        .args(["--batch", &batch.to_string()])
         .args(["--duration", &duration.as_secs_f64().to_string(), "--members", &members.to_string()])
         .output()?;
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -36,14 +36,18 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:0")]
         bind: String,
     },
-    /// The SQLite ceiling: raw single-row transactions with Portico's connection settings.
+    /// The SQLite ceiling: raw transactions with Portico's connection settings.
     CeilingSqlite {
+        /// The database file.
         #[arg(long)]
-        url: String,
+        path: String,
         #[arg(long)]
         mode: ceilings::SqliteMode,
         #[arg(long)]
         connections: usize,
+        /// UPDATEs per transaction (`update-batched`).
+        #[arg(long, default_value_t = 1)]
+        batch: usize,
         #[arg(long, value_parser = humantime_secs)]
         duration: Duration,
         #[arg(long)]
@@ -96,10 +100,8 @@ fn main() -> anyhow::Result<()> {
                 tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
             runtime.block_on(ceilings::serve_http(&bind))
         }
-        Command::CeilingSqlite { url, mode, connections, duration, members } => {
-            let runtime =
-                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-            runtime.block_on(ceilings::sqlite_load(&url, mode, connections, duration, members))
+        Command::CeilingSqlite { path, mode, connections, batch, duration, members } => {
+            ceilings::sqlite_load(&path, mode, connections, batch, duration, members)
         }
     }
 }

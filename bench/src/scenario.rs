@@ -163,7 +163,10 @@ async fn run_store(
 
     let store_ceiling = |mode: &str, connections: usize, members: usize| -> anyhow::Result<f64> {
         let ceiling = match store {
-            "sqlite" => ceilings::sqlite(bench, &database.url, mode, connections, args.duration, members)?,
+            "sqlite" => {
+                let path = seed::sqlite_file(&database.url).context("a SQLite URL")?;
+                ceilings::sqlite(bench, path, mode, connections, 1, args.duration, members)?
+            }
             // The same connection settings as Portico: no more connections than its pool has.
             _ => ceilings::postgres(
                 &database.url,

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
-use portico::app::{AppState, Settings};
 use portico::auth::password::{HashCost, PasswordHasher};
 use portico::auth::token::TokenPair;
 use portico::clock::SystemClock;
@@ -13,6 +12,7 @@ use portico::domain::audit::{AuditEvent, AuditKind};
 use portico::domain::fields::email_key;
 use portico::domain::patch::ProfilePatch;
 use portico::service::member;
+use portico::service::{AppState, Settings};
 use portico::store::{self, NewMember, NewSession, SessionTokens, VerifiedPassword};
 use secrecy::SecretString;
 use sqlx::Connection;
@@ -184,11 +184,11 @@ impl Population {
 /// Leaves the store in the same state before each measurement: SQLite's write-ahead log
 /// checkpointed into the database, PostgreSQL checkpointed with fresh statistics.
 pub async fn settle(database_url: &str) -> anyhow::Result<()> {
-    if database_url.starts_with("sqlite:") {
-        let mut connection = sqlx::SqliteConnection::connect(database_url).await?;
+    if let Some(path) = sqlite_file(database_url) {
+        let connection = rusqlite::Connection::open(path)?;
         // RESTART, not TRUNCATE: the log keeps its size, so later commits do not pay for
         // growing the file and every measurement starts alike.
-        sqlx::query("pragma wal_checkpoint(restart)").execute(&mut connection).await?;
+        connection.query_row("pragma wal_checkpoint(restart)", [], |_| Ok(()))?;
     } else {
         let mut connection = sqlx::PgConnection::connect(database_url).await?;
         sqlx::query("checkpoint").execute(&mut connection).await?;
@@ -202,10 +202,10 @@ pub async fn bulk_members(database_url: &str, count: usize) -> anyhow::Result<()
     let store = store::connect(database_url, &Default::default()).await?;
     drop(store);
     let count = count as i64;
-    if database_url.starts_with("sqlite:") {
-        let mut connection = sqlx::SqliteConnection::connect(database_url).await?;
+    if let Some(path) = sqlite_file(database_url) {
+        let connection = rusqlite::Connection::open(path)?;
         for statement in SQLITE_BULK {
-            sqlx::query(*statement).bind(count).execute(&mut connection).await?;
+            connection.execute(statement, [count])?;
         }
     } else {
         let mut connection = sqlx::PgConnection::connect(database_url).await?;
@@ -216,17 +216,22 @@ pub async fn bulk_members(database_url: &str, count: usize) -> anyhow::Result<()
     Ok(())
 }
 
+/// The file of a `sqlite://PATH` URL.
+pub fn sqlite_file(database_url: &str) -> Option<&str> {
+    database_url.strip_prefix("sqlite://")
+}
+
 const SQLITE_BULK: &[&str] = &[
-    "insert into locations (name, web_address, country_id, created_on) select 'Startup', 'startup', 826, '2026-01-01T00:00:00Z' where $1 > 0",
-    "with recursive n(i) as (select 1 union all select i + 1 from n where i < $1) \
+    "insert into locations (name, web_address, country_id, created_on) select 'Startup', 'startup', 826, '2026-01-01T00:00:00Z' where ?1 > 0",
+    "with recursive n(i) as (select 1 union all select i + 1 from n where i < ?1) \
      insert into users (email, email_key, password_hash, full_name, created_on, updated_on) \
      select 'm' || i || '@startup.example', 'm' || i || '@startup.example', 'x', 'Member ' || i, \
      '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' from n",
     "insert into profiles (unique_id, user_id, location_id, full_name, country_id, billing_name, billing_email, \
      billing_country_id, created_on, updated_on) \
      select 'startup-' || u.id, u.id, l.id, u.full_name, 826, u.full_name, u.email, 826, u.created_on, u.created_on \
-     from users u, locations l where l.name = 'Startup' and $1 > 0",
-    "update users set default_profile_id = (select p.id from profiles p where p.user_id = users.id) where $1 > 0",
+     from users u, locations l where l.name = 'Startup' and ?1 > 0",
+    "update users set default_profile_id = (select p.id from profiles p where p.user_id = users.id) where ?1 > 0",
 ];
 
 const POSTGRES_BULK: &[&str] = &[

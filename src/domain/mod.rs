@@ -1,6 +1,7 @@
 //! The rules of Portico in plain Rust: no HTTP, no SQL.
 
 pub mod audit;
+pub mod catalogue;
 pub mod country;
 pub mod error;
 pub mod fields;
@@ -9,6 +10,7 @@ pub mod password;
 pub mod patch;
 pub mod profile;
 pub mod read_only;
+pub mod session;
 pub mod social;
 pub mod text;
 

@@ -8,212 +8,13 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 use time::Date;
 
+use super::catalogue::{self, Credential, ReadOnly, Rule};
+pub use super::catalogue::{Field, FieldValue};
 use super::country;
 use super::error::{ErrorCode, FieldError, FieldErrors, MAX_PROPERTY_CHARS};
 use super::fields;
 use super::profile::Gender;
-use super::read_only::ReadOnly;
-use super::social::Network;
 use super::text::{self, Lines, Problem};
-
-/// A property the PATCH may write. The first group lives on the profile, the
-/// notification preferences on the user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Field {
-    FullName,
-    NickName,
-    Gender,
-    DateOfBirth,
-    MobilePhone,
-    LandLine,
-    Address,
-    PostCode,
-    CityName,
-    State,
-    CountryId,
-    BillingName,
-    BillingEmail,
-    BillingAddress,
-    BillingPostCode,
-    BillingCityName,
-    BillingState,
-    BillingCountryId,
-    TaxIdNumber,
-    Position,
-    CompanyName,
-    BusinessArea,
-    ProfileSummary,
-    ProfileWebsite,
-    ProfileIsPublic,
-    ProfileTags,
-    Twitter,
-    Linkedin,
-    Github,
-    Instagram,
-    Facebook,
-    Skype,
-    Telegram,
-    OnHelpDeskMsg,
-    OnNewWallPost,
-    OnNewBlogComment,
-    OnNewEventComment,
-    ReceiveCommunityDigest,
-    SignUpToNewsletter,
-}
-
-/// How a property's value is checked and what it becomes.
-#[derive(Debug, Clone, Copy)]
-enum Rule {
-    Text { max: usize, lines: Lines, required: bool },
-    Email,
-    Website,
-    Phone,
-    BirthDate,
-    Country,
-    Gender,
-    Flag,
-    Tags,
-    TaxId,
-    Social(Network),
-}
-
-impl Field {
-    pub const ALL: [Field; 39] = {
-        use Field::*;
-        [
-            FullName,
-            NickName,
-            Gender,
-            DateOfBirth,
-            MobilePhone,
-            LandLine,
-            Address,
-            PostCode,
-            CityName,
-            State,
-            CountryId,
-            BillingName,
-            BillingEmail,
-            BillingAddress,
-            BillingPostCode,
-            BillingCityName,
-            BillingState,
-            BillingCountryId,
-            TaxIdNumber,
-            Position,
-            CompanyName,
-            BusinessArea,
-            ProfileSummary,
-            ProfileWebsite,
-            ProfileIsPublic,
-            ProfileTags,
-            Twitter,
-            Linkedin,
-            Github,
-            Instagram,
-            Facebook,
-            Skype,
-            Telegram,
-            OnHelpDeskMsg,
-            OnNewWallPost,
-            OnNewBlogComment,
-            OnNewEventComment,
-            ReceiveCommunityDigest,
-            SignUpToNewsletter,
-        ]
-    };
-
-    /// The contract's property name.
-    pub fn property(self) -> &'static str {
-        self.spec().0
-    }
-
-    pub fn is_nullable(self) -> bool {
-        self.spec().2
-    }
-
-    pub fn is_flag(self) -> bool {
-        matches!(self.spec().1, Rule::Flag)
-    }
-
-    pub fn is_country(self) -> bool {
-        matches!(self.spec().1, Rule::Country)
-    }
-
-    /// The notification preferences belong to the user, not to one profile.
-    pub fn on_user(self) -> bool {
-        use Field::*;
-        matches!(
-            self,
-            OnHelpDeskMsg
-                | OnNewWallPost
-                | OnNewBlogComment
-                | OnNewEventComment
-                | ReceiveCommunityDigest
-                | SignUpToNewsletter
-        )
-    }
-
-    pub fn from_property(name: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.property() == name)
-    }
-
-    /// (property name, rule, nullable): the contract's tables 3.1–3.5 in one place.
-    fn spec(self) -> (&'static str, Rule, bool) {
-        use Field::*;
-        let text = |max, lines| Rule::Text { max, lines, required: false };
-        match self {
-            FullName => ("FullName", Rule::Text { max: 200, lines: Lines::Single, required: true }, false),
-            NickName => ("NickName", text(100, Lines::Single), true),
-            Gender => ("Gender", Rule::Gender, false),
-            DateOfBirth => ("DateOfBirth", Rule::BirthDate, true),
-            MobilePhone => ("MobilePhone", Rule::Phone, true),
-            LandLine => ("LandLine", Rule::Phone, true),
-            Address => ("Address", text(500, Lines::Multi), false),
-            PostCode => ("PostCode", text(30, Lines::Single), false),
-            CityName => ("CityName", text(100, Lines::Single), false),
-            State => ("State", text(100, Lines::Single), false),
-            CountryId => ("CountryId", Rule::Country, false),
-            BillingName => ("BillingName", text(200, Lines::Single), false),
-            BillingEmail => ("BillingEmail", Rule::Email, false),
-            BillingAddress => ("BillingAddress", text(500, Lines::Multi), true),
-            BillingPostCode => ("BillingPostCode", text(30, Lines::Single), true),
-            BillingCityName => ("BillingCityName", text(100, Lines::Single), true),
-            BillingState => ("BillingState", text(100, Lines::Single), true),
-            BillingCountryId => ("BillingCountryId", Rule::Country, false),
-            TaxIdNumber => ("TaxIDNumber", Rule::TaxId, false),
-            Position => ("Position", text(200, Lines::Single), true),
-            CompanyName => ("CompanyName", text(200, Lines::Single), false),
-            BusinessArea => ("BusinessArea", text(200, Lines::Single), true),
-            ProfileSummary => ("ProfileSummary", text(20_000, Lines::Multi), true),
-            ProfileWebsite => ("ProfileWebsite", Rule::Website, true),
-            ProfileIsPublic => ("ProfileIsPublic", Rule::Flag, false),
-            ProfileTags => ("ProfileTags", Rule::Tags, true),
-            Twitter => ("Twitter", Rule::Social(Network::Twitter), true),
-            Linkedin => ("Linkedin", Rule::Social(Network::Linkedin), true),
-            Github => ("Github", Rule::Social(Network::Github), true),
-            Instagram => ("Instagram", Rule::Social(Network::Instagram), true),
-            Facebook => ("Facebook", Rule::Social(Network::Facebook), true),
-            Skype => ("Skype", Rule::Social(Network::Skype), true),
-            Telegram => ("Telegram", Rule::Social(Network::Telegram), true),
-            OnHelpDeskMsg => ("OnHelpDeskMsg", Rule::Flag, false),
-            OnNewWallPost => ("OnNewWallPost", Rule::Flag, false),
-            OnNewBlogComment => ("OnNewBlogComment", Rule::Flag, false),
-            OnNewEventComment => ("OnNewEventComment", Rule::Flag, false),
-            ReceiveCommunityDigest => ("ReceiveCommunityDigest", Rule::Flag, false),
-            SignUpToNewsletter => ("SignUpToNewsletter", Rule::Flag, false),
-        }
-    }
-}
-
-/// A checked value, in the form it is stored.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FieldValue {
-    Text(String),
-    Int(i64),
-    Bool(bool),
-    Date(Date),
-}
 
 /// What a request says about one property.
 #[derive(Debug, Clone, PartialEq)]
@@ -255,8 +56,14 @@ impl ProfilePatch {
         self.changes.is_empty()
     }
 
+    /// Whether the patch writes the user row.
     pub fn touches_user(&self) -> bool {
-        self.changes.keys().any(|f| f.on_user() || *f == Field::FullName)
+        self.changes.keys().any(|f| f.on_user())
+    }
+
+    /// Whether the patch writes the profile row.
+    pub fn touches_profile(&self) -> bool {
+        self.changes.keys().any(|f| f.on_profile())
     }
 }
 
@@ -302,7 +109,7 @@ pub fn parse(body: &Map<String, Value>, options: ParseOptions) -> (ParsedPatch, 
                 Ok(change) => parsed.patch.set(field, change),
                 Err(p) => errors.push(FieldError::new(name, p.code, p.message).with_attempted(value)),
             }
-        } else if let Some(slot) = CredentialSlot::from_property(name) {
+        } else if let Some(slot) = Credential::from_property(name) {
             credentials.take(slot, name, value, &mut errors);
         } else if let Some(read_only) = ReadOnly::from_property(name) {
             parsed.echoes.push((read_only, value.clone()));
@@ -316,7 +123,8 @@ pub fn parse(body: &Map<String, Value>, options: ParseOptions) -> (ParsedPatch, 
 
 /// Parses one property's value according to its rule.
 pub fn parse_value(field: Field, value: &Value, today: Date) -> Result<Change<FieldValue>, Problem> {
-    let (_, rule, nullable) = field.spec();
+    let spec = field.spec();
+    let (rule, nullable) = (spec.rule, spec.nullable);
     if value.is_null() {
         return if nullable {
             Ok(Change::Null)
@@ -333,12 +141,13 @@ pub fn parse_value(field: Field, value: &Value, today: Date) -> Result<Change<Fi
         Rule::Gender => parse_gender(value).map(|g| Change::Value(FieldValue::Text(g.as_str().into()))),
         _ => {
             let raw = value.as_str().ok_or_else(|| Problem::new(ErrorCode::WrongType, "must be a string"))?;
-            parse_text(rule, raw, nullable, today)
+            parse_text(field, raw, nullable, today)
         }
     }
 }
 
-fn parse_text(rule: Rule, raw: &str, nullable: bool, today: Date) -> Result<Change<FieldValue>, Problem> {
+fn parse_text(field: Field, raw: &str, nullable: bool, today: Date) -> Result<Change<FieldValue>, Problem> {
+    let rule = field.spec().rule;
     let lines = match rule {
         Rule::Text { lines, .. } => lines,
         _ => Lines::Single,
@@ -363,7 +172,10 @@ fn parse_text(rule: Rule, raw: &str, nullable: bool, today: Date) -> Result<Chan
         Rule::Phone => FieldValue::Text(fields::phone(&cleaned)?),
         Rule::BirthDate => FieldValue::Date(fields::birth_date(&cleaned, today)?),
         Rule::TaxId => FieldValue::Text(fields::tax_id(&cleaned)?),
-        Rule::Social(network) => FieldValue::Text(network.canonical(&cleaned)?),
+        Rule::Social(network) => {
+            text::check_length(&cleaned, catalogue::MAX_SOCIAL_CHARS)?;
+            FieldValue::Text(network.canonical(&cleaned)?)
+        }
         Rule::Tags => match fields::tags(&cleaned)? {
             Some(tags) => FieldValue::Text(fields::join_tags(&tags)),
             None => return Ok(Change::Null),
@@ -398,44 +210,8 @@ fn parse_gender(value: &Value) -> Result<Gender, Problem> {
     })
 }
 
-/// Properties of the Nexudus customer record that only the space's staff may change.
-const STAFF_ONLY: &[&str] = &[
-    "AccessPincode",
-    "Active",
-    "APIAccess",
-    "Archived",
-    "Balance",
-    "Businesses",
-    "CanMakeBookings",
-    "CancellationDate",
-    "CardNumber",
-    "CheckedIn",
-    "Credit",
-    "Credits",
-    "DiscountCode",
-    "DoNotProcessInvoicesAutomatically",
-    "GeneralTermsAccepted",
-    "HomeSpaceId",
-    "InvoicingBusinessId",
-    "IsAdmin",
-    "IsContact",
-    "IsMember",
-    "IsPaidForCustomer",
-    "MustResetPassword",
-    "NextTariffId",
-    "Password",
-    "PasswordHash",
-    "PrintingCredit",
-    "ReferenceNumber",
-    "RegistrationDate",
-    "TariffId",
-    "UserRoles",
-    "Validated",
-];
-
 fn refuse_property(name: &str, value: &Value, unknown: UnknownFields) -> Option<FieldError> {
-    let staff_only =
-        STAFF_ONLY.contains(&name) || name.strip_prefix("Custom").is_some_and(|n| n.parse::<u8>().is_ok());
+    let staff_only = catalogue::STAFF_ONLY.contains(&name) || catalogue::is_custom_field(name);
     if staff_only {
         return Some(
             FieldError::new(name, ErrorCode::NotWritable, "can only be changed by the space's staff")
@@ -459,44 +235,11 @@ pub fn suggest(name: &str) -> Option<&'static str> {
         return None;
     }
     let lower = name.to_lowercase();
-    let known = Field::ALL
-        .iter()
-        .map(|f| f.property())
-        .chain(CredentialSlot::PROPERTIES.iter().copied())
-        .chain(ReadOnly::ALL.iter().map(|r| r.property()));
-    known
+    catalogue::writable_or_known_names()
         .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), k))
         .filter(|(distance, k)| *distance <= (k.len() / 4).clamp(1, 3))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, k)| k)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CredentialSlot {
-    Current,
-    New,
-    Repeat,
-}
-
-impl CredentialSlot {
-    const PROPERTIES: [&'static str; 3] = ["OldPassword", "NewPassword", "RepeatNewPassword"];
-
-    fn from_property(name: &str) -> Option<CredentialSlot> {
-        match name {
-            "OldPassword" | "CurrentPassword" => Some(CredentialSlot::Current),
-            "NewPassword" => Some(CredentialSlot::New),
-            "RepeatNewPassword" | "ConfirmPassword" | "NewPasswordConfirm" => Some(CredentialSlot::Repeat),
-            _ => None,
-        }
-    }
-
-    fn property(self) -> &'static str {
-        match self {
-            CredentialSlot::Current => "OldPassword",
-            CredentialSlot::New => "NewPassword",
-            CredentialSlot::Repeat => "RepeatNewPassword",
-        }
-    }
 }
 
 /// Collects the three password properties (under any alias); secrets are never echoed.
@@ -509,7 +252,7 @@ struct Credentials {
 }
 
 impl Credentials {
-    fn take(&mut self, slot: CredentialSlot, name: &str, value: &Value, errors: &mut FieldErrors) {
+    fn take(&mut self, slot: Credential, name: &str, value: &Value, errors: &mut FieldErrors) {
         self.sent_any = true;
         let Some(text) = value.as_str() else {
             let code = if value.is_null() { ErrorCode::NotNullable } else { ErrorCode::WrongType };
@@ -517,9 +260,9 @@ impl Credentials {
             return;
         };
         let target = match slot {
-            CredentialSlot::Current => &mut self.current,
-            CredentialSlot::New => &mut self.new,
-            CredentialSlot::Repeat => &mut self.repeat,
+            Credential::Current => &mut self.current,
+            Credential::New => &mut self.new,
+            Credential::Repeat => &mut self.repeat,
         };
         if target.is_some() {
             errors.push(FieldError::new(
@@ -536,9 +279,9 @@ impl Credentials {
             return None;
         }
         let slots = [
-            (CredentialSlot::Current, &self.current),
-            (CredentialSlot::New, &self.new),
-            (CredentialSlot::Repeat, &self.repeat),
+            (Credential::Current, &self.current),
+            (Credential::New, &self.new),
+            (Credential::Repeat, &self.repeat),
         ];
         for (slot, value) in slots {
             if value.as_ref().is_none_or(|s| s.expose_secret().is_empty()) {
@@ -554,7 +297,7 @@ impl Credentials {
         };
         if new.expose_secret() != repeat.expose_secret() {
             errors.push(FieldError::new(
-                CredentialSlot::Repeat.property(),
+                Credential::Repeat.property(),
                 ErrorCode::PasswordMismatch,
                 "does not match NewPassword",
             ));
@@ -584,7 +327,7 @@ mod tests {
 
     #[test]
     fn every_field_round_trips_its_property_name() {
-        for field in Field::ALL {
+        for field in Field::all() {
             assert_eq!(Field::from_property(field.property()), Some(field));
         }
     }
@@ -693,15 +436,10 @@ mod properties {
     /// Property names as clients send them: every known one and its aliases, near misses,
     /// and anything at all (long, empty, unicode, secret-looking).
     fn property_name() -> impl Strategy<Value = String> {
-        let known: Vec<String> = Field::ALL
-            .iter()
-            .map(|f| f.property().to_string())
-            .chain(
-                ["OldPassword", "CurrentPassword", "NewPassword", "RepeatNewPassword", "ConfirmPassword"]
-                    .map(String::from),
-            )
-            .chain(ReadOnly::ALL.iter().map(|r| r.property().to_string()))
-            .chain(STAFF_ONLY.iter().map(|s| s.to_string()))
+        let known: Vec<String> = catalogue::writable_or_known_names()
+            .chain(Credential::all().flat_map(|c| c.names().iter().copied()))
+            .chain(catalogue::STAFF_ONLY.iter().copied())
+            .map(String::from)
             .collect();
         prop_oneof![
             4 => proptest::sample::select(known),

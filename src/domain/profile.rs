@@ -1,7 +1,8 @@
 //! The member's profile at one location, and the user-level settings shown with it.
 
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
+use super::catalogue::{Field, FieldValue, Kind, Values};
 use super::country;
 use super::fields::split_tags;
 use super::password::PasswordPolicy;
@@ -44,19 +45,8 @@ impl Gender {
     }
 }
 
-/// The six e-mail notification switches, stored on the user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct NotificationPreferences {
-    pub on_help_desk_msg: bool,
-    pub on_new_wall_post: bool,
-    pub on_new_blog_comment: bool,
-    pub on_new_event_comment: bool,
-    pub receive_community_digest: bool,
-    pub sign_up_to_newsletter: bool,
-}
-
-/// Everything the profile editing page shows: the profile's own fields plus the user's
-/// e-mail and notification preferences.
+/// Everything the profile editing page shows: the profile's own fields, the user's e-mail
+/// and the user's properties (`values` holds every [`Field`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     pub id: i64,
@@ -65,41 +55,9 @@ pub struct Profile {
     pub location_id: i64,
     pub email: String,
     pub coworker_type: i64,
-    pub full_name: String,
-    pub nick_name: Option<String>,
-    pub gender: Gender,
-    pub date_of_birth: Option<Date>,
-    pub mobile_phone: Option<String>,
-    pub land_line: Option<String>,
-    pub address: String,
-    pub post_code: String,
-    pub city_name: String,
-    pub state: String,
-    pub country_id: i64,
-    pub billing_name: String,
-    pub billing_email: String,
-    pub billing_address: Option<String>,
-    pub billing_post_code: Option<String>,
-    pub billing_city_name: Option<String>,
-    pub billing_state: Option<String>,
-    pub billing_country_id: i64,
-    pub tax_id_number: String,
-    pub position: Option<String>,
-    pub company_name: String,
-    pub business_area: Option<String>,
-    pub profile_summary: Option<String>,
-    pub profile_website: Option<String>,
-    pub profile_is_public: bool,
-    pub profile_tags: Option<String>,
-    pub twitter: Option<String>,
-    pub linkedin: Option<String>,
-    pub github: Option<String>,
-    pub instagram: Option<String>,
-    pub facebook: Option<String>,
-    pub skype: Option<String>,
-    pub telegram: Option<String>,
-    pub notifications: NotificationPreferences,
+    pub values: Values,
     pub created_on: OffsetDateTime,
+    /// The later of the profile's and the user's last change: the representation shows both.
     pub updated_on: OffsetDateTime,
     pub version: Version,
 }
@@ -112,17 +70,39 @@ pub struct Version {
     pub user: i64,
 }
 
-impl Version {
-    /// The HTTP entity tag of the editing representation.
-    pub fn etag(self, profile_id: i64) -> String {
-        format!("\"{profile_id}-{}-{}\"", self.profile, self.user)
-    }
-}
-
 impl Profile {
     /// A filled-in profile, for tests and fuzzing.
     pub fn example() -> Profile {
         let at = time::macros::datetime!(2026-11-27 09:00 UTC);
+        let mut values = Values::empty();
+        let texts = [
+            (Field::FullName, "Jane Doe"),
+            (Field::NickName, "JD"),
+            (Field::Gender, "NotSet"),
+            (Field::MobilePhone, "+44 20 7946 0000"),
+            (Field::Address, "1 Canal Street"),
+            (Field::PostCode, "M1 3HE"),
+            (Field::CityName, "Manchester"),
+            (Field::State, ""),
+            (Field::BillingName, "Jane Doe"),
+            (Field::BillingEmail, "jane@example.com"),
+            (Field::TaxIdNumber, ""),
+            (Field::Position, "Designer"),
+            (Field::CompanyName, "Acme"),
+            (Field::ProfileSummary, "Hello"),
+            (Field::ProfileWebsite, "https://acme.example.com/"),
+            (Field::ProfileTags, "design, ux"),
+            (Field::Github, "https://github.com/jane"),
+        ];
+        for (field, text) in texts {
+            values.set(field, Some(FieldValue::Text(text.into())));
+        }
+        values.set(Field::DateOfBirth, Some(FieldValue::Date(time::macros::date!(1990 - 06 - 15))));
+        values.set(Field::CountryId, Some(FieldValue::Int(826)));
+        values.set(Field::BillingCountryId, Some(FieldValue::Int(826)));
+        for flag in Field::all().filter(|f| f.kind() == Kind::Bool) {
+            values.set(flag, Some(FieldValue::Bool(flag != Field::SignUpToNewsletter)));
+        }
         Profile {
             id: 1,
             unique_id: "0b5f2f0e-8f7c-4c7e-9a57-2f4f1c2d3e4a".into(),
@@ -130,71 +110,39 @@ impl Profile {
             location_id: 1,
             email: "jane@example.com".into(),
             coworker_type: 1,
-            full_name: "Jane Doe".into(),
-            nick_name: Some("JD".into()),
-            gender: Gender::NotSet,
-            date_of_birth: Some(time::macros::date!(1990 - 06 - 15)),
-            mobile_phone: Some("+44 20 7946 0000".into()),
-            land_line: None,
-            address: "1 Canal Street".into(),
-            post_code: "M1 3HE".into(),
-            city_name: "Manchester".into(),
-            state: String::new(),
-            country_id: 826,
-            billing_name: "Jane Doe".into(),
-            billing_email: "jane@example.com".into(),
-            billing_address: None,
-            billing_post_code: None,
-            billing_city_name: None,
-            billing_state: None,
-            billing_country_id: 826,
-            tax_id_number: String::new(),
-            position: Some("Designer".into()),
-            company_name: "Acme".into(),
-            business_area: None,
-            profile_summary: Some("Hello".into()),
-            profile_website: Some("https://acme.example.com/".into()),
-            profile_is_public: true,
-            profile_tags: Some("design,ux".into()),
-            twitter: None,
-            linkedin: None,
-            github: Some("https://github.com/jane".into()),
-            instagram: None,
-            facebook: None,
-            skype: None,
-            telegram: None,
-            notifications: NotificationPreferences::default(),
+            values,
             created_on: at,
             updated_on: at,
             version: Version { profile: 1, user: 1 },
         }
     }
 
+    pub fn full_name(&self) -> &str {
+        self.values.text(Field::FullName).unwrap_or_default()
+    }
+
     pub fn tags_list(&self) -> Vec<&str> {
-        self.profile_tags.as_deref().map(split_tags).unwrap_or_default()
+        self.values.text(Field::ProfileTags).map(split_tags).unwrap_or_default()
     }
 
     pub fn country_name(&self) -> &'static str {
-        country::name_of(self.country_id).unwrap_or("")
+        self.values.int(Field::CountryId).and_then(country::name_of).unwrap_or("")
     }
 
     pub fn billing_country_name(&self) -> &'static str {
-        country::name_of(self.billing_country_id).unwrap_or("")
-    }
-
-    pub fn etag(&self) -> String {
-        self.version.etag(self.id)
+        self.values.int(Field::BillingCountryId).and_then(country::name_of).unwrap_or("")
     }
 }
 
-/// The login account behind one or more profiles.
+/// The login account behind one or more profiles. `values` holds its own properties (the
+/// notification preferences); the others are empty.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
     pub id: i64,
     pub email: String,
     pub full_name: String,
     pub active: bool,
-    pub notifications: NotificationPreferences,
+    pub values: Values,
 }
 
 /// A coworking space.

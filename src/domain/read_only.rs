@@ -11,53 +11,19 @@ use super::fields::split_tags;
 use super::patch::{Change, Field, FieldValue, ProfilePatch};
 use super::profile::Profile;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReadOnly {
-    Id,
-    UniqueId,
-    Email,
-    CoworkerType,
-    ProfileTagsList,
-    CountryName,
-    BillingCountryName,
-    CreatedOn,
-    UpdatedOn,
+pub use super::catalogue::ReadOnly;
+
+/// How each read-only property is checked.
+trait Accepts {
+    fn accepts(self, sent: &Value, profile: &Profile, patch: &ProfilePatch) -> bool;
+    fn refusal(self) -> &'static str;
 }
 
-impl ReadOnly {
-    pub const ALL: [ReadOnly; 9] = [
-        ReadOnly::Id,
-        ReadOnly::UniqueId,
-        ReadOnly::Email,
-        ReadOnly::CoworkerType,
-        ReadOnly::ProfileTagsList,
-        ReadOnly::CountryName,
-        ReadOnly::BillingCountryName,
-        ReadOnly::CreatedOn,
-        ReadOnly::UpdatedOn,
-    ];
-
-    pub fn property(self) -> &'static str {
-        match self {
-            ReadOnly::Id => "Id",
-            ReadOnly::UniqueId => "UniqueId",
-            ReadOnly::Email => "Email",
-            ReadOnly::CoworkerType => "CoworkerType",
-            ReadOnly::ProfileTagsList => "ProfileTagsList",
-            ReadOnly::CountryName => "CountryName",
-            ReadOnly::BillingCountryName => "BillingCountryName",
-            ReadOnly::CreatedOn => "CreatedOn",
-            ReadOnly::UpdatedOn => "UpdatedOn",
-        }
-    }
-
-    pub fn from_property(name: &str) -> Option<ReadOnly> {
-        ReadOnly::ALL.into_iter().find(|r| r.property() == name)
-    }
-
+impl Accepts for ReadOnly {
     /// Whether `sent` matches the stored profile, or, for values derived from another
     /// property, what that property becomes with this patch.
     fn accepts(self, sent: &Value, profile: &Profile, patch: &ProfilePatch) -> bool {
+        let stored_country = |field| profile.values.int(field).unwrap_or_default();
         match self {
             ReadOnly::Id => sent.as_i64() == Some(profile.id),
             ReadOnly::UniqueId => sent.as_str() == Some(profile.unique_id.as_str()),
@@ -66,11 +32,13 @@ impl ReadOnly {
             ReadOnly::CreatedOn => same_instant(sent, profile.created_on),
             ReadOnly::UpdatedOn => same_instant(sent, profile.updated_on),
             ReadOnly::CountryName => {
-                country_name_matches(sent, profile.country_id, patch.get(Field::CountryId))
+                country_name_matches(sent, stored_country(Field::CountryId), patch.get(Field::CountryId))
             }
-            ReadOnly::BillingCountryName => {
-                country_name_matches(sent, profile.billing_country_id, patch.get(Field::BillingCountryId))
-            }
+            ReadOnly::BillingCountryName => country_name_matches(
+                sent,
+                stored_country(Field::BillingCountryId),
+                patch.get(Field::BillingCountryId),
+            ),
             ReadOnly::ProfileTagsList => tags_match(sent, profile, patch.get(Field::ProfileTags)),
         }
     }

@@ -11,12 +11,16 @@ use tokio_util::sync::CancellationToken;
 use super::SharedState;
 use super::envelope::ApiError;
 use crate::domain::ErrorCode;
-use crate::service::profile::Precondition;
+use crate::domain::profile::Profile;
+use crate::domain::session::Session;
 use crate::service::session::{self, ClientInfo};
-use crate::store::Session;
 
-/// The session behind `Authorization: Bearer …`.
-pub struct Auth(pub Session);
+/// The session behind `Authorization: Bearer …` and its current profile, read together
+/// (one read: the profile is what most authenticated requests are about).
+pub struct Auth {
+    pub session: Session,
+    pub profile: Profile,
+}
 
 impl FromRequestParts<SharedState> for Auth {
     type Rejection = ApiError;
@@ -24,21 +28,8 @@ impl FromRequestParts<SharedState> for Auth {
     async fn from_request_parts(parts: &mut Parts, app: &SharedState) -> Result<Self, Self::Rejection> {
         let token =
             bearer_token(&parts.headers).ok_or(ApiError::Unauthenticated { token_presented: false })?;
-        Ok(Auth(session::authenticate(app, token).await?))
-    }
-}
-
-/// The bearer token itself, not yet checked: for handlers that resolve it together with
-/// what they read.
-pub struct Bearer(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for Bearer {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let token =
-            bearer_token(&parts.headers).ok_or(ApiError::Unauthenticated { token_presented: false })?;
-        Ok(Bearer(token.to_string()))
+        let (session, profile) = session::authenticate(app, token).await?;
+        Ok(Auth { session, profile })
     }
 }
 
@@ -139,8 +130,8 @@ impl<'de> Visitor<'de> for StrictObject {
     }
 }
 
-/// `If-Match`, as a precondition for a write.
-pub struct IfMatch(pub Precondition);
+/// The entity tags of `If-Match`, if the header was sent.
+pub struct IfMatch(pub Option<Vec<String>>);
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
@@ -155,7 +146,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
             .collect();
-        Ok(IfMatch(if tags.is_empty() { Precondition::None } else { Precondition::Matches(tags) }))
+        Ok(IfMatch((!tags.is_empty()).then_some(tags)))
     }
 }
 

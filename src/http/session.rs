@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::SharedState;
 use super::envelope::{ApiError, success};
 use super::extract::{Auth, Client, bearer_token, content_type_is, limited_body};
-use super::views::{LocationView, NotificationsView, rfc3339};
+use super::views::{LocationView, UserPropertiesView, json, rfc3339};
 use crate::service::ServiceError;
 use crate::service::session::{self as service, IssuedTokens};
 
@@ -168,11 +168,11 @@ async fn revoke_token(State(app): State<SharedState>, Client(client): Client, re
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct MeView {
+struct MeView<'a> {
     user: MeUser,
     current_profile_id: i64,
     business: LocationView,
-    notification_preferences: NotificationsView,
+    notification_preferences: UserPropertiesView<'a>,
     expires_on: String,
 }
 
@@ -184,9 +184,9 @@ struct MeUser {
     email: String,
 }
 
-async fn me(Auth(session): Auth, State(app): State<SharedState>) -> Result<Json<MeView>, ApiError> {
+async fn me(Auth { session, .. }: Auth, State(app): State<SharedState>) -> Result<Response, ApiError> {
     let info = service::describe(&app, &session).await?;
-    Ok(Json(MeView {
+    Ok(json(&MeView {
         user: MeUser {
             id: info.user.id,
             full_name: info.user.full_name.clone(),
@@ -194,7 +194,7 @@ async fn me(Auth(session): Auth, State(app): State<SharedState>) -> Result<Json<
         },
         current_profile_id: info.current_profile_id,
         business: LocationView::from(&info.location),
-        notification_preferences: NotificationsView::from(&info.user.notifications),
+        notification_preferences: UserPropertiesView(&info.user.values),
         expires_on: rfc3339(info.expires_on),
     }))
 }

@@ -1,12 +1,13 @@
-//! Response shapes shared by several resources.
+//! Response shapes shared by several resources. The profile's properties are written from
+//! the property catalogue, in its order, so a new property appears without touching a view.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
+use serde::ser::{SerializeMap, Serializer};
 
-use crate::domain::profile::{Location, NotificationPreferences, User};
+use crate::domain::catalogue::{Field, FieldValue, Values};
+use crate::domain::profile::{Location, Profile, User};
 
 /// A JSON response serialised into a buffer sized for a profile, not grown from 128 bytes.
 pub fn json<T: Serialize>(value: &T) -> Response {
@@ -22,52 +23,85 @@ pub fn json<T: Serialize>(value: &T) -> Response {
     }
 }
 
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_default()
-}
+pub use crate::clock::rfc3339;
 
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct NotificationsView {
-    on_help_desk_msg: bool,
-    on_new_wall_post: bool,
-    on_new_blog_comment: bool,
-    on_new_event_comment: bool,
-    receive_community_digest: bool,
-    sign_up_to_newsletter: bool,
-}
+/// The editing representation of a profile (contract section 4): the read-only `Id`,
+/// `UniqueId`, `Email`, `CoworkerType`, every catalogue property (each derived one right
+/// after its source: `CountryName`, `BillingCountryName`, `ProfileTagsList`), `CreatedOn`
+/// and `UpdatedOn`.
+pub struct ProfileView<'a>(pub &'a Profile);
 
-impl From<&NotificationPreferences> for NotificationsView {
-    fn from(n: &NotificationPreferences) -> Self {
-        NotificationsView {
-            on_help_desk_msg: n.on_help_desk_msg,
-            on_new_wall_post: n.on_new_wall_post,
-            on_new_blog_comment: n.on_new_blog_comment,
-            on_new_event_comment: n.on_new_event_comment,
-            receive_community_digest: n.receive_community_digest,
-            sign_up_to_newsletter: n.sign_up_to_newsletter,
+impl Serialize for ProfileView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let profile = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Id", &profile.id)?;
+        map.serialize_entry("UniqueId", &profile.unique_id)?;
+        map.serialize_entry("Email", &profile.email)?;
+        map.serialize_entry("CoworkerType", &profile.coworker_type)?;
+        for field in Field::all() {
+            map.serialize_entry(field.property(), &ValueView(profile.values.get(field)))?;
+            match field {
+                Field::CountryId => map.serialize_entry("CountryName", profile.country_name())?,
+                Field::BillingCountryId => {
+                    map.serialize_entry("BillingCountryName", profile.billing_country_name())?
+                }
+                Field::ProfileTags => map.serialize_entry("ProfileTagsList", &profile.tags_list())?,
+                _ => {}
+            }
         }
+        map.serialize_entry("CreatedOn", &rfc3339(profile.created_on))?;
+        map.serialize_entry("UpdatedOn", &rfc3339(profile.updated_on))?;
+        map.end()
+    }
+}
+
+/// One stored value as JSON: text, number, boolean, `YYYY-MM-DD`, or null.
+struct ValueView<'a>(Option<&'a FieldValue>);
+
+impl Serialize for ValueView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            None => serializer.serialize_none(),
+            Some(FieldValue::Text(text)) => serializer.serialize_str(text),
+            Some(FieldValue::Int(number)) => serializer.serialize_i64(*number),
+            Some(FieldValue::Bool(flag)) => serializer.serialize_bool(*flag),
+            Some(FieldValue::Date(date)) => serializer.collect_str(date),
+        }
+    }
+}
+
+/// The user's own properties (the notification preferences), by their property names.
+pub struct UserPropertiesView<'a>(pub &'a Values);
+
+impl Serialize for UserPropertiesView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for field in Field::all().filter(|f| !f.on_profile()) {
+            map.serialize_entry(field.property(), &ValueView(self.0.get(field)))?;
+        }
+        map.end()
     }
 }
 
 /// `GET /en/profile?_resource=User`.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct UserView {
+pub struct UserView<'a> {
     id: i64,
-    email: String,
-    full_name: String,
+    email: &'a str,
+    full_name: &'a str,
     #[serde(flatten)]
-    notifications: NotificationsView,
+    properties: UserPropertiesView<'a>,
 }
 
-impl From<&User> for UserView {
-    fn from(u: &User) -> Self {
+impl<'a> From<&'a User> for UserView<'a> {
+    fn from(u: &'a User) -> Self {
         UserView {
             id: u.id,
-            email: u.email.clone(),
-            full_name: u.full_name.clone(),
-            notifications: NotificationsView::from(&u.notifications),
+            email: &u.email,
+            full_name: &u.full_name,
+            properties: UserPropertiesView(&u.values),
         }
     }
 }
@@ -84,5 +118,29 @@ pub struct LocationView {
 impl From<&Location> for LocationView {
     fn from(l: &Location) -> Self {
         LocationView { id: l.id, name: l.name.clone(), web_address: l.web_address.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_representation_has_every_catalogue_property_in_order() {
+        let profile = Profile::example();
+        let text = serde_json::to_string(&ProfileView(&profile)).expect("json");
+        let value: serde_json::Value = serde_json::from_str(&text).expect("parse");
+        let keys: Vec<&str> = value.as_object().expect("object").keys().map(String::as_str).collect();
+        assert_eq!(keys.len(), 4 + Field::COUNT + 3 + 2);
+        let position = |key: &str| text.find(&format!("\"{key}\"")).expect(key);
+        assert!(
+            position("CountryId") < position("CountryName")
+                && position("CountryName") < position("BillingName")
+        );
+        assert_eq!(value["DateOfBirth"], "1990-06-15");
+        assert_eq!(value["ProfileTagsList"], serde_json::json!(["design", "ux"]));
+        assert_eq!(value["LandLine"], serde_json::Value::Null);
+        assert_eq!(value["SignUpToNewsletter"], false);
+        assert_eq!(value["CountryName"], "United Kingdom");
     }
 }

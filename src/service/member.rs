@@ -8,14 +8,15 @@ use rand::distr::Alphanumeric;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
-use crate::app::AppState;
 use crate::domain::audit::{AuditKind, AuditRecord};
+use crate::domain::catalogue::{Kind, Rule};
 use crate::domain::country;
 use crate::domain::fields::{self, email_digest, email_key};
 use crate::domain::password::{self, Owner, PasswordPolicy};
 use crate::domain::patch::{self, Field, ParseOptions, ProfilePatch, UnknownFields};
 use crate::domain::profile::Location;
 use crate::domain::text::{self, Lines};
+use crate::service::AppState;
 use crate::service::session::{self, ClientInfo};
 use crate::store::{AddedMember, NewLocation, NewMember, OperatorPassword, SessionSummary, StoreError};
 
@@ -46,7 +47,12 @@ pub async fn add_location(app: &AppState, name: &str, country_code: &str) -> Mem
             "unknown country code {country_code:?} (use ISO 3166-1 alpha-2, like GB)"
         ))
     })?;
-    let location = NewLocation { web_address: slug(&name), name: name.clone(), country_id: country.id };
+    let location = NewLocation {
+        web_address: slug(&name),
+        name: name.clone(),
+        country_id: country.id,
+        created_on: app.clock.now(),
+    };
     app.store.create_location(&location).await.map_err(|e| match e {
         StoreError::Conflict(_) => MemberError::Invalid(format!(
             "a location named {name:?} (or with web address {:?}) already exists",
@@ -256,12 +262,12 @@ async fn import_row(
 fn cell_value(field: Field, cell: &str) -> Value {
     let cell = cell.trim();
     match field {
-        _ if field.is_country() => cell
+        _ if field.spec().rule == Rule::Country => cell
             .parse::<i64>()
             .ok()
             .or_else(|| country::by_code(cell).map(|c| c.id))
             .map_or_else(|| Value::String(cell.into()), Value::from),
-        _ if field.is_flag() => match cell.to_ascii_lowercase().as_str() {
+        _ if field.kind() == Kind::Bool => match cell.to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => Value::Bool(true),
             "false" | "no" | "0" => Value::Bool(false),
             _ => Value::String(cell.into()),

@@ -3,8 +3,11 @@
 
 pub mod error;
 pub mod member;
+pub mod ops;
 pub mod profile;
 pub mod rate_limit;
 pub mod session;
+pub mod state;
 
 pub use error::{ServiceError, ServiceResult};
+pub use state::{AppState, Settings};

@@ -5,7 +5,6 @@ use serde_json::{Map, Value};
 
 use super::error::{ServiceError, ServiceResult};
 use super::session::{self, Account, ClientInfo, PasswordCheckOutcome};
-use crate::app::AppState;
 use crate::auth::password::HashPermit;
 use crate::auth::token;
 use crate::domain::audit::AuditKind;
@@ -13,31 +12,24 @@ use crate::domain::fields::email_key;
 use crate::domain::password::{self, Owner};
 use crate::domain::patch::{self, ParseOptions, PasswordChange};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
+use crate::domain::session::Session;
 use crate::domain::{ErrorCode, FieldError, FieldErrors, read_only};
-use crate::store::{PasswordUpdate, ProfileUpdate, Session, StoreError};
-
-pub async fn current(app: &AppState, session: &Session) -> ServiceResult<Profile> {
-    Ok(app.store.profile(session.profile_id).await?)
-}
-
-/// The session of an access token and its current profile, in one read.
-pub async fn current_by_token(app: &AppState, access_token: &str) -> ServiceResult<(Session, Profile)> {
-    app.store
-        .session_profile(&crate::auth::token::hash(access_token), app.clock.now())
-        .await?
-        .ok_or(ServiceError::Unauthenticated)
-}
+use crate::service::AppState;
+use crate::store::{PasswordUpdate, ProfileUpdate, StoreError};
 
 pub async fn current_user(app: &AppState, session: &Session) -> ServiceResult<User> {
     Ok(app.store.user(session.user_id).await?)
 }
 
-/// An `If-Match` precondition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Precondition {
-    None,
-    /// `If-Match: *` or a list containing the current tag.
-    Matches(Vec<String>),
+/// One PATCH as the edge received it: the session and the profile it read with the token,
+/// the body, the version `If-Match` expects (if any) and whether the updated profile is
+/// wanted back.
+pub struct Change<'a> {
+    pub session: &'a Session,
+    pub stored: &'a Profile,
+    pub body: &'a Map<String, Value>,
+    pub expected: Option<Version>,
+    pub representation: bool,
 }
 
 /// What a PATCH answers with: the profile's new version (for its ETag), the profile itself
@@ -51,59 +43,32 @@ pub struct Updated {
     pub refresh_token: Option<String>,
 }
 
-impl Updated {
-    pub fn etag(&self) -> String {
-        self.version.etag(self.profile_id)
-    }
-}
-
 /// Applies a PATCH body to the current profile: validated as a whole (including the
 /// current password and the location's policy), then applied in one transaction or not
 /// at all.
-pub async fn update(
-    app: &AppState,
-    session: &Session,
-    body: &Map<String, Value>,
-    precondition: &Precondition,
-    representation: bool,
-    client: &ClientInfo,
-) -> ServiceResult<Updated> {
+pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> ServiceResult<Updated> {
+    let Change { session, stored, body, expected, representation } = change;
     let options = ParseOptions { today: app.clock.today(), unknown_fields: app.settings.unknown_fields };
     let (parsed, mut errors) = patch::parse(body, options);
-    let permit = match &parsed.password {
-        Some(_) => {
+    errors.extend(read_only::check(&parsed.echoes, stored, &parsed.patch));
+    let password = match &parsed.password {
+        Some(change) => {
             app.limits.password_change(client.address)?;
-            Some(app.hasher.admit(&client.cancelled)?)
-        }
-        None => None,
-    };
-    let stored = if parsed.echoes.is_empty() && parsed.password.is_none() {
-        None
-    } else {
-        Some(current(app, session).await?)
-    };
-    if let Some(stored) = &stored {
-        errors.extend(read_only::check(&parsed.echoes, stored, &parsed.patch));
-    }
-    let password = match (&parsed.password, &stored, &permit) {
-        (Some(change), Some(stored), Some(permit)) => {
-            let checked = PasswordChangeCheck { app, permit, session, stored, client };
+            let permit = app.hasher.admit(&client.cancelled)?;
+            let checked = PasswordChangeCheck { app, permit: &permit, session, stored, client };
             checked.new_password(change, &mut errors).await?
         }
-        _ => None,
+        None => None,
     };
     if !errors.is_empty() {
         return Err(ServiceError::Validation(errors));
     }
-    let expected = match precondition {
-        Precondition::None => None,
-        Precondition::Matches(tags) => Some(expected_version(tags, session.profile_id)?),
-    };
     if parsed.patch.is_empty() && password.is_none() {
-        let stored = unchanged(app, session, expected).await?;
-        let version = stored.version;
-        let profile = representation.then_some(stored);
-        return Ok(Updated { profile_id: session.profile_id, version, profile, refresh_token: None });
+        if expected.is_some_and(|version| version != stored.version) {
+            return Err(ServiceError::PreconditionFailed);
+        }
+        let profile = representation.then(|| stored.clone());
+        return Ok(Updated { profile_id: stored.id, version: stored.version, profile, refresh_token: None });
     }
     let (password, refresh_token) =
         password.map(|(update, token)| (Some(update), Some(token))).unwrap_or_default();
@@ -111,10 +76,10 @@ pub async fn update(
         session_id: session.id,
         profile_id: session.profile_id,
         user_id: session.user_id,
-        patch: &parsed.patch,
-        expected: expected.flatten(),
+        patch: parsed.patch,
+        expected,
         password,
-        representation,
+        return_profile: representation,
         now: app.clock.now(),
     };
     let applied = app.store.apply_profile_patch(&update).await.map_err(|error| match error {
@@ -201,7 +166,7 @@ impl PasswordChangeCheck<'_> {
     /// milliseconds).
     async fn policy_errors(&self, change: &PasswordChange) -> ServiceResult<Vec<FieldError>> {
         let location = self.app.store.location(self.stored.location_id).await?;
-        let (email, full_name) = (self.stored.email.clone(), self.stored.full_name.clone());
+        let (email, full_name) = (self.stored.email.clone(), self.stored.full_name().to_string());
         let (current, new) = (change.current.clone(), change.new.clone());
         let errors = self
             .permit
@@ -212,34 +177,6 @@ impl PasswordChangeCheck<'_> {
             })
             .await?;
         Ok(errors)
-    }
-}
-
-/// The version an `If-Match` list names for this profile: `Some(None)` for `*`, an error
-/// when no tag could be ours.
-fn expected_version(tags: &[String], profile_id: i64) -> ServiceResult<Option<Version>> {
-    if tags.iter().any(|t| t == "*") {
-        return Ok(None);
-    }
-    tags.iter().find_map(|tag| parse_etag(tag, profile_id)).map(Some).ok_or(ServiceError::PreconditionFailed)
-}
-
-fn parse_etag(tag: &str, profile_id: i64) -> Option<Version> {
-    let inner = tag.strip_prefix('"')?.strip_suffix('"')?;
-    let mut parts = inner.split('-').map(str::parse::<i64>);
-    let (id, profile, user) = (parts.next()?.ok()?, parts.next()?.ok()?, parts.next()?.ok()?);
-    (id == profile_id && parts.next().is_none()).then_some(Version { profile, user })
-}
-
-async fn unchanged(
-    app: &AppState,
-    session: &Session,
-    expected: Option<Option<Version>>,
-) -> ServiceResult<Profile> {
-    let stored = current(app, session).await?;
-    match expected.flatten() {
-        Some(version) if version != stored.version => Err(ServiceError::PreconditionFailed),
-        _ => Ok(stored),
     }
 }
 
@@ -265,19 +202,4 @@ pub async fn switch(app: &AppState, session: &Session, profile_id: i64) -> Servi
         crate::store::StoreError::NotFound => ServiceError::NotFound("profile"),
         other => other.into(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn etags_name_the_profile_and_both_versions() {
-        let version = Version { profile: 3, user: 7 };
-        assert_eq!(parse_etag(&version.etag(12), 12), Some(version));
-        assert_eq!(parse_etag(&version.etag(12), 13), None);
-        assert_eq!(parse_etag("W/\"12-3-7\"", 12), None);
-        assert!(matches!(expected_version(&["\"x\"".into()], 12), Err(ServiceError::PreconditionFailed)));
-        assert_eq!(expected_version(&["*".into()], 12).ok(), Some(None));
-    }
 }

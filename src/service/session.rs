@@ -8,13 +8,13 @@ use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
 use super::error::{ServiceError, ServiceResult};
-use crate::app::AppState;
 use crate::auth::password::{HashError, HashPermit, Verification};
 use crate::auth::token::{self, TokenPair};
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::fields::{MAX_EMAIL_CHARS, email_digest, email_key, legacy_email_key};
 use crate::domain::lockout::Admission;
-use crate::domain::profile::{Location, User};
+use crate::domain::profile::{Location, Profile, User};
+use crate::service::AppState;
 use crate::store::{
     FailedAttempt, LoginRecord, NewSession, PasswordCheck, RefreshOutcome, Session, SessionTokens,
     StoreError, VerifiedPassword,
@@ -299,10 +299,10 @@ pub async fn refresh(
     }
 }
 
-/// The session a bearer token belongs to.
-pub async fn authenticate(app: &AppState, access_token: &str) -> ServiceResult<Session> {
+/// The live session a bearer token belongs to, and the session's current profile.
+pub async fn authenticate(app: &AppState, access_token: &str) -> ServiceResult<(Session, Profile)> {
     app.store
-        .session_by_access(&token::hash(access_token), app.clock.now())
+        .session_profile(&token::hash(access_token), app.clock.now())
         .await?
         .ok_or(ServiceError::Unauthenticated)
 }

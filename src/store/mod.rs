@@ -1,10 +1,8 @@
 //! Persistence: one trait of use-case methods, implemented for SQLite and PostgreSQL.
 //! Every write method is one transaction; nothing above this layer sees SQL.
 
+mod columns;
 pub mod postgres;
-mod rows;
-mod shared;
-mod sql;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -18,6 +16,7 @@ use crate::domain::lockout::{Admission, LockoutRule};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
+pub use crate::domain::session::Session;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -50,6 +49,7 @@ pub struct NewLocation {
     pub name: String,
     pub web_address: String,
     pub country_id: i64,
+    pub created_on: OffsetDateTime,
 }
 
 /// A member to create (or a profile to add to an existing user with the same e-mail).
@@ -78,15 +78,6 @@ pub struct LoginRecord {
     pub password_hash: String,
     pub active: bool,
     pub default_profile_id: i64,
-}
-
-/// A signed-in session, as the bearer token resolves it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Session {
-    pub id: i64,
-    pub user_id: i64,
-    pub profile_id: i64,
-    pub access_expires_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone)]
@@ -196,16 +187,16 @@ pub struct OperatorPassword {
 /// One PATCH, validated, ready to apply atomically, only while the session that sent it is
 /// still alive.
 #[derive(Debug, Clone)]
-pub struct ProfileUpdate<'a> {
+pub struct ProfileUpdate {
     pub session_id: i64,
     pub profile_id: i64,
     pub user_id: i64,
-    pub patch: &'a ProfilePatch,
+    pub patch: ProfilePatch,
     /// `If-Match`: apply only if the representation is still at this version.
     pub expected: Option<Version>,
     pub password: Option<PasswordUpdate>,
-    /// Whether the caller wants the updated profile back (otherwise only its new version).
-    pub representation: bool,
+    /// Read the updated profile back in the same transaction (otherwise only its version).
+    pub return_profile: bool,
     pub now: OffsetDateTime,
 }
 
@@ -265,8 +256,6 @@ pub trait Store: Send + Sync + 'static {
         verified: &VerifiedPassword,
         audit: &AuditEvent,
     ) -> StoreResult<Session>;
-    /// The live session an access token belongs to, if it has not expired.
-    async fn session_by_access(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Session>>;
     /// The live session of an access token together with its current profile, in one read.
     async fn session_profile(
         &self,
@@ -294,8 +283,9 @@ pub trait Store: Send + Sync + 'static {
 
     async fn profile(&self, profile_id: i64) -> StoreResult<Profile>;
     async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>>;
-    /// Applies every change of one PATCH (and a password change) in one transaction.
-    async fn apply_profile_patch(&self, update: &ProfileUpdate<'_>) -> StoreResult<Applied>;
+    /// Applies every change of one PATCH (and a password change) in one transaction. A row
+    /// whose values the patch leaves as they were keeps its version and its time of change.
+    async fn apply_profile_patch(&self, update: &ProfileUpdate) -> StoreResult<Applied>;
 }
 
 pub type DynStore = Arc<dyn Store>;
@@ -304,7 +294,7 @@ pub type DynStore = Arc<dyn Store>;
 /// schema up to date.
 pub async fn connect(url: &str, options: &ConnectOptions) -> anyhow::Result<DynStore> {
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(sqlite::SqliteStore::connect(url, options).await?))
+        Ok(Arc::new(sqlite::SqliteStore::open(url, options)?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         Ok(Arc::new(postgres::PostgresStore::connect(url, options).await?))
     } else {

@@ -4,13 +4,13 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use portico::app::Settings;
 use portico::auth::password::{HashGate, PasswordHasher};
+use portico::service::Settings;
 use portico::service::rate_limit::RateLimitSettings;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, PASSWORD, TestApp, error_codes, remember_password, test_cost, test_settings};
+use crate::common::{Backend, PASSWORD, TestApp, error_codes, remember_password, test_cost, test_settings};
 
 const NEW_PASSWORD: &str = "violet kettle drum 42";
 
@@ -286,7 +286,7 @@ async fn a_hash_upgrade_never_overwrites_a_new_password(backend: Backend) {
     wait_for_arrivals(&gate, 2).await;
     gate.open(1); // the verification; then the upgrade's hash is held back
     wait_for_arrivals(&gate, 3).await;
-    let operator = portico::app::AppState::new(
+    let operator = portico::service::AppState::new(
         app.state.store.clone(),
         PasswordHasher::new(test_cost(), 1, 1).expect("hasher"),
         app.clock.clone(),
@@ -601,7 +601,7 @@ async fn an_address_signs_in_however_it_is_written(backend: Backend) {
     app.sign_in("JOS\u{c9}@example.com", PASSWORD).await;
 }
 
-crate::on_every_store!(
+crate::every_store!(
     sixty_concurrent_wrong_sign_ins_get_five_checks_then_the_lock_holds,
     sixty_concurrent_wrong_current_passwords_get_five_checks,
     the_sign_in_rate_limit_holds_under_concurrency,

@@ -1,6 +1,7 @@
 //! The `portico` binary as an operator uses it: locations, members, CSV import, and the
 //! demo account on a fresh database.
 
+use portico::domain::catalogue::Field;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 
@@ -147,7 +148,7 @@ async fn locations_and_members_are_added_from_the_command_line() {
     let profiles = store.profiles_of_user(login.user_id).await.expect("profiles");
     assert_eq!(profiles.len(), 2);
     let first = store.profile(profiles[0].id).await.expect("profile");
-    assert_eq!((first.country_id, first.country_name()), (276, "Germany"));
+    assert_eq!((first.values.int(Field::CountryId), first.country_name()), (Some(276), "Germany"));
 }
 
 #[tokio::test]
@@ -166,8 +167,12 @@ async fn a_good_csv_file_imports() {
     let ann = store.login_record("ann@example.com").await.expect("query").expect("ann");
     let profile = store.profile(ann.default_profile_id).await.expect("profile");
     assert_eq!(
-        (profile.company_name.as_str(), profile.country_id, profile.profile_is_public),
-        ("Acme", 276, true)
+        (
+            profile.values.text(Field::CompanyName),
+            profile.values.int(Field::CountryId),
+            profile.values.flag(Field::ProfileIsPublic)
+        ),
+        (Some("Acme"), Some(276), true)
     );
     assert_eq!(profile.tags_list(), vec!["rust", "design"]);
     assert!(store.login_record("ben@example.com").await.expect("query").is_some());

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
-use crate::helpers::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 
 /// Properties stored exactly as sent (for the values used here).
 const FIELDS: [&str; 20] = [
@@ -103,11 +103,11 @@ async fn abandoned_requests_apply_whole_or_not_at_all(backend: Backend) {
         assert_eq!(profile["NickName"], profile["Position"], "{profile}");
         assert_eq!(profile["NickName"], profile["CityName"], "{profile}");
     }
-    let logs = crate::helpers::captured_logs();
+    let logs = crate::common::captured_logs();
     assert!(
         !logs.contains("transaction in progress"),
         "a connection was reused in a broken transaction state"
     );
 }
 
-crate::on_every_store!(fifty_concurrent_writers_lose_no_update, abandoned_requests_apply_whole_or_not_at_all);
+crate::every_store!(fifty_concurrent_writers_lose_no_update, abandoned_requests_apply_whole_or_not_at_all);

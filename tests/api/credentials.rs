@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, PASSWORD, TestApp, captured_logs, error_codes};
+use crate::common::{Backend, PASSWORD, TestApp, captured_logs, error_codes};
 use portico::service::member::{self, PolicyChange};
 
 const NEW_PASSWORD: &str = "violet kettle drum 42";
@@ -310,7 +310,7 @@ async fn a_hash_with_older_parameters_is_upgraded_at_sign_in(backend: Backend) {
     app.sign_in("jane@example.com", PASSWORD).await;
 }
 
-crate::on_every_store!(
+crate::every_store!(
     a_hash_with_older_parameters_is_upgraded_at_sign_in,
     each_policy_rule_refuses_with_its_code_and_a_strong_password_is_accepted,
     the_name_rule_uses_the_full_name,

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 
 async fn send_raw(
     app: &TestApp,
@@ -101,7 +101,7 @@ async fn an_oversized_sign_in_form_is_refused(backend: Backend) {
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
-crate::on_every_store!(
+crate::every_store!(
     malformed_bodies_get_clear_errors,
     a_json_content_type_with_parameters_is_accepted,
     unknown_routes_and_methods_get_the_envelope,

@@ -1,6 +1,8 @@
 //! HTTP-level tests against a real server on a random port and a real database.
 
-mod helpers;
+#[allow(dead_code)]
+#[path = "../common/mod.rs"]
+mod common;
 
 mod attacks;
 mod cli;

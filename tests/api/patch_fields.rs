@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, error_codes};
+use crate::common::{Backend, TestApp, error_codes};
 
 struct Case {
     property: &'static str,
@@ -316,7 +316,7 @@ async fn a_new_profile_starts_with_the_contract_defaults(backend: Backend) {
     assert_eq!(profile["TaxIDNumber"], "");
 }
 
-crate::on_every_store!(
+crate::every_store!(
     every_property_sets_reads_back_clears_and_refuses,
     an_empty_string_clears_a_nullable_field,
     derived_read_only_values_follow_their_source,

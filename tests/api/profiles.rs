@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Backend, PASSWORD, TestApp};
+use crate::common::{Backend, PASSWORD, TestApp};
 
 async fn switching_the_current_profile_changes_what_get_and_patch_touch(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -158,7 +158,7 @@ async fn every_answer_carries_a_request_id_and_the_security_headers(backend: Bac
     assert_ne!(refused.headers()["x-request-id"], "bad id with spaces");
 }
 
-crate::on_every_store!(
+crate::every_store!(
     switching_the_current_profile_changes_what_get_and_patch_touch,
     a_profile_of_someone_else_cannot_be_made_current,
     the_session_and_the_user_read_back,

@@ -8,7 +8,7 @@ use proptest::test_runner::{Config, TestRunner};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 
 /// Property names clients send: known ones (with the password trio), and anything else.
 fn property_name() -> impl Strategy<Value = String> {
@@ -89,16 +89,4 @@ async fn any_patch_body_gets_200_or_a_clean_4xx(backend: Backend) {
     });
 }
 
-mod sqlite {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn any_patch_body_gets_200_or_a_clean_4xx() {
-        super::any_patch_body_gets_200_or_a_clean_4xx(crate::helpers::Backend::Sqlite).await;
-    }
-}
-
-mod postgres {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn any_patch_body_gets_200_or_a_clean_4xx() {
-        super::any_patch_body_gets_200_or_a_clean_4xx(crate::helpers::Backend::Postgres).await;
-    }
-}
+crate::every_store!(any_patch_body_gets_200_or_a_clean_4xx);

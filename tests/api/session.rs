@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, PASSWORD, TestApp};
+use crate::common::{Backend, PASSWORD, TestApp};
 
 async fn sign_in_answers_like_rfc_6749(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -147,7 +147,7 @@ async fn a_token_only_reaches_its_own_member(backend: Backend) {
     assert_eq!(me["User"]["Email"], "jane@example.com");
 }
 
-crate::on_every_store!(
+crate::every_store!(
     sign_in_answers_like_rfc_6749,
     unknown_email_and_wrong_password_get_the_same_answer,
     the_token_endpoint_refuses_json_and_bad_grants,

@@ -2,12 +2,13 @@
 //! against SQLite and PostgreSQL (each test on a database of its own).
 
 #[allow(dead_code)]
-#[path = "../api/helpers.rs"]
-mod helpers;
+#[path = "../common/mod.rs"]
+mod common;
 
 use std::sync::Arc;
 
-use helpers::{Backend, TestDatabase};
+use common::{Backend, TestDatabase};
+use portico::auth::token::TokenHash;
 use portico::auth::token::{self, TokenPair};
 use portico::domain::audit::{AuditEvent, AuditKind};
 use portico::domain::fields::{email_digest, email_key};
@@ -32,10 +33,14 @@ struct Fixture {
 async fn fixture(backend: Backend) -> Fixture {
     let database = TestDatabase::create(backend).await;
     let store = store::connect(&database.url, &Default::default()).await.expect("store");
-    let location =
-        NewLocation { name: "Canal Street".into(), web_address: "canal-street".into(), country_id: 276 };
-    let location_id = store.create_location(&location).await.expect("location").id;
     let now = portico::clock::whole_seconds(OffsetDateTime::now_utc());
+    let location = NewLocation {
+        name: "Canal Street".into(),
+        web_address: "canal-street".into(),
+        country_id: 276,
+        created_on: now,
+    };
+    let location_id = store.create_location(&location).await.expect("location").id;
     Fixture { store, now, location_id, _database: database }
 }
 
@@ -74,17 +79,22 @@ async fn join(f: &Fixture, email: &str) -> Member {
     Member { user_id: added.user_id, profile_id: added.profile_id, session_id: session.id, added, pair }
 }
 
-fn update<'a>(f: &Fixture, member: &Member, patch: &'a ProfilePatch) -> ProfileUpdate<'a> {
+fn update(f: &Fixture, member: &Member, patch: &ProfilePatch) -> ProfileUpdate {
     ProfileUpdate {
         session_id: member.session_id,
         profile_id: member.profile_id,
         user_id: member.user_id,
-        patch,
+        patch: patch.clone(),
         expected: None,
         password: None,
-        representation: true,
+        return_profile: true,
         now: f.now,
     }
+}
+
+/// Whether an access token still opens a session at `at`.
+async fn alive(f: &Fixture, access: &TokenHash, at: OffsetDateTime) -> bool {
+    f.store.session_profile(access, at).await.expect("query").is_some()
 }
 
 fn audit(kind: AuditKind, at: OffsetDateTime, email: &str) -> AuditEvent {
@@ -162,7 +172,12 @@ async fn missing_records_are_not_found(backend: Backend) {
 
 async fn conflicts_name_what_clashed_and_write_nothing(backend: Backend) {
     let f = fixture(backend).await;
-    let again = NewLocation { name: "Canal Street".into(), web_address: "other".into(), country_id: 826 };
+    let again = NewLocation {
+        name: "Canal Street".into(),
+        web_address: "other".into(),
+        country_id: 826,
+        created_on: f.now,
+    };
     assert!(matches!(f.store.create_location(&again).await, Err(StoreError::Conflict(_))));
 
     let batch = [member("ann@example.com", f.location_id), member("ann@example.com", f.location_id)];
@@ -184,7 +199,7 @@ async fn null_clears_and_absent_keeps_every_nullable_column(backend: Backend) {
         "ProfileTags": "a, b", "Twitter": "@ann", "Linkedin": "linkedin.com/in/ann", "Github": "ann",
         "Instagram": "ann", "Facebook": "facebook.com/ann", "Skype": "ann.lee", "Telegram": "ann_lee",
     });
-    let nullable: Vec<Field> = Field::ALL.into_iter().filter(|f| f.is_nullable()).collect();
+    let nullable: Vec<Field> = Field::all().filter(|f| f.spec().nullable).collect();
     assert_eq!(
         nullable.len(),
         full.as_object().expect("object").len(),
@@ -203,7 +218,7 @@ async fn null_clears_and_absent_keeps_every_nullable_column(backend: Backend) {
             .profile
             .expect("the profile, as asked");
         let view = portico_view(&after);
-        for other in Field::ALL.into_iter().filter(|o| o.is_nullable()) {
+        for other in Field::all().filter(|o| o.spec().nullable) {
             let is_null = view[other.property()].is_null();
             assert_eq!(
                 is_null,
@@ -217,16 +232,19 @@ async fn null_clears_and_absent_keeps_every_nullable_column(backend: Backend) {
     }
 }
 
-/// The nullable columns of a profile as property → JSON value, read from the domain type.
+/// The nullable properties of a profile as property → JSON value, read from the domain type.
 fn portico_view(p: &portico::domain::profile::Profile) -> Value {
-    json!({
-        "NickName": p.nick_name, "DateOfBirth": p.date_of_birth.map(|d| d.to_string()), "MobilePhone": p.mobile_phone,
-        "LandLine": p.land_line, "BillingAddress": p.billing_address, "BillingPostCode": p.billing_post_code,
-        "BillingCityName": p.billing_city_name, "BillingState": p.billing_state, "Position": p.position,
-        "BusinessArea": p.business_area, "ProfileSummary": p.profile_summary, "ProfileWebsite": p.profile_website,
-        "ProfileTags": p.profile_tags, "Twitter": p.twitter, "Linkedin": p.linkedin, "Github": p.github,
-        "Instagram": p.instagram, "Facebook": p.facebook, "Skype": p.skype, "Telegram": p.telegram,
-    })
+    let mut view = serde_json::Map::new();
+    for field in Field::all().filter(|f| f.spec().nullable) {
+        let value = match p.values.get(field) {
+            None => Value::Null,
+            Some(FieldValue::Date(date)) => Value::String(date.to_string()),
+            Some(FieldValue::Text(text)) => Value::String(text.clone()),
+            Some(other) => Value::String(format!("{other:?}")),
+        };
+        view.insert(field.property().to_string(), value);
+    }
+    Value::Object(view)
 }
 
 async fn a_non_nullable_column_refuses_null_and_nothing_changes(backend: Backend) {
@@ -249,6 +267,7 @@ async fn email_keys_fold_unicode_case(backend: Backend) {
             name: "Harbour".into(),
             web_address: "harbour".into(),
             country_id: 826,
+            created_on: f.now,
         })
         .await
         .expect("location");
@@ -301,24 +320,22 @@ async fn timestamps_round_trip_in_utc(backend: Backend) {
         .expect("the profile, as asked");
     assert_eq!((profile.created_on, profile.updated_on), (f.now, later));
     assert_eq!(profile.updated_on.offset(), time::UtcOffset::UTC);
-    assert_eq!(profile.date_of_birth, None);
+    assert_eq!(profile.values.date(Field::DateOfBirth), None);
 }
 
 async fn sessions_expire_rotate_and_revoke(backend: Backend) {
     let f = fixture(backend).await;
     let ann = join(&f, "ann@example.com").await;
     let (pair, session) = (&ann.pair, ann.session_id);
-    let found = f.store.session_by_access(&pair.access_hash(), f.now).await.expect("query");
-    assert_eq!(found.as_ref().map(|s| s.id), Some(session));
-    let expired = f.store.session_by_access(&pair.access_hash(), f.now + Duration::days(7)).await;
-    assert!(expired.expect("query").is_none(), "expired");
+    let found = f.store.session_profile(&pair.access_hash(), f.now).await.expect("query");
+    assert_eq!(found.as_ref().map(|(s, _)| s.id), Some(session));
+    assert!(!alive(&f, &pair.access_hash(), f.now + Duration::days(7)).await, "expired");
 
     let (next_pair, next) = tokens(f.now + Duration::days(1));
     let rotated = f.store.rotate_refresh(&pair.refresh_hash(), &next, f.now + Duration::days(1)).await;
     assert!(matches!(rotated.expect("rotate"), RefreshOutcome::Rotated(ref s) if s.id == session));
-    let old = f.store.session_by_access(&pair.access_hash(), f.now).await.expect("query");
-    assert!(old.is_none(), "the old access token is gone");
-    assert!(f.store.session_by_access(&next_pair.access_hash(), f.now).await.expect("query").is_some());
+    assert!(!alive(&f, &pair.access_hash(), f.now).await, "the old access token is gone");
+    assert!(alive(&f, &next_pair.access_hash(), f.now).await);
     let unknown = f.store.rotate_refresh(&token::hash("prt_nothing"), &next, f.now).await.expect("unknown");
     assert_eq!(unknown, RefreshOutcome::Invalid);
 
@@ -327,9 +344,8 @@ async fn sessions_expire_rotate_and_revoke(backend: Backend) {
         .revoke_session(bob.session_id, &audit(AuditKind::SessionRevoked, f.now, "bob@example.com"))
         .await
         .expect("revoke");
-    assert!(f.store.session_by_access(&bob.pair.access_hash(), f.now).await.expect("query").is_none());
-    let ann_alive = f.store.session_by_access(&next_pair.access_hash(), f.now).await.expect("query");
-    assert!(ann_alive.is_some(), "a bystander's session is untouched");
+    assert!(!alive(&f, &bob.pair.access_hash(), f.now).await);
+    assert!(alive(&f, &next_pair.access_hash(), f.now).await, "a bystander's session is untouched");
 }
 
 /// R1 → R2 → R3: presenting R1 (or R2) again ends the whole family, R3 included.
@@ -358,12 +374,10 @@ async fn a_retired_refresh_token_ends_its_whole_family(backend: Backend) {
     let reuse = f.store.rotate_refresh(&chain[0].refresh_hash(), &unused, f.now + Duration::days(3)).await;
     assert_eq!(reuse.expect("reuse"), RefreshOutcome::Reused { user_id: ann.user_id });
     let latest = &chain[2];
-    assert!(f.store.session_by_access(&latest.access_hash(), f.now).await.expect("query").is_none());
+    assert!(!alive(&f, &latest.access_hash(), f.now).await);
     let after = f.store.rotate_refresh(&latest.refresh_hash(), &unused, f.now + Duration::days(3)).await;
     assert_eq!(after.expect("rotate"), RefreshOutcome::Invalid, "the thief's newest token died too");
-    let bystander_alive =
-        f.store.session_by_access(&bystander.pair.access_hash(), f.now).await.expect("query");
-    assert!(bystander_alive.is_some(), "another member's family is untouched");
+    assert!(alive(&f, &bystander.pair.access_hash(), f.now).await, "another member's family is untouched");
 }
 
 /// Rotation never moves a session past its absolute end.
@@ -382,7 +396,7 @@ async fn rotation_never_extends_a_session_past_its_end(backend: Backend) {
     let session = last.expect("rotated");
     assert_eq!(session.access_expires_at, f.now + Duration::days(90), "capped at the session's end");
     let after_end = f.now + Duration::days(90);
-    assert!(f.store.session_by_access(&pair.access_hash(), after_end).await.expect("query").is_none());
+    assert!(!alive(&f, &pair.access_hash(), after_end).await);
     let (_, again) = tokens(after_end);
     let late = f.store.rotate_refresh(&pair.refresh_hash(), &again, after_end).await.expect("rotate");
     assert_eq!(late, RefreshOutcome::Invalid);
@@ -420,12 +434,10 @@ async fn a_password_change_keeps_only_the_changing_session(backend: Backend) {
     f.store.apply_profile_patch(&change).await.expect("change");
     assert_eq!(f.store.password_hash(added.user_id).await.expect("hash"), "$argon2id$new");
     for (pair, session) in &sessions {
-        let alive = f.store.session_by_access(&pair.access_hash(), f.now).await.expect("query").is_some();
+        let alive = alive(&f, &pair.access_hash(), f.now).await;
         assert_eq!(alive, session.id == keep);
     }
-    let bystander_alive =
-        f.store.session_by_access(&bystander.pair.access_hash(), f.now).await.expect("query");
-    assert!(bystander_alive.is_some(), "another member's sessions are untouched");
+    assert!(alive(&f, &bystander.pair.access_hash(), f.now).await, "another member's sessions are untouched");
     let (_, unused) = tokens(f.now);
     let old_refresh =
         f.store.rotate_refresh(&sessions[1].0.refresh_hash(), &unused, f.now).await.expect("old");
@@ -474,17 +486,36 @@ async fn checks_and_writes_agree_on_the_password(backend: Backend) {
     let change = ProfileUpdate { password: Some(password), ..update(&f, &ann, &nick) };
     assert!(matches!(f.store.apply_profile_patch(&change).await, Err(StoreError::PasswordChanged)));
     assert_eq!(f.store.password_hash(user_id).await.expect("hash"), "$argon2id$up");
-    assert_eq!(f.store.profile(ann.profile_id).await.expect("profile").nick_name, None, "nothing applied");
+    assert_eq!(
+        f.store
+            .profile(ann.profile_id)
+            .await
+            .expect("profile")
+            .values
+            .text(Field::NickName)
+            .map(str::to_string),
+        None,
+        "nothing applied"
+    );
 
     f.store
         .revoke_session(ann.session_id, &audit(AuditKind::SessionRevoked, f.now, "ann@example.com"))
         .await
         .expect("revoke");
-    for representation in [false, true] {
-        let ended = ProfileUpdate { representation, ..update(&f, &ann, &nick) };
+    for return_profile in [false, true] {
+        let ended = ProfileUpdate { return_profile, ..update(&f, &ann, &nick) };
         assert!(matches!(f.store.apply_profile_patch(&ended).await, Err(StoreError::SessionEnded)));
     }
-    assert_eq!(f.store.profile(ann.profile_id).await.expect("profile").nick_name, None);
+    assert_eq!(
+        f.store
+            .profile(ann.profile_id)
+            .await
+            .expect("profile")
+            .values
+            .text(Field::NickName)
+            .map(str::to_string),
+        None
+    );
 }
 
 /// A sign-in of ann@example.com with the placeholder hash as the verified one.
@@ -602,8 +633,8 @@ async fn an_operator_password_ends_every_session_and_the_lockout(backend: Backen
     };
     assert_eq!(f.store.set_password(&change).await.expect("set"), 1);
     assert_eq!(f.store.password_hash(ann.user_id).await.expect("hash"), "$argon2id$operator");
-    assert!(f.store.session_by_access(&ann.pair.access_hash(), f.now).await.expect("query").is_none());
-    assert!(f.store.session_by_access(&bystander.pair.access_hash(), f.now).await.expect("query").is_some());
+    assert!(!alive(&f, &ann.pair.access_hash(), f.now).await);
+    assert!(alive(&f, &bystander.pair.access_hash(), f.now).await);
     let admitted = f.store.admit_password_check(&check(&f, "ann@example.com", f.now)).await.expect("admit");
     assert_eq!(admitted, Admission::Allowed { attempt: 1 });
     let missing = OperatorPassword { user_id: 9999, ..change };
@@ -657,10 +688,10 @@ async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backen
                     session_id,
                     profile_id: added.profile_id,
                     user_id: added.user_id,
-                    patch: &change,
+                    patch: change,
                     expected: None,
                     password: None,
-                    representation: false,
+                    return_profile: false,
                     now,
                 };
                 store.apply_profile_patch(&update).await.map(|applied| applied.version.profile)
@@ -674,9 +705,8 @@ async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backen
     versions.sort_unstable();
     assert_eq!(versions, ((start + 1)..=(start + 40)).collect::<Vec<_>>(), "every write got its own version");
     let profile = f.store.profile(added.profile_id).await.expect("profile");
-    let view = serde_json::json!({"NickName": profile.nick_name, "Position": profile.position, "BusinessArea": profile.business_area, "CityName": profile.city_name, "State": profile.state, "PostCode": profile.post_code, "CompanyName": profile.company_name, "BillingName": profile.billing_name});
     for (index, field) in fields.iter().enumerate() {
-        let value = view[field].as_str().expect("set");
+        let value = profile.values.text(Field::from_property(field).expect("a field")).expect("set");
         let written: usize = value.trim_start_matches('v').parse().expect("a written value");
         assert_eq!(written % fields.len(), index, "{field} holds a value written to it");
     }
@@ -687,25 +717,123 @@ async fn a_plain_patch_applies_like_a_transactional_one(backend: Backend) {
     let added = join(&f, "ann@example.com").await;
     let start = f.store.profile(added.profile_id).await.expect("profile");
     let change = patch(json!({"NickName": "fast", "FullName": "Ann Fast", "OnNewWallPost": false}));
-    let plain = ProfileUpdate { representation: false, ..update(&f, &added, &change) };
+    let plain = ProfileUpdate { return_profile: false, ..update(&f, &added, &change) };
     let applied = f.store.apply_profile_patch(&plain).await.expect("patch");
     assert_eq!(applied.profile, None);
     let stored = f.store.profile(added.profile_id).await.expect("profile");
     assert_eq!(applied.version, stored.version, "the version returned is the one stored");
     assert_eq!(stored.version, Version { profile: start.version.profile + 1, user: start.version.user + 1 });
-    assert_eq!((stored.nick_name.as_deref(), stored.full_name.as_str()), (Some("fast"), "Ann Fast"));
-    assert!(!stored.notifications.on_new_wall_post);
+    assert_eq!((stored.values.text(Field::NickName), stored.full_name()), (Some("fast"), "Ann Fast"));
+    assert!(!stored.values.flag(Field::OnNewWallPost));
     assert_eq!(f.store.user(added.user_id).await.expect("user").full_name, "Ann Fast");
 
     let other = join(&f, "bob@example.com").await;
-    let wrong_owner =
-        ProfileUpdate { representation: false, profile_id: other.profile_id, ..update(&f, &added, &change) };
-    assert!(matches!(f.store.apply_profile_patch(&wrong_owner).await, Err(StoreError::NotFound)));
+    let bob_before = f.store.profile(other.profile_id).await.expect("profile");
+    let hijack = patch(json!({"NickName": "hijack", "FullName": "Not Ann", "OnNewWallPost": true}));
+    for return_profile in [false, true] {
+        let wrong_owner =
+            ProfileUpdate { return_profile, profile_id: other.profile_id, ..update(&f, &added, &hijack) };
+        assert!(matches!(f.store.apply_profile_patch(&wrong_owner).await, Err(StoreError::NotFound)));
+    }
+    let ann = f.store.profile(added.profile_id).await.expect("profile");
     assert_eq!(
-        f.store.user(added.user_id).await.expect("user").full_name,
-        "Ann Fast",
+        (ann.full_name(), ann.values.flag(Field::OnNewWallPost)),
+        ("Ann Fast", false),
         "nothing half-applied"
     );
+    assert_eq!(f.store.user(added.user_id).await.expect("user").full_name, "Ann Fast");
+    assert_eq!(
+        f.store.profile(other.profile_id).await.expect("profile"),
+        bob_before,
+        "nor on the other profile"
+    );
+}
+
+/// A failure in a later statement of a PATCH (the new refresh token clashes with another
+/// session's, after the profile, the user and the other sessions were already written)
+/// leaves nothing behind.
+async fn a_failure_in_a_later_statement_undoes_the_earlier_ones(backend: Backend) {
+    let f = fixture(backend).await;
+    let ann = join(&f, "ann@example.com").await;
+    let (second, _) = sign_in(&f, ann.added).await;
+    let bystander = join(&f, "bob@example.com").await;
+    let before = f.store.profile(ann.profile_id).await.expect("profile");
+    let password = PasswordUpdate {
+        hash: "$argon2id$new".into(),
+        verified_hash: PLACEHOLDER_HASH.into(),
+        lockout_key: lockout_key("ann@example.com"),
+        keep_session: ann.session_id,
+        next_refresh: bystander.pair.refresh_hash(),
+        audit: audit(AuditKind::PasswordChanged, f.now, "ann@example.com"),
+    };
+    let change = patch(json!({"NickName": "kept out", "FullName": "Ann Changed", "OnNewWallPost": false}));
+    let update = ProfileUpdate { password: Some(password), ..update(&f, &ann, &change) };
+    assert!(f.store.apply_profile_patch(&update).await.is_err(), "the clash fails the PATCH");
+    assert_eq!(f.store.profile(ann.profile_id).await.expect("profile"), before, "no property changed");
+    assert_eq!(f.store.password_hash(ann.user_id).await.expect("hash"), PLACEHOLDER_HASH, "nor the password");
+    assert!(alive(&f, &second.access_hash(), f.now).await, "the other session was not ended");
+    assert_eq!(f.store.user(ann.user_id).await.expect("user").full_name, "Member ann@example.com");
+    let events = f.store.audit_of("ann@example.com").await.expect("audit");
+    assert!(events.iter().all(|e| e.event != "password_changed"), "nor audited: {events:?}");
+}
+
+/// A PATCH that sends back the values already stored moves neither the version nor the
+/// time of change; one that changes a value moves both.
+async fn a_patch_that_changes_nothing_moves_no_version(backend: Backend) {
+    let f = fixture(backend).await;
+    let ann = join(&f, "ann@example.com").await;
+    let first = patch(json!({"NickName": "same", "OnNewWallPost": false, "FullName": "Ann"}));
+    let later =
+        |minutes| ProfileUpdate { now: f.now + Duration::minutes(minutes), ..update(&f, &ann, &first) };
+    let written = f.store.apply_profile_patch(&later(1)).await.expect("patch").profile.expect("profile");
+    for return_profile in [true, false] {
+        let again =
+            f.store.apply_profile_patch(&ProfileUpdate { return_profile, ..later(5) }).await.expect("patch");
+        assert_eq!(again.version, written.version, "nothing changed, nothing moved");
+    }
+    let stored = f.store.profile(ann.profile_id).await.expect("profile");
+    assert_eq!((stored.version, stored.updated_on), (written.version, f.now + Duration::minutes(1)));
+    let user_only = patch(json!({"OnNewWallPost": true}));
+    let moved = f
+        .store
+        .apply_profile_patch(&ProfileUpdate {
+            now: f.now + Duration::minutes(9),
+            ..update(&f, &ann, &user_only)
+        })
+        .await
+        .expect("patch")
+        .profile
+        .expect("profile");
+    assert_eq!(moved.version, Version { profile: written.version.profile, user: written.version.user + 1 });
+    assert_eq!(moved.updated_on, f.now + Duration::minutes(9), "the user row's change shows in UpdatedOn");
+}
+
+/// A member with profiles at two locations: a change through one profile to what belongs
+/// to the user moves the other profile's version and time of change too, because its
+/// representation shows them.
+async fn a_users_change_moves_every_profile_that_shows_it(backend: Backend) {
+    let f = fixture(backend).await;
+    let harbour = NewLocation {
+        name: "Harbour".into(),
+        web_address: "harbour".into(),
+        country_id: 826,
+        created_on: f.now,
+    };
+    let harbour = f.store.create_location(&harbour).await.expect("location");
+    let ann = join(&f, "ann@example.com").await;
+    let second = f.store.add_members(&[member("ann@example.com", harbour.id)], f.now).await.expect("add")[0];
+    let before = f.store.profile(second.profile_id).await.expect("profile");
+    let later = f.now + Duration::minutes(3);
+    let change = patch(json!({"SignUpToNewsletter": true}));
+    f.store
+        .apply_profile_patch(&ProfileUpdate { now: later, ..update(&f, &ann, &change) })
+        .await
+        .expect("patch");
+    let after = f.store.profile(second.profile_id).await.expect("profile");
+    assert_eq!(after.version.profile, before.version.profile);
+    assert_eq!(after.version.user, before.version.user + 1, "the other profile's tag moved");
+    assert_eq!(after.updated_on, later, "and its UpdatedOn");
+    assert!(after.values.flag(Field::SignUpToNewsletter));
 }
 
 async fn a_token_reads_its_session_and_profile_together(backend: Backend) {
@@ -722,18 +850,7 @@ async fn a_token_reads_its_session_and_profile_together(backend: Backend) {
     assert!(f.store.session_profile(&token::hash("pat_forged"), f.now).await.expect("query").is_none());
 }
 
-macro_rules! conformance {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { super::$case(super::Backend::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { super::$case(super::Backend::Postgres).await; })*
-        }
-    };
-}
-
-conformance!(
+every_store!(
     missing_records_are_not_found,
     conflicts_name_what_clashed_and_write_nothing,
     null_clears_and_absent_keeps_every_nullable_column,
@@ -745,6 +862,9 @@ conformance!(
     a_retired_refresh_token_ends_its_whole_family,
     rotation_never_extends_a_session_past_its_end,
     a_password_change_keeps_only_the_changing_session,
+    a_failure_in_a_later_statement_undoes_the_earlier_ones,
+    a_patch_that_changes_nothing_moves_no_version,
+    a_users_change_moves_every_profile_that_shows_it,
     checks_and_writes_agree_on_the_password,
     lockout_admits_five_checks_then_locks_and_clears_on_success,
     a_locked_account_gets_no_session_and_no_password_change,

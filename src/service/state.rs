@@ -1,10 +1,8 @@
-//! The running service: shared state, the router with its layers, and `serve`.
+//! What every use case may use: the store, the hasher, the clock, the settings fixed at
+//! start-up and the per-process limits.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-
-use tokio::net::TcpListener;
 
 use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
@@ -21,6 +19,9 @@ pub struct Settings {
     /// A session's absolute lifetime: refreshing never extends a session past it.
     pub session_lifetime: Duration,
     pub unknown_fields: UnknownFields,
+    /// The largest request body accepted; by default room for the largest valid
+    /// representation (`catalogue::largest_representation_bytes`), so a profile read can
+    /// always be sent back.
     pub body_limit_bytes: usize,
     pub request_timeout: Duration,
     pub lockout: LockoutRule,
@@ -39,7 +40,7 @@ impl Default for Settings {
             refresh_token_ttl: Duration::from_secs(15 * 24 * 3600),
             session_lifetime: Duration::from_secs(90 * 24 * 3600),
             unknown_fields: UnknownFields::Reject,
-            body_limit_bytes: 64 * 1024,
+            body_limit_bytes: default_body_limit(),
             request_timeout: Duration::from_secs(30),
             lockout: LockoutRule::default(),
             rate_limits: RateLimitSettings::default(),
@@ -69,14 +70,7 @@ impl AppState {
     }
 }
 
-/// Serves `state` on `listener` until `shutdown` completes, then drains open requests.
-pub async fn serve(
-    listener: TcpListener,
-    state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let router = crate::http::router(state);
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+/// Room for the largest valid representation, rounded up to the next 16 KiB.
+pub fn default_body_limit() -> usize {
+    crate::domain::catalogue::largest_representation_bytes().div_ceil(16 * 1024) * 16 * 1024
 }

@@ -1,14 +1,18 @@
-//! The test harness: a real Portico server on a random loopback port over a fresh
-//! database, with typed helpers for the calls tests make.
+//! The test harness shared by every test binary: a fresh database per test (a SQLite file,
+//! or a PostgreSQL database of its own), a real Portico server on a random loopback port,
+//! typed helpers for the calls tests make, the log capture and the search for leaked
+//! secrets, `every_store!`, and (`node`) Portico as a separate process.
+
+pub mod node;
 
 use std::sync::Arc;
 
-use portico::app::{AppState, Settings};
 use portico::auth::password::{HashCost, HashGate, PasswordHasher};
 use portico::clock::ManualClock;
 use portico::domain::fields::email_key;
 use portico::service::member::{self, MemberInput};
 use portico::service::rate_limit::RateLimitSettings;
+use portico::service::{AppState, Settings};
 use portico::store::{self, AddedMember, ConnectOptions};
 use reqwest::StatusCode;
 use secrecy::SecretString;
@@ -415,23 +419,24 @@ pub fn error_codes(body: &Value) -> Vec<(String, String)> {
     codes
 }
 
-/// Stamps out one `#[tokio::test]` per store for each listed case.
+/// Stamps out, for each listed case (`async fn case(backend: Backend)`), one test per store:
+/// `sqlite::case` and `postgres::case`, on a multi-threaded runtime like the server's.
 #[macro_export]
-macro_rules! on_every_store {
+macro_rules! every_store {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $case() {
-                    super::$case($crate::helpers::Backend::Sqlite).await;
+                    super::$case($crate::common::Backend::Sqlite).await;
                 }
             )*
         }
         mod postgres {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $case() {
-                    super::$case($crate::helpers::Backend::Postgres).await;
+                    super::$case($crate::common::Backend::Postgres).await;
                 }
             )*
         }

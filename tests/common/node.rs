@@ -5,10 +5,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
-use portico::app::{AppState, Settings};
 use portico::auth::password::{HashCost, PasswordHasher};
 use portico::clock::SystemClock;
 use portico::service::member::{self, MemberInput};
+use portico::service::{AppState, Settings};
 use portico::store;
 use secrecy::SecretString;
 

@@ -1,0 +1,123 @@
+//! What both stores read the same way: the columns of the editing representation, in an
+//! order derived from the property catalogue, and how a row of them becomes a `Profile`.
+//! Each store reads the columns of a row by position through [`ColumnSource`].
+
+use std::sync::LazyLock;
+
+use time::{Date, OffsetDateTime};
+
+use super::StoreResult;
+use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
+use crate::domain::profile::{Profile, Version};
+
+/// One row of a query, read by column position.
+pub trait ColumnSource {
+    fn int(&self, index: usize) -> StoreResult<i64>;
+    fn text(&self, index: usize) -> StoreResult<Option<String>>;
+    fn flag(&self, index: usize) -> StoreResult<bool>;
+    fn date(&self, index: usize) -> StoreResult<Option<Date>>;
+    fn time(&self, index: usize) -> StoreResult<OffsetDateTime>;
+
+    fn required_text(&self, index: usize) -> StoreResult<String> {
+        Ok(self.text(index)?.unwrap_or_default())
+    }
+}
+
+/// The columns before the catalogue's: `p.id, p.unique_id, p.user_id, p.location_id, u.email,
+/// p.coworker_type`.
+const LEADING: usize = 6;
+/// The columns after the catalogue's: the times of change and the versions of both rows.
+const TRAILING: usize = 5;
+/// How many columns [`profile_columns`] lists; a query may add its own after them.
+pub const PROFILE_COLUMNS: usize = LEADING + Field::COUNT + TRAILING;
+
+/// The editing representation's columns for `from profiles p join users u`: every field
+/// from the table of its owner, in catalogue order.
+pub fn profile_columns() -> &'static str {
+    static COLUMNS: LazyLock<String> = LazyLock::new(|| {
+        let mut columns = vec![
+            "p.id".to_string(),
+            "p.unique_id".into(),
+            "p.user_id".into(),
+            "p.location_id".into(),
+            "u.email".into(),
+            "p.coworker_type".into(),
+        ];
+        columns.extend(Field::all().map(|field| {
+            let table = if field.on_profile() { "p" } else { "u" };
+            format!("{table}.{}", field.spec().column)
+        }));
+        columns.extend(
+            ["p.created_on", "p.updated_on", "u.updated_on", "p.version", "u.version"].map(String::from),
+        );
+        columns.join(", ")
+    });
+    &COLUMNS
+}
+
+/// A row of [`profile_columns`] as a profile.
+pub fn profile_from(row: &impl ColumnSource) -> StoreResult<Profile> {
+    let mut values = Values::empty();
+    for field in Field::all() {
+        values.set(field, value_at(row, LEADING + field.index(), field.kind())?);
+    }
+    let after = LEADING + Field::COUNT;
+    let (profile_updated, user_updated) = (row.time(after + 1)?, row.time(after + 2)?);
+    Ok(Profile {
+        id: row.int(0)?,
+        unique_id: row.required_text(1)?,
+        user_id: row.int(2)?,
+        location_id: row.int(3)?,
+        email: row.required_text(4)?,
+        coworker_type: row.int(5)?,
+        values,
+        created_on: row.time(after)?,
+        updated_on: profile_updated.max(user_updated),
+        version: Version { profile: row.int(after + 3)?, user: row.int(after + 4)? },
+    })
+}
+
+/// A user's own properties (the notification preferences) from consecutive columns
+/// starting at `first`, in catalogue order: see [`user_columns`].
+pub fn user_values_from(row: &impl ColumnSource, first: usize) -> StoreResult<Values> {
+    let mut values = Values::empty();
+    for (offset, field) in user_fields().enumerate() {
+        values.set(field, value_at(row, first + offset, field.kind())?);
+    }
+    Ok(values)
+}
+
+/// The columns of the user's own properties, in catalogue order.
+pub fn user_columns() -> &'static str {
+    static COLUMNS: LazyLock<String> =
+        LazyLock::new(|| user_fields().map(|f| f.spec().column).collect::<Vec<_>>().join(", "));
+    &COLUMNS
+}
+
+/// The fields kept only on the user row.
+pub fn user_fields() -> impl Iterator<Item = Field> {
+    Field::all().filter(|f| !f.on_profile())
+}
+
+fn value_at(row: &impl ColumnSource, index: usize, kind: Kind) -> StoreResult<Option<FieldValue>> {
+    Ok(match kind {
+        Kind::Text => row.text(index)?.map(FieldValue::Text),
+        Kind::Int => Some(FieldValue::Int(row.int(index)?)),
+        Kind::Bool => Some(FieldValue::Bool(row.flag(index)?)),
+        Kind::Date => row.date(index)?.map(FieldValue::Date),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_is_read_from_its_owners_table() {
+        let columns = profile_columns();
+        assert_eq!(columns.split(", ").count(), PROFILE_COLUMNS);
+        assert!(columns.contains("p.full_name") && columns.contains("u.on_new_wall_post"));
+        assert!(!columns.contains("u.full_name"), "the name is read from the profile");
+        assert_eq!(user_columns().split(", ").count(), 6);
+    }
+}

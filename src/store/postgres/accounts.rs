@@ -1,0 +1,349 @@
+//! Locations, members, passwords, the lockout and the audit log, in PostgreSQL. Functions
+//! that read before they write lock what they read (`for update`): they run inside the
+//! caller's transaction.
+
+use sqlx::PgConnection;
+use sqlx::postgres::PgRow;
+use time::OffsetDateTime;
+
+use super::profiles;
+use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::fields::email_digest;
+use crate::domain::lockout::{Admission, FailureState};
+use crate::domain::password::PasswordPolicy;
+use crate::domain::profile::{Location, User};
+use crate::store::columns::{self, ColumnSource};
+use crate::store::{
+    AddedMember, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword, PasswordCheck,
+    StoreError, StoreResult,
+};
+
+const LOCATION_COLUMNS: &str = "id, name, web_address, country_id, policy_min_length, policy_max_length, \
+    policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
+    policy_require_lower, policy_require_symbol, policy_min_score";
+
+pub async fn create_location(c: &mut PgConnection, location: &NewLocation) -> StoreResult<Location> {
+    let id: i64 = sqlx::query_scalar(
+        "insert into locations (name, web_address, country_id, created_on) values ($1, $2, $3, $4) returning id",
+    )
+    .bind(&location.name)
+    .bind(&location.web_address)
+    .bind(location.country_id)
+    .bind(location.created_on)
+    .fetch_one(&mut *c)
+    .await?;
+    self::location(c, id).await
+}
+
+pub async fn locations(c: &mut PgConnection) -> StoreResult<Vec<Location>> {
+    let sql = format!("select {LOCATION_COLUMNS} from locations order by id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?;
+    rows.iter().map(location_from).collect()
+}
+
+pub async fn location(c: &mut PgConnection, id: i64) -> StoreResult<Location> {
+    let sql = format!("select {LOCATION_COLUMNS} from locations where id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(c).await?;
+    location_from(&row)
+}
+
+fn location_from(row: &PgRow) -> StoreResult<Location> {
+    let count = |index: usize| -> StoreResult<u32> { Ok(u32::try_from(row.int(index)?).unwrap_or(u32::MAX)) };
+    Ok(Location {
+        id: row.int(0)?,
+        name: row.required_text(1)?,
+        web_address: row.required_text(2)?,
+        country_id: row.int(3)?,
+        policy: PasswordPolicy {
+            min_length: count(4)?,
+            max_length: count(5)?,
+            reject_common: row.flag(6)?,
+            reject_personal: row.flag(7)?,
+            require_digit: row.flag(8)?,
+            require_upper: row.flag(9)?,
+            require_lower: row.flag(10)?,
+            require_symbol: row.flag(11)?,
+            min_score: u8::try_from(row.int(12)?).unwrap_or(crate::domain::password::MAX_SCORE),
+        },
+    })
+}
+
+pub async fn set_location_policy(
+    c: &mut PgConnection,
+    location_id: i64,
+    p: &PasswordPolicy,
+) -> StoreResult<()> {
+    let done = sqlx::query(
+        "update locations set policy_min_length = $1, policy_max_length = $2, policy_reject_common = $3, \
+         policy_reject_personal = $4, policy_require_digit = $5, policy_require_upper = $6, \
+         policy_require_lower = $7, policy_require_symbol = $8, policy_min_score = $9 where id = $10",
+    )
+    .bind(i64::from(p.min_length))
+    .bind(i64::from(p.max_length))
+    .bind(p.reject_common)
+    .bind(p.reject_personal)
+    .bind(p.require_digit)
+    .bind(p.require_upper)
+    .bind(p.require_lower)
+    .bind(p.require_symbol)
+    .bind(i64::from(p.min_score))
+    .bind(location_id)
+    .execute(c)
+    .await?;
+    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+pub async fn add_members(
+    c: &mut PgConnection,
+    members: &[NewMember],
+    now: OffsetDateTime,
+) -> StoreResult<Vec<AddedMember>> {
+    let mut added = Vec::with_capacity(members.len());
+    for member in members {
+        added.push(add_member(c, member, now).await?);
+    }
+    Ok(added)
+}
+
+async fn add_member(
+    c: &mut PgConnection,
+    member: &NewMember,
+    now: OffsetDateTime,
+) -> StoreResult<AddedMember> {
+    let existing: Option<i64> = sqlx::query_scalar("select id from users where email_key = $1")
+        .bind(&member.email_key)
+        .fetch_optional(&mut *c)
+        .await?;
+    let user_id = match existing {
+        Some(id) => id,
+        None => {
+            sqlx::query_scalar(
+                "insert into users (email, email_key, password_hash, full_name, created_on, updated_on) \
+                 values ($1, $2, $3, $4, $5, $5) returning id",
+            )
+            .bind(&member.email)
+            .bind(&member.email_key)
+            .bind(&member.password_hash)
+            .bind(&member.full_name)
+            .bind(now)
+            .fetch_one(&mut *c)
+            .await?
+        }
+    };
+    let profile_id = profiles::insert(c, user_id, member, now).await.map_err(|error| match error {
+        StoreError::Conflict(_) => {
+            StoreError::Conflict(format!("{} already has a profile at this location", member.email))
+        }
+        other => other,
+    })?;
+    sqlx::query("update users set default_profile_id = coalesce(default_profile_id, $1) where id = $2")
+        .bind(profile_id)
+        .bind(user_id)
+        .execute(&mut *c)
+        .await?;
+    Ok(AddedMember { user_id, profile_id, new_user: existing.is_none() })
+}
+
+pub async fn login_record(c: &mut PgConnection, email_key: &str) -> StoreResult<Option<LoginRecord>> {
+    let row: Option<(i64, String, bool, Option<i64>)> = sqlx::query_as(
+        "select id, password_hash, active, default_profile_id from users where email_key = $1",
+    )
+    .bind(email_key)
+    .fetch_optional(c)
+    .await?;
+    Ok(row.and_then(|(user_id, password_hash, active, default_profile)| {
+        Some(LoginRecord { user_id, password_hash, active, default_profile_id: default_profile? })
+    }))
+}
+
+pub async fn user(c: &mut PgConnection, user_id: i64) -> StoreResult<User> {
+    let sql =
+        format!("select id, email, full_name, active, {} from users where id = $1", columns::user_columns());
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_one(c).await?;
+    Ok(User {
+        id: row.int(0)?,
+        email: row.required_text(1)?,
+        full_name: row.required_text(2)?,
+        active: row.flag(3)?,
+        values: columns::user_values_from(&row, 4)?,
+    })
+}
+
+pub async fn set_password(c: &mut PgConnection, change: &OperatorPassword) -> StoreResult<u64> {
+    let done = sqlx::query("update users set password_hash = $1 where id = $2")
+        .bind(&change.hash)
+        .bind(change.user_id)
+        .execute(&mut *c)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let ended =
+        sqlx::query("delete from sessions where user_id = $1").bind(change.user_id).execute(&mut *c).await?;
+    clear_failures(c, &change.lockout_key).await?;
+    insert_audit(c, &change.audit).await?;
+    Ok(ended.rows_affected())
+}
+
+/// Refuses with `PasswordChanged` unless `verified` is still the user's stored hash (the
+/// row stays locked until the transaction ends).
+pub async fn ensure_password_is(c: &mut PgConnection, user_id: i64, verified: &str) -> StoreResult<()> {
+    let stored: Option<String> =
+        sqlx::query_scalar("select password_hash from users where id = $1 for update")
+            .bind(user_id)
+            .fetch_optional(c)
+            .await?;
+    if stored.as_deref() == Some(verified) { Ok(()) } else { Err(StoreError::PasswordChanged) }
+}
+
+/// The account's counter, locked for this transaction. A row is made first if there is
+/// none, so that concurrent first attempts queue on it instead of racing past each other.
+async fn failures_for_update(
+    c: &mut PgConnection,
+    lockout_key: &str,
+    now: OffsetDateTime,
+) -> StoreResult<Option<FailureState>> {
+    sqlx::query(
+        "insert into password_failures (key, attempts, window_started_at) values ($1, 0, $2) \
+         on conflict (key) do nothing",
+    )
+    .bind(lockout_key)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    let row: Option<(i64, OffsetDateTime, Option<OffsetDateTime>)> = sqlx::query_as(
+        "select attempts, window_started_at, locked_until from password_failures where key = $1 for update",
+    )
+    .bind(lockout_key)
+    .fetch_optional(c)
+    .await?;
+    Ok(row.map(|(attempts, window_started_at, locked_until)| FailureState {
+        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        window_started_at,
+        locked_until,
+    }))
+}
+
+async fn upsert_failures(c: &mut PgConnection, lockout_key: &str, state: &FailureState) -> StoreResult<()> {
+    sqlx::query(
+        "insert into password_failures (key, attempts, window_started_at, locked_until) values ($1, $2, $3, $4) \
+         on conflict (key) do update set attempts = excluded.attempts, \
+         window_started_at = excluded.window_started_at, locked_until = excluded.locked_until",
+    )
+    .bind(lockout_key)
+    .bind(i64::from(state.attempts))
+    .bind(state.window_started_at)
+    .bind(state.locked_until)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(c: &mut PgConnection, lockout_key: &str) -> StoreResult<()> {
+    sqlx::query("delete from password_failures where key = $1").bind(lockout_key).execute(c).await?;
+    Ok(())
+}
+
+/// Refuses with `Locked` while password checks for the account are locked.
+pub async fn ensure_unlocked(
+    c: &mut PgConnection,
+    lockout_key: &str,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    let locked_until: Option<Option<OffsetDateTime>> =
+        sqlx::query_scalar("select locked_until from password_failures where key = $1 for update")
+            .bind(lockout_key)
+            .fetch_optional(c)
+            .await?;
+    match locked_until.flatten().filter(|until| *until > now) {
+        Some(until) => Err(StoreError::Locked(until)),
+        None => Ok(()),
+    }
+}
+
+pub async fn admit_password_check(c: &mut PgConnection, check: &PasswordCheck) -> StoreResult<Admission> {
+    let previous = failures_for_update(c, &check.lockout_key, check.now).await?;
+    let (next, admission) = check.rule.admit(previous, check.now);
+    upsert_failures(c, &check.lockout_key, &next).await?;
+    if let Admission::Locked { .. } = admission {
+        insert_audit(c, &check.refused).await?;
+        if !previous.is_some_and(|p| p.is_locked(check.now)) {
+            insert_audit(c, &check.refused.locked_out()).await?;
+        }
+    }
+    Ok(admission)
+}
+
+pub async fn record_password_failure(
+    c: &mut PgConnection,
+    attempt: &FailedAttempt,
+) -> StoreResult<Option<OffsetDateTime>> {
+    let now = attempt.audit.at;
+    let counted = failures_for_update(c, &attempt.lockout_key, now).await?.unwrap_or(FailureState {
+        attempts: attempt.attempt,
+        window_started_at: now,
+        locked_until: None,
+    });
+    let next = attempt.rule.after_failure(counted, attempt.attempt, now);
+    upsert_failures(c, &attempt.lockout_key, &next).await?;
+    insert_audit(c, &attempt.audit).await?;
+    if next.is_locked(now) && !counted.is_locked(now) {
+        insert_audit(c, &attempt.audit.locked_out()).await?;
+    }
+    Ok(next.locked_until.filter(|until| *until > now))
+}
+
+pub async fn record_password_success(
+    c: &mut PgConnection,
+    lockout_key: &str,
+    now: OffsetDateTime,
+) -> StoreResult<Option<OffsetDateTime>> {
+    let state = failures_for_update(c, lockout_key, now).await?;
+    let lock = state.and_then(|s| s.locked_until.filter(|until| *until > now));
+    if lock.is_none() {
+        clear_failures(c, lockout_key).await?;
+    }
+    Ok(lock)
+}
+
+pub async fn insert_audit(c: &mut PgConnection, event: &AuditEvent) -> StoreResult<()> {
+    sqlx::query(
+        "insert into audit_events (at, user_id, email_key, event, source, user_agent, detail) \
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(event.at)
+    .bind(event.user_id)
+    .bind(&event.email_key)
+    .bind(event.kind.as_str())
+    .bind(&event.source)
+    .bind(&event.user_agent)
+    .bind(&event.detail)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Everything about an address: events under its key or its digest, and its user's.
+pub async fn audit_of(c: &mut PgConnection, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
+    type Row = (OffsetDateTime, String, Option<i64>, Option<String>, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "select at, event, user_id, source, user_agent, detail from audit_events \
+             where email_key = $1 or email_key = $2 or user_id = (select id from users where email_key = $1) \
+             order by at, id",
+    )
+    .bind(email_key)
+    .bind(email_digest(email_key))
+    .fetch_all(c)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, event, user_id, source, user_agent, detail)| AuditRecord {
+            at,
+            event,
+            user_id,
+            source,
+            user_agent,
+            detail,
+        })
+        .collect())
+}

@@ -1,0 +1,296 @@
+//! The store for running at scale: PostgreSQL through sqlx, shared by any number of
+//! stateless Portico nodes. Write transactions lock the rows they read with `for update`.
+//! When the server is unreachable, calls fail fast with `StoreError::Unavailable` (503 at
+//! the edge) and the pool reconnects by itself once it is back.
+//!
+//! The SQL lives in `accounts.rs`, `sessions.rs` and `profiles.rs`: functions taking the
+//! connection (or transaction) they run on.
+
+mod accounts;
+mod profiles;
+mod sessions;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{PgPool, Row};
+use time::{Date, OffsetDateTime};
+
+use crate::auth::token::TokenHash;
+use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::lockout::{Admission, LockoutRule};
+use crate::domain::password::PasswordPolicy;
+use crate::domain::profile::{Location, Profile, ProfileSummary, User};
+use crate::store::columns::ColumnSource;
+use crate::store::{
+    AddedMember, Applied, ConnectOptions, FailedAttempt, LoginRecord, NewLocation, NewMember, NewSession,
+    OperatorPassword, PasswordCheck, ProfileUpdate, RefreshOutcome, Session, SessionSummary, SessionTokens,
+    Store, StoreError, StoreResult, TokenOwner, VerifiedPassword,
+};
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    pub async fn connect(url: &str, options: &ConnectOptions) -> anyhow::Result<Self> {
+        let connect = PgConnectOptions::from_str(url)?.application_name("portico");
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            // Fail fast while the server is down: the request gets a 503 and the client retries.
+            .acquire_timeout(Duration::from_secs(3))
+            // A ping before every acquire costs a round trip per request; a dead connection is
+            // instead discarded when it fails, and the pool opens a new one.
+            .test_before_acquire(false)
+            .idle_timeout(Duration::from_secs(300))
+            .connect_with(connect)
+            .await?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(PostgresStore { pool })
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn create_location(&self, location: &NewLocation) -> StoreResult<Location> {
+        let mut tx = self.pool.begin().await?;
+        let done = accounts::create_location(&mut tx, location).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn locations(&self) -> StoreResult<Vec<Location>> {
+        accounts::locations(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn location(&self, id: i64) -> StoreResult<Location> {
+        accounts::location(&mut *self.pool.acquire().await?, id).await
+    }
+
+    async fn set_location_policy(&self, location_id: i64, policy: &PasswordPolicy) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let done = accounts::set_location_policy(&mut tx, location_id, policy).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn add_members(&self, members: &[NewMember], now: OffsetDateTime) -> StoreResult<Vec<AddedMember>> {
+        let mut tx = self.pool.begin().await?;
+        let done = accounts::add_members(&mut tx, members, now).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn has_users(&self) -> StoreResult<bool> {
+        Ok(sqlx::query_scalar("select exists (select 1 from users)").fetch_one(&self.pool).await?)
+    }
+
+    async fn login_record(&self, email_key: &str) -> StoreResult<Option<LoginRecord>> {
+        accounts::login_record(&mut *self.pool.acquire().await?, email_key).await
+    }
+
+    async fn user(&self, user_id: i64) -> StoreResult<User> {
+        accounts::user(&mut *self.pool.acquire().await?, user_id).await
+    }
+
+    async fn password_hash(&self, user_id: i64) -> StoreResult<String> {
+        Ok(sqlx::query_scalar("select password_hash from users where id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn upgrade_password_hash(&self, user_id: i64, verified: &str, hash: &str) -> StoreResult<bool> {
+        let done = sqlx::query("update users set password_hash = $1 where id = $2 and password_hash = $3")
+            .bind(hash)
+            .bind(user_id)
+            .bind(verified)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_password(&self, change: &OperatorPassword) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let done = accounts::set_password(&mut tx, change).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn admit_password_check(&self, check: &PasswordCheck) -> StoreResult<Admission> {
+        let mut tx = self.pool.begin().await?;
+        let done = accounts::admit_password_check(&mut tx, check).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn record_password_failure(&self, attempt: &FailedAttempt) -> StoreResult<Option<OffsetDateTime>> {
+        let mut tx = self.pool.begin().await?;
+        let done = accounts::record_password_failure(&mut tx, attempt).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn record_password_success(
+        &self,
+        lockout_key: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<OffsetDateTime>> {
+        let mut tx = self.pool.begin().await?;
+        let done = accounts::record_password_success(&mut tx, lockout_key, now).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()> {
+        accounts::insert_audit(&mut *self.pool.acquire().await?, event).await
+    }
+
+    async fn audit_of(&self, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
+        accounts::audit_of(&mut *self.pool.acquire().await?, email_key).await
+    }
+
+    async fn create_session(
+        &self,
+        session: &NewSession,
+        verified: &VerifiedPassword,
+        audit: &AuditEvent,
+    ) -> StoreResult<Session> {
+        let mut tx = self.pool.begin().await?;
+        let done = sessions::create_session(&mut tx, session, verified, audit).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn session_profile(
+        &self,
+        hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(Session, Profile)>> {
+        sessions::session_profile(&self.pool, hash, now).await
+    }
+
+    async fn rotate_refresh(
+        &self,
+        refresh: &TokenHash,
+        next: &SessionTokens,
+        now: OffsetDateTime,
+    ) -> StoreResult<RefreshOutcome> {
+        let mut tx = self.pool.begin().await?;
+        let done = sessions::rotate_refresh(&mut tx, refresh, next, now).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn token_owner(&self, hash: &TokenHash) -> StoreResult<Option<TokenOwner>> {
+        sessions::token_owner(&self.pool, hash).await
+    }
+
+    async fn revoke_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sessions::delete_session(&mut tx, session_id).await?;
+        accounts::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn revoke_user_sessions(&self, user_id: i64, audit: &AuditEvent) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let ended = sessions::delete_user_sessions(&mut tx, user_id).await?;
+        accounts::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    async fn sessions_of_user(&self, user_id: i64, now: OffsetDateTime) -> StoreResult<Vec<SessionSummary>> {
+        sessions::sessions_of_user(&self.pool, user_id, now).await
+    }
+
+    async fn switch_profile(&self, session: &Session, profile_id: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let done = sessions::switch_profile(&mut tx, session, profile_id).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn purge_expired(&self, now: OffsetDateTime, rule: &LockoutRule) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let done = sessions::purge_expired(&mut tx, now, now - rule.window).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn profile(&self, profile_id: i64) -> StoreResult<Profile> {
+        profiles::profile(&self.pool, profile_id).await
+    }
+
+    async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>> {
+        profiles::profiles_of_user(&self.pool, user_id).await
+    }
+
+    async fn apply_profile_patch(&self, update: &ProfileUpdate) -> StoreResult<Applied> {
+        let plain = update.expected.is_none() && update.password.is_none() && !update.return_profile;
+        if plain {
+            return profiles::apply_in_one_statement(&self.pool, update).await;
+        }
+        let mut tx = self.pool.begin().await?;
+        let done = profiles::apply(&mut tx, update).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+}
+
+/// SQLSTATE classes that mean "the server is not there right now", not "the request is wrong".
+fn is_unavailable(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300" | "40001" | "40P01")
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.message().to_string())
+            }
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| is_unavailable(&c)) => {
+                StoreError::Unavailable(db.message().to_string())
+            }
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => StoreError::Unavailable(error.to_string()),
+            _ => StoreError::Other(anyhow::Error::new(error)),
+        }
+    }
+}
+
+impl ColumnSource for PgRow {
+    fn int(&self, index: usize) -> StoreResult<i64> {
+        Ok(self.try_get(index)?)
+    }
+
+    fn text(&self, index: usize) -> StoreResult<Option<String>> {
+        Ok(self.try_get(index)?)
+    }
+
+    fn flag(&self, index: usize) -> StoreResult<bool> {
+        Ok(self.try_get(index)?)
+    }
+
+    fn date(&self, index: usize) -> StoreResult<Option<Date>> {
+        Ok(self.try_get(index)?)
+    }
+
+    fn time(&self, index: usize) -> StoreResult<OffsetDateTime> {
+        Ok(self.try_get(index)?)
+    }
+}

@@ -1,0 +1,279 @@
+//! Sessions and refresh-token families, in PostgreSQL.
+
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+
+use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
+use crate::auth::token::TokenHash;
+use crate::domain::audit::AuditEvent;
+use crate::domain::profile::Profile;
+use crate::store::columns::{self, ColumnSource, PROFILE_COLUMNS};
+use crate::store::{
+    NewSession, RefreshOutcome, Session, SessionSummary, SessionTokens, StoreError, StoreResult, TokenOwner,
+    VerifiedPassword,
+};
+
+pub async fn create_session(
+    c: &mut PgConnection,
+    session: &NewSession,
+    verified: &VerifiedPassword,
+    audit: &AuditEvent,
+) -> StoreResult<Session> {
+    ensure_unlocked(c, &verified.lockout_key, session.created_at).await?;
+    ensure_password_is(c, session.user_id, &verified.hash).await?;
+    let tokens = &session.tokens;
+    let id: i64 = sqlx::query_scalar(
+        "insert into sessions (user_id, profile_id, access_hash, refresh_hash, access_expires_at, \
+         refresh_expires_at, created_at, source, user_agent, expires_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
+    )
+    .bind(session.user_id)
+    .bind(session.profile_id)
+    .bind(&tokens.access_hash.0)
+    .bind(&tokens.refresh_hash.0)
+    .bind(tokens.access_expires_at)
+    .bind(tokens.refresh_expires_at)
+    .bind(session.created_at)
+    .bind(&session.source)
+    .bind(&session.user_agent)
+    .bind(session.expires_at)
+    .fetch_one(&mut *c)
+    .await?;
+    clear_failures(c, &verified.lockout_key).await?;
+    insert_audit(c, audit).await?;
+    Ok(Session {
+        id,
+        user_id: session.user_id,
+        profile_id: session.profile_id,
+        access_expires_at: tokens.access_expires_at,
+    })
+}
+
+/// The live session of an access token and its current profile, in one read.
+pub async fn session_profile(
+    pool: &PgPool,
+    hash: &TokenHash,
+    now: OffsetDateTime,
+) -> StoreResult<Option<(Session, Profile)>> {
+    let sql = format!(
+        "select {}, s.id, s.access_expires_at from sessions s join profiles p on p.id = s.profile_id \
+         join users u on u.id = p.user_id where s.access_hash = $1 and s.access_expires_at > $2",
+        columns::profile_columns()
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&hash.0).bind(now).fetch_optional(pool).await?;
+    let Some(row) = row else { return Ok(None) };
+    let profile = columns::profile_from(&row)?;
+    let session = Session {
+        id: row.int(PROFILE_COLUMNS)?,
+        user_id: profile.user_id,
+        profile_id: profile.id,
+        access_expires_at: row.time(PROFILE_COLUMNS + 1)?,
+    };
+    Ok(Some((session, profile)))
+}
+
+pub async fn rotate_refresh(
+    c: &mut PgConnection,
+    refresh: &TokenHash,
+    next: &SessionTokens,
+    now: OffsetDateTime,
+) -> StoreResult<RefreshOutcome> {
+    let current: Option<(i64, OffsetDateTime, OffsetDateTime)> = sqlx::query_as(
+        "select id, refresh_expires_at, expires_at from sessions where refresh_hash = $1 for update",
+    )
+    .bind(&refresh.0)
+    .fetch_optional(&mut *c)
+    .await?;
+    match current {
+        Some((id, refresh_expires, session_ends)) if refresh_expires > now => {
+            retire_refresh_of(c, id).await?;
+            let (id, user_id, profile_id, access_expires_at): (i64, i64, i64, OffsetDateTime) =
+                sqlx::query_as(
+                    "update sessions set access_hash = $1, refresh_hash = $2, access_expires_at = $3, \
+                 refresh_expires_at = $4, refreshed_at = $5 where id = $6 \
+                 returning id, user_id, profile_id, access_expires_at",
+                )
+                .bind(&next.access_hash.0)
+                .bind(&next.refresh_hash.0)
+                .bind(next.access_expires_at.min(session_ends))
+                .bind(next.refresh_expires_at.min(session_ends))
+                .bind(now)
+                .bind(id)
+                .fetch_one(c)
+                .await?;
+            Ok(RefreshOutcome::Rotated(Session { id, user_id, profile_id, access_expires_at }))
+        }
+        Some((id, _, _)) => {
+            delete_session(c, id).await?;
+            Ok(RefreshOutcome::Invalid)
+        }
+        None => {
+            let reused: Option<(i64, i64)> = sqlx::query_as(
+                "select s.id, s.user_id from retired_refresh_tokens r join sessions s on s.id = r.session_id \
+                 where r.hash = $1 for update of s",
+            )
+            .bind(&refresh.0)
+            .fetch_optional(&mut *c)
+            .await?;
+            match reused {
+                Some((id, user_id)) => {
+                    delete_session(c, id).await?;
+                    Ok(RefreshOutcome::Reused { user_id })
+                }
+                None => Ok(RefreshOutcome::Invalid),
+            }
+        }
+    }
+}
+
+/// Moves a session's refresh token into its family's history.
+async fn retire_refresh_of(c: &mut PgConnection, session_id: i64) -> StoreResult<()> {
+    sqlx::query("insert into retired_refresh_tokens (hash, session_id) select refresh_hash, id from sessions where id = $1")
+        .bind(session_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Retires a session's refresh token and gives it `next` (a password change).
+pub async fn replace_refresh(c: &mut PgConnection, session_id: i64, next: &TokenHash) -> StoreResult<()> {
+    retire_refresh_of(c, session_id).await?;
+    sqlx::query("update sessions set refresh_hash = $1 where id = $2")
+        .bind(&next.0)
+        .bind(session_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn token_owner(pool: &PgPool, hash: &TokenHash) -> StoreResult<Option<TokenOwner>> {
+    let owner: Option<(i64, i64)> = sqlx::query_as(
+        "select id, user_id from sessions where access_hash = $1 or refresh_hash = $1 \
+         union all select s.id, s.user_id from retired_refresh_tokens r join sessions s on s.id = r.session_id \
+         where r.hash = $1",
+    )
+    .bind(&hash.0)
+    .fetch_optional(pool)
+    .await?;
+    Ok(owner.map(|(session_id, user_id)| TokenOwner { session_id, user_id }))
+}
+
+/// Whether the session is still alive; locks it, so that a concurrent revocation waits for
+/// this transaction instead of passing it.
+pub async fn session_exists(c: &mut PgConnection, session_id: i64) -> StoreResult<bool> {
+    let found: Option<i64> = sqlx::query_scalar("select id from sessions where id = $1 for share")
+        .bind(session_id)
+        .fetch_optional(c)
+        .await?;
+    Ok(found.is_some())
+}
+
+pub async fn delete_session(c: &mut PgConnection, id: i64) -> StoreResult<()> {
+    sqlx::query("delete from sessions where id = $1").bind(id).execute(c).await?;
+    Ok(())
+}
+
+pub async fn delete_user_sessions(c: &mut PgConnection, user_id: i64) -> StoreResult<u64> {
+    let done = sqlx::query("delete from sessions where user_id = $1").bind(user_id).execute(c).await?;
+    Ok(done.rows_affected())
+}
+
+/// Every other session of the user ends (a password change).
+pub async fn end_other_sessions(c: &mut PgConnection, user_id: i64, keep: i64) -> StoreResult<()> {
+    sqlx::query("delete from sessions where user_id = $1 and id <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn sessions_of_user(
+    pool: &PgPool,
+    user_id: i64,
+    now: OffsetDateTime,
+) -> StoreResult<Vec<SessionSummary>> {
+    type Row = (
+        i64,
+        i64,
+        OffsetDateTime,
+        Option<OffsetDateTime>,
+        OffsetDateTime,
+        OffsetDateTime,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "select id, profile_id, created_at, refreshed_at, access_expires_at, refresh_expires_at, source, \
+         user_agent from sessions where user_id = $1 and refresh_expires_at > $2 order by created_at, id",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                profile_id,
+                created_at,
+                refreshed_at,
+                access_expires_at,
+                refresh_expires_at,
+                source,
+                user_agent,
+            )| {
+                SessionSummary {
+                    id,
+                    profile_id,
+                    created_at,
+                    refreshed_at,
+                    access_expires_at,
+                    refresh_expires_at,
+                    source,
+                    user_agent,
+                }
+            },
+        )
+        .collect())
+}
+
+pub async fn switch_profile(c: &mut PgConnection, session: &Session, profile_id: i64) -> StoreResult<()> {
+    let owned: Option<i64> = sqlx::query_scalar("select id from profiles where id = $1 and user_id = $2")
+        .bind(profile_id)
+        .bind(session.user_id)
+        .fetch_optional(&mut *c)
+        .await?;
+    if owned.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query("update sessions set profile_id = $1 where id = $2")
+        .bind(profile_id)
+        .bind(session.id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query("update users set default_profile_id = $1 where id = $2")
+        .bind(profile_id)
+        .bind(session.user_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Deletes sessions past their refresh expiry and failure counters that no longer matter.
+pub async fn purge_expired(
+    c: &mut PgConnection,
+    now: OffsetDateTime,
+    window_start: OffsetDateTime,
+) -> StoreResult<()> {
+    sqlx::query("delete from sessions where refresh_expires_at <= $1").bind(now).execute(&mut *c).await?;
+    sqlx::query(
+        "delete from password_failures where window_started_at <= $1 and (locked_until is null or locked_until <= $2)",
+    )
+    .bind(window_start)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}

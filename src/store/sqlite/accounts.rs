@@ -1,0 +1,328 @@
+//! Locations, members, passwords, the lockout and the audit log, in SQLite. Each function
+//! runs on the connection it is given: the writer's (inside the group's transaction) or a
+//! reader's.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use time::OffsetDateTime;
+
+use super::connection::{optional_time, time_text};
+use super::profiles;
+use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::catalogue::Values;
+use crate::domain::fields::email_digest;
+use crate::domain::lockout::{Admission, FailureState};
+use crate::domain::password::PasswordPolicy;
+use crate::domain::profile::{Location, User};
+use crate::store::columns::{self, ColumnSource};
+use crate::store::{
+    AddedMember, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword, PasswordCheck,
+    StoreError, StoreResult,
+};
+
+const LOCATION_COLUMNS: &str = "id, name, web_address, country_id, policy_min_length, policy_max_length, \
+    policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
+    policy_require_lower, policy_require_symbol, policy_min_score";
+
+pub fn create_location(c: &Connection, location: &NewLocation) -> StoreResult<Location> {
+    let id: i64 = c.query_row(
+        "insert into locations (name, web_address, country_id, created_on) values (?1, ?2, ?3, ?4) returning id",
+        params![location.name, location.web_address, location.country_id, time_text(location.created_on)],
+        |row| row.get(0),
+    )?;
+    self::location(c, id)
+}
+
+pub fn locations(c: &Connection) -> StoreResult<Vec<Location>> {
+    let mut statement = c.prepare_cached(&format!("select {LOCATION_COLUMNS} from locations order by id"))?;
+    let mut rows = statement.query([])?;
+    let mut locations = Vec::new();
+    while let Some(row) = rows.next()? {
+        locations.push(location_from(row)?);
+    }
+    Ok(locations)
+}
+
+pub fn location(c: &Connection, id: i64) -> StoreResult<Location> {
+    let mut statement =
+        c.prepare_cached(&format!("select {LOCATION_COLUMNS} from locations where id = ?1"))?;
+    let mut rows = statement.query([id])?;
+    let row = rows.next()?.ok_or(StoreError::NotFound)?;
+    location_from(row)
+}
+
+fn location_from(row: &rusqlite::Row<'_>) -> StoreResult<Location> {
+    let count = |index: usize| -> StoreResult<u32> { Ok(u32::try_from(row.int(index)?).unwrap_or(u32::MAX)) };
+    Ok(Location {
+        id: row.int(0)?,
+        name: row.required_text(1)?,
+        web_address: row.required_text(2)?,
+        country_id: row.int(3)?,
+        policy: PasswordPolicy {
+            min_length: count(4)?,
+            max_length: count(5)?,
+            reject_common: row.flag(6)?,
+            reject_personal: row.flag(7)?,
+            require_digit: row.flag(8)?,
+            require_upper: row.flag(9)?,
+            require_lower: row.flag(10)?,
+            require_symbol: row.flag(11)?,
+            min_score: u8::try_from(row.int(12)?).unwrap_or(crate::domain::password::MAX_SCORE),
+        },
+    })
+}
+
+pub fn set_location_policy(c: &Connection, location_id: i64, p: &PasswordPolicy) -> StoreResult<()> {
+    let changed = c.execute(
+        "update locations set policy_min_length = ?1, policy_max_length = ?2, policy_reject_common = ?3, \
+         policy_reject_personal = ?4, policy_require_digit = ?5, policy_require_upper = ?6, \
+         policy_require_lower = ?7, policy_require_symbol = ?8, policy_min_score = ?9 where id = ?10",
+        params![
+            p.min_length,
+            p.max_length,
+            p.reject_common,
+            p.reject_personal,
+            p.require_digit,
+            p.require_upper,
+            p.require_lower,
+            p.require_symbol,
+            p.min_score,
+            location_id
+        ],
+    )?;
+    if changed == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+/// Creates every member (all or none: the caller's transaction).
+pub fn add_members(
+    c: &Connection,
+    members: &[NewMember],
+    now: OffsetDateTime,
+) -> StoreResult<Vec<AddedMember>> {
+    members.iter().map(|member| add_member(c, member, now)).collect()
+}
+
+fn add_member(c: &Connection, member: &NewMember, now: OffsetDateTime) -> StoreResult<AddedMember> {
+    let existing: Option<i64> = c
+        .query_row("select id from users where email_key = ?1", [&member.email_key], |row| row.get(0))
+        .optional()?;
+    let user_id = match existing {
+        Some(id) => id,
+        None => c.query_row(
+            "insert into users (email, email_key, password_hash, full_name, created_on, updated_on) \
+             values (?1, ?2, ?3, ?4, ?5, ?5) returning id",
+            params![member.email, member.email_key, member.password_hash, member.full_name, time_text(now)],
+            |row| row.get(0),
+        )?,
+    };
+    let profile_id = profiles::insert(c, user_id, member, now).map_err(|error| match error {
+        StoreError::Conflict(_) => {
+            StoreError::Conflict(format!("{} already has a profile at this location", member.email))
+        }
+        other => other,
+    })?;
+    c.execute(
+        "update users set default_profile_id = coalesce(default_profile_id, ?1) where id = ?2",
+        [profile_id, user_id],
+    )?;
+    Ok(AddedMember { user_id, profile_id, new_user: existing.is_none() })
+}
+
+pub fn has_users(c: &Connection) -> StoreResult<bool> {
+    Ok(c.query_row("select exists (select 1 from users)", [], |row| row.get(0))?)
+}
+
+pub fn login_record(c: &Connection, email_key: &str) -> StoreResult<Option<LoginRecord>> {
+    let mut statement = c.prepare_cached(
+        "select id, password_hash, active, default_profile_id from users where email_key = ?1",
+    )?;
+    let row = statement
+        .query_row([email_key], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, bool>(2)?, row.get(3)?))
+        })
+        .optional()?;
+    Ok(row.and_then(|(user_id, password_hash, active, default_profile): (_, _, _, Option<i64>)| {
+        Some(LoginRecord { user_id, password_hash, active, default_profile_id: default_profile? })
+    }))
+}
+
+pub fn user(c: &Connection, user_id: i64) -> StoreResult<User> {
+    let sql =
+        format!("select id, email, full_name, active, {} from users where id = ?1", columns::user_columns());
+    let mut statement = c.prepare_cached(&sql)?;
+    let mut rows = statement.query([user_id])?;
+    let row = rows.next()?.ok_or(StoreError::NotFound)?;
+    Ok(User {
+        id: row.int(0)?,
+        email: row.required_text(1)?,
+        full_name: row.required_text(2)?,
+        active: row.flag(3)?,
+        values: columns::user_values_from(row, 4).unwrap_or_else(|_| Values::empty()),
+    })
+}
+
+pub fn password_hash(c: &Connection, user_id: i64) -> StoreResult<String> {
+    Ok(c.query_row("select password_hash from users where id = ?1", [user_id], |row| row.get(0))?)
+}
+
+/// Replaces the hash only if `verified` is still the stored one.
+pub fn upgrade_password_hash(c: &Connection, user_id: i64, verified: &str, hash: &str) -> StoreResult<bool> {
+    let changed = c.execute(
+        "update users set password_hash = ?1 where id = ?2 and password_hash = ?3",
+        params![hash, user_id, verified],
+    )?;
+    Ok(changed == 1)
+}
+
+pub fn set_password(c: &Connection, change: &OperatorPassword) -> StoreResult<u64> {
+    let changed =
+        c.execute("update users set password_hash = ?1 where id = ?2", params![change.hash, change.user_id])?;
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let ended = c.execute("delete from sessions where user_id = ?1", [change.user_id])?;
+    clear_failures(c, &change.lockout_key)?;
+    insert_audit(c, &change.audit)?;
+    Ok(ended as u64)
+}
+
+/// Refuses with `PasswordChanged` unless `verified` is still the user's stored hash.
+pub fn ensure_password_is(c: &Connection, user_id: i64, verified: &str) -> StoreResult<()> {
+    let stored: Option<String> = c
+        .query_row("select password_hash from users where id = ?1", [user_id], |row| row.get(0))
+        .optional()?;
+    if stored.as_deref() == Some(verified) { Ok(()) } else { Err(StoreError::PasswordChanged) }
+}
+
+/// The account's counter. The writer's transaction holds SQLite's write lock, so no other
+/// check can read it until this one has written it back.
+fn failures(c: &Connection, lockout_key: &str) -> StoreResult<Option<FailureState>> {
+    let mut statement = c.prepare_cached(
+        "select attempts, window_started_at, locked_until from password_failures where key = ?1",
+    )?;
+    let mut rows = statement.query([lockout_key])?;
+    let Some(row) = rows.next()? else { return Ok(None) };
+    Ok(Some(FailureState {
+        attempts: u32::try_from(row.int(0)?).unwrap_or(u32::MAX),
+        window_started_at: row.time(1)?,
+        locked_until: optional_time(row, 2)?,
+    }))
+}
+
+fn upsert_failures(c: &Connection, lockout_key: &str, state: &FailureState) -> StoreResult<()> {
+    c.prepare_cached(
+        "insert into password_failures (key, attempts, window_started_at, locked_until) values (?1, ?2, ?3, ?4) \
+         on conflict (key) do update set attempts = excluded.attempts, \
+         window_started_at = excluded.window_started_at, locked_until = excluded.locked_until",
+    )?
+    .execute(params![lockout_key, state.attempts, time_text(state.window_started_at), state.locked_until.map(time_text)])?;
+    Ok(())
+}
+
+pub fn clear_failures(c: &Connection, lockout_key: &str) -> StoreResult<()> {
+    c.prepare_cached("delete from password_failures where key = ?1")?.execute([lockout_key])?;
+    Ok(())
+}
+
+/// Refuses with `Locked` while password checks for the account are locked.
+pub fn ensure_unlocked(c: &Connection, lockout_key: &str, now: OffsetDateTime) -> StoreResult<()> {
+    match failures(c, lockout_key)?.and_then(|state| state.locked_until.filter(|until| *until > now)) {
+        Some(until) => Err(StoreError::Locked(until)),
+        None => Ok(()),
+    }
+}
+
+pub fn admit_password_check(c: &Connection, check: &PasswordCheck) -> StoreResult<Admission> {
+    let previous = failures(c, &check.lockout_key)?;
+    let (next, admission) = check.rule.admit(previous, check.now);
+    upsert_failures(c, &check.lockout_key, &next)?;
+    if let Admission::Locked { .. } = admission {
+        insert_audit(c, &check.refused)?;
+        if !previous.is_some_and(|p| p.is_locked(check.now)) {
+            insert_audit(c, &check.refused.locked_out())?;
+        }
+    }
+    Ok(admission)
+}
+
+pub fn record_password_failure(
+    c: &Connection,
+    attempt: &FailedAttempt,
+) -> StoreResult<Option<OffsetDateTime>> {
+    let now = attempt.audit.at;
+    let counted = failures(c, &attempt.lockout_key)?.unwrap_or(FailureState {
+        attempts: attempt.attempt,
+        window_started_at: now,
+        locked_until: None,
+    });
+    let next = attempt.rule.after_failure(counted, attempt.attempt, now);
+    upsert_failures(c, &attempt.lockout_key, &next)?;
+    insert_audit(c, &attempt.audit)?;
+    if next.is_locked(now) && !counted.is_locked(now) {
+        insert_audit(c, &attempt.audit.locked_out())?;
+    }
+    Ok(next.locked_until.filter(|until| *until > now))
+}
+
+pub fn record_password_success(
+    c: &Connection,
+    lockout_key: &str,
+    now: OffsetDateTime,
+) -> StoreResult<Option<OffsetDateTime>> {
+    let lock = failures(c, lockout_key)?.and_then(|state| state.locked_until.filter(|until| *until > now));
+    if lock.is_none() {
+        clear_failures(c, lockout_key)?;
+    }
+    Ok(lock)
+}
+
+pub fn insert_audit(c: &Connection, event: &AuditEvent) -> StoreResult<()> {
+    c.prepare_cached(
+        "insert into audit_events (at, user_id, email_key, event, source, user_agent, detail) \
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        time_text(event.at),
+        event.user_id,
+        event.email_key,
+        event.kind.as_str(),
+        event.source,
+        event.user_agent,
+        event.detail
+    ])?;
+    Ok(())
+}
+
+/// Everything about an address: events under its key or its digest, and its user's.
+pub fn audit_of(c: &Connection, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
+    let mut statement = c.prepare_cached(
+        "select at, event, user_id, source, user_agent, detail from audit_events \
+         where email_key = ?1 or email_key = ?2 or user_id = (select id from users where email_key = ?1) \
+         order by at, id",
+    )?;
+    let mut rows = statement.query([email_key, &email_digest(email_key)])?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next()? {
+        records.push(AuditRecord {
+            at: row.time(0)?,
+            event: row.required_text(1)?,
+            user_id: row.get(2)?,
+            source: row.get(3)?,
+            user_agent: row.get(4)?,
+            detail: row.get(5)?,
+        });
+    }
+    Ok(records)
+}
+
+/// Deletes failure counters that no longer matter.
+pub fn purge_stale_failures(
+    c: &Connection,
+    window_start: OffsetDateTime,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    c.execute(
+        "delete from password_failures where window_started_at <= ?1 and (locked_until is null or locked_until <= ?2)",
+        [time_text(window_start), time_text(now)],
+    )?;
+    Ok(())
+}

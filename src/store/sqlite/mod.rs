@@ -1,0 +1,223 @@
+//! The embedded store: one SQLite file in WAL mode, through rusqlite alone.
+//!
+//! Writes go to one writer thread that commits them in groups (`writer.rs`); reads run on
+//! the calling thread through a few read-only connections (`connection::Readers`). The SQL
+//! lives in `accounts.rs`, `sessions.rs` and `profiles.rs`, one function per statement or
+//! use case, each taking the connection it runs on.
+
+mod accounts;
+mod connection;
+mod profiles;
+mod sessions;
+mod writer;
+
+use std::path::PathBuf;
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::auth::token::TokenHash;
+use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::lockout::{Admission, LockoutRule};
+use crate::domain::password::PasswordPolicy;
+use crate::domain::profile::{Location, Profile, ProfileSummary, User};
+use crate::store::{
+    AddedMember, Applied, ConnectOptions, FailedAttempt, LoginRecord, NewLocation, NewMember, NewSession,
+    OperatorPassword, PasswordCheck, ProfileUpdate, RefreshOutcome, Session, SessionSummary, SessionTokens,
+    Store, StoreResult, TokenOwner, VerifiedPassword,
+};
+pub use writer::MAX_BATCH;
+use writer::Writer;
+
+/// Connections for reads on the calling thread; more than the async workers, so a reader
+/// rarely waits.
+const READERS: usize = 4;
+
+pub struct SqliteStore {
+    writer: Writer,
+    readers: connection::Readers,
+}
+
+impl SqliteStore {
+    /// Opens `sqlite://PATH` (created if missing) and brings its schema up to date.
+    pub fn open(url: &str, options: &ConnectOptions) -> anyhow::Result<SqliteStore> {
+        connection::disable_memory_statistics();
+        let path = file_of(url)?;
+        let write_connection = connection::open_writer(&path, options.sqlite_synchronous_full)?;
+        let readers = connection::Readers::open(&path, READERS)?;
+        Ok(SqliteStore { writer: Writer::start(write_connection)?, readers })
+    }
+}
+
+/// The file of a `sqlite://PATH` or `sqlite:PATH` URL (a query string is ignored).
+fn file_of(url: &str) -> anyhow::Result<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+    let path = rest.and_then(|r| r.split('?').next()).filter(|p| !p.is_empty());
+    let path = path.ok_or_else(|| anyhow::anyhow!("a SQLite URL names a file: sqlite://portico.db"))?;
+    Ok(PathBuf::from(path))
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.readers.read(|c| Ok(c.execute_batch("select 1")?))
+    }
+
+    async fn create_location(&self, location: &NewLocation) -> StoreResult<Location> {
+        let location = location.clone();
+        self.writer.write(move |c| accounts::create_location(c, &location)).await
+    }
+
+    async fn locations(&self) -> StoreResult<Vec<Location>> {
+        self.readers.read(accounts::locations)
+    }
+
+    async fn location(&self, id: i64) -> StoreResult<Location> {
+        self.readers.read(|c| accounts::location(c, id))
+    }
+
+    async fn set_location_policy(&self, location_id: i64, policy: &PasswordPolicy) -> StoreResult<()> {
+        let policy = *policy;
+        self.writer.write(move |c| accounts::set_location_policy(c, location_id, &policy)).await
+    }
+
+    async fn add_members(&self, members: &[NewMember], now: OffsetDateTime) -> StoreResult<Vec<AddedMember>> {
+        let members = members.to_vec();
+        self.writer.write(move |c| accounts::add_members(c, &members, now)).await
+    }
+
+    async fn has_users(&self) -> StoreResult<bool> {
+        self.readers.read(accounts::has_users)
+    }
+
+    async fn login_record(&self, email_key: &str) -> StoreResult<Option<LoginRecord>> {
+        self.readers.read(|c| accounts::login_record(c, email_key))
+    }
+
+    async fn user(&self, user_id: i64) -> StoreResult<User> {
+        self.readers.read(|c| accounts::user(c, user_id))
+    }
+
+    async fn password_hash(&self, user_id: i64) -> StoreResult<String> {
+        self.readers.read(|c| accounts::password_hash(c, user_id))
+    }
+
+    async fn upgrade_password_hash(&self, user_id: i64, verified: &str, hash: &str) -> StoreResult<bool> {
+        let (verified, hash) = (verified.to_string(), hash.to_string());
+        self.writer.write(move |c| accounts::upgrade_password_hash(c, user_id, &verified, &hash)).await
+    }
+
+    async fn set_password(&self, change: &OperatorPassword) -> StoreResult<u64> {
+        let change = change.clone();
+        self.writer.write(move |c| accounts::set_password(c, &change)).await
+    }
+
+    async fn admit_password_check(&self, check: &PasswordCheck) -> StoreResult<Admission> {
+        let check = check.clone();
+        self.writer.write(move |c| accounts::admit_password_check(c, &check)).await
+    }
+
+    async fn record_password_failure(&self, attempt: &FailedAttempt) -> StoreResult<Option<OffsetDateTime>> {
+        let attempt = attempt.clone();
+        self.writer.write(move |c| accounts::record_password_failure(c, &attempt)).await
+    }
+
+    async fn record_password_success(
+        &self,
+        lockout_key: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<OffsetDateTime>> {
+        let lockout_key = lockout_key.to_string();
+        self.writer.write(move |c| accounts::record_password_success(c, &lockout_key, now)).await
+    }
+
+    async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()> {
+        let event = event.clone();
+        self.writer.write(move |c| accounts::insert_audit(c, &event)).await
+    }
+
+    async fn audit_of(&self, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
+        self.readers.read(|c| accounts::audit_of(c, email_key))
+    }
+
+    async fn create_session(
+        &self,
+        session: &NewSession,
+        verified: &VerifiedPassword,
+        audit: &AuditEvent,
+    ) -> StoreResult<Session> {
+        let (session, verified, audit) = (session.clone(), verified.clone(), audit.clone());
+        self.writer.write(move |c| sessions::create_session(c, &session, &verified, &audit)).await
+    }
+
+    async fn session_profile(
+        &self,
+        hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(Session, Profile)>> {
+        self.readers.read(|c| sessions::session_profile(c, hash, now))
+    }
+
+    async fn rotate_refresh(
+        &self,
+        refresh: &TokenHash,
+        next: &SessionTokens,
+        now: OffsetDateTime,
+    ) -> StoreResult<RefreshOutcome> {
+        let (refresh, next) = (refresh.clone(), next.clone());
+        self.writer.write(move |c| sessions::rotate_refresh(c, &refresh, &next, now)).await
+    }
+
+    async fn token_owner(&self, hash: &TokenHash) -> StoreResult<Option<TokenOwner>> {
+        self.readers.read(|c| sessions::token_owner(c, hash))
+    }
+
+    async fn revoke_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()> {
+        let audit = audit.clone();
+        self.writer.write(move |c| sessions::revoke_session(c, session_id, &audit)).await
+    }
+
+    async fn revoke_user_sessions(&self, user_id: i64, audit: &AuditEvent) -> StoreResult<u64> {
+        let audit = audit.clone();
+        self.writer.write(move |c| sessions::revoke_user_sessions(c, user_id, &audit)).await
+    }
+
+    async fn sessions_of_user(&self, user_id: i64, now: OffsetDateTime) -> StoreResult<Vec<SessionSummary>> {
+        self.readers.read(|c| sessions::sessions_of_user(c, user_id, now))
+    }
+
+    async fn switch_profile(&self, session: &Session, profile_id: i64) -> StoreResult<()> {
+        let session = session.clone();
+        self.writer.write(move |c| sessions::switch_profile(c, &session, profile_id)).await
+    }
+
+    async fn purge_expired(&self, now: OffsetDateTime, rule: &LockoutRule) -> StoreResult<()> {
+        let window_start = now - rule.window;
+        self.writer.write(move |c| sessions::purge_expired(c, now, window_start)).await
+    }
+
+    async fn profile(&self, profile_id: i64) -> StoreResult<Profile> {
+        self.readers.read(|c| profiles::profile(c, profile_id))
+    }
+
+    async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>> {
+        self.readers.read(|c| profiles::profiles_of_user(c, user_id))
+    }
+
+    async fn apply_profile_patch(&self, update: &ProfileUpdate) -> StoreResult<Applied> {
+        let update = update.clone();
+        self.writer.write(move |c| profiles::apply(c, &update)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_names_a_file() {
+        assert_eq!(file_of("sqlite://portico.db").expect("url"), PathBuf::from("portico.db"));
+        assert_eq!(file_of("sqlite:///var/lib/p.db?mode=rwc").expect("url"), PathBuf::from("/var/lib/p.db"));
+        assert!(file_of("sqlite://").is_err());
+    }
+}

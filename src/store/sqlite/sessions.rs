@@ -1,0 +1,241 @@
+//! Sessions and refresh-token families, in SQLite.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use time::OffsetDateTime;
+
+use super::accounts::{self, clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
+use super::connection::{optional_time, time_text};
+use crate::auth::token::TokenHash;
+use crate::domain::audit::AuditEvent;
+use crate::domain::profile::Profile;
+use crate::store::columns::{self, ColumnSource, PROFILE_COLUMNS};
+use crate::store::{
+    NewSession, RefreshOutcome, Session, SessionSummary, SessionTokens, StoreError, StoreResult, TokenOwner,
+    VerifiedPassword,
+};
+
+pub fn create_session(
+    c: &Connection,
+    session: &NewSession,
+    verified: &VerifiedPassword,
+    audit: &AuditEvent,
+) -> StoreResult<Session> {
+    ensure_unlocked(c, &verified.lockout_key, session.created_at)?;
+    ensure_password_is(c, session.user_id, &verified.hash)?;
+    let tokens = &session.tokens;
+    let id: i64 = c
+        .prepare_cached(
+            "insert into sessions (user_id, profile_id, access_hash, refresh_hash, access_expires_at, \
+         refresh_expires_at, created_at, source, user_agent, expires_at) \
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) returning id",
+        )?
+        .query_row(
+            params![
+                session.user_id,
+                session.profile_id,
+                tokens.access_hash.0,
+                tokens.refresh_hash.0,
+                time_text(tokens.access_expires_at),
+                time_text(tokens.refresh_expires_at),
+                time_text(session.created_at),
+                session.source,
+                session.user_agent,
+                time_text(session.expires_at),
+            ],
+            |row| row.get(0),
+        )?;
+    clear_failures(c, &verified.lockout_key)?;
+    insert_audit(c, audit)?;
+    Ok(Session {
+        id,
+        user_id: session.user_id,
+        profile_id: session.profile_id,
+        access_expires_at: tokens.access_expires_at,
+    })
+}
+
+/// The live session of an access token and its current profile, in one read.
+pub fn session_profile(
+    c: &Connection,
+    hash: &TokenHash,
+    now: OffsetDateTime,
+) -> StoreResult<Option<(Session, Profile)>> {
+    let sql = format!(
+        "select {}, s.id, s.access_expires_at from sessions s join profiles p on p.id = s.profile_id \
+         join users u on u.id = p.user_id where s.access_hash = ?1 and s.access_expires_at > ?2",
+        columns::profile_columns()
+    );
+    let mut statement = c.prepare_cached(&sql)?;
+    let mut rows = statement.query(params![hash.0, time_text(now)])?;
+    let Some(row) = rows.next()? else { return Ok(None) };
+    let profile = columns::profile_from(row)?;
+    let session = Session {
+        id: row.int(PROFILE_COLUMNS)?,
+        user_id: profile.user_id,
+        profile_id: profile.id,
+        access_expires_at: row.time(PROFILE_COLUMNS + 1)?,
+    };
+    Ok(Some((session, profile)))
+}
+
+pub fn rotate_refresh(
+    c: &Connection,
+    refresh: &TokenHash,
+    next: &SessionTokens,
+    now: OffsetDateTime,
+) -> StoreResult<RefreshOutcome> {
+    let mut statement =
+        c.prepare_cached("select id, refresh_expires_at, expires_at from sessions where refresh_hash = ?1")?;
+    let mut rows = statement.query([&refresh.0])?;
+    let current = match rows.next()? {
+        Some(row) => Some((row.int(0)?, row.time(1)?, row.time(2)?)),
+        None => None,
+    };
+    match current {
+        Some((id, refresh_expires, session_ends)) if refresh_expires > now => {
+            retire_refresh_of(c, id)?;
+            let row = c
+                .prepare_cached(
+                    "update sessions set access_hash = ?1, refresh_hash = ?2, access_expires_at = ?3, \
+                 refresh_expires_at = ?4, refreshed_at = ?5 where id = ?6 \
+                 returning id, user_id, profile_id, access_expires_at",
+                )?
+                .query_row(
+                    params![
+                        next.access_hash.0,
+                        next.refresh_hash.0,
+                        time_text(next.access_expires_at.min(session_ends)),
+                        time_text(next.refresh_expires_at.min(session_ends)),
+                        time_text(now),
+                        id
+                    ],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, String>(3)?)),
+                )?;
+            let (id, user_id, profile_id, access): (i64, i64, i64, String) = row;
+            let access_expires_at =
+                time::OffsetDateTime::parse(&access, &time::format_description::well_known::Rfc3339)
+                    .map_err(|e| StoreError::Other(e.into()))?;
+            Ok(RefreshOutcome::Rotated(Session { id, user_id, profile_id, access_expires_at }))
+        }
+        Some((id, _, _)) => {
+            delete_session(c, id)?;
+            Ok(RefreshOutcome::Invalid)
+        }
+        None => {
+            let reused: Option<(i64, i64)> = c
+                .query_row(
+                    "select s.id, s.user_id from retired_refresh_tokens r join sessions s on s.id = r.session_id \
+                     where r.hash = ?1",
+                    [&refresh.0],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            match reused {
+                Some((id, user_id)) => {
+                    delete_session(c, id)?;
+                    Ok(RefreshOutcome::Reused { user_id })
+                }
+                None => Ok(RefreshOutcome::Invalid),
+            }
+        }
+    }
+}
+
+/// Moves a session's refresh token into its family's history.
+fn retire_refresh_of(c: &Connection, session_id: i64) -> StoreResult<()> {
+    c.prepare_cached(
+        "insert into retired_refresh_tokens (hash, session_id) select refresh_hash, id from sessions where id = ?1",
+    )?
+    .execute([session_id])?;
+    Ok(())
+}
+
+/// Retires a session's refresh token and gives it `next` (a password change).
+pub fn replace_refresh(c: &Connection, session_id: i64, next: &TokenHash) -> StoreResult<()> {
+    retire_refresh_of(c, session_id)?;
+    c.prepare_cached("update sessions set refresh_hash = ?1 where id = ?2")?
+        .execute(params![next.0, session_id])?;
+    Ok(())
+}
+
+pub fn token_owner(c: &Connection, hash: &TokenHash) -> StoreResult<Option<TokenOwner>> {
+    let owner = c
+        .prepare_cached(
+            "select id, user_id from sessions where access_hash = ?1 or refresh_hash = ?1 \
+             union all select s.id, s.user_id from retired_refresh_tokens r join sessions s on s.id = r.session_id \
+             where r.hash = ?1",
+        )?
+        .query_row([&hash.0], |row| Ok(TokenOwner { session_id: row.get(0)?, user_id: row.get(1)? }))
+        .optional()?;
+    Ok(owner)
+}
+
+pub fn session_exists(c: &Connection, session_id: i64) -> StoreResult<bool> {
+    Ok(c.prepare_cached("select 1 from sessions where id = ?1")?.exists([session_id])?)
+}
+
+pub fn delete_session(c: &Connection, id: i64) -> StoreResult<()> {
+    c.prepare_cached("delete from sessions where id = ?1")?.execute([id])?;
+    Ok(())
+}
+
+pub fn revoke_session(c: &Connection, id: i64, audit: &AuditEvent) -> StoreResult<()> {
+    delete_session(c, id)?;
+    insert_audit(c, audit)
+}
+
+pub fn revoke_user_sessions(c: &Connection, user_id: i64, audit: &AuditEvent) -> StoreResult<u64> {
+    let ended = c.execute("delete from sessions where user_id = ?1", [user_id])?;
+    insert_audit(c, audit)?;
+    Ok(ended as u64)
+}
+
+/// Every other session of the user ends (a password change).
+pub fn end_other_sessions(c: &Connection, user_id: i64, keep: i64) -> StoreResult<()> {
+    c.prepare_cached("delete from sessions where user_id = ?1 and id <> ?2")?.execute([user_id, keep])?;
+    Ok(())
+}
+
+pub fn sessions_of_user(
+    c: &Connection,
+    user_id: i64,
+    now: OffsetDateTime,
+) -> StoreResult<Vec<SessionSummary>> {
+    let mut statement = c.prepare_cached(
+        "select id, profile_id, created_at, refreshed_at, access_expires_at, refresh_expires_at, source, \
+         user_agent from sessions where user_id = ?1 and refresh_expires_at > ?2 order by created_at, id",
+    )?;
+    let mut rows = statement.query(params![user_id, time_text(now)])?;
+    let mut sessions = Vec::new();
+    while let Some(row) = rows.next()? {
+        sessions.push(SessionSummary {
+            id: row.int(0)?,
+            profile_id: row.int(1)?,
+            created_at: row.time(2)?,
+            refreshed_at: optional_time(row, 3)?,
+            access_expires_at: row.time(4)?,
+            refresh_expires_at: row.time(5)?,
+            source: row.get(6)?,
+            user_agent: row.get(7)?,
+        });
+    }
+    Ok(sessions)
+}
+
+pub fn switch_profile(c: &Connection, session: &Session, profile_id: i64) -> StoreResult<()> {
+    let owned = c
+        .prepare_cached("select 1 from profiles where id = ?1 and user_id = ?2")?
+        .exists([profile_id, session.user_id])?;
+    if !owned {
+        return Err(StoreError::NotFound);
+    }
+    c.execute("update sessions set profile_id = ?1 where id = ?2", [profile_id, session.id])?;
+    c.execute("update users set default_profile_id = ?1 where id = ?2", [profile_id, session.user_id])?;
+    Ok(())
+}
+
+/// Deletes sessions past their refresh expiry and failure counters that no longer matter.
+pub fn purge_expired(c: &Connection, now: OffsetDateTime, window_start: OffsetDateTime) -> StoreResult<()> {
+    c.execute("delete from sessions where refresh_expires_at <= ?1", [time_text(now)])?;
+    accounts::purge_stale_failures(c, window_start, now)
+}

@@ -143,8 +143,9 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTICO_UNKNOWN_FIELDS", value_enum, default_value = "reject")]
     pub unknown_fields: UnknownFieldsArg,
 
-    /// Largest accepted request body, in bytes.
-    #[arg(long, env = "PORTICO_BODY_LIMIT", default_value_t = 64 * 1024)]
+    /// Largest accepted request body, in bytes; by default room for the largest valid profile
+    /// (computed from the property catalogue), so every profile read can be sent back.
+    #[arg(long, env = "PORTICO_BODY_LIMIT", default_value_t = crate::service::state::default_body_limit())]
     pub body_limit: usize,
 
     #[arg(long, env = "PORTICO_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]

@@ -51,6 +51,11 @@ pub struct StoreResults {
     pub hot_update_ceilings: Vec<(usize, f64)>,
     /// Measured once, before Portico starts.
     pub select_ceilings: Vec<(usize, f64)>,
+    /// SQLite only: the same UPDATEs in transactions of the size Portico's writer formed
+    /// during the PATCH run at that many connections: (connections, tx-grouped UPDATEs/s,
+    /// mean commands per group).
+    #[serde(default)]
+    pub grouped_update_ceilings: Vec<(usize, f64, f64)>,
     pub idle_rss_mib: f64,
     pub get_p99_alone_us: u64,
     pub get_p99_with_password_changes_us: u64,
@@ -165,6 +170,8 @@ async fn run_store(
         let ceiling = match store {
             "sqlite" => {
                 let path = seed::sqlite_file(&database.url).context("a SQLite URL")?;
+                // One connection in a plain loop: no thread hops (the connections of the
+                // scenario do not apply to the store alone).
                 ceilings::sqlite(bench, path, mode, connections, 1, args.duration, members)?
             }
             // The same connection settings as Portico: no more connections than its pool has.
@@ -190,6 +197,7 @@ async fn run_store(
     let idle_rss_mib = machine::rss_kib(portico.pid()).0 as f64 / 1024.0;
     let (mut update_ceilings, mut hot_update_ceilings) = (Vec::new(), Vec::new());
     let mut get_ceilings = Vec::new();
+    let mut grouped_update_ceilings = Vec::new();
     let mut rows = Vec::new();
     let mut password_runs = 0;
     for scenario in SCENARIOS {
@@ -225,9 +233,25 @@ async fn run_store(
                     (m, "minimal axum GET", c)
                 }
                 "patch_spread" => {
+                    let groups_before = server::write_groups(&portico).await?;
                     let (m, c) = paired(ours, || store_ceiling("update", connections, args.members))?;
                     update_ceilings.push((connections, c));
-                    (m, "raw store UPDATE", c)
+                    if store == "sqlite" {
+                        let groups = server::write_groups(&portico).await?.since(&groups_before);
+                        let path = seed::sqlite_file(&database.url).context("a SQLite URL")?;
+                        let size = groups.mean_size().round().max(1.0) as usize;
+                        let grouped = ceilings::sqlite(
+                            bench,
+                            path,
+                            "update-batched",
+                            1,
+                            size,
+                            args.duration,
+                            args.members,
+                        )?;
+                        grouped_update_ceilings.push((connections, grouped.throughput, groups.mean_size()));
+                    }
+                    (m, "raw store UPDATE, one per transaction", c)
                 }
                 "patch_hot" => {
                     let (m, c) = paired(ours, || store_ceiling("update", connections, 1))?;
@@ -301,6 +325,7 @@ async fn run_store(
         update_ceilings,
         hot_update_ceilings,
         select_ceilings,
+        grouped_update_ceilings,
         idle_rss_mib,
         get_p99_alone_us: alone.wrk.p99_us,
         get_p99_with_password_changes_us: beside.wrk.p99_us,

@@ -94,3 +94,36 @@ pub async fn time_to_ready(binary: &Path, database_url: &str) -> anyhow::Result<
 fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
+
+/// The SQLite writer's groups so far, from Portico's `/metrics`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteGroups {
+    pub groups: f64,
+    pub commands: f64,
+}
+
+impl WriteGroups {
+    pub fn since(&self, before: &WriteGroups) -> WriteGroups {
+        WriteGroups { groups: self.groups - before.groups, commands: self.commands - before.commands }
+    }
+
+    pub fn mean_size(&self) -> f64 {
+        if self.groups > 0.0 { self.commands / self.groups } else { 0.0 }
+    }
+}
+
+/// Reads `portico_sqlite_write_group_commands` (count: groups, sum: commands); zero on
+/// PostgreSQL, which has no writer.
+pub async fn write_groups(server: &Server) -> anyhow::Result<WriteGroups> {
+    let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(5)).build()?;
+    let text = http.get(format!("{}/metrics", server.base)).send().await?.text().await?;
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name).and_then(|rest| rest.trim().parse::<f64>().ok()))
+            .unwrap_or(0.0)
+    };
+    Ok(WriteGroups {
+        groups: value("portico_sqlite_write_group_commands_count"),
+        commands: value("portico_sqlite_write_group_commands_sum"),
+    })
+}

@@ -230,6 +230,9 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
             "Sign in first: the bearer token is missing, expired or revoked.".into(),
             None,
         ),
+        // Operator commands only; never produced by a request.
+        ServiceError::Invalid(message) => (StatusCode::BAD_REQUEST, message.clone(), None),
+        ServiceError::Import(problems) => (StatusCode::BAD_REQUEST, problems.join("; "), None),
         ServiceError::NotFound(what) => (StatusCode::NOT_FOUND, format!("The {what} was not found."), None),
         ServiceError::PreconditionFailed => (
             StatusCode::PRECONDITION_FAILED,

@@ -36,6 +36,7 @@ pub async fn serve(
 }
 
 pub fn router(state: AppState) -> Router {
+    crate::telemetry::metrics();
     let timeout = state.settings.request_timeout;
     Router::new()
         .merge(profile::router())

@@ -9,7 +9,10 @@ use serde_json::{Value, json};
 use super::SharedState;
 
 pub fn router() -> Router<SharedState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
 }
 
 /// The process is up.
@@ -19,11 +22,17 @@ async fn healthz() -> Json<Value> {
 
 /// The store answers; a load balancer should stop sending traffic when it does not.
 async fn readyz(State(app): State<SharedState>) -> (StatusCode, Json<Value>) {
-    match app.store.ping().await {
+    match crate::service::ops::ready(&app).await {
         Ok(()) => (StatusCode::OK, Json(json!({ "Status": "ready" }))),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "Status": "unavailable" })))
         }
     }
+}
+
+/// Prometheus text format.
+async fn metrics() -> impl axum::response::IntoResponse {
+    let text = crate::telemetry::metrics().render();
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

@@ -34,6 +34,12 @@ pub enum ServiceError {
     /// client left): expected under load, so not logged as a fault.
     #[error("busy: {0}")]
     Busy(HashError),
+    /// What an operator asked for cannot be done (the command line says why).
+    #[error("{0}")]
+    Invalid(String),
+    /// Problems found in an import file, each with its line number; nothing was written.
+    #[error("the file was not imported (nothing was written):\n{}", .0.join("\n"))]
+    Import(Vec<String>),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

@@ -16,34 +16,19 @@ use crate::domain::password::{self, Owner, PasswordPolicy};
 use crate::domain::patch::{self, Field, ParseOptions, ProfilePatch, UnknownFields};
 use crate::domain::profile::Location;
 use crate::domain::text::{self, Lines};
-use crate::service::AppState;
 use crate::service::session::{self, ClientInfo};
+use crate::service::{AppState, ServiceError, ServiceResult};
 use crate::store::{AddedMember, NewLocation, NewMember, OperatorPassword, SessionSummary, StoreError};
 
-#[derive(Debug, thiserror::Error)]
-pub enum MemberError {
-    #[error("{0}")]
-    Invalid(String),
-    /// Problems found in an import file, each with its line number; nothing was written.
-    #[error("the file was not imported (nothing was written):\n{}", .0.join("\n"))]
-    Import(Vec<String>),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Hash(#[from] crate::auth::password::HashError),
-}
-
-pub type MemberResult<T> = Result<T, MemberError>;
-
 /// Creates a location; its web address is derived from the name.
-pub async fn add_location(app: &AppState, name: &str, country_code: &str) -> MemberResult<Location> {
+pub async fn add_location(app: &AppState, name: &str, country_code: &str) -> ServiceResult<Location> {
     let name = text::clean_bounded(name, Lines::Single, 200)
-        .map_err(|p| MemberError::Invalid(format!("name {}", p.message)))?;
+        .map_err(|p| ServiceError::Invalid(format!("name {}", p.message)))?;
     if name.is_empty() {
-        return Err(MemberError::Invalid("the location needs a name".into()));
+        return Err(ServiceError::Invalid("the location needs a name".into()));
     }
     let country = country::by_code(country_code).ok_or_else(|| {
-        MemberError::Invalid(format!(
+        ServiceError::Invalid(format!(
             "unknown country code {country_code:?} (use ISO 3166-1 alpha-2, like GB)"
         ))
     })?;
@@ -54,7 +39,7 @@ pub async fn add_location(app: &AppState, name: &str, country_code: &str) -> Mem
         created_on: app.clock.now(),
     };
     app.store.create_location(&location).await.map_err(|e| match e {
-        StoreError::Conflict(_) => MemberError::Invalid(format!(
+        StoreError::Conflict(_) => ServiceError::Invalid(format!(
             "a location named {name:?} (or with web address {:?}) already exists",
             location.web_address
         )),
@@ -80,17 +65,20 @@ pub struct MemberInput {
 }
 
 /// Creates the user and a profile at the location, or adds a profile to an existing user.
-pub async fn add_member(app: &AppState, input: MemberInput) -> MemberResult<AddedMember> {
+pub async fn add_member(app: &AppState, input: MemberInput) -> ServiceResult<AddedMember> {
     let locations = app.store.locations().await?;
-    let member =
-        new_member(app, &locations, &input, ProfilePatch::default()).await.map_err(MemberError::Invalid)?;
+    let member = new_member(app, &locations, &input, ProfilePatch::default()).await?;
     let added = app.store.add_members(&[member], app.clock.now()).await.map_err(conflict_as_invalid)?;
-    added.into_iter().next().ok_or_else(|| MemberError::Invalid("nothing was added".into()))
+    added.into_iter().next().ok_or_else(|| ServiceError::Invalid("nothing was added".into()))
 }
 
-fn conflict_as_invalid(error: StoreError) -> MemberError {
+fn invalid(message: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(message.into())
+}
+
+fn conflict_as_invalid(error: StoreError) -> ServiceError {
     match error {
-        StoreError::Conflict(message) => MemberError::Invalid(message),
+        StoreError::Conflict(message) => ServiceError::Invalid(message),
         other => other.into(),
     }
 }
@@ -100,25 +88,25 @@ async fn new_member(
     locations: &[Location],
     input: &MemberInput,
     fields: ProfilePatch,
-) -> Result<NewMember, String> {
-    let email = fields::email(input.email.trim()).map_err(|p| format!("Email {}", p.message))?;
+) -> ServiceResult<NewMember> {
+    let email = fields::email(input.email.trim()).map_err(|p| invalid(format!("Email {}", p.message)))?;
     let full_name = text::clean_bounded(&input.full_name, Lines::Single, 200)
-        .map_err(|p| format!("FullName {}", p.message))?;
+        .map_err(|p| invalid(format!("FullName {}", p.message)))?;
     if full_name.is_empty() {
-        return Err("FullName cannot be empty".into());
+        return Err(invalid("FullName cannot be empty"));
     }
     let location = pick_location(locations, input.location.as_deref())?;
     let key = email_key(&email);
-    let existing = app.store.login_record(&key).await.map_err(|e| e.to_string())?;
+    let existing = app.store.login_record(&key).await?;
     let password_hash = match (existing, &input.password) {
         (Some(_), None) => String::new(),
         (Some(_), Some(_)) => {
-            return Err(format!(
+            return Err(invalid(format!(
                 "{email} is already a member; their password was not changed. Leave the password out to \
                  add a profile at another location, or set a new password with `portico member password {email}`"
-            ));
+            )));
         }
-        (None, None) => return Err(format!("{email} is a new member and needs a password")),
+        (None, None) => return Err(invalid(format!("{email} is a new member and needs a password"))),
         (None, Some(password)) => {
             let owner = Owner { email: &email, full_name: &full_name, location: &location.name };
             checked_hash(app, &location.policy, password, owner).await?
@@ -133,34 +121,36 @@ async fn checked_hash(
     policy: &PasswordPolicy,
     password: &SecretString,
     owner: Owner<'_>,
-) -> Result<String, String> {
+) -> ServiceResult<String> {
     let problems = password::check(policy, password.expose_secret(), owner, None, "Password");
     if !problems.is_empty() {
         let messages: Vec<String> = problems.iter().map(|p| format!("Password {}", p.message)).collect();
-        return Err(messages.join("; "));
+        return Err(invalid(messages.join("; ")));
     }
-    let permit = app.hasher.admit(&ClientInfo::default().cancelled).map_err(|e| e.to_string())?;
-    permit.hash(password).await.map_err(|e| e.to_string())
+    let permit = app.hasher.admit(&ClientInfo::default().cancelled)?;
+    permit.hash(password).await.map_err(ServiceError::from)
 }
 
-fn pick_location<'a>(locations: &'a [Location], wanted: Option<&str>) -> Result<&'a Location, String> {
+fn pick_location<'a>(locations: &'a [Location], wanted: Option<&str>) -> ServiceResult<&'a Location> {
     match wanted {
         Some(name) => locations
             .iter()
             .find(|l| l.name.eq_ignore_ascii_case(name.trim()) || l.web_address == name.trim())
-            .ok_or_else(|| format!("no location named {name:?}; create it with `portico location add`")),
-        None => locations.first().ok_or_else(|| {
-            "there is no location yet; create one with `portico location add NAME`".to_string()
-        }),
+            .ok_or_else(|| {
+                invalid(format!("no location named {name:?}; create it with `portico location add`"))
+            }),
+        None => locations
+            .first()
+            .ok_or_else(|| invalid("there is no location yet; create one with `portico location add NAME`")),
     }
 }
 
 /// Imports members from CSV: a header row of contract property names (`Email`,
 /// `Password` and `FullName` required; `Location` and any profile property optional).
 /// Every row is checked first; one bad row means nothing is written.
-pub async fn import_csv(app: &AppState, input: impl Read) -> MemberResult<Vec<AddedMember>> {
+pub async fn import_csv(app: &AppState, input: impl Read) -> ServiceResult<Vec<AddedMember>> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::Headers).from_reader(input);
-    let headers = reader.headers().map_err(|e| MemberError::Import(vec![format!("line 1: {e}")]))?.clone();
+    let headers = reader.headers().map_err(|e| ServiceError::Import(vec![format!("line 1: {e}")]))?.clone();
     let columns = import_columns(&headers)?;
     let locations = app.store.locations().await?;
     let options = ParseOptions { today: app.clock.today(), unknown_fields: UnknownFields::Reject };
@@ -179,14 +169,15 @@ pub async fn import_csv(app: &AppState, input: impl Read) -> MemberResult<Vec<Ad
                 problems.push(format!("line {line}: {} appears twice for the same location", member.email));
             }
             Ok(member) => members.push(member),
-            Err(message) => problems.push(format!("line {line}: {message}")),
+            Err(ServiceError::Invalid(message)) => problems.push(format!("line {line}: {message}")),
+            Err(other) => return Err(other),
         }
     }
     if !problems.is_empty() {
-        return Err(MemberError::Import(problems));
+        return Err(ServiceError::Import(problems));
     }
     app.store.add_members(&members, app.clock.now()).await.map_err(|e| match e {
-        StoreError::Conflict(message) => MemberError::Import(vec![message]),
+        StoreError::Conflict(message) => ServiceError::Import(vec![message]),
         other => other.into(),
     })
 }
@@ -199,7 +190,7 @@ enum Column {
     Property(Field),
 }
 
-fn import_columns(headers: &csv::StringRecord) -> MemberResult<Vec<Column>> {
+fn import_columns(headers: &csv::StringRecord) -> ServiceResult<Vec<Column>> {
     let mut columns = Vec::new();
     let mut problems = Vec::new();
     for name in headers {
@@ -225,7 +216,7 @@ fn import_columns(headers: &csv::StringRecord) -> MemberResult<Vec<Column>> {
             problems.push(format!("line 1: the header needs a {required} column"));
         }
     }
-    if problems.is_empty() { Ok(columns) } else { Err(MemberError::Import(problems)) }
+    if problems.is_empty() { Ok(columns) } else { Err(ServiceError::Import(problems)) }
 }
 
 async fn import_row(
@@ -234,7 +225,7 @@ async fn import_row(
     columns: &[Column],
     record: &csv::StringRecord,
     options: ParseOptions,
-) -> Result<NewMember, String> {
+) -> ServiceResult<NewMember> {
     let mut input =
         MemberInput { email: String::new(), password: None, full_name: String::new(), location: None };
     let mut body = Map::new();
@@ -252,7 +243,7 @@ async fn import_row(
     }
     let (parsed, errors) = patch::parse(&body, options);
     if !errors.is_empty() {
-        return Err(errors.to_string());
+        return Err(invalid(errors.to_string()));
     }
     new_member(app, locations, &input, parsed.patch).await
 }
@@ -281,18 +272,18 @@ pub async fn set_policy(
     app: &AppState,
     location_name: &str,
     change: PolicyChange,
-) -> MemberResult<PasswordPolicy> {
+) -> ServiceResult<PasswordPolicy> {
     let locations = app.store.locations().await?;
-    let location = pick_location(&locations, Some(location_name)).map_err(MemberError::Invalid)?;
+    let location = pick_location(&locations, Some(location_name))?;
     let policy = change.apply(location.policy);
     if policy.min_score > crate::domain::password::MAX_SCORE {
-        return Err(MemberError::Invalid(format!(
+        return Err(ServiceError::Invalid(format!(
             "the minimum strength score must be 0 (off) to {}",
             crate::domain::password::MAX_SCORE
         )));
     }
     if policy.min_length < 1 || policy.min_length > policy.max_length {
-        return Err(MemberError::Invalid(format!(
+        return Err(ServiceError::Invalid(format!(
             "the minimum length ({}) must be at least 1 and at most the maximum length ({})",
             policy.min_length, policy.max_length
         )));
@@ -332,25 +323,25 @@ impl PolicyChange {
     }
 }
 
-async fn user_id_of(app: &AppState, email: &str) -> MemberResult<i64> {
+async fn user_id_of(app: &AppState, email: &str) -> ServiceResult<i64> {
     let record = app.store.login_record(&email_key(email)).await?;
     record
         .map(|r| r.user_id)
-        .ok_or_else(|| MemberError::Invalid(format!("no member with the e-mail {email}")))
+        .ok_or_else(|| ServiceError::Invalid(format!("no member with the e-mail {email}")))
 }
 
 /// Sets a member's password for the operator (a member who forgot theirs): the policy of
 /// the member's default location applies, every session ends, the lockout is cleared, and
 /// the audit log records it. Returns how many sessions ended.
-pub async fn set_password(app: &AppState, email: &str, password: &SecretString) -> MemberResult<u64> {
+pub async fn set_password(app: &AppState, email: &str, password: &SecretString) -> ServiceResult<u64> {
     let key = email_key(email);
     let record = app.store.login_record(&key).await?;
-    let record = record.ok_or_else(|| MemberError::Invalid(format!("no member with the e-mail {email}")))?;
+    let record = record.ok_or_else(|| ServiceError::Invalid(format!("no member with the e-mail {email}")))?;
     let user = app.store.user(record.user_id).await?;
     let profile = app.store.profile(record.default_profile_id).await?;
     let location = app.store.location(profile.location_id).await?;
     let owner = Owner { email: &user.email, full_name: &user.full_name, location: &location.name };
-    let hash = checked_hash(app, &location.policy, password, owner).await.map_err(MemberError::Invalid)?;
+    let hash = checked_hash(app, &location.policy, password, owner).await?;
     let operator = ClientInfo::operator("portico member password");
     let audit =
         session::audit_event(app, AuditKind::PasswordSetByOperator, Some(user.id), &key, &operator, None);
@@ -359,13 +350,13 @@ pub async fn set_password(app: &AppState, email: &str, password: &SecretString) 
 }
 
 /// The member's live sessions.
-pub async fn sessions(app: &AppState, email: &str) -> MemberResult<Vec<SessionSummary>> {
+pub async fn sessions(app: &AppState, email: &str) -> ServiceResult<Vec<SessionSummary>> {
     let user_id = user_id_of(app, email).await?;
     Ok(app.store.sessions_of_user(user_id, app.clock.now()).await?)
 }
 
 /// Ends every session of the member; returns how many there were.
-pub async fn revoke_sessions(app: &AppState, email: &str) -> MemberResult<u64> {
+pub async fn revoke_sessions(app: &AppState, email: &str) -> ServiceResult<u64> {
     let user_id = user_id_of(app, email).await?;
     let operator = ClientInfo::operator("portico member revoke");
     let audit = session::audit_event(
@@ -380,7 +371,7 @@ pub async fn revoke_sessions(app: &AppState, email: &str) -> MemberResult<u64> {
 }
 
 /// The audit log of an e-mail address (known or not), oldest first.
-pub async fn audit(app: &AppState, email: &str) -> MemberResult<Vec<AuditRecord>> {
+pub async fn audit(app: &AppState, email: &str) -> ServiceResult<Vec<AuditRecord>> {
     Ok(app.store.audit_of(&email_key(email)).await?)
 }
 
@@ -394,7 +385,7 @@ pub struct DemoAccount {
 pub const DEMO_EMAIL: &str = "demo@portico.example";
 
 /// On an empty database, creates a demo location and member with a random password.
-pub async fn seed_demo(app: &AppState) -> MemberResult<Option<DemoAccount>> {
+pub async fn seed_demo(app: &AppState) -> ServiceResult<Option<DemoAccount>> {
     if app.store.has_users().await? || !app.store.locations().await?.is_empty() {
         return Ok(None);
     }

@@ -117,6 +117,7 @@ fn run(connection: Connection, mut queue: mpsc::Receiver<Box<dyn Command>>) {
 }
 
 fn commit_group(connection: &Connection, mut group: Vec<Box<dyn Command>>) {
+    metrics::histogram!("portico_sqlite_write_group_commands").record(group.len() as f64);
     let outcome = connection.execute_batch("begin immediate").map_err(StoreError::from).and_then(|()| {
         for command in &mut group {
             command.execute(connection)?;

@@ -155,31 +155,20 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
                 location.name, location.id, location.web_address
             );
         }
-        LocationCommand::Policy {
-            name,
-            min_length,
-            max_length,
-            reject_common,
-            reject_personal,
-            require_digit,
-            require_upper,
-            require_lower,
-            require_symbol,
-            min_score,
-        } => {
+        LocationCommand::Policy { name, rules } => {
             let change = PolicyChange {
-                min_score,
-                min_length,
-                max_length,
-                reject_common,
-                reject_personal,
-                require_digit,
-                require_upper,
-                require_lower,
-                require_symbol,
+                min_length: rules.min_length,
+                max_length: rules.max_length,
+                reject_common: rules.reject_common,
+                reject_personal: rules.reject_personal,
+                require_digit: rules.require_digit,
+                require_upper: rules.require_upper,
+                require_lower: rules.require_lower,
+                require_symbol: rules.require_symbol,
+                min_score: rules.min_score,
             };
             let policy = member::set_policy(&state, &name, change).await?;
-            println!("The password policy of {name} is now: {policy:?}");
+            println!("The password policy of {name} is now: {policy}.");
         }
     }
     Ok(())

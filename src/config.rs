@@ -73,28 +73,41 @@ pub enum LocationCommand {
     /// Change a location's password policy; rules not given stay as they are.
     Policy {
         name: String,
-        #[arg(long)]
-        min_length: Option<u32>,
-        #[arg(long)]
-        max_length: Option<u32>,
-        /// Refuse the 10 000 most common passwords.
-        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
-        reject_common: Option<bool>,
-        /// Refuse passwords containing the e-mail's local part or the full name.
-        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
-        reject_personal: Option<bool>,
-        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
-        require_digit: Option<bool>,
-        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
-        require_upper: Option<bool>,
-        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
-        require_lower: Option<bool>,
-        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
-        require_symbol: Option<bool>,
-        /// The lowest password strength accepted: a zxcvbn score from 0 (off) to 4 (default 3).
-        #[arg(long)]
-        min_score: Option<u8>,
+        #[command(flatten)]
+        rules: PolicyArgs,
     },
+}
+
+/// The rules of a password policy, each optional: only those given change.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    /// The fewest characters a password may have.
+    #[arg(long)]
+    pub min_length: Option<u32>,
+    /// The most characters a password may have.
+    #[arg(long)]
+    pub max_length: Option<u32>,
+    /// Refuse the 10 000 most common passwords.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    pub reject_common: Option<bool>,
+    /// Refuse passwords containing the e-mail's local part or the full name.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    pub reject_personal: Option<bool>,
+    /// Require a digit.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    pub require_digit: Option<bool>,
+    /// Require an upper-case letter.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    pub require_upper: Option<bool>,
+    /// Require a lower-case letter.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    pub require_lower: Option<bool>,
+    /// Require a symbol.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    pub require_symbol: Option<bool>,
+    /// The lowest password strength accepted: a zxcvbn score from 0 (off) to 4 (default 3).
+    #[arg(long)]
+    pub min_score: Option<u8>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,8 @@
 //! Adding an editable property: a variant of `Field` and its `Spec` in `Field::spec` (the
 //! compiler asks for it), and a migration adding the column (DEVELOPERS.md).
 
+use std::sync::LazyLock;
+
 use strum::{EnumCount, EnumIter, IntoEnumIterator};
 
 use super::social::Network;
@@ -188,7 +190,14 @@ impl Field {
         self as usize
     }
 
+    /// The field's entry in the catalogue.
     pub fn spec(self) -> Spec {
+        static SPECS: LazyLock<Vec<Spec>> = LazyLock::new(|| Field::iter().map(Field::declaration).collect());
+        SPECS[self.index()]
+    }
+
+    /// The catalogue, one entry per field: read once, by [`Field::spec`].
+    fn declaration(self) -> Spec {
         use Field::*;
         use Owner::{Profile, ProfileAndUser, User};
         let text = |max, lines| Rule::Text { max, lines, required: false };
@@ -487,5 +496,37 @@ mod tests {
         let bytes = largest_representation_bytes();
         assert!(bytes > 20_000 * 4, "the summary alone may take 80 000 bytes");
         assert!(bytes < 128 * 1024, "{bytes}");
+    }
+}
+
+/// The API reference lists the properties by hand; this keeps it honest.
+#[cfg(test)]
+mod reference {
+    use super::*;
+
+    /// `(property, null clears)` of every row of docs/API.md's property table.
+    fn documented() -> Vec<(String, bool)> {
+        let reference = include_str!("../../docs/API.md");
+        let table = reference.split("### Properties and rules").nth(1).expect("the property table");
+        let mut properties = Vec::new();
+        for line in table.lines().skip_while(|l| !l.starts_with("| `")).take_while(|l| l.starts_with('|')) {
+            let line = line.replace("\\|", "or");
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let nullable = cells.get(3).is_some_and(|c| *c == "yes");
+            for name in cells[1].split('`').skip(1).step_by(2) {
+                properties.push((name.to_string(), nullable));
+            }
+        }
+        properties
+    }
+
+    #[test]
+    fn the_api_reference_lists_every_property_as_the_catalogue_declares_it() {
+        let mut documented = documented();
+        documented.sort();
+        let mut declared: Vec<(String, bool)> =
+            Field::iter().map(|f| (f.property().to_string(), f.spec().nullable)).collect();
+        declared.sort();
+        assert_eq!(documented, declared);
     }
 }

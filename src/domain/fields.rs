@@ -9,12 +9,9 @@ use url::{Host, Url};
 use super::error::ErrorCode;
 use super::text::Problem;
 
-pub const MAX_EMAIL_CHARS: usize = 254;
-pub const MAX_URL_CHARS: usize = 2000;
-pub const MAX_PHONE_CHARS: usize = 50;
-pub const MAX_TAX_ID_CHARS: usize = 50;
-pub const MAX_TAG_CHARS: usize = 50;
-pub const MAX_TAGS: usize = 30;
+pub use super::catalogue::{
+    MAX_EMAIL_CHARS, MAX_PHONE_CHARS, MAX_TAG_CHARS, MAX_TAGS, MAX_TAX_ID_CHARS, MAX_URL_CHARS,
+};
 
 /// A deliverable-looking address: no display name, no IP literal, a dotted domain.
 /// Unicode is normalised (NFC); the domain is lower-cased; the local part is kept as written.

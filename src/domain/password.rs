@@ -45,6 +45,27 @@ impl Default for PasswordPolicy {
     }
 }
 
+impl std::fmt::Display for PasswordPolicy {
+    /// The policy in words, as an operator reads it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rules = vec![format!("{} to {} characters", self.min_length, self.max_length)];
+        rules.push(match self.min_score {
+            0 => "no strength estimate".into(),
+            score => format!("strength at least {score} of {MAX_SCORE}"),
+        });
+        let switches = [
+            (self.reject_common, "common passwords refused"),
+            (self.reject_personal, "the e-mail and name refused"),
+            (self.require_digit, "a digit required"),
+            (self.require_upper, "an upper-case letter required"),
+            (self.require_lower, "a lower-case letter required"),
+            (self.require_symbol, "a symbol required"),
+        ];
+        rules.extend(switches.iter().filter(|(on, _)| *on).map(|(_, rule)| rule.to_string()));
+        f.write_str(&rules.join("; "))
+    }
+}
+
 pub const DEFAULT_MIN_SCORE: u8 = 3;
 pub const MAX_SCORE: u8 = 4;
 
@@ -208,6 +229,16 @@ mod tests {
 
     fn codes(policy: &PasswordPolicy, candidate: &str, current: Option<&str>) -> Vec<&'static str> {
         check(policy, candidate, OWNER, current, "NewPassword").iter().map(|e| e.code.as_str()).collect()
+    }
+
+    #[test]
+    fn a_policy_reads_as_words() {
+        let policy = PasswordPolicy { min_length: 14, require_digit: true, ..PasswordPolicy::default() };
+        assert_eq!(
+            policy.to_string(),
+            "14 to 128 characters; strength at least 3 of 4; common passwords refused; \
+             the e-mail and name refused; a digit required"
+        );
     }
 
     #[test]

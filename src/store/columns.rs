@@ -6,17 +6,21 @@ use std::sync::LazyLock;
 
 use time::{Date, OffsetDateTime};
 
-use super::StoreResult;
+use super::{Session, SessionSummary, StoreResult};
+use crate::domain::audit::AuditRecord;
 use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
-use crate::domain::profile::{Profile, Version};
+use crate::domain::password::{MAX_SCORE, PasswordPolicy};
+use crate::domain::profile::{Location, Profile, ProfileSummary, Version};
 
 /// One row of a query, read by column position.
 pub trait ColumnSource {
     fn int(&self, index: usize) -> StoreResult<i64>;
+    fn optional_int(&self, index: usize) -> StoreResult<Option<i64>>;
     fn text(&self, index: usize) -> StoreResult<Option<String>>;
     fn flag(&self, index: usize) -> StoreResult<bool>;
     fn date(&self, index: usize) -> StoreResult<Option<Date>>;
     fn time(&self, index: usize) -> StoreResult<OffsetDateTime>;
+    fn optional_time(&self, index: usize) -> StoreResult<Option<OffsetDateTime>>;
 
     fn required_text(&self, index: usize) -> StoreResult<String> {
         Ok(self.text(index)?.unwrap_or_default())
@@ -77,6 +81,19 @@ pub fn profile_from(row: &impl ColumnSource) -> StoreResult<Profile> {
     })
 }
 
+/// A row of [`profile_columns`] followed by `s.id, s.access_expires_at`: a session and its
+/// current profile.
+pub fn session_profile_from(row: &impl ColumnSource) -> StoreResult<(Session, Profile)> {
+    let profile = profile_from(row)?;
+    let session = Session {
+        id: row.int(PROFILE_COLUMNS)?,
+        user_id: profile.user_id,
+        profile_id: profile.id,
+        access_expires_at: row.time(PROFILE_COLUMNS + 1)?,
+    };
+    Ok((session, profile))
+}
+
 /// A user's own properties (the notification preferences) from consecutive columns
 /// starting at `first`, in catalogue order: see [`user_columns`].
 pub fn user_values_from(row: &impl ColumnSource, first: usize) -> StoreResult<Values> {
@@ -97,6 +114,72 @@ pub fn user_columns() -> &'static str {
 /// The fields kept only on the user row.
 pub fn user_fields() -> impl Iterator<Item = Field> {
     Field::all().filter(|f| !f.on_profile())
+}
+
+/// The columns of a location, for [`location_from`].
+pub const LOCATION_COLUMNS: &str = "id, name, web_address, country_id, policy_min_length, policy_max_length, \
+    policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
+    policy_require_lower, policy_require_symbol, policy_min_score";
+
+pub fn location_from(row: &impl ColumnSource) -> StoreResult<Location> {
+    let count = |index: usize| -> StoreResult<u32> { Ok(u32::try_from(row.int(index)?).unwrap_or(u32::MAX)) };
+    Ok(Location {
+        id: row.int(0)?,
+        name: row.required_text(1)?,
+        web_address: row.required_text(2)?,
+        country_id: row.int(3)?,
+        policy: PasswordPolicy {
+            min_length: count(4)?,
+            max_length: count(5)?,
+            reject_common: row.flag(6)?,
+            reject_personal: row.flag(7)?,
+            require_digit: row.flag(8)?,
+            require_upper: row.flag(9)?,
+            require_lower: row.flag(10)?,
+            require_symbol: row.flag(11)?,
+            min_score: u8::try_from(row.int(12)?).unwrap_or(MAX_SCORE),
+        },
+    })
+}
+
+/// `select p.id, p.full_name, p.company_name, p.active, p.coworker_type, l.id, l.name`.
+pub fn profile_summary_from(row: &impl ColumnSource) -> StoreResult<ProfileSummary> {
+    Ok(ProfileSummary {
+        id: row.int(0)?,
+        full_name: row.required_text(1)?,
+        company_name: row.required_text(2)?,
+        active: row.flag(3)?,
+        coworker_type: row.int(4)?,
+        location_id: row.int(5)?,
+        location_name: row.required_text(6)?,
+    })
+}
+
+/// `select id, profile_id, created_at, refreshed_at, access_expires_at, refresh_expires_at,
+/// source, user_agent from sessions`.
+pub fn session_summary_from(row: &impl ColumnSource) -> StoreResult<SessionSummary> {
+    Ok(SessionSummary {
+        id: row.int(0)?,
+        profile_id: row.int(1)?,
+        created_at: row.time(2)?,
+        refreshed_at: row.optional_time(3)?,
+        access_expires_at: row.time(4)?,
+        refresh_expires_at: row.time(5)?,
+        source: row.text(6)?,
+        user_agent: row.text(7)?,
+    })
+}
+
+/// `select at, event, user_id, source, user_agent, detail from audit_events`.
+pub fn audit_record_from(row: &impl ColumnSource) -> StoreResult<AuditRecord> {
+    Ok(AuditRecord {
+        at: row.time(0)?,
+        event: row.required_text(1)?,
+        user_id: row.optional_int(2)?,
+        source: row.text(3)?,
+        user_agent: row.text(4)?,
+        detail: row.text(5)?,
+    })
 }
 
 fn value_at(row: &impl ColumnSource, index: usize, kind: Kind) -> StoreResult<Option<FieldValue>> {

@@ -221,7 +221,48 @@ async fn an_acknowledged_write_is_in_the_database_file(backend: Backend) {
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "Durable Ltd");
 }
 
+/// The largest valid profile (every text at its longest, in four-byte characters) reads back
+/// and is accepted when sent back whole: the default body limit leaves room for it.
+async fn the_largest_representation_can_be_sent_back(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("jane@example.com").await;
+    let emoji = |n: usize| "\u{1F600}".repeat(n);
+    let largest = json!({
+        "ProfileSummary": emoji(20_000), "Address": emoji(500), "BillingAddress": emoji(500),
+        "FullName": emoji(200), "BillingName": emoji(200), "Position": emoji(200), "CompanyName": emoji(200),
+        "BusinessArea": emoji(200), "NickName": emoji(100), "CityName": emoji(100), "State": emoji(100),
+    });
+    app.patch_ok(&token, &largest).await;
+    let (_, body) = app.profile_bytes(&token).await;
+    assert!(body.len() > 90_000, "{} bytes", body.len());
+    let response = app
+        .client
+        .patch(app.url("/api/public/coworker/profile"))
+        .bearer_auth(&token)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("PATCH");
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap_or_default());
+}
+
+/// A PATCH whose values are those already stored moves neither the ETag nor UpdatedOn.
+async fn a_patch_of_the_stored_values_moves_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("jane@example.com").await;
+    app.patch_ok(&token, &json!({"NickName": "Dee", "OnNewWallPost": false})).await;
+    let (_, before) = app.profile_bytes(&token).await;
+    let tag = app.profile_response(&token).await.headers()["etag"].clone();
+    app.clock.advance(time::Duration::minutes(5));
+    app.patch_ok(&token, &json!({"NickName": "Dee", "OnNewWallPost": false})).await;
+    assert_eq!(app.profile_bytes(&token).await.1, before);
+    assert_eq!(app.profile_response(&token).await.headers()["etag"], tag);
+}
+
 crate::every_store!(
+    the_largest_representation_can_be_sent_back,
+    a_patch_of_the_stored_values_moves_nothing,
     several_bad_fields_are_all_reported_and_nothing_changes,
     unknown_property_is_refused_with_a_suggestion,
     unknown_properties_can_be_ignored_by_the_operator,

@@ -3,7 +3,6 @@
 //! caller's transaction.
 
 use sqlx::PgConnection;
-use sqlx::postgres::PgRow;
 use time::OffsetDateTime;
 
 use super::profiles;
@@ -12,15 +11,11 @@ use crate::domain::fields::email_digest;
 use crate::domain::lockout::{Admission, FailureState};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
-use crate::store::columns::{self, ColumnSource};
+use crate::store::columns::{self, ColumnSource, LOCATION_COLUMNS};
 use crate::store::{
     AddedMember, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword, PasswordCheck,
     StoreError, StoreResult,
 };
-
-const LOCATION_COLUMNS: &str = "id, name, web_address, country_id, policy_min_length, policy_max_length, \
-    policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
-    policy_require_lower, policy_require_symbol, policy_min_score";
 
 pub async fn create_location(c: &mut PgConnection, location: &NewLocation) -> StoreResult<Location> {
     let id: i64 = sqlx::query_scalar(
@@ -38,34 +33,13 @@ pub async fn create_location(c: &mut PgConnection, location: &NewLocation) -> St
 pub async fn locations(c: &mut PgConnection) -> StoreResult<Vec<Location>> {
     let sql = format!("select {LOCATION_COLUMNS} from locations order by id");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?;
-    rows.iter().map(location_from).collect()
+    rows.iter().map(columns::location_from).collect()
 }
 
 pub async fn location(c: &mut PgConnection, id: i64) -> StoreResult<Location> {
     let sql = format!("select {LOCATION_COLUMNS} from locations where id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(c).await?;
-    location_from(&row)
-}
-
-fn location_from(row: &PgRow) -> StoreResult<Location> {
-    let count = |index: usize| -> StoreResult<u32> { Ok(u32::try_from(row.int(index)?).unwrap_or(u32::MAX)) };
-    Ok(Location {
-        id: row.int(0)?,
-        name: row.required_text(1)?,
-        web_address: row.required_text(2)?,
-        country_id: row.int(3)?,
-        policy: PasswordPolicy {
-            min_length: count(4)?,
-            max_length: count(5)?,
-            reject_common: row.flag(6)?,
-            reject_personal: row.flag(7)?,
-            require_digit: row.flag(8)?,
-            require_upper: row.flag(9)?,
-            require_lower: row.flag(10)?,
-            require_symbol: row.flag(11)?,
-            min_score: u8::try_from(row.int(12)?).unwrap_or(crate::domain::password::MAX_SCORE),
-        },
-    })
+    columns::location_from(&row)
 }
 
 pub async fn set_location_policy(
@@ -325,25 +299,14 @@ pub async fn insert_audit(c: &mut PgConnection, event: &AuditEvent) -> StoreResu
 
 /// Everything about an address: events under its key or its digest, and its user's.
 pub async fn audit_of(c: &mut PgConnection, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
-    type Row = (OffsetDateTime, String, Option<i64>, Option<String>, Option<String>, Option<String>);
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows = sqlx::query(
         "select at, event, user_id, source, user_agent, detail from audit_events \
-             where email_key = $1 or email_key = $2 or user_id = (select id from users where email_key = $1) \
-             order by at, id",
+         where email_key = $1 or email_key = $2 or user_id = (select id from users where email_key = $1) \
+         order by at, id",
     )
     .bind(email_key)
     .bind(email_digest(email_key))
     .fetch_all(c)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(at, event, user_id, source, user_agent, detail)| AuditRecord {
-            at,
-            event,
-            user_id,
-            source,
-            user_agent,
-            detail,
-        })
-        .collect())
+    rows.iter().map(columns::audit_record_from).collect()
 }

@@ -278,6 +278,14 @@ impl ColumnSource for PgRow {
         Ok(self.try_get(index)?)
     }
 
+    fn optional_int(&self, index: usize) -> StoreResult<Option<i64>> {
+        Ok(self.try_get(index)?)
+    }
+
+    fn optional_time(&self, index: usize) -> StoreResult<Option<OffsetDateTime>> {
+        Ok(self.try_get(index)?)
+    }
+
     fn text(&self, index: usize) -> StoreResult<Option<String>> {
         Ok(self.try_get(index)?)
     }

@@ -33,19 +33,14 @@ async fn profile_in(c: &mut PgConnection, profile_id: i64) -> StoreResult<Profil
 }
 
 pub async fn profiles_of_user(pool: &PgPool, user_id: i64) -> StoreResult<Vec<ProfileSummary>> {
-    let rows: Vec<(i64, String, String, bool, i64, i64, String)> = sqlx::query_as(
+    let rows = sqlx::query(
         "select p.id, p.full_name, p.company_name, p.active, p.coworker_type, l.id, l.name \
          from profiles p join locations l on l.id = p.location_id where p.user_id = $1 order by p.id",
     )
     .bind(user_id)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, full_name, company_name, active, coworker_type, location_id, location_name)| {
-            ProfileSummary { id, full_name, company_name, active, coworker_type, location_id, location_name }
-        })
-        .collect())
+    rows.iter().map(columns::profile_summary_from).collect()
 }
 
 /// A new profile takes its countries from the location and its billing details from the
@@ -128,15 +123,16 @@ pub async fn apply(c: &mut PgConnection, update: &ProfileUpdate) -> StoreResult<
 pub async fn apply_in_one_statement(pool: &PgPool, update: &ProfileUpdate) -> StoreResult<Applied> {
     let statement = ProfileStatement::new(&update.patch, update.now, update.profile_id, update.user_id);
     let session = statement.next_parameter();
-    // `for share`: a concurrent revocation waits for this statement instead of passing it.
+    // The statement's snapshot decides: a session ended before it began does not write (the
+    // transactional path locks the session instead, as its several statements need).
     let owned = format!(
-        "id = ${} and user_id = ${} and exists (select 1 from sessions where id = ${session} for share)",
+        "id = ${} and user_id = ${} and exists (select 1 from sessions where id = ${session})",
         statement.profile_parameter(),
         statement.user_parameter()
     );
     let profile = if update.patch.touches_profile() {
         format!(
-            "{} and exists (select 1 from sessions where id = ${session} for share) returning version",
+            "{} and exists (select 1 from sessions where id = ${session}) returning version",
             statement.profile_update()
         )
     } else {

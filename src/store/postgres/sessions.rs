@@ -1,13 +1,15 @@
 //! Sessions and refresh-token families, in PostgreSQL.
 
 use sqlx::{PgConnection, PgPool};
+use std::sync::LazyLock;
+
 use time::OffsetDateTime;
 
 use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
 use crate::auth::token::TokenHash;
 use crate::domain::audit::AuditEvent;
 use crate::domain::profile::Profile;
-use crate::store::columns::{self, ColumnSource, PROFILE_COLUMNS};
+use crate::store::columns;
 use crate::store::{
     NewSession, RefreshOutcome, Session, SessionSummary, SessionTokens, StoreError, StoreResult, TokenOwner,
     VerifiedPassword,
@@ -55,21 +57,16 @@ pub async fn session_profile(
     hash: &TokenHash,
     now: OffsetDateTime,
 ) -> StoreResult<Option<(Session, Profile)>> {
-    let sql = format!(
-        "select {}, s.id, s.access_expires_at from sessions s join profiles p on p.id = s.profile_id \
-         join users u on u.id = p.user_id where s.access_hash = $1 and s.access_expires_at > $2",
-        columns::profile_columns()
-    );
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "select {}, s.id, s.access_expires_at from sessions s join profiles p on p.id = s.profile_id \
+             join users u on u.id = p.user_id where s.access_hash = $1 and s.access_expires_at > $2",
+            columns::profile_columns()
+        )
+    });
+    let sql: &str = &SQL;
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&hash.0).bind(now).fetch_optional(pool).await?;
-    let Some(row) = row else { return Ok(None) };
-    let profile = columns::profile_from(&row)?;
-    let session = Session {
-        id: row.int(PROFILE_COLUMNS)?,
-        user_id: profile.user_id,
-        profile_id: profile.id,
-        access_expires_at: row.time(PROFILE_COLUMNS + 1)?,
-    };
-    Ok(Some((session, profile)))
+    row.map(|row| columns::session_profile_from(&row)).transpose()
 }
 
 pub async fn rotate_refresh(
@@ -193,17 +190,7 @@ pub async fn sessions_of_user(
     user_id: i64,
     now: OffsetDateTime,
 ) -> StoreResult<Vec<SessionSummary>> {
-    type Row = (
-        i64,
-        i64,
-        OffsetDateTime,
-        Option<OffsetDateTime>,
-        OffsetDateTime,
-        OffsetDateTime,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows = sqlx::query(
         "select id, profile_id, created_at, refreshed_at, access_expires_at, refresh_expires_at, source, \
          user_agent from sessions where user_id = $1 and refresh_expires_at > $2 order by created_at, id",
     )
@@ -211,32 +198,7 @@ pub async fn sessions_of_user(
     .bind(now)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(
-                id,
-                profile_id,
-                created_at,
-                refreshed_at,
-                access_expires_at,
-                refresh_expires_at,
-                source,
-                user_agent,
-            )| {
-                SessionSummary {
-                    id,
-                    profile_id,
-                    created_at,
-                    refreshed_at,
-                    access_expires_at,
-                    refresh_expires_at,
-                    source,
-                    user_agent,
-                }
-            },
-        )
-        .collect())
+    rows.iter().map(columns::session_summary_from).collect()
 }
 
 pub async fn switch_profile(c: &mut PgConnection, session: &Session, profile_id: i64) -> StoreResult<()> {

@@ -5,23 +5,18 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 
-use super::connection::{optional_time, time_text};
+use super::connection::{all_rows, time_text};
 use super::profiles;
 use crate::domain::audit::{AuditEvent, AuditRecord};
-use crate::domain::catalogue::Values;
 use crate::domain::fields::email_digest;
 use crate::domain::lockout::{Admission, FailureState};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
-use crate::store::columns::{self, ColumnSource};
+use crate::store::columns::{self, ColumnSource, LOCATION_COLUMNS};
 use crate::store::{
     AddedMember, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword, PasswordCheck,
     StoreError, StoreResult,
 };
-
-const LOCATION_COLUMNS: &str = "id, name, web_address, country_id, policy_min_length, policy_max_length, \
-    policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
-    policy_require_lower, policy_require_symbol, policy_min_score";
 
 pub fn create_location(c: &Connection, location: &NewLocation) -> StoreResult<Location> {
     let id: i64 = c.query_row(
@@ -34,12 +29,7 @@ pub fn create_location(c: &Connection, location: &NewLocation) -> StoreResult<Lo
 
 pub fn locations(c: &Connection) -> StoreResult<Vec<Location>> {
     let mut statement = c.prepare_cached(&format!("select {LOCATION_COLUMNS} from locations order by id"))?;
-    let mut rows = statement.query([])?;
-    let mut locations = Vec::new();
-    while let Some(row) = rows.next()? {
-        locations.push(location_from(row)?);
-    }
-    Ok(locations)
+    all_rows(statement.query([])?, |row| columns::location_from(row))
 }
 
 pub fn location(c: &Connection, id: i64) -> StoreResult<Location> {
@@ -47,28 +37,7 @@ pub fn location(c: &Connection, id: i64) -> StoreResult<Location> {
         c.prepare_cached(&format!("select {LOCATION_COLUMNS} from locations where id = ?1"))?;
     let mut rows = statement.query([id])?;
     let row = rows.next()?.ok_or(StoreError::NotFound)?;
-    location_from(row)
-}
-
-fn location_from(row: &rusqlite::Row<'_>) -> StoreResult<Location> {
-    let count = |index: usize| -> StoreResult<u32> { Ok(u32::try_from(row.int(index)?).unwrap_or(u32::MAX)) };
-    Ok(Location {
-        id: row.int(0)?,
-        name: row.required_text(1)?,
-        web_address: row.required_text(2)?,
-        country_id: row.int(3)?,
-        policy: PasswordPolicy {
-            min_length: count(4)?,
-            max_length: count(5)?,
-            reject_common: row.flag(6)?,
-            reject_personal: row.flag(7)?,
-            require_digit: row.flag(8)?,
-            require_upper: row.flag(9)?,
-            require_lower: row.flag(10)?,
-            require_symbol: row.flag(11)?,
-            min_score: u8::try_from(row.int(12)?).unwrap_or(crate::domain::password::MAX_SCORE),
-        },
-    })
+    columns::location_from(row)
 }
 
 pub fn set_location_policy(c: &Connection, location_id: i64, p: &PasswordPolicy) -> StoreResult<()> {
@@ -156,7 +125,7 @@ pub fn user(c: &Connection, user_id: i64) -> StoreResult<User> {
         email: row.required_text(1)?,
         full_name: row.required_text(2)?,
         active: row.flag(3)?,
-        values: columns::user_values_from(row, 4).unwrap_or_else(|_| Values::empty()),
+        values: columns::user_values_from(row, 4)?,
     })
 }
 
@@ -204,7 +173,7 @@ fn failures(c: &Connection, lockout_key: &str) -> StoreResult<Option<FailureStat
     Ok(Some(FailureState {
         attempts: u32::try_from(row.int(0)?).unwrap_or(u32::MAX),
         window_started_at: row.time(1)?,
-        locked_until: optional_time(row, 2)?,
+        locked_until: row.optional_time(2)?,
     }))
 }
 
@@ -299,19 +268,7 @@ pub fn audit_of(c: &Connection, email_key: &str) -> StoreResult<Vec<AuditRecord>
          where email_key = ?1 or email_key = ?2 or user_id = (select id from users where email_key = ?1) \
          order by at, id",
     )?;
-    let mut rows = statement.query([email_key, &email_digest(email_key)])?;
-    let mut records = Vec::new();
-    while let Some(row) = rows.next()? {
-        records.push(AuditRecord {
-            at: row.time(0)?,
-            event: row.required_text(1)?,
-            user_id: row.get(2)?,
-            source: row.get(3)?,
-            user_agent: row.get(4)?,
-            detail: row.get(5)?,
-        });
-    }
-    Ok(records)
+    all_rows(statement.query([email_key, &email_digest(email_key)])?, |row| columns::audit_record_from(row))
 }
 
 /// Deletes failure counters that no longer matter.

@@ -149,6 +149,10 @@ impl ColumnSource for rusqlite::Row<'_> {
         Ok(self.get(index)?)
     }
 
+    fn optional_int(&self, index: usize) -> StoreResult<Option<i64>> {
+        Ok(self.get(index)?)
+    }
+
     fn text(&self, index: usize) -> StoreResult<Option<String>> {
         Ok(self.get(index)?)
     }
@@ -169,12 +173,23 @@ impl ColumnSource for rusqlite::Row<'_> {
         let text: String = self.get(index)?;
         parse_time(&text, index)
     }
+
+    fn optional_time(&self, index: usize) -> StoreResult<Option<OffsetDateTime>> {
+        let text: Option<String> = self.get(index)?;
+        text.map(|t| parse_time(&t, index)).transpose()
+    }
 }
 
-/// An optional time column.
-pub fn optional_time(row: &rusqlite::Row<'_>, index: usize) -> StoreResult<Option<OffsetDateTime>> {
-    let text: Option<String> = row.get(index)?;
-    text.map(|t| parse_time(&t, index)).transpose()
+/// Every row of a query, each read by `read`.
+pub fn all_rows<T>(
+    mut rows: rusqlite::Rows<'_>,
+    read: impl Fn(&rusqlite::Row<'_>) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let mut all = Vec::new();
+    while let Some(row) = rows.next()? {
+        all.push(read(row)?);
+    }
+    Ok(all)
 }
 
 #[cfg(test)]

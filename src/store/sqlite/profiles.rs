@@ -6,12 +6,12 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use time::OffsetDateTime;
 
 use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
-use super::connection::{date_text, time_text};
+use super::connection::{all_rows, date_text, time_text};
 use super::sessions::{end_other_sessions, replace_refresh, session_exists};
 use crate::domain::catalogue::{Field, FieldValue};
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Profile, ProfileSummary, Version};
-use crate::store::columns::{self, ColumnSource};
+use crate::store::columns;
 use crate::store::{Applied, NewMember, ProfileUpdate, StoreError, StoreResult};
 
 pub fn profile(c: &Connection, profile_id: i64) -> StoreResult<Profile> {
@@ -30,20 +30,7 @@ pub fn profiles_of_user(c: &Connection, user_id: i64) -> StoreResult<Vec<Profile
         "select p.id, p.full_name, p.company_name, p.active, p.coworker_type, l.id, l.name \
          from profiles p join locations l on l.id = p.location_id where p.user_id = ?1 order by p.id",
     )?;
-    let mut rows = statement.query([user_id])?;
-    let mut summaries = Vec::new();
-    while let Some(row) = rows.next()? {
-        summaries.push(ProfileSummary {
-            id: row.int(0)?,
-            full_name: row.required_text(1)?,
-            company_name: row.required_text(2)?,
-            active: row.flag(3)?,
-            coworker_type: row.int(4)?,
-            location_id: row.int(5)?,
-            location_name: row.required_text(6)?,
-        });
-    }
-    Ok(summaries)
+    all_rows(statement.query([user_id])?, |row| columns::profile_summary_from(row))
 }
 
 /// A new profile takes its countries from the location and its billing details from the

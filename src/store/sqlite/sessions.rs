@@ -1,14 +1,16 @@
 //! Sessions and refresh-token families, in SQLite.
 
 use rusqlite::{Connection, OptionalExtension, params};
+use std::sync::LazyLock;
+
 use time::OffsetDateTime;
 
 use super::accounts::{self, clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
-use super::connection::{optional_time, time_text};
+use super::connection::{all_rows, time_text};
 use crate::auth::token::TokenHash;
 use crate::domain::audit::AuditEvent;
 use crate::domain::profile::Profile;
-use crate::store::columns::{self, ColumnSource, PROFILE_COLUMNS};
+use crate::store::columns::{self, ColumnSource};
 use crate::store::{
     NewSession, RefreshOutcome, Session, SessionSummary, SessionTokens, StoreError, StoreResult, TokenOwner,
     VerifiedPassword,
@@ -60,22 +62,17 @@ pub fn session_profile(
     hash: &TokenHash,
     now: OffsetDateTime,
 ) -> StoreResult<Option<(Session, Profile)>> {
-    let sql = format!(
-        "select {}, s.id, s.access_expires_at from sessions s join profiles p on p.id = s.profile_id \
-         join users u on u.id = p.user_id where s.access_hash = ?1 and s.access_expires_at > ?2",
-        columns::profile_columns()
-    );
-    let mut statement = c.prepare_cached(&sql)?;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "select {}, s.id, s.access_expires_at from sessions s join profiles p on p.id = s.profile_id \
+             join users u on u.id = p.user_id where s.access_hash = ?1 and s.access_expires_at > ?2",
+            columns::profile_columns()
+        )
+    });
+    let sql: &str = &SQL;
+    let mut statement = c.prepare_cached(sql)?;
     let mut rows = statement.query(params![hash.0, time_text(now)])?;
-    let Some(row) = rows.next()? else { return Ok(None) };
-    let profile = columns::profile_from(row)?;
-    let session = Session {
-        id: row.int(PROFILE_COLUMNS)?,
-        user_id: profile.user_id,
-        profile_id: profile.id,
-        access_expires_at: row.time(PROFILE_COLUMNS + 1)?,
-    };
-    Ok(Some((session, profile)))
+    rows.next()?.map(|row| columns::session_profile_from(row)).transpose()
 }
 
 pub fn rotate_refresh(
@@ -205,21 +202,7 @@ pub fn sessions_of_user(
         "select id, profile_id, created_at, refreshed_at, access_expires_at, refresh_expires_at, source, \
          user_agent from sessions where user_id = ?1 and refresh_expires_at > ?2 order by created_at, id",
     )?;
-    let mut rows = statement.query(params![user_id, time_text(now)])?;
-    let mut sessions = Vec::new();
-    while let Some(row) = rows.next()? {
-        sessions.push(SessionSummary {
-            id: row.int(0)?,
-            profile_id: row.int(1)?,
-            created_at: row.time(2)?,
-            refreshed_at: optional_time(row, 3)?,
-            access_expires_at: row.time(4)?,
-            refresh_expires_at: row.time(5)?,
-            source: row.get(6)?,
-            user_agent: row.get(7)?,
-        });
-    }
-    Ok(sessions)
+    all_rows(statement.query(params![user_id, time_text(now)])?, |row| columns::session_summary_from(row))
 }
 
 pub fn switch_profile(c: &Connection, session: &Session, profile_id: i64) -> StoreResult<()> {

@@ -31,7 +31,7 @@ impl Writer {
         let (commands, queue) = mpsc::channel(QUEUE);
         std::thread::Builder::new()
             .name("portico-sqlite-writer".into())
-            .spawn(move || run(connection, queue))?;
+            .spawn(move || serve(connection, queue))?;
         Ok(Writer { commands })
     }
 
@@ -95,15 +95,23 @@ fn in_savepoint<T>(
     connection: &Connection,
     work: impl FnOnce(&Connection) -> StoreResult<T>,
 ) -> Result<StoreResult<T>, StoreError> {
-    connection.execute_batch("savepoint command")?;
+    run(connection, "savepoint command")?;
     let result = catch_unwind(AssertUnwindSafe(|| work(connection)))
         .unwrap_or_else(|_| Err(StoreError::Other(anyhow::anyhow!("a write panicked"))));
-    let end = if result.is_ok() { "release command" } else { "rollback to command; release command" };
-    connection.execute_batch(end)?;
+    if result.is_err() {
+        run(connection, "rollback to command")?;
+    }
+    run(connection, "release command")?;
     Ok(result)
 }
 
-fn run(connection: Connection, mut queue: mpsc::Receiver<Box<dyn Command>>) {
+/// One statement, prepared once per connection.
+fn run(connection: &Connection, sql: &str) -> Result<(), StoreError> {
+    connection.prepare_cached(sql)?.execute([])?;
+    Ok(())
+}
+
+fn serve(connection: Connection, mut queue: mpsc::Receiver<Box<dyn Command>>) {
     while let Some(first) = queue.blocking_recv() {
         let mut group = vec![first];
         while group.len() < MAX_BATCH {
@@ -118,11 +126,11 @@ fn run(connection: Connection, mut queue: mpsc::Receiver<Box<dyn Command>>) {
 
 fn commit_group(connection: &Connection, mut group: Vec<Box<dyn Command>>) {
     metrics::histogram!("portico_sqlite_write_group_commands").record(group.len() as f64);
-    let outcome = connection.execute_batch("begin immediate").map_err(StoreError::from).and_then(|()| {
+    let outcome = run(connection, "begin immediate").and_then(|()| {
         for command in &mut group {
             command.execute(connection)?;
         }
-        connection.execute_batch("commit").map_err(StoreError::from)
+        run(connection, "commit")
     });
     let outcome = outcome.map_err(|error| {
         if !connection.is_autocommit() {

@@ -72,7 +72,7 @@ pub fn session_profile(
     let sql: &str = &SQL;
     let mut statement = c.prepare_cached(sql)?;
     let mut rows = statement.query(params![hash.0, time_text(now)])?;
-    rows.next()?.map(|row| columns::session_profile_from(row)).transpose()
+    rows.next()?.map(columns::session_profile_from).transpose()
 }
 
 pub fn rotate_refresh(

@@ -15,12 +15,16 @@ use crate::domain::profile::Profile;
 use crate::domain::session::Session;
 use crate::service::session::{self, ClientInfo};
 
-/// The session behind `Authorization: Bearer …` and its current profile, read together
-/// (one read: the profile is what most authenticated requests are about).
-pub struct Auth {
+/// The session behind `Authorization: Bearer …`: how every handler that needs a member
+/// authenticates. `Auth<WithProfile>` reads the session's current profile in the same read,
+/// for the handlers that show it.
+pub struct Auth<P = ()> {
     pub session: Session,
-    pub profile: Profile,
+    pub profile: P,
 }
+
+/// What `Auth<WithProfile>` carries besides the session.
+pub type WithProfile = Profile;
 
 impl FromRequestParts<SharedState> for Auth {
     type Rejection = ApiError;
@@ -28,7 +32,17 @@ impl FromRequestParts<SharedState> for Auth {
     async fn from_request_parts(parts: &mut Parts, app: &SharedState) -> Result<Self, Self::Rejection> {
         let token =
             bearer_token(&parts.headers).ok_or(ApiError::Unauthenticated { token_presented: false })?;
-        let (session, profile) = session::authenticate(app, token).await?;
+        Ok(Auth { session: session::authenticate(app, token).await?, profile: () })
+    }
+}
+
+impl FromRequestParts<SharedState> for Auth<WithProfile> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &SharedState) -> Result<Self, Self::Rejection> {
+        let token =
+            bearer_token(&parts.headers).ok_or(ApiError::Unauthenticated { token_presented: false })?;
+        let (session, profile) = session::authenticate_with_profile(app, token).await?;
         Ok(Auth { session, profile })
     }
 }

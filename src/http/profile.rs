@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::SharedState;
 use super::envelope::{ApiError, success};
 use super::etag;
-use super::extract::{Auth, Client, IfMatch, JsonObject, PreferRepresentation};
+use super::extract::{Auth, Client, IfMatch, JsonObject, PreferRepresentation, WithProfile};
 use super::views::{LocationView, ProfileView, UserView, json};
 use crate::domain::profile::Profile;
 use crate::service::ServiceError;
@@ -32,7 +32,7 @@ struct ResourceQuery {
 }
 
 async fn get_profile(
-    Auth { session, profile }: Auth,
+    Auth { session, profile }: Auth<WithProfile>,
     State(app): State<SharedState>,
     query: Result<Query<ResourceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -50,7 +50,7 @@ async fn get_profile(
 }
 
 async fn patch_profile(
-    Auth { session, profile }: Auth,
+    Auth { session, .. }: Auth,
     State(app): State<SharedState>,
     IfMatch(tags): IfMatch,
     PreferRepresentation(representation): PreferRepresentation,
@@ -59,8 +59,7 @@ async fn patch_profile(
 ) -> Result<Response, ApiError> {
     let expected = etag::expected_version(tags.as_deref(), session.profile_id)
         .map_err(|()| ApiError::Service(ServiceError::PreconditionFailed))?;
-    let change =
-        service::Change { session: &session, stored: &profile, body: &body, expected, representation };
+    let change = service::Change { session: &session, body: &body, expected, representation };
     let updated = service::update(&app, change, &client).await?;
     let value = updated.profile.as_ref().map(ProfileView);
     let Json(mut envelope) = success(value);

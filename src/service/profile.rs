@@ -21,12 +21,10 @@ pub async fn current_user(app: &AppState, session: &Session) -> ServiceResult<Us
     Ok(app.store.user(session.user_id).await?)
 }
 
-/// One PATCH as the edge received it: the session and the profile it read with the token,
-/// the body, the version `If-Match` expects (if any) and whether the updated profile is
-/// wanted back.
+/// One PATCH as the edge received it: the session, the body, the version `If-Match`
+/// expects (if any) and whether the updated profile is wanted back.
 pub struct Change<'a> {
     pub session: &'a Session,
-    pub stored: &'a Profile,
     pub body: &'a Map<String, Value>,
     pub expected: Option<Version>,
     pub representation: bool,
@@ -47,28 +45,34 @@ pub struct Updated {
 /// current password and the location's policy), then applied in one transaction or not
 /// at all.
 pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> ServiceResult<Updated> {
-    let Change { session, stored, body, expected, representation } = change;
+    let Change { session, body, expected, representation } = change;
     let options = ParseOptions { today: app.clock.today(), unknown_fields: app.settings.unknown_fields };
     let (parsed, mut errors) = patch::parse(body, options);
-    errors.extend(read_only::check(&parsed.echoes, stored, &parsed.patch));
-    let password = match &parsed.password {
-        Some(change) => {
+    // The stored profile is read only when something is checked against it.
+    let needs_stored = !parsed.echoes.is_empty() || parsed.password.is_some() || parsed.patch.is_empty();
+    let stored = if needs_stored { Some(app.store.profile(session.profile_id).await?) } else { None };
+    if let Some(stored) = &stored {
+        errors.extend(read_only::check(&parsed.echoes, stored, &parsed.patch));
+    }
+    let password = match (&parsed.password, &stored) {
+        (Some(change), Some(stored)) => {
             app.limits.password_change(client.address)?;
             let permit = app.hasher.admit(&client.cancelled)?;
             let checked = PasswordChangeCheck { app, permit: &permit, session, stored, client };
             checked.new_password(change, &mut errors).await?
         }
-        None => None,
+        _ => None,
     };
     if !errors.is_empty() {
         return Err(ServiceError::Validation(errors));
     }
-    if parsed.patch.is_empty() && password.is_none() {
+    if let (true, None, Some(stored)) = (parsed.patch.is_empty(), &password, stored) {
         if expected.is_some_and(|version| version != stored.version) {
             return Err(ServiceError::PreconditionFailed);
         }
-        let profile = representation.then(|| stored.clone());
-        return Ok(Updated { profile_id: stored.id, version: stored.version, profile, refresh_token: None });
+        let version = stored.version;
+        let profile = representation.then_some(stored);
+        return Ok(Updated { profile_id: session.profile_id, version, profile, refresh_token: None });
     }
     let (password, refresh_token) =
         password.map(|(update, token)| (Some(update), Some(token))).unwrap_or_default();

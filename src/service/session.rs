@@ -299,8 +299,19 @@ pub async fn refresh(
     }
 }
 
-/// The live session a bearer token belongs to, and the session's current profile.
-pub async fn authenticate(app: &AppState, access_token: &str) -> ServiceResult<(Session, Profile)> {
+/// The live session a bearer token belongs to.
+pub async fn authenticate(app: &AppState, access_token: &str) -> ServiceResult<Session> {
+    app.store
+        .session_by_access(&token::hash(access_token), app.clock.now())
+        .await?
+        .ok_or(ServiceError::Unauthenticated)
+}
+
+/// The live session a bearer token belongs to and the session's current profile, in one read.
+pub async fn authenticate_with_profile(
+    app: &AppState,
+    access_token: &str,
+) -> ServiceResult<(Session, Profile)> {
     app.store
         .session_profile(&token::hash(access_token), app.clock.now())
         .await?

@@ -256,6 +256,8 @@ pub trait Store: Send + Sync + 'static {
         verified: &VerifiedPassword,
         audit: &AuditEvent,
     ) -> StoreResult<Session>;
+    /// The live session of an access token, if it has not expired.
+    async fn session_by_access(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Session>>;
     /// The live session of an access token together with its current profile, in one read.
     async fn session_profile(
         &self,

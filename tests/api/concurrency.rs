@@ -82,7 +82,7 @@ async fn fifty_concurrent_writers_lose_no_update(backend: Backend) {
 async fn abandoned_requests_apply_whole_or_not_at_all(backend: Backend) {
     let app = Arc::new(TestApp::spawn(backend).await);
     let token = app.member_token("jane@example.com").await;
-    let (session, _) = portico::service::session::authenticate(&app.state, &token).await.expect("session");
+    let session = portico::service::session::authenticate(&app.state, &token).await.expect("session");
     let start = app.state.store.profile(session.profile_id).await.expect("profile").version;
     let address = app.base.trim_start_matches("http://").to_string();
     let abandoned: Vec<_> = (0..200)

@@ -94,7 +94,10 @@ fn update(f: &Fixture, member: &Member, patch: &ProfilePatch) -> ProfileUpdate {
 
 /// Whether an access token still opens a session at `at`.
 async fn alive(f: &Fixture, access: &TokenHash, at: OffsetDateTime) -> bool {
-    f.store.session_profile(access, at).await.expect("query").is_some()
+    let session = f.store.session_by_access(access, at).await.expect("query");
+    let with_profile = f.store.session_profile(access, at).await.expect("query");
+    assert_eq!(session, with_profile.map(|(s, _)| s), "both reads agree");
+    session.is_some()
 }
 
 fn audit(kind: AuditKind, at: OffsetDateTime, email: &str) -> AuditEvent {

@@ -169,6 +169,10 @@ impl Store for PostgresStore {
         Ok(done)
     }
 
+    async fn session_by_access(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Session>> {
+        sessions::session_by_access(&self.pool, hash, now).await
+    }
+
     async fn session_profile(
         &self,
         hash: &TokenHash,

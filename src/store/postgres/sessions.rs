@@ -51,6 +51,27 @@ pub async fn create_session(
     })
 }
 
+/// The live session of an access token.
+pub async fn session_by_access(
+    pool: &PgPool,
+    hash: &TokenHash,
+    now: OffsetDateTime,
+) -> StoreResult<Option<Session>> {
+    let session: Option<(i64, i64, i64, OffsetDateTime)> = sqlx::query_as(
+        "select id, user_id, profile_id, access_expires_at from sessions where access_hash = $1 and access_expires_at > $2",
+    )
+    .bind(&hash.0)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    Ok(session.map(|(id, user_id, profile_id, access_expires_at)| Session {
+        id,
+        user_id,
+        profile_id,
+        access_expires_at,
+    }))
+}
+
 /// The live session of an access token and its current profile, in one read.
 pub async fn session_profile(
     pool: &PgPool,

@@ -150,6 +150,10 @@ impl Store for SqliteStore {
         self.writer.write(move |c| sessions::create_session(c, &session, &verified, &audit)).await
     }
 
+    async fn session_by_access(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Session>> {
+        self.readers.read(|c| sessions::session_by_access(c, hash, now))
+    }
+
     async fn session_profile(
         &self,
         hash: &TokenHash,

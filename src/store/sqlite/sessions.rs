@@ -56,6 +56,26 @@ pub fn create_session(
     })
 }
 
+/// The live session of an access token.
+pub fn session_by_access(
+    c: &Connection,
+    hash: &TokenHash,
+    now: OffsetDateTime,
+) -> StoreResult<Option<Session>> {
+    let mut statement = c.prepare_cached(
+        "select id, user_id, profile_id, access_expires_at from sessions \
+         where access_hash = ?1 and access_expires_at > ?2",
+    )?;
+    let mut rows = statement.query(params![hash.0, time_text(now)])?;
+    let Some(row) = rows.next()? else { return Ok(None) };
+    Ok(Some(Session {
+        id: row.int(0)?,
+        user_id: row.int(1)?,
+        profile_id: row.int(2)?,
+        access_expires_at: row.time(3)?,
+    }))
+}
+
 /// The live session of an access token and its current profile, in one read.
 pub fn session_profile(
     c: &Connection,

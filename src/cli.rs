@@ -67,6 +67,7 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
         },
         body_limit_bytes: args.body_limit,
         request_timeout: args.request_timeout,
+        history_retention: args.history_retention,
         ..Settings::default()
     };
     let hasher = PasswordHasher::new(cost, concurrency, args.hash_queue.saturating_mul(concurrency))?;
@@ -90,16 +91,16 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Expired sessions and stale lockout counters are deleted hourly, and idle addresses are
-/// forgotten by the rate limits; nothing depends on it for correctness (lookups check
-/// expiry themselves).
+/// Expired sessions, stale lockout counters and history past its retention are deleted
+/// hourly, and idle addresses are forgotten by the rate limits; nothing but the history's
+/// retention depends on it (lookups check expiry themselves).
 async fn purge_periodically(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tick.tick().await;
         state.limits.forget_idle();
-        if let Err(error) = state.store.purge_expired(state.clock.now(), &state.settings.lockout).await {
-            tracing::warn!(%error, "could not purge expired sessions");
+        if let Err(error) = crate::service::ops::purge(&state).await {
+            tracing::warn!(%error, "could not purge expired sessions and old history");
         }
     }
 }
@@ -194,6 +195,14 @@ async fn audit(database_url: &str, args: &ServeArgs, email: &str) -> anyhow::Res
     Ok(())
 }
 
+fn describe_change(change: &crate::domain::history::PropertyChange) -> String {
+    use crate::domain::history::PropertyChange;
+    match change {
+        PropertyChange::Value { property, old, new } => format!("{property}: {old} -> {new}"),
+        PropertyChange::Secret { property } => format!("{property} changed"),
+    }
+}
+
 async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) -> anyhow::Result<()> {
     let state = open(database_url, args).await?;
     match command {
@@ -230,6 +239,21 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
                     crate::clock::rfc3339(s.refresh_expires_at),
                     s.source.as_deref().unwrap_or("-"),
                     s.user_agent.as_deref().unwrap_or("-"),
+                );
+            }
+        }
+        MemberCommand::History { email, limit } => {
+            let history = crate::service::history::of_member(&state, &email, limit).await?;
+            println!("{} change(s) by {email}; the newest {}:", history.total, history.entries.len());
+            for entry in history.entries {
+                let changes: Vec<String> = entry.changes.iter().map(describe_change).collect();
+                println!(
+                    "{}  profile {}  from {}  request {}  {}",
+                    crate::clock::rfc3339(entry.at),
+                    entry.profile_id,
+                    entry.address.as_deref().unwrap_or("-"),
+                    entry.request_id.as_deref().unwrap_or("-"),
+                    changes.join("; "),
                 );
             }
         }

@@ -135,6 +135,13 @@ pub enum MemberCommand {
     /// Set a member's password (from PORTICO_MEMBER_PASSWORD, or asked for), end every
     /// session and clear the lockout: for a member who forgot theirs.
     Password { email: String },
+    /// Show what a member changed in their profiles, newest first.
+    History {
+        email: String,
+        /// How many entries to show.
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -200,6 +207,10 @@ pub struct ServeArgs {
     /// the client; from any other peer the header is ignored.
     #[arg(long = "trusted-proxy", env = "PORTICO_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// How long the change history of a profile is kept; older entries are deleted hourly.
+    #[arg(long, env = "PORTICO_HISTORY_RETENTION", default_value = "400d", value_parser = humantime::parse_duration)]
+    pub history_retention: Duration,
 
     /// Do not create the demo location and member on an empty database.
     #[arg(long, env = "PORTICO_NO_DEMO")]

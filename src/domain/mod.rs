@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod country;
 pub mod error;
 pub mod fields;
+pub mod history;
 pub mod lockout;
 pub mod password;
 pub mod patch;

@@ -82,7 +82,7 @@ pub enum ApiError {
     },
     /// A query parameter is missing or malformed.
     Query {
-        parameter: &'static str,
+        parameter: String,
         message: String,
     },
     UnsupportedMediaType,
@@ -172,7 +172,7 @@ impl ApiError {
                 StatusCode::BAD_REQUEST,
                 format!("{parameter} {message}"),
                 Some(vec![ErrorView {
-                    property_name: (*parameter).into(),
+                    property_name: parameter.clone(),
                     message: message.clone(),
                     code: "invalid_parameter",
                     attempted_value: None,

@@ -198,7 +198,9 @@ impl FromRequestParts<SharedState> for Client {
             .and_then(|v| v.to_str().ok())
             .map(|v| v.chars().take(300).collect());
         let cancelled = parts.extensions.get::<CancellationToken>().cloned().unwrap_or_default();
-        Ok(Client(ClientInfo { address, user_agent, cancelled }))
+        // The edge has replaced anything unfit with an id of its own.
+        let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+        Ok(Client(ClientInfo { address, user_agent, request_id, cancelled }))
     }
 }
 

@@ -6,8 +6,10 @@ mod edge;
 pub mod envelope;
 mod etag;
 pub mod extract;
+mod history;
 mod ops;
 mod profile;
+mod query;
 mod session;
 mod views;
 
@@ -40,6 +42,7 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.settings.request_timeout;
     Router::new()
         .merge(profile::router())
+        .merge(history::router())
         .merge(session::router())
         .merge(countries::router())
         .merge(ops::router())

@@ -1,17 +1,18 @@
 //! The current profile: read it for editing, change it with one PATCH, list and switch
 //! the profiles a user holds at several locations.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, put};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::SharedState;
 use super::envelope::{ApiError, success};
 use super::etag;
 use super::extract::{Auth, Client, IfMatch, JsonObject, PreferRepresentation, WithProfile};
+use super::query::QueryParams;
 use super::views::{LocationView, ProfileView, UserView, json};
 use crate::domain::profile::Profile;
 use crate::service::ServiceError;
@@ -25,18 +26,14 @@ pub fn router() -> Router<SharedState> {
         .route("/api/public/coworkers/profiles/current", put(switch_profile))
 }
 
-#[derive(Deserialize)]
-struct ResourceQuery {
-    #[serde(rename = "_resource")]
-    resource: Option<String>,
-}
-
+/// Reads are lenient with parameters they do not know (browsers and proxies add
+/// cache-busting ones); `_resource` itself must be right.
 async fn get_profile(
     Auth { session, profile }: Auth<WithProfile>,
     State(app): State<SharedState>,
-    query: Result<Query<ResourceQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryParams,
 ) -> Result<Response, ApiError> {
-    let resource = query.ok().and_then(|Query(q)| q.resource).unwrap_or_default();
+    let resource = query.get("_resource").unwrap_or_default();
     match resource.to_ascii_lowercase().as_str() {
         "coworker" => Ok(with_etag(json(&ProfileView(&profile)), &profile)),
         "user" => Ok(Json(UserView::from(&service::current_user(&app, &session).await?)).into_response()),
@@ -45,7 +42,9 @@ async fn get_profile(
             let both = ProfileAndUser { user: UserView::from(&user), coworker: ProfileView(&profile) };
             Ok(with_etag(json(&both), &profile))
         }
-        _ => Err(ApiError::Query { parameter: "_resource", message: "must be Coworker or User".into() }),
+        _ => {
+            Err(ApiError::Query { parameter: "_resource".into(), message: "must be Coworker or User".into() })
+        }
     }
 }
 
@@ -55,18 +54,23 @@ async fn patch_profile(
     IfMatch(tags): IfMatch,
     PreferRepresentation(representation): PreferRepresentation,
     Client(client): Client,
+    query: QueryParams,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
+    let dry_run = query.accept_only(&["dryRun"])?.flag("dryRun")?;
     let expected = etag::expected_version(tags.as_deref(), session.profile_id)
         .map_err(|()| ApiError::Service(ServiceError::PreconditionFailed))?;
-    let change = service::Change { session: &session, body: &body, expected, representation };
+    let change = service::Change { session: &session, body: &body, expected, representation, dry_run };
     let updated = service::update(&app, change, &client).await?;
     let value = updated.profile.as_ref().map(ProfileView);
     let Json(mut envelope) = success(value);
     envelope.refresh_token = updated.refresh_token.clone();
     let mut response = Json(envelope).into_response();
     let headers = response.headers_mut();
-    if let Ok(tag) = HeaderValue::from_str(&etag::of(updated.profile_id, updated.version)) {
+    // A dry run made no new version: there is no entity tag to give.
+    if dry_run {
+        headers.insert("portico-dry-run", HeaderValue::from_static("true"));
+    } else if let Ok(tag) = HeaderValue::from_str(&etag::of(updated.profile_id, updated.version)) {
         headers.insert(header::ETAG, tag);
     }
     if representation {
@@ -114,22 +118,18 @@ async fn list_profiles(
     }))
 }
 
-#[derive(Deserialize)]
-struct SwitchQuery {
-    #[serde(rename = "coworkerId")]
-    coworker_id: i64,
-}
-
 async fn switch_profile(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,
-    query: Result<Query<SwitchQuery>, axum::extract::rejection::QueryRejection>,
+    query: QueryParams,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|_| ApiError::Query {
-        parameter: "coworkerId",
-        message: "is required and must be the Id of one of your profiles".into(),
-    })?;
-    service::switch(&app, &session, query.coworker_id).await?;
+    let query = query.accept_only(&["coworkerId"])?;
+    let coworker_id =
+        query.get("coworkerId").and_then(|id| id.parse::<i64>().ok()).ok_or(ApiError::Query {
+            parameter: "coworkerId".into(),
+            message: "is required and must be the Id of one of your profiles".into(),
+        })?;
+    service::switch(&app, &session, coworker_id).await?;
     Ok(success::<()>(None).into_response())
 }
 

@@ -323,7 +323,7 @@ impl PolicyChange {
     }
 }
 
-async fn user_id_of(app: &AppState, email: &str) -> ServiceResult<i64> {
+pub(crate) async fn user_id_of(app: &AppState, email: &str) -> ServiceResult<i64> {
     let record = app.store.login_record(&email_key(email)).await?;
     record
         .map(|r| r.user_id)

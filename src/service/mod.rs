@@ -2,6 +2,7 @@
 //! one store call. The only layer that combines the store, the hasher and the clock.
 
 pub mod error;
+pub mod history;
 pub mod member;
 pub mod ops;
 pub mod profile;

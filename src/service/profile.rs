@@ -9,8 +9,9 @@ use crate::auth::password::HashPermit;
 use crate::auth::token;
 use crate::domain::audit::AuditKind;
 use crate::domain::fields::email_key;
+use crate::domain::history::{self, Origin};
 use crate::domain::password::{self, Owner};
-use crate::domain::patch::{self, ParseOptions, PasswordChange};
+use crate::domain::patch::{self, ParseOptions, PasswordChange, ProfilePatch};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
 use crate::domain::session::Session;
 use crate::domain::{ErrorCode, FieldError, FieldErrors, read_only};
@@ -22,17 +23,20 @@ pub async fn current_user(app: &AppState, session: &Session) -> ServiceResult<Us
 }
 
 /// One PATCH as the edge received it: the session, the body, the version `If-Match`
-/// expects (if any) and whether the updated profile is wanted back.
+/// expects (if any), whether the updated profile is wanted back, and whether only to
+/// validate (`?dryRun=true`).
 pub struct Change<'a> {
     pub session: &'a Session,
     pub body: &'a Map<String, Value>,
     pub expected: Option<Version>,
     pub representation: bool,
+    pub dry_run: bool,
 }
 
 /// What a PATCH answers with: the profile's new version (for its ETag), the profile itself
 /// when the client asked for it, and after a password change this session's new refresh
-/// token (the old one joined the session's retired tokens).
+/// token (the old one joined the session's retired tokens). A dry run answers with the
+/// version and profile the change would make, and no token.
 #[derive(Debug, Clone)]
 pub struct Updated {
     pub profile_id: i64,
@@ -43,13 +47,15 @@ pub struct Updated {
 
 /// Applies a PATCH body to the current profile: validated as a whole (including the
 /// current password and the location's policy), then applied in one transaction or not
-/// at all.
+/// at all. A dry run makes every check (a wrong current password counts toward the
+/// lockout as it would for real) and writes nothing; it never hashes the new password.
 pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> ServiceResult<Updated> {
-    let Change { session, body, expected, representation } = change;
+    let Change { session, body, expected, representation, dry_run } = change;
     let options = ParseOptions { today: app.clock.today(), unknown_fields: app.settings.unknown_fields };
     let (parsed, mut errors) = patch::parse(body, options);
     // The stored profile is read only when something is checked against it.
-    let needs_stored = !parsed.echoes.is_empty() || parsed.password.is_some() || parsed.patch.is_empty();
+    let needs_stored =
+        dry_run || !parsed.echoes.is_empty() || parsed.password.is_some() || parsed.patch.is_empty();
     let stored = if needs_stored { Some(app.store.profile(session.profile_id).await?) } else { None };
     if let Some(stored) = &stored {
         errors.extend(read_only::check(&parsed.echoes, stored, &parsed.patch));
@@ -58,20 +64,23 @@ pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> 
         (Some(change), Some(stored)) => {
             app.limits.password_change(client.address)?;
             let permit = app.hasher.admit(&client.cancelled)?;
-            let checked = PasswordChangeCheck { app, permit: &permit, session, stored, client };
-            checked.new_password(change, &mut errors).await?
+            let mut checked =
+                PasswordChangeCheck { app, permit: &permit, session, stored, client, verified_hash: None };
+            let valid = checked.validate(change, &mut errors).await?;
+            if valid && !dry_run { Some(checked.prepare(change).await?) } else { None }
         }
         _ => None,
     };
     if !errors.is_empty() {
         return Err(ServiceError::Validation(errors));
     }
-    if let (true, None, Some(stored)) = (parsed.patch.is_empty(), &password, stored) {
+    if let Some(stored) = stored.filter(|_| dry_run || (parsed.patch.is_empty() && password.is_none())) {
         if expected.is_some_and(|version| version != stored.version) {
             return Err(ServiceError::PreconditionFailed);
         }
-        let version = stored.version;
-        let profile = representation.then_some(stored);
+        let profile = would_be(stored, &parsed.patch, app.clock.now());
+        let version = profile.version;
+        let profile = representation.then_some(profile);
         return Ok(Updated { profile_id: session.profile_id, version, profile, refresh_token: None });
     }
     let (password, refresh_token) =
@@ -85,6 +94,10 @@ pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> 
         password,
         return_profile: representation,
         now: app.clock.now(),
+        origin: Origin {
+            address: client.address.map(|a| a.to_string()),
+            request_id: client.request_id.clone(),
+        },
     };
     let applied = app.store.apply_profile_patch(&update).await.map_err(|error| match error {
         StoreError::Locked(until) => session::locked(app, until),
@@ -100,6 +113,20 @@ pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> 
     })
 }
 
+/// The profile as the patch would leave it: each row's version moves, and the time of
+/// change with it, only if one of its values differs (as the stores do it).
+fn would_be(stored: Profile, patch: &ProfilePatch, now: time::OffsetDateTime) -> Profile {
+    let changes = history::diff(&stored.values, patch);
+    let profile_moves = changes.iter().any(|c| c.field.on_profile());
+    let user_moves = changes.iter().any(|c| c.field.on_user());
+    let version = Version {
+        profile: stored.version.profile + i64::from(profile_moves),
+        user: stored.version.user + i64::from(user_moves),
+    };
+    let updated_on = if changes.is_empty() { stored.updated_on } else { crate::clock::whole_seconds(now) };
+    Profile { values: history::apply(&stored.values, patch), version, updated_on, ..stored }
+}
+
 fn wrong_current_password() -> FieldError {
     FieldError::new("OldPassword", ErrorCode::WrongCurrentPassword, "is not your current password")
 }
@@ -113,16 +140,14 @@ struct PasswordChangeCheck<'a> {
     session: &'a Session,
     stored: &'a Profile,
     client: &'a ClientInfo,
+    /// The hash the current password was verified against (set by `validate`).
+    verified_hash: Option<String>,
 }
 
 impl PasswordChangeCheck<'_> {
-    /// The password update and the session's new refresh token, when every check passed and
-    /// nothing else is wrong.
-    async fn new_password(
-        &self,
-        change: &PasswordChange,
-        errors: &mut FieldErrors,
-    ) -> ServiceResult<Option<(PasswordUpdate, String)>> {
+    /// Whether the current password is right and the new one meets the policy, with
+    /// nothing else wrong.
+    async fn validate(&mut self, change: &PasswordChange, errors: &mut FieldErrors) -> ServiceResult<bool> {
         let (app, session) = (self.app, self.session);
         let key = email_key(&self.stored.email);
         let account = Account { key: &key, user_id: Some(session.user_id) };
@@ -139,12 +164,18 @@ impl PasswordChangeCheck<'_> {
         );
         if let PasswordCheckOutcome::Wrong = checked.await? {
             errors.push(wrong_current_password());
-            return Ok(None);
+            return Ok(false);
         }
         errors.extend(self.policy_errors(change).await?);
-        if !errors.is_empty() {
-            return Ok(None);
-        }
+        self.verified_hash = Some(current_hash);
+        Ok(errors.is_empty())
+    }
+
+    /// The password update and the session's new refresh token, once `validate` passed.
+    async fn prepare(&self, change: &PasswordChange) -> ServiceResult<(PasswordUpdate, String)> {
+        let (app, session) = (self.app, self.session);
+        let key = email_key(&self.stored.email);
+        let account = Account { key: &key, user_id: Some(session.user_id) };
         let hash = self.permit.hash(&change.new).await?;
         let refresh_token = token::generate(token::REFRESH_PREFIX);
         let audit = session::audit_event(
@@ -157,13 +188,13 @@ impl PasswordChangeCheck<'_> {
         );
         let update = PasswordUpdate {
             hash,
-            verified_hash: current_hash,
+            verified_hash: self.verified_hash.clone().unwrap_or_default(),
             lockout_key: account.lockout_key(),
             keep_session: session.id,
             next_refresh: token::hash(&refresh_token),
             audit,
         };
-        Ok(Some((update, refresh_token)))
+        Ok((update, refresh_token))
     }
 
     /// The location's policy, estimated on the hashing threads (long inputs cost tens of

@@ -30,6 +30,8 @@ const BAD_REFRESH: &str = "The refresh token is invalid, expired or already used
 pub struct ClientInfo {
     pub address: Option<IpAddr>,
     pub user_agent: Option<String>,
+    /// The request's `X-Request-Id`, recorded with the changes it makes.
+    pub request_id: Option<String>,
     /// Cancelled when the client hangs up or the request's time limit passes: password
     /// work not yet started is then skipped.
     pub cancelled: CancellationToken,

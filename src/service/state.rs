@@ -31,6 +31,8 @@ pub struct Settings {
     /// How many requests may use the store for password work at once: the rest of the
     /// database connections stay free for everything else.
     pub password_store_turns: usize,
+    /// How long change-history entries are kept.
+    pub history_retention: Duration,
 }
 
 impl Default for Settings {
@@ -46,6 +48,7 @@ impl Default for Settings {
             rate_limits: RateLimitSettings::default(),
             trusted_proxies: Vec::new(),
             password_store_turns: 2,
+            history_retention: Duration::from_secs(400 * 24 * 3600),
         }
     }
 }

@@ -9,6 +9,7 @@ use time::{Date, OffsetDateTime};
 use super::{Session, SessionSummary, StoreResult};
 use crate::domain::audit::AuditRecord;
 use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
+use crate::domain::history::{self, HistoryEntry};
 use crate::domain::password::{MAX_SCORE, PasswordPolicy};
 use crate::domain::profile::{Location, Profile, ProfileSummary, Version};
 
@@ -181,6 +182,24 @@ pub fn audit_record_from(row: &impl ColumnSource) -> StoreResult<AuditRecord> {
         detail: row.text(5)?,
     })
 }
+
+/// The columns of [`HISTORY_COLUMNS`].
+pub fn history_entry_from(row: &impl ColumnSource) -> StoreResult<HistoryEntry> {
+    Ok(HistoryEntry {
+        id: row.int(0)?,
+        at: row.time(1)?,
+        profile_id: row.int(2)?,
+        session_id: row.optional_int(3)?,
+        address: row.text(4)?,
+        request_id: row.text(5)?,
+        changes: history::decode(&row.required_text(6)?),
+    })
+}
+
+/// What [`history_entry_from`] reads, from `profile_history` (PostgreSQL casts `changes`
+/// to text with `::text`, which SQLite also accepts as a no-op).
+pub const HISTORY_COLUMNS: &str =
+    "id, changed_at, profile_id, session_id, address, request_id, cast(changes as text)";
 
 fn value_at(row: &impl ColumnSource, index: usize, kind: Kind) -> StoreResult<Option<FieldValue>> {
     Ok(match kind {

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
 use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::history::{HistoryPage, Origin};
 use crate::domain::lockout::{Admission, LockoutRule};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::patch::ProfilePatch;
@@ -198,6 +199,24 @@ pub struct ProfileUpdate {
     /// Read the updated profile back in the same transaction (otherwise only its version).
     pub return_profile: bool,
     pub now: OffsetDateTime,
+    /// Recorded in the change history with what changed.
+    pub origin: Origin,
+}
+
+/// Which part of a list to read: `limit` entries after skipping `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// What `purge_expired` deletes: sessions past their end, failure counters older than the
+/// lockout window, history entries older than `history_before`.
+#[derive(Debug, Clone, Copy)]
+pub struct Purge {
+    pub now: OffsetDateTime,
+    pub lockout_window_start: OffsetDateTime,
+    pub history_before: OffsetDateTime,
 }
 
 /// What a PATCH left behind: the new version, and the profile when it was asked for.
@@ -280,14 +299,18 @@ pub trait Store: Send + Sync + 'static {
     async fn sessions_of_user(&self, user_id: i64, now: OffsetDateTime) -> StoreResult<Vec<SessionSummary>>;
     /// Makes another of the user's profiles current for the session and the user's default.
     async fn switch_profile(&self, session: &Session, profile_id: i64) -> StoreResult<()>;
-    /// Deletes sessions past their refresh expiry and failure counters that no longer matter.
-    async fn purge_expired(&self, now: OffsetDateTime, rule: &LockoutRule) -> StoreResult<()>;
+    /// Deletes what `purge` names: expired sessions, stale failure counters, old history.
+    async fn purge_expired(&self, purge: &Purge) -> StoreResult<()>;
 
     async fn profile(&self, profile_id: i64) -> StoreResult<Profile>;
     async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>>;
-    /// Applies every change of one PATCH (and a password change) in one transaction. A row
-    /// whose values the patch leaves as they were keeps its version and its time of change.
+    /// Applies every change of one PATCH (and a password change) in one transaction, and
+    /// records what changed in the history in the same transaction. A row whose values the
+    /// patch leaves as they were keeps its version and its time of change; a PATCH that
+    /// changes nothing records no history.
     async fn apply_profile_patch(&self, update: &ProfileUpdate) -> StoreResult<Applied>;
+    /// The user's change history, newest first, and how many entries there are in all.
+    async fn history_of(&self, user_id: i64, paging: Paging) -> StoreResult<HistoryPage>;
 }
 
 pub type DynStore = Arc<dyn Store>;

@@ -9,6 +9,7 @@ mod cli;
 mod concurrency;
 mod credentials;
 mod errors;
+mod history;
 mod patch_fields;
 mod patch_rules;
 mod profiles;

@@ -12,12 +12,13 @@ use portico::auth::token::TokenHash;
 use portico::auth::token::{self, TokenPair};
 use portico::domain::audit::{AuditEvent, AuditKind};
 use portico::domain::fields::{email_digest, email_key};
+use portico::domain::history::{HistoryPage, Origin, PropertyChange};
 use portico::domain::lockout::{Admission, LockoutRule};
 use portico::domain::patch::{self, Change, Field, FieldValue, ParseOptions, ProfilePatch, UnknownFields};
 use portico::domain::profile::Version;
 use portico::store::{
-    self, AddedMember, DynStore, FailedAttempt, NewLocation, NewMember, NewSession, OperatorPassword,
-    PasswordCheck, PasswordUpdate, ProfileUpdate, RefreshOutcome, Session, SessionTokens, StoreError,
+    self, AddedMember, DynStore, FailedAttempt, NewLocation, NewMember, NewSession, OperatorPassword, Paging,
+    PasswordCheck, PasswordUpdate, ProfileUpdate, Purge, RefreshOutcome, Session, SessionTokens, StoreError,
     TokenOwner, VerifiedPassword,
 };
 use serde_json::{Value, json};
@@ -89,7 +90,17 @@ fn update(f: &Fixture, member: &Member, patch: &ProfilePatch) -> ProfileUpdate {
         password: None,
         return_profile: true,
         now: f.now,
+        origin: Origin { address: Some("203.0.113.9".into()), request_id: Some("req-1".into()) },
     }
+}
+
+/// The user's whole history, newest first.
+async fn history(f: &Fixture, user_id: i64) -> HistoryPage {
+    f.store.history_of(user_id, Paging { offset: 0, limit: 1000 }).await.expect("history")
+}
+
+fn purge_at(now: OffsetDateTime, history_before: OffsetDateTime) -> Purge {
+    Purge { now, lockout_window_start: now - LockoutRule::default().window, history_before }
 }
 
 /// Whether an access token still opens a session at `at`.
@@ -655,13 +666,26 @@ async fn tokens_name_their_session(backend: Backend) {
 
 async fn purging_removes_only_what_expired(backend: Backend) {
     let f = fixture(backend).await;
-    let added =
-        f.store.add_members(&[member("ann@example.com", f.location_id)], f.now).await.expect("add")[0];
-    sign_in(&f, added).await;
-    f.store.purge_expired(f.now + Duration::days(14), &LockoutRule::default()).await.expect("purge");
-    assert_eq!(f.store.sessions_of_user(added.user_id, f.now).await.expect("list").len(), 1);
-    f.store.purge_expired(f.now + Duration::days(16), &LockoutRule::default()).await.expect("purge");
-    assert_eq!(f.store.sessions_of_user(added.user_id, f.now).await.expect("list").len(), 0);
+    let ann = join(&f, "ann@example.com").await;
+    let first = update(&f, &ann, &patch(json!({"NickName": "first"})));
+    f.store.apply_profile_patch(&first).await.expect("patch");
+    let later = ProfileUpdate {
+        now: f.now + Duration::days(2),
+        ..update(&f, &ann, &patch(json!({"NickName": "later"})))
+    };
+    f.store.apply_profile_patch(&later).await.expect("patch");
+    let purge = purge_at(f.now + Duration::days(14), f.now + Duration::days(1));
+    f.store.purge_expired(&purge).await.expect("purge");
+    assert_eq!(f.store.sessions_of_user(ann.user_id, f.now).await.expect("list").len(), 1);
+    let left = history(&f, ann.user_id).await;
+    assert_eq!(
+        (left.total, left.entries[0].at),
+        (1, f.now + Duration::days(2)),
+        "only the later entry is left"
+    );
+    f.store.purge_expired(&purge_at(f.now + Duration::days(16), f.now)).await.expect("purge");
+    assert_eq!(f.store.sessions_of_user(ann.user_id, f.now).await.expect("list").len(), 0);
+    assert_eq!(history(&f, ann.user_id).await.total, 1);
 }
 
 async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backend) {
@@ -696,6 +720,7 @@ async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backen
                     password: None,
                     return_profile: false,
                     now,
+                    origin: Origin::default(),
                 };
                 store.apply_profile_patch(&update).await.map(|applied| applied.version.profile)
             })
@@ -712,6 +737,20 @@ async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backen
         let value = profile.values.text(Field::from_property(field).expect("a field")).expect("set");
         let written: usize = value.trim_start_matches('v').parse().expect("a written value");
         assert_eq!(written % fields.len(), index, "{field} holds a value written to it");
+    }
+    let entries = history(&f, added.user_id).await.entries;
+    assert_eq!(entries.len(), 40, "every write recorded its change");
+    let mut last_written = std::collections::HashMap::new();
+    let mut ordered = entries.clone();
+    ordered.sort_by_key(|e| e.id);
+    for entry in &ordered {
+        let [PropertyChange::Value { property, old, new }] = &entry.changes[..] else {
+            panic!("one property per write: {entry:?}")
+        };
+        let previous = last_written.insert(property.clone(), new.clone());
+        if let Some(previous) = previous {
+            assert_eq!(old, &previous, "{property}: each entry starts where the one before ended");
+        }
     }
 }
 
@@ -778,6 +817,61 @@ async fn a_failure_in_a_later_statement_undoes_the_earlier_ones(backend: Backend
     assert_eq!(f.store.user(ann.user_id).await.expect("user").full_name, "Member ann@example.com");
     let events = f.store.audit_of("ann@example.com").await.expect("audit");
     assert!(events.iter().all(|e| e.event != "password_changed"), "nor audited: {events:?}");
+    assert_eq!(history(&f, ann.user_id).await.total, 0, "nor recorded in the history");
+}
+
+/// The history records what changed, with its origin, in both stores alike: values of every
+/// kind, a password only as changed, and nothing for a PATCH that changed nothing.
+async fn the_history_records_each_change_with_its_origin(backend: Backend) {
+    let f = fixture(backend).await;
+    let ann = join(&f, "ann@example.com").await;
+    let change = patch(json!({"NickName": "Annie", "DateOfBirth": "1990-05-04", "CountryId": 826,
+        "OnNewWallPost": false, "LandLine": "+44 20 7946 0001"}));
+    f.store.apply_profile_patch(&update(&f, &ann, &change)).await.expect("patch");
+    f.store.apply_profile_patch(&update(&f, &ann, &change)).await.expect("the same again");
+    let password = PasswordUpdate {
+        hash: "$argon2id$new".into(),
+        verified_hash: PLACEHOLDER_HASH.into(),
+        lockout_key: lockout_key("ann@example.com"),
+        keep_session: ann.session_id,
+        next_refresh: token::TokenPair::generate().refresh_hash(),
+        audit: audit(AuditKind::PasswordChanged, f.now, "ann@example.com"),
+    };
+    let only_password = ProfileUpdate {
+        password: Some(password),
+        return_profile: false,
+        ..update(&f, &ann, &ProfilePatch::default())
+    };
+    f.store.apply_profile_patch(&only_password).await.expect("password");
+    let found = history(&f, ann.user_id).await;
+    assert_eq!(found.total, 2, "the repeat changed nothing: {found:?}");
+    let [newest, oldest] = &found.entries[..] else { panic!("two entries") };
+    assert_eq!(newest.changes, [PropertyChange::Secret { property: "Password".into() }]);
+    let value = |property: &str, old: Value, new: Value| PropertyChange::Value {
+        property: property.into(),
+        old,
+        new,
+    };
+    assert_eq!(
+        oldest.changes,
+        [
+            value("NickName", Value::Null, json!("Annie")),
+            value("DateOfBirth", Value::Null, json!("1990-05-04")),
+            value("LandLine", Value::Null, json!("+44 20 7946 0001")),
+            value("CountryId", json!(276), json!(826)),
+            value("OnNewWallPost", json!(true), json!(false)),
+        ]
+    );
+    assert_eq!(
+        (oldest.profile_id, oldest.session_id, oldest.at),
+        (ann.profile_id, Some(ann.session_id), f.now)
+    );
+    assert_eq!(
+        (oldest.address.as_deref(), oldest.request_id.as_deref()),
+        (Some("203.0.113.9"), Some("req-1"))
+    );
+    let second_page = f.store.history_of(ann.user_id, Paging { offset: 1, limit: 5 }).await.expect("page");
+    assert_eq!((second_page.total, second_page.entries.len(), second_page.entries[0].id), (2, 1, oldest.id));
 }
 
 /// A PATCH that sends back the values already stored moves neither the version nor the
@@ -878,4 +972,5 @@ every_store!(
     concurrent_patches_lose_nothing_and_count_every_version,
     a_plain_patch_applies_like_a_transactional_one,
     a_token_reads_its_session_and_profile_together,
+    the_history_records_each_change_with_its_origin,
 );

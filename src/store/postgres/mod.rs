@@ -20,14 +20,15 @@ use time::{Date, OffsetDateTime};
 
 use crate::auth::token::TokenHash;
 use crate::domain::audit::{AuditEvent, AuditRecord};
-use crate::domain::lockout::{Admission, LockoutRule};
+use crate::domain::history::HistoryPage;
+use crate::domain::lockout::Admission;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::columns::ColumnSource;
 use crate::store::{
     AddedMember, Applied, ConnectOptions, FailedAttempt, LoginRecord, NewLocation, NewMember, NewSession,
-    OperatorPassword, PasswordCheck, ProfileUpdate, RefreshOutcome, Session, SessionSummary, SessionTokens,
-    Store, StoreError, StoreResult, TokenOwner, VerifiedPassword,
+    OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
+    SessionTokens, Store, StoreError, StoreResult, TokenOwner, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -224,11 +225,12 @@ impl Store for PostgresStore {
         Ok(done)
     }
 
-    async fn purge_expired(&self, now: OffsetDateTime, rule: &LockoutRule) -> StoreResult<()> {
+    async fn purge_expired(&self, purge: &Purge) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        let done = sessions::purge_expired(&mut tx, now, now - rule.window).await?;
+        sessions::purge_expired(&mut tx, purge.now, purge.lockout_window_start).await?;
+        profiles::purge_history(&mut tx, purge.history_before).await?;
         tx.commit().await?;
-        Ok(done)
+        Ok(())
     }
 
     async fn profile(&self, profile_id: i64) -> StoreResult<Profile> {
@@ -248,6 +250,10 @@ impl Store for PostgresStore {
         let done = profiles::apply(&mut tx, update).await?;
         tx.commit().await?;
         Ok(done)
+    }
+
+    async fn history_of(&self, user_id: i64, paging: Paging) -> StoreResult<HistoryPage> {
+        profiles::history_of(&self.pool, user_id, paging).await
     }
 }
 

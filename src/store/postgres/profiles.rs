@@ -9,10 +9,11 @@ use time::OffsetDateTime;
 use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
 use super::sessions::{end_other_sessions, replace_refresh, session_exists};
 use crate::domain::catalogue::{Field, FieldValue, Kind};
+use crate::domain::history::{self, HistoryPage};
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Profile, ProfileSummary, Version};
-use crate::store::columns;
-use crate::store::{Applied, NewMember, ProfileUpdate, StoreError, StoreResult};
+use crate::store::columns::{self, HISTORY_COLUMNS};
+use crate::store::{Applied, NewMember, Paging, ProfileUpdate, StoreError, StoreResult};
 
 pub async fn profile(pool: &PgPool, profile_id: i64) -> StoreResult<Profile> {
     let sql = format!(
@@ -88,16 +89,9 @@ pub async fn apply(c: &mut PgConnection, update: &ProfileUpdate) -> StoreResult<
         ensure_unlocked(c, &password.lockout_key, update.now).await?;
         ensure_password_is(c, update.user_id, &password.verified_hash).await?;
     }
-    let statement = ProfileStatement::new(&update.patch, update.now, update.profile_id, update.user_id);
-    if update.patch.touches_profile() {
-        let done = statement.query(&statement.profile_update()).execute(&mut *c).await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-    }
-    if update.patch.touches_user() {
-        statement.query(&statement.user_update()).execute(&mut *c).await?;
-    }
+    let Some(version) = write_patch(&mut *c, update).await? else {
+        return Err(StoreError::NotFound);
+    };
     if let Some(password) = &update.password {
         sqlx::query("update users set password_hash = $1 where id = $2")
             .bind(&password.hash)
@@ -113,52 +107,99 @@ pub async fn apply(c: &mut PgConnection, update: &ProfileUpdate) -> StoreResult<
         let profile = profile_in(c, update.profile_id).await?;
         return Ok(Applied { version: profile.version, profile: Some(profile) });
     }
-    Ok(Applied { version: versions_for_update(c, update.profile_id, update.user_id).await?, profile: None })
+    Ok(Applied { version, profile: None })
 }
 
-/// A plain PATCH (no precondition, no password, nothing read back) as one statement: the
-/// profile and user updates in data-modifying CTEs, each only if the session is alive and
-/// the profile the user's. One statement is atomic on its own, so this saves the BEGIN and
-/// COMMIT round trips of the transactional path.
+/// A plain PATCH (no precondition, no password, nothing read back) as one statement, which
+/// is atomic on its own: this saves the BEGIN and COMMIT round trips of the transactional
+/// path.
 pub async fn apply_in_one_statement(pool: &PgPool, update: &ProfileUpdate) -> StoreResult<Applied> {
+    if let Some(version) = write_patch(pool, update).await? {
+        return Ok(Applied { version, profile: None });
+    }
+    let mut c = pool.acquire().await?;
+    let alive = session_exists(&mut c, update.session_id).await?;
+    Err(if alive { StoreError::NotFound } else { StoreError::SessionEnded })
+}
+
+/// The patch's updates and its history entry, in one statement of data-modifying CTEs:
+/// `old` locks both rows (only while the session is alive and the profile is the user's)
+/// and keeps the values the history compares with; the updates and the history insert run
+/// only if `old` found the rows. `None` when it did not.
+async fn write_patch<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    update: &ProfileUpdate,
+) -> StoreResult<Option<Version>> {
     let statement = ProfileStatement::new(&update.patch, update.now, update.profile_id, update.user_id);
-    let session = statement.next_parameter();
-    // The statement's snapshot decides: a session ended before it began does not write (the
-    // transactional path locks the session instead, as its several statements need).
-    let owned = format!(
-        "id = ${} and user_id = ${} and exists (select 1 from sessions where id = ${session})",
-        statement.profile_parameter(),
-        statement.user_parameter()
+    let [session, address, request_id, secrets] = statement.extra_parameters();
+    let (profile_parameter, user_parameter) = (statement.profile_parameter(), statement.user_parameter());
+    let old = format!(
+        "select {} from profiles p join users u on u.id = p.user_id \
+         where p.id = ${profile_parameter} and p.user_id = ${user_parameter} \
+         and exists (select 1 from sessions where id = ${session}) for update of p, u",
+        statement.old_columns()
     );
     let profile = if update.patch.touches_profile() {
-        format!(
-            "{} and exists (select 1 from sessions where id = ${session}) returning version",
-            statement.profile_update()
-        )
+        format!("{} and exists (select 1 from old) returning version", statement.profile_update())
     } else {
-        format!("select version from profiles where {owned}")
+        format!("select version from profiles where id = ${profile_parameter} and exists (select 1 from old)")
     };
     let user = if update.patch.touches_user() {
-        format!("{} and exists (select 1 from p) returning version", statement.user_update())
+        format!("{} and exists (select 1 from old) returning version", statement.user_update())
     } else {
-        format!(
-            "select version from users where id = ${} and exists (select 1 from p)",
-            statement.user_parameter()
-        )
+        format!("select version from users where id = ${user_parameter} and exists (select 1 from old)")
     };
-    let sql = format!(
-        "with p as ({profile}), u as ({user}) select (select version from p), (select version from u)"
+    let history = format!(
+        "insert into profile_history (user_id, profile_id, session_id, changed_at, address, request_id, changes) \
+         select ${user_parameter}, ${profile_parameter}, ${session}, ${}, ${address}, ${request_id}, d.changes \
+         from (select jsonb_strip_nulls(jsonb_build_object({})) || cast(${secrets} as jsonb) as changes from old) d \
+         where d.changes <> '{{}}'::jsonb",
+        statement.now_parameter(),
+        statement.changed_pairs()
     );
-    let row = statement.query(&sql).bind(update.session_id).fetch_one(pool).await?;
+    let sql = format!(
+        "with old as ({old}), p as ({profile}), u as ({user}), h as ({history}) \
+         select (select version from p), (select version from u)"
+    );
+    let secret_changes = if update.password.is_some() {
+        format!(r#"{{"{}": "{}"}}"#, history::PASSWORD, history::SECRET_CHANGED)
+    } else {
+        "{}".to_string()
+    };
+    let row = statement
+        .query(&sql)
+        .bind(update.session_id)
+        .bind(update.origin.address.clone())
+        .bind(update.origin.request_id.clone())
+        .bind(secret_changes)
+        .fetch_one(executor)
+        .await?;
     let (profile, user): (Option<i64>, Option<i64>) = (row.try_get(0)?, row.try_get(1)?);
-    match (profile, user) {
-        (Some(profile), Some(user)) => Ok(Applied { version: Version { profile, user }, profile: None }),
-        _ => {
-            let mut c = pool.acquire().await?;
-            let alive = session_exists(&mut c, update.session_id).await?;
-            Err(if alive { StoreError::NotFound } else { StoreError::SessionEnded })
-        }
-    }
+    Ok(profile.zip(user).map(|(profile, user)| Version { profile, user }))
+}
+
+pub async fn history_of(pool: &PgPool, user_id: i64, paging: Paging) -> StoreResult<HistoryPage> {
+    let total: i64 = sqlx::query_scalar("select count(*) from profile_history where user_id = $1")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await?;
+    let sql = format!(
+        "select {HISTORY_COLUMNS} from profile_history where user_id = $1 \
+         order by changed_at desc, id desc limit $2 offset $3"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(i64::try_from(paging.limit).unwrap_or(i64::MAX))
+        .bind(i64::try_from(paging.offset).unwrap_or(i64::MAX))
+        .fetch_all(pool)
+        .await?;
+    let entries = rows.iter().map(columns::history_entry_from).collect::<StoreResult<_>>()?;
+    Ok(HistoryPage { entries, total: u64::try_from(total).unwrap_or_default() })
+}
+
+pub async fn purge_history(c: &mut PgConnection, before: OffsetDateTime) -> StoreResult<()> {
+    sqlx::query("delete from profile_history where changed_at < $1").bind(before).execute(c).await?;
+    Ok(())
 }
 
 /// The versions of a profile and its user, locked; `NotFound` unless the profile is the
@@ -202,8 +243,39 @@ impl<'a> ProfileStatement<'a> {
         self.changes.len() + 3
     }
 
-    fn next_parameter(&self) -> usize {
-        self.changes.len() + 4
+    /// The parameters after the user's: the session, the client's address, the request id
+    /// and the secrets changed (a JSON object).
+    fn extra_parameters(&self) -> [usize; 4] {
+        let first = self.changes.len() + 4;
+        [first, first + 1, first + 2, first + 3]
+    }
+
+    /// `p.column as old_1, …`: each patched field from the table of its owner.
+    fn old_columns(&self) -> String {
+        let mut columns = vec!["p.id".to_string()];
+        columns.extend(self.changes.iter().enumerate().map(|(i, (field, _))| {
+            let table = if field.on_profile() { "p" } else { "u" };
+            format!("{table}.{} as old_{}", field.spec().column, i + 1)
+        }));
+        columns.join(", ")
+    }
+
+    /// `'Property', case when old_n is distinct from $n then [old, new] end, …` for
+    /// `jsonb_build_object`.
+    fn changed_pairs(&self) -> String {
+        let pairs: Vec<String> = self
+            .changes
+            .iter()
+            .enumerate()
+            .map(|(i, (field, _))| {
+                let n = i + 1;
+                format!(
+                    "'{}', case when old.old_{n} is distinct from ${n} then jsonb_build_array(old.old_{n}, ${n}) end",
+                    field.property()
+                )
+            })
+            .collect();
+        pairs.join(", ")
     }
 
     fn profile_update(&self) -> String {

@@ -19,10 +19,11 @@ use crate::store::{StoreError, StoreResult};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The schema, in order; `PRAGMA user_version` counts how many are applied.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_credentials.sql"),
     include_str!("../../../migrations/sqlite/0003_security.sql"),
+    include_str!("../../../migrations/sqlite/0004_history.sql"),
 ];
 
 /// Opens (creating if missing) the database file for writing, brings its schema up to date

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod connection;
+mod history;
 mod profiles;
 mod sessions;
 mod writer;
@@ -18,13 +19,14 @@ use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
 use crate::domain::audit::{AuditEvent, AuditRecord};
-use crate::domain::lockout::{Admission, LockoutRule};
+use crate::domain::history::HistoryPage;
+use crate::domain::lockout::Admission;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
     AddedMember, Applied, ConnectOptions, FailedAttempt, LoginRecord, NewLocation, NewMember, NewSession,
-    OperatorPassword, PasswordCheck, ProfileUpdate, RefreshOutcome, Session, SessionSummary, SessionTokens,
-    Store, StoreResult, TokenOwner, VerifiedPassword,
+    OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
+    SessionTokens, Store, StoreResult, TokenOwner, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
@@ -195,9 +197,14 @@ impl Store for SqliteStore {
         self.writer.write(move |c| sessions::switch_profile(c, &session, profile_id)).await
     }
 
-    async fn purge_expired(&self, now: OffsetDateTime, rule: &LockoutRule) -> StoreResult<()> {
-        let window_start = now - rule.window;
-        self.writer.write(move |c| sessions::purge_expired(c, now, window_start)).await
+    async fn purge_expired(&self, purge: &Purge) -> StoreResult<()> {
+        let purge = *purge;
+        self.writer
+            .write(move |c| {
+                sessions::purge_expired(c, purge.now, purge.lockout_window_start)?;
+                history::purge(c, purge.history_before)
+            })
+            .await
     }
 
     async fn profile(&self, profile_id: i64) -> StoreResult<Profile> {
@@ -211,6 +218,10 @@ impl Store for SqliteStore {
     async fn apply_profile_patch(&self, update: &ProfileUpdate) -> StoreResult<Applied> {
         let update = update.clone();
         self.writer.write(move |c| profiles::apply(c, &update)).await
+    }
+
+    async fn history_of(&self, user_id: i64, paging: Paging) -> StoreResult<HistoryPage> {
+        self.readers.read(|c| history::page(c, user_id, paging))
     }
 }
 

@@ -9,6 +9,7 @@ use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, inser
 use super::connection::{all_rows, date_text, time_text};
 use super::sessions::{end_other_sessions, replace_refresh, session_exists};
 use crate::domain::catalogue::{Field, FieldValue};
+use crate::domain::history;
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Profile, ProfileSummary, Version};
 use crate::store::columns;
@@ -73,6 +74,14 @@ pub fn apply(c: &Connection, update: &ProfileUpdate) -> StoreResult<Applied> {
     if let Some(password) = &update.password {
         ensure_unlocked(c, &password.lockout_key, update.now)?;
         ensure_password_is(c, update.user_id, &password.verified_hash)?;
+    }
+    let changes = if update.patch.is_empty() {
+        Vec::new()
+    } else {
+        history::diff(&profile(c, update.profile_id)?.values, &update.patch)
+    };
+    if let Some(entry) = history::encode(&changes, update.password.is_some()) {
+        super::history::insert(c, update, &entry)?;
     }
     if update.patch.touches_profile() {
         update_profile_row(c, update.profile_id, update.user_id, &update.patch, update.now)?;

@@ -1,0 +1,16 @@
+-- The change history: one entry per applied PATCH that changed something, written in the
+-- PATCH's own transaction. `changes` is a JSON object: {"Property": [old, new], ...}, and a
+-- secret only as {"Password": "changed"}.
+create table profile_history (
+    id integer primary key,
+    user_id integer not null references users (id) on delete cascade,
+    profile_id integer not null references profiles (id) on delete cascade,
+    -- No foreign key: sessions are purged long before their history is.
+    session_id integer,
+    changed_at text not null,
+    address text,
+    request_id text,
+    changes text not null
+);
+create index profile_history_of_user on profile_history (user_id, changed_at desc, id desc);
+create index profile_history_by_age on profile_history (changed_at);

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 /// A stable, machine-readable reason. The string form is part of the public API
 /// (see docs/API.md, "Error codes"); never rename a variant's string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
 pub enum ErrorCode {
     Required,
     NotNullable,
@@ -47,6 +47,10 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub fn all() -> impl Iterator<Item = ErrorCode> {
+        <ErrorCode as strum::IntoEnumIterator>::iter()
+    }
+
     pub fn as_str(self) -> &'static str {
         use ErrorCode::*;
         match self {

@@ -128,6 +128,13 @@ pub struct Origin {
     pub request_id: Option<String>,
 }
 
+/// Which part of a list to read: `limit` entries after skipping `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub offset: u64,
+    pub limit: u64,
+}
+
 /// One page of a member's history, newest first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryPage {

@@ -9,6 +9,7 @@ use axum::routing::get;
 use serde::Serialize;
 
 use super::SharedState;
+use super::openapi::AnyObject;
 use crate::domain::country;
 
 pub fn router() -> Router<SharedState> {
@@ -46,7 +47,10 @@ static BODY: LazyLock<String> = LazyLock::new(|| {
     serde_json::to_string(&view).unwrap_or_else(|_| "{\"Countries\":[]}".into())
 });
 
-async fn list_countries() -> Response {
+/// The ISO 3166-1 countries, for CountryId and BillingCountryId.
+#[utoipa::path(get, path = "/api/public/countries", tag = "reference",
+    responses((status = 200, description = "Countries: Id, Name, TwoDigitsCode, Culture of each", body = AnyObject)))]
+pub(super) async fn list_countries() -> Response {
     let mut response = BODY.as_str().into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));

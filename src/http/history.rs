@@ -12,12 +12,14 @@ use serde_json::Value;
 use super::SharedState;
 use super::envelope::ApiError;
 use super::extract::Auth;
+use super::openapi::{AnyObject, Envelope};
 use super::query::QueryParams;
 use super::views::{ProfileView, UserView, json, rfc3339};
 use crate::domain::audit::AuditRecord;
+use crate::domain::history::Paging;
 use crate::domain::history::{HistoryEntry, PropertyChange};
+use crate::domain::session::SessionSummary;
 use crate::service::history as service;
-use crate::store::{Paging, SessionSummary};
 
 /// The largest page of history one request may ask for.
 pub const MAX_PAGE_SIZE: u64 = 100;
@@ -27,7 +29,16 @@ pub fn router() -> Router<SharedState> {
     Router::new().route("/en/profile/history", get(history)).route("/en/profile/export", get(export))
 }
 
-async fn history(
+/// What the member changed, newest first.
+#[utoipa::path(get, path = "/en/profile/history", tag = "profile", security(("bearer" = [])),
+    params(("page" = Option<u64>, Query, minimum = 1, description = "From 1"),
+        ("size" = Option<u64>, Query, minimum = 1, maximum = 100, description = "1–100, default 25")),
+    responses((status = 200, description = "Records, CurrentPage, TotalItems, …", body = AnyObject),
+        (status = 400, description = "page or size out of range", body = Envelope),
+        (status = 401, description = "No valid bearer token", body = Envelope),
+        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
+        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+pub(super) async fn history(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,
     query: QueryParams,
@@ -49,7 +60,16 @@ async fn history(
     }))
 }
 
-async fn export(Auth { session, .. }: Auth, State(app): State<SharedState>) -> Result<Response, ApiError> {
+/// Everything Portico holds about the member, as an attachment.
+#[utoipa::path(get, path = "/en/profile/export", tag = "profile", security(("bearer" = [])),
+    responses((status = 200, description = "User, Profiles, Sessions, History, AuditEvents", body = AnyObject),
+        (status = 401, description = "No valid bearer token", body = Envelope),
+        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
+        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+pub(super) async fn export(
+    Auth { session, .. }: Auth,
+    State(app): State<SharedState>,
+) -> Result<Response, ApiError> {
     let export = service::export(&app, &session).await?;
     let document = ExportView {
         exported_on: rfc3339(export.exported_at),

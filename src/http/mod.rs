@@ -7,6 +7,7 @@ pub mod envelope;
 mod etag;
 pub mod extract;
 mod history;
+mod openapi;
 mod ops;
 mod profile;
 mod query;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .merge(session::router())
         .merge(countries::router())
         .merge(ops::router())
+        .merge(openapi::router())
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(CatchPanicLayer::custom(|_| ApiError::Panic.into_response()))

@@ -7,6 +7,7 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use super::SharedState;
+use super::openapi::AnyObject;
 
 pub fn router() -> Router<SharedState> {
     Router::new()
@@ -16,12 +17,17 @@ pub fn router() -> Router<SharedState> {
 }
 
 /// The process is up.
-async fn healthz() -> Json<Value> {
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "The process is up", body = AnyObject)))]
+pub(super) async fn healthz() -> Json<Value> {
     Json(json!({ "Status": "ok" }))
 }
 
 /// The store answers; a load balancer should stop sending traffic when it does not.
-async fn readyz(State(app): State<SharedState>) -> (StatusCode, Json<Value>) {
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, description = "The database answers", body = AnyObject),
+        (status = 503, description = "It does not", body = AnyObject)))]
+pub(super) async fn readyz(State(app): State<SharedState>) -> (StatusCode, Json<Value>) {
     match crate::service::ops::ready(&app).await {
         Ok(()) => (StatusCode::OK, Json(json!({ "Status": "ready" }))),
         Err(error) => {

@@ -12,6 +12,7 @@ use super::SharedState;
 use super::envelope::{ApiError, success};
 use super::etag;
 use super::extract::{Auth, Client, IfMatch, JsonObject, PreferRepresentation, WithProfile};
+use super::openapi::{AnyObject, Envelope, ProfilePatchBody};
 use super::query::QueryParams;
 use super::views::{LocationView, ProfileView, UserView, json};
 use crate::domain::profile::Profile;
@@ -28,7 +29,14 @@ pub fn router() -> Router<SharedState> {
 
 /// Reads are lenient with parameters they do not know (browsers and proxies add
 /// cache-busting ones); `_resource` itself must be right.
-async fn get_profile(
+#[utoipa::path(get, path = "/en/profile", tag = "profile", security(("bearer" = [])),
+    params(("_resource" = Option<String>, Query, description = "Coworker (the profile, with an ETag), User, or absent for both")),
+    responses((status = 200, description = "The profile (Coworker), the user (User), or both", body = AnyObject),
+        (status = 400, description = "_resource is neither", body = Envelope),
+        (status = 401, description = "No valid bearer token", body = Envelope),
+        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
+        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+pub(super) async fn get_profile(
     Auth { session, profile }: Auth<WithProfile>,
     State(app): State<SharedState>,
     query: QueryParams,
@@ -48,7 +56,22 @@ async fn get_profile(
     }
 }
 
-async fn patch_profile(
+/// Change any part of the profile; validated as a whole, applied atomically or not at all.
+#[utoipa::path(patch, path = "/api/public/coworker/profile", tag = "profile", security(("bearer" = [])),
+    params(
+        ("dryRun" = Option<bool>, Query, description = "Validate only: answer as the PATCH would, write nothing"),
+        ("If-Match" = Option<String>, Header, description = "Apply only if the profile still has this ETag"),
+        ("Prefer" = Option<String>, Header, description = "return=representation puts the profile in Value")),
+    request_body(content = ProfilePatchBody, content_type = "application/json"),
+    responses((status = 200, description = "Applied (or valid, for a dry run)", body = Envelope),
+        (status = 400, description = "Every problem, each naming its property", body = Envelope),
+        (status = 412, description = "If-Match is stale", body = Envelope),
+        (status = 413, description = "The body is too large", body = Envelope),
+        (status = 415, description = "The body is not JSON", body = Envelope),
+        (status = 401, description = "No valid bearer token", body = Envelope),
+        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
+        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+pub(super) async fn patch_profile(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,
     IfMatch(tags): IfMatch,
@@ -87,7 +110,13 @@ fn with_etag(body: impl IntoResponse, profile: &Profile) -> Response {
     response
 }
 
-async fn list_profiles(
+/// The user's profiles at every location.
+#[utoipa::path(get, path = "/api/public/coworkers/profiles", tag = "profile", security(("bearer" = [])),
+    responses((status = 200, description = "User, DefaultBusiness, Profiles", body = AnyObject),
+        (status = 401, description = "No valid bearer token", body = Envelope),
+        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
+        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+pub(super) async fn list_profiles(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,
 ) -> Result<Json<ProfileListView>, ApiError> {
@@ -118,7 +147,16 @@ async fn list_profiles(
     }))
 }
 
-async fn switch_profile(
+/// Make another of the user's profiles the session's current one.
+#[utoipa::path(put, path = "/api/public/coworkers/profiles/current", tag = "profile", security(("bearer" = [])),
+    params(("coworkerId" = i64, Query, description = "The Id of one of your profiles")),
+    responses((status = 200, description = "Switched", body = Envelope),
+        (status = 400, description = "coworkerId is missing or malformed", body = Envelope),
+        (status = 404, description = "Not one of your profiles", body = Envelope),
+        (status = 401, description = "No valid bearer token", body = Envelope),
+        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
+        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+pub(super) async fn switch_profile(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,
     query: QueryParams,
@@ -142,7 +180,7 @@ struct ProfileAndUser<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct ProfileListView {
+pub(super) struct ProfileListView {
     user: ProfileListUser,
     default_business: LocationView,
     profiles: Vec<ProfileLine>,

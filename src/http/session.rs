@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::SharedState;
 use super::envelope::{ApiError, success};
 use super::extract::{Auth, Client, bearer_token, content_type_is, limited_body};
+use super::openapi::{AnyObject, Envelope};
 use super::views::{LocationView, UserPropertiesView, json, rfc3339};
 use crate::service::ServiceError;
 use crate::service::session::{self as service, IssuedTokens};
@@ -53,7 +54,20 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
-async fn issue_token(State(app): State<SharedState>, Client(client): Client, request: Request) -> Response {
+/// Sign in (password grant) or refresh a token pair (refresh_token grant), RFC 6749.
+#[utoipa::path(post, path = "/api/token", tag = "session",
+    request_body(content = AnyObject, content_type = "application/x-www-form-urlencoded",
+        description = "grant_type=password&username=…&password=…, or grant_type=refresh_token&refresh_token=…"),
+    responses(
+        (status = 200, description = "access_token, token_type, expires_in, refresh_token", body = AnyObject),
+        (status = 400, description = "RFC 6749 error: error, error_description", body = AnyObject),
+        (status = 429, description = "Locked or rate-limited; see Retry-After", body = AnyObject),
+        (status = 503, description = "Busy; see Retry-After", body = AnyObject)))]
+pub(super) async fn issue_token(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    request: Request,
+) -> Response {
     let is_form = content_type_is(request.headers(), |m| m == "application/x-www-form-urlencoded");
     let body = match limited_body(request, app.settings.body_limit_bytes).await {
         Ok(body) => body,
@@ -146,7 +160,18 @@ fn token_response(tokens: IssuedTokens) -> Response {
 /// RFC 7009: `token` (an access or refresh token, `token_type_hint` optional) ends its
 /// session, with no bearer needed; the answer is the same whether or not the token existed.
 /// With no `token`, a bearer token ends its own session (ours).
-async fn revoke_token(State(app): State<SharedState>, Client(client): Client, request: Request) -> Response {
+/// RFC 7009: ends the session the token (access or refresh) belongs to.
+#[utoipa::path(post, path = "/api/token/revoke", tag = "session",
+    request_body(content = AnyObject, content_type = "application/x-www-form-urlencoded", description = "token=…"),
+    responses(
+        (status = 200, description = "Revoked (also for an unknown token)", body = Envelope),
+        (status = 400, description = "No token given", body = AnyObject),
+        (status = 503, description = "Busy", body = Envelope)))]
+pub(super) async fn revoke_token(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    request: Request,
+) -> Response {
     let bearer = bearer_token(request.headers()).map(str::to_string);
     let body = match limited_body(request, app.settings.body_limit_bytes).await {
         Ok(body) => body,
@@ -184,7 +209,16 @@ struct MeUser {
     email: String,
 }
 
-async fn me(Auth { session, .. }: Auth, State(app): State<SharedState>) -> Result<Response, ApiError> {
+/// The session: the user, the current profile and location, the preferences.
+#[utoipa::path(get, path = "/login/me", tag = "session", security(("bearer" = [])),
+    responses((status = 200, description = "The session", body = AnyObject),
+        (status = 401, description = "No valid bearer token", body = Envelope),
+        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
+        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+pub(super) async fn me(
+    Auth { session, .. }: Auth,
+    State(app): State<SharedState>,
+) -> Result<Response, ApiError> {
     let info = service::describe(&app, &session).await?;
     Ok(json(&MeView {
         user: MeUser {

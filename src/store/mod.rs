@@ -12,12 +12,13 @@ use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
 use crate::domain::audit::{AuditEvent, AuditRecord};
+pub use crate::domain::history::Paging;
 use crate::domain::history::{HistoryPage, Origin};
 use crate::domain::lockout::{Admission, LockoutRule};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
-pub use crate::domain::session::Session;
+pub use crate::domain::session::{Session, SessionSummary};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -129,19 +130,6 @@ pub struct TokenOwner {
     pub user_id: i64,
 }
 
-/// A live session, as `portico member sessions` lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SessionSummary {
-    pub id: i64,
-    pub profile_id: i64,
-    pub created_at: OffsetDateTime,
-    pub refreshed_at: Option<OffsetDateTime>,
-    pub access_expires_at: OffsetDateTime,
-    pub refresh_expires_at: OffsetDateTime,
-    pub source: Option<String>,
-    pub user_agent: Option<String>,
-}
-
 /// A password check about to run for an account (known or not): counted toward its
 /// lockout before any hashing. `refused` is recorded if the account is locked.
 #[derive(Debug, Clone)]
@@ -201,13 +189,6 @@ pub struct ProfileUpdate {
     pub now: OffsetDateTime,
     /// Recorded in the change history with what changed.
     pub origin: Origin,
-}
-
-/// Which part of a list to read: `limit` entries after skipping `offset`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Paging {
-    pub offset: u64,
-    pub limit: u64,
 }
 
 /// What `purge_expired` deletes: sessions past their end, failure counters older than the

@@ -107,3 +107,24 @@ crate::every_store!(
     unknown_routes_and_methods_get_the_envelope,
     an_oversized_sign_in_form_is_refused,
 );
+
+#[tokio::test]
+async fn the_api_describes_itself_and_its_reference_page_needs_no_internet() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let response = app.client.get(app.url("/openapi.json")).send().await.expect("GET");
+    assert_eq!(response.status(), StatusCode::OK);
+    let document: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(document["openapi"], "3.1.0");
+    let patch = &document["paths"]["/api/public/coworker/profile"]["patch"];
+    assert_eq!(
+        patch["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ProfilePatch"
+    );
+    let page = app.client.get(app.url("/docs/")).send().await.expect("GET");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("swagger-ui") && !html.contains("https://"), "assets come from the binary");
+    let script = app.client.get(app.url("/docs/swagger-ui-bundle.js")).send().await.expect("GET");
+    assert_eq!(script.status(), StatusCode::OK);
+    assert!(script.bytes().await.expect("bytes").len() > 100_000, "the bundle itself is served");
+}

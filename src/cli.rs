@@ -68,6 +68,9 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
         body_limit_bytes: args.body_limit,
         request_timeout: args.request_timeout,
         history_retention: args.history_retention,
+        cors_origins: args.cors_origins.clone(),
+        public_url: args.public_url.clone(),
+        metrics_on_own_listener: args.metrics_bind.is_some(),
         ..Settings::default()
     };
     let hasher = PasswordHasher::new(cost, concurrency, args.hash_queue.saturating_mul(concurrency))?;
@@ -84,6 +87,13 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         print_demo(&demo, address);
     }
     tokio::spawn(purge_periodically(state.clone()));
+    if let Some(metrics_bind) = args.metrics_bind {
+        let listener = TcpListener::bind(metrics_bind)
+            .await
+            .with_context(|| format!("binding {metrics_bind} for /metrics"))?;
+        println!("Metrics on http://{metrics_bind}/metrics");
+        tokio::spawn(crate::http::serve_metrics(listener, state.clone()));
+    }
     tracing::info!(%address, database = %store::redact(database_url), "Portico is serving");
     println!("Portico is serving on http://{address}");
     crate::serve(listener, state, shutdown_signal()).await?;

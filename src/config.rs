@@ -46,6 +46,8 @@ pub enum LogFormat {
     Json,
 }
 
+// The command line is parsed once at start; boxing the serve flags would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API (the default).
@@ -212,9 +214,34 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTICO_HISTORY_RETENTION", default_value = "400d", value_parser = humantime::parse_duration)]
     pub history_retention: Duration,
 
+    /// Browser origins allowed to call the API from another site (CORS), comma-separated,
+    /// e.g. https://portal.example.com. None by default.
+    #[arg(long = "cors-origin", env = "PORTICO_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub cors_origins: Vec<String>,
+
+    /// The address members reach Portico at (behind your proxy); with https:// every answer
+    /// carries Strict-Transport-Security.
+    #[arg(long, env = "PORTICO_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+
+    /// Serve /metrics on this address instead of with the API, e.g. 127.0.0.1:9090, so
+    /// it is not public.
+    #[arg(long, env = "PORTICO_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+
     /// Do not create the demo location and member on an empty database.
     #[arg(long, env = "PORTICO_NO_DEMO")]
     pub no_demo: bool,
+}
+
+/// An origin as browsers send it: scheme, host and port only.
+fn parse_origin(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text.trim()).map_err(|e| format!("{text:?} is not an origin: {e}"))?;
+    let origin = url.origin();
+    if !origin.is_tuple() || !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{text:?} is not an http(s) origin"));
+    }
+    Ok(origin.ascii_serialization())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -233,7 +233,9 @@ impl HashPool {
         let (done, result) = oneshot::channel();
         let span = tracing::Span::current();
         let (still_wanted, ran) = (cancelled.clone(), Arc::clone(&self.ran));
+        let queued = std::time::Instant::now();
         let job: Job = Box::new(move || {
+            metrics::histogram!("portico_hash_wait_seconds").record(queued.elapsed().as_secs_f64());
             // A request that gave up (its client left, its time ran out) no longer needs its
             // hash: skipping it costs nothing, so a flood of abandoned requests drains at once.
             if !done.is_closed() && !still_wanted.is_cancelled() {

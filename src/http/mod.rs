@@ -1,6 +1,7 @@
 //! The HTTP edge: one router per resource, the envelope, extractors, entity tags and the
 //! one edge middleware; and `serve`, which runs it all on a listener.
 
+mod cors;
 mod countries;
 mod edge;
 pub mod envelope;
@@ -40,19 +41,36 @@ pub async fn serve(
 
 pub fn router(state: AppState) -> Router {
     crate::telemetry::metrics();
-    let timeout = state.settings.request_timeout;
-    Router::new()
+    let settings = Arc::clone(&state.settings);
+    let edge_settings = edge::EdgeSettings {
+        request_timeout: settings.request_timeout,
+        strict_transport: settings.public_url.as_ref().is_some_and(|url| url.scheme() == "https"),
+    };
+    let mut router = Router::new()
         .merge(profile::router())
         .merge(history::router())
         .merge(session::router())
         .merge(countries::router())
         .merge(ops::router())
-        .merge(openapi::router())
+        .merge(openapi::router());
+    if !settings.metrics_on_own_listener {
+        router = router.merge(ops::metrics_router());
+    }
+    let router = router
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(CatchPanicLayer::custom(|_| ApiError::Panic.into_response()))
-        .layer(middleware::from_fn_with_state(timeout, edge::edge))
-        .with_state(Arc::new(state))
+        .layer(middleware::from_fn_with_state(edge_settings, edge::edge))
+        .with_state(Arc::new(state));
+    match cors::layer(&settings.cors_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// Serves only `/metrics`, for `--metrics-bind`.
+pub async fn serve_metrics(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, ops::metrics_router().with_state(Arc::new(state))).await
 }
 
 /// The router's state: one pointer, so handlers clone it for the price of a counter.

@@ -10,10 +10,12 @@ use super::SharedState;
 use super::openapi::AnyObject;
 
 pub fn router() -> Router<SharedState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+}
+
+/// `/metrics`, on the API's listener or (with `--metrics-bind`) a listener of its own.
+pub fn metrics_router() -> Router<SharedState> {
+    Router::new().route("/metrics", get(metrics))
 }
 
 /// The process is up.
@@ -37,8 +39,9 @@ pub(super) async fn readyz(State(app): State<SharedState>) -> (StatusCode, Json<
     }
 }
 
-/// Prometheus text format.
-async fn metrics() -> impl axum::response::IntoResponse {
+/// Prometheus text format; the gauges are read as it is rendered.
+async fn metrics(State(app): State<SharedState>) -> impl axum::response::IntoResponse {
+    crate::service::ops::record_gauges(&app);
     let text = crate::telemetry::metrics().render();
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

@@ -58,6 +58,7 @@ impl From<StoreError> for ServiceError {
             StoreError::NotFound => ServiceError::NotFound("record"),
             StoreError::VersionMismatch => ServiceError::PreconditionFailed,
             StoreError::Unavailable(reason) => {
+                metrics::counter!("portico_store_errors_total", "kind" => "unavailable").increment(1);
                 ServiceError::Unavailable { reason, retry_after: Duration::from_secs(2) }
             }
             StoreError::Conflict(message) => ServiceError::Internal(anyhow::anyhow!("conflict: {message}")),
@@ -66,7 +67,10 @@ impl From<StoreError> for ServiceError {
             StoreError::Locked(_) | StoreError::PasswordChanged => {
                 ServiceError::Internal(anyhow::anyhow!("unexpected store outcome: {error}"))
             }
-            StoreError::Other(e) => ServiceError::Internal(e),
+            StoreError::Other(e) => {
+                metrics::counter!("portico_store_errors_total", "kind" => "other").increment(1);
+                ServiceError::Internal(e)
+            }
         }
     }
 }

@@ -8,6 +8,14 @@ pub async fn ready(app: &AppState) -> ServiceResult<()> {
     Ok(app.store.ping().await?)
 }
 
+/// Sets the gauges `/metrics` shows: the hashing queue and the store's connections.
+pub fn record_gauges(app: &AppState) {
+    metrics::gauge!("portico_hash_queue_requests").set(app.hasher.in_use() as f64);
+    let connections = app.store.connection_use();
+    metrics::gauge!("portico_store_connections_busy").set(connections.busy as f64);
+    metrics::gauge!("portico_store_connections_open").set(connections.open as f64);
+}
+
 /// Deletes expired sessions, stale lockout counters and history past its retention.
 pub async fn purge(app: &AppState) -> ServiceResult<()> {
     let now = app.clock.now();

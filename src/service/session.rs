@@ -154,7 +154,10 @@ pub async fn check_password(
     };
     let attempt = match admission {
         Admission::Allowed { attempt } => attempt,
-        Admission::Locked { until } => return Err(locked(app, until)),
+        Admission::Locked { until } => {
+            metrics::counter!("portico_password_checks_refused_total").increment(1);
+            return Err(locked(app, until));
+        }
     };
     let verification = permit.verify(password, stored_hash).await?;
     let _turn = password_turn(app, client).await?;
@@ -174,6 +177,7 @@ pub async fn check_password(
             };
             if app.store.record_password_failure(&failed).await?.is_some() {
                 tracing::warn!(user_id = account.user_id, "password checks locked after repeated failures");
+                metrics::counter!("portico_lockouts_total").increment(1);
             }
             Ok(PasswordCheckOutcome::Wrong)
         }

@@ -33,6 +33,12 @@ pub struct Settings {
     pub password_store_turns: usize,
     /// How long change-history entries are kept.
     pub history_retention: Duration,
+    /// Browser origins (`https://portal.example.com`) allowed to call the API (CORS).
+    pub cors_origins: Vec<String>,
+    /// The address members reach Portico at; `https://…` turns on Strict-Transport-Security.
+    pub public_url: Option<url::Url>,
+    /// `/metrics` is served on a listener of its own, not with the API.
+    pub metrics_on_own_listener: bool,
 }
 
 impl Default for Settings {
@@ -49,6 +55,9 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             password_store_turns: 2,
             history_retention: Duration::from_secs(400 * 24 * 3600),
+            cors_origins: Vec::new(),
+            public_url: None,
+            metrics_on_own_listener: false,
         }
     }
 }

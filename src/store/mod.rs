@@ -207,10 +207,19 @@ pub struct Applied {
     pub profile: Option<Profile>,
 }
 
+/// How many of the store's connections exist and how many are in use, for the metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConnectionUse {
+    pub open: usize,
+    pub busy: usize,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Whether the database answers.
     async fn ping(&self) -> StoreResult<()>;
+    /// The connections (SQLite: the readers) open and busy right now.
+    fn connection_use(&self) -> ConnectionUse;
 
     async fn create_location(&self, location: &NewLocation) -> StoreResult<Location>;
     async fn locations(&self) -> StoreResult<Vec<Location>>;

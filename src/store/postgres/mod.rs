@@ -26,9 +26,9 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::columns::ColumnSource;
 use crate::store::{
-    AddedMember, Applied, ConnectOptions, FailedAttempt, LoginRecord, NewLocation, NewMember, NewSession,
-    OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
-    SessionTokens, Store, StoreError, StoreResult, TokenOwner, VerifiedPassword,
+    AddedMember, Applied, ConnectOptions, ConnectionUse, FailedAttempt, LoginRecord, NewLocation, NewMember,
+    NewSession, OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge, RefreshOutcome, Session,
+    SessionSummary, SessionTokens, Store, StoreError, StoreResult, TokenOwner, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -58,6 +58,11 @@ impl Store for PostgresStore {
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("select 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    fn connection_use(&self) -> ConnectionUse {
+        let open = self.pool.size() as usize;
+        ConnectionUse { open, busy: open.saturating_sub(self.pool.num_idle()) }
     }
 
     async fn create_location(&self, location: &NewLocation) -> StoreResult<Location> {

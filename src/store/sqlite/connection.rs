@@ -12,6 +12,7 @@ use rusqlite_migration::{M, Migrations};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
+use crate::store::ConnectionUse;
 use crate::store::columns::ColumnSource;
 use crate::store::{StoreError, StoreResult};
 
@@ -80,6 +81,12 @@ impl Readers {
             })
             .collect::<anyhow::Result<_>>()?;
         Ok(Readers { connections, next: AtomicUsize::new(0) })
+    }
+
+    /// How many readers are open and how many are reading right now.
+    pub fn connection_use(&self) -> ConnectionUse {
+        let busy = self.connections.iter().filter(|c| c.try_lock().is_err()).count();
+        ConnectionUse { open: self.connections.len(), busy }
     }
 
     /// Runs `read` on a free connection (or waits briefly for the next one in turn).

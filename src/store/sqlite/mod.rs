@@ -24,9 +24,9 @@ use crate::domain::lockout::Admission;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
-    AddedMember, Applied, ConnectOptions, FailedAttempt, LoginRecord, NewLocation, NewMember, NewSession,
-    OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
-    SessionTokens, Store, StoreResult, TokenOwner, VerifiedPassword,
+    AddedMember, Applied, ConnectOptions, ConnectionUse, FailedAttempt, LoginRecord, NewLocation, NewMember,
+    NewSession, OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge, RefreshOutcome, Session,
+    SessionSummary, SessionTokens, Store, StoreResult, TokenOwner, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
@@ -63,6 +63,10 @@ fn file_of(url: &str) -> anyhow::Result<PathBuf> {
 impl Store for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
         self.readers.read(|c| Ok(c.execute_batch("select 1")?))
+    }
+
+    fn connection_use(&self) -> ConnectionUse {
+        self.readers.connection_use()
     }
 
     async fn create_location(&self, location: &NewLocation) -> StoreResult<Location> {

@@ -19,13 +19,32 @@ use crate::service::rate_limit::RateLimitSettings;
 use crate::service::{AppState, Settings};
 use crate::store::{self, ConnectOptions};
 
+/// The error and its causes, each said once: a database error often repeats its own
+/// message as its cause.
+pub fn describe_error(error: &anyhow::Error) -> String {
+    let mut said: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if !said.iter().any(|earlier| earlier.contains(&text)) {
+            said.push(text);
+        }
+    }
+    said.join(": ")
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => serve(&cli.database_url, cli.serve).await,
         Some(Command::Serve(args)) => serve(&cli.database_url, args).await,
         Some(Command::Migrate) => {
+            let before = store::applied_migrations(&cli.database_url).await;
             open(&cli.database_url, &cli.serve).await?;
-            println!("The database schema is up to date.");
+            let after = store::applied_migrations(&cli.database_url).await;
+            match after.saturating_sub(before) {
+                0 => println!("The database schema was already up to date ({after} migrations)."),
+                _ if before == 0 => println!("Created the database schema ({after} migrations)."),
+                applied => println!("Applied {applied} new migration(s); the schema is up to date."),
+            }
             Ok(())
         }
         Some(Command::Location(command)) => location(&cli.database_url, &cli.serve, command).await,
@@ -234,7 +253,8 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
         MemberCommand::Import { file } => {
             let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
             let added = member::import_csv(&state, reader).await?;
-            println!("Imported {} profiles from {}.", added.len(), file.display());
+            let profiles = if added.len() == 1 { "profile" } else { "profiles" };
+            println!("Imported {} {profiles} from {}.", added.len(), file.display());
         }
         MemberCommand::Sessions { email } => {
             let sessions = member::sessions(&state, &email).await?;

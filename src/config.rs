@@ -54,8 +54,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Add locations (coworking spaces) and set their password policy.
     #[command(subcommand)]
     Location(LocationCommand),
+    /// Add, import and look after members: sessions, passwords, history.
     #[command(subcommand)]
     Member(MemberCommand),
     /// Show the security log of an e-mail address: sign-ins, failures, lockouts,

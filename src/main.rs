@@ -12,7 +12,7 @@ async fn main() -> std::process::ExitCode {
     match portico::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("portico: {error:#}");
+            eprintln!("portico: {}", portico::cli::describe_error(&error));
             std::process::ExitCode::FAILURE
         }
     }

@@ -138,6 +138,11 @@ pub fn birth_date(text: &str, today: Date) -> Result<Date, Problem> {
 }
 
 fn parse_date(text: &str) -> Option<Date> {
+    // Four digits of year, no sign: `+1990-05-04` and `01990-05-04` are not dates a form sends.
+    let bytes = text.as_bytes();
+    if bytes.len() < 10 || !bytes[..4].iter().all(u8::is_ascii_digit) || bytes[4] != b'-' {
+        return None;
+    }
     let date_only = format_description!("[year]-[month]-[day]");
     let local_date_time = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
     Date::parse(text, date_only)

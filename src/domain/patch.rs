@@ -201,7 +201,8 @@ fn parse_country(value: &Value) -> Result<i64, Problem> {
 
 fn parse_gender(value: &Value) -> Result<Gender, Problem> {
     let parsed = match value {
-        Value::String(s) => Gender::parse(s),
+        // A name, or a code as a JSON number: like a boolean, a number is not taken as text.
+        Value::String(s) => Gender::from_name(s),
         Value::Number(n) => n.as_i64().and_then(Gender::from_code),
         _ => return Err(Problem::new(ErrorCode::WrongType, "must be a string")),
     };
@@ -211,6 +212,10 @@ fn parse_gender(value: &Value) -> Result<Gender, Problem> {
 }
 
 fn refuse_property(name: &str, value: &Value, unknown: UnknownFields) -> Option<FieldError> {
+    if name == "Password" {
+        let message = "is not changed directly: send OldPassword, NewPassword and RepeatNewPassword";
+        return Some(FieldError::new(name, ErrorCode::NotWritable, message).with_attempted(value));
+    }
     let staff_only = catalogue::STAFF_ONLY.contains(&name) || catalogue::is_custom_field(name);
     if staff_only {
         return Some(

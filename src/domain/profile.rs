@@ -30,12 +30,9 @@ impl Gender {
         }
     }
 
-    /// A name (any case) or one of the Nexudus numeric codes 1–5.
-    pub fn parse(text: &str) -> Option<Gender> {
+    /// A name, in any case.
+    pub fn from_name(text: &str) -> Option<Gender> {
         let text = text.trim();
-        if let Ok(code) = text.parse::<i64>() {
-            return Gender::from_code(code);
-        }
         Gender::ALL.into_iter().find(|g| g.as_str().eq_ignore_ascii_case(text))
     }
 
@@ -173,12 +170,12 @@ mod tests {
 
     #[test]
     fn gender_accepts_names_in_any_case_and_numeric_codes() {
-        assert_eq!(Gender::parse("female"), Some(Gender::Female));
-        assert_eq!(Gender::parse("RATHERNOTSAY"), Some(Gender::RatherNotSay));
-        assert_eq!(Gender::parse("1"), Some(Gender::NotSet));
+        assert_eq!(Gender::from_name("female"), Some(Gender::Female));
+        assert_eq!(Gender::from_name("RATHERNOTSAY"), Some(Gender::RatherNotSay));
+        assert_eq!(Gender::from_name("1"), None, "a code is a number, not text");
         assert_eq!(Gender::from_code(5), Some(Gender::RatherNotSay));
         assert_eq!(Gender::from_code(0), None);
         assert_eq!(Gender::from_code(6), None);
-        assert_eq!(Gender::parse("robot"), None);
+        assert_eq!(Gender::from_name("robot"), None);
     }
 }

@@ -51,11 +51,14 @@ impl Network {
     }
 }
 
-/// A bare handle (optionally with `@`) or an address on one of `hosts` whose first path
-/// segment is the handle.
+/// A bare handle (optionally with `@`) or the address of a profile on one of `hosts`: a
+/// path of the handle alone. Any other address on the site (a post, a repository, an
+/// invitation link) is refused rather than cut down to its first segment.
 fn handle_or_url(text: &str, hosts: &[&str], valid: fn(&str) -> bool) -> Option<String> {
     let handle = match profile_url(text, hosts) {
-        Some(url) => first_segment(&url)?,
+        Some(url) => {
+            only_segment(&url).filter(|h| !RESERVED_PATHS.contains(&h.to_ascii_lowercase().as_str()))?
+        }
         None if looks_like_address(text) => return None,
         None => text.strip_prefix('@').unwrap_or(text).to_string(),
     };
@@ -81,19 +84,51 @@ fn profile_url(text: &str, hosts: &[&str]) -> Option<Url> {
     on_network.then_some(url)
 }
 
+/// First path segments of the networks that are pages of the site, not profiles.
+const RESERVED_PATHS: &[&str] = &[
+    "p", "reel", "reels", "explore", "stories", "tv", "joinchat", "s", "share", "i", "home", "intent",
+    "search", "hashtag", "settings", "orgs", "sponsors", "login", "signup", "about", "accounts",
+];
+
 fn first_segment(url: &Url) -> Option<String> {
     url.path_segments()?.find(|s| !s.is_empty()).map(str::to_string)
 }
 
+/// The path's one segment (a trailing slash allowed); `None` for a deeper path.
+fn only_segment(url: &Url) -> Option<String> {
+    let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
+    match segments[..] {
+        [handle] => Some(handle.to_string()),
+        _ => None,
+    }
+}
+
+/// `linkedin.com/in/SLUG` (or `company/`, `school/`), or an old public profile
+/// `linkedin.com/pub/SLUG/1/2/3`, kept whole; any deeper page is refused.
 fn linkedin(text: &str) -> Option<String> {
     let url = profile_url(text, &["linkedin.com"])?;
-    let mut segments = url.path_segments()?.filter(|s| !s.is_empty());
-    let kind = segments.next()?;
-    let slug = segments.next()?;
-    let slug_ok =
-        slug.len() <= 100 && slug.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '%' | '.'));
-    (matches!(kind, "in" | "company" | "school" | "pub") && slug_ok)
-        .then(|| format!("https://www.linkedin.com/{kind}/{slug}"))
+    let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
+    let slug_ok = |slug: &str| {
+        slug.len() <= 100 && slug.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '%' | '.'))
+    };
+    let path = match segments[..] {
+        [kind @ ("in" | "company" | "school"), slug] if slug_ok(slug) => format!("{kind}/{slug}"),
+        ["pub", slug, ref rest @ ..]
+            if slug_ok(slug)
+                && rest.len() <= 3
+                && rest
+                    .iter()
+                    .all(|p| (1..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric())) =>
+        {
+            std::iter::once("pub")
+                .chain(std::iter::once(slug))
+                .chain(rest.iter().copied())
+                .collect::<Vec<_>>()
+                .join("/")
+        }
+        _ => return None,
+    };
+    Some(format!("https://www.linkedin.com/{path}"))
 }
 
 fn facebook(text: &str) -> Option<String> {
@@ -104,8 +139,9 @@ fn facebook(text: &str) -> Option<String> {
         return (!id.is_empty() && id.len() <= 20 && id.chars().all(|c| c.is_ascii_digit()))
             .then(|| format!("https://www.facebook.com/profile.php?id={id}"));
     }
-    let ok = first.len() <= 50 && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
-    ok.then(|| format!("https://www.facebook.com/{first}"))
+    let name = only_segment(&url)?;
+    let ok = name.len() <= 50 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+    ok.then(|| format!("https://www.facebook.com/{name}"))
 }
 
 fn is_twitter_handle(h: &str) -> bool {
@@ -169,8 +205,17 @@ mod tests {
     #[test]
     fn github_instagram_telegram() {
         assert_eq!(ok(Github, "octo-cat"), "https://github.com/octo-cat");
-        assert_eq!(ok(Github, "https://github.com/octo-cat/repo"), "https://github.com/octo-cat");
+        assert_eq!(ok(Github, "https://github.com/octo-cat/"), "https://github.com/octo-cat");
+        assert!(
+            Github.canonical("https://github.com/octo-cat/repo").is_err(),
+            "a repository is not a profile"
+        );
         assert!(Github.canonical("-octo").is_err());
+        for page in ["instagram.com/p/abc", "https://www.instagram.com/reel/xyz/", "instagram.com/explore"] {
+            assert!(Instagram.canonical(page).is_err(), "{page} is not a profile");
+        }
+        assert!(Telegram.canonical("t.me/joinchat/xyzxyz").is_err(), "an invitation is not a profile");
+        assert!(Twitter.canonical("x.com/jack/status/20").is_err(), "a post is not a profile");
         assert_eq!(ok(Instagram, "@jane.doe"), "https://www.instagram.com/jane.doe");
         assert_eq!(ok(Telegram, "t.me/jane_doe"), "https://t.me/jane_doe");
         assert!(Telegram.canonical("abc").is_err());
@@ -184,6 +229,12 @@ mod tests {
             "https://www.linkedin.com/in/jane-doe"
         );
         assert!(Linkedin.canonical("jane-doe").is_err());
+        assert_eq!(
+            ok(Linkedin, "uk.linkedin.com/pub/jane-doe/1/2/3"),
+            "https://www.linkedin.com/pub/jane-doe/1/2/3",
+            "an old public profile keeps its segments"
+        );
+        assert!(Linkedin.canonical("linkedin.com/in/jane-doe/details/experience").is_err());
         assert!(Linkedin.canonical("https://linkedin.com.evil.net/in/jane").is_err());
         assert_eq!(ok(Facebook, "https://m.facebook.com/jane.doe"), "https://www.facebook.com/jane.doe");
         assert_eq!(
@@ -191,6 +242,7 @@ mod tests {
             "https://www.facebook.com/profile.php?id=1234"
         );
         assert!(Facebook.canonical("jane.doe").is_err());
+        assert!(Facebook.canonical("facebook.com/jane.doe/posts/123").is_err(), "a post is not a profile");
     }
 
     #[test]

@@ -66,8 +66,11 @@ fn allowed(c: char, lines: Lines) -> bool {
     !c.is_control() && !is_bidi_control(c)
 }
 
+/// The embeddings, overrides and isolates, which can make text display as something else.
+/// The directional marks (LRM, RLM, ALM) only nudge neutral characters, and right-to-left
+/// text needs them, so they are allowed.
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -88,8 +91,14 @@ mod tests {
     }
 
     #[test]
-    fn refuses_bidi_overrides() {
-        assert!(clean("evil\u{202E}gnp.exe", Lines::Single).is_err());
+    fn refuses_bidi_overrides_and_isolates_but_keeps_directional_marks() {
+        for hidden in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
+            assert!(clean(&format!("evil{hidden}gnp.exe"), Lines::Single).is_err(), "{hidden:?}");
+        }
+        for mark in ['\u{200E}', '\u{200F}', '\u{061C}'] {
+            let hebrew = format!("שלום{mark} 123");
+            assert_eq!(clean(&hebrew, Lines::Single).as_deref(), Ok(hebrew.as_str()), "{mark:?}");
+        }
     }
 
     #[test]

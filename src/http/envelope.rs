@@ -154,6 +154,15 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// `900 bytes`, `16 KiB`, `1.5 KiB`.
+fn size_in_words(bytes: usize) -> String {
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let kib = bytes as f64 / 1024.0;
+    if bytes.is_multiple_of(1024) { format!("{} KiB", bytes / 1024) } else { format!("{kib:.1} KiB") }
+}
+
 impl ApiError {
     fn parts(&self) -> (StatusCode, String, Option<Vec<ErrorView>>) {
         match self {
@@ -180,12 +189,12 @@ impl ApiError {
             ),
             ApiError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Send the body as JSON, with Content-Type: application/json.".into(),
+                "Send the body as uncompressed JSON, with Content-Type: application/json.".into(),
                 None,
             ),
             ApiError::PayloadTooLarge { limit } => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                format!("The body is larger than the limit of {} KiB.", limit / 1024),
+                format!("The body is larger than the limit of {}.", size_in_words(*limit)),
                 None,
             ),
             ApiError::Unauthenticated { .. } => (

@@ -82,7 +82,8 @@ impl FromRequest<SharedState> for JsonObject {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, app: &SharedState) -> Result<Self, Self::Rejection> {
-        let is_json = content_type_is(request.headers(), |m| m == "application/json" || m.ends_with("+json"));
+        let is_json = content_type_is(request.headers(), |m| m == "application/json" || m.ends_with("+json"))
+            && is_identity_encoded(request.headers());
         let bytes = limited_body(request, app.settings.body_limit_bytes).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::body(ErrorCode::EmptyBody, "The body is empty: send a JSON object."));
@@ -92,6 +93,15 @@ impl FromRequest<SharedState> for JsonObject {
         }
         parse_object(&bytes).map(JsonObject)
     }
+}
+
+/// Whether the body is sent as is: a compressed body (`Content-Encoding: gzip`) is a media
+/// type Portico does not take, not malformed JSON.
+fn is_identity_encoded(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::CONTENT_ENCODING)
+        .iter()
+        .all(|v| v.to_str().is_ok_and(|v| v.trim().eq_ignore_ascii_case("identity")))
 }
 
 const DUPLICATE: &str = "duplicate property ";

@@ -61,6 +61,7 @@ fn no_store(mut response: Response) -> Response {
     responses(
         (status = 200, description = "access_token, token_type, expires_in, refresh_token", body = AnyObject),
         (status = 400, description = "RFC 6749 error: error, error_description", body = AnyObject),
+        (status = 413, description = "The form is too large", body = Envelope),
         (status = 429, description = "Locked or rate-limited; see Retry-After", body = AnyObject),
         (status = 503, description = "Busy; see Retry-After", body = AnyObject)))]
 pub(super) async fn issue_token(
@@ -69,12 +70,17 @@ pub(super) async fn issue_token(
     request: Request,
 ) -> Response {
     let is_form = content_type_is(request.headers(), |m| m == "application/x-www-form-urlencoded");
+    // RFC 6749 2.3.1: credentials never in the URL, where proxies and logs keep them.
+    let in_url = request.uri().query().is_some_and(|q| !q.is_empty());
     let body = match limited_body(request, app.settings.body_limit_bytes).await {
         Ok(body) => body,
         Err(error) => return error.into_response(),
     };
+    if in_url {
+        return oauth_error("invalid_request", "Send the parameters in the body, never in the URL.");
+    }
     if !is_form {
-        return oauth_error("unsupported_grant_type", "Send the form as application/x-www-form-urlencoded.");
+        return oauth_error("invalid_request", "Send the form as application/x-www-form-urlencoded.");
     }
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| form.get(name).map(String::as_str).filter(|v| !v.is_empty());

@@ -258,6 +258,9 @@ fn cell_value(field: Field, cell: &str) -> Value {
             .ok()
             .or_else(|| country::by_code(cell).map(|c| c.id))
             .map_or_else(|| Value::String(cell.into()), Value::from),
+        _ if field.spec().rule == Rule::Gender => {
+            cell.parse::<i64>().map_or_else(|_| Value::String(cell.into()), Value::from)
+        }
         _ if field.kind() == Kind::Bool => match cell.to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => Value::Bool(true),
             "false" | "no" | "0" => Value::Bool(false),

@@ -311,9 +311,22 @@ pub async fn connect(url: &str, options: &ConnectOptions) -> anyhow::Result<DynS
     if url.starts_with("sqlite:") {
         Ok(Arc::new(sqlite::SqliteStore::open(url, options)?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let names_user = url::Url::parse(url).is_ok_and(|u| !u.username().is_empty())
+            || url.contains("user=")
+            || std::env::var_os("PGUSER").is_some();
+        anyhow::ensure!(names_user, "the PostgreSQL URL names no user: use postgres://USER@HOST/DATABASE");
         Ok(Arc::new(postgres::PostgresStore::connect(url, options).await?))
     } else {
         anyhow::bail!("unsupported database URL (expected sqlite://… or postgres://…): {}", redact(url))
+    }
+}
+
+/// How many migrations the database at `url` has applied (0 when it is empty or missing).
+pub async fn applied_migrations(url: &str) -> usize {
+    if url.starts_with("sqlite:") {
+        sqlite::applied_migrations(url).unwrap_or(0)
+    } else {
+        postgres::applied_migrations(url).await.unwrap_or(0)
     }
 }
 

@@ -312,3 +312,82 @@ async fn policies_sessions_and_the_audit_log_from_the_command_line() {
     child.kill().expect("stop");
     let _ = child.wait();
 }
+
+/// The README's own operator examples, run as typed: its example password meets the
+/// default policy, its CSV file imports, and the messages read right.
+#[tokio::test]
+async fn the_readmes_operator_commands_work_as_typed() {
+    let readme = include_str!("../../README.md");
+    let password = readme
+        .split("PORTICO_MEMBER_PASSWORD='")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the README's example password");
+    let csv =
+        readme.split("```csv\n").nth(1).and_then(|rest| rest.split("```").next()).expect("the CSV example");
+
+    let db = Database::new();
+    let created = succeeded(&db.run(&["migrate"]));
+    assert!(created.starts_with("Created the database schema"), "{created}");
+    let again = succeeded(&db.run(&["migrate"]));
+    assert!(again.starts_with("The database schema was already up to date"), "{again}");
+    succeeded(&db.run(&["location", "add", "Canal Street", "--country", "DE"]));
+    let added = db
+        .command(&[
+            "member",
+            "add",
+            "--email",
+            "ann@example.com",
+            "--name",
+            "Ann Example",
+            "--location",
+            "Canal Street",
+        ])
+        .env("PORTICO_MEMBER_PASSWORD", password)
+        .output()
+        .expect("run portico");
+    assert!(succeeded(&added).contains("Created member"));
+    let file = db.file("members.csv", csv);
+    let imported = succeeded(&db.run(&["member", "import", &file]));
+    assert!(imported.starts_with("Imported 2 profiles"), "{imported}");
+    let one = db.file("one.csv", "Email,Password,FullName\nkim@example.com,violet kettle drum 42,Kim Lee\n");
+    assert!(succeeded(&db.run(&["member", "import", &one])).starts_with("Imported 1 profile from"));
+    let policy =
+        succeeded(&db.run(&["location", "policy", "Canal Street", "--min-length", "12", "--min-score", "4"]));
+    assert!(policy.contains("12 to 128 characters") && !policy.contains('{'), "in words: {policy}");
+    let history = succeeded(&db.run(&["member", "history", "jane@example.com"]));
+    assert!(history.starts_with("0 change(s) by jane@example.com"), "{history}");
+
+    let help = succeeded(&db.run(&["--help"]));
+    for command in ["location", "member"] {
+        let line = help.lines().find(|l| l.trim_start().starts_with(command)).expect("listed");
+        assert!(line.trim().len() > command.len() + 10, "{command} has help text: {line:?}");
+    }
+    let policy_help = succeeded(&db.run(&["location", "policy", "--help"]));
+    assert!(
+        policy_help.contains("--min-length <MIN_LENGTH>\n          The fewest characters"),
+        "{policy_help}"
+    );
+}
+
+#[test]
+fn a_postgres_url_without_a_user_is_explained_once() {
+    let output = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(["migrate", "--database-url", "postgres://127.0.0.1:5432/test"])
+        .env_remove("PGUSER")
+        .output()
+        .expect("run portico");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert_eq!(stderr.matches("names no user").count(), 1, "{stderr}");
+}
+
+#[test]
+fn repeated_causes_are_said_once() {
+    let error = anyhow::anyhow!("role \"x\" does not exist").context("role \"x\" does not exist at line 7");
+    let error = error.context("opening the database");
+    assert_eq!(
+        portico::cli::describe_error(&error),
+        "opening the database: role \"x\" does not exist at line 7"
+    );
+}

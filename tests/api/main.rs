@@ -10,6 +10,7 @@ mod concurrency;
 mod credentials;
 mod errors;
 mod history;
+mod newcomer;
 mod operations;
 mod patch_fields;
 mod patch_rules;

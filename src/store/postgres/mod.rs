@@ -53,6 +53,15 @@ impl PostgresStore {
     }
 }
 
+/// How many of sqlx's migrations the database has applied; an error if it has none.
+pub async fn applied_migrations(url: &str) -> anyhow::Result<usize> {
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(url).await?;
+    let count: i64 = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+        .fetch_one(&mut connection)
+        .await?;
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
 #[async_trait]
 impl Store for PostgresStore {
     async fn ping(&self) -> StoreResult<()> {

@@ -51,6 +51,19 @@ impl SqliteStore {
     }
 }
 
+/// The schema version of the file (`PRAGMA user_version`, one per migration); 0 if there
+/// is no file yet.
+pub fn applied_migrations(url: &str) -> anyhow::Result<usize> {
+    let path = file_of(url)?;
+    if !path.exists() {
+        return Ok(0);
+    }
+    let connection =
+        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let version: i64 = connection.query_row("pragma user_version", [], |row| row.get(0))?;
+    Ok(usize::try_from(version).unwrap_or(0))
+}
+
 /// The file of a `sqlite://PATH` or `sqlite:PATH` URL (a query string is ignored).
 fn file_of(url: &str) -> anyhow::Result<PathBuf> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));

@@ -25,18 +25,37 @@ pub fn router() -> Router<SharedState> {
         .route("/login/me", get(me))
 }
 
-#[derive(Serialize)]
-struct TokenResponse {
+/// A token pair (RFC 6749 5.1).
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct TokenResponse {
     access_token: String,
     token_type: &'static str,
     expires_in: u64,
     refresh_token: String,
 }
 
-#[derive(Serialize)]
-struct OAuthError {
+/// An RFC 6749 5.2 error.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct OAuthError {
+    #[schema(value_type = String, example = "invalid_grant")]
     error: &'static str,
     error_description: String,
+}
+
+/// The form of `POST /api/token` (described for the API reference; the handler reads the
+/// form itself to answer every mistake in RFC 6749's words).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(super) struct TokenForm {
+    /// `password` or `refresh_token`.
+    grant_type: String,
+    /// The member's e-mail (password grant).
+    username: Option<String>,
+    /// The member's password (password grant).
+    #[schema(format = Password, write_only)]
+    password: Option<String>,
+    /// A refresh token (refresh_token grant).
+    refresh_token: Option<String>,
 }
 
 /// An RFC 6749 error answer: always 400, never the envelope.
@@ -56,14 +75,13 @@ fn no_store(mut response: Response) -> Response {
 
 /// Sign in (password grant) or refresh a token pair (refresh_token grant), RFC 6749.
 #[utoipa::path(post, path = "/api/token", tag = "session",
-    request_body(content = AnyObject, content_type = "application/x-www-form-urlencoded",
-        description = "grant_type=password&username=…&password=…, or grant_type=refresh_token&refresh_token=…"),
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
     responses(
-        (status = 200, description = "access_token, token_type, expires_in, refresh_token", body = AnyObject),
-        (status = 400, description = "RFC 6749 error: error, error_description", body = AnyObject),
+        (status = 200, description = "A token pair", body = TokenResponse),
+        (status = 400, description = "RFC 6749 error", body = OAuthError),
         (status = 413, description = "The form is too large", body = Envelope),
-        (status = 429, description = "Locked or rate-limited; see Retry-After", body = AnyObject),
-        (status = 503, description = "Busy; see Retry-After", body = AnyObject)))]
+        (status = 429, description = "Locked or rate-limited; see Retry-After", body = OAuthError),
+        (status = 503, description = "Busy; see Retry-After", body = OAuthError)))]
 pub(super) async fn issue_token(
     State(app): State<SharedState>,
     Client(client): Client,

@@ -13,4 +13,6 @@ create table profile_history (
     changes jsonb not null
 );
 create index profile_history_of_user on profile_history (user_id, changed_at desc, id desc);
-create index profile_history_by_age on profile_history (changed_at);
+-- Entries arrive in time order: a BRIN index finds the old ones for the retention purge at a
+-- fraction of a B-tree's cost on every insert.
+create index profile_history_by_age on profile_history using brin (changed_at);

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::SharedState;
 use super::envelope::ApiError;
 use super::extract::Auth;
-use super::openapi::{AnyObject, Envelope};
+use super::openapi::{AnyObject, Envelope, SignedInErrors};
 use super::query::QueryParams;
 use super::views::{ProfileView, UserView, json, rfc3339};
 use crate::domain::audit::AuditRecord;
@@ -35,9 +35,7 @@ pub fn router() -> Router<SharedState> {
         ("size" = Option<u64>, Query, minimum = 1, maximum = 100, description = "1–100, default 25")),
     responses((status = 200, description = "Records, CurrentPage, TotalItems, …", body = AnyObject),
         (status = 400, description = "page or size out of range", body = Envelope),
-        (status = 401, description = "No valid bearer token", body = Envelope),
-        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
-        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+        SignedInErrors))]
 pub(super) async fn history(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,
@@ -63,9 +61,7 @@ pub(super) async fn history(
 /// Everything Portico holds about the member, as an attachment.
 #[utoipa::path(get, path = "/en/profile/export", tag = "profile", security(("bearer" = [])),
     responses((status = 200, description = "User, Profiles, Sessions, History, AuditEvents", body = AnyObject),
-        (status = 401, description = "No valid bearer token", body = Envelope),
-        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
-        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+        SignedInErrors))]
 pub(super) async fn export(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,

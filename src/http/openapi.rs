@@ -3,6 +3,7 @@
 //! catalogue, the error codes from `ErrorCode`. Served at `/openapi.json`, with a reference
 //! page at `/docs` whose assets are inside the binary.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use axum::Router;
@@ -13,8 +14,9 @@ use utoipa::openapi::schema::{
     AdditionalProperties, ArrayBuilder, ObjectBuilder, Schema, SchemaFormat, Type,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Response as Described, ResponseBuilder};
 use utoipa::openapi::{KnownFormat, RefOr};
-use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
+use utoipa::{IntoResponses, Modify, OpenApi, PartialSchema, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::SharedState;
@@ -257,6 +259,30 @@ impl ToSchema for FieldErrorView {
     fn name() -> std::borrow::Cow<'static, str> {
         "FieldError".into()
     }
+}
+
+/// What any signed-in operation may answer besides its own outcomes.
+pub struct SignedInErrors;
+
+impl IntoResponses for SignedInErrors {
+    fn responses() -> BTreeMap<String, RefOr<Described>> {
+        [
+            ("401", "No valid bearer token"),
+            ("429", "Too many requests; see Retry-After"),
+            ("503", "The database or the hashing queue is busy; see Retry-After"),
+        ]
+        .into_iter()
+        .map(|(status, description)| (status.to_string(), RefOr::T(envelope_response(description))))
+        .collect()
+    }
+}
+
+fn envelope_response(description: &str) -> Described {
+    let envelope = RefOr::Ref(utoipa::openapi::Ref::from_schema_name(Envelope::name()));
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", ContentBuilder::new().schema(Some(envelope)).build())
+        .build()
 }
 
 /// A JSON object whose shape docs/API.md describes.

@@ -12,7 +12,7 @@ use super::SharedState;
 use super::envelope::{ApiError, success};
 use super::etag;
 use super::extract::{Auth, Client, IfMatch, JsonObject, PreferRepresentation, WithProfile};
-use super::openapi::{AnyObject, Envelope, ProfilePatchBody};
+use super::openapi::{AnyObject, Envelope, ProfilePatchBody, SignedInErrors};
 use super::query::QueryParams;
 use super::views::{LocationView, ProfileView, UserView, json};
 use crate::domain::profile::Profile;
@@ -33,9 +33,7 @@ pub fn router() -> Router<SharedState> {
     params(("_resource" = Option<String>, Query, description = "Coworker (the profile, with an ETag), User, or absent for both")),
     responses((status = 200, description = "The profile (Coworker), the user (User), or both", body = AnyObject),
         (status = 400, description = "_resource is neither", body = Envelope),
-        (status = 401, description = "No valid bearer token", body = Envelope),
-        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
-        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+        SignedInErrors))]
 pub(super) async fn get_profile(
     Auth { session, profile }: Auth<WithProfile>,
     State(app): State<SharedState>,
@@ -68,9 +66,7 @@ pub(super) async fn get_profile(
         (status = 412, description = "If-Match is stale", body = Envelope),
         (status = 413, description = "The body is too large", body = Envelope),
         (status = 415, description = "The body is not JSON", body = Envelope),
-        (status = 401, description = "No valid bearer token", body = Envelope),
-        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
-        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+        SignedInErrors))]
 pub(super) async fn patch_profile(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,
@@ -113,9 +109,7 @@ fn with_etag(body: impl IntoResponse, profile: &Profile) -> Response {
 /// The user's profiles at every location.
 #[utoipa::path(get, path = "/api/public/coworkers/profiles", tag = "profile", security(("bearer" = [])),
     responses((status = 200, description = "User, DefaultBusiness, Profiles", body = AnyObject),
-        (status = 401, description = "No valid bearer token", body = Envelope),
-        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
-        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+        SignedInErrors))]
 pub(super) async fn list_profiles(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,
@@ -153,9 +147,7 @@ pub(super) async fn list_profiles(
     responses((status = 200, description = "Switched", body = Envelope),
         (status = 400, description = "coworkerId is missing or malformed", body = Envelope),
         (status = 404, description = "Not one of your profiles", body = Envelope),
-        (status = 401, description = "No valid bearer token", body = Envelope),
-        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
-        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+        SignedInErrors))]
 pub(super) async fn switch_profile(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,

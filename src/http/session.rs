@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::SharedState;
 use super::envelope::{ApiError, success};
 use super::extract::{Auth, Client, bearer_token, content_type_is, limited_body};
-use super::openapi::{AnyObject, Envelope};
+use super::openapi::{AnyObject, Envelope, SignedInErrors};
 use super::views::{LocationView, UserPropertiesView, json, rfc3339};
 use crate::service::ServiceError;
 use crate::service::session::{self as service, IssuedTokens};
@@ -236,9 +236,7 @@ struct MeUser {
 /// The session: the user, the current profile and location, the preferences.
 #[utoipa::path(get, path = "/login/me", tag = "session", security(("bearer" = [])),
     responses((status = 200, description = "The session", body = AnyObject),
-        (status = 401, description = "No valid bearer token", body = Envelope),
-        (status = 429, description = "Too many requests; see Retry-After", body = Envelope),
-        (status = 503, description = "The database or the hashing queue is busy; see Retry-After", body = Envelope)))]
+        SignedInErrors))]
 pub(super) async fn me(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,

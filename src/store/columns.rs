@@ -201,7 +201,8 @@ pub fn history_entry_from(row: &impl ColumnSource) -> StoreResult<HistoryEntry> 
 pub const HISTORY_COLUMNS: &str =
     "id, changed_at, profile_id, session_id, address, request_id, cast(changes as text)";
 
-fn value_at(row: &impl ColumnSource, index: usize, kind: Kind) -> StoreResult<Option<FieldValue>> {
+/// One field's value from a column of `kind`.
+pub fn value_at(row: &impl ColumnSource, index: usize, kind: Kind) -> StoreResult<Option<FieldValue>> {
     Ok(match kind {
         Kind::Text => row.text(index)?.map(FieldValue::Text),
         Kind::Int => Some(FieldValue::Int(row.int(index)?)),

@@ -133,10 +133,17 @@ async fn write_patch<'e>(
     let statement = ProfileStatement::new(&update.patch, update.now, update.profile_id, update.user_id);
     let [session, address, request_id, secrets] = statement.extra_parameters();
     let (profile_parameter, user_parameter) = (statement.profile_parameter(), statement.user_parameter());
+    // Only the rows the patch writes are locked: a lock is itself a write in PostgreSQL.
+    let lock = match (update.patch.touches_profile(), update.patch.touches_user()) {
+        (true, true) => " for update of p, u",
+        (true, false) => " for update of p",
+        (false, true) => " for update of u",
+        (false, false) => "",
+    };
     let old = format!(
         "select {} from profiles p join users u on u.id = p.user_id \
          where p.id = ${profile_parameter} and p.user_id = ${user_parameter} \
-         and exists (select 1 from sessions where id = ${session}) for update of p, u",
+         and exists (select 1 from sessions where id = ${session}){lock}",
         statement.old_columns()
     );
     let profile = if update.patch.touches_profile() {

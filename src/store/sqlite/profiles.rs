@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
 use super::connection::{all_rows, date_text, time_text};
 use super::sessions::{end_other_sessions, replace_refresh, session_exists};
-use crate::domain::catalogue::{Field, FieldValue};
+use crate::domain::catalogue::{Field, FieldValue, Values};
 use crate::domain::history;
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Profile, ProfileSummary, Version};
@@ -75,11 +75,7 @@ pub fn apply(c: &Connection, update: &ProfileUpdate) -> StoreResult<Applied> {
         ensure_unlocked(c, &password.lockout_key, update.now)?;
         ensure_password_is(c, update.user_id, &password.verified_hash)?;
     }
-    let changes = if update.patch.is_empty() {
-        Vec::new()
-    } else {
-        history::diff(&profile(c, update.profile_id)?.values, &update.patch)
-    };
+    let changes = history::diff(&stored_values(c, update)?, &update.patch);
     if let Some(entry) = history::encode(&changes, update.password.is_some()) {
         super::history::insert(c, update, &entry)?;
     }
@@ -101,6 +97,31 @@ pub fn apply(c: &Connection, update: &ProfileUpdate) -> StoreResult<Applied> {
         return Ok(Applied { version: profile.version, profile: Some(profile) });
     }
     Ok(Applied { version: versions(c, update.profile_id, update.user_id)?, profile: None })
+}
+
+/// The stored values of the fields the patch sends (the others stay empty): what the
+/// history compares with. Only those columns are read, on the writer's thread.
+fn stored_values(c: &Connection, update: &ProfileUpdate) -> StoreResult<Values> {
+    let fields: Vec<Field> = update.patch.iter().map(|(field, _)| field).collect();
+    let mut values = Values::empty();
+    if fields.is_empty() {
+        return Ok(values);
+    }
+    let columns: Vec<String> = fields
+        .iter()
+        .map(|f| format!("{}.{}", if f.on_profile() { "p" } else { "u" }, f.spec().column))
+        .collect();
+    let sql = format!(
+        "select {} from profiles p join users u on u.id = p.user_id where p.id = ?1 and p.user_id = ?2",
+        columns.join(", ")
+    );
+    let mut statement = c.prepare_cached(&sql)?;
+    let mut rows = statement.query([update.profile_id, update.user_id])?;
+    let row = rows.next()?.ok_or(StoreError::NotFound)?;
+    for (index, field) in fields.into_iter().enumerate() {
+        values.set(field, columns::value_at(row, index, field.kind())?);
+    }
+    Ok(values)
 }
 
 /// The versions of a profile and its user; `NotFound` unless the profile is the user's.

@@ -138,9 +138,10 @@ pub fn birth_date(text: &str, today: Date) -> Result<Date, Problem> {
 }
 
 fn parse_date(text: &str) -> Option<Date> {
-    // Four digits of year, no sign: `+1990-05-04` and `01990-05-04` are not dates a form sends.
+    // The year starts with four digits, no sign: `+1990-05-04` is not a date a form sends
+    // (a longer year the parser refuses itself).
     let bytes = text.as_bytes();
-    if bytes.len() < 10 || !bytes[..4].iter().all(u8::is_ascii_digit) || bytes[4] != b'-' {
+    if bytes.len() < 10 || !bytes[..4].iter().all(u8::is_ascii_digit) {
         return None;
     }
     let date_only = format_description!("[year]-[month]-[day]");
@@ -281,6 +282,14 @@ mod tests {
         }
         for bad in ["12", "call me", "12+34", "+44 20 ☎", "555-1234 ext"] {
             assert!(phone(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn a_date_has_a_four_digit_year_and_no_sign() {
+        assert_eq!(parse_date("1990-05-04"), Some(date!(1990 - 05 - 04)));
+        for bad in ["+1990-05-04", "+199-05-04", "-199-05-04", "01990-05-04", "199", "", "1990/05/04"] {
+            assert_eq!(parse_date(bad), None, "{bad:?}");
         }
     }
 

@@ -331,6 +331,16 @@ mod tests {
     }
 
     #[test]
+    fn gender_is_a_name_or_a_numeric_code() {
+        let gender = |value: Value| parse_value(Field::Gender, &value, date!(2026 - 11 - 27));
+        let text = |g: &str| Ok(Change::Value(FieldValue::Text(g.into())));
+        assert_eq!(gender(json!("female")).map_err(|p| p.code), text("Female"));
+        assert_eq!(gender(json!(2)).map_err(|p| p.code), text("Male"));
+        assert_eq!(gender(json!("2")).map_err(|p| p.code), Err(ErrorCode::InvalidChoice));
+        assert_eq!(gender(json!(true)).map_err(|p| p.code), Err(ErrorCode::WrongType));
+    }
+
+    #[test]
     fn every_field_round_trips_its_property_name() {
         for field in Field::all() {
             assert_eq!(Field::from_property(field.property()), Some(field));

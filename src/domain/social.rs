@@ -235,6 +235,19 @@ mod tests {
             "an old public profile keeps its segments"
         );
         assert!(Linkedin.canonical("linkedin.com/in/jane-doe/details/experience").is_err());
+        let long = format!("linkedin.com/in/{}", "j".repeat(101));
+        for bad in [
+            "linkedin.com/in/jane!doe",
+            long.as_str(),
+            "linkedin.com/pub/jane!doe/1/2/3",
+            "linkedin.com/pub/jane/1/2/3/4",
+            "linkedin.com/pub/jane/1234/2/3",
+            "linkedin.com/pub/jane/1-2/3",
+            "linkedin.com/feed/jane",
+        ] {
+            assert!(Linkedin.canonical(bad).is_err(), "{bad}");
+        }
+        assert_eq!(ok(Linkedin, "linkedin.com/pub/jane/a1"), "https://www.linkedin.com/pub/jane/a1");
         assert!(Linkedin.canonical("https://linkedin.com.evil.net/in/jane").is_err());
         assert_eq!(ok(Facebook, "https://m.facebook.com/jane.doe"), "https://www.facebook.com/jane.doe");
         assert_eq!(
@@ -243,6 +256,8 @@ mod tests {
         );
         assert!(Facebook.canonical("jane.doe").is_err());
         assert!(Facebook.canonical("facebook.com/jane.doe/posts/123").is_err(), "a post is not a profile");
+        assert!(Facebook.canonical("facebook.com/jane!doe").is_err());
+        assert!(Facebook.canonical(&format!("facebook.com/{}", "j".repeat(51))).is_err());
     }
 
     #[test]

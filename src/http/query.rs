@@ -91,6 +91,18 @@ mod tests {
             Some("dryRun".into())
         );
         assert_eq!(refused(params("a=1").accept_only(&[])), Some("a".into()));
+        match params("a=1").accept_only(&[]) {
+            Err(ApiError::Query { message, .. }) => {
+                assert!(message.ends_with("which takes none"), "{message}")
+            }
+            _ => panic!("refused"),
+        }
+        match params("a=1").accept_only(&["page", "size"]) {
+            Err(ApiError::Query { message, .. }) => {
+                assert!(message.ends_with("it takes page, size"), "{message}")
+            }
+            _ => panic!("refused"),
+        }
         let long = "n".repeat(500);
         assert_eq!(refused(params(&format!("{long}=1")).accept_only(&[])).map(|p| p.len()), Some(64));
     }

@@ -36,7 +36,7 @@ pub struct Change<'a> {
 /// What a PATCH answers with: the profile's new version (for its ETag), the profile itself
 /// when the client asked for it, and after a password change this session's new refresh
 /// token (the old one joined the session's retired tokens). A dry run answers with the
-/// version and profile the change would make, and no token.
+/// profile as the change would leave it, the current version, and no token.
 #[derive(Debug, Clone)]
 pub struct Updated {
     pub profile_id: i64,
@@ -113,18 +113,13 @@ pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> 
     })
 }
 
-/// The profile as the patch would leave it: each row's version moves, and the time of
-/// change with it, only if one of its values differs (as the stores do it).
+/// The profile as the patch would leave it: its time of change moves only if a value
+/// differs (as the stores do it). Its version stays: a dry run makes none, and its answer
+/// carries no ETag.
 fn would_be(stored: Profile, patch: &ProfilePatch, now: time::OffsetDateTime) -> Profile {
-    let changes = history::diff(&stored.values, patch);
-    let profile_moves = changes.iter().any(|c| c.field.on_profile());
-    let user_moves = changes.iter().any(|c| c.field.on_user());
-    let version = Version {
-        profile: stored.version.profile + i64::from(profile_moves),
-        user: stored.version.user + i64::from(user_moves),
-    };
-    let updated_on = if changes.is_empty() { stored.updated_on } else { crate::clock::whole_seconds(now) };
-    Profile { values: history::apply(&stored.values, patch), version, updated_on, ..stored }
+    let changed = !history::diff(&stored.values, patch).is_empty();
+    let updated_on = if changed { crate::clock::whole_seconds(now) } else { stored.updated_on };
+    Profile { values: history::apply(&stored.values, patch), updated_on, ..stored }
 }
 
 fn wrong_current_password() -> FieldError {

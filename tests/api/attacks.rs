@@ -81,6 +81,26 @@ async fn sixty_concurrent_wrong_sign_ins_get_five_checks_then_the_lock_holds(bac
     assert!(checked <= 5, "at most five passwords were checked: {checked}");
 }
 
+/// The hourly clean-up deletes only counters whose window has passed: an attacker who
+/// spreads guesses around it gains nothing.
+async fn the_hourly_purge_keeps_the_counts_that_still_matter(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_member("jane@example.com", None).await;
+    let wrong =
+        || sign_in_status(app.client.clone(), app.url("/api/token"), "jane@example.com", "wrong guess 1");
+    for _ in 0..4 {
+        assert_eq!(wrong().await, StatusCode::BAD_REQUEST);
+    }
+    app.clock.advance(time::Duration::minutes(5));
+    portico::service::ops::purge(&app.state).await.expect("purge");
+    assert_eq!(wrong().await, StatusCode::BAD_REQUEST, "the fifth check");
+    assert_eq!(wrong().await, StatusCode::TOO_MANY_REQUESTS, "the four before the purge still counted");
+    app.clock.advance(time::Duration::minutes(30));
+    portico::service::ops::purge(&app.state).await.expect("purge");
+    let right = sign_in_status(app.client.clone(), app.url("/api/token"), "jane@example.com", PASSWORD);
+    assert_eq!(right.await, StatusCode::OK, "an old window is forgotten");
+}
+
 async fn sixty_concurrent_wrong_current_passwords_get_five_checks(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = Arc::new(app.member_token("jane@example.com").await);
@@ -603,6 +623,7 @@ async fn an_address_signs_in_however_it_is_written(backend: Backend) {
 
 crate::every_store!(
     sixty_concurrent_wrong_sign_ins_get_five_checks_then_the_lock_holds,
+    the_hourly_purge_keeps_the_counts_that_still_matter,
     sixty_concurrent_wrong_current_passwords_get_five_checks,
     the_sign_in_rate_limit_holds_under_concurrency,
     forwarded_addresses_count_only_behind_a_trusted_proxy,

@@ -45,6 +45,8 @@ async fn a_dry_run_writes_nothing_and_answers_as_the_real_patch(backend: Backend
     let token = app.member_token("jane@example.com").await;
     let body =
         json!({"NickName": "Dee", "DateOfBirth": "1990-05-04", "CountryId": 276, "OnNewWallPost": false});
+    // Later than the profile's creation, so the time of change the dry run predicts shows.
+    app.clock.advance(time::Duration::minutes(3));
     let before = everything(&app, &token).await;
     let prefer = [("Prefer", "return=representation")];
 
@@ -58,6 +60,13 @@ async fn a_dry_run_writes_nothing_and_answers_as_the_real_patch(backend: Backend
     assert_eq!(status, StatusCode::OK, "{real}");
     assert!(headers.get("etag").is_some());
     assert_eq!(dry, real, "the dry run answered what the real PATCH then did");
+    assert_ne!(real["Value"]["UpdatedOn"], before.0["UpdatedOn"], "including the new time of change");
+    let unchanged = json!({"NickName": "Dee"});
+    let (_, _, dry) = patch_with(&app, &token, "?dryRun=true", &prefer, &unchanged).await;
+    assert_eq!(
+        dry["Value"]["UpdatedOn"], real["Value"]["UpdatedOn"],
+        "a patch that changes nothing moves nothing"
+    );
     assert_eq!(real["Value"]["CountryName"], "Germany");
 
     // Problems are found the same way, and a stale If-Match too.
@@ -87,8 +96,11 @@ async fn a_dry_run_password_change_checks_everything_and_changes_nothing(backend
     let other_session = app.sign_in("jane@example.com", PASSWORD).await;
     let before = everything(&app, &token).await;
 
+    let jobs_before = app.state.hasher.jobs_run();
     let (status, _, answer) = patch_with(&app, &token, "?dryRun=true", &[], &change).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
+    let jobs = app.state.hasher.jobs_run() - jobs_before;
+    assert_eq!(jobs, 2, "the current password verified and the new one's strength estimated; nothing hashed");
     assert!(answer.get("RefreshToken").is_none_or(Value::is_null), "no token for a dry run");
     assert_eq!(everything(&app, &token).await, before);
     app.profile(&other_session).await;
@@ -103,6 +115,10 @@ async fn a_dry_run_password_change_checks_everything_and_changes_nothing(backend
         json!({"OldPassword": PASSWORD, "NewPassword": "password123", "RepeatNewPassword": "password123"});
     let (status, _, answer) = patch_with(&app, &token, "?dryRun=true", &[], &weak).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let jobs_before = app.state.hasher.jobs_run();
+    let (status, _) = app.patch(&token, &weak).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.state.hasher.jobs_run() - jobs_before, 2, "a refused new password is never hashed");
     assert!(error_codes(&answer).iter().all(|(property, _)| property == "NewPassword"), "{answer}");
 }
 

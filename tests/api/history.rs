@@ -196,6 +196,9 @@ async fn the_history_shows_exactly_what_changed_and_never_a_secret(backend: Back
     assert_eq!((page["Records"].as_array().map(Vec::len), page["TotalPages"].clone()), (Some(1), json!(2)));
     assert_eq!((page["HasPreviousPage"].clone(), page["HasNextPage"].clone()), (json!(true), json!(false)));
     assert_eq!(page["Records"][0]["RequestId"], "req-history-1");
+    let (_, first) = app.get(&token, "/en/profile/history?page=1&size=2").await;
+    assert_eq!(first["Records"].as_array().map(Vec::len), Some(2));
+    assert_eq!((first["HasPreviousPage"].clone(), first["HasNextPage"].clone()), (json!(false), json!(true)));
     for bad in ["page=0", "size=0", "size=101", "page=x", "sort=asc"] {
         let (status, _) = app.get(&token, &format!("/en/profile/history?{bad}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");

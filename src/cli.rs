@@ -88,6 +88,11 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
         request_timeout: args.request_timeout,
         history_retention: args.history_retention,
         cors_origins: args.cors_origins.clone(),
+        directory_image_hosts: args
+            .directory_image_hosts
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect(),
         public_url: args.public_url.clone(),
         metrics_on_own_listener: args.metrics_bind.is_some(),
         ..Settings::default()

@@ -231,6 +231,11 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTICO_METRICS_BIND")]
     pub metrics_bind: Option<SocketAddr>,
 
+    /// Hosts whose https images a member's bio may show in the directory, comma-separated
+    /// (e.g. your own CDN). None by default: a bio cannot make readers fetch from elsewhere.
+    #[arg(long = "directory-image-host", env = "PORTICO_DIRECTORY_IMAGE_HOSTS", value_delimiter = ',')]
+    pub directory_image_hosts: Vec<String>,
+
     /// Do not create the demo location and member on an empty database.
     #[arg(long, env = "PORTICO_NO_DEMO")]
     pub no_demo: bool,

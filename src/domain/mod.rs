@@ -3,10 +3,12 @@
 pub mod audit;
 pub mod catalogue;
 pub mod country;
+pub mod directory;
 pub mod error;
 pub mod fields;
 pub mod history;
 pub mod lockout;
+pub mod markdown;
 pub mod password;
 pub mod patch;
 pub mod profile;

@@ -102,6 +102,9 @@ impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::Unauthenticated => ApiError::Unauthenticated { token_presented: true },
+            ServiceError::InvalidParameter { parameter, message } => {
+                ApiError::Query { parameter: parameter.into(), message }
+            }
             other => ApiError::Service(other),
         }
     }
@@ -239,6 +242,10 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
             "Sign in first: the bearer token is missing, expired or revoked.".into(),
             None,
         ),
+        // Turned into `ApiError::Query` on the way in; here only for completeness.
+        ServiceError::InvalidParameter { parameter, message } => {
+            (StatusCode::BAD_REQUEST, format!("{parameter} {message}"), None)
+        }
         // Operator commands only; never produced by a request.
         ServiceError::Invalid(message) => (StatusCode::BAD_REQUEST, message.clone(), None),
         ServiceError::Import(problems) => (StatusCode::BAD_REQUEST, problems.join("; "), None),

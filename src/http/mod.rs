@@ -3,6 +3,7 @@
 
 mod cors;
 mod countries;
+mod directory;
 mod edge;
 pub mod envelope;
 mod etag;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(history::router())
         .merge(session::router())
         .merge(countries::router())
+        .merge(directory::router())
         .merge(ops::router())
         .merge(openapi::router());
     if !settings.metrics_on_own_listener {

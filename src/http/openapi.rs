@@ -41,6 +41,8 @@ use crate::domain::catalogue::{Credential, Field, Kind, ReadOnly, Rule};
         super::history::history,
         super::history::export,
         super::countries::list_countries,
+        super::directory::list_published,
+        super::directory::published_card,
         super::ops::healthz,
         super::ops::readyz,
     ),

@@ -7,7 +7,9 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::domain::catalogue::{Field, FieldValue, Values};
+use crate::domain::directory;
 use crate::domain::profile::{Location, Profile, User};
+use crate::service::directory::DirectoryEntry;
 
 /// A JSON response serialised into a buffer sized for a profile, not grown from 128 bytes.
 pub fn json<T: Serialize>(value: &T) -> Response {
@@ -52,6 +54,40 @@ impl Serialize for ProfileView<'_> {
         }
         map.serialize_entry("CreatedOn", &rfc3339(profile.created_on))?;
         map.serialize_entry("UpdatedOn", &rfc3339(profile.updated_on))?;
+        map.end()
+    }
+}
+
+/// A public profile in the directory (contract section 7): `Id`, `UniqueId` and the
+/// properties the catalogue marks public, each as the editing representation shows it,
+/// except that tags appear only as `ProfileTagsList` and the bio also as sanitised
+/// `ProfileSummaryHtml`. The list leaves out the social links; the card has them.
+pub struct DirectoryEntryView<'a> {
+    pub entry: &'a DirectoryEntry,
+    pub with_social_links: bool,
+}
+
+impl Serialize for DirectoryEntryView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let profile = &self.entry.profile;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Id", &profile.id)?;
+        map.serialize_entry("UniqueId", &profile.unique_id)?;
+        let fields: Vec<Field> = if self.with_social_links {
+            directory::card_fields().collect()
+        } else {
+            directory::list_fields().collect()
+        };
+        for field in fields {
+            match field {
+                Field::ProfileTags => map.serialize_entry("ProfileTagsList", &profile.tags_list())?,
+                Field::ProfileSummary => {
+                    map.serialize_entry(field.property(), &ValueView(profile.values.get(field)))?;
+                    map.serialize_entry("ProfileSummaryHtml", &self.entry.summary_html)?;
+                }
+                _ => map.serialize_entry(field.property(), &ValueView(profile.values.get(field)))?,
+            }
+        }
         map.end()
     }
 }

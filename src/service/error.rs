@@ -16,6 +16,9 @@ pub enum ServiceError {
     /// A malformed token request (RFC 6749 `invalid_request`), refused before any work.
     #[error("invalid request: {0}")]
     InvalidRequest(&'static str),
+    /// A query parameter the use case cannot take.
+    #[error("{parameter} {message}")]
+    InvalidParameter { parameter: &'static str, message: String },
     #[error("not signed in")]
     Unauthenticated,
     #[error("{0} not found")]

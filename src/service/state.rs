@@ -39,6 +39,9 @@ pub struct Settings {
     pub public_url: Option<url::Url>,
     /// `/metrics` is served on a listener of its own, not with the API.
     pub metrics_on_own_listener: bool,
+    /// Hosts whose `https` images a directory bio may show; none by default, so a bio
+    /// cannot make a reader's browser fetch from anywhere.
+    pub directory_image_hosts: Vec<String>,
 }
 
 impl Default for Settings {
@@ -58,6 +61,7 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             public_url: None,
             metrics_on_own_listener: false,
+            directory_image_hosts: Vec::new(),
         }
     }
 }

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
 use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::directory::{DirectoryHits, SearchCandidate};
 pub use crate::domain::history::Paging;
 use crate::domain::history::{HistoryPage, Origin};
 use crate::domain::lockout::{Admission, LockoutRule};
@@ -301,6 +302,28 @@ pub trait Store: Send + Sync + 'static {
     async fn apply_profile_patch(&self, update: &ProfileUpdate) -> StoreResult<Applied>;
     /// The user's change history, newest first, and how many entries there are in all.
     async fn history_of(&self, user_id: i64, paging: Paging) -> StoreResult<HistoryPage>;
+
+    /// A page of the public profiles at the location in name order, all of them or those
+    /// with one tag (`tag_key` form), and how many there are, counted up to
+    /// [`RESULT_WINDOW`](crate::domain::directory::RESULT_WINDOW).
+    async fn list_directory(
+        &self,
+        location_id: i64,
+        tag: Option<&str>,
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<DirectoryHits>;
+    /// Up to `RESULT_WINDOW` public profiles at the location that contain every word (the
+    /// last one also as a prefix) in a searched property, and have the tag if one is given;
+    /// in no particular order, each with its relevance.
+    async fn search_directory(
+        &self,
+        location_id: i64,
+        words: &[String],
+        tag: Option<&str>,
+    ) -> StoreResult<Vec<SearchCandidate>>;
+    /// Those of the profiles that are public at the location, in no particular order.
+    async fn directory_profiles(&self, location_id: i64, profile_ids: &[i64]) -> StoreResult<Vec<Profile>>;
 }
 
 pub type DynStore = Arc<dyn Store>;

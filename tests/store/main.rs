@@ -4,6 +4,7 @@
 #[allow(dead_code)]
 #[path = "../common/mod.rs"]
 mod common;
+mod directory;
 
 use std::sync::Arc;
 

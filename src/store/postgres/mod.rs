@@ -7,6 +7,7 @@
 //! connection (or transaction) they run on.
 
 mod accounts;
+mod directory;
 mod profiles;
 mod sessions;
 
@@ -20,6 +21,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::auth::token::TokenHash;
 use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::directory::{self as directory_rules, DirectoryHits, SearchCandidate};
 use crate::domain::history::HistoryPage;
 use crate::domain::lockout::Admission;
 use crate::domain::password::PasswordPolicy;
@@ -256,7 +258,11 @@ impl Store for PostgresStore {
     }
 
     async fn apply_profile_patch(&self, update: &ProfileUpdate) -> StoreResult<Applied> {
-        let plain = update.expected.is_none() && update.password.is_none() && !update.return_profile;
+        // A change the directory lists by (name, tags, visibility) also rewrites its entries.
+        let plain = update.expected.is_none()
+            && update.password.is_none()
+            && !update.return_profile
+            && !directory_rules::indexes_any(update.patch.iter().map(|(field, _)| field));
         if plain {
             return profiles::apply_in_one_statement(&self.pool, update).await;
         }
@@ -268,6 +274,29 @@ impl Store for PostgresStore {
 
     async fn history_of(&self, user_id: i64, paging: Paging) -> StoreResult<HistoryPage> {
         profiles::history_of(&self.pool, user_id, paging).await
+    }
+
+    async fn list_directory(
+        &self,
+        location_id: i64,
+        tag: Option<&str>,
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<DirectoryHits> {
+        directory::list(&self.pool, location_id, tag.unwrap_or_default(), offset, limit).await
+    }
+
+    async fn search_directory(
+        &self,
+        location_id: i64,
+        words: &[String],
+        tag: Option<&str>,
+    ) -> StoreResult<Vec<SearchCandidate>> {
+        directory::search(&self.pool, location_id, words, tag).await
+    }
+
+    async fn directory_profiles(&self, location_id: i64, profile_ids: &[i64]) -> StoreResult<Vec<Profile>> {
+        directory::public_profiles(&self.pool, location_id, profile_ids).await
     }
 }
 

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
 use super::sessions::{end_other_sessions, replace_refresh, session_exists};
 use crate::domain::catalogue::{Field, FieldValue, Kind};
+use crate::domain::directory;
 use crate::domain::history::{self, HistoryPage};
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Profile, ProfileSummary, Version};
@@ -69,7 +70,10 @@ pub async fn insert(
     let profile_id = profile_id.ok_or(StoreError::NotFound)?;
     if member.fields.touches_profile() {
         let statement = ProfileStatement::new(&member.fields, now, profile_id, user_id);
-        statement.query(&statement.profile_update()).execute(c).await?;
+        statement.query(&statement.profile_update()).execute(&mut *c).await?;
+    }
+    if directory::indexes_any(member.fields.iter().map(|(field, _)| field)) {
+        super::directory::sync(c, profile_id).await?;
     }
     Ok(profile_id)
 }
@@ -92,6 +96,9 @@ pub async fn apply(c: &mut PgConnection, update: &ProfileUpdate) -> StoreResult<
     let Some(version) = write_patch(&mut *c, update).await? else {
         return Err(StoreError::NotFound);
     };
+    if directory::indexes_any(update.patch.iter().map(|(field, _)| field)) {
+        super::directory::sync(c, update.profile_id).await?;
+    }
     if let Some(password) = &update.password {
         sqlx::query("update users set password_hash = $1 where id = $2")
             .bind(&password.hash)

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use rusqlite::{Connection, OpenFlags};
-use rusqlite_migration::{M, Migrations};
+use rusqlite_migration::{HookError, M, Migrations};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
@@ -20,12 +20,15 @@ use crate::store::{StoreError, StoreResult};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The schema, in order; `PRAGMA user_version` counts how many are applied.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_credentials.sql"),
     include_str!("../../../migrations/sqlite/0003_security.sql"),
     include_str!("../../../migrations/sqlite/0004_history.sql"),
+    include_str!("../../../migrations/sqlite/0005_directory.sql"),
 ];
+/// The migration after which the directory's entries are filled from the profiles.
+const DIRECTORY_MIGRATION: usize = 4;
 
 /// Opens (creating if missing) the database file for writing, brings its schema up to date
 /// and sets the writer's pragmas.
@@ -55,7 +58,21 @@ pub fn migrate(connection: &mut Connection) -> anyhow::Result<()> {
                 .query_row("select count(*) from _sqlx_migrations where success", [], |row| row.get(0))?;
         connection.pragma_update(None, "user_version", applied)?;
     }
-    let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
+    let migrations = Migrations::new(
+        MIGRATIONS
+            .iter()
+            .enumerate()
+            .map(|(index, sql)| {
+                if index == DIRECTORY_MIGRATION {
+                    M::up_with_hook(sql, |tx: &rusqlite::Transaction| {
+                        super::directory::rebuild(tx).map_err(|e| HookError::Hook(e.to_string()))
+                    })
+                } else {
+                    M::up(sql)
+                }
+            })
+            .collect(),
+    );
     migrations.to_latest(connection).context("migrating the SQLite schema")?;
     Ok(())
 }

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod connection;
+mod directory;
 mod history;
 mod profiles;
 mod sessions;
@@ -19,6 +20,7 @@ use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
 use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::directory::{DirectoryHits, SearchCandidate};
 use crate::domain::history::HistoryPage;
 use crate::domain::lockout::Admission;
 use crate::domain::password::PasswordPolicy;
@@ -239,6 +241,29 @@ impl Store for SqliteStore {
 
     async fn history_of(&self, user_id: i64, paging: Paging) -> StoreResult<HistoryPage> {
         self.readers.read(|c| history::page(c, user_id, paging))
+    }
+
+    async fn list_directory(
+        &self,
+        location_id: i64,
+        tag: Option<&str>,
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<DirectoryHits> {
+        self.readers.read(|c| directory::list(c, location_id, tag.unwrap_or_default(), offset, limit))
+    }
+
+    async fn search_directory(
+        &self,
+        location_id: i64,
+        words: &[String],
+        tag: Option<&str>,
+    ) -> StoreResult<Vec<SearchCandidate>> {
+        self.readers.read(|c| directory::search(c, location_id, words, tag))
+    }
+
+    async fn directory_profiles(&self, location_id: i64, profile_ids: &[i64]) -> StoreResult<Vec<Profile>> {
+        self.readers.read(|c| profiles::public_profiles(c, location_id, profile_ids))
     }
 }
 

@@ -7,10 +7,10 @@ use time::OffsetDateTime;
 
 use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
 use super::connection::{all_rows, date_text, time_text};
+use super::directory;
 use super::sessions::{end_other_sessions, replace_refresh, session_exists};
 use crate::domain::catalogue::{Field, FieldValue, Values};
 use crate::domain::history;
-use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Profile, ProfileSummary, Version};
 use crate::store::columns;
 use crate::store::{Applied, NewMember, ProfileUpdate, StoreError, StoreResult};
@@ -24,6 +24,18 @@ pub fn profile(c: &Connection, profile_id: i64) -> StoreResult<Profile> {
     let mut rows = statement.query([profile_id])?;
     let row = rows.next()?.ok_or(StoreError::NotFound)?;
     columns::profile_from(row)
+}
+
+/// Those of the profiles that are public at the location.
+pub fn public_profiles(c: &Connection, location_id: i64, profile_ids: &[i64]) -> StoreResult<Vec<Profile>> {
+    let sql = format!(
+        "select {} from profiles p join users u on u.id = p.user_id \
+         where p.id in (select value from json_each(?1)) and p.location_id = ?2 and p.profile_is_public",
+        columns::profile_columns()
+    );
+    let ids = serde_json::to_string(profile_ids).map_err(anyhow::Error::new)?;
+    let mut statement = c.prepare_cached(&sql)?;
+    all_rows(statement.query(params![ids, location_id])?, |row| columns::profile_from(row))
 }
 
 pub fn profiles_of_user(c: &Connection, user_id: i64) -> StoreResult<Vec<ProfileSummary>> {
@@ -55,36 +67,49 @@ pub fn insert(c: &Connection, user_id: i64, member: &NewMember, now: OffsetDateT
         )
         .optional()?;
     let profile_id = profile_id.ok_or(StoreError::NotFound)?;
-    if member.fields.touches_profile() {
-        update_profile_row(c, profile_id, user_id, &member.fields, now)?;
+    let on_profile: Vec<_> = member.fields.iter().filter(|(field, _)| field.on_profile()).collect();
+    if !on_profile.is_empty() {
+        update_profile_row(c, profile_id, user_id, &on_profile, now)?;
+    }
+    if crate::domain::directory::indexes_any(on_profile.iter().map(|(field, _)| *field)) {
+        directory::sync(c, profile_id)?;
     }
     Ok(profile_id)
 }
 
 /// Applies one PATCH; the writer runs it inside a savepoint, so any error undoes all of it.
+/// The writer is the one thread every SQLite write waits for, so the checks share one read
+/// and a row is written only when a value in it changes.
 pub fn apply(c: &Connection, update: &ProfileUpdate) -> StoreResult<Applied> {
-    if !session_exists(c, update.session_id)? {
-        return Err(StoreError::SessionEnded);
-    }
-    if let Some(expected) = update.expected
-        && versions(c, update.profile_id, update.user_id)? != expected
-    {
+    let stored = stored_state(c, update)?;
+    if update.expected.is_some_and(|expected| expected != stored.version) {
         return Err(StoreError::VersionMismatch);
     }
     if let Some(password) = &update.password {
         ensure_unlocked(c, &password.lockout_key, update.now)?;
         ensure_password_is(c, update.user_id, &password.verified_hash)?;
     }
-    let changes = history::diff(&stored_values(c, update)?, &update.patch);
+    let changes = history::diff(&stored.values, &update.patch);
     if let Some(entry) = history::encode(&changes, update.password.is_some()) {
         super::history::insert(c, update, &entry)?;
     }
-    if update.patch.touches_profile() {
-        update_profile_row(c, update.profile_id, update.user_id, &update.patch, update.now)?;
+    let changed = |owned: fn(Field) -> bool| -> Vec<(Field, Option<&FieldValue>)> {
+        changes
+            .iter()
+            .filter(|change| owned(change.field))
+            .map(|change| (change.field, change.new.as_ref()))
+            .collect()
+    };
+    let (on_profile, on_user) = (changed(Field::on_profile), changed(Field::on_user));
+    if !on_profile.is_empty() {
+        update_profile_row(c, update.profile_id, update.user_id, &on_profile, update.now)?;
+    }
+    if crate::domain::directory::indexes_any(on_profile.iter().map(|(field, _)| *field)) {
+        directory::sync(c, update.profile_id)?;
     }
     let new_hash = update.password.as_ref().map(|p| p.hash.as_str());
-    if update.patch.touches_user() || new_hash.is_some() {
-        update_user_row(c, update.user_id, &update.patch, new_hash, update.now)?;
+    if !on_user.is_empty() || new_hash.is_some() {
+        update_user_row(c, update.user_id, &on_user, new_hash, update.now)?;
     }
     if let Some(password) = &update.password {
         end_other_sessions(c, update.user_id, password.keep_session)?;
@@ -96,61 +121,66 @@ pub fn apply(c: &Connection, update: &ProfileUpdate) -> StoreResult<Applied> {
         let profile = profile(c, update.profile_id)?;
         return Ok(Applied { version: profile.version, profile: Some(profile) });
     }
-    Ok(Applied { version: versions(c, update.profile_id, update.user_id)?, profile: None })
+    let version = Version {
+        profile: stored.version.profile + i64::from(!on_profile.is_empty()),
+        user: stored.version.user + i64::from(!on_user.is_empty()),
+    };
+    Ok(Applied { version, profile: None })
 }
 
-/// The stored values of the fields the patch sends (the others stay empty): what the
-/// history compares with. Only those columns are read, on the writer's thread.
-fn stored_values(c: &Connection, update: &ProfileUpdate) -> StoreResult<Values> {
+/// What a PATCH is checked against and compared with.
+struct StoredState {
+    version: Version,
+    /// The stored values of the fields the patch sends (the others stay empty).
+    values: Values,
+}
+
+/// The versions of the profile and its user and the stored values of the patched fields,
+/// read in one statement with whether the session still exists.
+fn stored_state(c: &Connection, update: &ProfileUpdate) -> StoreResult<StoredState> {
+    const LEADING: usize = 3;
     let fields: Vec<Field> = update.patch.iter().map(|(field, _)| field).collect();
-    let mut values = Values::empty();
-    if fields.is_empty() {
-        return Ok(values);
-    }
-    let columns: Vec<String> = fields
+    let columns: String = fields
         .iter()
-        .map(|f| format!("{}.{}", if f.on_profile() { "p" } else { "u" }, f.spec().column))
+        .map(|f| format!(", {}.{}", if f.on_profile() { "p" } else { "u" }, f.spec().column))
         .collect();
     let sql = format!(
-        "select {} from profiles p join users u on u.id = p.user_id where p.id = ?1 and p.user_id = ?2",
-        columns.join(", ")
+        "select p.version, u.version, exists (select 1 from sessions where id = ?3){columns} \
+         from profiles p join users u on u.id = p.user_id where p.id = ?1 and p.user_id = ?2"
     );
     let mut statement = c.prepare_cached(&sql)?;
-    let mut rows = statement.query([update.profile_id, update.user_id])?;
-    let row = rows.next()?.ok_or(StoreError::NotFound)?;
-    for (index, field) in fields.into_iter().enumerate() {
-        values.set(field, columns::value_at(row, index, field.kind())?);
+    let mut rows = statement.query([update.profile_id, update.user_id, update.session_id])?;
+    let Some(row) = rows.next()? else {
+        return Err(if session_exists(c, update.session_id)? {
+            StoreError::NotFound
+        } else {
+            StoreError::SessionEnded
+        });
+    };
+    if !row.get::<_, bool>(2)? {
+        return Err(StoreError::SessionEnded);
     }
-    Ok(values)
+    let mut values = Values::empty();
+    for (index, field) in fields.into_iter().enumerate() {
+        values.set(field, columns::value_at(row, LEADING + index, field.kind())?);
+    }
+    Ok(StoredState { version: Version { profile: row.get(0)?, user: row.get(1)? }, values })
 }
 
-/// The versions of a profile and its user; `NotFound` unless the profile is the user's.
-fn versions(c: &Connection, profile_id: i64, user_id: i64) -> StoreResult<Version> {
-    let versions = c
-        .prepare_cached(
-            "select p.version, u.version from profiles p join users u on u.id = p.user_id \
-             where p.id = ?1 and u.id = ?2",
-        )?
-        .query_row([profile_id, user_id], |row| Ok(Version { profile: row.get(0)?, user: row.get(1)? }))
-        .optional()?;
-    versions.ok_or(StoreError::NotFound)
-}
-
-/// `update profiles` with the patch's profile properties. The version and the time of
-/// change move only if a value differs from the stored one.
+/// `update profiles` with new values; the version moves and the time of change with it.
 fn update_profile_row(
     c: &Connection,
     profile_id: i64,
     user_id: i64,
-    patch: &ProfilePatch,
+    fields: &[(Field, Option<&FieldValue>)],
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    let (assignments, mut values) = assignments(patch.iter().filter(|(f, _)| f.on_profile()));
-    let changed = changed_condition(patch.iter().filter(|(f, _)| f.on_profile()));
+    let (assignments, mut values) = assignments(fields);
+    let assignments = assignments.join(", ");
     let n = values.len();
     let sql = format!(
-        "update profiles set {assignments}, version = version + ({changed}), \
-         updated_on = case when {changed} then ?{} else updated_on end where id = ?{} and user_id = ?{}",
+        "update profiles set {assignments}, version = version + 1, updated_on = ?{} \
+         where id = ?{} and user_id = ?{}",
         n + 1,
         n + 2,
         n + 3
@@ -160,59 +190,39 @@ fn update_profile_row(
     if updated == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
-/// `update users` with the patch's user properties and a new password hash (which the
-/// representation does not show, so it moves no version).
+/// `update users` with new values and a new password hash (which the representation does
+/// not show, so it alone moves no version).
 fn update_user_row(
     c: &Connection,
     user_id: i64,
-    patch: &ProfilePatch,
+    fields: &[(Field, Option<&FieldValue>)],
     password_hash: Option<&str>,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    let on_user: Vec<(Field, Option<&FieldValue>)> = patch.iter().filter(|(f, _)| f.on_user()).collect();
-    let (mut assignments, mut values) = assignments(on_user.iter().copied());
+    let (mut assignments, mut values) = assignments(fields);
+    if !fields.is_empty() {
+        values.push(Value::Text(time_text(now)));
+        assignments.push(format!("version = version + 1, updated_on = ?{}", values.len()));
+    }
     if let Some(hash) = password_hash {
         values.push(Value::Text(hash.to_string()));
-        let hash_assignment = format!("password_hash = ?{}", values.len());
-        assignments = if assignments.is_empty() {
-            hash_assignment
-        } else {
-            format!("{assignments}, {hash_assignment}")
-        };
-    }
-    if !on_user.is_empty() {
-        let changed = changed_condition(on_user.iter().copied());
-        values.push(Value::Text(time_text(now)));
-        assignments = format!(
-            "{assignments}, version = version + ({changed}), updated_on = case when {changed} then ?{} else updated_on end",
-            values.len()
-        );
+        assignments.push(format!("password_hash = ?{}", values.len()));
     }
     values.push(Value::Integer(user_id));
-    let sql = format!("update users set {assignments} where id = ?{}", values.len());
+    let sql = format!("update users set {} where id = ?{}", assignments.join(", "), values.len());
     c.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     Ok(())
 }
 
-/// `column = ?n, …` for the fields (numbered from 1, in order) and the values to bind.
-fn assignments<'a>(fields: impl Iterator<Item = (Field, Option<&'a FieldValue>)>) -> (String, Vec<Value>) {
+/// `column = ?n` for each field (numbered from 1, in order) and the values to bind.
+fn assignments(fields: &[(Field, Option<&FieldValue>)]) -> (Vec<String>, Vec<Value>) {
     let mut assignments = Vec::new();
     let mut values = Vec::new();
     for (field, value) in fields {
-        values.push(sql_value(value));
+        values.push(sql_value(*value));
         assignments.push(format!("{} = ?{}", field.spec().column, values.len()));
     }
-    (assignments.join(", "), values)
-}
-
-/// True when any of the fields (bound as `?1`, `?2`, … in the same order) differs from the
-/// stored value.
-fn changed_condition<'a>(fields: impl Iterator<Item = (Field, Option<&'a FieldValue>)>) -> String {
-    let conditions: Vec<String> = fields
-        .enumerate()
-        .map(|(i, (field, _))| format!("{} is not ?{}", field.spec().column, i + 1))
-        .collect();
-    format!("({})", conditions.join(" or "))
+    (assignments, values)
 }
 
 fn sql_value(value: Option<&FieldValue>) -> Value {

@@ -1,0 +1,265 @@
+//! The member directory's rules: which profiles and properties it shows, and what a search
+//! asks for.
+//!
+//! A search is parsed here into plain words, so no store ever sees the query syntax of its
+//! full-text engine: `"`, `*`, `NEAR`, `-` and the like are separators, not operators.
+//! Results are paged through a window of at most [`RESULT_WINDOW`] profiles: a search ranks
+//! at most that many matches and the total counts at most that many, which keeps the cost
+//! of a search the same at a hundred members and at a million (docs/API.md).
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::catalogue::{Field, Rule};
+
+/// The most profiles a search ranks, and the most a listing pages through.
+pub const RESULT_WINDOW: u64 = 1000;
+pub const DEFAULT_PAGE_SIZE: u64 = 25;
+pub const MAX_PAGE_SIZE: u64 = 100;
+/// The longest `query`, in characters: a name and a few words, with room to spare.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Words beyond this many are ignored: each narrows the match further anyway.
+pub const MAX_QUERY_WORDS: usize = 8;
+
+/// One directory request, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryQuery {
+    /// The words to find, lower-cased; the last one also matches as a prefix.
+    pub words: Vec<String>,
+    /// The query as typed, trimmed and lower-cased: an exact name match ranks first.
+    pub exact_name: Option<String>,
+    /// One tag, as [`tag_key`] normalises it.
+    pub tag: Option<String>,
+    pub page: u64,
+    pub size: u64,
+}
+
+impl DirectoryQuery {
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * self.size
+    }
+}
+
+/// The raw parameters, as the request carried them.
+#[derive(Debug, Default, Clone)]
+pub struct DirectoryParams<'a> {
+    pub query: Option<&'a str>,
+    pub tag: Option<&'a str>,
+    pub page: Option<&'a str>,
+    pub size: Option<&'a str>,
+}
+
+/// A parameter the directory cannot take, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParameterProblem {
+    pub parameter: &'static str,
+    pub message: String,
+}
+
+/// Checks the parameters; the first problem names its parameter.
+pub fn parse(params: &DirectoryParams<'_>) -> Result<DirectoryQuery, ParameterProblem> {
+    let mut errors = Vec::new();
+    let query = params.query.map(str::trim).unwrap_or_default();
+    if query.chars().count() > MAX_QUERY_CHARS {
+        errors.push(problem("query", format!("must be at most {MAX_QUERY_CHARS} characters")));
+    }
+    let tag = params.tag.map(tag_key).filter(|t| !t.is_empty());
+    let page = number(params.page, "page", 1, u64::MAX, 1, &mut errors);
+    let size = number(params.size, "size", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, &mut errors);
+    if errors.is_empty() && (page - 1).saturating_mul(size) >= RESULT_WINDOW {
+        errors.push(problem(
+            "page",
+            format!("only the first {RESULT_WINDOW} results can be paged through; narrow the search"),
+        ));
+    }
+    if let Some(first) = errors.into_iter().next() {
+        return Err(first);
+    }
+    let words = words(query);
+    let exact_name = (!words.is_empty()).then(|| name_key(query));
+    Ok(DirectoryQuery { words, exact_name, tag, page, size })
+}
+
+/// The words of a query: runs of letters and digits, lower-cased, at most
+/// [`MAX_QUERY_WORDS`]. Everything else separates words.
+pub fn words(query: &str) -> Vec<String> {
+    let normalised: String = query.nfc().collect();
+    normalised
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .take(MAX_QUERY_WORDS)
+        .collect()
+}
+
+/// How a tag is compared: trimmed, NFC, lower-cased (as the PATCH de-duplicates tags).
+pub fn tag_key(tag: &str) -> String {
+    tag.trim().nfc().collect::<String>().to_lowercase()
+}
+
+fn number(
+    text: Option<&str>,
+    name: &'static str,
+    min: u64,
+    max: u64,
+    default: u64,
+    errors: &mut Vec<ParameterProblem>,
+) -> u64 {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return default;
+    };
+    match text.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => n,
+        _ => {
+            let range = if max == u64::MAX { format!("at least {min}") } else { format!("{min} to {max}") };
+            errors.push(problem(name, format!("must be a whole number, {range}")));
+            default
+        }
+    }
+}
+
+fn problem(parameter: &'static str, message: String) -> ParameterProblem {
+    ParameterProblem { parameter, message }
+}
+
+/// The properties a search looks in (contract section 7).
+pub const SEARCHED: [Field; 6] = [
+    Field::FullName,
+    Field::CompanyName,
+    Field::Position,
+    Field::BusinessArea,
+    Field::ProfileTags,
+    Field::ProfileSummary,
+];
+
+/// Whether a write of these fields changes what the directory shows, finds or lists.
+pub fn indexes_any(mut fields: impl Iterator<Item = Field>) -> bool {
+    fields.any(|field| field == Field::ProfileIsPublic || SEARCHED.contains(&field))
+}
+
+/// How the directory orders names: NFC, lower-cased.
+pub fn name_key(full_name: &str) -> String {
+    full_name.trim().nfc().collect::<String>().to_lowercase()
+}
+
+/// A profile a search found, with the store's measure of how well it matches (higher is
+/// better; comparable only within one search).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchCandidate {
+    pub profile_id: i64,
+    pub relevance: f64,
+    pub full_name: String,
+}
+
+/// Orders a search's candidates: an exact match of the whole query with the name first,
+/// then by relevance, then by name; ties by id, so pages never overlap.
+pub fn rank(mut candidates: Vec<SearchCandidate>, exact_name: Option<&str>) -> Vec<i64> {
+    let keyed = |candidate: &SearchCandidate| {
+        let name = name_key(&candidate.full_name);
+        (exact_name != Some(name.as_str()), name)
+    };
+    candidates.sort_by(|a, b| {
+        let ((a_inexact, a_name), (b_inexact, b_name)) = (keyed(a), keyed(b));
+        a_inexact
+            .cmp(&b_inexact)
+            .then(b.relevance.total_cmp(&a.relevance))
+            .then(a_name.cmp(&b_name))
+            .then(a.profile_id.cmp(&b.profile_id))
+    });
+    candidates.into_iter().map(|candidate| candidate.profile_id).collect()
+}
+
+/// The properties a directory card shows: those the catalogue marks public.
+pub fn card_fields() -> impl Iterator<Item = Field> {
+    Field::all().filter(|field| field.spec().public)
+}
+
+/// The properties a directory list shows: the card's, without the social links (contract
+/// section 7 keeps them for the single view).
+pub fn list_fields() -> impl Iterator<Item = Field> {
+    card_fields().filter(|field| !matches!(field.spec().rule, Rule::Social(_)))
+}
+
+/// One page of the directory: the profiles' ids in order, and how many match (at most
+/// [`RESULT_WINDOW`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryHits {
+    pub profile_ids: Vec<i64>,
+    pub total: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(query: &str) -> DirectoryParams<'_> {
+        DirectoryParams { query: Some(query), ..DirectoryParams::default() }
+    }
+
+    #[test]
+    fn query_syntax_is_only_separators() {
+        assert_eq!(words(r#"  "Ada" NEAR(lovelace*) -x  "#), vec!["ada", "near", "lovelace", "x"]);
+        assert_eq!(words("\"*-^:()"), Vec::<String>::new());
+        assert_eq!(words("Zoë 🚀 مرحبا"), vec!["zoë", "مرحبا"]);
+        assert_eq!(words(&"a ".repeat(50)).len(), MAX_QUERY_WORDS);
+    }
+
+    #[test]
+    fn paging_is_checked_and_windowed() {
+        let ok = parse(&DirectoryParams { page: Some("40"), size: Some("25"), ..Default::default() });
+        assert_eq!(ok.map(|q| q.offset()), Ok(975));
+        for (page, size) in [("41", "25"), ("0", "25"), ("x", "25"), ("1", "101"), ("1", "0"), ("-1", "5")] {
+            let parsed = parse(&DirectoryParams { page: Some(page), size: Some(size), ..Default::default() });
+            assert!(parsed.is_err(), "page {page} size {size}");
+        }
+        assert_eq!(parse(&DirectoryParams::default()).map(|q| (q.page, q.size)), Ok((1, DEFAULT_PAGE_SIZE)));
+    }
+
+    #[test]
+    fn a_long_query_is_refused_by_name() {
+        let problem = parse(&params(&"x".repeat(MAX_QUERY_CHARS + 1))).expect_err("too long");
+        assert_eq!(problem.parameter, "query");
+        assert!(parse(&params(&"x".repeat(MAX_QUERY_CHARS))).is_ok());
+    }
+
+    #[test]
+    fn an_exact_name_is_kept_only_with_words() {
+        assert_eq!(parse(&params(" Ada Lovelace ")).map(|q| q.exact_name), Ok(Some("ada lovelace".into())));
+        assert_eq!(parse(&params("\"")).map(|q| q.exact_name), Ok(None));
+    }
+
+    #[test]
+    fn an_exact_name_ranks_first_then_relevance_then_name() {
+        let candidate =
+            |id, relevance, name: &str| SearchCandidate { profile_id: id, relevance, full_name: name.into() };
+        let candidates = vec![
+            candidate(1, 9.0, "Ada Lovelace-Byron"),
+            candidate(2, 1.0, "ADA LOVELACE"),
+            candidate(3, 5.0, "Ada King"),
+            candidate(4, 5.0, "Ada Byron"),
+            candidate(5, 5.0, "Ada Byron"),
+        ];
+        assert_eq!(rank(candidates.clone(), Some("ada lovelace")), vec![2, 1, 4, 5, 3]);
+        assert_eq!(rank(candidates, None), vec![1, 4, 5, 3, 2]);
+    }
+
+    #[test]
+    fn tags_compare_without_case_or_spaces() {
+        assert_eq!(tag_key("  UX Design "), "ux design");
+        assert_eq!(
+            parse(&DirectoryParams { tag: Some("  "), ..Default::default() }).map(|q| q.tag),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn the_directory_never_shows_a_private_property() {
+        let shown: Vec<&str> = card_fields().map(Field::property).collect();
+        for private in
+            ["Email", "MobilePhone", "LandLine", "Address", "BillingName", "DateOfBirth", "OnNewWallPost"]
+        {
+            assert!(!shown.contains(&private), "{private}");
+        }
+        assert!(shown.contains(&"Github") && !list_fields().any(|f| f == Field::Github));
+        assert!(list_fields().any(|f| f == Field::ProfileSummary));
+    }
+}

@@ -1,0 +1,95 @@
+//! The member directory (contract section 7): the public profiles at the caller's location.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use serde::Serialize;
+
+use super::SharedState;
+use super::envelope::ApiError;
+use super::extract::{Auth, WithProfile};
+use super::openapi::{AnyObject, Envelope, SignedInErrors};
+use super::query::QueryParams;
+use super::views::{DirectoryEntryView, json};
+use crate::domain::directory::DirectoryParams;
+use crate::service::directory as service;
+
+pub fn router() -> Router<SharedState> {
+    Router::new()
+        .route("/api/public/coworkers/published", get(list_published))
+        .route("/api/public/coworkers/published/{id}", get(published_card))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DirectoryPageView<'a> {
+    records: Vec<DirectoryEntryView<'a>>,
+    current_page: u64,
+    page_size: u64,
+    total_items: u64,
+    total_pages: u64,
+    has_next_page: bool,
+    has_previous_page: bool,
+}
+
+/// The public profiles at your location: in name order, or ranked by `query`.
+#[utoipa::path(get, path = "/api/public/coworkers/published", tag = "directory", security(("bearer" = [])),
+    params(
+        ("query" = Option<String>, Query, description = "Words to find in the name, company, position, business area, bio and tags (the last word also as a prefix); at most 200 characters"),
+        ("tag" = Option<String>, Query, description = "Only profiles with this tag (any case)"),
+        ("page" = Option<u64>, Query, description = "From 1; only the first 1000 results can be paged through"),
+        ("size" = Option<u64>, Query, description = "1 to 100, default 25")),
+    responses((status = 200, description = "Records, CurrentPage, PageSize, TotalItems (counted up to 1000), TotalPages, HasNextPage, HasPreviousPage", body = AnyObject),
+        (status = 400, description = "A parameter is malformed", body = Envelope),
+        SignedInErrors))]
+pub(super) async fn list_published(
+    Auth { profile, .. }: Auth<WithProfile>,
+    State(app): State<SharedState>,
+    query: QueryParams,
+) -> Result<Response, ApiError> {
+    let params = DirectoryParams {
+        query: query.get("query"),
+        tag: query.get("tag"),
+        page: query.get("page"),
+        size: query.get("size"),
+    };
+    let page = service::search(&app, &profile, &params).await?;
+    let total_pages = page.total.div_ceil(page.size);
+    Ok(json(&DirectoryPageView {
+        records: page
+            .entries
+            .iter()
+            .map(|entry| DirectoryEntryView { entry, with_social_links: false })
+            .collect(),
+        current_page: page.page,
+        page_size: page.size,
+        total_items: page.total,
+        total_pages,
+        has_next_page: page.page < total_pages,
+        has_previous_page: page.page > 1,
+    }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct CardView<'a> {
+    coworker: DirectoryEntryView<'a>,
+}
+
+/// One public profile at your location, with its social links.
+#[utoipa::path(get, path = "/api/public/coworkers/published/{id}", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The profile's Id")),
+    responses((status = 200, description = "Coworker: the public profile", body = AnyObject),
+        (status = 404, description = "No public profile with this Id at your location", body = Envelope),
+        SignedInErrors))]
+pub(super) async fn published_card(
+    Auth { profile, .. }: Auth<WithProfile>,
+    State(app): State<SharedState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id =
+        id.parse::<i64>().map_err(|_| ApiError::Service(crate::service::ServiceError::NotFound("member")))?;
+    let entry = service::card(&app, &profile, id).await?;
+    Ok(json(&CardView { coworker: DirectoryEntryView { entry: &entry, with_social_links: true } }))
+}

@@ -1,0 +1,126 @@
+//! The member directory, in SQLite: public profiles in an FTS5 index (`directory_search`,
+//! rowid = profile id) and in `directory_index` (one row per profile for the whole
+//! directory, tag `''`, and one per tag), both rewritten in the transaction of every write
+//! that changes what the directory shows.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::connection::all_rows;
+use crate::domain::directory::{self, DirectoryHits, RESULT_WINDOW, SearchCandidate};
+use crate::domain::fields::split_tags;
+use crate::store::StoreResult;
+
+/// Brings the directory's entries for one profile in line with its stored row.
+pub fn sync(c: &Connection, profile_id: i64) -> StoreResult<()> {
+    c.prepare_cached("delete from directory_search where rowid = ?1")?.execute([profile_id])?;
+    c.prepare_cached("delete from directory_index where profile_id = ?1")?.execute([profile_id])?;
+    let row = c
+        .prepare_cached(
+            "select location_id, full_name, company_name, position, business_area, profile_tags, \
+             profile_summary from profiles where id = ?1 and profile_is_public",
+        )?
+        .query_row([profile_id], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, Option<String>>(4)?,
+                row.get::<_, Option<String>>(5)?,
+                row.get::<_, Option<String>>(6)?,
+            ))
+        })
+        .optional()?;
+    let Some((location_id, full_name, company, position, area, tags, summary)) = row else {
+        return Ok(());
+    };
+    c.prepare_cached(
+        "insert into directory_search (rowid, full_name, company_name, position, business_area, \
+         profile_tags, profile_summary) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![profile_id, full_name, company, position, area, tags, summary])?;
+    let name_key = directory::name_key(&full_name);
+    let mut insert = c.prepare_cached(
+        "insert or ignore into directory_index (location_id, tag, name_key, profile_id) values (?1, ?2, ?3, ?4)",
+    )?;
+    insert.execute(params![location_id, "", name_key, profile_id])?;
+    for tag in tags.as_deref().map(split_tags).unwrap_or_default() {
+        insert.execute(params![location_id, directory::tag_key(tag), name_key, profile_id])?;
+    }
+    Ok(())
+}
+
+/// Rebuilds every public profile's entries (after the migration that adds the directory).
+pub fn rebuild(c: &Connection) -> StoreResult<()> {
+    let ids: Vec<i64> =
+        all_rows(c.prepare("select id from profiles where profile_is_public")?.query([])?, |row| {
+            Ok(row.get(0)?)
+        })?;
+    ids.into_iter().try_for_each(|id| sync(c, id))
+}
+
+/// The public profiles at the location, in name order, optionally with one tag.
+pub fn list(
+    c: &Connection,
+    location_id: i64,
+    tag: &str,
+    offset: u64,
+    limit: u64,
+) -> StoreResult<DirectoryHits> {
+    let profile_ids = all_rows(
+        c.prepare_cached(
+            "select profile_id from directory_index where location_id = ?1 and tag = ?2 \
+             order by name_key, profile_id limit ?3 offset ?4",
+        )?
+        .query(params![location_id, tag, as_sql(limit), as_sql(offset)])?,
+        |row| Ok(row.get(0)?),
+    )?;
+    let total: i64 = c
+        .prepare_cached(
+            "select count(*) from (select 1 from directory_index where location_id = ?1 and tag = ?2 limit ?3)",
+        )?
+        .query_row(params![location_id, tag, as_sql(RESULT_WINDOW)], |row| row.get(0))?;
+    Ok(DirectoryHits { profile_ids, total: u64::try_from(total).unwrap_or_default() })
+}
+
+/// The first [`RESULT_WINDOW`] public profiles at the location that have every word (the
+/// last as a prefix) and the tag, if one is given, each with its relevance.
+pub fn search(
+    c: &Connection,
+    location_id: i64,
+    words: &[String],
+    tag: Option<&str>,
+) -> StoreResult<Vec<SearchCandidate>> {
+    let mut statement = c.prepare_cached(
+        "select f.rowid, -bm25(directory_search, 10.0, 4.0, 4.0, 3.0, 5.0, 1.0), p.full_name \
+         from directory_search f join profiles p on p.id = f.rowid \
+         where directory_search match ?1 and p.location_id = ?2 and p.profile_is_public \
+         and (?3 is null or exists (select 1 from directory_index t where t.profile_id = f.rowid and t.tag = ?3)) \
+         limit ?4",
+    )?;
+    let rows = statement.query(params![match_expression(words), location_id, tag, as_sql(RESULT_WINDOW)])?;
+    all_rows(rows, |row| {
+        Ok(SearchCandidate { profile_id: row.get(0)?, relevance: row.get(1)?, full_name: row.get(2)? })
+    })
+}
+
+/// Every word as a quoted FTS5 string (so nothing in it is syntax), the last one a prefix.
+fn match_expression(words: &[String]) -> String {
+    let quoted: Vec<String> = words.iter().map(|word| format!("\"{}\"", word.replace('"', "\"\""))).collect();
+    format!("{}*", quoted.join(" "))
+}
+
+fn as_sql(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::match_expression;
+
+    #[test]
+    fn every_word_is_quoted_and_the_last_is_a_prefix() {
+        let words = vec!["ada".to_string(), "lo\"ve".to_string()];
+        assert_eq!(match_expression(&words), r#""ada" "lo""ve"*"#);
+    }
+}

@@ -1,0 +1,205 @@
+//! The directory's conformance: what both stores list and find, and that every write keeps
+//! it current in its own transaction.
+
+use super::*;
+use portico::domain::directory::{self, RESULT_WINDOW};
+
+/// A member at `location_id` with the given professional profile, signed in.
+async fn public_member(f: &Fixture, email: &str, location_id: i64, body: Value) -> Member {
+    let added = f.store.add_members(&[member(email, location_id)], f.now).await.expect("add")[0];
+    let (pair, session) = sign_in_as(f, added, email).await;
+    let member =
+        Member { user_id: added.user_id, profile_id: added.profile_id, session_id: session.id, added, pair };
+    let mut body = body;
+    body.as_object_mut().expect("object").entry("ProfileIsPublic").or_insert(json!(true));
+    f.store.apply_profile_patch(&update(f, &member, &patch(body))).await.expect("patch");
+    member
+}
+
+async fn listed(f: &Fixture, location_id: i64, tag: Option<&str>) -> Vec<i64> {
+    f.store.list_directory(location_id, tag, 0, 100).await.expect("list").profile_ids
+}
+
+async fn found(f: &Fixture, location_id: i64, query: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = f
+        .store
+        .search_directory(location_id, &directory::words(query), None)
+        .await
+        .expect("search")
+        .into_iter()
+        .map(|c| c.profile_id)
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+async fn other_location(f: &Fixture) -> i64 {
+    let location = NewLocation {
+        name: "Dock Road".into(),
+        web_address: "dock-road".into(),
+        country_id: 826,
+        created_on: f.now,
+    };
+    f.store.create_location(&location).await.expect("location").id
+}
+
+async fn only_public_profiles_of_the_location_are_listed_in_name_order(backend: Backend) {
+    let f = fixture(backend).await;
+    let elsewhere = other_location(&f).await;
+    let zoe = public_member(&f, "zoe@example.com", f.location_id, json!({"FullName": "zoë Zimmer"})).await;
+    let ada = public_member(&f, "ada@example.com", f.location_id, json!({"FullName": "Ada Lovelace"})).await;
+    let bob = public_member(&f, "bob@example.com", f.location_id, json!({"FullName": "Bob Byron"})).await;
+    let hidden = public_member(
+        &f,
+        "hid@example.com",
+        f.location_id,
+        json!({"FullName": "Aaron Hidden", "ProfileIsPublic": false}),
+    )
+    .await;
+    let far = public_member(&f, "far@example.com", elsewhere, json!({"FullName": "Abe Far"})).await;
+    assert_eq!(listed(&f, f.location_id, None).await, vec![ada.profile_id, bob.profile_id, zoe.profile_id]);
+    assert_eq!(listed(&f, elsewhere, None).await, vec![far.profile_id]);
+    let page = f.store.list_directory(f.location_id, None, 1, 1).await.expect("page");
+    assert_eq!((page.profile_ids, page.total), (vec![bob.profile_id], 3));
+
+    let profiles =
+        f.store.directory_profiles(f.location_id, &[hidden.profile_id, far.profile_id, ada.profile_id]).await;
+    let ids: Vec<i64> = profiles.expect("profiles").iter().map(|p| p.id).collect();
+    assert_eq!(ids, vec![ada.profile_id], "neither private nor elsewhere");
+
+    f.store
+        .apply_profile_patch(&update(&f, &ada, &patch(json!({"FullName": "Zed Lovelace"}))))
+        .await
+        .expect("rename");
+    assert_eq!(listed(&f, f.location_id, None).await, vec![bob.profile_id, ada.profile_id, zoe.profile_id]);
+    f.store
+        .apply_profile_patch(&update(&f, &bob, &patch(json!({"ProfileIsPublic": false}))))
+        .await
+        .expect("hide");
+    assert_eq!(listed(&f, f.location_id, None).await, vec![ada.profile_id, zoe.profile_id]);
+    assert!(found(&f, f.location_id, "Byron").await.is_empty(), "hidden from search at once");
+}
+
+async fn tags_filter_exactly_and_follow_every_change(backend: Backend) {
+    let f = fixture(backend).await;
+    let ann =
+        public_member(&f, "ann@example.com", f.location_id, json!({"ProfileTags": "UX Design, Rust"})).await;
+    let bea = public_member(&f, "bea@example.com", f.location_id, json!({"ProfileTags": "design"})).await;
+    public_member(
+        &f,
+        "cy@example.com",
+        f.location_id,
+        json!({"ProfileTags": "ux design", "ProfileIsPublic": false}),
+    )
+    .await;
+    assert_eq!(listed(&f, f.location_id, Some(&directory::tag_key("ux DESIGN"))).await, vec![ann.profile_id]);
+    assert_eq!(
+        listed(&f, f.location_id, Some("design")).await,
+        vec![bea.profile_id],
+        "a tag is matched whole"
+    );
+    f.store
+        .apply_profile_patch(&update(&f, &ann, &patch(json!({"ProfileTags": "Design"}))))
+        .await
+        .expect("retag");
+    assert!(listed(&f, f.location_id, Some("ux design")).await.is_empty());
+    let mut design = listed(&f, f.location_id, Some("design")).await;
+    design.sort_unstable();
+    assert_eq!(design, vec![ann.profile_id, bea.profile_id]);
+    f.store
+        .apply_profile_patch(&update(&f, &bea, &patch(json!({"ProfileTags": null}))))
+        .await
+        .expect("untag");
+    assert_eq!(listed(&f, f.location_id, Some("design")).await, vec![ann.profile_id]);
+    let tagged = f.store.search_directory(f.location_id, &directory::words("member"), Some("design")).await;
+    assert_eq!(
+        tagged.expect("search").iter().map(|c| c.profile_id).collect::<Vec<_>>(),
+        vec![ann.profile_id]
+    );
+}
+
+async fn search_finds_every_searched_property_and_sees_a_patch_at_once(backend: Backend) {
+    let f = fixture(backend).await;
+    let elsewhere = other_location(&f).await;
+    let body = json!({"FullName": "Grace Hopper", "CompanyName": "Cobolworks", "Position": "Admiral",
+        "BusinessArea": "Compilers", "ProfileTags": "navy, mathematics", "ProfileSummary": "Found the first *moth*."});
+    let grace = public_member(&f, "grace@example.com", f.location_id, body.clone()).await;
+    public_member(
+        &f,
+        "private@example.com",
+        f.location_id,
+        json!({"FullName": "Grace Private", "ProfileIsPublic": false}),
+    )
+    .await;
+    public_member(&f, "far@example.com", elsewhere, json!({"FullName": "Grace Far"})).await;
+    for query in ["hopper", "COBOLWORKS", "admiral", "compilers", "navy", "moth", "grace hop", "Grac"] {
+        assert_eq!(found(&f, f.location_id, query).await, vec![grace.profile_id], "{query}");
+    }
+    assert!(found(&f, f.location_id, "grace lovelace").await.is_empty(), "every word must match");
+    f.store
+        .apply_profile_patch(&update(&f, &grace, &patch(json!({"CompanyName": "Univac"}))))
+        .await
+        .expect("patch");
+    assert!(found(&f, f.location_id, "cobolworks").await.is_empty(), "the old value is gone");
+    assert_eq!(found(&f, f.location_id, "univac").await, vec![grace.profile_id]);
+    let candidates = f.store.search_directory(f.location_id, &directory::words("hopper"), None).await;
+    assert!(candidates.expect("search")[0].relevance.is_finite());
+}
+
+async fn a_failed_patch_leaves_the_directory_as_it_was(backend: Backend) {
+    let f = fixture(backend).await;
+    let ann = public_member(
+        &f,
+        "ann@example.com",
+        f.location_id,
+        json!({"FullName": "Ann Old", "ProfileTags": "old"}),
+    )
+    .await;
+    let bystander = join(&f, "bob@example.com").await;
+    let password = PasswordUpdate {
+        hash: "$argon2id$new".into(),
+        verified_hash: PLACEHOLDER_HASH.into(),
+        lockout_key: lockout_key("ann@example.com"),
+        keep_session: ann.session_id,
+        // A refresh token that is already someone's: the last statement fails.
+        next_refresh: bystander.pair.refresh_hash(),
+        audit: audit(AuditKind::PasswordChanged, f.now, "ann@example.com"),
+    };
+    let change = patch(json!({"FullName": "Ann New", "ProfileTags": "new", "ProfileIsPublic": false}));
+    let failing = ProfileUpdate { password: Some(password), ..update(&f, &ann, &change) };
+    assert!(f.store.apply_profile_patch(&failing).await.is_err());
+    assert_eq!(listed(&f, f.location_id, Some("old")).await, vec![ann.profile_id]);
+    assert!(listed(&f, f.location_id, Some("new")).await.is_empty());
+    assert_eq!(found(&f, f.location_id, "old").await, vec![ann.profile_id]);
+    assert!(found(&f, f.location_id, "new").await.is_empty());
+}
+
+async fn counts_and_candidates_stop_at_the_result_window(backend: Backend) {
+    let f = fixture(backend).await;
+    let window = usize::try_from(RESULT_WINDOW).expect("window");
+    let mut members: Vec<NewMember> = (0..=window)
+        .map(|i| {
+            let email = format!("m{i}@example.com");
+            let mut new = member(&email, f.location_id);
+            new.fields =
+                patch(json!({"ProfileIsPublic": true, "ProfileTags": "common", "Position": "Common"}));
+            new
+        })
+        .collect();
+    members.truncate(window + 1);
+    f.store.add_members(&members, f.now).await.expect("add");
+    let page = f.store.list_directory(f.location_id, Some("common"), 0, 10).await.expect("list");
+    assert_eq!((page.profile_ids.len(), page.total), (10, RESULT_WINDOW));
+    let all = f.store.list_directory(f.location_id, None, 0, 10).await.expect("list");
+    assert_eq!(all.total, RESULT_WINDOW);
+    let candidates = f.store.search_directory(f.location_id, &directory::words("common"), None).await;
+    assert_eq!(candidates.expect("search").len(), window);
+}
+
+every_store!(
+    only_public_profiles_of_the_location_are_listed_in_name_order,
+    tags_filter_exactly_and_follow_every_change,
+    search_finds_every_searched_property_and_sees_a_patch_at_once,
+    a_failed_patch_leaves_the_directory_as_it_was,
+    counts_and_candidates_stop_at_the_result_window,
+);

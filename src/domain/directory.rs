@@ -9,7 +9,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::catalogue::{Field, Rule};
+use super::catalogue::{Field, MAX_TAG_CHARS, Rule};
 
 /// The most profiles a search ranks, and the most a listing pages through.
 pub const RESULT_WINDOW: u64 = 1000;
@@ -63,6 +63,12 @@ pub fn parse(params: &DirectoryParams<'_>) -> Result<DirectoryQuery, ParameterPr
         errors.push(problem("query", format!("must be at most {MAX_QUERY_CHARS} characters")));
     }
     let tag = params.tag.map(tag_key).filter(|t| !t.is_empty());
+    if tag.as_ref().is_some_and(|t| t.chars().count() > MAX_TAG_CHARS || t.chars().any(char::is_control)) {
+        errors.push(problem(
+            "tag",
+            format!("must be at most {MAX_TAG_CHARS} characters, without control characters"),
+        ));
+    }
     let page = number(params.page, "page", 1, u64::MAX, 1, &mut errors);
     let size = number(params.size, "size", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, &mut errors);
     if errors.is_empty() && (page - 1).saturating_mul(size) >= RESULT_WINDOW {
@@ -240,6 +246,17 @@ mod tests {
         ];
         assert_eq!(rank(candidates.clone(), Some("ada lovelace")), vec![2, 1, 4, 5, 3]);
         assert_eq!(rank(candidates, None), vec![1, 4, 5, 3, 2]);
+    }
+
+    #[test]
+    fn a_tag_that_no_profile_can_have_is_refused_by_name() {
+        for tag in ["a\u{0}b", &"t".repeat(MAX_TAG_CHARS + 1)] {
+            let problem = parse(&DirectoryParams { tag: Some(tag), ..Default::default() }).expect_err(tag);
+            assert_eq!(problem.parameter, "tag");
+        }
+        assert!(
+            parse(&DirectoryParams { tag: Some(&"t".repeat(MAX_TAG_CHARS)), ..Default::default() }).is_ok()
+        );
     }
 
     #[test]

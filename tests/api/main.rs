@@ -8,6 +8,7 @@ mod attacks;
 mod cli;
 mod concurrency;
 mod credentials;
+mod directory;
 mod errors;
 mod history;
 mod newcomer;

@@ -49,6 +49,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Location(command)) => location(&cli.database_url, &cli.serve, command).await,
         Some(Command::Member(command)) => member(&cli.database_url, &cli.serve, command).await,
+        Some(Command::Seed { location, members, seed }) => {
+            let app = open(&cli.database_url, &cli.serve).await?;
+            let report = crate::service::seed::seed(&app, &location, members, seed).await?;
+            let per_second = report.members as f64 / report.elapsed.as_secs_f64().max(1e-9);
+            println!(
+                "Seeded {} members at {} in {:.1} s ({per_second:.0} members/s). Each signs in with the \
+                 password {}; `portico member list` is not needed: the directory shows the public ones.",
+                report.members,
+                report.location,
+                report.elapsed.as_secs_f64(),
+                crate::service::seed::SEED_PASSWORD
+            );
+            Ok(())
+        }
         Some(Command::Audit { email }) => audit(&cli.database_url, &cli.serve, &email).await,
     }
 }

@@ -60,6 +60,16 @@ pub enum Command {
     /// Add, import and look after members: sessions, passwords, history.
     #[command(subcommand)]
     Member(MemberCommand),
+    /// Add realistic fake members to a location (created if missing), for trying Portico
+    /// out, tests and benchmarks. The same --seed gives the same members.
+    Seed {
+        #[arg(long)]
+        location: String,
+        #[arg(long)]
+        members: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Show the security log of an e-mail address: sign-ins, failures, lockouts,
     /// password changes and revocations.
     Audit { email: String },

@@ -8,6 +8,7 @@ pub mod member;
 pub mod ops;
 pub mod profile;
 pub mod rate_limit;
+pub mod seed;
 pub mod session;
 pub mod state;
 

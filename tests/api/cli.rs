@@ -391,3 +391,42 @@ fn repeated_causes_are_said_once() {
         "opening the database: role \"x\" does not exist at line 7"
     );
 }
+
+/// `portico seed` makes the same members for the same seed, lists most of them in the
+/// directory, lets each sign in with the printed password, and refuses to seed them twice.
+#[tokio::test]
+async fn seeding_is_repeatable_and_its_members_are_real() {
+    let (first, second) = (Database::new(), Database::new());
+    let args = ["seed", "--location", "Seed Street", "--members", "300", "--seed", "7"];
+    let said = succeeded(&first.run(&args));
+    assert!(said.contains("Seeded 300 members at Seed Street"), "{said}");
+    assert!(said.contains(portico::service::seed::SEED_PASSWORD), "{said}");
+    succeeded(&second.run(&args));
+    let (a, b) = (first.store().await, second.store().await);
+    let location = a.locations().await.expect("locations")[0].id;
+    let listed = a.list_directory(location, None, 0, 1000).await.expect("list");
+    assert!((200..300).contains(&listed.total), "most are public: {}", listed.total);
+    let names = |profiles: Vec<portico::domain::profile::Profile>| -> Vec<String> {
+        profiles.iter().map(|p| p.values.text(Field::FullName).unwrap_or_default().to_string()).collect()
+    };
+    let first_page = a.directory_profiles(location, &listed.profile_ids[..5]).await.expect("profiles");
+    let other_location = b.locations().await.expect("locations")[0].id;
+    let other = b.list_directory(other_location, None, 0, 5).await.expect("list");
+    let other_page = b.directory_profiles(other_location, &other.profile_ids).await.expect("profiles");
+    let (mut mine, mut theirs) = (names(first_page), names(other_page));
+    mine.sort();
+    theirs.sort();
+    assert_eq!(mine, theirs, "the same seed makes the same members");
+    assert!(first_page_has_professional_details(&a, &listed.profile_ids).await);
+
+    let again = first.run(&args);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already seeded"), "a clean refusal");
+}
+
+async fn first_page_has_professional_details(store: &DynStore, ids: &[i64]) -> bool {
+    let profile = store.profile(ids[0]).await.expect("profile");
+    [Field::Position, Field::CompanyName, Field::BusinessArea, Field::ProfileSummary, Field::ProfileTags]
+        .into_iter()
+        .all(|field| profile.values.text(field).is_some_and(|text| !text.is_empty()))
+}

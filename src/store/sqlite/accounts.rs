@@ -67,21 +67,42 @@ pub fn add_members(
     members: &[NewMember],
     now: OffsetDateTime,
 ) -> StoreResult<Vec<AddedMember>> {
-    members.iter().map(|member| add_member(c, member, now)).collect()
+    let added: Vec<AddedMember> =
+        members.iter().map(|member| add_member(c, member, now)).collect::<StoreResult<_>>()?;
+    let listed: Vec<i64> = added
+        .iter()
+        .zip(members)
+        .filter(|(_, member)| {
+            crate::domain::directory::indexes_any(member.fields.iter().map(|(field, _)| field))
+        })
+        .map(|(added, _)| added.profile_id)
+        .collect();
+    super::directory::add(c, &listed)?;
+    Ok(added)
 }
 
 fn add_member(c: &Connection, member: &NewMember, now: OffsetDateTime) -> StoreResult<AddedMember> {
     let existing: Option<i64> = c
-        .query_row("select id from users where email_key = ?1", [&member.email_key], |row| row.get(0))
+        .prepare_cached("select id from users where email_key = ?1")?
+        .query_row([&member.email_key], |row| row.get(0))
         .optional()?;
     let user_id = match existing {
         Some(id) => id,
-        None => c.query_row(
-            "insert into users (email, email_key, password_hash, full_name, created_on, updated_on) \
-             values (?1, ?2, ?3, ?4, ?5, ?5) returning id",
-            params![member.email, member.email_key, member.password_hash, member.full_name, time_text(now)],
-            |row| row.get(0),
-        )?,
+        None => c
+            .prepare_cached(
+                "insert into users (email, email_key, password_hash, full_name, created_on, updated_on) \
+                 values (?1, ?2, ?3, ?4, ?5, ?5) returning id",
+            )?
+            .query_row(
+                params![
+                    member.email,
+                    member.email_key,
+                    member.password_hash,
+                    member.full_name,
+                    time_text(now)
+                ],
+                |row| row.get(0),
+            )?,
     };
     let profile_id = profiles::insert(c, user_id, member, now).map_err(|error| match error {
         StoreError::Conflict(_) => {
@@ -89,10 +110,8 @@ fn add_member(c: &Connection, member: &NewMember, now: OffsetDateTime) -> StoreR
         }
         other => other,
     })?;
-    c.execute(
-        "update users set default_profile_id = coalesce(default_profile_id, ?1) where id = ?2",
-        [profile_id, user_id],
-    )?;
+    c.prepare_cached("update users set default_profile_id = coalesce(default_profile_id, ?1) where id = ?2")?
+        .execute([profile_id, user_id])?;
     Ok(AddedMember { user_id, profile_id, new_user: existing.is_none() })
 }
 

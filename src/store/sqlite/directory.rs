@@ -3,7 +3,7 @@
 //! directory, tag `''`, and one per tag), both rewritten in the transaction of every write
 //! that changes what the directory shows.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::connection::all_rows;
 use crate::domain::directory::{self, DirectoryHits, RESULT_WINDOW, SearchCandidate};
@@ -14,39 +14,46 @@ use crate::store::StoreResult;
 pub fn sync(c: &Connection, profile_id: i64) -> StoreResult<()> {
     c.prepare_cached("delete from directory_search where rowid = ?1")?.execute([profile_id])?;
     c.prepare_cached("delete from directory_index where profile_id = ?1")?.execute([profile_id])?;
-    let row = c
-        .prepare_cached(
-            "select location_id, full_name, company_name, position, business_area, profile_tags, \
-             profile_summary from profiles where id = ?1 and profile_is_public",
+    add(c, &[profile_id])
+}
+
+/// Adds the directory's entries for profiles that have none yet (new ones); the private
+/// ones are skipped. The search index is written last, in one statement: FTS5 writes its
+/// pending entries to disk at every statement that could roll back, so entries interleaved
+/// with other writes would each become a segment of their own.
+pub fn add(c: &Connection, profile_ids: &[i64]) -> StoreResult<()> {
+    let ids = serde_json::to_string(profile_ids).map_err(anyhow::Error::new)?;
+    let public = all_rows(
+        c.prepare_cached(
+            "select id, location_id, full_name, profile_tags from profiles \
+             where id in (select value from json_each(?1)) and profile_is_public",
         )?
-        .query_row([profile_id], |row| {
+        .query([&ids])?,
+        |row| {
             Ok((
                 row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, Option<String>>(2)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, String>(2)?,
                 row.get::<_, Option<String>>(3)?,
-                row.get::<_, Option<String>>(4)?,
-                row.get::<_, Option<String>>(5)?,
-                row.get::<_, Option<String>>(6)?,
             ))
-        })
-        .optional()?;
-    let Some((location_id, full_name, company, position, area, tags, summary)) = row else {
-        return Ok(());
-    };
-    c.prepare_cached(
-        "insert into directory_search (rowid, full_name, company_name, position, business_area, \
-         profile_tags, profile_summary) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![profile_id, full_name, company, position, area, tags, summary])?;
-    let name_key = directory::name_key(&full_name);
+        },
+    )?;
     let mut insert = c.prepare_cached(
         "insert or ignore into directory_index (location_id, tag, name_key, profile_id) values (?1, ?2, ?3, ?4)",
     )?;
-    insert.execute(params![location_id, "", name_key, profile_id])?;
-    for tag in tags.as_deref().map(split_tags).unwrap_or_default() {
-        insert.execute(params![location_id, directory::tag_key(tag), name_key, profile_id])?;
+    for (profile_id, location_id, full_name, tags) in &public {
+        let name_key = directory::name_key(full_name);
+        insert.execute(params![location_id, "", name_key, profile_id])?;
+        for tag in tags.as_deref().map(split_tags).unwrap_or_default() {
+            insert.execute(params![location_id, directory::tag_key(tag), name_key, profile_id])?;
+        }
     }
+    c.prepare_cached(
+        "insert into directory_search (rowid, full_name, company_name, position, business_area, profile_tags, \
+         profile_summary) select id, full_name, company_name, position, business_area, profile_tags, \
+         profile_summary from profiles where id in (select value from json_each(?1)) and profile_is_public",
+    )?
+    .execute([&ids])?;
     Ok(())
 }
 
@@ -56,7 +63,7 @@ pub fn rebuild(c: &Connection) -> StoreResult<()> {
         all_rows(c.prepare("select id from profiles where profile_is_public")?.query([])?, |row| {
             Ok(row.get(0)?)
         })?;
-    ids.into_iter().try_for_each(|id| sync(c, id))
+    add(c, &ids)
 }
 
 /// The public profiles at the location, in name order, optionally with one tag.

@@ -47,14 +47,17 @@ pub fn profiles_of_user(c: &Connection, user_id: i64) -> StoreResult<Vec<Profile
 }
 
 /// A new profile takes its countries from the location and its billing details from the
-/// user; then the member's further properties (a CSV import) apply.
+/// user; then the member's further properties (a CSV import) apply. The caller adds its
+/// directory entries (`directory::add`), for many new profiles at once.
 pub fn insert(c: &Connection, user_id: i64, member: &NewMember, now: OffsetDateTime) -> StoreResult<i64> {
     let profile_id: Option<i64> = c
-        .query_row(
+        .prepare_cached(
             "insert into profiles (unique_id, user_id, location_id, full_name, country_id, billing_name, \
              billing_email, billing_country_id, created_on, updated_on) \
              select ?1, ?2, l.id, ?3, l.country_id, ?3, ?4, l.country_id, ?5, ?5 from locations l where l.id = ?6 \
              returning id",
+        )?
+        .query_row(
             params![
                 uuid::Uuid::new_v4().to_string(),
                 user_id,
@@ -70,9 +73,6 @@ pub fn insert(c: &Connection, user_id: i64, member: &NewMember, now: OffsetDateT
     let on_profile: Vec<_> = member.fields.iter().filter(|(field, _)| field.on_profile()).collect();
     if !on_profile.is_empty() {
         update_profile_row(c, profile_id, user_id, &on_profile, now)?;
-    }
-    if crate::domain::directory::indexes_any(on_profile.iter().map(|(field, _)| *field)) {
-        directory::sync(c, profile_id)?;
     }
     Ok(profile_id)
 }

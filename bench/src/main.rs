@@ -5,6 +5,7 @@
 //! ceiling programs the harness starts as separate processes.
 
 mod ceilings;
+mod directory;
 mod load;
 mod machine;
 mod report;
@@ -31,6 +32,17 @@ struct Cli {
 enum Command {
     /// Run every scenario and ceiling and write the report.
     Run(RunArgs),
+    /// Only the directory's latencies and the seed rate, printed (the full run includes them).
+    Directory {
+        #[arg(long, value_delimiter = ',', default_value = "10000,1000000")]
+        sizes: Vec<usize>,
+        #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
+        stores: Vec<String>,
+        #[arg(long, env = "PORTICO_BENCH_PG_URL", default_value = "postgres://postgres@127.0.0.1:5432/test")]
+        postgres: String,
+        #[arg(long, default_value_t = 50_000)]
+        seed_members: usize,
+    },
     /// The HTTP ceiling: a minimal axum server that parses the same bodies and answers 200.
     CeilingHttp {
         #[arg(long, default_value = "127.0.0.1:0")]
@@ -70,6 +82,9 @@ pub struct RunArgs {
     /// Members the load is spread over (and as many more for password changes).
     #[arg(long, default_value_t = 1000)]
     pub members: usize,
+    /// Members at one location for the directory's search and tag-filter latencies.
+    #[arg(long, value_delimiter = ',', default_value = "10000,1000000")]
+    pub directory_sizes: Vec<usize>,
     /// Members in the database whose start-up time is measured.
     #[arg(long, default_value_t = 100_000)]
     pub startup_members: usize,
@@ -94,6 +109,15 @@ fn main() -> anyhow::Result<()> {
         Command::Run(args) => {
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             runtime.block_on(scenario::run_all(args))
+        }
+        Command::Directory { sizes, stores, postgres, seed_members } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let work = std::env::temp_dir().join(format!("portico-bench-dir-{}", std::process::id()));
+            std::fs::create_dir_all(&work)?;
+            let results = runtime.block_on(directory::run(&stores, &sizes, &postgres, &work, seed_members))?;
+            let _ = std::fs::remove_dir_all(&work);
+            println!("{}", serde_json::to_string_pretty(&results)?);
+            Ok(())
         }
         Command::CeilingHttp { bind } => {
             let runtime =

@@ -88,9 +88,7 @@ fn markdown(results: &Results) -> String {
                 w.errors(),
             );
         }
-        md.push_str(
-            "| directory search | | | | | | | | | | | | not built yet: no directory endpoint exists |\n\n",
-        );
+        md.push('\n');
         md.push_str("Store ceilings: the same statements straight on the store, with Portico's connection settings (SQLite: one writer connection, `BEGIN IMMEDIATE`, WAL, `synchronous=FULL`, eight readers; PostgreSQL: pgbench with prepared statements and no more connections than a Portico node's pool of 8). The UPDATE figures are the medians of three runs made in turn with Portico's PATCH runs; the SELECT figure is one run before Portico started:\n\n| Conns | Raw UPDATE tx/s | Raw UPDATE of one row tx/s | Raw SELECT by key/s |\n|---|---|---|---|\n");
         let ceilings =
             store.update_ceilings.iter().zip(&store.hot_update_ceilings).zip(&store.select_ceilings);
@@ -105,6 +103,7 @@ fn markdown(results: &Results) -> String {
             store.startup_ms.iter().map(|v| format!("{v:.0}")).collect::<Vec<_>>().join(", ")
         );
     }
+    md.push_str(&directory(results));
     md.push_str("## HTTP and hashing ceilings\n\n| Conns | Minimal axum GET req/s | Minimal axum PATCH req/s |\n|---|---|---|\n");
     for ((c, get), (_, patch)) in results.http_get_ceilings.iter().zip(&results.http_patch_ceilings) {
         let _ = writeln!(md, "| {c} | {:.0} | {:.0} |", get.throughput, patch.throughput);
@@ -116,6 +115,55 @@ fn markdown(results: &Results) -> String {
     );
     md.push_str(include_str!("../analysis.md"));
     md.push_str("\n## Reproduce\n\n```sh\nbench/run                    # everything, about eight minutes; writes this file and docs/bench/*.png\nbench/run --stores sqlite --duration 10\nbench/run --smoke            # a quick check that every scenario works (what CI runs)\n```\n");
+    md
+}
+
+/// The directory's latencies per store and size, in-process.
+fn directory(results: &Results) -> String {
+    let d = &results.directory;
+    let mut md = String::from("## Directory at scale\n\nLatency of `service::directory::search` called in-process (no HTTP), 300 requests each, on the same generated members (`portico seed`'s generator, 85% public) at one location: searches cycle through a last name, a whole name, a company word and a tag's word; tag filters pick tags as often as members have them.\n\n| Store | Members | Request | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|---|\n");
+    for l in &d.latencies {
+        let _ = writeln!(md, "| {} | {} | {} | {:.2} | {:.2} | {:.2} |", l.store, l.members, l.kind, l.p50_ms, l.p95_ms, l.max_ms);
+    }
+    let _ = writeln!(
+        md,
+        "\n`portico seed` of {} members into SQLite: {:.0} members/s, {:.0} rows/s (users, profiles, directory entries and search entries).\n",
+        d.seed_members, d.seed_members_per_second, d.seed_rows_per_second
+    );
+    md
+}
+
+fn directory_goals(results: &Results) -> String {
+    let d = &results.directory;
+    let mut md = String::new();
+    let largest = d.latencies.iter().map(|l| l.members).max().unwrap_or(0);
+    let smallest = d.latencies.iter().map(|l| l.members).min().unwrap_or(0);
+    for l in d.latencies.iter().filter(|l| l.members == largest) {
+        md.push_str(&goal_line(
+            &format!("{} directory {} p95 at {} members", l.store, l.kind, l.members),
+            format!("{:.2} ms", l.p95_ms),
+            "-".into(),
+            "< 20 ms",
+            l.p95_ms < 20.0,
+        ));
+        if let Some(small) = d.latencies.iter().find(|s| s.members == smallest && s.store == l.store && s.kind == l.kind) {
+            let ratio = l.p95_ms / small.p95_ms.max(1e-6);
+            md.push_str(&goal_line(
+                &format!("{} directory {} p95, {} against {} members", l.store, l.kind, l.members, small.members),
+                format!("{ratio:.2}×"),
+                format!("{:.2} ms at {}", small.p95_ms, small.members),
+                "≤ 2×",
+                ratio <= 2.0,
+            ));
+        }
+    }
+    md.push_str(&goal_line(
+        "`portico seed` into SQLite",
+        format!("{:.0} rows/s ({:.0} members/s)", d.seed_rows_per_second, d.seed_members_per_second),
+        "-".into(),
+        "≥ 50 000 rows/s",
+        d.seed_rows_per_second >= 50_000.0,
+    ));
     md
 }
 
@@ -227,6 +275,7 @@ fn goals(results: &Results) -> String {
             median < 300.0,
         ));
     }
+    md.push_str(&directory_goals(results));
     md
 }
 

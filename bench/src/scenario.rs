@@ -73,6 +73,7 @@ pub struct Results {
     pub http_patch_ceilings: Vec<(usize, Measurement)>,
     pub argon2_per_second: f64,
     pub stores: Vec<StoreResults>,
+    pub directory: crate::directory::DirectoryResults,
 }
 
 pub async fn run_all(args: RunArgs) -> anyhow::Result<()> {
@@ -102,6 +103,7 @@ pub async fn run_all(args: RunArgs) -> anyhow::Result<()> {
         http_patch_ceilings: Vec::new(),
         argon2_per_second: 0.0,
         stores: Vec::new(),
+        directory: Default::default(),
     };
     let tokens = work.join("ceiling-tokens.txt");
     std::fs::write(&tokens, "ceiling-token")?;
@@ -126,6 +128,8 @@ pub async fn run_all(args: RunArgs) -> anyhow::Result<()> {
     for store in &args.stores {
         results.stores.push(run_store(&args, store, &work, &lua, &bench, &results, &http).await?);
     }
+    let (sizes, seed_members) = if args.smoke { (vec![1000], 2000) } else { (args.directory_sizes.clone(), 50_000) };
+    results.directory = crate::directory::run(&args.stores, &sizes, &args.postgres, &work, seed_members).await?;
     let _ = std::fs::remove_dir_all(&work);
     check_every_scenario_worked(&results)?;
     if args.smoke {

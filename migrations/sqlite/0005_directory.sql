@@ -6,7 +6,7 @@
 -- Contentless: the text stays in `profiles`; rowid is the profile's id.
 create virtual table directory_search using fts5 (
     full_name, company_name, position, business_area, profile_tags, profile_summary,
-    content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+    content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
 );
 
 -- One row per public profile with tag '' (the whole directory) and one per tag, normalised

@@ -23,7 +23,7 @@ pub const MAX_QUERY_WORDS: usize = 8;
 /// One directory request, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectoryQuery {
-    /// The words to find, lower-cased; the last one also matches as a prefix.
+    /// The words to find, lower-cased; each must appear as a whole word.
     pub words: Vec<String>,
     /// The query as typed, trimmed and lower-cased: an exact name match ranks first.
     pub exact_name: Option<String>,
@@ -147,31 +147,63 @@ pub fn name_key(full_name: &str) -> String {
     full_name.trim().nfc().collect::<String>().to_lowercase()
 }
 
-/// A profile a search found, with the store's measure of how well it matches (higher is
-/// better; comparable only within one search).
-#[derive(Debug, Clone, PartialEq)]
+/// A profile a search found, with the short properties it is ranked by (the bio counts
+/// only toward matching).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchCandidate {
     pub profile_id: i64,
-    pub relevance: f64,
     pub full_name: String,
+    pub company_name: Option<String>,
+    pub position: Option<String>,
+    pub business_area: Option<String>,
+    pub tags: Option<String>,
+}
+
+impl SearchCandidate {
+    /// How well the candidate matches: for each word, the weight of the best property that
+    /// has it as a whole word (the name over tags over company and position over business
+    /// area; a word found only in the bio adds nothing). The same in both stores.
+    pub fn relevance(&self, words: &[String]) -> u32 {
+        let weighted = [
+            (10, Some(self.full_name.as_str())),
+            (5, self.tags.as_deref()),
+            (4, self.company_name.as_deref()),
+            (4, self.position.as_deref()),
+            (3, self.business_area.as_deref()),
+        ];
+        words
+            .iter()
+            .map(|word| {
+                weighted
+                    .iter()
+                    .filter(|(_, text)| text.is_some_and(|text| has_word(text, word)))
+                    .map(|(weight, _)| *weight)
+                    .max()
+                    .unwrap_or(0)
+            })
+            .sum()
+    }
+}
+
+/// Whether `text` has `word` (lower-cased) as a whole word. Stored text is already NFC.
+fn has_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|candidate| candidate.chars().flat_map(char::to_lowercase).eq(word.chars()))
 }
 
 /// Orders a search's candidates: an exact match of the whole query with the name first,
 /// then by relevance, then by name; ties by id, so pages never overlap.
-pub fn rank(mut candidates: Vec<SearchCandidate>, exact_name: Option<&str>) -> Vec<i64> {
-    let keyed = |candidate: &SearchCandidate| {
-        let name = name_key(&candidate.full_name);
-        (exact_name != Some(name.as_str()), name)
-    };
-    candidates.sort_by(|a, b| {
-        let ((a_inexact, a_name), (b_inexact, b_name)) = (keyed(a), keyed(b));
-        a_inexact
-            .cmp(&b_inexact)
-            .then(b.relevance.total_cmp(&a.relevance))
-            .then(a_name.cmp(&b_name))
-            .then(a.profile_id.cmp(&b.profile_id))
-    });
-    candidates.into_iter().map(|candidate| candidate.profile_id).collect()
+pub fn rank(candidates: Vec<SearchCandidate>, query: &DirectoryQuery) -> Vec<i64> {
+    let mut keyed: Vec<(bool, std::cmp::Reverse<u32>, String, i64)> = candidates
+        .into_iter()
+        .map(|candidate| {
+            let name = name_key(&candidate.full_name);
+            let inexact = query.exact_name.as_deref() != Some(name.as_str());
+            (inexact, std::cmp::Reverse(candidate.relevance(&query.words)), name, candidate.profile_id)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, _, id)| id).collect()
 }
 
 /// The properties a directory card shows: those the catalogue marks public.
@@ -235,17 +267,26 @@ mod tests {
 
     #[test]
     fn an_exact_name_ranks_first_then_relevance_then_name() {
-        let candidate =
-            |id, relevance, name: &str| SearchCandidate { profile_id: id, relevance, full_name: name.into() };
+        let candidate = |id, name: &str, company: Option<&str>, tags: Option<&str>| SearchCandidate {
+            profile_id: id,
+            full_name: name.into(),
+            company_name: company.map(Into::into),
+            tags: tags.map(Into::into),
+            ..SearchCandidate::default()
+        };
         let candidates = vec![
-            candidate(1, 9.0, "Ada Lovelace-Byron"),
-            candidate(2, 1.0, "ADA LOVELACE"),
-            candidate(3, 5.0, "Ada King"),
-            candidate(4, 5.0, "Ada Byron"),
-            candidate(5, 5.0, "Ada Byron"),
+            candidate(1, "Ada Lovelace-Byron", None, None),
+            candidate(2, "ADA LOVELACE", None, None),
+            candidate(3, "Grace Hopper", Some("Ada Lovelace Ltd"), None),
+            candidate(4, "Bea Byron", None, Some("ada, lovelace")),
+            candidate(5, "Bea Byron", None, Some("ada, lovelace")),
+            candidate(6, "Cy Ada", None, Some("lovelace")),
         ];
-        assert_eq!(rank(candidates.clone(), Some("ada lovelace")), vec![2, 1, 4, 5, 3]);
-        assert_eq!(rank(candidates, None), vec![1, 4, 5, 3, 2]);
+        let query = |text: &str| parse(&params(text)).expect("query");
+        assert_eq!(rank(candidates.clone(), &query("Ada Lovelace")), vec![2, 1, 6, 4, 5, 3]);
+        assert_eq!(rank(candidates, &query("Ada Lovelace-Byron")), vec![1, 2, 4, 5, 6, 3]);
+        let found = candidate(7, "Ann", Some("Acme"), Some("design"));
+        assert_eq!(found.relevance(&words("ann acme design unknown")), 10 + 4 + 5);
     }
 
     #[test]

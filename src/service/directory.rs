@@ -58,7 +58,7 @@ async fn matching_ids(
     }
     let candidates = app.store.search_directory(location_id, &query.words, tag).await?;
     let total = candidates.len() as u64;
-    let ranked = directory::rank(candidates, query.exact_name.as_deref());
+    let ranked = directory::rank(candidates, query);
     let skip = usize::try_from(query.offset()).unwrap_or(usize::MAX);
     let take = usize::try_from(query.size).unwrap_or(usize::MAX);
     Ok((ranked.into_iter().skip(skip).take(take).collect(), total))

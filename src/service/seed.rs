@@ -30,7 +30,7 @@ pub const SEED_PASSWORD: &str = "seeded-Member-2026";
 /// Members written per transaction.
 const CHUNK: usize = 5000;
 /// What coworkers tag themselves with; earlier tags are picked more often, as in life.
-const TAGS: [&str; 40] = [
+pub const TAGS: [&str; 40] = [
     "design",
     "marketing",
     "software",
@@ -94,13 +94,13 @@ pub async fn seed(
     let password_hash = permit.hash(&SecretString::from(SEED_PASSWORD)).await?;
     // The next chunk is made on a thread of its own while the store writes this one.
     let (chunks, mut ready) = tokio::sync::mpsc::channel::<ServiceResult<Vec<NewMember>>>(1);
-    let (location_for_maker, today) = (location.clone(), app.clock.today());
+    let (location_id, today) = (location.id, app.clock.today());
     let maker = tokio::task::spawn_blocking(move || {
-        let mut rng = StdRng::seed_from_u64(random_seed);
+        let mut rng = generator(random_seed);
         for start in (0..count).step_by(CHUNK) {
             let chunk = (start..count.min(start + CHUNK))
                 .map(|index| {
-                    fake_member(&mut rng, &location_for_maker, &password_hash, random_seed, index, today)
+                    fake_member(&mut rng, location_id, &password_hash, random_seed, index, today)
                 })
                 .collect();
             if chunks.blocking_send(chunk).is_err() {
@@ -132,9 +132,15 @@ async fn location_named(app: &AppState, name: &str) -> ServiceResult<Location> {
     }
 }
 
-fn fake_member(
+/// The random source of a seed run.
+pub fn generator(random_seed: u64) -> StdRng {
+    StdRng::seed_from_u64(random_seed)
+}
+
+/// The `index`th fake member of a seed run (`rng` from [`generator`], members made in order).
+pub fn fake_member(
     rng: &mut StdRng,
-    location: &Location,
+    location_id: i64,
     password_hash: &str,
     random_seed: u64,
     index: usize,
@@ -171,13 +177,13 @@ fn fake_member(
         email,
         password_hash: password_hash.to_string(),
         full_name,
-        location_id: location.id,
+        location_id,
         fields,
     })
 }
 
 /// Two to five different tags, the common ones more often.
-fn tags(rng: &mut StdRng) -> Vec<&'static str> {
+pub fn tags(rng: &mut StdRng) -> Vec<&'static str> {
     let wanted = rng.random_range(2..=5);
     let mut picked: Vec<&'static str> = Vec::with_capacity(wanted);
     while picked.len() < wanted {

@@ -313,9 +313,9 @@ pub trait Store: Send + Sync + 'static {
         offset: u64,
         limit: u64,
     ) -> StoreResult<DirectoryHits>;
-    /// Up to `RESULT_WINDOW` public profiles at the location that contain every word (the
-    /// last one also as a prefix) in a searched property, and have the tag if one is given;
-    /// in no particular order, each with its relevance.
+    /// Up to `RESULT_WINDOW` public profiles at the location that contain every word in a
+    /// searched property and have the tag if one is given, in no particular order, with the
+    /// properties they are ranked by.
     async fn search_directory(
         &self,
         location_id: i64,

@@ -282,7 +282,7 @@ async fn search_ranks_an_exact_name_first_and_pages_without_overlap(backend: Bac
 
     let dee = app.sign_in("d@example.com", crate::common::PASSWORD).await;
     app.patch_ok(&dee, &json!({"Position": "Zeppelinist"})).await;
-    assert_eq!(ids(&list(&app, &viewer, "?query=zeppelin").await.1), vec![by_key["d"]], "seen at once");
+    assert_eq!(ids(&list(&app, &viewer, "?query=zeppelinist").await.1), vec![by_key["d"]], "seen at once");
 }
 
 async fn hostile_queries_answer_ok_or_a_clean_400(backend: Backend) {

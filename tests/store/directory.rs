@@ -132,10 +132,11 @@ async fn search_finds_every_searched_property_and_sees_a_patch_at_once(backend: 
     )
     .await;
     public_member(&f, "far@example.com", elsewhere, json!({"FullName": "Grace Far"})).await;
-    for query in ["hopper", "COBOLWORKS", "admiral", "compilers", "navy", "moth", "grace hop", "Grac"] {
+    for query in ["hopper", "COBOLWORKS", "admiral", "compilers", "navy", "moth", "grace hopper", "Hopper, Grace"] {
         assert_eq!(found(&f, f.location_id, query).await, vec![grace.profile_id], "{query}");
     }
     assert!(found(&f, f.location_id, "grace lovelace").await.is_empty(), "every word must match");
+    assert!(found(&f, f.location_id, "hop").await.is_empty(), "whole words only");
     f.store
         .apply_profile_patch(&update(&f, &grace, &patch(json!({"CompanyName": "Univac"}))))
         .await
@@ -143,7 +144,12 @@ async fn search_finds_every_searched_property_and_sees_a_patch_at_once(backend: 
     assert!(found(&f, f.location_id, "cobolworks").await.is_empty(), "the old value is gone");
     assert_eq!(found(&f, f.location_id, "univac").await, vec![grace.profile_id]);
     let candidates = f.store.search_directory(f.location_id, &directory::words("hopper"), None).await;
-    assert!(candidates.expect("search")[0].relevance.is_finite());
+    let grace_found = &candidates.expect("search")[0];
+    assert_eq!(
+        (grace_found.company_name.as_deref(), grace_found.position.as_deref(), grace_found.business_area.as_deref()),
+        (Some("Univac"), Some("Admiral"), Some("Compilers"))
+    );
+    assert_eq!(grace_found.tags.as_deref(), Some("navy, mathematics"));
 }
 
 async fn a_failed_patch_leaves_the_directory_as_it_was(backend: Backend) {

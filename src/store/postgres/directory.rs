@@ -70,8 +70,8 @@ pub async fn list(
     Ok(DirectoryHits { profile_ids, total: u64::try_from(total).unwrap_or_default() })
 }
 
-/// The first [`RESULT_WINDOW`] public profiles at the location that have every word (the
-/// last as a prefix) and the tag, if one is given, each with its relevance.
+/// The first [`RESULT_WINDOW`] public profiles at the location that have every word and
+/// the tag, if one is given, in index order.
 pub async fn search(
     pool: &PgPool,
     location_id: i64,
@@ -79,9 +79,9 @@ pub async fn search(
     tag: Option<&str>,
 ) -> StoreResult<Vec<SearchCandidate>> {
     let rows = sqlx::query(
-        "select p.id, ts_rank(p.directory_search, q)::float8, p.full_name \
-         from profiles p, to_tsquery('simple', $2) q \
-         where p.profile_is_public and p.directory_search @@ q and p.location_id = $1 \
+        "select p.id, p.full_name, p.company_name, p.position, p.business_area, p.profile_tags \
+         from profiles p where p.profile_is_public and p.directory_search @@ to_tsquery('simple', $2) \
+         and p.location_id = $1 \
          and ($3::text is null or exists (select 1 from directory_index t where t.profile_id = p.id and t.tag = $3)) \
          limit $4",
     )
@@ -95,8 +95,11 @@ pub async fn search(
         .map(|row| {
             Ok(SearchCandidate {
                 profile_id: row.try_get(0)?,
-                relevance: row.try_get(1)?,
-                full_name: row.try_get(2)?,
+                full_name: row.try_get(1)?,
+                company_name: row.try_get(2)?,
+                position: row.try_get(3)?,
+                business_area: row.try_get(4)?,
+                tags: row.try_get(5)?,
             })
         })
         .collect()
@@ -118,10 +121,10 @@ pub async fn public_profiles(
     rows.iter().map(columns::profile_from).collect()
 }
 
-/// Every word as a quoted lexeme (so nothing in it is syntax), the last one a prefix.
+/// Every word as a quoted lexeme, so nothing in it is syntax.
 fn tsquery(words: &[String]) -> String {
     let quoted: Vec<String> = words.iter().map(|word| format!("'{}'", word.replace('\'', "''"))).collect();
-    format!("{}:*", quoted.join(" & "))
+    quoted.join(" & ")
 }
 
 fn as_sql(n: u64) -> i64 {
@@ -133,8 +136,8 @@ mod tests {
     use super::tsquery;
 
     #[test]
-    fn every_word_is_quoted_and_the_last_is_a_prefix() {
+    fn every_word_is_quoted() {
         let words = vec!["ada".to_string(), "o'neil".to_string()];
-        assert_eq!(tsquery(&words), "'ada' & 'o''neil':*");
+        assert_eq!(tsquery(&words), "'ada' & 'o''neil'");
     }
 }

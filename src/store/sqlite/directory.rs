@@ -90,16 +90,11 @@ pub fn list(
     Ok(DirectoryHits { profile_ids, total: u64::try_from(total).unwrap_or_default() })
 }
 
-/// The first [`RESULT_WINDOW`] public profiles at the location that have every word (the
-/// last as a prefix) and the tag, if one is given, each with its relevance.
-pub fn search(
-    c: &Connection,
-    location_id: i64,
-    words: &[String],
-    tag: Option<&str>,
-) -> StoreResult<Vec<SearchCandidate>> {
+/// The first [`RESULT_WINDOW`] public profiles at the location that have every word and
+/// the tag, if one is given, in index order: a common word costs no more than a rare one.
+pub fn search(c: &Connection, location_id: i64, words: &[String], tag: Option<&str>) -> StoreResult<Vec<SearchCandidate>> {
     let mut statement = c.prepare_cached(
-        "select f.rowid, -bm25(directory_search, 10.0, 4.0, 4.0, 3.0, 5.0, 1.0), p.full_name \
+        "select p.id, p.full_name, p.company_name, p.position, p.business_area, p.profile_tags \
          from directory_search f join profiles p on p.id = f.rowid \
          where directory_search match ?1 and p.location_id = ?2 and p.profile_is_public \
          and (?3 is null or exists (select 1 from directory_index t where t.profile_id = f.rowid and t.tag = ?3)) \
@@ -107,14 +102,21 @@ pub fn search(
     )?;
     let rows = statement.query(params![match_expression(words), location_id, tag, as_sql(RESULT_WINDOW)])?;
     all_rows(rows, |row| {
-        Ok(SearchCandidate { profile_id: row.get(0)?, relevance: row.get(1)?, full_name: row.get(2)? })
+        Ok(SearchCandidate {
+            profile_id: row.get(0)?,
+            full_name: row.get(1)?,
+            company_name: row.get(2)?,
+            position: row.get(3)?,
+            business_area: row.get(4)?,
+            tags: row.get(5)?,
+        })
     })
 }
 
-/// Every word as a quoted FTS5 string (so nothing in it is syntax), the last one a prefix.
+/// Every word as a quoted FTS5 string, so nothing in it is syntax.
 fn match_expression(words: &[String]) -> String {
     let quoted: Vec<String> = words.iter().map(|word| format!("\"{}\"", word.replace('"', "\"\""))).collect();
-    format!("{}*", quoted.join(" "))
+    quoted.join(" ")
 }
 
 fn as_sql(n: u64) -> i64 {
@@ -126,8 +128,8 @@ mod tests {
     use super::match_expression;
 
     #[test]
-    fn every_word_is_quoted_and_the_last_is_a_prefix() {
+    fn every_word_is_quoted() {
         let words = vec!["ada".to_string(), "lo\"ve".to_string()];
-        assert_eq!(match_expression(&words), r#""ada" "lo""ve"*"#);
+        assert_eq!(match_expression(&words), r#""ada" "lo""ve""#);
     }
 }

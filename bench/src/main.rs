@@ -114,7 +114,8 @@ fn main() -> anyhow::Result<()> {
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             let work = std::env::temp_dir().join(format!("portico-bench-dir-{}", std::process::id()));
             std::fs::create_dir_all(&work)?;
-            let results = runtime.block_on(directory::run(&stores, &sizes, &postgres, &work, seed_members))?;
+            let results =
+                runtime.block_on(directory::run(&stores, &sizes, &postgres, &work, seed_members))?;
             let _ = std::fs::remove_dir_all(&work);
             println!("{}", serde_json::to_string_pretty(&results)?);
             Ok(())

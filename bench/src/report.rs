@@ -121,9 +121,15 @@ fn markdown(results: &Results) -> String {
 /// The directory's latencies per store and size, in-process.
 fn directory(results: &Results) -> String {
     let d = &results.directory;
-    let mut md = String::from("## Directory at scale\n\nLatency of `service::directory::search` called in-process (no HTTP), 300 requests each, on the same generated members (`portico seed`'s generator, 85% public) at one location: searches cycle through a last name, a whole name, a company word and a tag's word; tag filters pick tags as often as members have them.\n\n| Store | Members | Request | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|---|\n");
+    let mut md = String::from(
+        "## Directory at scale\n\nLatency of `service::directory::search` called in-process (no HTTP), 300 requests each, on the same generated members (`portico seed`'s generator, 85% public) at one location: searches cycle through a last name, a whole name, a company word and a tag's word; tag filters pick tags as often as members have them.\n\n| Store | Members | Request | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|---|\n",
+    );
     for l in &d.latencies {
-        let _ = writeln!(md, "| {} | {} | {} | {:.2} | {:.2} | {:.2} |", l.store, l.members, l.kind, l.p50_ms, l.p95_ms, l.max_ms);
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {:.2} | {:.2} | {:.2} |",
+            l.store, l.members, l.kind, l.p50_ms, l.p95_ms, l.max_ms
+        );
     }
     let _ = writeln!(
         md,
@@ -146,10 +152,15 @@ fn directory_goals(results: &Results) -> String {
             "< 20 ms",
             l.p95_ms < 20.0,
         ));
-        if let Some(small) = d.latencies.iter().find(|s| s.members == smallest && s.store == l.store && s.kind == l.kind) {
+        if let Some(small) =
+            d.latencies.iter().find(|s| s.members == smallest && s.store == l.store && s.kind == l.kind)
+        {
             let ratio = l.p95_ms / small.p95_ms.max(1e-6);
             md.push_str(&goal_line(
-                &format!("{} directory {} p95, {} against {} members", l.store, l.kind, l.members, small.members),
+                &format!(
+                    "{} directory {} p95, {} against {} members",
+                    l.store, l.kind, l.members, small.members
+                ),
                 format!("{ratio:.2}×"),
                 format!("{:.2} ms at {}", small.p95_ms, small.members),
                 "≤ 2×",

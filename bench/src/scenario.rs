@@ -128,8 +128,10 @@ pub async fn run_all(args: RunArgs) -> anyhow::Result<()> {
     for store in &args.stores {
         results.stores.push(run_store(&args, store, &work, &lua, &bench, &results, &http).await?);
     }
-    let (sizes, seed_members) = if args.smoke { (vec![1000], 2000) } else { (args.directory_sizes.clone(), 50_000) };
-    results.directory = crate::directory::run(&args.stores, &sizes, &args.postgres, &work, seed_members).await?;
+    let (sizes, seed_members) =
+        if args.smoke { (vec![1000], 2000) } else { (args.directory_sizes.clone(), 50_000) };
+    results.directory =
+        crate::directory::run(&args.stores, &sizes, &args.postgres, &work, seed_members).await?;
     let _ = std::fs::remove_dir_all(&work);
     check_every_scenario_worked(&results)?;
     if args.smoke {

@@ -99,9 +99,7 @@ pub async fn seed(
         let mut rng = generator(random_seed);
         for start in (0..count).step_by(CHUNK) {
             let chunk = (start..count.min(start + CHUNK))
-                .map(|index| {
-                    fake_member(&mut rng, location_id, &password_hash, random_seed, index, today)
-                })
+                .map(|index| fake_member(&mut rng, location_id, &password_hash, random_seed, index, today))
                 .collect();
             if chunks.blocking_send(chunk).is_err() {
                 return;

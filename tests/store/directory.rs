@@ -132,7 +132,9 @@ async fn search_finds_every_searched_property_and_sees_a_patch_at_once(backend: 
     )
     .await;
     public_member(&f, "far@example.com", elsewhere, json!({"FullName": "Grace Far"})).await;
-    for query in ["hopper", "COBOLWORKS", "admiral", "compilers", "navy", "moth", "grace hopper", "Hopper, Grace"] {
+    for query in
+        ["hopper", "COBOLWORKS", "admiral", "compilers", "navy", "moth", "grace hopper", "Hopper, Grace"]
+    {
         assert_eq!(found(&f, f.location_id, query).await, vec![grace.profile_id], "{query}");
     }
     assert!(found(&f, f.location_id, "grace lovelace").await.is_empty(), "every word must match");
@@ -146,7 +148,11 @@ async fn search_finds_every_searched_property_and_sees_a_patch_at_once(backend: 
     let candidates = f.store.search_directory(f.location_id, &directory::words("hopper"), None).await;
     let grace_found = &candidates.expect("search")[0];
     assert_eq!(
-        (grace_found.company_name.as_deref(), grace_found.position.as_deref(), grace_found.business_area.as_deref()),
+        (
+            grace_found.company_name.as_deref(),
+            grace_found.position.as_deref(),
+            grace_found.business_area.as_deref()
+        ),
         (Some("Univac"), Some("Admiral"), Some("Compilers"))
     );
     assert_eq!(grace_found.tags.as_deref(), Some("navy, mathematics"));

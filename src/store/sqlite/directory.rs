@@ -92,7 +92,12 @@ pub fn list(
 
 /// The first [`RESULT_WINDOW`] public profiles at the location that have every word and
 /// the tag, if one is given, in index order: a common word costs no more than a rare one.
-pub fn search(c: &Connection, location_id: i64, words: &[String], tag: Option<&str>) -> StoreResult<Vec<SearchCandidate>> {
+pub fn search(
+    c: &Connection,
+    location_id: i64,
+    words: &[String],
+    tag: Option<&str>,
+) -> StoreResult<Vec<SearchCandidate>> {
     let mut statement = c.prepare_cached(
         "select p.id, p.full_name, p.company_name, p.position, p.business_area, p.profile_tags \
          from directory_search f join profiles p on p.id = f.rowid \

@@ -121,6 +121,31 @@ mod tests {
     }
 
     #[test]
+    fn tables_and_strikethrough_are_rendered() {
+        let html = render("~~old~~ new\n\n| a | b |\n|---|---|\n| 1 | 2 |", &[]);
+        assert!(html.contains("<del>old</del>"), "{html}");
+        assert!(html.contains("<table>") && html.contains("<td>2</td>"), "{html}");
+    }
+
+    #[test]
+    fn a_dropped_image_leaves_exactly_its_alt_text() {
+        assert_eq!(render("![pixel](https://t.example/p.gif) after", &[]), "<p>pixel after</p>\n");
+        let hosts = ["cdn.example".to_string()];
+        assert_eq!(
+            render("![a](https://t.example/a.gif) ![b](https://cdn.example/b.png)", &hosts),
+            "<p>a <img src=\"https://cdn.example/b.png\" alt=\"b\"></p>\n"
+        );
+    }
+
+    #[test]
+    fn nothing_inside_a_dropped_image_survives_but_its_words() {
+        assert_eq!(render("![**bold** alt](https://t.example/x.gif)", &[]), "<p>bold alt</p>\n");
+        let hosts = ["cdn.example".to_string()];
+        let nested = render("![![in](https://cdn.example/in.png)](https://t.example/out.gif)", &hosts);
+        assert_eq!(nested, "<p>in</p>\n", "an allowed image inside a dropped one goes too");
+    }
+
+    #[test]
     fn raw_html_is_shown_as_text() {
         let html = render("Hi <b>there</b> <script>alert(1)</script>", &[]);
         assert!(html.contains("&lt;b&gt;there&lt;/b&gt;"), "{html}");

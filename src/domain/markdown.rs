@@ -143,6 +143,9 @@ mod tests {
         let hosts = ["cdn.example".to_string()];
         let nested = render("![![in](https://cdn.example/in.png)](https://t.example/out.gif)", &hosts);
         assert_eq!(nested, "<p>in</p>\n", "an allowed image inside a dropped one goes too");
+        let after_nested =
+            render("![![in](https://cdn.example/in.png) **x**](https://t.example/out.gif)", &hosts);
+        assert_eq!(after_nested, "<p>in x</p>\n", "the nested image's end does not end the dropping");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use time::{Date, OffsetDateTime};
 use super::{Session, SessionSummary, StoreResult};
 use crate::domain::audit::AuditRecord;
 use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
+use crate::domain::directory::SearchCandidate;
 use crate::domain::history::{self, HistoryEntry};
 use crate::domain::password::{MAX_SCORE, PasswordPolicy};
 use crate::domain::profile::{Location, Profile, ProfileSummary, Version};
@@ -153,6 +154,22 @@ pub fn profile_summary_from(row: &impl ColumnSource) -> StoreResult<ProfileSumma
         coworker_type: row.int(4)?,
         location_id: row.int(5)?,
         location_name: row.required_text(6)?,
+    })
+}
+
+/// What a directory search reads of each candidate, in this order (`p` is `profiles`).
+pub const SEARCH_CANDIDATE_COLUMNS: &str =
+    "p.id, p.full_name, p.company_name, p.position, p.business_area, p.profile_tags";
+
+/// A row of [`SEARCH_CANDIDATE_COLUMNS`].
+pub fn search_candidate_from(row: &impl ColumnSource) -> StoreResult<SearchCandidate> {
+    Ok(SearchCandidate {
+        profile_id: row.int(0)?,
+        full_name: row.required_text(1)?,
+        company_name: row.text(2)?,
+        position: row.text(3)?,
+        business_area: row.text(4)?,
+        tags: row.text(5)?,
     })
 }
 

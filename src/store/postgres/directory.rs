@@ -3,13 +3,13 @@
 //! whole directory, tag `''`, and one per tag) for listings, rewritten in the transaction of
 //! every write that changes the name, the tags or the visibility.
 
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgConnection, PgPool};
 
 use crate::domain::directory::{self, DirectoryHits, RESULT_WINDOW, SearchCandidate};
 use crate::domain::fields::split_tags;
 use crate::domain::profile::Profile;
 use crate::store::StoreResult;
-use crate::store::columns;
+use crate::store::columns::{self, SEARCH_CANDIDATE_COLUMNS};
 
 /// Brings the directory's listing entries for one profile in line with its stored row.
 pub async fn sync(c: &mut PgConnection, profile_id: i64) -> StoreResult<()> {
@@ -78,31 +78,21 @@ pub async fn search(
     words: &[String],
     tag: Option<&str>,
 ) -> StoreResult<Vec<SearchCandidate>> {
-    let rows = sqlx::query(
-        "select p.id, p.full_name, p.company_name, p.position, p.business_area, p.profile_tags \
+    let sql = format!(
+        "select {SEARCH_CANDIDATE_COLUMNS} \
          from profiles p where p.profile_is_public and p.directory_search @@ to_tsquery('simple', $2) \
          and p.location_id = $1 \
          and ($3::text is null or exists (select 1 from directory_index t where t.profile_id = p.id and t.tag = $3)) \
          limit $4",
-    )
-    .bind(location_id)
-    .bind(tsquery(words))
-    .bind(tag)
-    .bind(as_sql(RESULT_WINDOW))
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(SearchCandidate {
-                profile_id: row.try_get(0)?,
-                full_name: row.try_get(1)?,
-                company_name: row.try_get(2)?,
-                position: row.try_get(3)?,
-                business_area: row.try_get(4)?,
-                tags: row.try_get(5)?,
-            })
-        })
-        .collect()
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(location_id)
+        .bind(tsquery(words))
+        .bind(tag)
+        .bind(as_sql(RESULT_WINDOW))
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(columns::search_candidate_from).collect()
 }
 
 /// Those of the profiles that are public at the location.

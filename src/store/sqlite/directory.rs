@@ -9,6 +9,7 @@ use super::connection::all_rows;
 use crate::domain::directory::{self, DirectoryHits, RESULT_WINDOW, SearchCandidate};
 use crate::domain::fields::split_tags;
 use crate::store::StoreResult;
+use crate::store::columns::{self, SEARCH_CANDIDATE_COLUMNS};
 
 /// Brings the directory's entries for one profile in line with its stored row.
 pub fn sync(c: &Connection, profile_id: i64) -> StoreResult<()> {
@@ -98,24 +99,16 @@ pub fn search(
     words: &[String],
     tag: Option<&str>,
 ) -> StoreResult<Vec<SearchCandidate>> {
-    let mut statement = c.prepare_cached(
-        "select p.id, p.full_name, p.company_name, p.position, p.business_area, p.profile_tags \
+    let sql = format!(
+        "select {SEARCH_CANDIDATE_COLUMNS} \
          from directory_search f join profiles p on p.id = f.rowid \
          where directory_search match ?1 and p.location_id = ?2 and p.profile_is_public \
          and (?3 is null or exists (select 1 from directory_index t where t.profile_id = f.rowid and t.tag = ?3)) \
          limit ?4",
-    )?;
+    );
+    let mut statement = c.prepare_cached(&sql)?;
     let rows = statement.query(params![match_expression(words), location_id, tag, as_sql(RESULT_WINDOW)])?;
-    all_rows(rows, |row| {
-        Ok(SearchCandidate {
-            profile_id: row.get(0)?,
-            full_name: row.get(1)?,
-            company_name: row.get(2)?,
-            position: row.get(3)?,
-            business_area: row.get(4)?,
-            tags: row.get(5)?,
-        })
-    })
+    all_rows(rows, |row| columns::search_candidate_from(row))
 }
 
 /// Every word as a quoted FTS5 string, so nothing in it is syntax.

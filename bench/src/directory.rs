@@ -71,7 +71,10 @@ pub async fn run(
                 results.latencies.push(latency(database.label, size, kind, timings));
             }
             drop(app);
-            database.drop_database().await?;
+            // Kept on request, to look at the plans of a loaded directory afterwards.
+            if std::env::var_os("BENCH_KEEP_DATABASE").is_none() {
+                database.drop_database().await?;
+            }
         }
     }
     Ok(results)
@@ -115,6 +118,32 @@ fn text(member: &NewMember, field: Field) -> Option<String> {
 
 fn public(member: &NewMember) -> bool {
     matches!(member.fields.get(Field::ProfileIsPublic), Change::Value(FieldValue::Bool(true)))
+}
+
+/// The directory_words rows of a chunk of members, as columns.
+#[derive(Default)]
+struct WordRows {
+    words: Vec<String>,
+    profile_ids: Vec<i64>,
+    weights: Vec<i16>,
+    names: Vec<String>,
+}
+
+impl WordRows {
+    fn add(&mut self, member: &NewMember, profile_id: i64, name_key: &str) {
+        let texts: HashMap<Field, String> =
+            directory::SEARCHED.iter().filter_map(|&field| Some((field, text(member, field)?))).collect();
+        let weights = directory::word_weights(|field| match field {
+            Field::FullName => Some(member.full_name.as_str()),
+            _ => texts.get(&field).map(String::as_str),
+        });
+        for (word, weight) in weights {
+            self.words.push(word);
+            self.profile_ids.push(profile_id);
+            self.weights.push(i16::try_from(weight).unwrap_or(i16::MAX));
+            self.names.push(name_key.to_string());
+        }
+    }
 }
 
 /// The directory_index rows of a member: the whole directory (tag '') and one per tag.
@@ -188,8 +217,10 @@ fn load_sqlite(path: &str, members: &[NewMember]) -> anyhow::Result<()> {
 async fn load_postgres(url: &str, members: &[NewMember]) -> anyhow::Result<()> {
     use sqlx::Connection;
     let mut c = sqlx::PgConnection::connect(url).await?;
-    // Built once after the load: far faster than maintaining it row by row.
-    sqlx::query("drop index profiles_directory_search").execute(&mut c).await?;
+    // Built once after the load: far faster than maintaining them row by row.
+    sqlx::raw_sql("alter table directory_words drop constraint directory_words_pkey; drop index directory_words_of_profile")
+        .execute(&mut c)
+        .await?;
     for (chunk_number, chunk) in members.chunks(10_000).enumerate() {
         let column = |f: &dyn Fn(&NewMember) -> Option<String>| chunk.iter().map(f).collect::<Vec<_>>();
         let rows: Vec<(i64, String)> = sqlx::query_as(
@@ -230,15 +261,29 @@ async fn load_postgres(url: &str, members: &[NewMember]) -> anyhow::Result<()> {
         .await?;
         let profile_of: HashMap<i64, i64> = profiles.into_iter().map(|(id, user)| (user, id)).collect();
         let (mut tags, mut names, mut profile_ids) = (Vec::new(), Vec::new(), Vec::new());
+        let mut words = WordRows::default();
         for (m, user_id) in chunk.iter().zip(&ids) {
             if public(m) {
+                let name_key = directory::name_key(&m.full_name);
                 for tag in index_rows(m) {
                     tags.push(tag);
-                    names.push(directory::name_key(&m.full_name));
+                    names.push(name_key.clone());
                     profile_ids.push(profile_of[user_id]);
                 }
+                words.add(m, profile_of[user_id], &name_key);
             }
         }
+        sqlx::query(
+            "insert into directory_words (location_id, word, profile_id, weight, name_key) \
+             select $1, w, p, g, n from unnest($2::text[], $3::int8[], $4::int2[], $5::text[]) as x(w, p, g, n)",
+        )
+        .bind(chunk[0].location_id)
+        .bind(&words.words)
+        .bind(&words.profile_ids)
+        .bind(&words.weights)
+        .bind(&words.names)
+        .execute(&mut c)
+        .await?;
         sqlx::query(
             "insert into directory_index (location_id, tag, name_key, profile_id) \
              select $1, t, n, p from unnest($2::text[], $3::text[], $4::bigint[]) as x(t, n, p) on conflict do nothing",
@@ -250,9 +295,12 @@ async fn load_postgres(url: &str, members: &[NewMember]) -> anyhow::Result<()> {
         .execute(&mut c)
         .await?;
     }
-    sqlx::query("create index profiles_directory_search on profiles using gin (directory_search) where profile_is_public")
-        .execute(&mut c)
-        .await?;
+    sqlx::raw_sql(
+        "alter table directory_words add primary key (location_id, word, profile_id) include (weight, name_key); \
+         create index directory_words_of_profile on directory_words (profile_id)",
+    )
+    .execute(&mut c)
+    .await?;
     sqlx::query("vacuum analyze").execute(&mut c).await?;
     Ok(())
 }

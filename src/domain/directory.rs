@@ -7,6 +7,8 @@
 //! at most that many matches and the total counts at most that many, which keeps the cost
 //! of a search the same at a hundred members and at a million (docs/API.md).
 
+use std::collections::BTreeMap;
+
 use unicode_normalization::UnicodeNormalization;
 
 use super::catalogue::{Field, MAX_TAG_CHARS, Rule};
@@ -88,13 +90,23 @@ pub fn parse(params: &DirectoryParams<'_>) -> Result<DirectoryQuery, ParameterPr
 /// The words of a query: runs of letters and digits, lower-cased, at most
 /// [`MAX_QUERY_WORDS`]. Everything else separates words.
 pub fn words(query: &str) -> Vec<String> {
-    let normalised: String = query.nfc().collect();
-    normalised
+    tokens(query).take(MAX_QUERY_WORDS).collect()
+}
+
+/// The longest word a search can find, in characters: longer runs (a pasted hash, a URL
+/// without spaces) are neither indexed nor searched, so an index entry stays small.
+pub const MAX_WORD_CHARS: usize = 64;
+
+/// The words of a text, as searches compare them: NFC, runs of letters and digits,
+/// lower-cased, each at most [`MAX_WORD_CHARS`] long.
+pub fn tokens(text: &str) -> impl Iterator<Item = String> {
+    let normalised: String = text.nfc().collect();
+    let words: Vec<String> = normalised
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
+        .filter(|word| !word.is_empty() && word.chars().count() <= MAX_WORD_CHARS)
         .map(str::to_lowercase)
-        .take(MAX_QUERY_WORDS)
-        .collect()
+        .collect();
+    words.into_iter()
 }
 
 /// How a tag is compared: trimmed, NFC, lower-cased (as the PATCH de-duplicates tags).
@@ -147,10 +159,45 @@ pub fn name_key(full_name: &str) -> String {
     full_name.trim().nfc().collect::<String>().to_lowercase()
 }
 
-/// A profile a search found, with the short properties it is ranked by (the bio counts
-/// only toward matching).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// How much a word found in each searched property counts toward a search's relevance:
+/// the name over tags over company and position over business area; a word found only in
+/// the bio makes a profile match but adds nothing.
+pub const WEIGHTS: [(Field, u32); 6] = [
+    (Field::FullName, 10),
+    (Field::ProfileTags, 5),
+    (Field::CompanyName, 4),
+    (Field::Position, 4),
+    (Field::BusinessArea, 3),
+    (Field::ProfileSummary, 0),
+];
+
+/// Every word of a profile's searched properties with the weight of the best property
+/// that has it: what a store indexes, and what relevance is computed from.
+pub fn word_weights<'a>(text_of: impl Fn(Field) -> Option<&'a str>) -> BTreeMap<String, u32> {
+    let mut weights = BTreeMap::new();
+    for (field, weight) in WEIGHTS {
+        for word in text_of(field).map(tokens).into_iter().flatten() {
+            let best = weights.entry(word).or_insert(weight);
+            *best = (*best).max(weight);
+        }
+    }
+    weights
+}
+
+/// A profile a search found, as ranking needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SearchCandidate {
+    pub profile_id: i64,
+    /// The name as [`name_key`] compares it.
+    pub name_key: String,
+    /// For each word of the query, the weight ([`WEIGHTS`]) of the best property that has it.
+    pub relevance: u32,
+}
+
+/// The short properties of a profile a search found, read to rank it (the bio counts only
+/// toward matching, so it is not read).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchedProfile {
     pub profile_id: i64,
     pub full_name: String,
     pub company_name: Option<String>,
@@ -159,36 +206,23 @@ pub struct SearchCandidate {
     pub tags: Option<String>,
 }
 
-impl SearchCandidate {
-    /// How well the candidate matches: for each word, the weight of the best property that
-    /// has it as a whole word (the name over tags over company and position over business
-    /// area; a word found only in the bio adds nothing). The same in both stores.
-    pub fn relevance(&self, words: &[String]) -> u32 {
-        let weighted = [
-            (10, Some(self.full_name.as_str())),
-            (5, self.tags.as_deref()),
-            (4, self.company_name.as_deref()),
-            (4, self.position.as_deref()),
-            (3, self.business_area.as_deref()),
-        ];
-        words
-            .iter()
-            .map(|word| {
-                weighted
-                    .iter()
-                    .filter(|(_, text)| text.is_some_and(|text| has_word(text, word)))
-                    .map(|(weight, _)| *weight)
-                    .max()
-                    .unwrap_or(0)
-            })
-            .sum()
+impl SearchedProfile {
+    /// The candidate this profile is for a search of `words`.
+    pub fn candidate(&self, words: &[String]) -> SearchCandidate {
+        let weights = word_weights(|field| match field {
+            Field::FullName => Some(self.full_name.as_str()),
+            Field::ProfileTags => self.tags.as_deref(),
+            Field::CompanyName => self.company_name.as_deref(),
+            Field::Position => self.position.as_deref(),
+            Field::BusinessArea => self.business_area.as_deref(),
+            _ => None,
+        });
+        SearchCandidate {
+            profile_id: self.profile_id,
+            name_key: name_key(&self.full_name),
+            relevance: words.iter().map(|word| weights.get(word).copied().unwrap_or(0)).sum(),
+        }
     }
-}
-
-/// Whether `text` has `word` (lower-cased) as a whole word. Stored text is already NFC.
-fn has_word(text: &str, word: &str) -> bool {
-    text.split(|c: char| !c.is_alphanumeric())
-        .any(|candidate| candidate.chars().flat_map(char::to_lowercase).eq(word.chars()))
 }
 
 /// Orders a search's candidates: an exact match of the whole query with the name first,
@@ -197,9 +231,8 @@ pub fn rank(candidates: Vec<SearchCandidate>, query: &DirectoryQuery) -> Vec<i64
     let mut keyed: Vec<(bool, std::cmp::Reverse<u32>, String, i64)> = candidates
         .into_iter()
         .map(|candidate| {
-            let name = name_key(&candidate.full_name);
-            let inexact = query.exact_name.as_deref() != Some(name.as_str());
-            (inexact, std::cmp::Reverse(candidate.relevance(&query.words)), name, candidate.profile_id)
+            let inexact = query.exact_name.as_deref() != Some(candidate.name_key.as_str());
+            (inexact, std::cmp::Reverse(candidate.relevance), candidate.name_key, candidate.profile_id)
         })
         .collect();
     keyed.sort_unstable();
@@ -267,14 +300,14 @@ mod tests {
 
     #[test]
     fn an_exact_name_ranks_first_then_relevance_then_name() {
-        let candidate = |id, name: &str, company: Option<&str>, tags: Option<&str>| SearchCandidate {
+        let candidate = |id, name: &str, company: Option<&str>, tags: Option<&str>| SearchedProfile {
             profile_id: id,
             full_name: name.into(),
             company_name: company.map(Into::into),
             tags: tags.map(Into::into),
-            ..SearchCandidate::default()
+            ..SearchedProfile::default()
         };
-        let candidates = vec![
+        let profiles = [
             candidate(1, "Ada Lovelace-Byron", None, None),
             candidate(2, "ADA LOVELACE", None, None),
             candidate(3, "Grace Hopper", Some("Ada Lovelace Ltd"), None),
@@ -283,10 +316,39 @@ mod tests {
             candidate(6, "Cy Ada", None, Some("lovelace")),
         ];
         let query = |text: &str| parse(&params(text)).expect("query");
-        assert_eq!(rank(candidates.clone(), &query("Ada Lovelace")), vec![2, 1, 6, 4, 5, 3]);
-        assert_eq!(rank(candidates, &query("Ada Lovelace-Byron")), vec![1, 2, 4, 5, 6, 3]);
-        let found = candidate(7, "Ann", Some("Acme"), Some("design"));
-        assert_eq!(found.relevance(&words("ann acme design unknown")), 10 + 4 + 5);
+        let ranked = |text: &str| {
+            let query = query(text);
+            rank(profiles.iter().map(|profile| profile.candidate(&query.words)).collect(), &query)
+        };
+        assert_eq!(ranked("Ada Lovelace"), vec![2, 1, 6, 4, 5, 3]);
+        assert_eq!(ranked("Ada Lovelace-Byron"), vec![1, 2, 4, 5, 6, 3]);
+        let found = candidate(7, "Ann", Some("Acme"), Some("design, ann"));
+        assert_eq!(found.candidate(&words("ann acme design unknown")).relevance, 10 + 4 + 5);
+        assert_eq!(found.candidate(&words("ann ann")).relevance, 20);
+    }
+
+    #[test]
+    fn each_word_weighs_as_the_best_property_that_has_it() {
+        let weights = word_weights(|field| match field {
+            Field::FullName => Some("Ada Lovelace"),
+            Field::ProfileTags => Some("Maths, engines"),
+            Field::Position => Some("Engines lead"),
+            Field::ProfileSummary => Some("I wrote the first program for Ada's engine"),
+            _ => None,
+        });
+        assert_eq!(weights.get("ada"), Some(&10));
+        assert_eq!(weights.get("engines"), Some(&5));
+        assert_eq!(weights.get("lead"), Some(&4));
+        assert_eq!(weights.get("program"), Some(&0));
+        assert_eq!(weights.get("s"), Some(&0));
+        assert_eq!(weights.len(), 13);
+    }
+
+    #[test]
+    fn a_word_longer_than_the_limit_is_not_a_word() {
+        let long = "x".repeat(MAX_WORD_CHARS + 1);
+        let fitting = "y".repeat(MAX_WORD_CHARS);
+        assert_eq!(tokens(&format!("{long} {fitting} ok")).collect::<Vec<_>>(), vec![fitting, "ok".into()]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use time::{Date, OffsetDateTime};
 use super::{Session, SessionSummary, StoreResult};
 use crate::domain::audit::AuditRecord;
 use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
-use crate::domain::directory::SearchCandidate;
+use crate::domain::directory::SearchedProfile;
 use crate::domain::history::{self, HistoryEntry};
 use crate::domain::password::{MAX_SCORE, PasswordPolicy};
 use crate::domain::profile::{Location, Profile, ProfileSummary, Version};
@@ -162,8 +162,8 @@ pub const SEARCH_CANDIDATE_COLUMNS: &str =
     "p.id, p.full_name, p.company_name, p.position, p.business_area, p.profile_tags";
 
 /// A row of [`SEARCH_CANDIDATE_COLUMNS`].
-pub fn search_candidate_from(row: &impl ColumnSource) -> StoreResult<SearchCandidate> {
-    Ok(SearchCandidate {
+pub fn searched_profile_from(row: &impl ColumnSource) -> StoreResult<SearchedProfile> {
+    Ok(SearchedProfile {
         profile_id: row.int(0)?,
         full_name: row.required_text(1)?,
         company_name: row.text(2)?,

@@ -314,8 +314,8 @@ pub trait Store: Send + Sync + 'static {
         limit: u64,
     ) -> StoreResult<DirectoryHits>;
     /// Up to `RESULT_WINDOW` public profiles at the location that contain every word in a
-    /// searched property and have the tag if one is given, in no particular order, with the
-    /// properties they are ranked by.
+    /// searched property and have the tag if one is given, in no particular order, with what
+    /// they are ranked by; none for no words.
     async fn search_directory(
         &self,
         location_id: i64,

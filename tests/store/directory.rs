@@ -2,7 +2,7 @@
 //! it current in its own transaction.
 
 use super::*;
-use portico::domain::directory::{self, RESULT_WINDOW};
+use portico::domain::directory::{self, RESULT_WINDOW, SearchCandidate};
 
 /// A member at `location_id` with the given professional profile, signed in.
 async fn public_member(f: &Fixture, email: &str, location_id: i64, body: Value) -> Member {
@@ -145,17 +145,18 @@ async fn search_finds_every_searched_property_and_sees_a_patch_at_once(backend: 
         .expect("patch");
     assert!(found(&f, f.location_id, "cobolworks").await.is_empty(), "the old value is gone");
     assert_eq!(found(&f, f.location_id, "univac").await, vec![grace.profile_id]);
-    let candidates = f.store.search_directory(f.location_id, &directory::words("hopper"), None).await;
-    let grace_found = &candidates.expect("search")[0];
-    assert_eq!(
-        (
-            grace_found.company_name.as_deref(),
-            grace_found.position.as_deref(),
-            grace_found.business_area.as_deref()
-        ),
-        (Some("Univac"), Some("Admiral"), Some("Compilers"))
-    );
-    assert_eq!(grace_found.tags.as_deref(), Some("navy, mathematics"));
+    let ranked = |query: &'static str| {
+        let store = f.store.clone();
+        async move { store.search_directory(f.location_id, &directory::words(query), None).await.expect(query) }
+    };
+    let grace_found = SearchCandidate {
+        profile_id: grace.profile_id,
+        name_key: "grace hopper".into(),
+        relevance: 10 + 4 + 4 + 3 + 5,
+    };
+    assert_eq!(ranked("grace univac admiral compilers mathematics").await, vec![grace_found]);
+    assert_eq!(ranked("moth").await[0].relevance, 0, "the bio adds nothing");
+    assert_eq!(ranked("hopper hopper").await[0].relevance, 20, "each word of the query counts");
 }
 
 async fn a_failed_patch_leaves_the_directory_as_it_was(backend: Backend) {
@@ -208,7 +209,44 @@ async fn counts_and_candidates_stop_at_the_result_window(backend: Backend) {
     assert_eq!(candidates.expect("search").len(), window);
 }
 
+async fn a_bio_of_one_endless_word_is_stored_and_the_rest_found(backend: Backend) {
+    let f = fixture(backend).await;
+    let endless = "x".repeat(19_000);
+    let body = json!({"FullName": "Wendy Long", "ProfileSummary": format!("{endless} findable")});
+    let wendy = public_member(&f, "wendy@example.com", f.location_id, body).await;
+    assert_eq!(found(&f, f.location_id, "findable").await, vec![wendy.profile_id]);
+    assert!(found(&f, f.location_id, &"x".repeat(100)).await.is_empty());
+}
+
+/// A database migrated while it held public profiles gets their search words at the next
+/// start, once, from the same code that cuts a search's words.
+#[tokio::test]
+async fn postgres_upgraded_with_members_finds_them_after_the_next_start() {
+    let f = fixture(Backend::Postgres).await;
+    let body = json!({"FullName": "Ursula Upgrade", "ProfileTags": "Légacy"});
+    let ursula = public_member(&f, "ursula@example.com", f.location_id, body).await;
+    let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&f._database.url).await.expect("connect");
+    sqlx::raw_sql(
+        "delete from directory_words; insert into store_upgrades (step) values ('directory_words')",
+    )
+    .execute(&mut c)
+    .await
+    .expect("as before the upgrade");
+    assert!(found(&f, f.location_id, "ursula").await.is_empty());
+    let restarted = store::connect(&f._database.url, &Default::default()).await.expect("restart");
+    let words = directory::words("légacy ursula");
+    let candidates = restarted.search_directory(f.location_id, &words, None).await.expect("search");
+    assert_eq!(
+        candidates.iter().map(|c| (c.profile_id, c.relevance)).collect::<Vec<_>>(),
+        [(ursula.profile_id, 15)]
+    );
+    let again = store::connect(&f._database.url, &Default::default()).await.expect("second restart");
+    let twice = again.search_directory(f.location_id, &words, None).await.expect("search");
+    assert_eq!(twice.len(), 1, "the step ran once");
+}
+
 every_store!(
+    a_bio_of_one_endless_word_is_stored_and_the_rest_found,
     only_public_profiles_of_the_location_are_listed_in_name_order,
     tags_filter_exactly_and_follow_every_change,
     search_finds_every_searched_property_and_sees_a_patch_at_once,

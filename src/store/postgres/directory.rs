@@ -1,43 +1,146 @@
-//! The member directory, in PostgreSQL: the generated `profiles.directory_search` vector
-//! under a GIN index for search, and `directory_index` (one row per public profile for the
-//! whole directory, tag `''`, and one per tag) for listings, rewritten in the transaction of
-//! every write that changes the name, the tags or the visibility.
+//! The member directory, in PostgreSQL: `directory_words` (one row per distinct word of a
+//! public profile, with its weight and the name ranking sorts by) for search, and
+//! `directory_index` (one row per public profile for the whole directory, tag `''`, and
+//! one per tag) for listings; both rewritten in the transaction of every write that
+//! changes what the directory shows or finds.
 
-use sqlx::{PgConnection, PgPool};
+use std::fmt::Write as _;
 
+use sqlx::{PgConnection, PgPool, Row};
+
+use crate::domain::catalogue::Field;
 use crate::domain::directory::{self, DirectoryHits, RESULT_WINDOW, SearchCandidate};
 use crate::domain::fields::split_tags;
 use crate::domain::profile::Profile;
 use crate::store::StoreResult;
-use crate::store::columns::{self, SEARCH_CANDIDATE_COLUMNS};
+use crate::store::columns;
 
-/// Brings the directory's listing entries for one profile in line with its stored row.
+/// What the directory indexes of a public profile.
+struct IndexedProfile {
+    id: i64,
+    location_id: i64,
+    full_name: String,
+    texts: Vec<(Field, Option<String>)>,
+}
+
+const INDEXED_COLUMNS: &str =
+    "id, location_id, full_name, profile_tags, company_name, position, business_area, profile_summary";
+
+impl IndexedProfile {
+    fn from_row(row: &sqlx::postgres::PgRow) -> StoreResult<Self> {
+        let fields = [
+            Field::ProfileTags,
+            Field::CompanyName,
+            Field::Position,
+            Field::BusinessArea,
+            Field::ProfileSummary,
+        ];
+        let texts = fields
+            .into_iter()
+            .enumerate()
+            .map(|(index, field)| Ok((field, row.try_get::<Option<String>, _>(index + 3)?)))
+            .collect::<StoreResult<_>>()?;
+        Ok(IndexedProfile {
+            id: row.try_get(0)?,
+            location_id: row.try_get(1)?,
+            full_name: row.try_get(2)?,
+            texts,
+        })
+    }
+
+    fn text(&self, field: Field) -> Option<&str> {
+        if field == Field::FullName {
+            return Some(&self.full_name);
+        }
+        self.texts.iter().find(|(f, _)| *f == field).and_then(|(_, text)| text.as_deref())
+    }
+}
+
+/// Brings the directory's entries for one profile in line with its stored row.
 pub async fn sync(c: &mut PgConnection, profile_id: i64) -> StoreResult<()> {
-    sqlx::query("delete from directory_index where profile_id = $1")
-        .bind(profile_id)
-        .execute(&mut *c)
-        .await?;
-    let row: Option<(i64, String, Option<String>)> = sqlx::query_as(
-        "select location_id, full_name, profile_tags from profiles where id = $1 and profile_is_public",
-    )
+    for table in ["directory_index", "directory_words"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("delete from {table} where profile_id = $1")))
+            .bind(profile_id)
+            .execute(&mut *c)
+            .await?;
+    }
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "select {INDEXED_COLUMNS} from profiles where id = $1 and profile_is_public"
+    )))
     .bind(profile_id)
     .fetch_optional(&mut *c)
     .await?;
-    let Some((location_id, full_name, tags)) = row else {
+    let Some(profile) = row.as_ref().map(IndexedProfile::from_row).transpose()? else {
         return Ok(());
     };
     let mut keys: Vec<String> = vec![String::new()];
-    keys.extend(tags.as_deref().map(split_tags).unwrap_or_default().into_iter().map(directory::tag_key));
+    let tags = profile.text(Field::ProfileTags).map(split_tags).unwrap_or_default();
+    keys.extend(tags.into_iter().map(directory::tag_key));
     sqlx::query(
         "insert into directory_index (location_id, tag, name_key, profile_id) \
          select $1, tag, $3, $4 from unnest($2::text[]) as tag on conflict do nothing",
     )
-    .bind(location_id)
+    .bind(profile.location_id)
     .bind(&keys)
-    .bind(directory::name_key(&full_name))
+    .bind(directory::name_key(&profile.full_name))
     .bind(profile_id)
     .execute(&mut *c)
     .await?;
+    insert_words(c, &[profile]).await
+}
+
+/// Writes the search words of profiles that have none yet.
+async fn insert_words(c: &mut PgConnection, profiles: &[IndexedProfile]) -> StoreResult<()> {
+    let (mut locations, mut words, mut ids, mut weights, mut names) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for profile in profiles {
+        let name_key = directory::name_key(&profile.full_name);
+        for (word, weight) in directory::word_weights(|field| profile.text(field)) {
+            locations.push(profile.location_id);
+            words.push(word);
+            ids.push(profile.id);
+            weights.push(i16::try_from(weight).unwrap_or(i16::MAX));
+            names.push(name_key.clone());
+        }
+    }
+    sqlx::query(
+        "insert into directory_words (location_id, word, profile_id, weight, name_key) \
+         select * from unnest($1::int8[], $2::text[], $3::int8[], $4::int2[], $5::text[])",
+    )
+    .bind(&locations)
+    .bind(&words)
+    .bind(&ids)
+    .bind(&weights)
+    .bind(&names)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// Finishes the migration that added `directory_words`: cuts the words of every public
+/// profile, once, whichever node gets there first (the others wait on the step's row and
+/// then find it gone).
+pub async fn finish_upgrade(pool: &PgPool) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    let pending = sqlx::query("delete from store_upgrades where step = 'directory_words' returning step")
+        .fetch_optional(&mut *tx)
+        .await?;
+    if pending.is_some() {
+        let mut after = 0_i64;
+        loop {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "select {INDEXED_COLUMNS} from profiles where profile_is_public and id > $1 order by id limit 5000"
+            )))
+            .bind(after)
+            .fetch_all(&mut *tx)
+            .await?;
+            let profiles = rows.iter().map(IndexedProfile::from_row).collect::<StoreResult<Vec<_>>>()?;
+            let Some(last) = profiles.last() else { break };
+            after = last.id;
+            insert_words(&mut tx, &profiles).await?;
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -71,28 +174,64 @@ pub async fn list(
 }
 
 /// The first [`RESULT_WINDOW`] public profiles at the location that have every word and
-/// the tag, if one is given, in index order.
+/// the tag, if one is given, in index order: the first rows of the rarest word's range, each
+/// found in the other words' ranges (the planner picks the order from the words' statistics).
 pub async fn search(
     pool: &PgPool,
     location_id: i64,
     words: &[String],
     tag: Option<&str>,
 ) -> StoreResult<Vec<SearchCandidate>> {
-    let sql = format!(
-        "select {SEARCH_CANDIDATE_COLUMNS} \
-         from profiles p where p.profile_is_public and p.directory_search @@ to_tsquery('simple', $2) \
-         and p.location_id = $1 \
-         and ($3::text is null or exists (select 1 from directory_index t where t.profile_id = p.id and t.tag = $3)) \
-         limit $4",
+    let Some(first) = words.first() else { return Ok(Vec::new()) };
+    let sql = search_sql(words.len(), tag.is_some());
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(location_id).bind(first);
+    for word in &words[1..] {
+        query = query.bind(word);
+    }
+    if let Some(tag) = tag {
+        query = query.bind(tag);
+    }
+    // Planned for these words each time: a plan cached for other words could start from
+    // the most common one.
+    let rows = query.bind(as_sql(RESULT_WINDOW)).persistent(words.len() == 1).fetch_all(pool).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SearchCandidate {
+                profile_id: row.try_get(0)?,
+                name_key: row.try_get(1)?,
+                relevance: u32::try_from(row.try_get::<i64, _>(2)?).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// `$1` the location, `$2`… the words, then the tag if there is one, then the limit.
+fn search_sql(word_count: usize, with_tag: bool) -> String {
+    let mut relevance = String::from("w0.weight::int8");
+    let mut joins = String::new();
+    for i in 1..word_count {
+        let _ = write!(relevance, " + w{i}.weight");
+        let _ = write!(
+            joins,
+            " join directory_words w{i} on w{i}.location_id = $1 and w{i}.word = ${} and w{i}.profile_id = w0.profile_id",
+            i + 2
+        );
+    }
+    let mut next = word_count + 2;
+    let mut sql = format!(
+        "select w0.profile_id, w0.name_key, {relevance} from directory_words w0{joins} \
+         where w0.location_id = $1 and w0.word = $2"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(location_id)
-        .bind(tsquery(words))
-        .bind(tag)
-        .bind(as_sql(RESULT_WINDOW))
-        .fetch_all(pool)
-        .await?;
-    rows.iter().map(columns::search_candidate_from).collect()
+    if with_tag {
+        let _ = write!(
+            sql,
+            " and exists (select 1 from directory_index t where t.location_id = $1 and t.tag = ${next} \
+             and t.name_key = w0.name_key and t.profile_id = w0.profile_id)"
+        );
+        next += 1;
+    }
+    let _ = write!(sql, " limit ${next}");
+    sql
 }
 
 /// Those of the profiles that are public at the location.
@@ -111,23 +250,25 @@ pub async fn public_profiles(
     rows.iter().map(columns::profile_from).collect()
 }
 
-/// Every word as a quoted lexeme, so nothing in it is syntax.
-fn tsquery(words: &[String]) -> String {
-    let quoted: Vec<String> = words.iter().map(|word| format!("'{}'", word.replace('\'', "''"))).collect();
-    quoted.join(" & ")
-}
-
 fn as_sql(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::tsquery;
+    use super::search_sql;
 
     #[test]
-    fn every_word_is_quoted() {
-        let words = vec!["ada".to_string(), "o'neil".to_string()];
-        assert_eq!(tsquery(&words), "'ada' & 'o''neil'");
+    fn each_further_word_and_the_tag_take_the_next_parameters() {
+        assert_eq!(
+            search_sql(1, false),
+            "select w0.profile_id, w0.name_key, w0.weight::int8 from directory_words w0 \
+             where w0.location_id = $1 and w0.word = $2 limit $3"
+        );
+        let sql = search_sql(3, true);
+        assert!(sql.contains("w0.weight::int8 + w1.weight + w2.weight from"), "{sql}");
+        assert!(sql.contains("w1.word = $3 and w1.profile_id = w0.profile_id"), "{sql}");
+        assert!(sql.contains("w2.word = $4 and w2.profile_id = w0.profile_id"), "{sql}");
+        assert!(sql.contains("t.tag = $5") && sql.ends_with("limit $6"), "{sql}");
     }
 }

@@ -51,6 +51,7 @@ impl PostgresStore {
             .connect_with(connect)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        directory::finish_upgrade(&pool).await?;
         Ok(PostgresStore { pool })
     }
 }

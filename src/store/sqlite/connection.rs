@@ -46,8 +46,10 @@ pub fn open_writer(path: &Path, synchronous_full: bool) -> anyhow::Result<Connec
     // then stays in memory until its commit instead of spilling pages to the WAL midway.
     connection.pragma_update(None, "cache_size", -32 * 1024)?;
     // Each command of a group runs in a savepoint, whose undo copies of the pages it touches
-    // go to a temporary file unless temporary storage is in memory.
-    connection.pragma_update(None, "temp_store", "memory")?;
+    // go to a sub-journal. Not `temp_store = memory`: an in-memory sub-journal is a list that
+    // SQLite walks from its start at every statement savepoint it releases, so a command of
+    // thousands of rows (an import, `portico seed`) went quadratic; the default keeps the
+    // first 64 KiB in memory and spills the rest to a temporary file.
     migrate(&mut connection)?;
     Ok(connection)
 }

@@ -99,6 +99,9 @@ pub fn search(
     words: &[String],
     tag: Option<&str>,
 ) -> StoreResult<Vec<SearchCandidate>> {
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
     let sql = format!(
         "select {SEARCH_CANDIDATE_COLUMNS} \
          from directory_search f join profiles p on p.id = f.rowid \
@@ -108,7 +111,7 @@ pub fn search(
     );
     let mut statement = c.prepare_cached(&sql)?;
     let rows = statement.query(params![match_expression(words), location_id, tag, as_sql(RESULT_WINDOW)])?;
-    all_rows(rows, |row| columns::search_candidate_from(row))
+    all_rows(rows, |row| Ok(columns::searched_profile_from(row)?.candidate(words)))
 }
 
 /// Every word as a quoted FTS5 string, so nothing in it is syntax.

@@ -47,34 +47,59 @@ pub fn profiles_of_user(c: &Connection, user_id: i64) -> StoreResult<Vec<Profile
 }
 
 /// A new profile takes its countries from the location and its billing details from the
-/// user; then the member's further properties (a CSV import) apply. The caller adds its
-/// directory entries (`directory::add`), for many new profiles at once.
+/// user, unless the member's further properties (a CSV import, a seed) say otherwise; one
+/// statement writes it all. The caller adds its directory entries (`directory::add`), for
+/// many new profiles at once.
+///
+/// `INSERT … VALUES`, not `INSERT … SELECT`: a statement that may write several rows gets a
+/// statement journal, and releasing it walks the command's whole in-memory sub-journal, so
+/// an import of thousands of members spent most of its time there.
 pub fn insert(c: &Connection, user_id: i64, member: &NewMember, now: OffsetDateTime) -> StoreResult<i64> {
-    let profile_id: Option<i64> = c
-        .prepare_cached(
-            "insert into profiles (unique_id, user_id, location_id, full_name, country_id, billing_name, \
-             billing_email, billing_country_id, created_on, updated_on) \
-             select ?1, ?2, l.id, ?3, l.country_id, ?3, ?4, l.country_id, ?5, ?5 from locations l where l.id = ?6 \
-             returning id",
-        )?
-        .query_row(
-            params![
-                uuid::Uuid::new_v4().to_string(),
-                user_id,
-                member.full_name,
-                member.email,
-                time_text(now),
-                member.location_id
-            ],
-            |row| row.get(0),
-        )
-        .optional()?;
-    let profile_id = profile_id.ok_or(StoreError::NotFound)?;
-    let on_profile: Vec<_> = member.fields.iter().filter(|(field, _)| field.on_profile()).collect();
-    if !on_profile.is_empty() {
-        update_profile_row(c, profile_id, user_id, &on_profile, now)?;
+    let mut columns: Vec<(&str, String)> = [
+        ("unique_id", "?1"),
+        ("user_id", "?2"),
+        ("location_id", "?6"),
+        ("full_name", "?3"),
+        ("country_id", "?7"),
+        ("billing_name", "?3"),
+        ("billing_email", "?4"),
+        ("billing_country_id", "?7"),
+        ("created_on", "?5"),
+        ("updated_on", "?5"),
+    ]
+    .map(|(column, value)| (column, value.to_string()))
+    .into();
+    let country_id: i64 = c
+        .prepare_cached("select country_id from locations where id = ?1")?
+        .query_row([member.location_id], |row| row.get(0))
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    let mut values = vec![
+        Value::Text(uuid::Uuid::new_v4().to_string()),
+        Value::Integer(user_id),
+        Value::Text(member.full_name.clone()),
+        Value::Text(member.email.clone()),
+        Value::Text(time_text(now)),
+        Value::Integer(member.location_id),
+        Value::Integer(country_id),
+    ];
+    for (field, value) in member.fields.iter().filter(|(field, _)| field.on_profile()) {
+        values.push(sql_value(value));
+        let placeholder = format!("?{}", values.len());
+        let column = field.spec().column;
+        match columns.iter_mut().find(|(name, _)| *name == column) {
+            Some(default) => default.1 = placeholder,
+            None => columns.push((column, placeholder)),
+        }
     }
-    Ok(profile_id)
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let placeholders: Vec<&str> = columns.iter().map(|(_, value)| value.as_str()).collect();
+    let sql = format!(
+        "insert into profiles ({}) values ({}) returning id",
+        names.join(", "),
+        placeholders.join(", ")
+    );
+    Ok(c.prepare_cached(&sql)?.query_row(params_from_iter(values), |row| row.get(0))?)
 }
 
 /// Applies one PATCH; the writer runs it inside a savepoint, so any error undoes all of it.

@@ -2,7 +2,8 @@
 //!
 //! Layers, from the outside in: `http` (routes, extractors, the envelope) calls
 //! `service` (use cases), which uses `domain` (rules, no I/O), `auth` (hashing, tokens)
-//! and `store` (SQLite or PostgreSQL behind one trait).
+//! and `store` (SQLite or PostgreSQL behind one trait). `portal` (the member's pages) sits
+//! beside `http` and calls the same services.
 
 pub mod auth;
 pub mod cli;
@@ -10,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod portal;
 pub mod service;
 pub mod store;
 pub mod telemetry;

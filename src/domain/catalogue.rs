@@ -62,6 +62,16 @@ pub enum Field {
     SignUpToNewsletter,
 }
 
+/// The part of the member's profile page a property is edited in (the Nexudus portal's
+/// sections), in the page's order; the password has a section of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter)]
+pub enum Section {
+    Personal,
+    Professional,
+    Billing,
+    Notifications,
+}
+
 /// Everything about one editable property.
 #[derive(Debug, Clone, Copy)]
 pub struct Spec {
@@ -284,6 +294,19 @@ impl Field {
     }
 
     /// The contract's property name.
+    /// Where the portal edits the property: the catalogue's order groups them.
+    pub fn section(self) -> Section {
+        if self <= Field::CountryId {
+            Section::Personal
+        } else if self <= Field::TaxIdNumber {
+            Section::Billing
+        } else if self <= Field::Telegram {
+            Section::Professional
+        } else {
+            Section::Notifications
+        }
+    }
+
     pub fn property(self) -> &'static str {
         self.spec().property
     }

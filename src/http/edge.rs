@@ -137,5 +137,9 @@ fn security_headers(headers: &mut HeaderMap, strict_transport: bool) {
     headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // `same-origin` for pages: a form's POST then names its origin (under `no-referrer`
+    // browsers send `Origin: null`, which the portal must refuse), and no other site ever
+    // learns a portal address.
+    let referrer = if is_html { "same-origin" } else { "no-referrer" };
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
 }

@@ -54,7 +54,8 @@ pub fn router(state: AppState) -> Router {
         .merge(countries::router())
         .merge(directory::router())
         .merge(ops::router())
-        .merge(openapi::router());
+        .merge(openapi::router())
+        .merge(crate::portal::router());
     if !settings.metrics_on_own_listener {
         router = router.merge(ops::metrics_router());
     }

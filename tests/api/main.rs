@@ -15,6 +15,7 @@ mod newcomer;
 mod operations;
 mod patch_fields;
 mod patch_rules;
+mod portal;
 mod profiles;
 mod properties;
 mod session;

@@ -1,0 +1,134 @@
+//! `/directory`: the member directory of the member's location, searchable, and a member's
+//! card, through the same service functions as the API.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{Markup, PreEscaped, html};
+
+use super::browser::Member;
+use super::page;
+use crate::domain::catalogue::Field;
+use crate::domain::directory::DirectoryParams;
+use crate::http::SharedState;
+use crate::service::ServiceError;
+use crate::service::directory::{self as service, DirectoryEntry};
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    query: Option<String>,
+    tag: Option<String>,
+    page: Option<String>,
+}
+
+pub async fn list(
+    member: Member,
+    State(app): State<SharedState>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let params = DirectoryParams {
+        query: query.query.as_deref(),
+        tag: query.tag.as_deref(),
+        page: query.page.as_deref(),
+        size: None,
+    };
+    let (status, results) = match service::search(&app, &member.profile, &params).await {
+        Ok(found) => (StatusCode::OK, Ok(found)),
+        Err(ServiceError::InvalidParameter { parameter, message }) => {
+            (StatusCode::BAD_REQUEST, Err(format!("{parameter} {message}")))
+        }
+        Err(error) => {
+            tracing::warn!(%error, "portal directory failed");
+            return page::failed(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The directory could not be read. Try again.",
+            );
+        }
+    };
+    let typed = query.query.clone().unwrap_or_default();
+    let tag = query.tag.clone().unwrap_or_default();
+    let body = html! {
+        h1 { "Member directory" }
+        form.search role="search" method="get" action="/directory" {
+            div.field {
+                label for="f-query" { "Search names, companies, skills" }
+                input type="search" id="f-query" name="query" value=(typed) maxlength="200";
+            }
+            div.field {
+                label for="f-tag" { "Tag" }
+                input type="text" id="f-tag" name="tag" value=(tag) maxlength="50";
+            }
+            button type="submit" { "Search" }
+        }
+        @match &results {
+            Err(problem) => div.summary role="alert" { p { (problem) } },
+            Ok(found) => {
+                p role="status" { (found.total) (if found.total == 1 { " member" } else { " members" }) }
+                ul.cards { @for entry in &found.entries { li { (card_summary(entry)) } } }
+                nav.pages aria-label="Pages" {
+                    @if found.page > 1 {
+                        a rel="prev" href=(page_link(&typed, &tag, found.page - 1)) { "Previous" }
+                    }
+                    @if found.page * found.size < found.total {
+                        a rel="next" href=(page_link(&typed, &tag, found.page + 1)) { "Next" }
+                    }
+                }
+            }
+        }
+    };
+    page::respond(status, page::layout("Member directory", Some(&member.csrf), body))
+}
+
+fn page_link(query: &str, tag: &str, page: u64) -> String {
+    let mut url = url::Url::parse("http://portal/directory").expect("a fixed URL");
+    url.query_pairs_mut()
+        .append_pair("query", query)
+        .append_pair("tag", tag)
+        .append_pair("page", &page.to_string());
+    format!("/directory?{}", url.query().unwrap_or_default())
+}
+
+fn text(entry: &DirectoryEntry, field: Field) -> Option<&str> {
+    entry.profile.values.text(field).filter(|t| !t.is_empty())
+}
+
+fn card_summary(entry: &DirectoryEntry) -> Markup {
+    html! {
+        article.member {
+            h2 { a href=(format!("/directory/{}", entry.profile.id)) { (entry.profile.full_name()) } }
+            @if let Some(position) = text(entry, Field::Position) { p { (position) @if let Some(company) = text(entry, Field::CompanyName) { " · " (company) } } }
+            @if let Some(tags) = text(entry, Field::ProfileTags) { p.tags { (tags) } }
+        }
+    }
+}
+
+pub async fn card(member: Member, State(app): State<SharedState>, Path(id): Path<i64>) -> Response {
+    let entry = match service::card(&app, &member.profile, id).await {
+        Ok(entry) => entry,
+        Err(ServiceError::NotFound(_)) => {
+            return page::failed(StatusCode::NOT_FOUND, "There is no such member in the directory.");
+        }
+        Err(error) => {
+            tracing::warn!(%error, "portal directory card failed");
+            return page::failed(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The directory could not be read. Try again.",
+            );
+        }
+    };
+    let body = html! {
+        article.card.member {
+            h1 { (entry.profile.full_name()) }
+            @if let Some(position) = text(&entry, Field::Position) { p { (position) @if let Some(company) = text(&entry, Field::CompanyName) { " · " (company) } } }
+            @if let Some(area) = text(&entry, Field::BusinessArea) { p { (area) } }
+            @if let Some(tags) = text(&entry, Field::ProfileTags) { p.tags { (tags) } }
+            @if let Some(website) = text(&entry, Field::ProfileWebsite) {
+                p { a href=(website) rel="nofollow noopener noreferrer" { (website) } }
+            }
+            // The bio only through the sanitised render; every other string is text.
+            @if let Some(summary) = &entry.summary_html { div.bio { (PreEscaped(summary)) } }
+            p { a href="/directory" { "Back to the directory" } }
+        }
+    };
+    page::respond(StatusCode::OK, page::layout("Member", Some(&member.csrf), body))
+}

@@ -1,0 +1,239 @@
+//! Between a profile section's HTML form and the PATCH body the API takes: each input is
+//! named by its property, and only what changed is sent.
+
+use std::collections::HashMap;
+
+use maud::{Markup, html};
+use serde_json::{Map, Value};
+
+use crate::domain::FieldError;
+use crate::domain::catalogue::{Field, FieldValue, Kind, Rule, Section};
+use crate::domain::country;
+use crate::domain::profile::Profile;
+use crate::domain::text::Lines;
+
+/// The fields of a form post, the last value of each name winning (a checkbox follows the
+/// hidden `false` that stands for it when unticked).
+pub type Posted = HashMap<String, String>;
+
+pub fn posted(pairs: Vec<(String, String)>) -> Posted {
+    pairs.into_iter().collect()
+}
+
+pub fn fields(section: Section) -> impl Iterator<Item = Field> {
+    Field::all().filter(move |field| field.section() == section)
+}
+
+/// What a stored value looks like in an input.
+pub fn shown(value: Option<&FieldValue>) -> String {
+    match value {
+        None => String::new(),
+        Some(FieldValue::Text(text)) => text.clone(),
+        Some(FieldValue::Int(number)) => number.to_string(),
+        Some(FieldValue::Bool(flag)) => flag.to_string(),
+        Some(FieldValue::Date(date)) => date.to_string(),
+    }
+}
+
+/// The PATCH body of a section's post: the properties whose input differs from the stored
+/// value, as the API would take them.
+pub fn changes(section: Section, profile: &Profile, posted: &Posted) -> Map<String, Value> {
+    let mut body = Map::new();
+    for field in fields(section) {
+        let Some(input) = posted.get(field.property()) else { continue };
+        let input = if field.kind() == Kind::Bool { input.as_str() == "true" } else { false };
+        let text = posted.get(field.property()).map(String::as_str).unwrap_or_default();
+        let stored = shown(profile.values.get(field));
+        let unchanged = match field.kind() {
+            Kind::Bool => input == profile.values.flag(field),
+            _ => text.trim() == stored.trim(),
+        };
+        if !unchanged {
+            body.insert(field.property().to_string(), json_value(field, text, input));
+        }
+    }
+    body
+}
+
+fn json_value(field: Field, text: &str, flag: bool) -> Value {
+    match field.kind() {
+        Kind::Bool => Value::Bool(flag),
+        _ if text.trim().is_empty() && field.spec().nullable => Value::Null,
+        Kind::Int => text.trim().parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(text)),
+        _ => Value::from(text),
+    }
+}
+
+/// A readable label from the property's name.
+pub fn label(field: Field) -> String {
+    let fixed = match field {
+        Field::CountryId => Some("Country"),
+        Field::BillingCountryId => Some("Billing country"),
+        Field::TaxIdNumber => Some("Tax ID number"),
+        Field::ProfileIsPublic => Some("Show me in the member directory"),
+        Field::ProfileSummary => Some("About me (Markdown)"),
+        Field::ProfileTags => Some("Tags (comma-separated)"),
+        Field::ProfileWebsite => Some("Website"),
+        Field::OnHelpDeskMsg => Some("Replies to my help-desk messages"),
+        Field::OnNewWallPost => Some("New posts on the community wall"),
+        Field::OnNewBlogComment => Some("Comments on blog posts"),
+        Field::OnNewEventComment => Some("Comments on events"),
+        Field::ReceiveCommunityDigest => Some("The community digest"),
+        Field::SignUpToNewsletter => Some("The newsletter"),
+        _ => None,
+    };
+    fixed.map(str::to_string).unwrap_or_else(|| words_of(field.property()))
+}
+
+fn words_of(property: &str) -> String {
+    let mut label = String::new();
+    for (index, c) in property.chars().enumerate() {
+        if index > 0 && c.is_uppercase() {
+            label.push(' ');
+            label.extend(c.to_lowercase());
+        } else {
+            label.push(c);
+        }
+    }
+    label
+}
+
+/// The input of one property, its label and, after a failed save, its error: the value
+/// shown is what the member typed, so nothing is lost.
+pub fn input(field: Field, value: &str, error: Option<&FieldError>) -> Markup {
+    let name = field.property();
+    let id = format!("f-{name}");
+    let error_id = format!("{id}-error");
+    let described = error.map(|_| error_id.clone());
+    let invalid = error.map(|_| "true");
+    html! {
+        div.field.has-error[error.is_some()] {
+            @if field.kind() == Kind::Bool {
+                input type="hidden" name=(name) value="false";
+                label.check for=(id) {
+                    input type="checkbox" id=(id) name=(name) value="true" checked[value == "true"]
+                        aria-describedby=[described.as_deref()] aria-invalid=[invalid];
+                    " " (label(field))
+                }
+            } @else {
+                label for=(id) { (label(field)) }
+                @if let Some(error) = error {
+                    p.error id=(error_id) { (error.message) }
+                }
+                (control(field, &id, value, described.as_deref(), invalid))
+            }
+        }
+    }
+}
+
+fn control(field: Field, id: &str, value: &str, described: Option<&str>, invalid: Option<&str>) -> Markup {
+    let name = field.property();
+    let max = field.max_chars();
+    match field.spec().rule {
+        Rule::Text { lines: Lines::Multi, .. } => html! {
+            textarea id=(id) name=(name) rows="8" maxlength=(max) aria-describedby=[described] aria-invalid=[invalid] { (value) }
+        },
+        Rule::Country => html! {
+            select id=(id) name=(name) aria-describedby=[described] aria-invalid=[invalid] {
+                option value="" { "—" }
+                @for country in country::all() {
+                    @let id_text = country.id.to_string();
+                    option value=(id_text) selected[id_text == value] { (country.name) }
+                }
+            }
+        },
+        Rule::Gender => html! {
+            select id=(id) name=(name) aria-describedby=[described] aria-invalid=[invalid] {
+                @for (option, text) in [("NotSet", "—"), ("Male", "Male"), ("Female", "Female"), ("Other", "Other"), ("RatherNotSay", "Rather not say")] {
+                    option value=(option) selected[option == value] { (text) }
+                }
+            }
+        },
+        rule => {
+            let kind = match rule {
+                Rule::Email => "email",
+                Rule::Website => "url",
+                Rule::Phone => "tel",
+                Rule::BirthDate => "date",
+                _ => "text",
+            };
+            let autocomplete = match field {
+                Field::FullName => Some("name"),
+                Field::BillingEmail => Some("email"),
+                Field::MobilePhone => Some("tel"),
+                Field::PostCode | Field::BillingPostCode => Some("postal-code"),
+                _ => None,
+            };
+            html! {
+                input type=(kind) id=(id) name=(name) value=(value) maxlength=(max)
+                    autocomplete=[autocomplete] aria-describedby=[described] aria-invalid=[invalid];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::profile::Version;
+
+    fn profile_with(values: &[(Field, FieldValue)]) -> Profile {
+        let mut stored = crate::domain::catalogue::Values::empty();
+        for (field, value) in values {
+            stored.set(*field, Some(value.clone()));
+        }
+        Profile {
+            id: 1,
+            unique_id: "u".into(),
+            user_id: 1,
+            location_id: 1,
+            email: "ann@example.com".into(),
+            coworker_type: 0,
+            values: stored,
+            created_on: time::OffsetDateTime::UNIX_EPOCH,
+            updated_on: time::OffsetDateTime::UNIX_EPOCH,
+            version: Version { profile: 1, user: 1 },
+        }
+    }
+
+    fn post(pairs: &[(&str, &str)]) -> Posted {
+        posted(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn only_the_inputs_that_differ_from_the_stored_values_are_sent() {
+        let profile = profile_with(&[
+            (Field::Position, FieldValue::Text("Designer".into())),
+            (Field::ProfileIsPublic, FieldValue::Bool(true)),
+        ]);
+        let form = post(&[
+            ("Position", "Designer"),
+            ("CompanyName", "Acme"),
+            ("BusinessArea", ""),
+            ("ProfileIsPublic", "false"),
+            ("ProfileIsPublic", "true"),
+            ("FullName", "Not in this section"),
+        ]);
+        let body = changes(Section::Professional, &profile, &form);
+        assert_eq!(Value::Object(body), serde_json::json!({"CompanyName": "Acme"}));
+        let unticked = changes(Section::Professional, &profile, &post(&[("ProfileIsPublic", "false")]));
+        assert_eq!(Value::Object(unticked), serde_json::json!({"ProfileIsPublic": false}));
+    }
+
+    #[test]
+    fn an_emptied_input_clears_and_numbers_go_as_numbers() {
+        let profile = profile_with(&[(Field::NickName, FieldValue::Text("Ann".into()))]);
+        let body = changes(Section::Personal, &profile, &post(&[("NickName", " "), ("CountryId", "250")]));
+        assert_eq!(Value::Object(body), serde_json::json!({"NickName": null, "CountryId": 250}));
+        let wrong = changes(Section::Personal, &profile, &post(&[("CountryId", "France")]));
+        assert_eq!(wrong["CountryId"], "France", "left for the PATCH to refuse, by name");
+    }
+
+    #[test]
+    fn labels_read_as_words() {
+        assert_eq!(label(Field::BillingPostCode), "Billing post code");
+        assert_eq!(label(Field::CountryId), "Country");
+        assert_eq!(shown(Some(&FieldValue::Int(826))), "826");
+        assert_eq!(shown(None), "");
+    }
+}

@@ -1,0 +1,47 @@
+//! The member portal: server-rendered pages (maud) over the same service functions as the
+//! API, so a rule is checked in one place. Forms work without JavaScript; `portal.js` only
+//! enhances them. Every asset is compiled into the binary.
+//!
+//! Browser sessions: a `portico_session` cookie (`HttpOnly`, `SameSite=Lax`, `Secure` when
+//! `PORTICO_PUBLIC_URL` is https) holds an access token like the API's, stored hashed; every
+//! form carries the double-submitted `portico_csrf` value and a cross-site POST is refused
+//! (`browser.rs`).
+
+mod browser;
+mod directory;
+mod form;
+mod page;
+mod profile;
+mod signin;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::http::SharedState;
+
+pub fn router() -> Router<SharedState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/profile") }))
+        .route("/signin", get(signin::show).post(signin::submit))
+        .route("/signout", post(signin::sign_out))
+        .route("/profile", get(profile::show))
+        .route("/profile/switch", post(profile::switch))
+        .route("/profile/{section}", post(profile::save))
+        .route("/directory", get(directory::list))
+        .route("/directory/{id}", get(directory::card))
+        .route("/portal/portal.css", get(|| async { asset("text/css", include_str!("assets/portal.css")) }))
+        .route(
+            "/portal/portal.js",
+            get(|| async { asset("text/javascript", include_str!("assets/portal.js")) }),
+        )
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}

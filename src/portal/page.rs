@@ -1,0 +1,71 @@
+//! The layout every portal page shares, and the small pieces pages repeat.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+
+use super::browser::CSRF_FIELD;
+
+/// A whole page: the title, the signed-in navigation when there is a member, and the body.
+pub fn layout(title: &str, signed_in_csrf: Option<&str>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Portico" }
+                link rel="stylesheet" href="/portal/portal.css";
+                script src="/portal/portal.js" defer {}
+            }
+            body {
+                a.skip href="#main" { "Skip to content" }
+                header.top {
+                    span.brand { "Portico" }
+                    @if let Some(csrf) = signed_in_csrf {
+                        nav aria-label="Main" {
+                            a href="/profile" { "My profile" }
+                            a href="/directory" { "Member directory" }
+                            form.inline method="post" action="/signout" {
+                                (csrf_input(csrf))
+                                button.link type="submit" { "Sign out" }
+                            }
+                        }
+                    }
+                }
+                main id="main" tabindex="-1" { (body) }
+            }
+        }
+    }
+}
+
+pub fn csrf_input(csrf: &str) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(csrf); }
+}
+
+/// A page as a response, with a status.
+pub fn respond(status: StatusCode, page: Markup) -> Response {
+    let mut response = (status, Html(page.into_string())).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}
+
+/// The page for a form that did not come from this site: nothing was done.
+pub fn refused() -> Response {
+    let body = html! {
+        h1 { "This form could not be accepted" }
+        p { "It was not sent from this site's own page, so nothing was changed. "
+            a href="/profile" { "Go back to your profile" } " and try again." }
+    };
+    respond(StatusCode::FORBIDDEN, layout("Refused", None, body))
+}
+
+/// The page for a failure the member can only retry.
+pub fn failed(status: StatusCode, message: &str) -> Response {
+    let body = html! {
+        h1 { "Something went wrong" }
+        p role="alert" { (message) }
+        p { a href="/profile" { "Back to your profile" } }
+    };
+    respond(status, layout("Error", None, body))
+}

@@ -1,0 +1,301 @@
+//! `/profile`: the five sections of the member's profile, each a form saved with one PATCH
+//! of the properties that changed, through the same service function as the API.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde_json::{Map, Value};
+
+use super::browser::{self, CSRF_FIELD, Member};
+use super::form::{self, Posted};
+use super::page;
+use crate::domain::FieldError;
+use crate::domain::catalogue::{Credential, Field, Section};
+use crate::domain::profile::Version;
+use crate::http::SharedState;
+use crate::http::extract::Client;
+use crate::service::profile::{self as service, Change, ProfileList};
+use crate::service::{AppState, ServiceError};
+
+/// A section of the page: the four of the catalogue, and the password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Fields(Section),
+    Credentials,
+}
+
+const PARTS: [Part; 5] = [
+    Part::Fields(Section::Personal),
+    Part::Fields(Section::Professional),
+    Part::Fields(Section::Billing),
+    Part::Fields(Section::Notifications),
+    Part::Credentials,
+];
+
+impl Part {
+    fn slug(self) -> &'static str {
+        match self {
+            Part::Fields(Section::Personal) => "personal",
+            Part::Fields(Section::Professional) => "professional",
+            Part::Fields(Section::Billing) => "billing",
+            Part::Fields(Section::Notifications) => "notifications",
+            Part::Credentials => "credentials",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Part::Fields(Section::Personal) => "Personal information",
+            Part::Fields(Section::Professional) => "Professional profile",
+            Part::Fields(Section::Billing) => "Billing information",
+            Part::Fields(Section::Notifications) => "Notifications",
+            Part::Credentials => "Credentials",
+        }
+    }
+
+    fn from_slug(slug: &str) -> Option<Part> {
+        PARTS.into_iter().find(|part| part.slug() == slug)
+    }
+}
+
+/// What the page shows besides the stored profile: a section just saved, or a section whose
+/// save failed with what the member typed and what was wrong.
+#[derive(Default)]
+struct Outcome {
+    saved: Option<Part>,
+    message: Option<String>,
+    failed: Option<(Part, Posted, Vec<FieldError>)>,
+    conflict: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ShowQuery {
+    saved: Option<String>,
+    password_changed: Option<String>,
+}
+
+pub async fn show(
+    member: Member,
+    State(app): State<SharedState>,
+    Query(query): Query<ShowQuery>,
+) -> Response {
+    let saved = query.saved.as_deref().and_then(Part::from_slug);
+    let message = query
+        .password_changed
+        .map(|_| "Your password was changed. Your other devices were signed out.".to_string());
+    render(&app, &member, StatusCode::OK, Outcome { saved, message, ..Outcome::default() }).await
+}
+
+pub async fn save(
+    member: Member,
+    State(app): State<SharedState>,
+    Client(client): Client,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let posted = form::posted(pairs);
+    if !browser::form_is_genuine(&headers, posted.get(CSRF_FIELD).map(String::as_str)) {
+        return page::refused();
+    }
+    let Some(part) = Part::from_slug(&slug) else {
+        return page::failed(StatusCode::NOT_FOUND, "There is no such section.");
+    };
+    let body = match part {
+        Part::Fields(section) => form::changes(section, &member.profile, &posted),
+        Part::Credentials => credentials(&posted),
+    };
+    let expected = posted.get("_version").and_then(|text| version(text));
+    let change =
+        Change { session: &member.session, body: &body, expected, representation: false, dry_run: false };
+    match service::update(&app, change, &client).await {
+        Ok(_) if part == Part::Credentials => {
+            Redirect::to("/profile?password_changed=1#credentials").into_response()
+        }
+        Ok(_) => Redirect::to(&format!("/profile?saved={}#{}", part.slug(), part.slug())).into_response(),
+        Err(ServiceError::Validation(errors)) => {
+            let outcome = Outcome { failed: Some((part, posted, errors.into_vec())), ..Outcome::default() };
+            render(&app, &member, StatusCode::BAD_REQUEST, outcome).await
+        }
+        Err(ServiceError::PreconditionFailed) => {
+            let outcome =
+                Outcome { failed: Some((part, posted, Vec::new())), conflict: true, ..Outcome::default() };
+            render(&app, &member, StatusCode::PRECONDITION_FAILED, outcome).await
+        }
+        Err(ServiceError::Locked { retry_after } | ServiceError::RateLimited { retry_after }) => {
+            page::failed(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!(
+                    "Too many password attempts. Try again in {} seconds.",
+                    retry_after.as_secs().max(1)
+                ),
+            )
+        }
+        Err(error) => {
+            tracing::warn!(%error, "portal save failed");
+            page::failed(StatusCode::SERVICE_UNAVAILABLE, "Your changes could not be saved. Try again.")
+        }
+    }
+}
+
+/// The password fields go as typed, all three or none.
+fn credentials(posted: &Posted) -> Map<String, Value> {
+    let values: Vec<(&str, &str)> = Credential::all()
+        .map(|c| (c.property(), posted.get(c.property()).map(String::as_str).unwrap_or_default()))
+        .collect();
+    if values.iter().all(|(_, value)| value.is_empty()) {
+        return Map::new();
+    }
+    values.into_iter().map(|(name, value)| (name.to_string(), Value::from(value))).collect()
+}
+
+fn version(text: &str) -> Option<Version> {
+    let (profile, user) = text.split_once('-')?;
+    Some(Version { profile: profile.parse().ok()?, user: user.parse().ok()? })
+}
+
+async fn render(app: &AppState, member: &Member, status: StatusCode, outcome: Outcome) -> Response {
+    let list = match service::list(app, &member.session).await {
+        Ok(list) => list,
+        Err(error) => {
+            tracing::warn!(%error, "portal could not read the profile list");
+            return page::failed(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Your profile could not be read. Try again.",
+            );
+        }
+    };
+    let body = html! {
+        h1 { "My profile" }
+        (switcher(&list, member))
+        @if outcome.conflict {
+            div.summary role="alert" {
+                p { "Your profile was changed elsewhere since this page was loaded, so nothing was saved. "
+                    "What you typed is still below. " a href="/profile" { "Reload the page" } " to see the current values." }
+            }
+        }
+        @for part in PARTS {
+            (section(part, member, &list, &outcome))
+        }
+    };
+    page::respond(status, page::layout("My profile", Some(&member.csrf), body))
+}
+
+fn switcher(list: &ProfileList, member: &Member) -> Markup {
+    html! {
+        @if list.profiles.len() > 1 {
+            p.location { "Profile at " strong { (list.current_location.name) } }
+            form.inline method="post" action="/profile/switch" {
+                (page::csrf_input(&member.csrf))
+                label for="f-ProfileId" { "Switch to" }
+                select id="f-ProfileId" name="ProfileId" {
+                    @for profile in &list.profiles {
+                        option value=(profile.id) selected[profile.id == member.profile.id] { (profile.location_name) }
+                    }
+                }
+                button type="submit" { "Switch" }
+            }
+        } @else {
+            p.location { "Profile at " strong { (list.current_location.name) } }
+        }
+    }
+}
+
+fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome) -> Markup {
+    let failed = outcome.failed.as_ref().filter(|(failed, _, _)| *failed == part);
+    let errors: HashMap<&str, &FieldError> = failed
+        .map(|(_, _, errors)| errors.iter().map(|e| (e.property.as_str(), e)).collect())
+        .unwrap_or_default();
+    let typed = failed.map(|(_, posted, _)| posted);
+    let profile = &member.profile;
+    html! {
+        section.card id=(part.slug()) aria-labelledby=(format!("h-{}", part.slug())) {
+            h2 id=(format!("h-{}", part.slug())) { (part.title()) }
+            @if outcome.saved == Some(part) { p.saved role="status" { "Saved." } }
+            @if part == Part::Credentials && let Some(message) = &outcome.message { p.saved role="status" { (message) } }
+            @if let Some((_, _, all)) = failed && !all.is_empty() {
+                div.summary role="alert" tabindex="-1" data-focus="true" {
+                    h3 { "Nothing was saved: please correct " (if all.len() == 1 { "this" } else { "these" }) }
+                    ul { @for error in all {
+                        li { a href=(format!("#f-{}", error.property)) { (error_label(&error.property)) ": " (error.message) } }
+                    } }
+                }
+            }
+            form method="post" action=(format!("/profile/{}", part.slug())) novalidate {
+                (page::csrf_input(&member.csrf))
+                input type="hidden" name="_version" value=(format!("{}-{}", profile.version.profile, profile.version.user));
+                @match part {
+                    Part::Fields(section) => {
+                        @for field in form::fields(section) {
+                            @let value = typed.and_then(|t| t.get(field.property()).cloned()).unwrap_or_else(|| form::shown(profile.values.get(field)));
+                            (form::input(field, &value, errors.get(field.property()).copied()))
+                        }
+                    }
+                    Part::Credentials => {
+                        p.hint { "Rules at " (list.current_location.name) ": " (list.current_location.policy) "." }
+                        @for (credential, label, autocomplete) in [
+                            (Credential::Current, "Current password", "current-password"),
+                            (Credential::New, "New password", "new-password"),
+                            (Credential::Repeat, "Repeat the new password", "new-password"),
+                        ] {
+                            @let name = credential.property();
+                            @let error = errors.get(name).copied();
+                            div.field.has-error[error.is_some()] {
+                                label for=(format!("f-{name}")) { (label) }
+                                @if let Some(error) = error { p.error id=(format!("f-{name}-error")) { (error.message) } }
+                                input type="password" id=(format!("f-{name}")) name=(name) autocomplete=(autocomplete)
+                                    aria-describedby=[error.map(|_| format!("f-{name}-error"))]
+                                    data-strength=[(credential == Credential::New).then_some("true")];
+                            }
+                        }
+                    }
+                }
+                button type="submit" { "Save " (part.title().to_lowercase()) }
+            }
+        }
+    }
+}
+
+/// What the summary calls a property: its label on the page.
+fn error_label(property: &str) -> String {
+    match Field::from_property(property) {
+        Some(field) => form::label(field),
+        None => match Credential::from_property(property) {
+            Some(Credential::Current) => "Current password".into(),
+            Some(Credential::New) => "New password".into(),
+            Some(Credential::Repeat) => "Repeat the new password".into(),
+            None => property.to_string(),
+        },
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct SwitchForm {
+    #[serde(rename = "ProfileId")]
+    profile_id: i64,
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+pub async fn switch(
+    member: Member,
+    State(app): State<SharedState>,
+    headers: HeaderMap,
+    Form(form): Form<SwitchForm>,
+) -> Response {
+    if !browser::form_is_genuine(&headers, Some(&form.csrf)) {
+        return page::refused();
+    }
+    match service::switch(&app, &member.session, form.profile_id).await {
+        Ok(()) => Redirect::to("/profile").into_response(),
+        Err(ServiceError::NotFound(_)) => page::failed(StatusCode::NOT_FOUND, "That profile is not yours."),
+        Err(error) => {
+            tracing::warn!(%error, "portal profile switch failed");
+            page::failed(StatusCode::SERVICE_UNAVAILABLE, "Switching failed. Try again.")
+        }
+    }
+}

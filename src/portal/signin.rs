@@ -1,0 +1,125 @@
+//! `/signin` and `/signout`: the API's password grant and revocation, behind a form.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use secrecy::SecretString;
+
+use super::browser::{self, CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE};
+use super::page;
+use crate::http::SharedState;
+use crate::http::extract::Client;
+use crate::service::ServiceError;
+use crate::service::session;
+
+#[derive(serde::Deserialize)]
+pub struct SignInForm {
+    #[serde(rename = "Email", default)]
+    email: String,
+    #[serde(rename = "Password", default)]
+    password: String,
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+pub async fn show(State(app): State<SharedState>, headers: HeaderMap) -> Response {
+    let (csrf, fresh) = match browser::cookie(&headers, CSRF_COOKIE) {
+        Some(value) => (value.to_string(), false),
+        None => (browser::new_csrf(), true),
+    };
+    let mut response = page::respond(StatusCode::OK, sign_in_page(&csrf, "", None));
+    if fresh {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, browser::set_cookie(&app, CSRF_COOKIE, &csrf, Some(86_400)));
+    }
+    response
+}
+
+pub async fn submit(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    if !browser::form_is_genuine(&headers, Some(&form.csrf)) {
+        return page::refused();
+    }
+    let password = SecretString::from(form.password);
+    match session::sign_in(&app, form.email.trim(), &password, client).await {
+        Ok(tokens) => {
+            let mut response = Redirect::to("/profile").into_response();
+            let age = app.settings.access_token_ttl.as_secs();
+            let cookie = browser::set_cookie(&app, SESSION_COOKIE, &tokens.access_token, Some(age));
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(error) => {
+            let (status, message) = match error {
+                ServiceError::InvalidGrant(_) | ServiceError::InvalidRequest(_) => {
+                    (StatusCode::UNAUTHORIZED, "The e-mail or password is incorrect.".to_string())
+                }
+                ServiceError::Locked { retry_after } | ServiceError::RateLimited { retry_after } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!("Too many attempts. Try again in {} seconds.", retry_after.as_secs().max(1)),
+                ),
+                _ => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Signing in is not possible right now. Try again.".into(),
+                ),
+            };
+            page::respond(status, sign_in_page(&form.csrf, &form.email, Some(&message)))
+        }
+    }
+}
+
+fn sign_in_page(csrf: &str, email: &str, problem: Option<&str>) -> maud::Markup {
+    let body = html! {
+        h1 { "Sign in" }
+        @if let Some(problem) = problem {
+            div.summary role="alert" tabindex="-1" id="problem" { p { (problem) } }
+        }
+        form.card method="post" action="/signin" {
+            input type="hidden" name=(CSRF_FIELD) value=(csrf);
+            div.field {
+                label for="f-Email" { "E-mail" }
+                input type="email" id="f-Email" name="Email" value=(email) autocomplete="username" required;
+            }
+            div.field {
+                label for="f-Password" { "Password" }
+                input type="password" id="f-Password" name="Password" autocomplete="current-password" required;
+            }
+            button type="submit" { "Sign in" }
+        }
+    };
+    page::layout("Sign in", None, body)
+}
+
+#[derive(serde::Deserialize)]
+pub struct SignOutForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+/// Ends the session on the server, then forgets the cookie.
+pub async fn sign_out(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    Form(form): Form<SignOutForm>,
+) -> Response {
+    if !browser::form_is_genuine(&headers, Some(&form.csrf)) {
+        return page::refused();
+    }
+    if let Some(token) = browser::cookie(&headers, SESSION_COOKIE)
+        && let Err(error) = session::revoke_token(&app, token, &client).await
+    {
+        tracing::warn!(%error, "portal sign-out could not end the session");
+        return page::failed(StatusCode::SERVICE_UNAVAILABLE, "Signing out failed. Try again.");
+    }
+    let mut response = Redirect::to("/signin").into_response();
+    response.headers_mut().append(header::SET_COOKIE, browser::set_cookie(&app, SESSION_COOKIE, "", None));
+    response
+}

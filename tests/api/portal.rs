@@ -1,0 +1,363 @@
+//! The member portal's pages over HTTP: the session cookie, CSRF, saving sections, errors
+//! next to their fields, hostile strings shown as text, and the sign-in form's lockout.
+//! (The same pages in a real browser: tests/browser.)
+
+use std::collections::HashMap;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, SET_COOKIE};
+use scraper::{Html, Selector};
+use serde_json::json;
+
+use crate::common::{Backend, PASSWORD, TestApp};
+use crate::every_store;
+
+/// A browser without JavaScript: keeps its cookies, follows no redirect.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+    cookies: HashMap<String, String>,
+}
+
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    html: String,
+}
+
+impl Page {
+    fn value_of(&self, selector: &str) -> Option<String> {
+        let document = Html::parse_document(&self.html);
+        let selector = Selector::parse(selector).expect("selector");
+        document.select(&selector).next().and_then(|e| e.value().attr("value").map(str::to_string))
+    }
+
+    fn count(&self, selector: &str) -> usize {
+        Html::parse_document(&self.html).select(&Selector::parse(selector).expect("selector")).count()
+    }
+
+    fn location(&self) -> &str {
+        self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+
+    fn set_cookies(&self) -> Vec<String> {
+        self.headers.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect()
+    }
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Browser {
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Browser { client, base: app.url(""), cookies: HashMap::new() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn keep(&mut self, response: reqwest::Response) -> Page {
+        let status = response.status();
+        let headers = response.headers().clone();
+        for cookie in headers.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()) {
+            let pair = cookie.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                if value.is_empty() {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_string(), value.to_string());
+                }
+            }
+        }
+        Page { status, headers, html: response.text().await.expect("body") }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .expect("GET");
+        self.keep(response).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Page {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .form(form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("POST");
+        self.keep(response).await
+    }
+
+    async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        let page = self.get("/signin").await;
+        let csrf = page.value_of("input[name=_csrf]").expect("csrf");
+        self.post("/signin", &[("_csrf", &csrf), ("Email", email), ("Password", password)], &[]).await
+    }
+
+    /// The profile page and the CSRF value and version its forms carry.
+    async fn profile(&mut self) -> (Page, String, String) {
+        let page = self.get("/profile").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        let csrf = page.value_of("input[name=_csrf]").expect("csrf");
+        let version = page.value_of("input[name=_version]").expect("version");
+        (page, csrf, version)
+    }
+}
+
+async fn signed_in(app: &TestApp, email: &str) -> Browser {
+    app.add_member(email, None).await;
+    let mut browser = Browser::new(app);
+    let page = browser.sign_in(email, PASSWORD).await;
+    assert_eq!((page.status, page.location()), (StatusCode::SEE_OTHER, "/profile"), "{}", page.html);
+    browser
+}
+
+async fn signing_in_sets_a_locked_down_cookie_and_signing_out_ends_the_session(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_member("ann@example.com", None).await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(browser.get("/profile").await.location(), "/signin", "no cookie, no profile");
+    let form = browser.get("/signin").await;
+    let csrf_cookie =
+        form.set_cookies().into_iter().find(|c| c.starts_with("portico_csrf=")).expect("csrf cookie");
+    assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"), "{csrf_cookie}");
+    let wrong = browser.sign_in("ann@example.com", "not the password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.value_of("input[name=Email]").as_deref(), Some("ann@example.com"), "the e-mail is kept");
+    let signed = browser.sign_in("ann@example.com", PASSWORD).await;
+    let session =
+        signed.set_cookies().into_iter().find(|c| c.starts_with("portico_session=")).expect("cookie");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(session.contains(attribute), "{attribute} in {session}");
+    }
+    assert!(!session.contains("Secure"), "plain http here: a Secure cookie would never come back");
+    let token = browser.cookies["portico_session"].clone();
+    assert_eq!(app.get(&token, "/en/profile").await.0, StatusCode::OK, "the cookie holds an API session");
+    let (_, csrf, _) = browser.profile().await;
+    let out = browser.post("/signout", &[("_csrf", &csrf)], &[]).await;
+    assert_eq!(out.location(), "/signin");
+    assert_eq!(app.get(&token, "/en/profile").await.0, StatusCode::UNAUTHORIZED, "ended on the server");
+    browser.cookies.insert("portico_session".into(), token);
+    assert_eq!(browser.get("/profile").await.location(), "/signin", "a replayed cookie is dead");
+}
+
+async fn a_secure_cookie_when_the_public_url_is_https(backend: Backend) {
+    let mut settings = crate::common::test_settings();
+    settings.public_url = Some(url::Url::parse("https://portal.example.com").expect("url"));
+    let app = TestApp::spawn_with(backend, settings).await;
+    app.add_member("ann@example.com", None).await;
+    let signed = Browser::new(&app).sign_in("ann@example.com", PASSWORD).await;
+    let session =
+        signed.set_cookies().into_iter().find(|c| c.starts_with("portico_session=")).expect("cookie");
+    assert!(session.contains("; Secure"), "{session}");
+}
+
+async fn a_cross_site_post_is_refused_and_changes_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = signed_in(&app, "ann@example.com").await;
+    let (_, csrf, version) = browser.profile().await;
+    let attacks: [(&str, Vec<(&str, &str)>); 4] = [
+        ("", vec![]),
+        ("forged-token", vec![]),
+        (csrf.as_str(), vec![("origin", "https://evil.example")]),
+        (csrf.as_str(), vec![("sec-fetch-site", "cross-site")]),
+    ];
+    for (token, headers) in attacks {
+        let form = [("_csrf", token), ("_version", version.as_str()), ("FullName", "Hacked Name")];
+        let page = browser.post("/profile/personal", &form, &headers).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{token:?} {headers:?}");
+    }
+    let token = browser.cookies["portico_session"].clone();
+    assert_ne!(app.profile(&token).await["FullName"], "Hacked Name");
+    let same_site = [("_csrf", csrf.as_str()), ("_version", version.as_str()), ("FullName", "Ann Real")];
+    let host = app.url("").trim_start_matches("http://").trim_end_matches('/').to_string();
+    let origin = format!("http://{host}");
+    let page = browser
+        .post("/profile/personal", &same_site, &[("origin", &origin), ("sec-fetch-site", "same-origin")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    assert_eq!(app.profile(&token).await["FullName"], "Ann Real");
+}
+
+async fn a_section_saves_only_what_changed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = signed_in(&app, "ann@example.com").await;
+    let token = browser.cookies["portico_session"].clone();
+    app.patch_ok(&token, &json!({"Position": "Designer", "CompanyName": "Acme"})).await;
+    let (page, csrf, version) = browser.profile().await;
+    // The form as the browser would send it: every field of the section, one of them edited.
+    let document = Html::parse_document(&page.html);
+    let inputs = Selector::parse(
+        "form[action='/profile/professional'] input, form[action='/profile/professional'] textarea",
+    )
+    .expect("s");
+    let mut form: Vec<(String, String)> = document
+        .select(&inputs)
+        .filter(|e| e.value().attr("type") != Some("checkbox"))
+        .filter_map(|e| {
+            Some((
+                e.value().attr("name")?.to_string(),
+                e.value().attr("value").unwrap_or(&e.text().collect::<String>()).to_string(),
+            ))
+        })
+        .filter(|(name, _)| name != "_csrf" && name != "_version")
+        .collect();
+    for (name, value) in &mut form {
+        if name == "Position" {
+            *value = "Lead designer".into();
+        }
+    }
+    form.push(("_csrf".into(), csrf));
+    form.push(("_version".into(), version));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let saved = browser.post("/profile/professional", &pairs, &[]).await;
+    assert_eq!(
+        (saved.status, saved.location()),
+        (StatusCode::SEE_OTHER, "/profile?saved=professional#professional")
+    );
+    let profile = app.profile(&token).await;
+    assert_eq!(
+        (profile["Position"].as_str(), profile["CompanyName"].as_str()),
+        (Some("Lead designer"), Some("Acme"))
+    );
+    assert!(
+        profile["Twitter"].is_null() && profile["ProfileSummary"].is_null(),
+        "empty stays empty, not \"\""
+    );
+    let (status, history) = app.get(&token, "/en/profile/history").await;
+    assert_eq!(status, StatusCode::OK);
+    let last = history.to_string();
+    assert!(last.contains("Lead designer") && !last.contains("\"Twitter\""), "only Position changed: {last}");
+    assert!(browser.get("/profile?saved=professional").await.html.contains("Saved."));
+}
+
+async fn a_bad_email_is_shown_by_its_field_and_nothing_typed_is_lost(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = signed_in(&app, "ann@example.com").await;
+    let (_, csrf, version) = browser.profile().await;
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("_version", version.as_str()),
+        ("BillingName", "Kept Name"),
+        ("BillingEmail", "not-an-email"),
+    ];
+    let page = browser.post("/profile/billing", &form, &[]).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert_eq!(page.count("#f-BillingEmail-error"), 1, "{}", page.html);
+    assert_eq!(page.count("#f-BillingEmail[aria-invalid=true][aria-describedby=f-BillingEmail-error]"), 1);
+    assert_eq!(page.count(".summary a[href='#f-BillingEmail']"), 1, "the summary links to the field");
+    assert_eq!(page.value_of("#f-BillingEmail").as_deref(), Some("not-an-email"));
+    assert_eq!(page.value_of("#f-BillingName").as_deref(), Some("Kept Name"));
+    let token = browser.cookies["portico_session"].clone();
+    assert_ne!(app.profile(&token).await["BillingName"], "Kept Name", "nothing of the section was saved");
+}
+
+async fn a_stale_form_is_refused_and_keeps_what_was_typed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = signed_in(&app, "ann@example.com").await;
+    let (_, csrf, version) = browser.profile().await;
+    let token = browser.cookies["portico_session"].clone();
+    app.patch_ok(&token, &json!({"NickName": "Changed elsewhere"})).await;
+    let form = [("_csrf", csrf.as_str()), ("_version", version.as_str()), ("NickName", "Typed here")];
+    let page = browser.post("/profile/personal", &form, &[]).await;
+    assert_eq!(page.status, StatusCode::PRECONDITION_FAILED);
+    assert!(page.html.contains("changed elsewhere"), "{}", page.html);
+    assert_eq!(page.value_of("#f-NickName").as_deref(), Some("Typed here"));
+    assert_eq!(app.profile(&token).await["NickName"], "Changed elsewhere");
+}
+
+async fn a_password_change_signs_out_other_devices(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = signed_in(&app, "ann@example.com").await;
+    let other_device = app.sign_in("ann@example.com", PASSWORD).await;
+    let (page, csrf, version) = browser.profile().await;
+    assert!(page.html.contains("10 to 128 characters"), "the location's rules are shown");
+    let new = "a much longer Passphrase 2026";
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("_version", version.as_str()),
+        ("OldPassword", PASSWORD),
+        ("NewPassword", new),
+        ("RepeatNewPassword", new),
+    ];
+    let changed = browser.post("/profile/credentials", &form, &[]).await;
+    assert_eq!(changed.location(), "/profile?password_changed=1#credentials", "{}", changed.html);
+    assert!(browser.get("/profile?password_changed=1").await.html.contains("other devices were signed out"));
+    assert_eq!(app.get(&other_device, "/en/profile").await.0, StatusCode::UNAUTHORIZED);
+    crate::common::remember_password(new);
+}
+
+async fn hostile_strings_are_shown_as_text(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = signed_in(&app, "ann@example.com").await;
+    let token = browser.cookies["portico_session"].clone();
+    let hostile = json!({"FullName": "<img src=x onerror=alert(1)>", "ProfileIsPublic": true,
+        "Position": "<script>alert(2)</script>", "ProfileTags": "<svg onload=alert(3)>",
+        "ProfileSummary": "Hi <script>alert(4)</script> <img src=x onerror=alert(5)> [x](javascript:alert(6))"});
+    app.patch_ok(&token, &hostile).await;
+    let id = app.profile(&token).await["Id"].as_i64().expect("id");
+    for path in ["/profile".to_string(), "/directory".to_string(), format!("/directory/{id}")] {
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(page.count("script:not([src='/portal/portal.js'])"), 0, "{path}: {}", page.html);
+        assert_eq!(page.count("[onerror], [onload], img, svg"), 0, "{path}");
+        assert_eq!(page.count("a[href^='javascript']"), 0, "{path}");
+        assert!(
+            page.html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{path}: the name is shown as text"
+        );
+    }
+}
+
+async fn concurrent_wrong_passwords_on_the_sign_in_form_meet_the_lockout(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_member("jane@example.com", None).await;
+    let mut browser = Browser::new(&app);
+    let csrf = browser.get("/signin").await.value_of("input[name=_csrf]").expect("csrf");
+    let cookie = browser.cookie_header();
+    let attempts: Vec<_> = (0..30)
+        .map(|i| {
+            let (client, url, cookie, csrf) =
+                (browser.client.clone(), app.url("/signin"), cookie.clone(), csrf.clone());
+            tokio::spawn(async move {
+                let guess = format!("wrong guess {i}");
+                let form =
+                    [("_csrf", csrf.as_str()), ("Email", "jane@example.com"), ("Password", guess.as_str())];
+                client.post(url).header("cookie", cookie).form(&form).send().await.expect("POST").status()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.expect("request"));
+    }
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert!(checked <= 5, "at most five passwords checked: {statuses:?}");
+    assert_eq!(checked + refused, 30, "{statuses:?}");
+    let right = browser.sign_in("jane@example.com", PASSWORD).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "the right password waits for the lock too");
+}
+
+every_store!(
+    signing_in_sets_a_locked_down_cookie_and_signing_out_ends_the_session,
+    a_secure_cookie_when_the_public_url_is_https,
+    a_cross_site_post_is_refused_and_changes_nothing,
+    a_section_saves_only_what_changed,
+    a_bad_email_is_shown_by_its_field_and_nothing_typed_is_lost,
+    a_stale_form_is_refused_and_keeps_what_was_typed,
+    a_password_change_signs_out_other_devices,
+    hostile_strings_are_shown_as_text,
+    concurrent_wrong_passwords_on_the_sign_in_form_meet_the_lockout,
+);

@@ -1,0 +1,281 @@
+//! The member portal in a real headless Chromium (Debian's `chromium` and `chromium-driver`,
+//! which `.ci/run` installs), driven over WebDriver with fantoccini: sign-in, every section
+//! saved and seen again after a reload, an error by its field, a password change that signs
+//! out a second browser, a hostile bio that never runs, axe-core on every page, and
+//! screenshots at desktop and phone widths into docs/screenshots/.
+//!
+//! Without a browser the test prints why and passes, unless `PORTICO_REQUIRE_BROWSER=1`
+//! (set by `.ci/run`), where a missing browser fails it.
+
+#[allow(dead_code)]
+#[path = "../common/mod.rs"]
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use common::{Backend, PASSWORD, TestApp};
+
+const DESKTOP: (u32, u32) = (1280, 900);
+const PHONE: (u32, u32) = (390, 844);
+
+/// One chromedriver for the test, stopped when dropped.
+struct Driver {
+    process: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The driver and browser, or why there are none.
+async fn driver() -> Result<(Driver, PathBuf), String> {
+    let chromedriver = find_program(&["chromedriver"]).ok_or("chromedriver is not installed")?;
+    let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"])
+        .ok_or("chromium is not installed")?;
+    let port =
+        TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let process = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let driver = Driver { process, url: format!("http://127.0.0.1:{port}") };
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return Ok((driver, chromium));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err("chromedriver did not start".into())
+}
+
+async fn browser(driver: &Driver, chromium: &Path) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({"binary": chromium, "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+            "--disable-gpu", "--window-size=1280,900", "--lang=en-GB"]}),
+    );
+    ClientBuilder::rustls()
+        .expect("tls")
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("a browser session")
+}
+
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("PORTICO_AXE_JS")?;
+    std::fs::read_to_string(path).ok()
+}
+
+fn screenshots() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
+}
+
+struct Session<'a> {
+    client: Client,
+    app: &'a TestApp,
+    axe: Option<String>,
+}
+
+impl Session<'_> {
+    async fn open(&self, path: &str) {
+        self.client.goto(&self.app.url(path)).await.expect("goto");
+    }
+
+    async fn fill(&self, id: &str, text: &str) {
+        let input = self.client.find(Locator::Id(id)).await.expect(id);
+        input.clear().await.expect("clear");
+        input.send_keys(text).await.expect("type");
+    }
+
+    async fn value(&self, id: &str) -> String {
+        let input = self.client.find(Locator::Id(id)).await.expect(id);
+        input.prop("value").await.expect("value").unwrap_or_default()
+    }
+
+    /// Submits a form and waits for the page that answers it (the old page's `main` gone).
+    async fn submit(&self, form_action: &str) {
+        let old_page = self.client.find(Locator::Css("main")).await.expect("a page");
+        let selector = format!("form[action='{form_action}'] button[type=submit]");
+        self.client.find(Locator::Css(&selector)).await.expect(&selector).click().await.expect("click");
+        for _ in 0..200 {
+            if old_page.tag_name().await.is_err() {
+                self.client.wait().for_element(Locator::Css("main")).await.expect("the next page");
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("submitting {form_action} loaded no page");
+    }
+
+    async fn sign_in(&self, email: &str, password: &str) {
+        self.open("/signin").await;
+        self.fill("f-Email", email).await;
+        self.fill("f-Password", password).await;
+        self.submit("/signin").await;
+    }
+
+    /// axe-core's serious and critical violations on the current page.
+    async fn accessibility_problems(&self) -> Vec<String> {
+        let Some(axe) = &self.axe else { return Vec::new() };
+        self.client.execute(axe, vec![]).await.expect("load axe");
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document).then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))
+                     .concat(r.passes.length > 10 ? [] : ['axe checked almost nothing'])));",
+                vec![],
+            )
+            .await
+            .expect("axe.run");
+        result
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_str().unwrap_or_default().to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    async fn check_page(&self, name: &str) {
+        let problems = self.accessibility_problems().await;
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+        let xss: Value = self.client.execute("return window.__xss || null;", vec![]).await.expect("probe");
+        assert_eq!(xss, Value::Null, "{name}: a member's script ran");
+        for (label, (width, height)) in [("desktop", DESKTOP), ("phone", PHONE)] {
+            self.client.set_window_size(width, height).await.expect("resize");
+            let png = self.client.screenshot().await.expect("screenshot");
+            std::fs::create_dir_all(screenshots()).expect("docs/screenshots");
+            std::fs::write(screenshots().join(format!("{name}-{label}.png")), png).expect("write screenshot");
+        }
+        self.client.set_window_size(DESKTOP.0, DESKTOP.1).await.expect("resize");
+    }
+}
+
+#[tokio::test]
+async fn a_member_uses_the_portal_in_a_real_browser() {
+    let required = std::env::var("PORTICO_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let (driver, chromium) = match driver().await {
+        Ok(found) => found,
+        Err(reason) if !required => {
+            eprintln!("SKIPPED: the browser test needs Chromium and chromedriver: {reason}");
+            return;
+        }
+        Err(reason) => panic!("PORTICO_REQUIRE_BROWSER=1 but {reason}"),
+    };
+    let axe = axe_source();
+    assert!(
+        axe.is_some() || !required,
+        "PORTICO_REQUIRE_BROWSER=1 needs PORTICO_AXE_JS (axe-core's axe.min.js)"
+    );
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.add_member("ada@example.com", None).await;
+    let token = app.sign_in("ada@example.com", PASSWORD).await;
+    // A second member whose hostile bio the directory shows.
+    app.add_member("mallory@example.com", None).await;
+    let mallory = app.sign_in("mallory@example.com", PASSWORD).await;
+    let hostile = "Hi <script>window.__xss = 1</script> <img src=x onerror=\"window.__xss = 2\"> [x](javascript:window.__xss=3)";
+    app.patch_ok(&mallory, &json!({"FullName": "Mallory <b onmouseover=\"window.__xss=4\">Bold</b>", "ProfileIsPublic": true, "ProfileSummary": hostile, "ProfileTags": "security, <svg onload=\"window.__xss=5\">"})).await;
+    let mallory_id = app.profile(&mallory).await["Id"].as_i64().expect("id");
+
+    let me = Session { client: browser(&driver, &chromium).await, app: &app, axe: axe.clone() };
+    me.open("/signin").await;
+    me.check_page("signin").await;
+    me.sign_in("ada@example.com", PASSWORD).await;
+    let landed = me.client.current_url().await.expect("url");
+    let refusals: Vec<String> =
+        common::captured_logs().lines().filter(|l| l.contains("refused")).map(str::to_string).collect();
+    assert!(landed.path().starts_with("/profile"), "{landed}: {refusals:?}");
+    me.check_page("profile").await;
+
+    // Each section, saved and seen again after a reload.
+    me.fill("f-NickName", "Countess").await;
+    me.submit("/profile/personal").await;
+    me.fill("f-Position", "Analyst").await;
+    me.fill("f-ProfileTags", "maths, engines").await;
+    me.client.find(Locator::Id("f-ProfileIsPublic")).await.expect("switch").click().await.expect("tick");
+    me.submit("/profile/professional").await;
+    me.fill("f-BillingName", "Ada King").await;
+    me.client
+        .find(Locator::Id("f-BillingCountryId"))
+        .await
+        .expect("picker")
+        .select_by_value("250")
+        .await
+        .expect("France");
+    me.submit("/profile/billing").await;
+    me.client.find(Locator::Id("f-SignUpToNewsletter")).await.expect("box").click().await.expect("tick");
+    me.submit("/profile/notifications").await;
+    me.client.refresh().await.expect("reload");
+    assert_eq!(me.value("f-NickName").await, "Countess");
+    assert_eq!(me.value("f-Position").await, "Analyst");
+    assert_eq!(me.value("f-ProfileTags").await, "maths, engines");
+    assert_eq!(me.value("f-BillingName").await, "Ada King");
+    assert_eq!(me.value("f-BillingCountryId").await, "250");
+    let stored = app.profile(&token).await;
+    assert_eq!(
+        (stored["ProfileIsPublic"].as_bool(), stored["SignUpToNewsletter"].as_bool()),
+        (Some(true), Some(true))
+    );
+
+    // A bad e-mail: its error next to the field, the focus on the summary, nothing lost.
+    me.fill("f-BillingEmail", "not-an-email").await;
+    me.submit("/profile/billing").await;
+    let error = me.client.find(Locator::Id("f-BillingEmail-error")).await.expect("the error by its field");
+    assert!(!error.text().await.expect("text").is_empty());
+    assert_eq!(me.value("f-BillingEmail").await, "not-an-email");
+    let focused: Value =
+        me.client.execute("return document.activeElement.className;", vec![]).await.expect("focus");
+    assert_eq!(focused, json!("summary"), "focus moves to the error summary");
+    me.check_page("profile-error").await;
+
+    // The directory and a hostile member's card: shown, never run.
+    me.open("/directory").await;
+    me.check_page("directory").await;
+    me.open(&format!("/directory/{mallory_id}")).await;
+    if let Ok(bold) = me.client.find(Locator::Css("h1")).await {
+        let _ = bold.click().await;
+    }
+    me.check_page("member-card").await;
+
+    // A password change signs out a second browser.
+    let other = Session { client: browser(&driver, &chromium).await, app: &app, axe: None };
+    other.sign_in("ada@example.com", PASSWORD).await;
+    assert!(other.client.current_url().await.expect("url").path().starts_with("/profile"));
+    me.open("/profile").await;
+    let new = "a much longer Passphrase 2026";
+    common::remember_password(new);
+    me.fill("f-OldPassword", PASSWORD).await;
+    me.fill("f-NewPassword", new).await;
+    me.fill("f-RepeatNewPassword", new).await;
+    me.submit("/profile/credentials").await;
+    let saved = me.client.find(Locator::Css("#credentials .saved")).await.expect("confirmation");
+    assert!(saved.text().await.expect("text").contains("other devices were signed out"));
+    other.open("/profile").await;
+    assert_eq!(
+        other.client.current_url().await.expect("url").path(),
+        "/signin",
+        "the other browser is signed out"
+    );
+    other.client.close().await.expect("close");
+    me.client.close().await.expect("close");
+}

@@ -28,6 +28,7 @@ pub fn router() -> Router<SharedState> {
         .route("/signout", post(signin::sign_out))
         .route("/profile", get(profile::show))
         .route("/profile/switch", post(profile::switch))
+        .route("/profile/preview", post(profile::preview))
         .route("/profile/{section}", post(profile::save))
         .route("/directory", get(directory::list))
         .route("/directory/{id}", get(directory::card))

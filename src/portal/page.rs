@@ -50,6 +50,13 @@ pub fn respond(status: StatusCode, page: Markup) -> Response {
     response
 }
 
+/// A piece of a page (the bio's preview), already safe HTML.
+pub fn fragment(status: StatusCode, html: String) -> Response {
+    let mut response = (status, Html(html)).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}
+
 /// The page for a form that did not come from this site: nothing was done.
 pub fn refused() -> Response {
     let body = html! {

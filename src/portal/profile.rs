@@ -142,6 +142,27 @@ pub async fn save(
     }
 }
 
+/// The bio as the directory will show it, for the editor's preview: an HTML fragment.
+pub async fn preview(
+    _member: Member,
+    State(app): State<SharedState>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let posted = form::posted(pairs);
+    if !browser::form_is_genuine(&headers, posted.get(CSRF_FIELD).map(String::as_str)) {
+        return page::refused();
+    }
+    let markdown = posted.get("ProfileSummary").map(String::as_str).unwrap_or_default();
+    match crate::service::directory::preview_bio(&app, markdown) {
+        Ok(html) => page::fragment(StatusCode::OK, html),
+        Err(error) => page::fragment(
+            StatusCode::BAD_REQUEST,
+            maud::html! { p.error { (error.to_string()) } }.into_string(),
+        ),
+    }
+}
+
 /// The password fields go as typed, all three or none.
 fn credentials(posted: &Posted) -> Map<String, Value> {
     let values: Vec<(&str, &str)> = Credential::all()

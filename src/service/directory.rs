@@ -2,6 +2,7 @@
 //! a tag or searched, and one member's card.
 
 use super::error::{ServiceError, ServiceResult};
+use crate::domain::catalogue::Field;
 use crate::domain::directory::{self, DirectoryParams, DirectoryQuery};
 use crate::domain::markdown;
 use crate::domain::profile::Profile;
@@ -62,6 +63,18 @@ async fn matching_ids(
     let skip = usize::try_from(query.offset()).unwrap_or(usize::MAX);
     let take = usize::try_from(query.size).unwrap_or(usize::MAX);
     Ok((ranked.into_iter().skip(skip).take(take).collect(), total))
+}
+
+/// A bio as the directory will show it: rendered and sanitised exactly as a member's card
+/// renders it, for the portal's preview. Longer than a bio may be, it is refused.
+pub fn preview_bio(app: &AppState, markdown: &str) -> ServiceResult<String> {
+    if markdown.chars().count() > Field::ProfileSummary.max_chars() {
+        return Err(ServiceError::InvalidParameter {
+            parameter: "ProfileSummary",
+            message: format!("must be at most {} characters", Field::ProfileSummary.max_chars()),
+        });
+    }
+    Ok(markdown::render(markdown, &app.settings.directory_image_hosts))
 }
 
 /// One public profile at `viewer`'s location; not found if it is private or elsewhere.

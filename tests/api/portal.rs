@@ -350,7 +350,25 @@ async fn concurrent_wrong_passwords_on_the_sign_in_form_meet_the_lockout(backend
     assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "the right password waits for the lock too");
 }
 
+async fn the_bio_preview_is_sanitised_and_guarded(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = signed_in(&app, "ann@example.com").await;
+    let (_, csrf, _) = browser.profile().await;
+    let bio = "**Hi** <script>alert(1)</script> [x](javascript:alert(2))";
+    let refused = browser.post("/profile/preview", &[("ProfileSummary", bio)], &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "no CSRF value, no preview");
+    let page = browser.post("/profile/preview", &[("_csrf", &csrf), ("ProfileSummary", bio)], &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.count("strong"), 1, "{}", page.html);
+    assert_eq!(page.count("script, a[href^='javascript']"), 0, "{}", page.html);
+    let long = "x".repeat(20_001);
+    let too_long =
+        browser.post("/profile/preview", &[("_csrf", &csrf), ("ProfileSummary", &long)], &[]).await;
+    assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
+}
+
 every_store!(
+    the_bio_preview_is_sanitised_and_guarded,
     signing_in_sets_a_locked_down_cookie_and_signing_out_ends_the_session,
     a_secure_cookie_when_the_public_url_is_https,
     a_cross_site_post_is_refused_and_changes_nothing,

@@ -113,14 +113,16 @@ impl Session<'_> {
         input.prop("value").await.expect("value").unwrap_or_default()
     }
 
-    /// Submits a form and waits for the page that answers it (the old page's `main` gone).
+    /// Submits a form and waits for the answer to replace it: a new page, or (for the
+    /// profile's sections, which the script saves in place) a new section.
     async fn submit(&self, form_action: &str) {
-        let old_page = self.client.find(Locator::Css("main")).await.expect("a page");
-        let selector = format!("form[action='{form_action}'] button[type=submit]");
+        let form = format!("form[action='{form_action}']");
+        let old_page = self.client.find(Locator::Css(&form)).await.expect("the form");
+        let selector = format!("{form} button[type=submit]");
         self.client.find(Locator::Css(&selector)).await.expect(&selector).click().await.expect("click");
         for _ in 0..200 {
             if old_page.tag_name().await.is_err() {
-                self.client.wait().for_element(Locator::Css("main")).await.expect("the next page");
+                self.client.wait().for_element(Locator::Css("main")).await.expect("the answer");
                 return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -209,7 +211,12 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
 
     // Each section, saved and seen again after a reload.
     me.fill("f-NickName", "Countess").await;
+    me.client.execute("window.__stayed = true;", vec![]).await.expect("mark the page");
     me.submit("/profile/personal").await;
+    let stayed: Value = me.client.execute("return window.__stayed === true;", vec![]).await.expect("probe");
+    assert_eq!(stayed, json!(true), "the script saved the section without loading a page");
+    let saved = me.client.find(Locator::Css("#personal .saved")).await.expect("the section says it saved");
+    assert_eq!(saved.text().await.expect("text"), "Saved.");
     me.fill("f-Position", "Analyst").await;
     me.fill("f-ProfileTags", "maths, engines").await;
     me.client.find(Locator::Id("f-ProfileIsPublic")).await.expect("switch").click().await.expect("tick");
@@ -247,6 +254,30 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
         me.client.execute("return document.activeElement.className;", vec![]).await.expect("focus");
     assert_eq!(focused, json!("summary"), "focus moves to the error summary");
     me.check_page("profile-error").await;
+
+    // The bio's preview renders Markdown and never runs what a member typed.
+    me.fill(
+        "f-ProfileSummary",
+        "**Bold** claim <script>window.__xss = 6</script><img src=x onerror=\"window.__xss = 7\">",
+    )
+    .await;
+    me.client
+        .find(Locator::Css("button.secondary"))
+        .await
+        .expect("preview button")
+        .click()
+        .await
+        .expect("preview");
+    let preview =
+        me.client.wait().for_element(Locator::Css("#bio-preview strong")).await.expect("rendered preview");
+    assert_eq!(preview.text().await.expect("text"), "Bold");
+    let active: Value = me
+        .client
+        .execute("return document.querySelectorAll('#bio-preview script, #bio-preview img').length;", vec![])
+        .await
+        .expect("count");
+    assert_eq!(active, json!(0));
+    me.check_page("profile-preview").await;
 
     // The directory and a hostile member's card: shown, never run.
     me.open("/directory").await;

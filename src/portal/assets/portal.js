@@ -1,11 +1,18 @@
 // Portico member portal: small enhancements over forms that work without this script.
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
-  // After a failed save, take keyboard and screen-reader focus to the error summary.
-  var summary = document.querySelector("[data-focus='true']");
-  if (summary) { summary.focus(); }
-  // A live, rough strength hint for a new password; the server's policy is what decides.
-  document.querySelectorAll("input[data-strength]").forEach(function (input) {
+
+function focusOutcome(root) {
+  var target = root.querySelector("[data-focus='true']") || root.querySelector(".saved");
+  if (target) {
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  }
+}
+
+// A live, rough strength hint for a new password; the location's policy, checked by the
+// server, is what decides.
+function strengthHints(root) {
+  root.querySelectorAll("input[data-strength]").forEach(function (input) {
     var hint = document.createElement("p");
     hint.className = "strength";
     hint.setAttribute("aria-live", "polite");
@@ -18,4 +25,68 @@ document.addEventListener("DOMContentLoaded", function () {
       hint.textContent = score ? "Strength: " + words[Math.max(1, score)] : "";
     });
   });
+}
+
+// The bio's preview, rendered and sanitised by the server exactly as the directory shows it.
+function bioPreview(root) {
+  var bio = root.querySelector("textarea[name='ProfileSummary']");
+  if (!bio) { return; }
+  var form = bio.form;
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "secondary";
+  button.textContent = "Preview the bio";
+  var preview = document.createElement("div");
+  preview.className = "bio preview";
+  preview.id = "bio-preview";
+  preview.setAttribute("aria-live", "polite");
+  bio.insertAdjacentElement("afterend", preview);
+  bio.insertAdjacentElement("afterend", button);
+  button.addEventListener("click", function () {
+    var body = new URLSearchParams();
+    body.append("_csrf", form.querySelector("input[name='_csrf']").value);
+    body.append("ProfileSummary", bio.value);
+    fetch("/profile/preview", { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) { preview.innerHTML = html; });
+  });
+}
+
+// Saves a section without reloading the page: the server's answer (the profile page after
+// the save, or the page with the errors) replaces only that section, and every other form
+// takes the new version so it is not refused as stale.
+function saveInPlace(form) {
+  form.addEventListener("submit", function (event) {
+    var section = form.closest("section");
+    if (!section || !window.fetch || !window.DOMParser) { return; }
+    event.preventDefault();
+    fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
+      .then(function (response) { return response.text().then(function (html) { return [response, html]; }); })
+      .then(function (answer) {
+        var page = new DOMParser().parseFromString(answer[1], "text/html");
+        var fresh = page.getElementById(section.id);
+        var conflict = page.querySelector("main > .summary");
+        if (!fresh || conflict) { document.open(); document.write(answer[1]); document.close(); return; }
+        section.replaceWith(fresh);
+        var version = fresh.querySelector("input[name='_version']");
+        if (version && answer[0].ok) {
+          document.querySelectorAll("input[name='_version']").forEach(function (input) { input.value = version.value; });
+        }
+        enhance(fresh);
+        focusOutcome(fresh);
+      })
+      .catch(function () { form.submit(); });
+  });
+}
+
+function enhance(root) {
+  strengthHints(root);
+  bioPreview(root);
+  root.querySelectorAll("section form").forEach(saveInPlace);
+  if (root.matches && root.matches("section")) { root.querySelectorAll("form").forEach(saveInPlace); }
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  enhance(document);
+  focusOutcome(document);
 });

@@ -367,7 +367,42 @@ async fn the_bio_preview_is_sanitised_and_guarded(backend: Backend) {
     assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
 }
 
+async fn a_member_with_two_locations_switches_between_them(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_location("Main Street").await;
+    app.add_location("Dock Road").await;
+    app.add_member("ann@example.com", Some("Main Street")).await;
+    app.add_member("ann@example.com", Some("Dock Road")).await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(browser.sign_in("ann@example.com", PASSWORD).await.location(), "/profile");
+    let intruder = app.add_member("bob@example.com", Some("Dock Road")).await;
+    let (page, csrf, _) = browser.profile().await;
+    assert_eq!(page.count("select#f-ProfileId option"), 2, "{}", page.html);
+    let current = page.value_of("select#f-ProfileId option[selected]").expect("current");
+    let other = {
+        let document = Html::parse_document(&page.html);
+        let options = Selector::parse("select#f-ProfileId option").expect("s");
+        document
+            .select(&options)
+            .filter_map(|o| o.value().attr("value"))
+            .find(|v| *v != current)
+            .expect("other")
+            .to_string()
+    };
+    let switched = browser.post("/profile/switch", &[("_csrf", &csrf), ("ProfileId", &other)], &[]).await;
+    assert_eq!(switched.location(), "/profile");
+    let (page, _, _) = browser.profile().await;
+    assert_eq!(page.value_of("select#f-ProfileId option[selected]"), Some(other.clone()));
+    let theirs = intruder.profile_id.to_string();
+    let refused = browser.post("/profile/switch", &[("_csrf", &csrf), ("ProfileId", &theirs)], &[]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "another member's profile is not switched to");
+    let forged = browser.post("/profile/switch", &[("ProfileId", &current)], &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(browser.profile().await.0.value_of("select#f-ProfileId option[selected]"), Some(other));
+}
+
 every_store!(
+    a_member_with_two_locations_switches_between_them,
     the_bio_preview_is_sanitised_and_guarded,
     signing_in_sets_a_locked_down_cookie_and_signing_out_ends_the_session,
     a_secure_cookie_when_the_public_url_is_https,

@@ -173,6 +173,17 @@ impl Session<'_> {
     }
 }
 
+/// Serves one page on another origin (another port), as a site the member visits would.
+async fn attacker_page(html: &str) -> String {
+    let html = html.to_string();
+    let router =
+        axum::Router::new().route("/", axum::routing::get(move || async move { axum::response::Html(html) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{address}/")
+}
+
 #[tokio::test]
 async fn a_member_uses_the_portal_in_a_real_browser() {
     let required = std::env::var("PORTICO_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
@@ -287,6 +298,19 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
         let _ = bold.click().await;
     }
     me.check_page("member-card").await;
+
+    // A form on another origin, posted in this signed-in browser: refused, nothing changed.
+    let target = app.url("/profile/personal");
+    let attacker = attacker_page(&format!(
+        "<form id=f method=post action='{target}'><input name=NickName value=Hacked></form>\
+         <script>document.getElementById('f').submit()</script>"
+    ))
+    .await;
+    me.client.goto(&attacker).await.expect("the attacker's page");
+    me.client.wait().for_url(&url::Url::parse(&target).expect("url")).await.expect("the post arrives");
+    let body = me.client.find(Locator::Css("body")).await.expect("body").text().await.expect("text");
+    assert!(body.contains("could not be accepted"), "{body}");
+    assert_eq!(app.profile(&token).await["NickName"], "Countess", "nothing changed");
 
     // A password change signs out a second browser.
     let other = Session { client: browser(&driver, &chromium).await, app: &app, axe: None };

@@ -229,7 +229,12 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     let saved = me.client.find(Locator::Css("#personal .saved")).await.expect("the section says it saved");
     assert_eq!(saved.text().await.expect("text"), "Saved.");
     me.fill("f-Position", "Analyst").await;
-    me.fill("f-ProfileTags", "maths, engines").await;
+    // The tag editor: three tags typed, the middle one removed with its button.
+    for tag in ["maths", "poetry", "engines"] {
+        me.fill("f-ProfileTags-add", &format!("{tag}\u{E007}")).await;
+    }
+    let remove = me.client.find(Locator::Css("button[aria-label='Remove tag poetry']")).await.expect("chip");
+    remove.click().await.expect("remove");
     me.client.find(Locator::Id("f-ProfileIsPublic")).await.expect("switch").click().await.expect("tick");
     me.submit("/profile/professional").await;
     me.fill("f-BillingName", "Ada King").await;
@@ -247,6 +252,15 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     assert_eq!(me.value("f-NickName").await, "Countess");
     assert_eq!(me.value("f-Position").await, "Analyst");
     assert_eq!(me.value("f-ProfileTags").await, "maths, engines");
+    let chips: Value = me
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.chips li')].map(li => li.firstChild.textContent.trim());",
+            vec![],
+        )
+        .await
+        .expect("chips");
+    assert_eq!(chips, json!(["maths", "engines"]));
     assert_eq!(me.value("f-BillingName").await, "Ada King");
     assert_eq!(me.value("f-BillingCountryId").await, "250");
     let stored = app.profile(&token).await;

@@ -79,8 +79,67 @@ function saveInPlace(form) {
   });
 }
 
+// A tag editor over the comma-separated tags input, which stays the value the form sends:
+// each tag a chip with a remove button, a field that adds a tag on Enter or comma.
+function tagEditor(root) {
+  var input = root.querySelector("input[name='ProfileTags']");
+  if (!input) { return; }
+  var editor = document.createElement("div");
+  editor.className = "tags-editor";
+  var chips = document.createElement("ul");
+  chips.className = "chips";
+  chips.setAttribute("aria-label", "Your tags");
+  var adder = document.createElement("input");
+  adder.type = "text";
+  adder.id = input.id + "-add";
+  adder.setAttribute("aria-label", "Add a tag (press Enter)");
+  adder.placeholder = "Add a tag";
+  editor.appendChild(chips);
+  editor.appendChild(adder);
+  input.type = "hidden";
+  input.insertAdjacentElement("afterend", editor);
+  function tags() {
+    return input.value.split(",").map(function (t) { return t.trim(); }).filter(function (t) { return t; });
+  }
+  function draw() {
+    chips.textContent = "";
+    tags().forEach(function (tag, index) {
+      var chip = document.createElement("li");
+      chip.textContent = tag + " ";
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "chip-remove";
+      remove.textContent = "×";
+      remove.setAttribute("aria-label", "Remove tag " + tag);
+      remove.addEventListener("click", function () {
+        var rest = tags();
+        rest.splice(index, 1);
+        input.value = rest.join(", ");
+        draw();
+        adder.focus();
+      });
+      chip.appendChild(remove);
+      chips.appendChild(chip);
+    });
+  }
+  function add() {
+    var tag = adder.value.replace(/,/g, " ").trim();
+    var known = tags();
+    var lower = known.map(function (t) { return t.toLowerCase(); });
+    if (tag && lower.indexOf(tag.toLowerCase()) < 0) { known.push(tag); input.value = known.join(", "); }
+    adder.value = "";
+    draw();
+  }
+  adder.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" || event.key === ",") { event.preventDefault(); add(); }
+  });
+  adder.addEventListener("blur", function () { if (adder.value.trim()) { add(); } });
+  draw();
+}
+
 function enhance(root) {
   strengthHints(root);
+  tagEditor(root);
   bioPreview(root);
   root.querySelectorAll("section form").forEach(saveInPlace);
   if (root.matches && root.matches("section")) { root.querySelectorAll("form").forEach(saveInPlace); }

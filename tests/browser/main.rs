@@ -269,6 +269,13 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
         (Some(true), Some(true))
     );
 
+    // A live check as the member leaves the field, before any save.
+    me.fill("f-ProfileWebsite", "not a web address").await;
+    me.fill("f-Position", "Analyst").await;
+    let live = me.client.find(Locator::Id("f-ProfileWebsite-live")).await.expect("live check");
+    assert!(!live.text().await.expect("text").is_empty(), "the browser's own message is shown");
+    me.fill("f-ProfileWebsite", "").await;
+
     // A bad e-mail: its error next to the field, the focus on the summary, nothing lost.
     me.fill("f-BillingEmail", "not-an-email").await;
     me.submit("/profile/billing").await;

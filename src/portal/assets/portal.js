@@ -137,8 +137,33 @@ function tagEditor(root) {
   draw();
 }
 
+// Live checks of what the browser can tell on its own (an e-mail's or a web address's
+// shape) as the member leaves a field; the server's rules still decide on save.
+function liveChecks(root) {
+  root.querySelectorAll("section input[type=email], section input[type=url]").forEach(function (input) {
+    var note = document.createElement("p");
+    note.className = "error live";
+    note.id = input.id + "-live";
+    note.hidden = true;
+    input.insertAdjacentElement("beforebegin", note);
+    input.addEventListener("blur", function () {
+      var bad = input.value !== "" && !input.validity.valid;
+      note.hidden = !bad;
+      note.textContent = bad ? input.validationMessage : "";
+      if (bad) {
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", note.id);
+      } else if (!document.getElementById(input.id + "-error")) {
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
+      }
+    });
+  });
+}
+
 function enhance(root) {
   strengthHints(root);
+  liveChecks(root);
   tagEditor(root);
   bioPreview(root);
   root.querySelectorAll("section form").forEach(saveInPlace);

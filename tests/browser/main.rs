@@ -269,6 +269,33 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
         (Some(true), Some(true))
     );
 
+    // A change made elsewhere meanwhile: the save is refused in place, the typing kept, and
+    // the member offered a reload, which shows the other change.
+    app.patch_ok(&token, &json!({"NickName": "Changed elsewhere"})).await;
+    me.fill("f-NickName", "Typed here").await;
+    me.client
+        .find(Locator::Css("#personal button[type=submit]"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("click");
+    let conflict =
+        me.client.wait().for_element(Locator::Css("#personal .conflict")).await.expect("the conflict note");
+    assert!(conflict.text().await.expect("text").contains("changed elsewhere"));
+    assert_eq!(me.value("f-NickName").await, "Typed here");
+    me.client
+        .find(Locator::Css("#personal .conflict button"))
+        .await
+        .expect("reload")
+        .click()
+        .await
+        .expect("reload");
+    me.client.wait().for_element(Locator::Css("#personal:not(:has(.conflict))")).await.expect("reloaded");
+    assert_eq!(me.value("f-NickName").await, "Changed elsewhere");
+    me.fill("f-NickName", "Countess").await;
+    me.submit("/profile/personal").await;
+
     // A live check as the member leaves the field, before any save.
     me.fill("f-ProfileWebsite", "not a web address").await;
     me.fill("f-Position", "Analyst").await;
@@ -331,6 +358,7 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     me.client.wait().for_url(&url::Url::parse(&target).expect("url")).await.expect("the post arrives");
     let body = me.client.find(Locator::Css("body")).await.expect("body").text().await.expect("text");
     assert!(body.contains("could not be accepted"), "{body}");
+    me.check_page("refused").await;
     assert_eq!(app.profile(&token).await["NickName"], "Countess", "nothing changed");
 
     // A password change signs out a second browser.

@@ -63,10 +63,10 @@ function saveInPlace(form) {
     fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
       .then(function (response) { return response.text().then(function (html) { return [response, html]; }); })
       .then(function (answer) {
+        if (answer[0].status === 412) { offerReload(section); return; }
         var page = new DOMParser().parseFromString(answer[1], "text/html");
         var fresh = page.getElementById(section.id);
-        var conflict = page.querySelector("main > .summary");
-        if (!fresh || conflict) { document.open(); document.write(answer[1]); document.close(); return; }
+        if (!fresh) { document.open(); document.write(answer[1]); document.close(); return; }
         section.replaceWith(fresh);
         var version = fresh.querySelector("input[name='_version']");
         if (version && answer[0].ok) {
@@ -161,8 +161,65 @@ function liveChecks(root) {
   });
 }
 
+// The country pickers: a filter field over each country select, matching the names and
+// ISO codes of /api/public/countries (the list the API documents), so "fr" or "fra" finds
+// France. The select stays what the form sends.
+function countryPickers(root) {
+  var selects = root.querySelectorAll("select[name='CountryId'], select[name='BillingCountryId']");
+  if (!selects.length) { return; }
+  fetch("/api/public/countries", { credentials: "same-origin" })
+    .then(function (response) { return response.json(); })
+    .then(function (list) {
+      var codes = {};
+      list.Countries.forEach(function (c) { codes[String(c.Id)] = (c.Name + " " + c.TwoDigitsCode).toLowerCase(); });
+      selects.forEach(function (select) {
+        var filter = document.createElement("input");
+        filter.type = "search";
+        filter.id = select.id + "-filter";
+        filter.className = "country-filter";
+        filter.placeholder = "Type to find a country";
+        filter.setAttribute("aria-label", "Find a country for " + select.labels[0].textContent);
+        select.insertAdjacentElement("beforebegin", filter);
+        filter.addEventListener("input", function () {
+          var wanted = filter.value.trim().toLowerCase();
+          var first = null;
+          Array.prototype.forEach.call(select.options, function (option) {
+            var text = codes[option.value] || "";
+            var shown = !wanted || option.value === "" || text.indexOf(wanted) >= 0;
+            option.hidden = !shown;
+            if (shown && option.value !== "" && !first) { first = option; }
+          });
+          if (wanted && first) { select.value = first.value; }
+        });
+      });
+    })
+    .catch(function () { /* the plain select still works */ });
+}
+
+// The profile changed elsewhere since the page was loaded: nothing was saved; say so in
+// the section, keep what was typed, and offer to reload.
+function offerReload(section) {
+  var old = section.querySelector(".conflict");
+  if (old) { old.remove(); }
+  var note = document.createElement("div");
+  note.className = "summary conflict";
+  note.setAttribute("role", "alert");
+  note.setAttribute("tabindex", "-1");
+  var text = document.createElement("p");
+  text.textContent = "Your profile was changed elsewhere since this page was loaded, so nothing was saved. What you typed is still here.";
+  var reload = document.createElement("button");
+  reload.type = "button";
+  reload.textContent = "Reload the page";
+  reload.addEventListener("click", function () { window.location.href = "/profile#" + section.id; window.location.reload(); });
+  note.appendChild(text);
+  note.appendChild(reload);
+  section.querySelector("h2").insertAdjacentElement("afterend", note);
+  note.focus();
+}
+
 function enhance(root) {
   strengthHints(root);
+  countryPickers(root);
   liveChecks(root);
   tagEditor(root);
   bioPreview(root);

@@ -40,24 +40,21 @@ pub fn shown(value: Option<&FieldValue>) -> String {
 pub fn changes(section: Section, profile: &Profile, posted: &Posted) -> Map<String, Value> {
     let mut body = Map::new();
     for field in fields(section) {
-        let Some(input) = posted.get(field.property()) else { continue };
-        let input = if field.kind() == Kind::Bool { input.as_str() == "true" } else { false };
-        let text = posted.get(field.property()).map(String::as_str).unwrap_or_default();
-        let stored = shown(profile.values.get(field));
+        let Some(text) = posted.get(field.property()).map(String::as_str) else { continue };
         let unchanged = match field.kind() {
-            Kind::Bool => input == profile.values.flag(field),
-            _ => text.trim() == stored.trim(),
+            Kind::Bool => (text == "true") == profile.values.flag(field),
+            _ => text.trim() == shown(profile.values.get(field)).trim(),
         };
         if !unchanged {
-            body.insert(field.property().to_string(), json_value(field, text, input));
+            body.insert(field.property().to_string(), json_value(field, text));
         }
     }
     body
 }
 
-fn json_value(field: Field, text: &str, flag: bool) -> Value {
+fn json_value(field: Field, text: &str) -> Value {
     match field.kind() {
-        Kind::Bool => Value::Bool(flag),
+        Kind::Bool => Value::Bool(text == "true"),
         _ if text.trim().is_empty() && field.spec().nullable => Value::Null,
         Kind::Int => text.trim().parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(text)),
         _ => Value::from(text),

@@ -345,6 +345,22 @@ mod tests {
     }
 
     #[test]
+    fn only_visibility_and_searched_properties_touch_the_directory() {
+        assert!(!indexes_any([Field::NickName, Field::MobilePhone].into_iter()));
+        assert!(!indexes_any(std::iter::empty()));
+        assert!(indexes_any([Field::ProfileIsPublic].into_iter()));
+        assert!(indexes_any([Field::NickName, Field::ProfileSummary].into_iter()));
+    }
+
+    #[test]
+    fn a_bad_number_says_its_range() {
+        let page = parse(&DirectoryParams { page: Some("0"), ..Default::default() }).expect_err("page 0");
+        assert_eq!((page.parameter, page.message.as_str()), ("page", "must be a whole number, at least 1"));
+        let size = parse(&DirectoryParams { size: Some("101"), ..Default::default() }).expect_err("size");
+        assert_eq!((size.parameter, size.message.as_str()), ("size", "must be a whole number, 1 to 100"));
+    }
+
+    #[test]
     fn a_word_longer_than_the_limit_is_not_a_word() {
         let long = "x".repeat(MAX_WORD_CHARS + 1);
         let fitting = "y".repeat(MAX_WORD_CHARS);

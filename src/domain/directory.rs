@@ -345,6 +345,30 @@ mod tests {
     }
 
     #[test]
+    fn every_short_property_of_a_found_profile_weighs_in() {
+        let profile = SearchedProfile {
+            profile_id: 9,
+            full_name: "Grace Hopper".into(),
+            company_name: Some("Univac".into()),
+            position: Some("Admiral".into()),
+            business_area: Some("Compilers".into()),
+            tags: Some("navy".into()),
+        };
+        let relevance = |query: &str| profile.candidate(&words(query)).relevance;
+        assert_eq!(
+            [
+                relevance("grace"),
+                relevance("navy"),
+                relevance("univac"),
+                relevance("admiral"),
+                relevance("compilers")
+            ],
+            [10, 5, 4, 4, 3]
+        );
+        assert_eq!(profile.candidate(&[]).name_key, "grace hopper");
+    }
+
+    #[test]
     fn only_visibility_and_searched_properties_touch_the_directory() {
         assert!(!indexes_any([Field::NickName, Field::MobilePhone].into_iter()));
         assert!(!indexes_any(std::iter::empty()));

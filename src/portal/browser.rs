@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
+use subtle::ConstantTimeEq;
 
 use crate::domain::profile::Profile;
 use crate::domain::session::Session;
@@ -88,8 +89,9 @@ fn with_port(host: &str, port: Option<u16>) -> String {
     }
 }
 
+/// Compared in time that does not depend on where the values first differ.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.ct_eq(b).into()
 }
 
 /// A fresh CSRF value: 256 random bits.
@@ -139,6 +141,8 @@ mod tests {
         let base = [("cookie", "portico_csrf=tok"), ("host", "portal.example:8080")];
         assert!(form_is_genuine(&headers(&base), Some("tok")));
         assert!(!form_is_genuine(&headers(&base), Some("tok2")));
+        assert!(!form_is_genuine(&headers(&base), Some("tak")), "same length, one byte off");
+        assert!(!form_is_genuine(&headers(&base), Some("")));
         assert!(!form_is_genuine(&headers(&base), Some("to")));
         assert!(!form_is_genuine(&headers(&base), None));
         assert!(!form_is_genuine(&headers(&base[1..]), Some("tok")), "no cookie");

@@ -178,6 +178,8 @@ async fn a_cross_site_post_is_refused_and_changes_nothing(backend: Backend) {
         let page = browser.post("/profile/personal", &form, &headers).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{token:?} {headers:?}");
     }
+    let refusals = crate::common::captured_logs().matches("portal form refused").count();
+    assert!(refusals >= 4, "each refusal is logged, for the operator: {refusals}");
     let token = browser.cookies["portico_session"].clone();
     assert_ne!(app.profile(&token).await["FullName"], "Hacked Name");
     let same_site = [("_csrf", csrf.as_str()), ("_version", version.as_str()), ("FullName", "Ann Real")];

@@ -227,6 +227,20 @@ mod tests {
     }
 
     #[test]
+    fn a_box_never_ticked_and_left_unticked_is_no_change() {
+        let profile = profile_with(&[]);
+        let body = changes(Section::Notifications, &profile, &post(&[("OnNewWallPost", "false")]));
+        assert!(body.is_empty(), "{body:?}");
+    }
+
+    #[test]
+    fn only_an_emptied_nullable_property_is_cleared_with_null() {
+        let profile = profile_with(&[(Field::FullName, FieldValue::Text("Ann".into()))]);
+        let body = changes(Section::Personal, &profile, &post(&[("FullName", ""), ("NickName", "Annie")]));
+        assert_eq!(Value::Object(body), serde_json::json!({"FullName": "", "NickName": "Annie"}));
+    }
+
+    #[test]
     fn labels_read_as_words() {
         assert_eq!(label(Field::BillingPostCode), "Billing post code");
         assert_eq!(label(Field::CountryId), "Country");

@@ -241,6 +241,46 @@ mod tests {
     }
 
     #[test]
+    fn properties_with_unreadable_names_get_labels_of_their_own() {
+        let labels: Vec<String> = [
+            Field::BillingCountryId,
+            Field::TaxIdNumber,
+            Field::ProfileIsPublic,
+            Field::ProfileSummary,
+            Field::ProfileTags,
+            Field::ProfileWebsite,
+            Field::OnHelpDeskMsg,
+            Field::OnNewWallPost,
+            Field::OnNewBlogComment,
+            Field::OnNewEventComment,
+            Field::ReceiveCommunityDigest,
+            Field::SignUpToNewsletter,
+        ]
+        .into_iter()
+        .map(label)
+        .collect();
+        assert_eq!(
+            labels,
+            [
+                "Billing country",
+                "Tax ID number",
+                "Show me in the member directory",
+                "About me (Markdown)",
+                "Tags (comma-separated)",
+                "Website",
+                "Replies to my help-desk messages",
+                "New posts on the community wall",
+                "Comments on blog posts",
+                "Comments on events",
+                "The community digest",
+                "The newsletter",
+            ]
+        );
+        let all: std::collections::HashSet<String> = Field::all().map(label).collect();
+        assert_eq!(all.len(), Field::COUNT, "no two properties share a label");
+    }
+
+    #[test]
     fn labels_read_as_words() {
         assert_eq!(label(Field::BillingPostCode), "Billing post code");
         assert_eq!(label(Field::CountryId), "Country");

@@ -281,6 +281,44 @@ mod tests {
     }
 
     #[test]
+    fn each_rule_gets_the_control_a_phone_keyboard_and_autofill_understand() {
+        let html = |field: Field| input(field, "", None).into_string();
+        assert!(
+            html(Field::MobilePhone).contains(r#"type="tel""#)
+                && html(Field::MobilePhone).contains(r#"autocomplete="tel""#)
+        );
+        assert!(html(Field::DateOfBirth).contains(r#"type="date""#));
+        assert!(html(Field::ProfileWebsite).contains(r#"type="url""#));
+        assert!(
+            html(Field::BillingEmail).contains(r#"type="email""#)
+                && html(Field::BillingEmail).contains(r#"autocomplete="email""#)
+        );
+        assert!(
+            html(Field::FullName).contains(r#"autocomplete="name""#)
+                && html(Field::FullName).contains(r#"type="text""#)
+        );
+        assert!(html(Field::PostCode).contains(r#"autocomplete="postal-code""#));
+        assert!(html(Field::ProfileSummary).contains("<textarea"));
+        assert!(
+            html(Field::CountryId).contains("<select") && html(Field::CountryId).contains(">France</option>")
+        );
+        assert!(html(Field::Gender).contains(r#"<option value="RatherNotSay">"#));
+        let ticked = input(Field::SignUpToNewsletter, "true", None).into_string();
+        assert!(
+            ticked.contains(r#"type="hidden" name="SignUpToNewsletter" value="false""#)
+                && ticked.contains("checked")
+        );
+        let error = FieldError::new(
+            "BillingEmail",
+            crate::domain::ErrorCode::InvalidEmail,
+            "is not an e-mail address",
+        );
+        let shown = input(Field::BillingEmail, "x<y", Some(&error)).into_string();
+        assert!(shown.contains(r#"aria-invalid="true""#) && shown.contains(r#"id="f-BillingEmail-error""#));
+        assert!(shown.contains("x&lt;y"), "what was typed is shown as text: {shown}");
+    }
+
+    #[test]
     fn labels_read_as_words() {
         assert_eq!(label(Field::BillingPostCode), "Billing post code");
         assert_eq!(label(Field::CountryId), "Country");

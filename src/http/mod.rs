@@ -6,7 +6,7 @@ mod countries;
 mod directory;
 mod edge;
 pub mod envelope;
-mod etag;
+pub(crate) mod etag;
 pub mod extract;
 mod history;
 mod openapi;

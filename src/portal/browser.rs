@@ -1,7 +1,8 @@
 //! Who a browser is: the session cookie, the CSRF check of every form, and the cookies the
 //! portal sets.
 
-use axum::extract::FromRequestParts;
+use axum::Form;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,6 +11,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use subtle::ConstantTimeEq;
 
+use super::form::{self, Posted};
+use super::page;
 use crate::domain::profile::Profile;
 use crate::domain::session::Session;
 use crate::http::SharedState;
@@ -38,6 +41,27 @@ impl FromRequestParts<SharedState> for Member {
             session::authenticate_with_profile(app, &token).await.map_err(|_| to_sign_in())?;
         let csrf = cookie(&parts.headers, CSRF_COOKIE).map(str::to_string).unwrap_or_default();
         Ok(Member { session, profile, csrf })
+    }
+}
+
+/// A form post from this site's own page: parsed, with its CSRF value checked. Every portal
+/// POST takes its body through this, so none can forget the check; anything else is refused
+/// (403, nothing done) before the handler runs.
+pub struct GenuineForm(pub Posted);
+
+impl<S: Send + Sync> FromRequest<S> for GenuineForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = request.headers().clone();
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let posted = form::posted(pairs);
+        if !form_is_genuine(&headers, posted.get(CSRF_FIELD).map(String::as_str)) {
+            return Err(page::refused());
+        }
+        Ok(GenuineForm(posted))
     }
 }
 

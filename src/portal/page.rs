@@ -1,6 +1,6 @@
 //! The layout every portal page shares, and the small pieces pages repeat.
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
@@ -45,16 +45,12 @@ pub fn csrf_input(csrf: &str) -> Markup {
 
 /// A page as a response, with a status.
 pub fn respond(status: StatusCode, page: Markup) -> Response {
-    let mut response = (status, Html(page.into_string())).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    response
+    (status, Html(page.into_string())).into_response()
 }
 
 /// A piece of a page (the bio's preview), already safe HTML.
 pub fn fragment(status: StatusCode, html: String) -> Response {
-    let mut response = (status, Html(html)).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    response
+    (status, Html(html)).into_response()
 }
 
 /// The page for a form that did not come from this site: nothing was done.

@@ -3,21 +3,19 @@
 
 use std::collections::HashMap;
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde_json::{Map, Value};
 
-use super::browser::{self, CSRF_FIELD, Member};
+use super::browser::{GenuineForm, Member};
 use super::form::{self, Posted};
 use super::page;
 use crate::domain::FieldError;
 use crate::domain::catalogue::{Credential, Field, Section};
-use crate::domain::profile::Version;
-use crate::http::SharedState;
 use crate::http::extract::Client;
+use crate::http::{SharedState, etag};
 use crate::service::profile::{self as service, Change, ProfileList};
 use crate::service::{AppState, ServiceError};
 
@@ -95,13 +93,8 @@ pub async fn save(
     State(app): State<SharedState>,
     Client(client): Client,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    GenuineForm(posted): GenuineForm,
 ) -> Response {
-    let posted = form::posted(pairs);
-    if !browser::form_is_genuine(&headers, posted.get(CSRF_FIELD).map(String::as_str)) {
-        return page::refused();
-    }
     let Some(part) = Part::from_slug(&slug) else {
         return page::failed(StatusCode::NOT_FOUND, "There is no such section.");
     };
@@ -109,7 +102,13 @@ pub async fn save(
         Part::Fields(section) => form::changes(section, &member.profile, &posted),
         Part::Credentials => credentials(&posted),
     };
-    let expected = posted.get("_version").and_then(|text| version(text));
+    // A missing or garbled version is a stale form, never a form without a check.
+    let tags: Vec<String> = posted.get("_version").cloned().into_iter().collect();
+    let Ok(expected) = etag::expected_version(Some(&tags), member.profile.id) else {
+        let outcome =
+            Outcome { failed: Some((part, posted, Vec::new())), conflict: true, ..Outcome::default() };
+        return render(&app, &member, StatusCode::PRECONDITION_FAILED, outcome).await;
+    };
     let change =
         Change { session: &member.session, body: &body, expected, representation: false, dry_run: false };
     match service::update(&app, change, &client).await {
@@ -146,13 +145,8 @@ pub async fn save(
 pub async fn preview(
     _member: Member,
     State(app): State<SharedState>,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    GenuineForm(posted): GenuineForm,
 ) -> Response {
-    let posted = form::posted(pairs);
-    if !browser::form_is_genuine(&headers, posted.get(CSRF_FIELD).map(String::as_str)) {
-        return page::refused();
-    }
     let markdown = posted.get("ProfileSummary").map(String::as_str).unwrap_or_default();
     match crate::service::directory::preview_bio(&app, markdown) {
         Ok(html) => page::fragment(StatusCode::OK, html),
@@ -172,11 +166,6 @@ fn credentials(posted: &Posted) -> Map<String, Value> {
         return Map::new();
     }
     values.into_iter().map(|(name, value)| (name.to_string(), Value::from(value))).collect()
-}
-
-fn version(text: &str) -> Option<Version> {
-    let (profile, user) = text.split_once('-')?;
-    Some(Version { profile: profile.parse().ok()?, user: user.parse().ok()? })
 }
 
 async fn render(app: &AppState, member: &Member, status: StatusCode, outcome: Outcome) -> Response {
@@ -248,7 +237,7 @@ fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome) -
             }
             form method="post" action=(format!("/profile/{}", part.slug())) novalidate {
                 (page::csrf_input(&member.csrf))
-                input type="hidden" name="_version" value=(format!("{}-{}", profile.version.profile, profile.version.user));
+                input type="hidden" name="_version" value=(etag::of(profile.id, profile.version));
                 @match part {
                     Part::Fields(section) => {
                         @for field in form::fields(section) {
@@ -294,24 +283,15 @@ fn error_label(property: &str) -> String {
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct SwitchForm {
-    #[serde(rename = "ProfileId")]
-    profile_id: i64,
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-}
-
 pub async fn switch(
     member: Member,
     State(app): State<SharedState>,
-    headers: HeaderMap,
-    Form(form): Form<SwitchForm>,
+    GenuineForm(posted): GenuineForm,
 ) -> Response {
-    if !browser::form_is_genuine(&headers, Some(&form.csrf)) {
-        return page::refused();
-    }
-    match service::switch(&app, &member.session, form.profile_id).await {
+    let Some(profile_id) = posted.get("ProfileId").and_then(|id| id.trim().parse::<i64>().ok()) else {
+        return page::failed(StatusCode::BAD_REQUEST, "Choose one of your profiles.");
+    };
+    match service::switch(&app, &member.session, profile_id).await {
         Ok(()) => Redirect::to("/profile").into_response(),
         Err(ServiceError::NotFound(_)) => page::failed(StatusCode::NOT_FOUND, "That profile is not yours."),
         Err(error) => {

@@ -1,28 +1,17 @@
 //! `/signin` and `/signout`: the API's password grant and revocation, behind a form.
 
-use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use secrecy::SecretString;
 
-use super::browser::{self, CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE};
+use super::browser::{self, CSRF_COOKIE, CSRF_FIELD, GenuineForm, SESSION_COOKIE};
 use super::page;
 use crate::http::SharedState;
 use crate::http::extract::Client;
 use crate::service::ServiceError;
 use crate::service::session;
-
-#[derive(serde::Deserialize)]
-pub struct SignInForm {
-    #[serde(rename = "Email", default)]
-    email: String,
-    #[serde(rename = "Password", default)]
-    password: String,
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-}
 
 pub async fn show(State(app): State<SharedState>, headers: HeaderMap) -> Response {
     let (csrf, fresh) = match browser::cookie(&headers, CSRF_COOKIE) {
@@ -41,14 +30,12 @@ pub async fn show(State(app): State<SharedState>, headers: HeaderMap) -> Respons
 pub async fn submit(
     State(app): State<SharedState>,
     Client(client): Client,
-    headers: HeaderMap,
-    Form(form): Form<SignInForm>,
+    GenuineForm(mut posted): GenuineForm,
 ) -> Response {
-    if !browser::form_is_genuine(&headers, Some(&form.csrf)) {
-        return page::refused();
-    }
-    let password = SecretString::from(form.password);
-    match session::sign_in(&app, form.email.trim(), &password, client).await {
+    let email = posted.remove("Email").unwrap_or_default();
+    let password = SecretString::from(posted.remove("Password").unwrap_or_default());
+    let csrf = posted.remove(CSRF_FIELD).unwrap_or_default();
+    match session::sign_in(&app, email.trim(), &password, client).await {
         Ok(tokens) => {
             let mut response = Redirect::to("/profile").into_response();
             let age = app.settings.access_token_ttl.as_secs();
@@ -70,7 +57,7 @@ pub async fn submit(
                     "Signing in is not possible right now. Try again.".into(),
                 ),
             };
-            page::respond(status, sign_in_page(&form.csrf, &form.email, Some(&message)))
+            page::respond(status, sign_in_page(&csrf, &email, Some(&message)))
         }
     }
 }
@@ -97,22 +84,13 @@ fn sign_in_page(csrf: &str, email: &str, problem: Option<&str>) -> maud::Markup 
     page::layout("Sign in", None, body)
 }
 
-#[derive(serde::Deserialize)]
-pub struct SignOutForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-}
-
 /// Ends the session on the server, then forgets the cookie.
 pub async fn sign_out(
     State(app): State<SharedState>,
     Client(client): Client,
     headers: HeaderMap,
-    Form(form): Form<SignOutForm>,
+    GenuineForm(_): GenuineForm,
 ) -> Response {
-    if !browser::form_is_genuine(&headers, Some(&form.csrf)) {
-        return page::refused();
-    }
     if let Some(token) = browser::cookie(&headers, SESSION_COOKIE)
         && let Err(error) = session::revoke_token(&app, token, &client).await
     {

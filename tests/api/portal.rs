@@ -279,6 +279,16 @@ async fn a_stale_form_is_refused_and_keeps_what_was_typed(backend: Backend) {
     assert!(page.html.contains("changed elsewhere"), "{}", page.html);
     assert_eq!(page.value_of("#f-NickName").as_deref(), Some("Typed here"));
     assert_eq!(app.profile(&token).await["NickName"], "Changed elsewhere");
+    for version in ["garbled", "", "\"999999-1-1\""] {
+        let form = [("_csrf", csrf.as_str()), ("_version", version), ("NickName", "Typed here")];
+        let page = browser.post("/profile/personal", &form, &[]).await;
+        assert_eq!(
+            page.status,
+            StatusCode::PRECONDITION_FAILED,
+            "a form without its version is never unchecked: {version:?}"
+        );
+    }
+    assert_eq!(app.profile(&token).await["NickName"], "Changed elsewhere");
 }
 
 async fn a_password_change_signs_out_other_devices(backend: Backend) {

@@ -8,11 +8,13 @@ use tokio::net::TcpListener;
 
 use std::num::NonZeroU32;
 
+use crate::ai::AiDefaults;
 use crate::auth::password::{HashCost, PasswordHasher};
 use crate::clock::SystemClock;
 use crate::config::{
     Cli, Command, LocationCommand, MemberCommand, ServeArgs, SqliteSynchronousArg, UnknownFieldsArg,
 };
+use crate::domain::ai::AiSetting;
 use crate::domain::patch::UnknownFields;
 use crate::service::member::{self, MemberInput, PolicyChange};
 use crate::service::rate_limit::RateLimitSettings;
@@ -109,6 +111,16 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
             .collect(),
         public_url: args.public_url.clone(),
         metrics_on_own_listener: args.metrics_bind.is_some(),
+        ai: AiDefaults {
+            provider: args.ai.provider,
+            base_url: args.ai.base_url.clone(),
+            model: args.ai.model.clone(),
+            api_key: args.ai.api_key.clone().map(SecretString::from),
+            timeout: args.ai.timeout,
+            drafts_per_member_hour: args.ai.drafts_per_hour,
+            drafts_per_location_day: args.ai.daily_cap,
+            ..AiDefaults::default()
+        },
         ..Settings::default()
     };
     let hasher = PasswordHasher::new(cost, concurrency, args.hash_queue.saturating_mul(concurrency))?;
@@ -204,6 +216,11 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
                 location.name, location.id, location.web_address
             );
         }
+        LocationCommand::Ai { name, provider, base_url, model, api_key_env, daily_cap } => {
+            let setting = AiSetting { provider: Some(provider), base_url, model, api_key_env, daily_cap };
+            let location = member::set_ai(&state, &name, setting).await?;
+            println!("AI drafts at {}: {}.", location.name, describe_ai(&location.ai));
+        }
         LocationCommand::Policy { name, rules } => {
             let change = PolicyChange {
                 min_length: rules.min_length,
@@ -221,6 +238,21 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
         }
     }
     Ok(())
+}
+
+fn describe_ai(setting: &AiSetting) -> String {
+    let provider = setting.provider.map_or("the default", |p| p.as_str());
+    let mut parts = vec![format!("provider {provider}")];
+    let named = [("base URL", &setting.base_url), ("model", &setting.model), ("key from", &setting.api_key_env)];
+    for (label, value) in named {
+        if let Some(value) = value {
+            parts.push(format!("{label} {value}"));
+        }
+    }
+    if let Some(cap) = setting.daily_cap {
+        parts.push(format!("at most {cap} a day"));
+    }
+    parts.join(", ")
 }
 
 async fn audit(database_url: &str, args: &ServeArgs, email: &str) -> anyhow::Result<()> {

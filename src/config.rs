@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::ai::{AiSetting, Provider};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "portico",
@@ -83,6 +85,25 @@ pub enum LocationCommand {
         /// The ISO 3166-1 alpha-2 code new profiles get as their country.
         #[arg(long, default_value = "GB")]
         country: String,
+    },
+    /// Choose who writes a location's AI profile summaries. Options not given fall back to
+    /// the PORTICO_AI_* defaults; the key is read from the named environment variable.
+    Ai {
+        name: String,
+        /// off, builtin (the offline template writer) or openai (any OpenAI-compatible endpoint).
+        #[arg(long, value_parser = parse_provider)]
+        provider: Provider,
+        /// The endpoint's base URL, e.g. http://127.0.0.1:11434/v1 for a local Ollama.
+        #[arg(long)]
+        base_url: Option<String>,
+        #[arg(long)]
+        model: Option<String>,
+        /// The name of the environment variable that holds this location's key (never the key).
+        #[arg(long)]
+        api_key_env: Option<String>,
+        /// Drafts the location may make in 24 hours.
+        #[arg(long)]
+        daily_cap: Option<u32>,
     },
     /// Change a location's password policy; rules not given stay as they are.
     Policy {
@@ -246,9 +267,54 @@ pub struct ServeArgs {
     #[arg(long = "directory-image-host", env = "PORTICO_DIRECTORY_IMAGE_HOSTS", value_delimiter = ',')]
     pub directory_image_hosts: Vec<String>,
 
+    #[command(flatten)]
+    pub ai: AiArgs,
+
     /// Do not create the demo location and member on an empty database.
     #[arg(long, env = "PORTICO_NO_DEMO")]
     pub no_demo: bool,
+}
+
+/// The AI writer's defaults, for locations without a setting of their own (`portico
+/// location ai`), and its limits.
+#[derive(Debug, Clone, Args)]
+pub struct AiArgs {
+    /// off, builtin (the offline template writer) or openai.
+    #[arg(long = "ai-provider", env = "PORTICO_AI_PROVIDER", default_value = "builtin", value_parser = parse_provider)]
+    pub provider: Provider,
+
+    /// An OpenAI-compatible endpoint's base URL.
+    #[arg(long = "ai-base-url", env = "PORTICO_AI_BASE_URL", default_value = "https://api.openai.com/v1", value_parser = parse_base_url)]
+    pub base_url: String,
+
+    #[arg(long = "ai-model", env = "PORTICO_AI_MODEL", default_value = "gpt-4o-mini")]
+    pub model: String,
+
+    /// The endpoint's key. Prefer the environment variable: arguments are visible to other
+    /// users of the machine.
+    #[arg(long = "ai-api-key", env = "PORTICO_AI_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+
+    /// How long a draft may take, a retry included; past it the member gets a 504.
+    #[arg(long = "ai-timeout", env = "PORTICO_AI_TIMEOUT", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub timeout: Duration,
+
+    /// Drafts one member may make in an hour.
+    #[arg(long = "ai-drafts-per-hour", env = "PORTICO_AI_DRAFTS_PER_HOUR", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub drafts_per_hour: u32,
+
+    /// Drafts one location may make in a day, unless it has its own cap.
+    #[arg(long = "ai-daily-cap", env = "PORTICO_AI_DAILY_CAP", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+    pub daily_cap: u32,
+}
+
+fn parse_provider(text: &str) -> Result<Provider, String> {
+    Provider::from_name(text).ok_or_else(|| format!("{text:?} is not one of off, builtin, openai"))
+}
+
+fn parse_base_url(text: &str) -> Result<String, String> {
+    let setting = AiSetting { base_url: Some(text.trim().to_string()), ..AiSetting::default() };
+    setting.check().map(|()| text.trim().to_string())
 }
 
 /// An origin as browsers send it: scheme, host and port only.

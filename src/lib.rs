@@ -5,6 +5,7 @@
 //! and `store` (SQLite or PostgreSQL behind one trait). `portal` (the member's pages) sits
 //! beside `http` and calls the same services.
 
+pub mod ai;
 pub mod auth;
 pub mod cli;
 pub mod clock;

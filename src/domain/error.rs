@@ -44,6 +44,8 @@ pub enum ErrorCode {
     MalformedJson,
     NotAnObject,
     EmptyBody,
+    AiUnavailable,
+    NotEnoughToDraft,
 }
 
 impl ErrorCode {
@@ -91,6 +93,8 @@ impl ErrorCode {
             MalformedJson => "malformed_json",
             NotAnObject => "not_an_object",
             EmptyBody => "empty_body",
+            AiUnavailable => "ai_unavailable",
+            NotEnoughToDraft => "not_enough_to_draft",
         }
     }
 }

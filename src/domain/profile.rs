@@ -2,6 +2,7 @@
 
 use time::OffsetDateTime;
 
+use super::ai::AiSetting;
 use super::catalogue::{Field, FieldValue, Kind, Values};
 use super::country;
 use super::fields::split_tags;
@@ -150,6 +151,8 @@ pub struct Location {
     pub web_address: String,
     pub country_id: i64,
     pub policy: PasswordPolicy,
+    /// The location's own AI setting (contract section 9).
+    pub ai: AiSetting,
 }
 
 /// One line of the profile switcher.

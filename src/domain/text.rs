@@ -59,7 +59,8 @@ pub fn check_length(text: &str, max_chars: usize) -> Result<(), Problem> {
     Ok(())
 }
 
-fn allowed(c: char, lines: Lines) -> bool {
+/// Whether `c` may appear in a text property that has (or has no) lines.
+pub fn allowed(c: char, lines: Lines) -> bool {
     if matches!(c, '\n' | '\t') {
         return lines == Lines::Multi;
     }

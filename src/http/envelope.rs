@@ -1,5 +1,7 @@
 //! The ActionConfirmation envelope and the one place where errors become responses.
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -7,7 +9,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::domain::{ErrorCode, FieldError, FieldErrors};
+use crate::ai::AiError;
 use crate::service::ServiceError;
+use crate::service::error::DraftLimit;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -144,7 +148,8 @@ impl IntoResponse for ApiError {
             ApiError::Service(
                 ServiceError::Unavailable { retry_after, .. }
                 | ServiceError::Locked { retry_after }
-                | ServiceError::RateLimited { retry_after },
+                | ServiceError::RateLimited { retry_after }
+                | ServiceError::DraftsUsedUp { retry_after, .. },
             ) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after.as_secs().max(1)));
             }
@@ -237,6 +242,19 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
             ),
             None,
         ),
+        ServiceError::DraftsUsedUp { limit, retry_after } => {
+            (StatusCode::TOO_MANY_REQUESTS, drafts_used_up(*limit, *retry_after), None)
+        }
+        ServiceError::Ai(AiError::Provider(_)) => (
+            StatusCode::BAD_GATEWAY,
+            "The AI writer could not write a draft just now; try again later.".into(),
+            None,
+        ),
+        ServiceError::Ai(AiError::Timeout) => (
+            StatusCode::GATEWAY_TIMEOUT,
+            "The AI writer took too long to answer; try again later.".into(),
+            None,
+        ),
         ServiceError::Unauthenticated => (
             StatusCode::UNAUTHORIZED,
             "Sign in first: the bearer token is missing, expired or revoked.".into(),
@@ -280,6 +298,17 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
         ServiceError::Internal(e) => {
             tracing::error!(error = ?e, "internal error");
             internal()
+        }
+    }
+}
+
+/// Also what the portal says.
+pub fn drafts_used_up(limit: DraftLimit, retry_after: Duration) -> String {
+    let minutes = retry_after.as_secs().div_ceil(60);
+    match limit {
+        DraftLimit::Member => format!("You have used your AI drafts for this hour; try again in {minutes} minutes."),
+        DraftLimit::Location => {
+            format!("This location has used its AI drafts for today; try again in {minutes} minutes.")
         }
     }
 }

@@ -36,6 +36,7 @@ use crate::domain::catalogue::{Credential, Field, Kind, ReadOnly, Rule};
         super::session::me,
         super::profile::get_profile,
         super::profile::patch_profile,
+        super::profile::draft_summary,
         super::profile::list_profiles,
         super::profile::switch_profile,
         super::history::history,

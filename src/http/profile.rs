@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, put};
+use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
 
@@ -23,6 +23,7 @@ pub fn router() -> Router<SharedState> {
     Router::new()
         .route("/en/profile", get(get_profile))
         .route("/api/public/coworker/profile", patch(patch_profile))
+        .route("/en/profile/GenerateOpenAiProfile", post(draft_summary))
         .route("/api/public/coworkers/profiles", get(list_profiles))
         .route("/api/public/coworkers/profiles/current", put(switch_profile))
 }
@@ -96,6 +97,38 @@ pub(super) async fn patch_profile(
         headers.insert("preference-applied", HeaderValue::from_static("return=representation"));
     }
     Ok(response)
+}
+
+/// Drafts a professional summary with the location's AI writer; nothing is saved. The
+/// answer is the editing representation with the draft as `ProfileSummary`, and the ETag
+/// of the stored profile, for the PATCH that saves the reviewed draft.
+#[utoipa::path(post, path = "/en/profile/GenerateOpenAiProfile", tag = "profile", security(("bearer" = [])),
+    responses((status = 200, description = "The profile with a drafted ProfileSummary, OpenAiProfileAvailable and FieldsUsed", body = AnyObject),
+        (status = 400, description = "AI is off at this location (ai_unavailable) or the profile has too little to write from (not_enough_to_draft)", body = Envelope),
+        (status = 429, description = "The member's hourly drafts or the location's daily cap are used up; see Retry-After", body = Envelope),
+        (status = 502, description = "The AI provider failed", body = Envelope),
+        (status = 504, description = "The AI provider did not answer in time", body = Envelope),
+        SignedInErrors))]
+pub(super) async fn draft_summary(
+    Auth { profile, .. }: Auth<WithProfile>,
+    State(app): State<SharedState>,
+    query: QueryParams,
+) -> Result<Response, ApiError> {
+    query.accept_only(&[])?;
+    let drafted = crate::service::ai::draft_summary(&app, &profile).await?;
+    let fields_used = drafted.fields_used.iter().map(|field| field.property()).collect();
+    let view = DraftView { profile: ProfileView(&drafted.profile), available: true, fields_used };
+    Ok(with_etag(json(&view), &profile))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DraftView<'a> {
+    #[serde(flatten)]
+    profile: ProfileView<'a>,
+    #[serde(rename = "OpenAiProfileAvailable")]
+    available: bool,
+    fields_used: Vec<&'static str>,
 }
 
 fn with_etag(body: impl IntoResponse, profile: &Profile) -> Response {

@@ -14,6 +14,8 @@ use super::form::{self, Posted};
 use super::page;
 use crate::domain::FieldError;
 use crate::domain::catalogue::{Credential, Field, Section};
+use crate::ai::AiError;
+use crate::http::envelope::drafts_used_up;
 use crate::http::extract::Client;
 use crate::http::{SharedState, etag};
 use crate::service::profile::{self as service, Change, ProfileList};
@@ -68,6 +70,9 @@ struct Outcome {
     message: Option<String>,
     failed: Option<(Part, Posted, Vec<FieldError>)>,
     conflict: bool,
+    /// The Professional section as typed, with an AI draft as its summary, and the
+    /// properties the draft was written from.
+    drafted: Option<(Posted, Vec<Field>)>,
 }
 
 #[derive(serde::Deserialize)]
@@ -141,6 +146,39 @@ pub async fn save(
     }
 }
 
+/// Drafts a summary with the location's AI writer and shows it in the Professional section
+/// for review; nothing is saved until the member saves the section.
+pub async fn draft(member: Member, State(app): State<SharedState>, GenuineForm(posted): GenuineForm) -> Response {
+    let part = Part::Fields(Section::Professional);
+    match crate::service::ai::draft_summary(&app, &member.profile).await {
+        Ok(drafted) => {
+            let mut typed = posted;
+            let text = drafted.profile.values.text(Field::ProfileSummary).unwrap_or_default();
+            typed.insert(Field::ProfileSummary.property().to_string(), text.to_string());
+            let outcome = Outcome { drafted: Some((typed, drafted.fields_used)), ..Outcome::default() };
+            render(&app, &member, StatusCode::OK, outcome).await
+        }
+        Err(ServiceError::Validation(errors)) => {
+            let outcome = Outcome { failed: Some((part, posted, errors.into_vec())), ..Outcome::default() };
+            render(&app, &member, StatusCode::BAD_REQUEST, outcome).await
+        }
+        Err(ServiceError::DraftsUsedUp { limit, retry_after }) => {
+            page::failed(StatusCode::TOO_MANY_REQUESTS, &drafts_used_up(limit, retry_after))
+        }
+        Err(ServiceError::Ai(error)) => {
+            let status = match error {
+                AiError::Timeout => StatusCode::GATEWAY_TIMEOUT,
+                AiError::Provider(_) => StatusCode::BAD_GATEWAY,
+            };
+            page::failed(status, "The AI writer could not write a draft just now. Your profile is unchanged; try again later.")
+        }
+        Err(error) => {
+            tracing::warn!(%error, "portal draft failed");
+            page::failed(StatusCode::SERVICE_UNAVAILABLE, "No draft could be made. Try again.")
+        }
+    }
+}
+
 /// The bio as the directory will show it, for the editor's preview: an HTML fragment.
 pub async fn preview(
     _member: Member,
@@ -179,6 +217,7 @@ async fn render(app: &AppState, member: &Member, status: StatusCode, outcome: Ou
             );
         }
     };
+    let drafts = crate::service::ai::available(app, &list.current_location);
     let body = html! {
         h1 { "My profile" }
         (switcher(&list, member))
@@ -189,7 +228,7 @@ async fn render(app: &AppState, member: &Member, status: StatusCode, outcome: Ou
             }
         }
         @for part in PARTS {
-            (section(part, member, &list, &outcome))
+            (section(part, member, &list, &outcome, drafts))
         }
     };
     page::respond(status, page::layout("My profile", Some(&member.csrf), body))
@@ -215,18 +254,27 @@ fn switcher(list: &ProfileList, member: &Member) -> Markup {
     }
 }
 
-fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome) -> Markup {
+fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome, drafts: bool) -> Markup {
     let failed = outcome.failed.as_ref().filter(|(failed, _, _)| *failed == part);
     let errors: HashMap<&str, &FieldError> = failed
         .map(|(_, _, errors)| errors.iter().map(|e| (e.property.as_str(), e)).collect())
         .unwrap_or_default();
-    let typed = failed.map(|(_, posted, _)| posted);
+    let professional = part == Part::Fields(Section::Professional);
+    let drafted = outcome.drafted.as_ref().filter(|_| professional);
+    let typed = failed.map(|(_, posted, _)| posted).or(drafted.map(|(posted, _)| posted));
     let profile = &member.profile;
     html! {
         section.card id=(part.slug()) aria-labelledby=(format!("h-{}", part.slug())) {
             h2 id=(format!("h-{}", part.slug())) { (part.title()) }
             @if outcome.saved == Some(part) { p.saved role="status" { "Saved." } }
             @if part == Part::Credentials && let Some(message) = &outcome.message { p.saved role="status" { (message) } }
+            @if let Some((_, fields_used)) = drafted {
+                p.saved role="status" tabindex="-1" data-focus="true" {
+                    "A draft is in Profile summary below, written from: "
+                    (fields_used.iter().map(|f| form::label(*f)).collect::<Vec<_>>().join(", "))
+                    ". Nothing is saved yet: review and edit it, then save."
+                }
+            }
             @if let Some((_, _, all)) = failed && !all.is_empty() {
                 div.summary role="alert" tabindex="-1" data-focus="true" {
                     h3 { "Nothing was saved: please correct " (if all.len() == 1 { "this" } else { "these" }) }
@@ -265,6 +313,13 @@ fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome) -
                     }
                 }
                 button type="submit" { "Save " (part.title().to_lowercase()) }
+                @if professional && drafts {
+                    " "
+                    button.secondary type="submit" formaction="/profile/draft" {
+                        "Draft with AI"
+                    }
+                    p.hint { "Writes a draft summary from your position, company, business area, tags and website. Nothing is saved until you save." }
+                }
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::ai::AiError;
 use crate::auth::password::HashError;
 use crate::domain::FieldErrors;
 use crate::store::StoreError;
@@ -31,6 +32,12 @@ pub enum ServiceError {
     /// The client's address sent more password work than its rate limit allows.
     #[error("rate limited for {retry_after:?}")]
     RateLimited { retry_after: Duration },
+    /// The member's hourly drafts, or the location's daily cap, are used up.
+    #[error("no drafts left for {retry_after:?} ({limit:?})")]
+    DraftsUsedUp { limit: DraftLimit, retry_after: Duration },
+    /// The AI provider failed (502) or did not answer in time (504).
+    #[error(transparent)]
+    Ai(#[from] AiError),
     #[error("the store is unavailable: {reason}")]
     Unavailable { reason: String, retry_after: Duration },
     /// Password work could not be taken on (the hashing queue is full) or was given up (the
@@ -48,6 +55,13 @@ pub enum ServiceError {
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// Which draft limit was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftLimit {
+    Member,
+    Location,
+}
 
 impl From<FieldErrors> for ServiceError {
     fn from(errors: FieldErrors) -> Self {

@@ -8,6 +8,7 @@ use rand::distr::Alphanumeric;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
+use crate::domain::ai::AiSetting;
 use crate::domain::audit::{AuditKind, AuditRecord};
 use crate::domain::catalogue::{Kind, Rule};
 use crate::domain::country;
@@ -293,6 +294,15 @@ pub async fn set_policy(
     }
     app.store.set_location_policy(location.id, &policy).await?;
     Ok(policy)
+}
+
+/// Replaces a location's AI setting; parts left `None` fall back to the defaults.
+pub async fn set_ai(app: &AppState, location_name: &str, setting: AiSetting) -> ServiceResult<Location> {
+    setting.check().map_err(ServiceError::Invalid)?;
+    let locations = app.store.locations().await?;
+    let location = pick_location(&locations, Some(location_name))?;
+    app.store.set_location_ai(location.id, &setting).await?;
+    Ok(Location { ai: setting, ..location.clone() })
 }
 
 /// Which rules of a policy to change; `None` keeps the current rule.

@@ -1,6 +1,7 @@
 //! Use cases: parse and check input through `domain`, hash off the async workers, make
 //! one store call. The only layer that combines the store, the hasher and the clock.
 
+pub mod ai;
 pub mod directory;
 pub mod error;
 pub mod history;

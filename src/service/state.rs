@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::ai::{AiDefaults, Drafter};
 use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::domain::lockout::LockoutRule;
@@ -42,6 +43,8 @@ pub struct Settings {
     /// Hosts whose `https` images a directory bio may show; none by default, so a bio
     /// cannot make a reader's browser fetch from anywhere.
     pub directory_image_hosts: Vec<String>,
+    /// The AI writer's defaults and limits (contract section 9).
+    pub ai: AiDefaults,
 }
 
 impl Default for Settings {
@@ -62,6 +65,7 @@ impl Default for Settings {
             public_url: None,
             metrics_on_own_listener: false,
             directory_image_hosts: Vec::new(),
+            ai: AiDefaults::default(),
         }
     }
 }
@@ -76,13 +80,16 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// Turns at the store for password work (see `service::session`).
     pub password_turns: Arc<tokio::sync::Semaphore>,
+    /// Writes AI profile summaries with each location's writer.
+    pub drafter: Arc<Drafter>,
 }
 
 impl AppState {
     pub fn new(store: DynStore, hasher: PasswordHasher, clock: Arc<dyn Clock>, settings: Settings) -> Self {
         let limits = Arc::new(RateLimits::new(settings.rate_limits));
         let password_turns = Arc::new(tokio::sync::Semaphore::new(settings.password_store_turns.max(1)));
-        AppState { store, hasher, clock, settings: Arc::new(settings), limits, password_turns }
+        let drafter = Arc::new(Drafter::new(settings.ai.clone()));
+        AppState { store, hasher, clock, settings: Arc::new(settings), limits, password_turns, drafter }
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use time::{Date, OffsetDateTime};
 
 use super::{Session, SessionSummary, StoreResult};
+use crate::domain::ai::{AiSetting, Provider};
 use crate::domain::audit::AuditRecord;
 use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
 use crate::domain::directory::SearchedProfile;
@@ -121,7 +122,8 @@ pub fn user_fields() -> impl Iterator<Item = Field> {
 /// The columns of a location, for [`location_from`].
 pub const LOCATION_COLUMNS: &str = "id, name, web_address, country_id, policy_min_length, policy_max_length, \
     policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
-    policy_require_lower, policy_require_symbol, policy_min_score";
+    policy_require_lower, policy_require_symbol, policy_min_score, ai_provider, ai_base_url, ai_model, \
+    ai_api_key_env, ai_daily_cap";
 
 pub fn location_from(row: &impl ColumnSource) -> StoreResult<Location> {
     let count = |index: usize| -> StoreResult<u32> { Ok(u32::try_from(row.int(index)?).unwrap_or(u32::MAX)) };
@@ -140,6 +142,13 @@ pub fn location_from(row: &impl ColumnSource) -> StoreResult<Location> {
             require_lower: row.flag(10)?,
             require_symbol: row.flag(11)?,
             min_score: u8::try_from(row.int(12)?).unwrap_or(MAX_SCORE),
+        },
+        ai: AiSetting {
+            provider: row.text(13)?.as_deref().and_then(Provider::from_name),
+            base_url: row.text(14)?,
+            model: row.text(15)?,
+            api_key_env: row.text(16)?,
+            daily_cap: row.optional_int(17)?.map(|cap| u32::try_from(cap).unwrap_or(u32::MAX)),
         },
     })
 }

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
+use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::directory::{DirectoryHits, SearchCandidate};
 pub use crate::domain::history::Paging;
@@ -192,6 +193,17 @@ pub struct ProfileUpdate {
     pub origin: Origin,
 }
 
+/// One AI draft asked for: admitted, and counted, only while the member's hourly limit and
+/// the location's daily cap both have room (`domain::ai` has the windows).
+#[derive(Debug, Clone, Copy)]
+pub struct DraftRequest {
+    pub user_id: i64,
+    pub location_id: i64,
+    pub now: OffsetDateTime,
+    pub per_member: u32,
+    pub per_location: u32,
+}
+
 /// What `purge_expired` deletes: sessions past their end, failure counters older than the
 /// lockout window, history entries older than `history_before`.
 #[derive(Debug, Clone, Copy)]
@@ -226,6 +238,9 @@ pub trait Store: Send + Sync + 'static {
     async fn locations(&self) -> StoreResult<Vec<Location>>;
     async fn location(&self, id: i64) -> StoreResult<Location>;
     async fn set_location_policy(&self, location_id: i64, policy: &PasswordPolicy) -> StoreResult<()>;
+    async fn set_location_ai(&self, location_id: i64, setting: &AiSetting) -> StoreResult<()>;
+    /// Counts a draft if both limits have room; atomic, also against concurrent requests.
+    async fn admit_draft(&self, request: &DraftRequest) -> StoreResult<DraftAdmission>;
 
     /// Creates every member in one transaction: all or none.
     async fn add_members(&self, members: &[NewMember], now: OffsetDateTime) -> StoreResult<Vec<AddedMember>>;
@@ -290,7 +305,8 @@ pub trait Store: Send + Sync + 'static {
     async fn sessions_of_user(&self, user_id: i64, now: OffsetDateTime) -> StoreResult<Vec<SessionSummary>>;
     /// Makes another of the user's profiles current for the session and the user's default.
     async fn switch_profile(&self, session: &Session, profile_id: i64) -> StoreResult<()>;
-    /// Deletes what `purge` names: expired sessions, stale failure counters, old history.
+    /// Deletes what `purge` names: expired sessions, stale failure counters, old history,
+    /// and draft counts older than the longest draft window.
     async fn purge_expired(&self, purge: &Purge) -> StoreResult<()>;
 
     async fn profile(&self, profile_id: i64) -> StoreResult<Profile>;

@@ -60,7 +60,9 @@ function saveInPlace(form) {
     var section = form.closest("section");
     if (!section || !window.fetch || !window.DOMParser) { return; }
     event.preventDefault();
-    fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
+    // A second button (Draft with AI) posts the same form elsewhere.
+    var action = event.submitter ? event.submitter.formAction : form.action;
+    fetch(action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
       .then(function (response) { return response.text().then(function (html) { return [response, html]; }); })
       .then(function (answer) {
         if (answer[0].status === 412) { offerReload(section); return; }

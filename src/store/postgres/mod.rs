@@ -8,6 +8,7 @@
 
 mod accounts;
 mod directory;
+mod drafts;
 mod profiles;
 mod sessions;
 
@@ -20,6 +21,7 @@ use sqlx::{PgPool, Row};
 use time::{Date, OffsetDateTime};
 
 use crate::auth::token::TokenHash;
+use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::directory::{self as directory_rules, DirectoryHits, SearchCandidate};
 use crate::domain::history::HistoryPage;
@@ -28,9 +30,9 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::columns::ColumnSource;
 use crate::store::{
-    AddedMember, Applied, ConnectOptions, ConnectionUse, FailedAttempt, LoginRecord, NewLocation, NewMember,
-    NewSession, OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge, RefreshOutcome, Session,
-    SessionSummary, SessionTokens, Store, StoreError, StoreResult, TokenOwner, VerifiedPassword,
+    AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt, LoginRecord, NewLocation,
+    NewMember, NewSession, OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge, RefreshOutcome,
+    Session, SessionSummary, SessionTokens, Store, StoreError, StoreResult, TokenOwner, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -97,6 +99,17 @@ impl Store for PostgresStore {
         let done = accounts::set_location_policy(&mut tx, location_id, policy).await?;
         tx.commit().await?;
         Ok(done)
+    }
+
+    async fn set_location_ai(&self, location_id: i64, setting: &AiSetting) -> StoreResult<()> {
+        drafts::set_location_ai(&self.pool, location_id, setting).await
+    }
+
+    async fn admit_draft(&self, request: &DraftRequest) -> StoreResult<DraftAdmission> {
+        let mut tx = self.pool.begin().await?;
+        let admission = drafts::admit(&mut tx, request).await?;
+        tx.commit().await?;
+        Ok(admission)
     }
 
     async fn add_members(&self, members: &[NewMember], now: OffsetDateTime) -> StoreResult<Vec<AddedMember>> {
@@ -245,6 +258,7 @@ impl Store for PostgresStore {
     async fn purge_expired(&self, purge: &Purge) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         sessions::purge_expired(&mut tx, purge.now, purge.lockout_window_start).await?;
+        drafts::purge(&mut tx, purge.now).await?;
         profiles::purge_history(&mut tx, purge.history_before).await?;
         tx.commit().await?;
         Ok(())

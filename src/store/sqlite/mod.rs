@@ -8,6 +8,7 @@
 mod accounts;
 mod connection;
 mod directory;
+mod drafts;
 mod history;
 mod profiles;
 mod sessions;
@@ -19,6 +20,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
+use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::directory::{DirectoryHits, SearchCandidate};
 use crate::domain::history::HistoryPage;
@@ -26,7 +28,7 @@ use crate::domain::lockout::Admission;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
-    AddedMember, Applied, ConnectOptions, ConnectionUse, FailedAttempt, LoginRecord, NewLocation, NewMember,
+    AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt, LoginRecord, NewLocation, NewMember,
     NewSession, OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge, RefreshOutcome, Session,
     SessionSummary, SessionTokens, Store, StoreResult, TokenOwner, VerifiedPassword,
 };
@@ -100,6 +102,16 @@ impl Store for SqliteStore {
     async fn set_location_policy(&self, location_id: i64, policy: &PasswordPolicy) -> StoreResult<()> {
         let policy = *policy;
         self.writer.write(move |c| accounts::set_location_policy(c, location_id, &policy)).await
+    }
+
+    async fn set_location_ai(&self, location_id: i64, setting: &AiSetting) -> StoreResult<()> {
+        let setting = setting.clone();
+        self.writer.write(move |c| drafts::set_location_ai(c, location_id, &setting)).await
+    }
+
+    async fn admit_draft(&self, request: &DraftRequest) -> StoreResult<DraftAdmission> {
+        let request = *request;
+        self.writer.write(move |c| drafts::admit(c, &request)).await
     }
 
     async fn add_members(&self, members: &[NewMember], now: OffsetDateTime) -> StoreResult<Vec<AddedMember>> {
@@ -221,6 +233,7 @@ impl Store for SqliteStore {
         self.writer
             .write(move |c| {
                 sessions::purge_expired(c, purge.now, purge.lockout_window_start)?;
+                drafts::purge(c, purge.now)?;
                 history::purge(c, purge.history_before)
             })
             .await

@@ -1,0 +1,70 @@
+//! Drafting a profile summary with the location's AI writer (contract section 9). Nothing
+//! is saved: the draft comes back in the profile's representation for the member to review.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use super::error::{DraftLimit, ServiceError, ServiceResult};
+use crate::domain::ai::{DraftAdmission, Facts};
+use crate::domain::catalogue::{Field, FieldValue};
+use crate::domain::profile::{Location, Profile};
+use crate::domain::{ErrorCode, FieldError, FieldErrors};
+use crate::service::AppState;
+use crate::store::DraftRequest;
+
+/// The profile with `ProfileSummary` replaced by the draft, and what it was written from.
+#[derive(Debug, Clone)]
+pub struct Drafted {
+    pub profile: Profile,
+    pub fields_used: Vec<Field>,
+}
+
+/// Whether the location has a writer: the portal shows its "Draft with AI" button then.
+pub fn available(app: &AppState, location: &Location) -> bool {
+    app.drafter.is_on(&location.ai)
+}
+
+/// Checks that the location drafts and the profile has enough to draft from, counts the
+/// draft against both limits, then asks the writer.
+pub async fn draft_summary(app: &AppState, profile: &Profile) -> ServiceResult<Drafted> {
+    let location = app.store.location(profile.location_id).await?;
+    let Some(writer) = app.drafter.writer_for(&location.ai)? else {
+        return Err(refusal(ErrorCode::AiUnavailable, "AI drafts are switched off at this location."));
+    };
+    let facts = Facts::of(profile);
+    if !facts.is_enough() {
+        return Err(refusal(
+            ErrorCode::NotEnoughToDraft,
+            "There is too little to write from: fill in your position, business area or tags, and one more of company, website or those.",
+        ));
+    }
+    let now = app.clock.now();
+    let request = DraftRequest {
+        user_id: profile.user_id,
+        location_id: location.id,
+        now,
+        per_member: app.drafter.per_member_hour(),
+        per_location: app.drafter.per_location_day(&location.ai),
+    };
+    match app.store.admit_draft(&request).await? {
+        DraftAdmission::Granted => {}
+        DraftAdmission::MemberLimit { until } => return Err(used_up(DraftLimit::Member, now, until)),
+        DraftAdmission::LocationCap { until } => return Err(used_up(DraftLimit::Location, now, until)),
+    }
+    let draft = app.drafter.draft(&writer, &facts).await.inspect_err(|error| {
+        tracing::warn!(%error, location = location.id, "AI draft failed");
+    })?;
+    let mut drafted = profile.clone();
+    drafted.values.set(Field::ProfileSummary, Some(FieldValue::Text(draft.text)));
+    Ok(Drafted { profile: drafted, fields_used: draft.fields_used })
+}
+
+fn refusal(code: ErrorCode, message: &str) -> ServiceError {
+    ServiceError::Validation(FieldErrors::from(FieldError::new(Field::ProfileSummary.property(), code, message)))
+}
+
+fn used_up(limit: DraftLimit, now: OffsetDateTime, until: OffsetDateTime) -> ServiceError {
+    let seconds = (until - now).whole_seconds().max(1);
+    ServiceError::DraftsUsedUp { limit, retry_after: Duration::from_secs(seconds.unsigned_abs()) }
+}

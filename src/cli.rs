@@ -243,7 +243,8 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
 fn describe_ai(setting: &AiSetting) -> String {
     let provider = setting.provider.map_or("the default", |p| p.as_str());
     let mut parts = vec![format!("provider {provider}")];
-    let named = [("base URL", &setting.base_url), ("model", &setting.model), ("key from", &setting.api_key_env)];
+    let named =
+        [("base URL", &setting.base_url), ("model", &setting.model), ("key from", &setting.api_key_env)];
     for (label, value) in named {
         if let Some(value) = value {
             parts.push(format!("{label} {value}"));

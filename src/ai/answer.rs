@@ -12,12 +12,8 @@ pub const MAX_DRAFT_CHARS: usize = 1500;
 /// The cleaned answer, or `None` when nothing is left of it.
 pub fn clean(answer: &str) -> Option<String> {
     let text = without_html(answer);
-    let text: String = text
-        .replace("\r\n", "\n")
-        .chars()
-        .filter(|c| text::allowed(*c, Lines::Multi))
-        .nfc()
-        .collect();
+    let text: String =
+        text.replace("\r\n", "\n").chars().filter(|c| text::allowed(*c, Lines::Multi)).nfc().collect();
     let text = text.trim();
     (!text.is_empty()).then(|| shorten(text))
 }
@@ -38,7 +34,11 @@ fn without_html(text: &str) -> String {
 
 /// The entities the HTML serialiser writes in text.
 fn decode(text: &str) -> String {
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&nbsp;", "\u{a0}").replace("&amp;", "&")
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
 }
 
 fn shorten(text: &str) -> String {
@@ -98,6 +98,10 @@ mod tests {
         let exact = "é".repeat(MAX_DRAFT_CHARS);
         assert_eq!(clean(&exact).as_deref(), Some(exact.as_str()), "at the limit nothing is cut");
         let one_word = "x".repeat(MAX_DRAFT_CHARS + 10);
-        assert_eq!(clean(&one_word).expect("text").chars().count(), MAX_DRAFT_CHARS, "no space: cut at the limit");
+        assert_eq!(
+            clean(&one_word).expect("text").chars().count(),
+            MAX_DRAFT_CHARS,
+            "no space: cut at the limit"
+        );
     }
 }

@@ -41,7 +41,10 @@ pub fn write(facts: &Facts, variant: usize) -> Draft {
     let mut text = sentences.join(" ");
     if sentences.len() < 2 {
         text.push(' ');
-        text.push_str(pick(["Say hello when our paths cross.", "Feel free to get in touch.", "Do say hello."], variant));
+        text.push_str(pick(
+            ["Say hello when our paths cross.", "Feel free to get in touch.", "Do say hello."],
+            variant,
+        ));
     }
     used.sort();
     Draft { text, fields_used: used }
@@ -136,13 +139,25 @@ mod tests {
         ]);
         for variant in 0..VARIANTS {
             let draft = write(&rich, variant);
-            for fact in ["Product Designer", "Acme Design Co.", "Fintech", "UX, research and prototyping", "https://acme.example/"] {
+            for fact in [
+                "Product Designer",
+                "Acme Design Co.",
+                "Fintech",
+                "UX, research and prototyping",
+                "https://acme.example/",
+            ] {
                 assert!(draft.text.contains(fact), "variant {variant} lacks {fact}: {}", draft.text);
             }
             assert!(!draft.text.contains("github") && !draft.text.contains("old bio"), "{}", draft.text);
             assert_eq!(
                 draft.fields_used,
-                [Field::Position, Field::CompanyName, Field::BusinessArea, Field::ProfileWebsite, Field::ProfileTags]
+                [
+                    Field::Position,
+                    Field::CompanyName,
+                    Field::BusinessArea,
+                    Field::ProfileWebsite,
+                    Field::ProfileTags
+                ]
             );
             assert!(!draft.text.contains("Feel free") && !draft.text.contains("hello"), "{}", draft.text);
         }
@@ -159,7 +174,8 @@ mod tests {
             assert_eq!(draft.text.matches('.').count(), 2, "two sentences: {}", draft.text);
             assert_eq!(draft.fields_used, [Field::Position, Field::CompanyName]);
         }
-        let area_only = facts(&[(Field::BusinessArea, "Law"), (Field::ProfileWebsite, "https://law.example")]);
+        let area_only =
+            facts(&[(Field::BusinessArea, "Law"), (Field::ProfileWebsite, "https://law.example")]);
         let draft = write(&area_only, 1);
         assert_eq!(draft.text, "I work in Law. You can find more at <https://law.example>.");
         assert_eq!(draft.fields_used, [Field::BusinessArea, Field::ProfileWebsite]);

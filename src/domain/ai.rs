@@ -85,7 +85,9 @@ fn check_base_url(text: &str) -> Result<(), String> {
     }
     // A key in the URL would end up stored in the database and printed by the CLI.
     if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
-        return Err("--base-url may not carry a user, password or query: pass the key with --api-key-env".into());
+        return Err(
+            "--base-url may not carry a user, password or query: pass the key with --api-key-env".into()
+        );
     }
     Ok(())
 }
@@ -169,9 +171,13 @@ pub const LOCATION_WINDOW: Duration = Duration::days(1);
 pub enum DraftAdmission {
     Granted,
     /// The member made their hourly number of drafts; the next one is possible at `until`.
-    MemberLimit { until: OffsetDateTime },
+    MemberLimit {
+        until: OffsetDateTime,
+    },
     /// The location used its daily cap; the next draft is possible at `until`.
-    LocationCap { until: OffsetDateTime },
+    LocationCap {
+        until: OffsetDateTime,
+    },
 }
 
 /// A drafted summary and the properties it was written from.
@@ -254,13 +260,18 @@ mod tests {
     fn a_setting_that_would_store_a_secret_is_refused() {
         let with = |setting: AiSetting| setting.check();
         assert!(with(AiSetting::default()).is_ok());
-        let key = with(AiSetting { api_key_env: Some("sk-proj-abcdef123456".into()), ..AiSetting::default() })
-            .expect_err("a key is not a variable name");
+        let key =
+            with(AiSetting { api_key_env: Some("sk-proj-abcdef123456".into()), ..AiSetting::default() })
+                .expect_err("a key is not a variable name");
         assert!(!key.contains("abcdef123456"), "the key is not echoed: {key}");
-        assert!(with(AiSetting { api_key_env: Some("OPENAI_API_KEY".into()), ..AiSetting::default() }).is_ok());
+        assert!(
+            with(AiSetting { api_key_env: Some("OPENAI_API_KEY".into()), ..AiSetting::default() }).is_ok()
+        );
         assert!(with(AiSetting { api_key_env: Some("1KEY".into()), ..AiSetting::default() }).is_err());
         assert!(with(AiSetting { api_key_env: Some(String::new()), ..AiSetting::default() }).is_err());
-        for bad in ["ftp://a.example/v1", "not a url", "https://user:pw@a.example/v1", "https://a.example/v1?key=1"] {
+        for bad in
+            ["ftp://a.example/v1", "not a url", "https://user:pw@a.example/v1", "https://a.example/v1?key=1"]
+        {
             assert!(with(AiSetting { base_url: Some(bad.into()), ..AiSetting::default() }).is_err(), "{bad}");
         }
         let local = AiSetting { base_url: Some("http://127.0.0.1:11434/v1".into()), ..AiSetting::default() };

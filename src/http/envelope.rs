@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::domain::{ErrorCode, FieldError, FieldErrors};
 use crate::ai::AiError;
+use crate::domain::{ErrorCode, FieldError, FieldErrors};
 use crate::service::ServiceError;
 use crate::service::error::DraftLimit;
 
@@ -306,7 +306,9 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
 pub fn drafts_used_up(limit: DraftLimit, retry_after: Duration) -> String {
     let minutes = retry_after.as_secs().div_ceil(60);
     match limit {
-        DraftLimit::Member => format!("You have used your AI drafts for this hour; try again in {minutes} minutes."),
+        DraftLimit::Member => {
+            format!("You have used your AI drafts for this hour; try again in {minutes} minutes.")
+        }
         DraftLimit::Location => {
             format!("This location has used its AI drafts for today; try again in {minutes} minutes.")
         }

@@ -12,9 +12,9 @@ use serde_json::{Map, Value};
 use super::browser::{GenuineForm, Member};
 use super::form::{self, Posted};
 use super::page;
+use crate::ai::AiError;
 use crate::domain::FieldError;
 use crate::domain::catalogue::{Credential, Field, Section};
-use crate::ai::AiError;
 use crate::http::envelope::drafts_used_up;
 use crate::http::extract::Client;
 use crate::http::{SharedState, etag};
@@ -148,7 +148,11 @@ pub async fn save(
 
 /// Drafts a summary with the location's AI writer and shows it in the Professional section
 /// for review; nothing is saved until the member saves the section.
-pub async fn draft(member: Member, State(app): State<SharedState>, GenuineForm(posted): GenuineForm) -> Response {
+pub async fn draft(
+    member: Member,
+    State(app): State<SharedState>,
+    GenuineForm(posted): GenuineForm,
+) -> Response {
     let part = Part::Fields(Section::Professional);
     match crate::service::ai::draft_summary(&app, &member.profile).await {
         Ok(drafted) => {
@@ -170,7 +174,10 @@ pub async fn draft(member: Member, State(app): State<SharedState>, GenuineForm(p
                 AiError::Timeout => StatusCode::GATEWAY_TIMEOUT,
                 AiError::Provider(_) => StatusCode::BAD_GATEWAY,
             };
-            page::failed(status, "The AI writer could not write a draft just now. Your profile is unchanged; try again later.")
+            page::failed(
+                status,
+                "The AI writer could not write a draft just now. Your profile is unchanged; try again later.",
+            )
         }
         Err(error) => {
             tracing::warn!(%error, "portal draft failed");

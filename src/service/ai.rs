@@ -6,6 +6,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::error::{DraftLimit, ServiceError, ServiceResult};
+use crate::ai::AiError;
 use crate::domain::ai::{DraftAdmission, Facts};
 use crate::domain::catalogue::{Field, FieldValue};
 use crate::domain::profile::{Location, Profile};
@@ -29,7 +30,8 @@ pub fn available(app: &AppState, location: &Location) -> bool {
 /// draft against both limits, then asks the writer.
 pub async fn draft_summary(app: &AppState, profile: &Profile) -> ServiceResult<Drafted> {
     let location = app.store.location(profile.location_id).await?;
-    let Some(writer) = app.drafter.writer_for(&location.ai)? else {
+    let writer = app.drafter.writer_for(&location.ai).inspect_err(|error| log_failure(error, &location))?;
+    let Some(writer) = writer else {
         return Err(refusal(ErrorCode::AiUnavailable, "AI drafts are switched off at this location."));
     };
     let facts = Facts::of(profile);
@@ -52,16 +54,24 @@ pub async fn draft_summary(app: &AppState, profile: &Profile) -> ServiceResult<D
         DraftAdmission::MemberLimit { until } => return Err(used_up(DraftLimit::Member, now, until)),
         DraftAdmission::LocationCap { until } => return Err(used_up(DraftLimit::Location, now, until)),
     }
-    let draft = app.drafter.draft(&writer, &facts).await.inspect_err(|error| {
-        tracing::warn!(%error, location = location.id, "AI draft failed");
-    })?;
+    let draft =
+        app.drafter.draft(&writer, &facts).await.inspect_err(|error| log_failure(error, &location))?;
     let mut drafted = profile.clone();
     drafted.values.set(Field::ProfileSummary, Some(FieldValue::Text(draft.text)));
     Ok(Drafted { profile: drafted, fields_used: draft.fields_used })
 }
 
+/// The reason goes to the operator's log; the member only learns that it failed.
+fn log_failure(error: &AiError, location: &Location) {
+    tracing::warn!(%error, location = location.id, "AI draft failed");
+}
+
 fn refusal(code: ErrorCode, message: &str) -> ServiceError {
-    ServiceError::Validation(FieldErrors::from(FieldError::new(Field::ProfileSummary.property(), code, message)))
+    ServiceError::Validation(FieldErrors::from(FieldError::new(
+        Field::ProfileSummary.property(),
+        code,
+        message,
+    )))
 }
 
 fn used_up(limit: DraftLimit, now: OffsetDateTime, until: OffsetDateTime) -> ServiceError {

@@ -430,3 +430,50 @@ async fn first_page_has_professional_details(store: &DynStore, ids: &[i64]) -> b
         .into_iter()
         .all(|field| profile.values.text(field).is_some_and(|text| !text.is_empty()))
 }
+
+#[tokio::test]
+async fn a_locations_ai_writer_is_set_from_the_command_line_without_its_key() {
+    let db = Database::new();
+    succeeded(&db.run(&["location", "add", "Canal Street"]));
+    let out = succeeded(&db.run(&[
+        "location",
+        "ai",
+        "Canal Street",
+        "--provider",
+        "openai",
+        "--base-url",
+        "http://127.0.0.1:11434/v1",
+        "--model",
+        "llama3.1:8b",
+        "--api-key-env",
+        "OLLAMA_KEY",
+        "--daily-cap",
+        "40",
+    ]));
+    assert!(out.contains("provider openai") && out.contains("key from OLLAMA_KEY"), "{out}");
+    let location = db.store().await.locations().await.expect("locations").remove(0);
+    assert_eq!(location.ai.provider, Some(portico::domain::ai::Provider::OpenAi));
+    assert_eq!(location.ai.daily_cap, Some(40));
+
+    let key = "sk-live-abcdefghijklmnopqrstuvwxyz";
+    let refused = db.run(&["location", "ai", "Canal Street", "--provider", "openai", "--api-key-env", key]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("name of an environment variable") && !stderr.contains(&key[8..]), "{stderr}");
+    let with_password = [
+        "location",
+        "ai",
+        "Canal Street",
+        "--provider",
+        "openai",
+        "--base-url",
+        "https://u:pw@ai.example/v1",
+    ];
+    assert!(!db.run(&with_password).status.success(), "a URL with credentials is not stored");
+    assert!(!db.run(&["location", "ai", "Canal Street", "--provider", "gpt"]).status.success());
+    let kept = db.store().await.locations().await.expect("locations").remove(0);
+    assert_eq!(kept.ai, location.ai, "a refused setting changes nothing");
+
+    let off = succeeded(&db.run(&["location", "ai", "Canal Street", "--provider", "off"]));
+    assert!(off.contains("provider off"), "{off}");
+}

@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod ai;
 mod attacks;
 mod cli;
 mod concurrency;

@@ -415,7 +415,65 @@ async fn a_member_with_two_locations_switches_between_them(backend: Backend) {
     assert_eq!(browser.profile().await.0.value_of("select#f-ProfileId option[selected]"), Some(other));
 }
 
+async fn the_professional_section_drafts_a_summary_for_review(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = signed_in(&app, "ann@example.com").await;
+    let token = browser.cookies["portico_session"].clone();
+    app.patch_ok(
+        &token,
+        &json!({"Position": "Designer", "CompanyName": "Acme", "ProfileSummary": "Old bio"}),
+    )
+    .await;
+    let before = app.profile(&token).await;
+    let (page, csrf, version) = browser.profile().await;
+    assert_eq!(page.count("#professional button[formaction='/profile/draft']"), 1, "{}", page.html);
+    assert_eq!(page.count("#personal button[formaction='/profile/draft']"), 0, "only in its section");
+
+    let typed = [
+        ("_csrf", csrf.as_str()),
+        ("_version", version.as_str()),
+        ("Position", "Designer"),
+        ("CompanyName", "Acme"),
+        ("BusinessArea", "Typed, not saved"),
+        ("ProfileSummary", "Old bio"),
+    ];
+    let drafted = browser.post("/profile/draft", &typed, &[]).await;
+    assert_eq!(drafted.status, StatusCode::OK, "{}", drafted.html);
+    let document = Html::parse_document(&drafted.html);
+    let summary = document
+        .select(&Selector::parse("#professional textarea[name=ProfileSummary]").expect("s"))
+        .next()
+        .expect("the summary field")
+        .text()
+        .collect::<String>();
+    assert!(summary.contains("Designer") && summary.contains("Acme") && summary != "Old bio", "{summary}");
+    assert_eq!(
+        drafted.value_of("#professional input[name=BusinessArea]").as_deref(),
+        Some("Typed, not saved"),
+        "what was typed stays"
+    );
+    assert!(drafted.html.contains("written from: Position, Company"), "{}", drafted.html);
+    assert_eq!(drafted.value_of("#professional input[name=_version]").as_deref(), Some(version.as_str()));
+    assert_eq!(app.profile(&token).await, before, "nothing is saved by a draft");
+
+    let forged =
+        browser.post("/profile/draft", &[("_csrf", "forged"), ("_version", version.as_str())], &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "a draft is a form like the others");
+
+    let off = portico::domain::ai::AiSetting {
+        provider: Some(portico::domain::ai::Provider::Off),
+        ..Default::default()
+    };
+    portico::service::member::set_ai(&app.state, "Main Street", off).await.expect("setting");
+    let (page, csrf, version) = browser.profile().await;
+    assert_eq!(page.count("button[formaction='/profile/draft']"), 0, "no button where AI is off");
+    let refused = browser.post("/profile/draft", &[("_csrf", &csrf), ("_version", &version)], &[]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.html.contains("switched off"), "{}", refused.html);
+}
+
 every_store!(
+    the_professional_section_drafts_a_summary_for_review,
     a_member_with_two_locations_switches_between_them,
     the_bio_preview_is_sanitised_and_guarded,
     signing_in_sets_a_locked_down_cookie_and_signing_out_ends_the_session,

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod directory;
+mod drafts;
 
 use std::sync::Arc;
 

@@ -70,6 +70,9 @@ async fn window_full(
 }
 
 pub async fn purge(c: &mut PgConnection, now: OffsetDateTime) -> StoreResult<()> {
-    sqlx::query("delete from ai_drafts where drafted_at <= $1").bind(now - LOCATION_WINDOW).execute(c).await?;
+    sqlx::query("delete from ai_drafts where drafted_at <= $1")
+        .bind(now - LOCATION_WINDOW)
+        .execute(c)
+        .await?;
     Ok(())
 }

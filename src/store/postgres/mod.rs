@@ -30,9 +30,10 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::columns::ColumnSource;
 use crate::store::{
-    AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt, LoginRecord, NewLocation,
-    NewMember, NewSession, OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge, RefreshOutcome,
-    Session, SessionSummary, SessionTokens, Store, StoreError, StoreResult, TokenOwner, VerifiedPassword,
+    AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt, LoginRecord,
+    NewLocation, NewMember, NewSession, OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge,
+    RefreshOutcome, Session, SessionSummary, SessionTokens, Store, StoreError, StoreResult, TokenOwner,
+    VerifiedPassword,
 };
 
 pub struct PostgresStore {

@@ -28,7 +28,9 @@ pub fn set_location_ai(c: &Connection, location_id: i64, setting: &AiSetting) ->
 pub fn admit(c: &Connection, request: &DraftRequest) -> StoreResult<DraftAdmission> {
     let member = "select drafted_at from ai_drafts where user_id = ?1 and drafted_at > ?2 \
                   order by drafted_at desc limit 1 offset ?3";
-    if let Some(oldest) = window_full(c, member, request.user_id, request.now - MEMBER_WINDOW, request.per_member)? {
+    if let Some(oldest) =
+        window_full(c, member, request.user_id, request.now - MEMBER_WINDOW, request.per_member)?
+    {
         return Ok(DraftAdmission::MemberLimit { until: oldest + MEMBER_WINDOW });
     }
     let location = "select drafted_at from ai_drafts where location_id = ?1 and drafted_at > ?2 \

@@ -28,9 +28,9 @@ use crate::domain::lockout::Admission;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
-    AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt, LoginRecord, NewLocation, NewMember,
-    NewSession, OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge, RefreshOutcome, Session,
-    SessionSummary, SessionTokens, Store, StoreResult, TokenOwner, VerifiedPassword,
+    AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt, LoginRecord,
+    NewLocation, NewMember, NewSession, OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge,
+    RefreshOutcome, Session, SessionSummary, SessionTokens, Store, StoreResult, TokenOwner, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;

@@ -338,6 +338,24 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     assert_eq!(active, json!(0));
     me.check_page("profile-preview").await;
 
+    // Draft with AI (the builtin writer): the draft replaces the summary in place, for review.
+    me.client.execute("window.__stayed = 'draft';", vec![]).await.expect("mark the page");
+    me.client
+        .find(Locator::Css("button[formaction='/profile/draft']"))
+        .await
+        .expect("the draft button")
+        .click()
+        .await
+        .expect("draft");
+    let note = me.client.wait().for_element(Locator::Css("#professional p.saved")).await.expect("the draft's note");
+    assert!(note.text().await.expect("text").contains("written from: Position"), "the note names its sources");
+    let stayed: Value = me.client.execute("return window.__stayed === 'draft';", vec![]).await.expect("probe");
+    assert_eq!(stayed, json!(true), "the script drafted without loading a page");
+    let draft = me.value("f-ProfileSummary").await;
+    assert!(draft.contains("Analyst") && draft.contains("maths and engines"), "{draft}");
+    me.check_page("profile-draft").await;
+    assert!(app.profile(&token).await["ProfileSummary"].is_null(), "nothing saved by drafting");
+
     // The directory and a hostile member's card: shown, never run.
     me.open("/directory").await;
     me.check_page("directory").await;

@@ -67,6 +67,10 @@ fn describe_metrics() {
         "portico_password_checks_refused_total",
         "Password checks refused because the account is locked"
     );
+    describe_counter!(
+        "portico_ai_drafts_total",
+        "AI summary drafts asked for, by writer (builtin, openai) and outcome (drafted, limited, failed, timeout)"
+    );
     describe_histogram!(
         "portico_sqlite_write_group_commands",
         "Writes committed together by the SQLite writer"

@@ -6,7 +6,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::error::{DraftLimit, ServiceError, ServiceResult};
-use crate::ai::AiError;
+use crate::ai::{AiError, Writer};
 use crate::domain::ai::{DraftAdmission, Facts};
 use crate::domain::catalogue::{Field, FieldValue};
 use crate::domain::profile::{Location, Profile};
@@ -41,6 +41,29 @@ pub async fn draft_summary(app: &AppState, profile: &Profile) -> ServiceResult<D
             "There is too little to write from: fill in your position, business area or tags, and one more of company, website or those.",
         ));
     }
+    admit(app, profile, &location).await.inspect_err(|error| {
+        if matches!(error, ServiceError::DraftsUsedUp { .. }) {
+            count(&writer, "limited");
+        }
+    })?;
+    let draft = app.drafter.draft(&writer, &facts).await;
+    count(
+        &writer,
+        match &draft {
+            Ok(_) => "drafted",
+            Err(AiError::Provider(_)) => "failed",
+            Err(AiError::Timeout) => "timeout",
+        },
+    );
+    let draft = draft.inspect_err(|error| log_failure(error, &location))?;
+    let mut drafted = profile.clone();
+    drafted.values.set(Field::ProfileSummary, Some(FieldValue::Text(draft.text)));
+    Ok(Drafted { profile: drafted, fields_used: draft.fields_used })
+}
+
+/// Counts the draft against the member's hourly limit and the location's daily cap, or
+/// says when the next one is possible.
+async fn admit(app: &AppState, profile: &Profile, location: &Location) -> ServiceResult<()> {
     let now = app.clock.now();
     let request = DraftRequest {
         user_id: profile.user_id,
@@ -50,15 +73,19 @@ pub async fn draft_summary(app: &AppState, profile: &Profile) -> ServiceResult<D
         per_location: app.drafter.per_location_day(&location.ai),
     };
     match app.store.admit_draft(&request).await? {
-        DraftAdmission::Granted => {}
-        DraftAdmission::MemberLimit { until } => return Err(used_up(DraftLimit::Member, now, until)),
-        DraftAdmission::LocationCap { until } => return Err(used_up(DraftLimit::Location, now, until)),
+        DraftAdmission::Granted => Ok(()),
+        DraftAdmission::MemberLimit { until } => Err(used_up(DraftLimit::Member, now, until)),
+        DraftAdmission::LocationCap { until } => Err(used_up(DraftLimit::Location, now, until)),
     }
-    let draft =
-        app.drafter.draft(&writer, &facts).await.inspect_err(|error| log_failure(error, &location))?;
-    let mut drafted = profile.clone();
-    drafted.values.set(Field::ProfileSummary, Some(FieldValue::Text(draft.text)));
-    Ok(Drafted { profile: drafted, fields_used: draft.fields_used })
+}
+
+/// For the operator's dashboards: how many drafts each kind of writer makes, and fails.
+fn count(writer: &Writer, outcome: &'static str) {
+    let writer = match writer {
+        Writer::Builtin => "builtin",
+        Writer::OpenAi(_) => "openai",
+    };
+    metrics::counter!("portico_ai_drafts_total", "writer" => writer, "outcome" => outcome).increment(1);
 }
 
 /// The reason goes to the operator's log; the member only learns that it failed.

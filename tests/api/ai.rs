@@ -407,6 +407,17 @@ async fn provider_failures_become_502_and_a_slow_one_504(backend: Backend) {
     let app = TestApp::spawn_with(backend, settings_with(openai_at("http://127.0.0.1:9/v1"))).await;
     let token = member_with(&app, "ann@example.com", None, full_profile()).await;
     assert_eq!(draft(&app, &token).await.0, StatusCode::BAD_GATEWAY, "nobody listening");
+
+    let metrics =
+        app.client.get(app.url("/metrics")).send().await.expect("metrics").text().await.expect("text");
+    for outcome in ["failed", "timeout"] {
+        let counted = metrics.lines().any(|line| {
+            line.starts_with("portico_ai_drafts_total{")
+                && line.contains(&format!("outcome=\"{outcome}\""))
+                && line.contains("writer=\"openai\"")
+        });
+        assert!(counted, "{outcome} drafts are counted for the operator: {metrics}");
+    }
 }
 
 async fn the_provider_is_retried_once_as_its_retry_after_says(backend: Backend) {

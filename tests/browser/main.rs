@@ -347,9 +347,14 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
         .click()
         .await
         .expect("draft");
-    let note = me.client.wait().for_element(Locator::Css("#professional p.saved")).await.expect("the draft's note");
-    assert!(note.text().await.expect("text").contains("written from: Position"), "the note names its sources");
-    let stayed: Value = me.client.execute("return window.__stayed === 'draft';", vec![]).await.expect("probe");
+    let note =
+        me.client.wait().for_element(Locator::Css("#professional p.saved")).await.expect("the draft's note");
+    assert!(
+        note.text().await.expect("text").contains("written from: Position"),
+        "the note names its sources"
+    );
+    let stayed: Value =
+        me.client.execute("return window.__stayed === 'draft';", vec![]).await.expect("probe");
     assert_eq!(stayed, json!(true), "the script drafted without loading a page");
     let draft = me.value("f-ProfileSummary").await;
     assert!(draft.contains("Analyst") && draft.contains("maths and engines"), "{draft}");

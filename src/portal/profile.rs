@@ -277,7 +277,7 @@ fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome, d
             @if part == Part::Credentials && let Some(message) = &outcome.message { p.saved role="status" { (message) } }
             @if let Some((_, fields_used)) = drafted {
                 p.saved role="status" tabindex="-1" data-focus="true" {
-                    "A draft is in Profile summary below, written from: "
+                    "A draft is in " (form::label(Field::ProfileSummary)) " below, written from: "
                     (fields_used.iter().map(|f| form::label(*f)).collect::<Vec<_>>().join(", "))
                     ". Nothing is saved yet: review and edit it, then save."
                 }

@@ -60,8 +60,10 @@ function saveInPlace(form) {
     var section = form.closest("section");
     if (!section || !window.fetch || !window.DOMParser) { return; }
     event.preventDefault();
-    // A second button (Draft with AI) posts the same form elsewhere.
-    var action = event.submitter ? event.submitter.formAction : form.action;
+    // A second button (Draft with AI) posts the same form elsewhere. Only a button with its
+    // own formaction: without one, formAction is the page's address, not the form's.
+    var submitter = event.submitter;
+    var action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
     fetch(action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" })
       .then(function (response) { return response.text().then(function (html) { return [response, html]; }); })
       .then(function (answer) {

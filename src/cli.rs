@@ -87,6 +87,13 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
         0 => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
         n => n,
     };
+    if args.ai.timeout.is_zero() || args.ai.timeout >= args.request_timeout {
+        anyhow::bail!(
+            "--ai-timeout ({:?}) must be above zero and shorter than --request-timeout ({:?}), so a slow provider gets its own answer (504)",
+            args.ai.timeout,
+            args.request_timeout
+        );
+    }
     let settings = Settings {
         access_token_ttl: args.access_token_ttl,
         refresh_token_ttl: args.refresh_token_ttl,
@@ -115,7 +122,7 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
             provider: args.ai.provider,
             base_url: args.ai.base_url.clone(),
             model: args.ai.model.clone(),
-            api_key: args.ai.api_key.clone().map(SecretString::from),
+            api_key: args.ai.api_key.clone(),
             timeout: args.ai.timeout,
             drafts_per_member_hour: args.ai.drafts_per_hour,
             drafts_per_location_day: args.ai.daily_cap,

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use secrecy::SecretString;
+
 use crate::domain::ai::{AiSetting, Provider};
 
 #[derive(Debug, Parser)]
@@ -86,8 +88,9 @@ pub enum LocationCommand {
         #[arg(long, default_value = "GB")]
         country: String,
     },
-    /// Choose who writes a location's AI profile summaries. Options not given fall back to
-    /// the PORTICO_AI_* defaults; the key is read from the named environment variable.
+    /// Choose who writes a location's AI profile summaries. Replaces the location's setting:
+    /// options not given fall back to the PORTICO_AI_* defaults. The key is read from the
+    /// named environment variable, never stored.
     Ai {
         name: String,
         /// off, builtin (the offline template writer) or openai (any OpenAI-compatible endpoint).
@@ -101,7 +104,7 @@ pub enum LocationCommand {
         /// The name of the environment variable that holds this location's key (never the key).
         #[arg(long)]
         api_key_env: Option<String>,
-        /// Drafts the location may make in 24 hours.
+        /// Drafts the location may make in any 24 hours (a rolling window).
         #[arg(long)]
         daily_cap: Option<u32>,
     },
@@ -292,10 +295,11 @@ pub struct AiArgs {
 
     /// The endpoint's key. Prefer the environment variable: arguments are visible to other
     /// users of the machine.
-    #[arg(long = "ai-api-key", env = "PORTICO_AI_API_KEY", hide_env_values = true)]
-    pub api_key: Option<String>,
+    #[arg(long = "ai-api-key", env = "PORTICO_AI_API_KEY", hide_env_values = true, value_parser = parse_secret)]
+    pub api_key: Option<SecretString>,
 
-    /// How long a draft may take, a retry included; past it the member gets a 504.
+    /// How long a draft may take, a retry included; past it the member gets a 504. Must be
+    /// shorter than the request timeout.
     #[arg(long = "ai-timeout", env = "PORTICO_AI_TIMEOUT", default_value = "20s", value_parser = humantime::parse_duration)]
     pub timeout: Duration,
 
@@ -303,9 +307,14 @@ pub struct AiArgs {
     #[arg(long = "ai-drafts-per-hour", env = "PORTICO_AI_DRAFTS_PER_HOUR", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
     pub drafts_per_hour: u32,
 
-    /// Drafts one location may make in a day, unless it has its own cap.
+    /// Drafts one location may make in any 24 hours, unless it has its own cap.
     #[arg(long = "ai-daily-cap", env = "PORTICO_AI_DAILY_CAP", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
     pub daily_cap: u32,
+}
+
+/// Kept secret from the moment it is read, so no `Debug` of the arguments shows it.
+fn parse_secret(text: &str) -> Result<SecretString, String> {
+    Ok(SecretString::from(text))
 }
 
 fn parse_provider(text: &str) -> Result<Provider, String> {

@@ -9,9 +9,9 @@ use crate::domain::text::{self, Lines};
 /// A summary longer than this is cut, at the end of a sentence when one is near.
 pub const MAX_DRAFT_CHARS: usize = 1500;
 
-/// The cleaned answer, or `None` when nothing is left of it.
+/// The cleaned answer, or `None` when nothing is left of it (or it will not come clean).
 pub fn clean(answer: &str) -> Option<String> {
-    let text = without_html(answer);
+    let text = without_html(answer)?;
     let text: String =
         text.replace("\r\n", "\n").chars().filter(|c| text::allowed(*c, Lines::Multi)).nfc().collect();
     let text = text.trim();
@@ -19,18 +19,22 @@ pub fn clean(answer: &str) -> Option<String> {
 }
 
 /// Removes every tag (and the content of `script`/`style`), keeping the text. Entities that
-/// decode to markup are decoded and stripped again, so `&lt;b&gt;` does not survive as `<b>`.
-fn without_html(text: &str) -> String {
+/// decode to markup are decoded and stripped again, until nothing changes; an answer that
+/// is still changing after many rounds (entities nested on purpose) is refused.
+fn without_html(text: &str) -> Option<String> {
     let mut current = text.to_string();
-    for _ in 0..4 {
+    for _ in 0..MAX_ROUNDS {
         let stripped = decode(&ammonia::Builder::empty().clean(&current).to_string());
         if stripped == current {
-            break;
+            return Some(current);
         }
         current = stripped;
     }
-    current
+    None
 }
+
+/// Each round removes a layer of tags or of entities; no honest answer has this many.
+const MAX_ROUNDS: usize = 8;
 
 /// The entities the HTML serialiser writes in text.
 fn decode(text: &str) -> String {
@@ -71,6 +75,20 @@ mod tests {
         let cleaned = clean("Hi &lt;script&gt;alert(1)&lt;/script&gt; there").expect("text");
         assert!(!cleaned.contains('<') && !cleaned.contains("script>"), "{cleaned}");
         assert!(cleaned.starts_with("Hi") && cleaned.ends_with("there"), "{cleaned}");
+    }
+
+    #[test]
+    fn markup_hidden_under_layers_of_entities_never_comes_out() {
+        let two = clean("&amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; text").expect("text");
+        assert_eq!(two, "bold text");
+        let many = format!("{}lt;img src=x onerror=alert(1){}gt; hi", "&amp;".repeat(20), "&amp;".repeat(20));
+        let cleaned = clean(&many).expect("text");
+        assert!(!cleaned.contains('<') && !cleaned.contains("onerror"), "{cleaned}");
+        let nested = |levels: usize| {
+            format!("&{}lt;img src=x onerror=alert(1)&{}gt; hi", "amp;".repeat(levels), "amp;".repeat(levels))
+        };
+        assert_eq!(clean(&nested(3)).as_deref(), Some("hi"), "a few layers come clean");
+        assert_eq!(clean(&nested(MAX_ROUNDS * 2)), None, "refused rather than returned with a tag in it");
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub fn write(facts: &Facts, variant: usize) -> Draft {
     ]
     .into_iter()
     .flatten()
+    .map(one_full_stop)
     .collect();
     let mut text = sentences.join(" ");
     if sentences.len() < 2 {
@@ -48,6 +49,12 @@ pub fn write(facts: &Facts, variant: usize) -> Draft {
     }
     used.sort();
     Draft { text, fields_used: used }
+}
+
+/// "I work at Acme Co.." becomes "I work at Acme Co.", "… Yahoo!." becomes "… Yahoo!".
+fn one_full_stop(sentence: String) -> String {
+    let doubled = sentence.ends_with("..") || sentence.ends_with("!.") || sentence.ends_with("?.");
+    if doubled { sentence[..sentence.len() - 1].to_string() } else { sentence }
 }
 
 fn pick<const N: usize>(choices: [&'static str; N], variant: usize) -> &'static str {
@@ -201,6 +208,17 @@ mod tests {
             let text = write(&position_only, variant).text;
             assert!(text.contains("P1") && text.contains("t1"), "{text}");
         }
+    }
+
+    #[test]
+    fn a_fact_ending_in_a_full_stop_ends_its_sentence_once() {
+        let dotted = facts(&[(Field::Position, "Partner"), (Field::CompanyName, "Acme Design Co.")]);
+        let text = write(&dotted, 0).text;
+        assert!(text.starts_with("I work as Partner at Acme Design Co. "), "{text}");
+        assert!(!text.contains(".."), "{text}");
+        let exclaimed = facts(&[(Field::BusinessArea, "Yahoo!"), (Field::CompanyName, "Acme")]);
+        assert_eq!(write(&exclaimed, 0).text, "I work at Acme. My field is Yahoo!");
+        assert_eq!(one_full_stop("Plain.".into()), "Plain.");
     }
 
     #[test]

@@ -78,14 +78,18 @@ pub struct Drafter {
 }
 
 impl Drafter {
-    pub fn new(defaults: AiDefaults) -> Drafter {
+    /// Fails only when no HTTP client can be built (no TLS backend).
+    pub fn new(defaults: AiDefaults) -> Result<Drafter, AiError> {
+        // No redirects: a provider (or whoever answers for it) cannot send the member's
+        // profile and the key on to another address.
         let http = reqwest::Client::builder()
             .connect_timeout(defaults.connect_timeout)
             .timeout(defaults.timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("portico/", env!("CARGO_PKG_VERSION")))
             .build()
-            .unwrap_or_default();
-        Drafter { defaults, http }
+            .map_err(|e| AiError::Provider(format!("no HTTP client: {e}")))?;
+        Ok(Drafter { defaults, http })
     }
 
     /// Whether the location drafts at all.

@@ -80,8 +80,17 @@ impl AiSetting {
 
 fn check_base_url(text: &str) -> Result<(), String> {
     let url = url::Url::parse(text).map_err(|e| format!("--base-url is not a URL ({e})"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err("--base-url must be an http or https URL".into());
+    match url.scheme() {
+        "https" => {}
+        "http" if is_near(&url) => {}
+        "http" => {
+            return Err(
+                "--base-url must be https (the key and members' profiles would cross the network in \
+                        clear); http is allowed only for localhost and private addresses"
+                    .into(),
+            );
+        }
+        _ => return Err("--base-url must be an http or https URL".into()),
     }
     // A key in the URL would end up stored in the database and printed by the CLI.
     if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
@@ -90,6 +99,16 @@ fn check_base_url(text: &str) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// A writer on this machine or the local network (an Ollama next to Portico).
+fn is_near(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unique_local(),
+        None => false,
+    }
 }
 
 /// `OPENAI_API_KEY`, `ollama_key`: letters, digits and `_`, not starting with a digit. An
@@ -274,8 +293,25 @@ mod tests {
         {
             assert!(with(AiSetting { base_url: Some(bad.into()), ..AiSetting::default() }).is_err(), "{bad}");
         }
-        let local = AiSetting { base_url: Some("http://127.0.0.1:11434/v1".into()), ..AiSetting::default() };
-        assert!(with(local).is_ok());
+        for near in [
+            "http://127.0.0.1:11434/v1",
+            "http://localhost:8000/v1",
+            "http://10.0.0.5:11434/v1",
+            "http://[::1]:8000/v1",
+        ] {
+            assert!(
+                with(AiSetting { base_url: Some(near.into()), ..AiSetting::default() }).is_ok(),
+                "{near}"
+            );
+        }
+        for far in ["http://ai.example/v1", "http://203.0.113.9/v1"] {
+            let refused = with(AiSetting { base_url: Some(far.into()), ..AiSetting::default() });
+            assert!(refused.expect_err(far).contains("https"), "{far}");
+        }
+        assert!(
+            with(AiSetting { base_url: Some("https://ai.example/v1".into()), ..AiSetting::default() })
+                .is_ok()
+        );
         assert!(with(AiSetting { model: Some(" ".into()), ..AiSetting::default() }).is_err());
         assert!(with(AiSetting { model: Some("llama3.1:8b".into()), ..AiSetting::default() }).is_ok());
     }

@@ -1,5 +1,6 @@
 //! The rules of Portico in plain Rust: no HTTP, no SQL.
 
+pub mod account;
 pub mod ai;
 pub mod audit;
 pub mod catalogue;

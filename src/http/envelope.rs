@@ -304,13 +304,16 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
 
 /// Also what the portal says.
 pub fn drafts_used_up(limit: DraftLimit, retry_after: Duration) -> String {
-    let minutes = retry_after.as_secs().div_ceil(60);
+    let minutes = match retry_after.as_secs().div_ceil(60) {
+        1 => "1 minute".to_string(),
+        n => format!("{n} minutes"),
+    };
     match limit {
         DraftLimit::Member => {
-            format!("You have used your AI drafts for this hour; try again in {minutes} minutes.")
+            format!("You have used your AI drafts for this hour; try again in {minutes}.")
         }
         DraftLimit::Location => {
-            format!("This location has used its AI drafts for today; try again in {minutes} minutes.")
+            format!("This location has used its AI drafts for today; try again in {minutes}.")
         }
     }
 }

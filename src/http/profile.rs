@@ -117,7 +117,8 @@ pub(super) async fn draft_summary(
     query.accept_only(&[])?;
     let drafted = crate::service::ai::draft_summary(&app, &profile).await?;
     let fields_used = drafted.fields_used.iter().map(|field| field.property()).collect();
-    let view = DraftView { profile: ProfileView(&drafted.profile), available: true, fields_used };
+    let view =
+        DraftView { profile: ProfileView(&drafted.profile), open_ai_profile_available: true, fields_used };
     Ok(with_etag(json(&view), &profile))
 }
 
@@ -126,8 +127,7 @@ pub(super) async fn draft_summary(
 struct DraftView<'a> {
     #[serde(flatten)]
     profile: ProfileView<'a>,
-    #[serde(rename = "OpenAiProfileAvailable")]
-    available: bool,
+    open_ai_profile_available: bool,
     fields_used: Vec<&'static str>,
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde_json::{Map, Value};
@@ -70,9 +70,15 @@ struct Outcome {
     message: Option<String>,
     failed: Option<(Part, Posted, Vec<FieldError>)>,
     conflict: bool,
-    /// The Professional section as typed, with an AI draft as its summary, and the
-    /// properties the draft was written from.
-    drafted: Option<(Posted, Vec<Field>)>,
+    /// The Professional section as typed, after asking for an AI draft.
+    draft: Option<(Posted, DraftResult)>,
+}
+
+enum DraftResult {
+    /// The draft is in the typed summary; these are the properties it was written from.
+    Written(Vec<Field>),
+    /// No draft: why, for the member.
+    Failed(String),
 }
 
 #[derive(serde::Deserialize)]
@@ -154,36 +160,43 @@ pub async fn draft(
     GenuineForm(posted): GenuineForm,
 ) -> Response {
     let part = Part::Fields(Section::Professional);
-    match crate::service::ai::draft_summary(&app, &member.profile).await {
+    let (status, result, retry_after) = match crate::service::ai::draft_summary(&app, &member.profile).await {
         Ok(drafted) => {
             let mut typed = posted;
             let text = drafted.profile.values.text(Field::ProfileSummary).unwrap_or_default();
             typed.insert(Field::ProfileSummary.property().to_string(), text.to_string());
-            let outcome = Outcome { drafted: Some((typed, drafted.fields_used)), ..Outcome::default() };
-            render(&app, &member, StatusCode::OK, outcome).await
+            let outcome = Outcome {
+                draft: Some((typed, DraftResult::Written(drafted.fields_used))),
+                ..Outcome::default()
+            };
+            return render(&app, &member, StatusCode::OK, outcome).await;
         }
         Err(ServiceError::Validation(errors)) => {
             let outcome = Outcome { failed: Some((part, posted, errors.into_vec())), ..Outcome::default() };
-            render(&app, &member, StatusCode::BAD_REQUEST, outcome).await
+            return render(&app, &member, StatusCode::BAD_REQUEST, outcome).await;
         }
         Err(ServiceError::DraftsUsedUp { limit, retry_after }) => {
-            page::failed(StatusCode::TOO_MANY_REQUESTS, &drafts_used_up(limit, retry_after))
+            (StatusCode::TOO_MANY_REQUESTS, drafts_used_up(limit, retry_after), Some(retry_after))
         }
         Err(ServiceError::Ai(error)) => {
             let status = match error {
                 AiError::Timeout => StatusCode::GATEWAY_TIMEOUT,
                 AiError::Provider(_) => StatusCode::BAD_GATEWAY,
             };
-            page::failed(
-                status,
-                "The AI writer could not write a draft just now. Your profile is unchanged; try again later.",
-            )
+            (status, "The AI writer could not write a draft just now; try again later.".to_string(), None)
         }
         Err(error) => {
             tracing::warn!(%error, "portal draft failed");
-            page::failed(StatusCode::SERVICE_UNAVAILABLE, "No draft could be made. Try again.")
+            (StatusCode::SERVICE_UNAVAILABLE, "No draft could be made; try again.".to_string(), None)
         }
+    };
+    // What the member typed stays on the page, with the reason beside it.
+    let outcome = Outcome { draft: Some((posted, DraftResult::Failed(result))), ..Outcome::default() };
+    let mut response = render(&app, &member, status, outcome).await;
+    if let Some(wait) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
     }
+    response
 }
 
 /// The bio as the directory will show it, for the editor's preview: an HTML fragment.
@@ -267,20 +280,28 @@ fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome, d
         .map(|(_, _, errors)| errors.iter().map(|e| (e.property.as_str(), e)).collect())
         .unwrap_or_default();
     let professional = part == Part::Fields(Section::Professional);
-    let drafted = outcome.drafted.as_ref().filter(|_| professional);
-    let typed = failed.map(|(_, posted, _)| posted).or(drafted.map(|(posted, _)| posted));
+    let draft = outcome.draft.as_ref().filter(|_| professional);
+    let typed = failed.map(|(_, posted, _)| posted).or(draft.map(|(posted, _)| posted));
     let profile = &member.profile;
     html! {
         section.card id=(part.slug()) aria-labelledby=(format!("h-{}", part.slug())) {
             h2 id=(format!("h-{}", part.slug())) { (part.title()) }
             @if outcome.saved == Some(part) { p.saved role="status" { "Saved." } }
             @if part == Part::Credentials && let Some(message) = &outcome.message { p.saved role="status" { (message) } }
-            @if let Some((_, fields_used)) = drafted {
-                p.saved role="status" tabindex="-1" data-focus="true" {
-                    "A draft is in " (form::label(Field::ProfileSummary)) " below, written from: "
-                    (fields_used.iter().map(|f| form::label(*f)).collect::<Vec<_>>().join(", "))
-                    ". Nothing is saved yet: review and edit it, then save."
+            @match draft.map(|(_, result)| result) {
+                Some(DraftResult::Written(fields_used)) => {
+                    p.saved role="status" tabindex="-1" data-focus="true" {
+                        "A draft is in " (form::label(Field::ProfileSummary)) " below, written from: "
+                        (fields_used.iter().map(|f| form::label(*f)).collect::<Vec<_>>().join(", "))
+                        ". Nothing is saved yet: review and edit it, then save."
+                    }
                 }
+                Some(DraftResult::Failed(reason)) => {
+                    div.summary role="alert" tabindex="-1" data-focus="true" {
+                        p { "No draft: " (reason) " Nothing was changed." }
+                    }
+                }
+                None => {}
             }
             @if let Some((_, _, all)) = failed && !all.is_empty() {
                 div.summary role="alert" tabindex="-1" data-focus="true" {
@@ -325,7 +346,7 @@ fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome, d
                     button.secondary type="submit" formaction="/profile/draft" {
                         "Draft with AI"
                     }
-                    p.hint { "Writes a draft summary from your position, company, business area, tags and website. Nothing is saved until you save." }
+                    p.hint { "Writes a draft summary from your saved professional profile and social links (save your changes first). Nothing is saved until you save." }
                 }
             }
         }

@@ -102,6 +102,35 @@ fn refusal(code: ErrorCode, message: &str) -> ServiceError {
 }
 
 fn used_up(limit: DraftLimit, now: OffsetDateTime, until: OffsetDateTime) -> ServiceError {
-    let seconds = (until - now).whole_seconds().max(1);
+    // Rounded up: a client that waits exactly as told must find room.
+    let wait = until - now;
+    let seconds = (wait.whole_seconds() + i64::from(wait.subsec_nanoseconds() > 0)).max(1);
     ServiceError::DraftsUsedUp { limit, retry_after: Duration::from_secs(seconds.unsigned_abs()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn wait(now: OffsetDateTime, until: OffsetDateTime) -> u64 {
+        match used_up(DraftLimit::Member, now, until) {
+            ServiceError::DraftsUsedUp { retry_after, limit } => {
+                assert_eq!(limit, DraftLimit::Member);
+                retry_after.as_secs()
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn retry_after_is_rounded_up_to_a_whole_second() {
+        assert_eq!(wait(datetime!(2026-11-27 10:00:00.4 UTC), datetime!(2026-11-27 10:00:10 UTC)), 10);
+        assert_eq!(wait(datetime!(2026-11-27 10:00:00 UTC), datetime!(2026-11-27 10:00:10 UTC)), 10);
+        assert_eq!(
+            wait(datetime!(2026-11-27 10:00:11 UTC), datetime!(2026-11-27 10:00:10 UTC)),
+            1,
+            "never 0"
+        );
+    }
 }

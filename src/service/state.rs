@@ -88,7 +88,7 @@ impl AppState {
     pub fn new(store: DynStore, hasher: PasswordHasher, clock: Arc<dyn Clock>, settings: Settings) -> Self {
         let limits = Arc::new(RateLimits::new(settings.rate_limits));
         let password_turns = Arc::new(tokio::sync::Semaphore::new(settings.password_store_turns.max(1)));
-        let drafter = Arc::new(Drafter::new(settings.ai.clone()));
+        let drafter = Arc::new(Drafter::new(settings.ai.clone()).expect("an HTTP client for the AI writer"));
         AppState { store, hasher, clock, settings: Arc::new(settings), limits, password_turns, drafter }
     }
 }

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
+use crate::domain::account::Purpose;
 use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::directory::{DirectoryHits, SearchCandidate};
@@ -204,6 +205,71 @@ pub struct DraftRequest {
     pub per_location: u32,
 }
 
+/// A message for the outbox, written in the transaction of the action that causes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// A message in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub mail: NewMail,
+    pub created_at: OffsetDateTime,
+    pub attempts: i64,
+    pub sent_at: Option<OffsetDateTime>,
+    pub last_error: Option<String>,
+}
+
+/// A single-use link for a user, and the mail that carries it. Issued only while the user
+/// was sent fewer than `per_hour` links of this purpose in the last hour; older unused
+/// links of the same purpose are voided by it.
+#[derive(Debug, Clone)]
+pub struct TokenIssue {
+    pub user_id: i64,
+    pub purpose: Purpose,
+    pub token_hash: TokenHash,
+    pub now: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub new_email: Option<String>,
+    pub old_email: Option<String>,
+    pub per_hour: u32,
+    pub mail: Vec<NewMail>,
+}
+
+/// A link that still works: unused, unexpired, and made under the current password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountToken {
+    pub user_id: i64,
+    pub purpose: Purpose,
+    pub new_email: Option<String>,
+    pub old_email: Option<String>,
+}
+
+/// A password set through a link: applied only if the link still works; every session of
+/// the user ends, the lockout is cleared, every other password link is voided.
+#[derive(Debug, Clone)]
+pub struct PasswordRedemption {
+    pub token_hash: TokenHash,
+    pub now: OffsetDateTime,
+    pub hash: String,
+    pub lockout_key: String,
+    pub audit: AuditEvent,
+}
+
+/// A member to create who cannot sign in until they follow the invitation link.
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub member: NewMember,
+    pub token_hash: TokenHash,
+    pub expires_at: OffsetDateTime,
+    pub mail: NewMail,
+}
+
 /// What `purge_expired` deletes: sessions past their end, failure counters older than the
 /// lockout window, history entries older than `history_before`.
 #[derive(Debug, Clone, Copy)]
@@ -244,6 +310,33 @@ pub trait Store: Send + Sync + 'static {
 
     /// Creates every member in one transaction: all or none.
     async fn add_members(&self, members: &[NewMember], now: OffsetDateTime) -> StoreResult<Vec<AddedMember>>;
+    /// Creates invited members, their links and their mail in one transaction.
+    async fn invite_members(
+        &self,
+        invitations: &[Invitation],
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<AddedMember>>;
+
+    /// Issues a link and queues its mail; `false` (nothing written) past the hourly limit.
+    async fn issue_account_token(&self, issue: &TokenIssue) -> StoreResult<bool>;
+    async fn account_token(&self, hash: &TokenHash, now: OffsetDateTime)
+    -> StoreResult<Option<AccountToken>>;
+    /// Sets the password through a password link; `NotFound` when the link no longer works.
+    async fn redeem_password_token(&self, redemption: &PasswordRedemption) -> StoreResult<i64>;
+    /// Queues mail on its own (a notice that causes no other change).
+    async fn queue_mail(&self, mail: &[NewMail], now: OffsetDateTime) -> StoreResult<()>;
+    /// Takes up to `limit` due messages for this node until `lease_until`; another node
+    /// never takes them meanwhile.
+    async fn claim_mail(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<OutboxMail>>;
+    async fn mail_sent(&self, id: i64, now: OffsetDateTime) -> StoreResult<()>;
+    async fn mail_failed(&self, id: i64, retry_at: OffsetDateTime, error: &str) -> StoreResult<()>;
+    /// The outbox, newest first, optionally only what went to one address (its e-mail key).
+    async fn outbox(&self, to_key: Option<&str>, limit: i64) -> StoreResult<Vec<OutboxMail>>;
     /// Whether any user exists (cheap on a large table).
     async fn has_users(&self) -> StoreResult<bool>;
     async fn login_record(&self, email_key: &str) -> StoreResult<Option<LoginRecord>>;

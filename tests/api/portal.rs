@@ -456,6 +456,21 @@ async fn the_professional_section_drafts_a_summary_for_review(backend: Backend) 
     assert_eq!(drafted.value_of("#professional input[name=_version]").as_deref(), Some(version.as_str()));
     assert_eq!(app.profile(&token).await, before, "nothing is saved by a draft");
 
+    let typed_again =
+        [("_csrf", csrf.as_str()), ("_version", version.as_str()), ("BusinessArea", "Still typed")];
+    for _ in 0..9 {
+        browser.post("/profile/draft", &typed_again, &[]).await;
+    }
+    let limited = browser.post("/profile/draft", &typed_again, &[]).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "the eleventh draft of the hour");
+    assert!(limited.headers.contains_key("retry-after"));
+    assert!(limited.html.contains("used your AI drafts"), "{}", limited.html);
+    assert_eq!(
+        limited.value_of("#professional input[name=BusinessArea]").as_deref(),
+        Some("Still typed"),
+        "nothing typed is lost"
+    );
+
     let forged =
         browser.post("/profile/draft", &[("_csrf", "forged"), ("_version", version.as_str())], &[]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "a draft is a form like the others");

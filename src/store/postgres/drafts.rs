@@ -38,13 +38,16 @@ pub async fn admit(c: &mut PgConnection, request: &DraftRequest) -> StoreResult<
     let member = "select drafted_at from ai_drafts where user_id = $1 and drafted_at > $2 \
                   order by drafted_at desc limit 1 offset $3";
     let since = request.now - MEMBER_WINDOW;
-    if let Some(oldest) = window_full(c, member, request.user_id, since, request.per_member).await? {
+    if let Some(oldest) = oldest_blocking_draft(c, member, request.user_id, since, request.per_member).await?
+    {
         return Ok(DraftAdmission::MemberLimit { until: oldest + MEMBER_WINDOW });
     }
     let location = "select drafted_at from ai_drafts where location_id = $1 and drafted_at > $2 \
                     order by drafted_at desc limit 1 offset $3";
     let since = request.now - LOCATION_WINDOW;
-    if let Some(oldest) = window_full(c, location, request.location_id, since, request.per_location).await? {
+    if let Some(oldest) =
+        oldest_blocking_draft(c, location, request.location_id, since, request.per_location).await?
+    {
         return Ok(DraftAdmission::LocationCap { until: oldest + LOCATION_WINDOW });
     }
     sqlx::query("insert into ai_drafts (user_id, location_id, drafted_at) values ($1, $2, $3)")
@@ -58,7 +61,7 @@ pub async fn admit(c: &mut PgConnection, request: &DraftRequest) -> StoreResult<
 
 /// When the window already holds `limit` drafts: the time of the `limit`-th newest, whose
 /// leaving the window makes room for one more (a limit is at least 1).
-async fn window_full(
+async fn oldest_blocking_draft(
     c: &mut PgConnection,
     sql: &'static str,
     key: i64,

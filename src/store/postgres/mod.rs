@@ -9,6 +9,7 @@
 mod accounts;
 mod directory;
 mod drafts;
+mod mail;
 mod profiles;
 mod sessions;
 
@@ -30,10 +31,10 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::columns::ColumnSource;
 use crate::store::{
-    AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt, LoginRecord,
-    NewLocation, NewMember, NewSession, OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge,
-    RefreshOutcome, Session, SessionSummary, SessionTokens, Store, StoreError, StoreResult, TokenOwner,
-    VerifiedPassword,
+    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt,
+    Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession, OperatorPassword, OutboxMail,
+    Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
+    SessionTokens, Store, StoreError, StoreResult, TokenIssue, TokenOwner, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -118,6 +119,64 @@ impl Store for PostgresStore {
         let done = accounts::add_members(&mut tx, members, now).await?;
         tx.commit().await?;
         Ok(done)
+    }
+
+    async fn invite_members(
+        &self,
+        invitations: &[Invitation],
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<AddedMember>> {
+        let mut tx = self.pool.begin().await?;
+        let added = mail::invite(&mut tx, invitations, now).await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn issue_account_token(&self, issue: &TokenIssue) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let issued = mail::issue(&mut tx, issue).await?;
+        tx.commit().await?;
+        Ok(issued)
+    }
+
+    async fn account_token(
+        &self,
+        hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<AccountToken>> {
+        mail::token(&mut *self.pool.acquire().await?, hash, now, false).await
+    }
+
+    async fn redeem_password_token(&self, redemption: &PasswordRedemption) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        let user_id = mail::redeem_password(&mut tx, redemption).await?;
+        tx.commit().await?;
+        Ok(user_id)
+    }
+
+    async fn queue_mail(&self, messages: &[NewMail], now: OffsetDateTime) -> StoreResult<()> {
+        mail::queue(&mut *self.pool.acquire().await?, messages, now).await
+    }
+
+    async fn claim_mail(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<OutboxMail>> {
+        mail::claim(&mut *self.pool.acquire().await?, now, lease_until, limit).await
+    }
+
+    async fn mail_sent(&self, id: i64, now: OffsetDateTime) -> StoreResult<()> {
+        mail::sent(&mut *self.pool.acquire().await?, id, now).await
+    }
+
+    async fn mail_failed(&self, id: i64, retry_at: OffsetDateTime, error: &str) -> StoreResult<()> {
+        mail::failed(&mut *self.pool.acquire().await?, id, retry_at, error).await
+    }
+
+    async fn outbox(&self, to_key: Option<&str>, limit: i64) -> StoreResult<Vec<OutboxMail>> {
+        mail::list(&mut *self.pool.acquire().await?, to_key, limit).await
     }
 
     async fn has_users(&self) -> StoreResult<bool> {
@@ -260,6 +319,7 @@ impl Store for PostgresStore {
         let mut tx = self.pool.begin().await?;
         sessions::purge_expired(&mut tx, purge.now, purge.lockout_window_start).await?;
         drafts::purge(&mut tx, purge.now).await?;
+        mail::purge(&mut tx, purge.now).await?;
         profiles::purge_history(&mut tx, purge.history_before).await?;
         tx.commit().await?;
         Ok(())

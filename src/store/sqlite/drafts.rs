@@ -29,14 +29,16 @@ pub fn admit(c: &Connection, request: &DraftRequest) -> StoreResult<DraftAdmissi
     let member = "select drafted_at from ai_drafts where user_id = ?1 and drafted_at > ?2 \
                   order by drafted_at desc limit 1 offset ?3";
     if let Some(oldest) =
-        window_full(c, member, request.user_id, request.now - MEMBER_WINDOW, request.per_member)?
+        oldest_blocking_draft(c, member, request.user_id, request.now - MEMBER_WINDOW, request.per_member)?
     {
         return Ok(DraftAdmission::MemberLimit { until: oldest + MEMBER_WINDOW });
     }
     let location = "select drafted_at from ai_drafts where location_id = ?1 and drafted_at > ?2 \
                     order by drafted_at desc limit 1 offset ?3";
     let since = request.now - LOCATION_WINDOW;
-    if let Some(oldest) = window_full(c, location, request.location_id, since, request.per_location)? {
+    if let Some(oldest) =
+        oldest_blocking_draft(c, location, request.location_id, since, request.per_location)?
+    {
         return Ok(DraftAdmission::LocationCap { until: oldest + LOCATION_WINDOW });
     }
     c.execute(
@@ -48,7 +50,7 @@ pub fn admit(c: &Connection, request: &DraftRequest) -> StoreResult<DraftAdmissi
 
 /// When the window already holds `limit` drafts: the time of the `limit`-th newest, whose
 /// leaving the window makes room for one more (a limit is at least 1).
-fn window_full(
+fn oldest_blocking_draft(
     c: &Connection,
     sql: &str,
     key: i64,

@@ -10,6 +10,7 @@ mod connection;
 mod directory;
 mod drafts;
 mod history;
+mod mail;
 mod profiles;
 mod sessions;
 mod writer;
@@ -28,9 +29,10 @@ use crate::domain::lockout::Admission;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
-    AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt, LoginRecord,
-    NewLocation, NewMember, NewSession, OperatorPassword, Paging, PasswordCheck, ProfileUpdate, Purge,
-    RefreshOutcome, Session, SessionSummary, SessionTokens, Store, StoreResult, TokenOwner, VerifiedPassword,
+    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt,
+    Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession, OperatorPassword, OutboxMail,
+    Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
+    SessionTokens, Store, StoreResult, TokenIssue, TokenOwner, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
@@ -117,6 +119,60 @@ impl Store for SqliteStore {
     async fn add_members(&self, members: &[NewMember], now: OffsetDateTime) -> StoreResult<Vec<AddedMember>> {
         let members = members.to_vec();
         self.writer.write(move |c| accounts::add_members(c, &members, now)).await
+    }
+
+    async fn invite_members(
+        &self,
+        invitations: &[Invitation],
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<AddedMember>> {
+        let invitations = invitations.to_vec();
+        self.writer.write(move |c| mail::invite(c, &invitations, now)).await
+    }
+
+    async fn issue_account_token(&self, issue: &TokenIssue) -> StoreResult<bool> {
+        let issue = issue.clone();
+        self.writer.write(move |c| mail::issue(c, &issue)).await
+    }
+
+    async fn account_token(
+        &self,
+        hash: &TokenHash,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<AccountToken>> {
+        self.readers.read(|c| mail::token(c, hash, now))
+    }
+
+    async fn redeem_password_token(&self, redemption: &PasswordRedemption) -> StoreResult<i64> {
+        let redemption = redemption.clone();
+        self.writer.write(move |c| mail::redeem_password(c, &redemption)).await
+    }
+
+    async fn queue_mail(&self, messages: &[NewMail], now: OffsetDateTime) -> StoreResult<()> {
+        let messages = messages.to_vec();
+        self.writer.write(move |c| mail::queue(c, &messages, now)).await
+    }
+
+    async fn claim_mail(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: i64,
+    ) -> StoreResult<Vec<OutboxMail>> {
+        self.writer.write(move |c| mail::claim(c, now, lease_until, limit)).await
+    }
+
+    async fn mail_sent(&self, id: i64, now: OffsetDateTime) -> StoreResult<()> {
+        self.writer.write(move |c| mail::sent(c, id, now)).await
+    }
+
+    async fn mail_failed(&self, id: i64, retry_at: OffsetDateTime, error: &str) -> StoreResult<()> {
+        let error = error.to_string();
+        self.writer.write(move |c| mail::failed(c, id, retry_at, &error)).await
+    }
+
+    async fn outbox(&self, to_key: Option<&str>, limit: i64) -> StoreResult<Vec<OutboxMail>> {
+        self.readers.read(|c| mail::list(c, to_key, limit))
     }
 
     async fn has_users(&self) -> StoreResult<bool> {
@@ -234,6 +290,7 @@ impl Store for SqliteStore {
             .write(move |c| {
                 sessions::purge_expired(c, purge.now, purge.lockout_window_start)?;
                 drafts::purge(c, purge.now)?;
+                mail::purge(c, purge.now)?;
                 history::purge(c, purge.history_before)
             })
             .await

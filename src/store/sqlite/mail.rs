@@ -1,0 +1,233 @@
+//! The outbox and the single-use account links, in SQLite. Every function runs on the
+//! writer (inside its transaction) or a reader, like the rest of the store.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use time::OffsetDateTime;
+
+use super::accounts;
+use super::connection::{all_rows, time_text};
+use crate::auth::token::TokenHash;
+use crate::domain::account::{Purpose, credential_tag};
+use crate::domain::fields::email_key;
+use crate::store::columns::ColumnSource;
+use crate::store::{
+    AccountToken, AddedMember, Invitation, NewMail, OperatorPassword, OutboxMail, PasswordRedemption,
+    StoreError, StoreResult, TokenIssue,
+};
+
+pub fn queue(c: &Connection, mail: &[NewMail], now: OffsetDateTime) -> StoreResult<()> {
+    let mut statement = c.prepare_cached(
+        "insert into outbox (to_address, to_key, subject, text_body, html_body, created_at, next_attempt_at) \
+         values (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )?;
+    for message in mail {
+        statement.execute(params![
+            message.to,
+            email_key(&message.to),
+            message.subject,
+            message.text,
+            message.html,
+            time_text(now)
+        ])?;
+    }
+    Ok(())
+}
+
+pub fn invite(
+    c: &Connection,
+    invitations: &[Invitation],
+    now: OffsetDateTime,
+) -> StoreResult<Vec<AddedMember>> {
+    let members: Vec<_> = invitations.iter().map(|i| i.member.clone()).collect();
+    let added = accounts::add_members(c, &members, now)?;
+    for (invitation, member) in invitations.iter().zip(&added) {
+        let tag = credential_tag(&invitation.member.password_hash);
+        insert_token(
+            c,
+            member.user_id,
+            Purpose::Invitation,
+            &invitation.token_hash,
+            &tag,
+            now,
+            invitation.expires_at,
+            None,
+            None,
+        )?;
+        queue(c, std::slice::from_ref(&invitation.mail), now)?;
+    }
+    Ok(added)
+}
+
+pub fn issue(c: &Connection, issue: &TokenIssue) -> StoreResult<bool> {
+    let hour_ago = issue.now - time::Duration::hours(1);
+    let recent: i64 = c.query_row(
+        "select count(*) from account_tokens where user_id = ?1 and purpose = ?2 and created_at > ?3",
+        params![issue.user_id, issue.purpose.as_str(), time_text(hour_ago)],
+        |row| row.get(0),
+    )?;
+    if recent >= i64::from(issue.per_hour) {
+        return Ok(false);
+    }
+    let hash: String =
+        c.query_row("select password_hash from users where id = ?1", [issue.user_id], |row| row.get(0))?;
+    c.execute(
+        "update account_tokens set used_at = ?1 where user_id = ?2 and purpose = ?3 and used_at is null",
+        params![time_text(issue.now), issue.user_id, issue.purpose.as_str()],
+    )?;
+    insert_token(
+        c,
+        issue.user_id,
+        issue.purpose,
+        &issue.token_hash,
+        &credential_tag(&hash),
+        issue.now,
+        issue.expires_at,
+        issue.new_email.as_deref(),
+        issue.old_email.as_deref(),
+    )?;
+    queue(c, &issue.mail, issue.now)?;
+    Ok(true)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_token(
+    c: &Connection,
+    user_id: i64,
+    purpose: Purpose,
+    token_hash: &TokenHash,
+    tag: &str,
+    now: OffsetDateTime,
+    expires_at: OffsetDateTime,
+    new_email: Option<&str>,
+    old_email: Option<&str>,
+) -> StoreResult<()> {
+    c.prepare_cached(
+        "insert into account_tokens (token_hash, user_id, purpose, credential_tag, new_email, old_email, \
+         created_at, expires_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        token_hash.0,
+        user_id,
+        purpose.as_str(),
+        tag,
+        new_email,
+        old_email,
+        time_text(now),
+        time_text(expires_at)
+    ])?;
+    Ok(())
+}
+
+/// The link if it still works: unused, unexpired, and the password unchanged since.
+pub fn token(c: &Connection, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<AccountToken>> {
+    let found = c
+        .prepare_cached(
+            "select t.user_id, t.purpose, t.new_email, t.old_email, t.credential_tag, u.password_hash \
+             from account_tokens t join users u on u.id = t.user_id \
+             where t.token_hash = ?1 and t.used_at is null and t.expires_at > ?2",
+        )?
+        .query_row(params![hash.0, time_text(now)], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
+            ))
+        })
+        .optional()?;
+    Ok(found.and_then(|(user_id, purpose, new_email, old_email, tag, password_hash)| {
+        let purpose = Purpose::from_name(&purpose)?;
+        (tag == credential_tag(&password_hash)).then_some(AccountToken {
+            user_id,
+            purpose,
+            new_email,
+            old_email,
+        })
+    }))
+}
+
+pub fn redeem_password(c: &Connection, redemption: &PasswordRedemption) -> StoreResult<i64> {
+    let link = token(c, &redemption.token_hash, redemption.now)?.filter(|t| t.purpose.sets_password());
+    let Some(link) = link else { return Err(StoreError::NotFound) };
+    c.execute(
+        "update account_tokens set used_at = ?1 where user_id = ?2 and used_at is null \
+         and purpose in ('invitation', 'password_reset')",
+        params![time_text(redemption.now), link.user_id],
+    )?;
+    let change = OperatorPassword {
+        user_id: link.user_id,
+        hash: redemption.hash.clone(),
+        lockout_key: redemption.lockout_key.clone(),
+        audit: redemption.audit.clone(),
+    };
+    accounts::set_password(c, &change)?;
+    Ok(link.user_id)
+}
+
+const OUTBOX_COLUMNS: &str =
+    "id, to_address, subject, text_body, html_body, created_at, attempts, sent_at, last_error";
+
+fn outbox_mail(row: &Row<'_>) -> StoreResult<OutboxMail> {
+    Ok(OutboxMail {
+        id: row.int(0)?,
+        mail: NewMail {
+            to: row.required_text(1)?,
+            subject: row.required_text(2)?,
+            text: row.required_text(3)?,
+            html: row.required_text(4)?,
+        },
+        created_at: row.time(5)?,
+        attempts: row.int(6)?,
+        sent_at: row.optional_time(7)?,
+        last_error: row.text(8)?,
+    })
+}
+
+pub fn claim(
+    c: &Connection,
+    now: OffsetDateTime,
+    lease_until: OffsetDateTime,
+    limit: i64,
+) -> StoreResult<Vec<OutboxMail>> {
+    let sql = format!(
+        "update outbox set claimed_until = ?2, attempts = attempts + 1 where id in ( \
+           select id from outbox where sent_at is null and next_attempt_at <= ?1 \
+           and (claimed_until is null or claimed_until <= ?1) order by id limit ?3) \
+         returning {OUTBOX_COLUMNS}"
+    );
+    let mut statement = c.prepare_cached(&sql)?;
+    all_rows(statement.query(params![time_text(now), time_text(lease_until), limit])?, outbox_mail)
+}
+
+pub fn sent(c: &Connection, id: i64, now: OffsetDateTime) -> StoreResult<()> {
+    c.execute(
+        "update outbox set sent_at = ?2, claimed_until = null, last_error = null where id = ?1",
+        params![id, time_text(now)],
+    )?;
+    Ok(())
+}
+
+pub fn failed(c: &Connection, id: i64, retry_at: OffsetDateTime, error: &str) -> StoreResult<()> {
+    c.execute(
+        "update outbox set next_attempt_at = ?2, claimed_until = null, last_error = ?3 where id = ?1",
+        params![id, time_text(retry_at), error],
+    )?;
+    Ok(())
+}
+
+pub fn list(c: &Connection, to_key: Option<&str>, limit: i64) -> StoreResult<Vec<OutboxMail>> {
+    let sql = format!(
+        "select {OUTBOX_COLUMNS} from outbox where ?1 is null or to_key = ?1 order by id desc limit ?2"
+    );
+    let mut statement = c.prepare_cached(&sql)?;
+    all_rows(statement.query(params![to_key, limit])?, outbox_mail)
+}
+
+pub fn purge(c: &Connection, now: OffsetDateTime) -> StoreResult<()> {
+    let month_ago = time_text(now - time::Duration::days(30));
+    c.execute("delete from account_tokens where expires_at <= ?1", [&month_ago])?;
+    c.execute("delete from outbox where sent_at <= ?1", [&month_ago])?;
+    Ok(())
+}

@@ -12,10 +12,12 @@ use crate::ai::AiDefaults;
 use crate::auth::password::{HashCost, PasswordHasher};
 use crate::clock::SystemClock;
 use crate::config::{
-    Cli, Command, LocationCommand, MemberCommand, ServeArgs, SqliteSynchronousArg, UnknownFieldsArg,
+    Cli, Command, LocationCommand, MailCommand, MemberCommand, ServeArgs, SqliteSynchronousArg,
+    UnknownFieldsArg,
 };
 use crate::domain::ai::AiSetting;
 use crate::domain::patch::UnknownFields;
+use crate::mail::{MailSettings, Mailer};
 use crate::service::member::{self, MemberInput, PolicyChange};
 use crate::service::rate_limit::RateLimitSettings;
 use crate::service::{AppState, Settings};
@@ -66,6 +68,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Audit { email }) => audit(&cli.database_url, &cli.serve, &email).await,
+        Some(Command::Mail(MailCommand::Outbox { to, limit })) => {
+            let app = open(&cli.database_url, &cli.serve).await?;
+            print_outbox(&app, to.as_deref(), limit).await
+        }
     }
 }
 
@@ -101,6 +107,7 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
         rate_limits: RateLimitSettings {
             token_per_minute: NonZeroU32::new(args.token_rate_limit),
             password_change_per_minute: NonZeroU32::new(args.password_change_rate_limit),
+            account_mail_per_minute: NonZeroU32::new(args.mail.reset_rate_limit),
         },
         trusted_proxies: args.trusted_proxies.clone(),
         unknown_fields: match args.unknown_fields {
@@ -128,6 +135,14 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
             drafts_per_location_day: args.ai.daily_cap,
             ..AiDefaults::default()
         },
+        mail: MailSettings {
+            smtp_url: args.mail.smtp_url.clone(),
+            smtp_password: args.mail.smtp_password.clone(),
+            from: args.mail.from.clone(),
+            retry_base: args.mail.retry,
+            poll: args.mail.poll,
+        },
+        invitation_lifetime: args.mail.invitation_lifetime,
         ..Settings::default()
     };
     let hasher = PasswordHasher::new(cost, concurrency, args.hash_queue.saturating_mul(concurrency))?;
@@ -144,6 +159,14 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         print_demo(&demo, address);
     }
     tokio::spawn(purge_periodically(state.clone()));
+    match Mailer::new(&state.settings.mail)? {
+        Some(mailer) => {
+            tokio::spawn(crate::service::outbox::run(state.clone(), mailer));
+        }
+        None => println!(
+            "No SMTP server (PORTICO_SMTP_URL): mail waits in the outbox; `portico mail outbox` shows it."
+        ),
+    }
     if let Some(metrics_bind) = args.metrics_bind {
         let listener = TcpListener::bind(metrics_bind)
             .await
@@ -169,6 +192,17 @@ async fn purge_periodically(state: AppState) {
         if let Err(error) = crate::service::ops::purge(&state).await {
             tracing::warn!(%error, "could not purge expired sessions and old history");
         }
+    }
+}
+
+/// Where the operator finds the message when no SMTP server sends it.
+fn outbox_hint(app: &AppState, email: &str) -> String {
+    if app.settings.mail.smtp_url.is_some() {
+        " The e-mail is on its way.".into()
+    } else {
+        format!(
+            " No SMTP server is configured: `portico mail outbox --to {email}` shows the e-mail and its link."
+        )
     }
 }
 
@@ -263,6 +297,33 @@ fn describe_ai(setting: &AiSetting) -> String {
     parts.join(", ")
 }
 
+async fn print_outbox(app: &AppState, to: Option<&str>, limit: i64) -> anyhow::Result<()> {
+    let key = to.map(crate::domain::fields::email_key);
+    let messages = app.store.outbox(key.as_deref(), limit).await?;
+    if messages.is_empty() {
+        println!("The outbox is empty{}.", to.map(|t| format!(" for {t}")).unwrap_or_default());
+    }
+    for message in messages {
+        let state = match message.sent_at {
+            Some(at) => format!("sent {}", crate::clock::rfc3339(at)),
+            None if message.attempts == 0 => "waiting".into(),
+            None => format!(
+                "waiting after {} attempt(s): {}",
+                message.attempts,
+                message.last_error.as_deref().unwrap_or("-")
+            ),
+        };
+        println!(
+            "--- #{} to {}  {}  ({state})",
+            message.id,
+            message.mail.to,
+            crate::clock::rfc3339(message.created_at)
+        );
+        println!("Subject: {}\n\n{}", message.mail.subject, message.mail.text.trim_end());
+    }
+    Ok(())
+}
+
 async fn audit(database_url: &str, args: &ServeArgs, email: &str) -> anyhow::Result<()> {
     let state = open(database_url, args).await?;
     let records = member::audit(&state, email).await?;
@@ -308,6 +369,29 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
             let password = new_password_from_operator()?;
             let ended = member::set_password(&state, &email, &password).await?;
             println!("Set a new password for {email} and ended {ended} session(s).");
+        }
+        MemberCommand::Invite { resend: Some(email), .. } => {
+            crate::service::account::resend_invitation(&state, &email).await?;
+            println!(
+                "Sent {email} a new invitation; the older link no longer works.{}",
+                outbox_hint(&state, &email)
+            );
+        }
+        MemberCommand::Invite { email, name, location, resend: None } => {
+            let email = email.unwrap_or_default();
+            let input = MemberInput {
+                email: email.clone(),
+                password: None,
+                full_name: name.unwrap_or_default(),
+                location,
+            };
+            let added = member::invite_member(&state, input).await?;
+            println!(
+                "Invited member {} (profile {}).{}",
+                added.user_id,
+                added.profile_id,
+                outbox_hint(&state, &email)
+            );
         }
         MemberCommand::Import { file } => {
             let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;

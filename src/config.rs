@@ -77,6 +77,21 @@ pub enum Command {
     /// Show the security log of an e-mail address: sign-ins, failures, lockouts,
     /// password changes and revocations.
     Audit { email: String },
+    /// Look at the outgoing mail (with no SMTP server configured, it waits here).
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Print the outbox, newest first, links included.
+    Outbox {
+        /// Only the messages to this address.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,7 +179,22 @@ pub enum MemberCommand {
         #[arg(long)]
         location: Option<String>,
     },
-    /// Import members from a CSV file whose header row holds contract property names.
+    /// Invite a member: they get an e-mail with a link to choose their password (valid
+    /// PORTICO_INVITATION_LIFETIME, 7 days); until then they cannot sign in.
+    Invite {
+        #[arg(long, required_unless_present = "resend")]
+        email: Option<String>,
+        #[arg(long, required_unless_present = "resend")]
+        name: Option<String>,
+        /// Location name; defaults to the first location.
+        #[arg(long)]
+        location: Option<String>,
+        /// Send an invited member a new link instead (the older one stops working).
+        #[arg(long, conflicts_with_all = ["email", "name", "location"])]
+        resend: Option<String>,
+    },
+    /// Import members from a CSV file whose header row holds contract property names;
+    /// without a Password column every row is invited by e-mail.
     Import { file: PathBuf },
     /// List a member's live sessions.
     Sessions { email: String },
@@ -273,9 +303,46 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub ai: AiArgs,
 
+    #[command(flatten)]
+    pub mail: MailArgs,
+
     /// Do not create the demo location and member on an empty database.
     #[arg(long, env = "PORTICO_NO_DEMO")]
     pub no_demo: bool,
+}
+
+/// How mail leaves (contract section 10). Without an SMTP URL mail stays in the outbox,
+/// where `portico mail outbox` shows it.
+#[derive(Debug, Clone, Args)]
+pub struct MailArgs {
+    /// smtp://host:25, smtp://user:password@host:587?tls=required or smtps://host:465.
+    #[arg(long = "smtp-url", env = "PORTICO_SMTP_URL", hide_env_values = true, value_parser = parse_secret)]
+    pub smtp_url: Option<SecretString>,
+
+    /// The SMTP password, when it is not in the URL.
+    #[arg(long = "smtp-password", env = "PORTICO_SMTP_PASSWORD", hide_env_values = true, value_parser = parse_secret)]
+    pub smtp_password: Option<SecretString>,
+
+    /// The sender of every message, e.g. "Canal Street <members@example.com>".
+    #[arg(long = "mail-from", env = "PORTICO_MAIL_FROM", default_value = "Portico <portico@localhost>")]
+    pub from: String,
+
+    /// The first retry of a message that could not be sent waits this long; each next one
+    /// twice as long, up to an hour.
+    #[arg(long = "mail-retry", env = "PORTICO_MAIL_RETRY", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub retry: Duration,
+
+    /// How often the sender looks for mail to send.
+    #[arg(long = "mail-poll", env = "PORTICO_MAIL_POLL", default_value = "2s", value_parser = humantime::parse_duration)]
+    pub poll: Duration,
+
+    /// How long an invitation link works.
+    #[arg(long = "invitation-lifetime", env = "PORTICO_INVITATION_LIFETIME", default_value = "7d", value_parser = humantime::parse_duration)]
+    pub invitation_lifetime: Duration,
+
+    /// Password-reset requests per minute from one client address (0: no limit).
+    #[arg(long = "reset-rate-limit", env = "PORTICO_RESET_RATE_LIMIT", default_value_t = 5)]
+    pub reset_rate_limit: u32,
 }
 
 /// The AI writer's defaults, for locations without a setting of their own (`portico

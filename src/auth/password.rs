@@ -117,14 +117,15 @@ impl HashPermit {
         self.run(move || hash_now(&params, password.expose_secret())).await?
     }
 
-    /// Verifies `password` against `stored`; with no stored hash (an unknown account) the
-    /// same work is done against a dummy hash, so both answers take as long.
+    /// Verifies `password` against `stored`; with no stored hash (an unknown account) or one
+    /// that is no hash at all (an invited member who has not chosen a password yet) the same
+    /// work is done against a dummy hash, so every answer takes as long.
     pub async fn verify(
         &self,
         password: &SecretString,
         stored: Option<&str>,
     ) -> Result<Verification, HashError> {
-        let stored = stored.map(str::to_string);
+        let stored = stored.filter(|phc| PasswordHash::new(phc).is_ok()).map(str::to_string);
         let password = password.clone();
         let params = self.hasher.params.clone();
         let dummy = Arc::clone(&self.hasher.dummy);

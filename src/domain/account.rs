@@ -50,6 +50,12 @@ impl Purpose {
     }
 }
 
+/// The password hash of an invited member who has not chosen a password: no hash at all,
+/// so no password matches it (`auth::password` checks a dummy instead, taking as long).
+pub const NO_PASSWORD_YET: &str = "!invited";
+
+/// How long an invitation works unless the operator says otherwise.
+pub const INVITATION_LIFETIME: Duration = Duration::days(7);
 /// How long a password-reset link works.
 pub const RESET_LIFETIME: Duration = Duration::hours(1);
 /// How long a link confirming a new e-mail address works.

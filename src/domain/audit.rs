@@ -13,6 +13,8 @@ pub enum AuditKind {
     SessionsRevoked,
     RefreshTokenReused,
     PasswordSetByOperator,
+    PasswordReset,
+    InvitationAccepted,
 }
 
 impl AuditKind {
@@ -27,6 +29,8 @@ impl AuditKind {
             AuditKind::SessionsRevoked => "sessions_revoked",
             AuditKind::RefreshTokenReused => "refresh_token_reused",
             AuditKind::PasswordSetByOperator => "password_set_by_operator",
+            AuditKind::PasswordReset => "password_reset",
+            AuditKind::InvitationAccepted => "invitation_accepted",
         }
     }
 }

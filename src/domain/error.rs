@@ -46,6 +46,7 @@ pub enum ErrorCode {
     EmptyBody,
     AiUnavailable,
     NotEnoughToDraft,
+    InvalidLink,
 }
 
 impl ErrorCode {
@@ -95,6 +96,7 @@ impl ErrorCode {
             EmptyBody => "empty_body",
             AiUnavailable => "ai_unavailable",
             NotEnoughToDraft => "not_enough_to_draft",
+            InvalidLink => "invalid_link",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP edge: one router per resource, the envelope, extractors, entity tags and the
 //! one edge middleware; and `serve`, which runs it all on a listener.
 
+mod account;
 mod cors;
 mod countries;
 mod directory;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
     };
     let mut router = Router::new()
         .merge(profile::router())
+        .merge(account::router())
         .merge(history::router())
         .merge(session::router())
         .merge(countries::router())

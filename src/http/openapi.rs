@@ -37,6 +37,8 @@ use crate::domain::catalogue::{Credential, Field, Kind, ReadOnly, Rule};
         super::profile::get_profile,
         super::profile::patch_profile,
         super::profile::draft_summary,
+        super::account::request_reset,
+        super::account::confirm_reset,
         super::profile::list_profiles,
         super::profile::switch_profile,
         super::history::history,
@@ -364,7 +366,15 @@ mod tests {
     #[test]
     fn every_operation_but_the_public_ones_needs_the_bearer_token() {
         let document = document();
-        let public = ["/api/token", "/api/token/revoke", "/api/public/countries", "/healthz", "/readyz"];
+        let public = [
+            "/api/token",
+            "/api/token/revoke",
+            "/api/public/countries",
+            "/healthz",
+            "/readyz",
+            "/api/public/account/password-reset",
+            "/api/public/account/password-reset/confirm",
+        ];
         for (path, operations) in document["paths"].as_object().expect("paths") {
             for (method, operation) in operations.as_object().expect("operations") {
                 let secured = operation["security"].as_array().is_some_and(|s| !s.is_empty());

@@ -119,6 +119,18 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// A fresh CSRF value: 256 random bits.
+/// The browser's CSRF value, and the cookie to set when it had none yet.
+pub fn csrf_for(app: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+    match cookie(headers, CSRF_COOKIE) {
+        Some(value) => (value.to_string(), None),
+        None => {
+            let csrf = new_csrf();
+            let set = set_cookie(app, CSRF_COOKIE, &csrf, Some(86_400));
+            (csrf, Some(set))
+        }
+    }
+}
+
 pub fn new_csrf() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);

@@ -7,6 +7,7 @@
 //! form carries the double-submitted `portico_csrf` value and a cross-site POST is refused
 //! (`browser.rs`).
 
+mod account;
 mod browser;
 mod directory;
 mod form;
@@ -26,6 +27,9 @@ pub fn router() -> Router<SharedState> {
         .route("/", get(|| async { Redirect::to("/profile") }))
         .route("/signin", get(signin::show).post(signin::submit))
         .route("/signout", post(signin::sign_out))
+        .route("/forgot", get(account::show_forgot).post(account::submit_forgot))
+        .route("/reset", get(account::show_reset).post(account::submit_password))
+        .route("/welcome", get(account::show_welcome))
         .route("/profile", get(profile::show))
         .route("/profile/switch", post(profile::switch))
         .route("/profile/preview", post(profile::preview))

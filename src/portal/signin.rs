@@ -1,28 +1,33 @@
 //! `/signin` and `/signout`: the API's password grant and revocation, behind a form.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use secrecy::SecretString;
 
-use super::browser::{self, CSRF_COOKIE, CSRF_FIELD, GenuineForm, SESSION_COOKIE};
+use super::browser::{self, CSRF_FIELD, GenuineForm, SESSION_COOKIE};
 use super::page;
 use crate::http::SharedState;
 use crate::http::extract::Client;
 use crate::service::ServiceError;
 use crate::service::session;
 
-pub async fn show(State(app): State<SharedState>, headers: HeaderMap) -> Response {
-    let (csrf, fresh) = match browser::cookie(&headers, CSRF_COOKIE) {
-        Some(value) => (value.to_string(), false),
-        None => (browser::new_csrf(), true),
-    };
-    let mut response = page::respond(StatusCode::OK, sign_in_page(&csrf, "", None));
-    if fresh {
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, browser::set_cookie(&app, CSRF_COOKIE, &csrf, Some(86_400)));
+#[derive(serde::Deserialize)]
+pub struct SignInQuery {
+    password_set: Option<String>,
+}
+
+pub async fn show(
+    State(app): State<SharedState>,
+    headers: HeaderMap,
+    Query(query): Query<SignInQuery>,
+) -> Response {
+    let (csrf, cookie) = browser::csrf_for(&app, &headers);
+    let notice = query.password_set.map(|_| "Your password is set. Sign in with it.");
+    let mut response = page::respond(StatusCode::OK, sign_in_page(&csrf, "", None, notice));
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
 }
@@ -57,14 +62,15 @@ pub async fn submit(
                     "Signing in is not possible right now. Try again.".into(),
                 ),
             };
-            page::respond(status, sign_in_page(&csrf, &email, Some(&message)))
+            page::respond(status, sign_in_page(&csrf, &email, Some(&message), None))
         }
     }
 }
 
-fn sign_in_page(csrf: &str, email: &str, problem: Option<&str>) -> maud::Markup {
+fn sign_in_page(csrf: &str, email: &str, problem: Option<&str>, notice: Option<&str>) -> maud::Markup {
     let body = html! {
         h1 { "Sign in" }
+        @if let Some(notice) = notice { p.saved role="status" { (notice) } }
         @if let Some(problem) = problem {
             div.summary role="alert" tabindex="-1" id="problem" { p { (problem) } }
         }
@@ -80,6 +86,7 @@ fn sign_in_page(csrf: &str, email: &str, problem: Option<&str>) -> maud::Markup 
             }
             button type="submit" { "Sign in" }
         }
+        p { a href="/forgot" { "Forgot your password?" } }
     };
     page::layout("Sign in", None, body)
 }

@@ -8,6 +8,7 @@ use rand::distr::Alphanumeric;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
+use crate::domain::account::NO_PASSWORD_YET;
 use crate::domain::ai::AiSetting;
 use crate::domain::audit::{AuditKind, AuditRecord};
 use crate::domain::catalogue::{Kind, Rule};
@@ -17,6 +18,7 @@ use crate::domain::password::{self, Owner, PasswordPolicy};
 use crate::domain::patch::{self, Field, ParseOptions, ProfilePatch, UnknownFields};
 use crate::domain::profile::Location;
 use crate::domain::text::{self, Lines};
+use crate::service::account;
 use crate::service::session::{self, ClientInfo};
 use crate::service::{AppState, ServiceError, ServiceResult};
 use crate::store::{AddedMember, NewLocation, NewMember, OperatorPassword, SessionSummary, StoreError};
@@ -68,8 +70,20 @@ pub struct MemberInput {
 /// Creates the user and a profile at the location, or adds a profile to an existing user.
 pub async fn add_member(app: &AppState, input: MemberInput) -> ServiceResult<AddedMember> {
     let locations = app.store.locations().await?;
-    let member = new_member(app, &locations, &input, ProfilePatch::default()).await?;
+    let member = new_member(app, &locations, &input, ProfilePatch::default(), false).await?;
     let added = app.store.add_members(&[member], app.clock.now()).await.map_err(conflict_as_invalid)?;
+    added.into_iter().next().ok_or_else(|| ServiceError::Invalid("nothing was added".into()))
+}
+
+/// Creates a member who cannot sign in until they choose a password through the
+/// invitation mailed to them.
+pub async fn invite_member(app: &AppState, input: MemberInput) -> ServiceResult<AddedMember> {
+    let locations = app.store.locations().await?;
+    let member = new_member(app, &locations, &input, ProfilePatch::default(), true).await?;
+    let added = account::invite(app, vec![member]).await.map_err(|e| match e {
+        ServiceError::Internal(_) | ServiceError::Unavailable { .. } => e,
+        other => other,
+    })?;
     added.into_iter().next().ok_or_else(|| ServiceError::Invalid("nothing was added".into()))
 }
 
@@ -84,11 +98,14 @@ fn conflict_as_invalid(error: StoreError) -> ServiceError {
     }
 }
 
+/// The member to add. An invited one gets no password (they choose it through their link)
+/// and must be new.
 async fn new_member(
     app: &AppState,
     locations: &[Location],
     input: &MemberInput,
     fields: ProfilePatch,
+    invited: bool,
 ) -> ServiceResult<NewMember> {
     let email = fields::email(input.email.trim()).map_err(|p| invalid(format!("Email {}", p.message)))?;
     let full_name = text::clean_bounded(&input.full_name, Lines::Single, 200)
@@ -99,6 +116,20 @@ async fn new_member(
     let location = pick_location(locations, input.location.as_deref())?;
     let key = email_key(&email);
     let existing = app.store.login_record(&key).await?;
+    if invited {
+        if existing.is_some() {
+            return Err(invalid(format!("{email} is already a member: there is nobody to invite")));
+        }
+        let password_hash = NO_PASSWORD_YET.to_string();
+        return Ok(NewMember {
+            email_key: key,
+            email,
+            password_hash,
+            full_name,
+            location_id: location.id,
+            fields,
+        });
+    }
     let password_hash = match (existing, &input.password) {
         (Some(_), None) => String::new(),
         (Some(_), Some(_)) => {
@@ -153,6 +184,8 @@ pub async fn import_csv(app: &AppState, input: impl Read) -> ServiceResult<Vec<A
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::Headers).from_reader(input);
     let headers = reader.headers().map_err(|e| ServiceError::Import(vec![format!("line 1: {e}")]))?.clone();
     let columns = import_columns(&headers)?;
+    // Without passwords, every row is an invitation.
+    let invited = !headers.iter().any(|h| h == "Password");
     let locations = app.store.locations().await?;
     let options = ParseOptions { today: app.clock.today(), unknown_fields: UnknownFields::Reject };
     let (mut members, mut problems, mut seen) = (Vec::new(), Vec::new(), HashSet::new());
@@ -165,7 +198,7 @@ pub async fn import_csv(app: &AppState, input: impl Read) -> ServiceResult<Vec<A
             }
         };
         let line = record.position().map_or(0, |p| p.line());
-        match import_row(app, &locations, &columns, &record, options).await {
+        match import_row(app, &locations, &columns, &record, options, invited).await {
             Ok(member) if !seen.insert((member.email_key.clone(), member.location_id)) => {
                 problems.push(format!("line {line}: {} appears twice for the same location", member.email));
             }
@@ -177,9 +210,16 @@ pub async fn import_csv(app: &AppState, input: impl Read) -> ServiceResult<Vec<A
     if !problems.is_empty() {
         return Err(ServiceError::Import(problems));
     }
-    app.store.add_members(&members, app.clock.now()).await.map_err(|e| match e {
-        StoreError::Conflict(message) => ServiceError::Import(vec![message]),
-        other => other.into(),
+    let added = if invited {
+        account::invite(app, members).await
+    } else {
+        app.store.add_members(&members, app.clock.now()).await.map_err(ServiceError::from)
+    };
+    added.map_err(|e| match e {
+        ServiceError::Internal(error) if error.to_string().starts_with("conflict: ") => {
+            ServiceError::Import(vec![error.to_string().trim_start_matches("conflict: ").to_string()])
+        }
+        other => other,
     })
 }
 
@@ -212,7 +252,7 @@ fn import_columns(headers: &csv::StringRecord) -> ServiceResult<Vec<Column>> {
         };
         columns.push(column);
     }
-    for required in ["Email", "Password", "FullName"] {
+    for required in ["Email", "FullName"] {
         if !headers.iter().any(|h| h == required) {
             problems.push(format!("line 1: the header needs a {required} column"));
         }
@@ -226,6 +266,7 @@ async fn import_row(
     columns: &[Column],
     record: &csv::StringRecord,
     options: ParseOptions,
+    invited: bool,
 ) -> ServiceResult<NewMember> {
     let mut input =
         MemberInput { email: String::new(), password: None, full_name: String::new(), location: None };
@@ -246,7 +287,7 @@ async fn import_row(
     if !errors.is_empty() {
         return Err(invalid(errors.to_string()));
     }
-    new_member(app, locations, &input, parsed.patch).await
+    new_member(app, locations, &input, parsed.patch, invited).await
 }
 
 /// A CSV cell as the JSON value its property expects: flags and country ids are typed,

@@ -1,12 +1,14 @@
 //! Use cases: parse and check input through `domain`, hash off the async workers, make
 //! one store call. The only layer that combines the store, the hasher and the clock.
 
+pub mod account;
 pub mod ai;
 pub mod directory;
 pub mod error;
 pub mod history;
 pub mod member;
 pub mod ops;
+pub mod outbox;
 pub mod profile;
 pub mod rate_limit;
 pub mod seed;

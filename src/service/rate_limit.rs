@@ -20,6 +20,8 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 pub struct RateLimitSettings {
     pub token_per_minute: Option<NonZeroU32>,
     pub password_change_per_minute: Option<NonZeroU32>,
+    /// Requests that send mail to an address typed by the client (password resets).
+    pub account_mail_per_minute: Option<NonZeroU32>,
 }
 
 impl Default for RateLimitSettings {
@@ -27,6 +29,7 @@ impl Default for RateLimitSettings {
         RateLimitSettings {
             token_per_minute: NonZeroU32::new(60),
             password_change_per_minute: NonZeroU32::new(10),
+            account_mail_per_minute: NonZeroU32::new(5),
         }
     }
 }
@@ -34,6 +37,7 @@ impl Default for RateLimitSettings {
 pub struct RateLimits {
     token: Option<DefaultKeyedRateLimiter<IpAddr>>,
     password_change: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    account_mail: Option<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 /// The request was over its address's limit; it may be retried after this long.
@@ -49,6 +53,7 @@ impl RateLimits {
         RateLimits {
             token: limiter(settings.token_per_minute),
             password_change: limiter(settings.password_change_per_minute),
+            account_mail: limiter(settings.account_mail_per_minute),
         }
     }
 
@@ -62,10 +67,15 @@ impl RateLimits {
         check(self.password_change.as_ref(), address)
     }
 
+    /// Counts one request from `address` that sends mail (a password reset).
+    pub fn account_mail(&self, address: Option<IpAddr>) -> Result<(), OverLimit> {
+        check(self.account_mail.as_ref(), address)
+    }
+
     /// Forgets addresses whose buckets are full again, so the tables stay as small as the
     /// set of recently active addresses.
     pub fn forget_idle(&self) {
-        for limiter in [&self.token, &self.password_change].into_iter().flatten() {
+        for limiter in [&self.token, &self.password_change, &self.account_mail].into_iter().flatten() {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -100,7 +110,11 @@ mod tests {
 
     fn limits(per_minute: u32) -> RateLimits {
         let n = NonZeroU32::new(per_minute);
-        RateLimits::new(RateLimitSettings { token_per_minute: n, password_change_per_minute: n })
+        RateLimits::new(RateLimitSettings {
+            token_per_minute: n,
+            password_change_per_minute: n,
+            account_mail_per_minute: n,
+        })
     }
 
     #[test]
@@ -126,8 +140,11 @@ mod tests {
 
     #[test]
     fn no_limit_or_no_address_always_passes() {
-        let off =
-            RateLimits::new(RateLimitSettings { token_per_minute: None, password_change_per_minute: None });
+        let off = RateLimits::new(RateLimitSettings {
+            token_per_minute: None,
+            password_change_per_minute: None,
+            account_mail_per_minute: None,
+        });
         let address = Some("192.0.2.1".parse().expect("ip"));
         assert!((0..100).all(|_| off.token_request(address).is_ok()));
         let strict = limits(1);

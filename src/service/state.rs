@@ -9,6 +9,7 @@ use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::domain::lockout::LockoutRule;
 use crate::domain::patch::UnknownFields;
+use crate::mail::MailSettings;
 use crate::service::rate_limit::{RateLimitSettings, RateLimits};
 use crate::store::DynStore;
 
@@ -45,6 +46,10 @@ pub struct Settings {
     pub directory_image_hosts: Vec<String>,
     /// The AI writer's defaults and limits (contract section 9).
     pub ai: AiDefaults,
+    /// How mail leaves (contract section 10).
+    pub mail: MailSettings,
+    /// How long an invitation link works.
+    pub invitation_lifetime: Duration,
 }
 
 impl Default for Settings {
@@ -66,6 +71,8 @@ impl Default for Settings {
             metrics_on_own_listener: false,
             directory_image_hosts: Vec::new(),
             ai: AiDefaults::default(),
+            mail: MailSettings::default(),
+            invitation_lifetime: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }
@@ -90,6 +97,14 @@ impl AppState {
         let password_turns = Arc::new(tokio::sync::Semaphore::new(settings.password_store_turns.max(1)));
         let drafter = Arc::new(Drafter::new(settings.ai.clone()).expect("an HTTP client for the AI writer"));
         AppState { store, hasher, clock, settings: Arc::new(settings), limits, password_turns, drafter }
+    }
+}
+
+impl Settings {
+    /// The address of a portal page with a link's token: `{PUBLIC_URL}/reset?token=…`.
+    pub fn link(&self, page: &str, token: &str) -> String {
+        let base = self.public_url.as_ref().map_or("http://localhost:8080", |url| url.as_str());
+        format!("{}{page}?token={token}", base.trim_end_matches('/'))
     }
 }
 

@@ -132,8 +132,11 @@ async fn sixty_concurrent_wrong_current_passwords_get_five_checks(backend: Backe
 /// With a limit of 10 a minute, 100 sign-ins sent at once from one address: exactly 10
 /// reach the password check.
 async fn the_sign_in_rate_limit_holds_under_concurrency(backend: Backend) {
-    let limits =
-        RateLimitSettings { token_per_minute: NonZeroU32::new(10), password_change_per_minute: None };
+    let limits = RateLimitSettings {
+        token_per_minute: NonZeroU32::new(10),
+        password_change_per_minute: None,
+        account_mail_per_minute: None,
+    };
     let app = TestApp::spawn_with(backend, Settings { rate_limits: limits, ..test_settings() }).await;
     let statuses = all_at_once(100, |i| {
         sign_in_status(
@@ -164,7 +167,11 @@ async fn the_sign_in_rate_limit_holds_under_concurrency(backend: Backend) {
 /// Behind a trusted proxy, each forwarded address has its own limit; from anyone else the
 /// header is ignored, so it cannot be used to dodge the limit.
 async fn forwarded_addresses_count_only_behind_a_trusted_proxy(backend: Backend) {
-    let limits = RateLimitSettings { token_per_minute: NonZeroU32::new(2), password_change_per_minute: None };
+    let limits = RateLimitSettings {
+        token_per_minute: NonZeroU32::new(2),
+        password_change_per_minute: None,
+        account_mail_per_minute: None,
+    };
     let forwarded = |app: &TestApp, address: String| {
         let (client, url) = (app.client.clone(), app.url("/api/token"));
         async move {
@@ -191,7 +198,11 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy(backend: Backend)
 }
 
 async fn the_password_change_rate_limit_holds_under_concurrency(backend: Backend) {
-    let limits = RateLimitSettings { token_per_minute: None, password_change_per_minute: NonZeroU32::new(3) };
+    let limits = RateLimitSettings {
+        token_per_minute: None,
+        password_change_per_minute: NonZeroU32::new(3),
+        account_mail_per_minute: None,
+    };
     let app = TestApp::spawn_with(backend, Settings { rate_limits: limits, ..test_settings() }).await;
     let token = Arc::new(app.member_token("jane@example.com").await);
     let statuses = all_at_once(30, |_| {

@@ -106,7 +106,11 @@ pub fn test_cost() -> HashCost {
 /// 127.0.0.1, so the tests of those limits turn them on themselves.
 pub fn test_settings() -> Settings {
     Settings {
-        rate_limits: RateLimitSettings { token_per_minute: None, password_change_per_minute: None },
+        rate_limits: RateLimitSettings {
+            token_per_minute: None,
+            password_change_per_minute: None,
+            account_mail_per_minute: None,
+        },
         ..Settings::default()
     }
 }
@@ -128,10 +132,11 @@ fn passwords() -> Vec<String> {
     PASSWORDS.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
 }
 
-/// Access and refresh tokens (`pat_…`, `prt_…`, 43 characters of base64url) inside `text`.
+/// Access, refresh and e-mail link tokens (`pat_…`, `prt_…`, `plk_…`, 43 characters of
+/// base64url) inside `text`.
 pub fn tokens_in(text: &str) -> Vec<&str> {
     let mut found = Vec::new();
-    for prefix in ["pat_", "prt_"] {
+    for prefix in ["pat_", "prt_", "plk_"] {
         for (at, _) in text.match_indices(prefix) {
             let tail = &text[at + prefix.len()..];
             let length =

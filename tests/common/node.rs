@@ -22,6 +22,11 @@ pub struct Node {
 
 impl Node {
     pub fn start(database_url: &str) -> Node {
+        Node::start_with(database_url, &[])
+    }
+
+    /// A node with further environment variables (`PORTICO_SMTP_URL`, …).
+    pub fn start_with(database_url: &str, environment: &[(&str, &str)]) -> Node {
         let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
             .args(["serve", "--bind", "127.0.0.1:0", "--no-demo"])
             .env("PORTICO_DATABASE_URL", database_url)
@@ -31,6 +36,8 @@ impl Node {
             // Every test client is 127.0.0.1: the per-address limits would count them as one.
             .env("PORTICO_TOKEN_RATE_LIMIT", "0")
             .env("PORTICO_PASSWORD_CHANGE_RATE_LIMIT", "0")
+            .env("PORTICO_RESET_RATE_LIMIT", "0")
+            .envs(environment.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -1,0 +1,116 @@
+//! The messages Portico sends: plain text with a simple HTML part, in the location's name.
+//! Names and addresses come from members, so the HTML part escapes them (maud); a link is
+//! the only thing a message asks its reader to use.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::store::NewMail;
+
+/// The words of one message: a greeting, paragraphs, an optional link with its button text,
+/// and a closing note.
+struct Letter<'a> {
+    location: &'a str,
+    greeting: String,
+    paragraphs: Vec<String>,
+    link: Option<(&'a str, &'a str)>,
+    closing: &'a str,
+}
+
+impl Letter<'_> {
+    fn into_mail(self, to: &str, subject: &str) -> NewMail {
+        let mut text = format!("{}\n\n", self.greeting);
+        for paragraph in &self.paragraphs {
+            text.push_str(&format!("{paragraph}\n\n"));
+        }
+        if let Some((url, _)) = self.link {
+            text.push_str(&format!("{url}\n\n"));
+        }
+        text.push_str(&format!("{}\n\n{}\n", self.closing, self.location));
+        NewMail {
+            to: to.to_string(),
+            subject: format!("{}: {subject}", self.location),
+            text,
+            html: self.html().into_string(),
+        }
+    }
+
+    fn html(&self) -> Markup {
+        html! {
+            (DOCTYPE)
+            html { body style="font-family: sans-serif; line-height: 1.5; max-width: 36rem" {
+                p { (self.greeting) }
+                @for paragraph in &self.paragraphs { p { (paragraph) } }
+                @if let Some((url, label)) = self.link {
+                    p { a href=(url) style="display: inline-block; padding: .6rem 1rem; background: #0b57a4; color: #fff; text-decoration: none; border-radius: 4px" { (label) } }
+                    p style="font-size: .9rem; color: #555" { "Or open this address: " (url) }
+                }
+                p { (self.closing) }
+                p { (self.location) }
+            } }
+        }
+    }
+}
+
+pub fn invitation(to: &str, full_name: &str, location: &str, link: &str, valid_days: i64) -> NewMail {
+    Letter {
+        location,
+        greeting: format!("Hello {full_name},"),
+        paragraphs: vec![
+            format!("You have been invited to the member portal of {location}."),
+            format!("Choose your password to sign in. The link works once, for {valid_days} days."),
+        ],
+        link: Some((link, "Choose your password")),
+        closing: "If you did not expect this invitation, you can ignore this message.",
+    }
+    .into_mail(to, "your invitation")
+}
+
+pub fn password_reset(to: &str, location: &str, link: &str) -> NewMail {
+    Letter {
+        location,
+        greeting: "Hello,".into(),
+        paragraphs: vec![
+            "Someone asked to reset the password of your account; we hope it was you.".into(),
+            "Choose a new password with this link. It works once, for one hour, and signs you out everywhere."
+                .into(),
+        ],
+        link: Some((link, "Choose a new password")),
+        closing: "If you did not ask for this, ignore this message: your password stays as it is.",
+    }
+    .into_mail(to, "reset your password")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_has_the_link_in_both_parts_and_escapes_names_in_html() {
+        let mail = invitation(
+            "ann@example.com",
+            "Ann <b>Bold</b>",
+            "Canal & Co",
+            "https://p.example/welcome?token=abc",
+            7,
+        );
+        assert_eq!(mail.to, "ann@example.com");
+        assert_eq!(mail.subject, "Canal & Co: your invitation");
+        assert!(
+            mail.text.contains("https://p.example/welcome?token=abc")
+                && mail.text.contains("Hello Ann <b>Bold</b>,")
+        );
+        assert!(mail.html.contains("href=\"https://p.example/welcome?token=abc\""));
+        assert!(
+            mail.html.contains("Ann &lt;b&gt;Bold&lt;/b&gt;") && !mail.html.contains("<b>"),
+            "{}",
+            mail.html
+        );
+        assert!(mail.html.contains("Canal &amp; Co"));
+        assert!(mail.text.contains("for 7 days"));
+        let reset = password_reset("ann@example.com", "Canal", "https://p.example/reset?token=x");
+        assert!(
+            reset.text.contains("https://p.example/reset?token=x")
+                && reset.subject.ends_with("reset your password")
+        );
+    }
+}

@@ -1,0 +1,216 @@
+//! The account lifecycle by e-mail (contract section 10): invitations, forgotten
+//! passwords, and setting a password through a link. Each link is a 256-bit random token
+//! stored only as its hash; its mail is written in the same transaction as the link.
+
+use secrecy::{ExposeSecret, SecretString};
+use time::Duration;
+
+use super::error::{ServiceError, ServiceResult};
+use super::session::{self, ClientInfo};
+use crate::auth::password::HashPermit;
+use crate::auth::token;
+use crate::domain::account::{self, INVITATION_LIFETIME, LINKS_PER_HOUR, NO_PASSWORD_YET, Purpose};
+use crate::domain::audit::AuditKind;
+use crate::domain::fields::{self, email_digest, email_key};
+use crate::domain::password::{self, Owner};
+use crate::domain::profile::Location;
+use crate::domain::{ErrorCode, FieldError, FieldErrors};
+use crate::mail::compose;
+use crate::service::AppState;
+use crate::store::{AddedMember, Invitation, NewMember, PasswordRedemption, TokenIssue};
+
+/// Links carry this prefix, so a leaked one is recognisable (like `pat_` for sessions).
+const LINK_PREFIX: &str = "plk_";
+
+/// Asks for a password-reset link. The answer is the same whether or not the address
+/// belongs to a member: the lookup and the mail happen after it, in the background.
+pub async fn request_reset(app: &AppState, email: &str, client: &ClientInfo) -> ServiceResult<()> {
+    app.limits.account_mail(client.address)?;
+    let email = fields::email(email.trim())
+        .map_err(|problem| FieldErrors::from(FieldError::new("Email", problem.code, problem.message)))?;
+    let app = app.clone();
+    let client = client.clone();
+    tokio::spawn(async move {
+        if let Err(error) = send_reset(&app, &email, &client).await {
+            tracing::warn!(%error, "a password-reset link could not be made");
+        }
+    });
+    Ok(())
+}
+
+async fn send_reset(app: &AppState, email: &str, client: &ClientInfo) -> ServiceResult<()> {
+    let key = email_key(email);
+    let Some(record) = app.store.login_record(&key).await?.filter(|r| r.active) else {
+        return Ok(());
+    };
+    let user = app.store.user(record.user_id).await?;
+    let location = home_location(app, record.default_profile_id).await?;
+    let token = token::generate(LINK_PREFIX);
+    let link = app.settings.link(Purpose::PasswordReset.page(), &token);
+    let now = app.clock.now();
+    let issue = TokenIssue {
+        user_id: user.id,
+        purpose: Purpose::PasswordReset,
+        token_hash: token::hash(&token),
+        now,
+        expires_at: now + account::RESET_LIFETIME,
+        new_email: None,
+        old_email: None,
+        per_hour: LINKS_PER_HOUR,
+        mail: vec![compose::password_reset(&user.email, &location.name, &link)],
+    };
+    if !app.store.issue_account_token(&issue).await? {
+        tracing::info!(address = ?client.address, "password-reset link not sent: the account's hourly limit is reached");
+    }
+    Ok(())
+}
+
+async fn home_location(app: &AppState, profile_id: i64) -> ServiceResult<Location> {
+    let profile = app.store.profile(profile_id).await?;
+    Ok(app.store.location(profile.location_id).await?)
+}
+
+/// What a link sets a password with.
+pub struct NewPassword<'a> {
+    pub token: &'a str,
+    pub new: &'a SecretString,
+    pub repeat: &'a SecretString,
+}
+
+/// Sets the password through a reset or invitation link: the location's policy applies,
+/// every session of the user ends, the lockout is cleared, the link is used up.
+pub async fn set_password(app: &AppState, change: NewPassword<'_>, client: &ClientInfo) -> ServiceResult<()> {
+    let hash = token::hash(change.token.trim());
+    let link = app.store.account_token(&hash, app.clock.now()).await?;
+    let Some(link) = link.filter(|l| l.purpose.sets_password()) else { return Err(invalid_link()) };
+    let user = app.store.user(link.user_id).await?;
+    let key = email_key(&user.email);
+    let record = app.store.login_record(&key).await?.ok_or(ServiceError::NotFound("member"))?;
+    let location = home_location(app, record.default_profile_id).await?;
+    let permit = app.hasher.admit(&client.cancelled)?;
+    check_new_password(&permit, &change, &user.email, &user.full_name, &location).await?;
+    let new_hash = permit.hash(change.new).await?;
+    let kind = match link.purpose {
+        Purpose::Invitation => AuditKind::InvitationAccepted,
+        _ => AuditKind::PasswordReset,
+    };
+    let redemption = PasswordRedemption {
+        token_hash: hash,
+        now: app.clock.now(),
+        hash: new_hash,
+        lockout_key: email_digest(&key),
+        audit: session::audit_event(app, kind, Some(user.id), &key, client, None),
+    };
+    match app.store.redeem_password_token(&redemption).await {
+        Ok(_) => Ok(()),
+        // Used or voided while the password was being hashed.
+        Err(crate::store::StoreError::NotFound) => Err(invalid_link()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn check_new_password(
+    permit: &HashPermit,
+    change: &NewPassword<'_>,
+    email: &str,
+    full_name: &str,
+    location: &Location,
+) -> ServiceResult<()> {
+    let mut errors = FieldErrors::default();
+    if change.new.expose_secret().is_empty() {
+        errors.push(FieldError::new("NewPassword", ErrorCode::PasswordRequired, "choose a new password"));
+    } else if change.new.expose_secret() != change.repeat.expose_secret() {
+        errors.push(FieldError::new(
+            "RepeatNewPassword",
+            ErrorCode::PasswordMismatch,
+            "must equal NewPassword exactly",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let (policy, candidate) = (location.policy, change.new.clone());
+    let (email, full_name, place) = (email.to_string(), full_name.to_string(), location.name.clone());
+    let problems = permit
+        .run(move || {
+            let owner = Owner { email: &email, full_name: &full_name, location: &place };
+            password::check(&policy, candidate.expose_secret(), owner, None, "NewPassword")
+        })
+        .await?;
+    let mut errors = FieldErrors::default();
+    errors.extend(problems);
+    errors.into_result(()).map_err(ServiceError::from)
+}
+
+fn invalid_link() -> ServiceError {
+    FieldErrors::from(FieldError::new(
+        "Token",
+        ErrorCode::InvalidLink,
+        "this link does not work: it was used, replaced by a newer one, or has expired; ask for a new one",
+    ))
+    .into()
+}
+
+/// Creates members who cannot sign in until they choose a password through the link
+/// mailed to each; all of them or none.
+pub async fn invite(app: &AppState, members: Vec<NewMember>) -> ServiceResult<Vec<AddedMember>> {
+    let now = app.clock.now();
+    let lifetime = Duration::try_from(app.settings.invitation_lifetime).unwrap_or(INVITATION_LIFETIME);
+    let locations = app.store.locations().await?;
+    let mut invitations = Vec::with_capacity(members.len());
+    for member in members {
+        let token = token::generate(LINK_PREFIX);
+        let link = app.settings.link(Purpose::Invitation.page(), &token);
+        let place = locations.iter().find(|l| l.id == member.location_id).map_or("", |l| l.name.as_str());
+        let mail = compose::invitation(&member.email, &member.full_name, place, &link, lifetime.whole_days());
+        invitations.push(Invitation {
+            member,
+            token_hash: token::hash(&token),
+            expires_at: now + lifetime,
+            mail,
+        });
+    }
+    Ok(app.store.invite_members(&invitations, now).await?)
+}
+
+/// Sends an invited member a new link; the older one stops working.
+pub async fn resend_invitation(app: &AppState, email: &str) -> ServiceResult<()> {
+    let key = email_key(email.trim());
+    let record = app.store.login_record(&key).await?;
+    let record = record.ok_or_else(|| ServiceError::Invalid(format!("no member with the e-mail {email}")))?;
+    if record.password_hash != NO_PASSWORD_YET {
+        return Err(ServiceError::Invalid(format!(
+            "{email} has already chosen a password; they can reset it"
+        )));
+    }
+    let user = app.store.user(record.user_id).await?;
+    let location = home_location(app, record.default_profile_id).await?;
+    let now = app.clock.now();
+    let lifetime = Duration::try_from(app.settings.invitation_lifetime).unwrap_or(INVITATION_LIFETIME);
+    let token = token::generate(LINK_PREFIX);
+    let link = app.settings.link(Purpose::Invitation.page(), &token);
+    let issue = TokenIssue {
+        user_id: user.id,
+        purpose: Purpose::Invitation,
+        token_hash: token::hash(&token),
+        now,
+        expires_at: now + lifetime,
+        new_email: None,
+        old_email: None,
+        per_hour: LINKS_PER_HOUR,
+        mail: vec![compose::invitation(
+            &user.email,
+            &user.full_name,
+            &location.name,
+            &link,
+            lifetime.whole_days(),
+        )],
+    };
+    if app.store.issue_account_token(&issue).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid(format!(
+            "{email} was sent {LINKS_PER_HOUR} invitations in the last hour; wait a while"
+        )))
+    }
+}

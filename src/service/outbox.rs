@@ -1,0 +1,61 @@
+//! Delivering the outbox: a task on every node takes due messages (each node its own, for a
+//! lease), sends them over SMTP, and marks them sent, or due again later, twice as late
+//! each time, up to an hour. A node that dies mid-send leaves its messages to be taken
+//! again when their lease ends: a message may, rarely, arrive twice; it is never lost.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::mail::Mailer;
+use crate::service::{AppState, ServiceResult};
+use crate::store::OutboxMail;
+
+/// How long a node may take to send what it claimed before another node may take it.
+const LEASE: time::Duration = time::Duration::minutes(5);
+/// Messages taken per round.
+const BATCH: i64 = 20;
+/// The longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+
+/// Sends due mail until the process ends.
+pub async fn run(app: AppState, mailer: Mailer) {
+    loop {
+        match deliver_due(&app, &mailer).await {
+            Ok(sent) if sent > 0 => continue,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "the outbox could not be read"),
+        }
+        tokio::time::sleep(app.settings.mail.poll).await;
+    }
+}
+
+/// One round: the messages due now, each sent or put back for later. Returns how many
+/// were sent.
+pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> ServiceResult<usize> {
+    let now = app.clock.now();
+    let due = app.store.claim_mail(now, now + LEASE, BATCH).await?;
+    let mut sent = 0;
+    for message in due {
+        match mailer.send(&message.mail).await {
+            Ok(()) => {
+                app.store.mail_sent(message.id, app.clock.now()).await?;
+                metrics::counter!("portico_mail_total", "outcome" => "sent").increment(1);
+                sent += 1;
+            }
+            Err(error) => {
+                let retry_at = retry_at(app, &message, now);
+                tracing::warn!(id = message.id, attempts = message.attempts, %error, "mail not sent; will retry");
+                metrics::counter!("portico_mail_total", "outcome" => "failed").increment(1);
+                app.store.mail_failed(message.id, retry_at, &error).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+fn retry_at(app: &AppState, message: &OutboxMail, now: OffsetDateTime) -> OffsetDateTime {
+    let doublings = u32::try_from(message.attempts.saturating_sub(1)).unwrap_or(u32::MAX).min(16);
+    let wait = app.settings.mail.retry_base.saturating_mul(1 << doublings).min(MAX_BACKOFF);
+    now + wait
+}

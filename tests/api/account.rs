@@ -1,0 +1,408 @@
+//! The account lifecycle by e-mail, through a real SMTP server (aiosmtpd, in a process of
+//! its own on loopback): each flow is followed from the message received to the link used
+//! and the sign-in after it. Invitations, forgotten passwords, the limits under concurrent
+//! requests, and the outbox when SMTP is down or the node is killed.
+
+use std::io::{BufRead, BufReader};
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use portico::mail::{MailSettings, Mailer};
+use portico::service::member::{self, MemberInput};
+use portico::service::{Settings, outbox};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+use crate::common::node::Node;
+use crate::common::{
+    Backend, PASSWORD, TestApp, TestDatabase, error_codes, remember_password, test_settings,
+};
+use crate::every_store;
+
+const RESET: &str = "/api/public/account/password-reset";
+const CONFIRM: &str = "/api/public/account/password-reset/confirm";
+const NEW_PASSWORD: &str = "lantern orchard velvet 2047";
+
+/// aiosmtpd in a process of its own, writing each message it receives to a directory.
+struct SmtpSink {
+    directory: TempDir,
+    port: u16,
+    child: Option<Child>,
+}
+
+impl SmtpSink {
+    fn start() -> SmtpSink {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("a free port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let mut sink = SmtpSink { directory: tempfile::tempdir().expect("dir"), port, child: None };
+        sink.resume();
+        sink
+    }
+
+    /// Starts (again) on the same port.
+    fn resume(&mut self) {
+        let python = std::env::var("PORTICO_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
+        let mut child = Command::new(&python)
+            .arg(&script)
+            .arg(self.directory.path())
+            .arg(self.port.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{python} (with aiosmtpd; .ci/run installs it) is needed: {e}"));
+        let stdout = child.stdout.take().expect("stdout");
+        let ready =
+            BufReader::new(stdout).lines().map_while(Result::ok).any(|line| line.starts_with("listening"));
+        assert!(
+            ready,
+            "aiosmtpd did not start: is it installed for {python}? (PORTICO_TEST_PYTHON, .ci/run)"
+        );
+        self.child = Some(child);
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received so far, in order, decoded enough to read links.
+    fn received(&self) -> Vec<String> {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(self.directory.path())
+            .expect("dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        names.sort();
+        names.iter().map(|p| quoted_printable(&std::fs::read_to_string(p).expect("message"))).collect()
+    }
+
+    /// Waits until `count` messages have arrived (at most 20 s).
+    async fn wait_for(&self, count: usize) -> Vec<String> {
+        for _ in 0..200 {
+            let received = self.received();
+            if received.len() >= count {
+                return received;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("expected {count} messages, received {}", self.received().len());
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Enough quoted-printable decoding to read a link across soft line breaks.
+fn quoted_printable(text: &str) -> String {
+    text.replace("=\r\n", "").replace("=3D", "=")
+}
+
+/// The token of the first `page?token=` link in `message`.
+fn link_token(message: &str, page: &str) -> String {
+    let marker = format!("{page}?token=");
+    let at = message.find(&marker).unwrap_or_else(|| panic!("no {page} link in {message}")) + marker.len();
+    message[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect()
+}
+
+fn mail_settings(sink: &SmtpSink) -> MailSettings {
+    MailSettings {
+        smtp_url: Some(sink.url().into()),
+        retry_base: Duration::from_secs(1),
+        poll: Duration::from_millis(100),
+        ..MailSettings::default()
+    }
+}
+
+/// A server whose outbox is sent to `sink` by a sender task, as `portico serve` runs it.
+async fn app_sending_to(backend: Backend, sink: &SmtpSink, settings: Settings) -> TestApp {
+    let settings = Settings { mail: mail_settings(sink), ..settings };
+    let app = TestApp::spawn_with(backend, settings).await;
+    let mailer = Mailer::new(&app.state.settings.mail).expect("mailer").expect("SMTP configured");
+    tokio::spawn(outbox::run(app.state.clone(), mailer));
+    app
+}
+
+async fn post(app: &TestApp, path: &str, body: &Value) -> (StatusCode, String) {
+    let response = app.client.post(app.url(path)).json(body).send().await.expect("post");
+    (response.status(), response.text().await.expect("body"))
+}
+
+async fn confirm(app: &TestApp, token: &str, new: &str, repeat: &str) -> (StatusCode, Value) {
+    remember_password(new);
+    let body = json!({"Token": token, "NewPassword": new, "RepeatNewPassword": repeat});
+    let (status, text) = post(app, CONFIRM, &body).await;
+    (status, serde_json::from_str(&text).expect("envelope"))
+}
+
+async fn outbox_to(app: &TestApp, email: &str) -> usize {
+    let key = portico::domain::fields::email_key(email);
+    app.state.store.outbox(Some(&key), 100).await.expect("outbox").len()
+}
+
+async fn a_forgotten_password_is_reset_from_the_mail_received(backend: Backend) {
+    let sink = SmtpSink::start();
+    let app = app_sending_to(backend, &sink, test_settings()).await;
+    let old_session = app.member_token("ann@example.com").await;
+
+    let known = post(&app, RESET, &json!({"Email": "ann@example.com"})).await;
+    let unknown = post(&app, RESET, &json!({"Email": "nobody@example.com"})).await;
+    assert_eq!(known.0, StatusCode::OK);
+    assert_eq!(known, unknown, "byte-identical answers for a member and a stranger");
+
+    let received = sink.wait_for(1).await;
+    assert!(received[0].contains("X-Envelope-To: ann@example.com"), "{}", received[0]);
+    assert!(received[0].contains("reset your password"));
+    assert!(received[0].contains("Content-Type: text/html"), "a plain and an HTML part");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sink.received().len(), 1, "nothing to the stranger");
+    assert_eq!(outbox_to(&app, "nobody@example.com").await, 0);
+    let token = link_token(&received[0], "/reset");
+
+    let (status, answer) = confirm(&app, &token, NEW_PASSWORD, "lantern orchard velvet 2048").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_codes(&answer), [("RepeatNewPassword".to_string(), "password_mismatch".to_string())]);
+    let (status, answer) = confirm(&app, &token, "password123", "password123").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the location's policy applies: {answer}");
+    assert!(error_codes(&answer).iter().all(|(property, _)| property == "NewPassword"), "{answer}");
+
+    let (status, answer) = confirm(&app, &token, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        app.get(&old_session, "/login/me").await.0,
+        StatusCode::UNAUTHORIZED,
+        "every old session ended"
+    );
+    app.sign_in("ann@example.com", NEW_PASSWORD).await;
+    let (status, answer) =
+        confirm(&app, &token, "another orchard velvet 77", "another orchard velvet 77").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a link works once");
+    assert_eq!(error_codes(&answer), [("Token".to_string(), "invalid_link".to_string())]);
+    let audit = member::audit(&app.state, "ann@example.com").await.expect("audit");
+    assert!(audit.iter().any(|r| r.event == "password_reset"), "audited");
+}
+
+async fn expired_superseded_and_outdated_links_are_refused(backend: Backend) {
+    let sink = SmtpSink::start();
+    let app = app_sending_to(backend, &sink, test_settings()).await;
+    let session = app.member_token("ann@example.com").await;
+    post(&app, RESET, &json!({"Email": "ann@example.com"})).await;
+    let first = link_token(&sink.wait_for(1).await[0], "/reset");
+    post(&app, RESET, &json!({"Email": "ANN@example.com"})).await;
+    let second = link_token(&sink.wait_for(2).await[1], "/reset");
+    assert_ne!(first, second);
+    let (status, answer) = confirm(&app, &first, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(
+        (status, error_codes(&answer)[0].1.as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_link"),
+        "superseded"
+    );
+
+    app.clock.advance(time::Duration::minutes(61));
+    let (status, _) = confirm(&app, &second, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "expired after an hour");
+
+    post(&app, RESET, &json!({"Email": "ann@example.com"})).await;
+    let third = link_token(&sink.wait_for(3).await[2], "/reset");
+    app.change_password(&session, PASSWORD, "a changed passphrase 4411").await;
+    let (status, _) = confirm(&app, &third, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a password change since voids the link");
+}
+
+async fn concurrent_reset_requests_send_at_most_the_limit(backend: Backend) {
+    let sink = SmtpSink::start();
+    let app = app_sending_to(backend, &sink, test_settings()).await;
+    app.add_member("ann@example.com", None).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let (client, url) = (app.client.clone(), app.url(RESET));
+        tasks.spawn(async move {
+            let response =
+                client.post(url).json(&json!({"Email": "ann@example.com"})).send().await.expect("post");
+            (response.status(), response.text().await.expect("body"))
+        });
+    }
+    let answers = tasks.join_all().await;
+    assert!(answers.iter().all(|a| *a == answers[0] && a.0 == StatusCode::OK), "all the same 200");
+    sink.wait_for(3).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(sink.received().len(), 3, "the account's hourly limit, however many arrive at once");
+    assert_eq!(outbox_to(&app, "ann@example.com").await, 3);
+
+    let limits = portico::service::rate_limit::RateLimitSettings {
+        account_mail_per_minute: NonZeroU32::new(5),
+        ..test_settings().rate_limits
+    };
+    let app = TestApp::spawn_with(backend, Settings { rate_limits: limits, ..test_settings() }).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let (client, url) = (app.client.clone(), app.url(RESET));
+        tasks.spawn(async move {
+            let body = json!({"Email": format!("someone{n}@example.com")});
+            let response = client.post(url).json(&body).send().await.expect("post");
+            (response.status(), response.headers().contains_key("retry-after"))
+        });
+    }
+    let answers = tasks.join_all().await;
+    let passed = answers.iter().filter(|(status, _)| *status == StatusCode::OK).count();
+    assert_eq!(passed, 5, "one address's limit per minute");
+    assert!(
+        answers
+            .iter()
+            .filter(|(s, _)| *s != StatusCode::OK)
+            .all(|(s, r)| *s == StatusCode::TOO_MANY_REQUESTS && *r)
+    );
+}
+
+async fn an_invited_member_chooses_a_password_from_the_mail(backend: Backend) {
+    let sink = SmtpSink::start();
+    let app = app_sending_to(backend, &sink, test_settings()).await;
+    app.add_location("Canal Street").await;
+    let input = MemberInput {
+        email: "new@example.com".into(),
+        password: None,
+        full_name: "Nia New".into(),
+        location: Some("Canal Street".into()),
+    };
+    member::invite_member(&app.state, input).await.expect("invited");
+    let (status, _) = app
+        .token_request(&[("grant_type", "password"), ("username", "new@example.com"), ("password", "")])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "no password until they choose one");
+    let message = &sink.wait_for(1).await[0];
+    assert!(
+        message.contains("X-Envelope-To: new@example.com")
+            && message.contains("Canal Street: your invitation")
+    );
+    assert!(message.contains("Hello Nia New"), "{message}");
+    let first = link_token(message, "/welcome");
+
+    portico::service::account::resend_invitation(&app.state, "new@example.com").await.expect("resent");
+    let second = link_token(&sink.wait_for(2).await[1], "/welcome");
+    assert_eq!(
+        confirm(&app, &first, NEW_PASSWORD, NEW_PASSWORD).await.0,
+        StatusCode::BAD_REQUEST,
+        "replaced"
+    );
+    let (status, answer) = confirm(&app, &second, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let token = app.sign_in("new@example.com", NEW_PASSWORD).await;
+    assert_eq!(app.profile(&token).await["FullName"], "Nia New");
+    let again = portico::service::account::resend_invitation(&app.state, "new@example.com").await;
+    assert!(again.is_err(), "a member with a password is not invited again");
+    let existing = MemberInput {
+        email: "new@example.com".into(),
+        password: None,
+        full_name: "X".into(),
+        location: None,
+    };
+    assert!(member::invite_member(&app.state, existing).await.is_err(), "nor invited twice");
+
+    let csv = "Email,FullName,Location,CompanyName\nab@example.com,Ab Able,Canal Street,Acme\ncd@example.com,Cd Cole,,\n";
+    let added = member::import_csv(&app.state, csv.as_bytes()).await.expect("import");
+    assert_eq!(added.len(), 2);
+    let received = sink.wait_for(4).await;
+    for email in ["ab@example.com", "cd@example.com"] {
+        assert!(
+            received
+                .iter()
+                .any(|m| m.contains(&format!("X-Envelope-To: {email}")) && m.contains("/welcome?token=")),
+            "{email}"
+        );
+    }
+}
+
+async fn mail_waits_while_smtp_is_down_and_goes_when_it_is_back(backend: Backend) {
+    let mut sink = SmtpSink::start();
+    sink.stop();
+    let app = app_sending_to(backend, &sink, test_settings()).await;
+    app.add_member("ann@example.com", None).await;
+    post(&app, RESET, &json!({"Email": "ann@example.com"})).await;
+    let mut waited = None;
+    for _ in 0..100 {
+        let outbox = app.state.store.outbox(None, 10).await.expect("outbox");
+        if outbox.first().is_some_and(|m| m.attempts >= 1 && m.last_error.is_some()) {
+            waited = outbox.into_iter().next();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let waited = waited.expect("an attempt failed and the mail waits");
+    assert!(waited.sent_at.is_none());
+    sink.resume();
+    app.clock.advance(time::Duration::seconds(5));
+    let received = sink.wait_for(1).await;
+    assert!(received[0].contains("/reset?token="));
+    app.clock.advance(time::Duration::minutes(10));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sink.received().len(), 1, "sent once");
+    assert!(app.state.store.outbox(None, 10).await.expect("outbox")[0].sent_at.is_some());
+}
+
+async fn mail_committed_before_a_kill_is_sent_once_after_restart(backend: Backend) {
+    let sink = SmtpSink::start();
+    let database = TestDatabase::create(backend).await;
+    let mut node = Node::start(&database.url);
+    let client = crate::common::node::client();
+    let store = portico::store::connect(&database.url, &Default::default()).await.expect("store");
+    let state = portico::service::AppState::new(
+        store,
+        portico::auth::password::PasswordHasher::new(crate::common::test_cost(), 1, 8).expect("hasher"),
+        std::sync::Arc::new(portico::clock::SystemClock),
+        test_settings(),
+    );
+    member::add_location(&state, "Main Street", "GB").await.expect("location");
+    let input = MemberInput {
+        email: "ann@example.com".into(),
+        password: Some(PASSWORD.into()),
+        full_name: "Ann".into(),
+        location: None,
+    };
+    member::add_member(&state, input).await.expect("member");
+    let answer =
+        client.post(node.url(RESET)).json(&json!({"Email": "ann@example.com"})).send().await.expect("post");
+    assert_eq!(answer.status(), StatusCode::OK);
+    for _ in 0..100 {
+        if !state.store.outbox(None, 10).await.expect("outbox").is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        state.store.outbox(None, 10).await.expect("outbox").len(),
+        1,
+        "committed, not sent: no SMTP yet"
+    );
+    node.kill_hard();
+
+    let _restarted =
+        Node::start_with(&database.url, &[("PORTICO_SMTP_URL", &sink.url()), ("PORTICO_MAIL_POLL", "100ms")]);
+    let received = sink.wait_for(1).await;
+    assert!(received[0].contains("X-Envelope-To: ann@example.com"));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(sink.received().len(), 1, "once");
+}
+
+every_store!(
+    a_forgotten_password_is_reset_from_the_mail_received,
+    expired_superseded_and_outdated_links_are_refused,
+    concurrent_reset_requests_send_at_most_the_limit,
+    an_invited_member_chooses_a_password_from_the_mail,
+    mail_waits_while_smtp_is_down_and_goes_when_it_is_back,
+    mail_committed_before_a_kill_is_sent_once_after_restart,
+);

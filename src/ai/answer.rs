@@ -115,6 +115,12 @@ mod tests {
         assert!(cut.chars().count() <= MAX_DRAFT_CHARS && cut.ends_with("word…"), "{cut}");
         let exact = "é".repeat(MAX_DRAFT_CHARS);
         assert_eq!(clean(&exact).as_deref(), Some(exact.as_str()), "at the limit nothing is cut");
+        let early_stop = format!("Hi. {}", "word ".repeat(600));
+        let cut = clean(&early_stop).expect("text");
+        assert!(
+            cut.ends_with("word…") && cut.chars().count() > MAX_DRAFT_CHARS - 10,
+            "not cut back to the first sentence"
+        );
         let one_word = "x".repeat(MAX_DRAFT_CHARS + 10);
         assert_eq!(
             clean(&one_word).expect("text").chars().count(),

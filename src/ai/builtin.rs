@@ -222,6 +222,24 @@ mod tests {
     }
 
     #[test]
+    fn each_sentence_has_as_many_phrasings_as_variants_and_wraps_around() {
+        let sentences: [&dyn Fn(usize) -> String; 6] = [
+            &|v| role(Some("P"), Some("C"), v).unwrap_or_default(),
+            &|v| role(Some("P"), None, v).unwrap_or_default(),
+            &|v| role(None, Some("C"), v).unwrap_or_default(),
+            &|v| field_of_work("A", v),
+            &|v| topics(&["t"], v),
+            &|v| more_at("https://w.example", v),
+        ];
+        for (index, sentence) in sentences.iter().enumerate() {
+            let phrasings: std::collections::BTreeSet<String> = (0..VARIANTS).map(sentence).collect();
+            assert_eq!(phrasings.len(), VARIANTS, "sentence {index}: {phrasings:?}");
+            assert_eq!(sentence(VARIANTS + 1), sentence(1), "sentence {index} wraps around");
+        }
+        assert_eq!(role(None, None, 0), None);
+    }
+
+    #[test]
     fn long_tag_lists_are_cut_to_six() {
         let many = facts(&[(Field::Position, "P"), (Field::ProfileTags, "a1, b2, c3, d4, e5, f6, g7, h8")]);
         let text = write(&many, 0).text;

@@ -44,6 +44,13 @@ impl Purpose {
         }
     }
 
+    /// Whether a change of password since the link was made voids it. Not the undo link of
+    /// an e-mail change: whoever changed the address may have changed the password too,
+    /// and the undo must still work.
+    pub fn voided_by_password_change(self) -> bool {
+        self != Purpose::EmailRevert
+    }
+
     /// Whether redeeming the link sets a password (the same endpoint takes both).
     pub fn sets_password(self) -> bool {
         matches!(self, Purpose::Invitation | Purpose::PasswordReset)
@@ -87,6 +94,11 @@ mod tests {
         assert_eq!(pages.len(), 4);
         assert!(Purpose::Invitation.sets_password() && Purpose::PasswordReset.sets_password());
         assert!(!Purpose::EmailChange.sets_password() && !Purpose::EmailRevert.sets_password());
+        assert!(
+            Purpose::PasswordReset.voided_by_password_change()
+                && Purpose::EmailChange.voided_by_password_change()
+        );
+        assert!(!Purpose::EmailRevert.voided_by_password_change());
     }
 
     #[test]

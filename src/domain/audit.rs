@@ -15,6 +15,9 @@ pub enum AuditKind {
     PasswordSetByOperator,
     PasswordReset,
     InvitationAccepted,
+    EmailChangeRequested,
+    EmailChanged,
+    EmailChangeReverted,
 }
 
 impl AuditKind {
@@ -31,6 +34,9 @@ impl AuditKind {
             AuditKind::PasswordSetByOperator => "password_set_by_operator",
             AuditKind::PasswordReset => "password_reset",
             AuditKind::InvitationAccepted => "invitation_accepted",
+            AuditKind::EmailChangeRequested => "email_change_requested",
+            AuditKind::EmailChanged => "email_changed",
+            AuditKind::EmailChangeReverted => "email_change_reverted",
         }
     }
 }

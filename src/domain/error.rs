@@ -47,6 +47,7 @@ pub enum ErrorCode {
     AiUnavailable,
     NotEnoughToDraft,
     InvalidLink,
+    EmailUnchanged,
 }
 
 impl ErrorCode {
@@ -97,6 +98,7 @@ impl ErrorCode {
             AiUnavailable => "ai_unavailable",
             NotEnoughToDraft => "not_enough_to_draft",
             InvalidLink => "invalid_link",
+            EmailUnchanged => "email_unchanged",
         }
     }
 }

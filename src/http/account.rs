@@ -9,17 +9,20 @@ use serde_json::{Map, Value};
 
 use super::SharedState;
 use super::envelope::{ActionConfirmation, ApiError, success};
-use super::extract::{Client, JsonObject};
-use super::openapi::Envelope;
+use super::extract::{Auth, Client, JsonObject};
+use super::openapi::{BodyErrors, Envelope, PublicErrors, SignedInErrors};
 use super::query::QueryParams;
 use crate::domain::{ErrorCode, FieldError, FieldErrors};
 use crate::service::ServiceError;
-use crate::service::account::{self as service, NewPassword};
+use crate::service::account::{self as service, EmailChange, NewPassword};
 
 pub fn router() -> Router<SharedState> {
     Router::new()
         .route("/api/public/account/password-reset", post(request_reset))
         .route("/api/public/account/password-reset/confirm", post(confirm_reset))
+        .route("/en/profile/email-change", post(request_email_change))
+        .route("/api/public/account/email-change/confirm", post(confirm_email_change))
+        .route("/api/public/account/email-change/revert", post(revert_email_change))
 }
 
 /// The same answer for every address, known or not.
@@ -31,7 +34,8 @@ const RESET_REQUESTED: &str = "If this address belongs to a member, a link to ch
     request_body(content = Object, description = "{ \"Email\": … }", content_type = "application/json"),
     responses((status = 200, description = "Always the same, whether or not the address is a member's", body = Envelope),
         (status = 400, description = "Email is missing or not an address", body = Envelope),
-        (status = 429, description = "Too many requests from this address; see Retry-After", body = Envelope)))]
+        (status = 429, description = "Too many requests from this address; see Retry-After", body = Envelope),
+        BodyErrors, PublicErrors))]
 pub(super) async fn request_reset(
     State(app): State<SharedState>,
     Client(client): Client,
@@ -52,7 +56,7 @@ pub(super) async fn request_reset(
     request_body(content = Object, description = "{ \"Token\", \"NewPassword\", \"RepeatNewPassword\" }", content_type = "application/json"),
     responses((status = 200, description = "The password is set; sign in with it", body = Envelope),
         (status = 400, description = "The link does not work (invalid_link), or the password is refused, by its property", body = Envelope),
-        (status = 503, description = "The hashing queue is full", body = Envelope)))]
+        BodyErrors, PublicErrors))]
 pub(super) async fn confirm_reset(
     State(app): State<SharedState>,
     Client(client): Client,
@@ -64,6 +68,70 @@ pub(super) async fn confirm_reset(
     let new = SecretString::from(optional_text(&body, "NewPassword")?);
     let repeat = SecretString::from(optional_text(&body, "RepeatNewPassword")?);
     service::set_password(&app, NewPassword { token: &token, new: &new, repeat: &repeat }, &client).await?;
+    Ok(success(None::<()>))
+}
+
+/// Starts a change of the sign-in address: a link to confirm goes to the new address, a
+/// notice with an undo link to the current one. Nothing changes until the link is used.
+#[utoipa::path(post, path = "/en/profile/email-change", tag = "account", security(("bearer" = [])),
+    request_body(content = Object, description = "{ \"NewEmail\", \"Password\" }", content_type = "application/json"),
+    responses((status = 200, description = "The same answer whether or not the address is free", body = Envelope),
+        (status = 400, description = "NewEmail is not an address or is the current one; Password is wrong", body = Envelope),
+        BodyErrors, SignedInErrors))]
+pub(super) async fn request_email_change(
+    Auth { session, .. }: Auth,
+    State(app): State<SharedState>,
+    Client(client): Client,
+    query: QueryParams,
+    JsonObject(body): JsonObject,
+) -> Result<Json<ActionConfirmation<()>>, ApiError> {
+    query.accept_only(&[])?;
+    let new_email = required_text(&body, "NewEmail")?;
+    let password = SecretString::from(optional_text(&body, "Password")?);
+    let change = EmailChange { new_email: &new_email, password: &password };
+    service::request_email_change(&app, &session, change, &client).await?;
+    let Json(mut answer) = success(None::<()>);
+    answer.message = Some(EMAIL_CHANGE_REQUESTED.into());
+    Ok(Json(answer))
+}
+
+const EMAIL_CHANGE_REQUESTED: &str =
+    "A link to confirm the new address is on its way to it; your current address stays in use until then.";
+
+/// Makes the new address the sign-in address (the link mailed to it).
+#[utoipa::path(post, path = "/api/public/account/email-change/confirm", tag = "account",
+    request_body(content = Object, description = "{ \"Token\" }", content_type = "application/json"),
+    responses((status = 200, description = "The new address is the sign-in address", body = Envelope),
+        (status = 400, description = "The link does not work (invalid_link)", body = Envelope),
+        BodyErrors, PublicErrors))]
+pub(super) async fn confirm_email_change(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    query: QueryParams,
+    JsonObject(body): JsonObject,
+) -> Result<Json<ActionConfirmation<()>>, ApiError> {
+    query.accept_only(&[])?;
+    let token = required_text(&body, "Token")?;
+    service::confirm_email_change(&app, &token, &client).await?;
+    Ok(success(None::<()>))
+}
+
+/// Undoes a change of address (the link in the notice to the old address): the old address
+/// comes back and every session of the account ends.
+#[utoipa::path(post, path = "/api/public/account/email-change/revert", tag = "account",
+    request_body(content = Object, description = "{ \"Token\" }", content_type = "application/json"),
+    responses((status = 200, description = "The old address is back; every session ended", body = Envelope),
+        (status = 400, description = "The link does not work (invalid_link)", body = Envelope),
+        BodyErrors, PublicErrors))]
+pub(super) async fn revert_email_change(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    query: QueryParams,
+    JsonObject(body): JsonObject,
+) -> Result<Json<ActionConfirmation<()>>, ApiError> {
+    query.accept_only(&[])?;
+    let token = required_text(&body, "Token")?;
+    service::revert_email_change(&app, &token, &client).await?;
     Ok(success(None::<()>))
 }
 

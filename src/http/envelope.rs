@@ -149,7 +149,8 @@ impl IntoResponse for ApiError {
                 ServiceError::Unavailable { retry_after, .. }
                 | ServiceError::Locked { retry_after }
                 | ServiceError::RateLimited { retry_after }
-                | ServiceError::DraftsUsedUp { retry_after, .. },
+                | ServiceError::DraftsUsedUp { retry_after, .. }
+                | ServiceError::TooManyLinks { retry_after },
             ) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after.as_secs().max(1)));
             }
@@ -245,6 +246,11 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
         ServiceError::DraftsUsedUp { limit, retry_after } => {
             (StatusCode::TOO_MANY_REQUESTS, drafts_used_up(*limit, *retry_after), None)
         }
+        ServiceError::TooManyLinks { .. } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many e-mails were sent for this account in the last hour; try again later.".into(),
+            None,
+        ),
         ServiceError::Ai(AiError::Provider(_)) => (
             StatusCode::BAD_GATEWAY,
             "The AI writer could not write a draft just now; try again later.".into(),

@@ -39,6 +39,9 @@ use crate::domain::catalogue::{Credential, Field, Kind, ReadOnly, Rule};
         super::profile::draft_summary,
         super::account::request_reset,
         super::account::confirm_reset,
+        super::account::request_email_change,
+        super::account::confirm_email_change,
+        super::account::revert_email_change,
         super::profile::list_profiles,
         super::profile::switch_profile,
         super::history::history,
@@ -282,6 +285,30 @@ impl IntoResponses for SignedInErrors {
     }
 }
 
+/// The answers of any operation that reads a JSON body.
+pub struct BodyErrors;
+
+impl IntoResponses for BodyErrors {
+    fn responses() -> BTreeMap<String, RefOr<Described>> {
+        [("413", "The body is too large"), ("415", "The body is not JSON")]
+            .into_iter()
+            .map(|(status, description)| (status.to_string(), RefOr::T(envelope_response(description))))
+            .collect()
+    }
+}
+
+/// What any operation without a token may also answer.
+pub struct PublicErrors;
+
+impl IntoResponses for PublicErrors {
+    fn responses() -> BTreeMap<String, RefOr<Described>> {
+        [("503", "The database or the hashing queue is busy; see Retry-After")]
+            .into_iter()
+            .map(|(status, description)| (status.to_string(), RefOr::T(envelope_response(description))))
+            .collect()
+    }
+}
+
 fn envelope_response(description: &str) -> Described {
     let envelope = RefOr::Ref(utoipa::openapi::Ref::from_schema_name(Envelope::name()));
     ResponseBuilder::new()
@@ -374,6 +401,8 @@ mod tests {
             "/readyz",
             "/api/public/account/password-reset",
             "/api/public/account/password-reset/confirm",
+            "/api/public/account/email-change/confirm",
+            "/api/public/account/email-change/revert",
         ];
         for (path, operations) in document["paths"].as_object().expect("paths") {
             for (method, operation) in operations.as_object().expect("operations") {

@@ -80,6 +80,50 @@ pub fn password_reset(to: &str, location: &str, link: &str) -> NewMail {
     .into_mail(to, "reset your password")
 }
 
+pub fn email_change_confirmation(to: &str, location: &str, link: &str) -> NewMail {
+    Letter {
+        location,
+        greeting: "Hello,".into(),
+        paragraphs: vec![
+            "You asked to sign in with this address from now on.".into(),
+            "Confirm it with this link, which works once, for 24 hours. Until then your old address stays in use."
+                .into(),
+        ],
+        link: Some((link, "Confirm this address")),
+        closing: "If you did not ask for this, ignore this message: nothing changes.",
+    }
+    .into_mail(to, "confirm your new e-mail address")
+}
+
+pub fn email_change_notice(to: &str, location: &str, new_email: &str, undo_link: &str) -> NewMail {
+    Letter {
+        location,
+        greeting: "Hello,".into(),
+        paragraphs: vec![
+            format!("Someone signed in to your account asked to change its e-mail address to {new_email}."),
+            "If it was not you, undo it with this link within 7 days: your address is put back and every session of your account ends."
+                .into(),
+        ],
+        link: Some((undo_link, "This was not me: undo")),
+        closing: "If it was you, there is nothing to do.",
+    }
+    .into_mail(to, "your e-mail address is being changed")
+}
+
+pub fn address_in_use(to: &str, location: &str) -> NewMail {
+    Letter {
+        location,
+        greeting: "Hello,".into(),
+        paragraphs: vec![
+            "Someone asked to use this address for an account, but it already belongs to one: yours.".into(),
+            "Nothing was changed. If you did not expect this, you can ignore this message.".into(),
+        ],
+        link: None,
+        closing: "Nothing to do.",
+    }
+    .into_mail(to, "this address is already in use")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

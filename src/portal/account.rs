@@ -185,3 +185,115 @@ fn with_cookie(mut response: Response, cookie: Option<axum::http::HeaderValue>) 
     }
     response
 }
+
+/// `/confirm-email` and `/undo-email`: a page with one button, so that opening the link
+/// (or a mail scanner fetching it) changes nothing; the button posts the token.
+pub async fn show_confirm_email(
+    state: State<SharedState>,
+    headers: HeaderMap,
+    query: Query<LinkQuery>,
+) -> Response {
+    show_email_form(state, headers, query, EmailStep::Confirm)
+}
+
+pub async fn show_undo_email(
+    state: State<SharedState>,
+    headers: HeaderMap,
+    query: Query<LinkQuery>,
+) -> Response {
+    show_email_form(state, headers, query, EmailStep::Undo)
+}
+
+#[derive(Clone, Copy)]
+enum EmailStep {
+    Confirm,
+    Undo,
+}
+
+impl EmailStep {
+    fn action(self) -> &'static str {
+        match self {
+            EmailStep::Confirm => "/confirm-email",
+            EmailStep::Undo => "/undo-email",
+        }
+    }
+}
+
+fn show_email_form(
+    State(app): State<SharedState>,
+    headers: HeaderMap,
+    Query(query): Query<LinkQuery>,
+    step: EmailStep,
+) -> Response {
+    let (csrf, cookie) = browser::csrf_for(&app, &headers);
+    let token = query.token.unwrap_or_default();
+    let (title, text, button) = match step {
+        EmailStep::Confirm => {
+            ("Confirm your new e-mail address", "From now on you will sign in with this address.", "Confirm")
+        }
+        EmailStep::Undo => (
+            "Undo the change of your e-mail address",
+            "Your previous address is put back, and every session of your account ends: sign in again, and change your password if someone else knew it.",
+            "Undo the change",
+        ),
+    };
+    let body = html! {
+        h1 { (title) }
+        p { (text) }
+        form.card method="post" action=(step.action()) {
+            input type="hidden" name=(CSRF_FIELD) value=(csrf);
+            input type="hidden" name="Token" value=(token);
+            button type="submit" { (button) }
+        }
+    };
+    with_cookie(page::respond(StatusCode::OK, page::layout(title, None, body)), cookie)
+}
+
+pub async fn submit_confirm_email(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    GenuineForm(posted): GenuineForm,
+) -> Response {
+    let token = posted.get("Token").map(String::as_str).unwrap_or_default();
+    let outcome = account::confirm_email_change(&app, token, &client)
+        .await
+        .map(|email| format!("You now sign in with {email}."));
+    email_outcome(outcome)
+}
+
+pub async fn submit_undo_email(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    GenuineForm(posted): GenuineForm,
+) -> Response {
+    let token = posted.get("Token").map(String::as_str).unwrap_or_default();
+    let outcome = account::revert_email_change(&app, token, &client)
+        .await
+        .map(|()| "Your previous address is back and every session has ended. Sign in again.".to_string());
+    email_outcome(outcome)
+}
+
+fn email_outcome(outcome: Result<String, ServiceError>) -> Response {
+    let (status, title, message) = match outcome {
+        Ok(message) => (StatusCode::OK, "Done", message),
+        Err(ServiceError::Validation(_)) => (
+            StatusCode::BAD_REQUEST,
+            "This link does not work",
+            "It was used already, replaced by a newer one, or has expired.".to_string(),
+        ),
+        Err(error) => {
+            tracing::warn!(%error, "portal e-mail link failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Something went wrong",
+                "Nothing was changed. Try again.".to_string(),
+            )
+        }
+    };
+    let body = html! {
+        h1 { (title) }
+        p role="status" { (message) }
+        p { a href="/signin" { "Sign in" } }
+    };
+    page::respond(status, page::layout(title, None, body))
+}

@@ -30,6 +30,8 @@ pub fn router() -> Router<SharedState> {
         .route("/forgot", get(account::show_forgot).post(account::submit_forgot))
         .route("/reset", get(account::show_reset).post(account::submit_password))
         .route("/welcome", get(account::show_welcome))
+        .route("/confirm-email", get(account::show_confirm_email).post(account::submit_confirm_email))
+        .route("/undo-email", get(account::show_undo_email).post(account::submit_undo_email))
         .route("/profile", get(profile::show))
         .route("/profile/switch", post(profile::switch))
         .route("/profile/preview", post(profile::preview))

@@ -14,10 +14,14 @@ use crate::domain::audit::AuditKind;
 use crate::domain::fields::{self, email_digest, email_key};
 use crate::domain::password::{self, Owner};
 use crate::domain::profile::Location;
+use crate::domain::session::Session;
 use crate::domain::{ErrorCode, FieldError, FieldErrors};
 use crate::mail::compose;
 use crate::service::AppState;
-use crate::store::{AddedMember, Invitation, NewMember, PasswordRedemption, TokenIssue};
+use crate::store::{
+    AddedMember, CompanionToken, EmailRedemption, Invitation, NewMember, PasswordRedemption, StoreError,
+    TokenIssue,
+};
 
 /// Links carry this prefix, so a leaked one is recognisable (like `pat_` for sessions).
 const LINK_PREFIX: &str = "plk_";
@@ -57,6 +61,7 @@ async fn send_reset(app: &AppState, email: &str, client: &ClientInfo) -> Service
         new_email: None,
         old_email: None,
         per_hour: LINKS_PER_HOUR,
+        companion: None,
         mail: vec![compose::password_reset(&user.email, &location.name, &link)],
     };
     if !app.store.issue_account_token(&issue).await? {
@@ -104,7 +109,7 @@ pub async fn set_password(app: &AppState, change: NewPassword<'_>, client: &Clie
     match app.store.redeem_password_token(&redemption).await {
         Ok(_) => Ok(()),
         // Used or voided while the password was being hashed.
-        Err(crate::store::StoreError::NotFound) => Err(invalid_link()),
+        Err(StoreError::NotFound) => Err(invalid_link()),
         Err(other) => Err(other.into()),
     }
 }
@@ -198,6 +203,7 @@ pub async fn resend_invitation(app: &AppState, email: &str) -> ServiceResult<()>
         new_email: None,
         old_email: None,
         per_hour: LINKS_PER_HOUR,
+        companion: None,
         mail: vec![compose::invitation(
             &user.email,
             &user.full_name,
@@ -212,5 +218,143 @@ pub async fn resend_invitation(app: &AppState, email: &str) -> ServiceResult<()>
         Err(ServiceError::Invalid(format!(
             "{email} was sent {LINKS_PER_HOUR} invitations in the last hour; wait a while"
         )))
+    }
+}
+
+/// What a member sends to change their sign-in address.
+pub struct EmailChange<'a> {
+    pub new_email: &'a str,
+    pub password: &'a SecretString,
+}
+
+/// Sends a confirmation link to the new address and, to the old one, a notice with a link
+/// that undoes the change for 7 days. The sign-in address changes only when the link is
+/// followed. An address that belongs to another member gets a notice instead, and the
+/// answer is the same, so nobody learns who holds an address.
+pub async fn request_email_change(
+    app: &AppState,
+    session: &Session,
+    change: EmailChange<'_>,
+    client: &ClientInfo,
+) -> ServiceResult<()> {
+    app.limits.account_mail(client.address)?;
+    let user = app.store.user(session.user_id).await?;
+    let new_email = checked_new_email(&user.email, change.new_email)?;
+    confirm_password(app, &user.email, change.password, client).await?;
+    let record =
+        app.store.login_record(&email_key(&user.email)).await?.ok_or(ServiceError::NotFound("member"))?;
+    let location = home_location(app, record.default_profile_id).await?;
+    let now = app.clock.now();
+    if app.store.login_record(&email_key(&new_email)).await?.is_some() {
+        return Ok(app.store.queue_mail(&[compose::address_in_use(&new_email, &location.name)], now).await?);
+    }
+    let (confirm, undo) = (token::generate(LINK_PREFIX), token::generate(LINK_PREFIX));
+    let confirm_link = app.settings.link(Purpose::EmailChange.page(), &confirm);
+    let undo_link = app.settings.link(Purpose::EmailRevert.page(), &undo);
+    let issue = TokenIssue {
+        user_id: user.id,
+        purpose: Purpose::EmailChange,
+        token_hash: token::hash(&confirm),
+        now,
+        expires_at: now + account::EMAIL_CHANGE_LIFETIME,
+        new_email: Some(new_email.clone()),
+        old_email: Some(user.email.clone()),
+        per_hour: LINKS_PER_HOUR,
+        mail: vec![
+            compose::email_change_confirmation(&new_email, &location.name, &confirm_link),
+            compose::email_change_notice(&user.email, &location.name, &new_email, &undo_link),
+        ],
+        companion: Some(CompanionToken {
+            purpose: Purpose::EmailRevert,
+            token_hash: token::hash(&undo),
+            expires_at: now + account::EMAIL_REVERT_LIFETIME,
+        }),
+    };
+    if !app.store.issue_account_token(&issue).await? {
+        return Err(ServiceError::TooManyLinks { retry_after: std::time::Duration::from_secs(3600) });
+    }
+    let key = email_key(&user.email);
+    let audit = session::audit_event(app, AuditKind::EmailChangeRequested, Some(user.id), &key, client, None);
+    Ok(app.store.record_audit(&audit).await?)
+}
+
+fn checked_new_email(current: &str, typed: &str) -> ServiceResult<String> {
+    let new_email = fields::email(typed.trim())
+        .map_err(|problem| FieldErrors::from(FieldError::new("NewEmail", problem.code, problem.message)))?;
+    if email_key(&new_email) == email_key(current) {
+        let same = FieldError::new("NewEmail", ErrorCode::EmailUnchanged, "is already your sign-in address");
+        return Err(FieldErrors::from(same).into());
+    }
+    Ok(new_email)
+}
+
+/// The current password, checked under the account's lockout like any other.
+async fn confirm_password(
+    app: &AppState,
+    email: &str,
+    password: &SecretString,
+    client: &ClientInfo,
+) -> ServiceResult<()> {
+    if password.expose_secret().is_empty() {
+        return Err(FieldErrors::from(FieldError::new(
+            "Password",
+            ErrorCode::PasswordRequired,
+            "your current password is required",
+        ))
+        .into());
+    }
+    let key = email_key(email);
+    let record = app.store.login_record(&key).await?;
+    let permit = app.hasher.admit(&client.cancelled)?;
+    let account = session::Account { key: &key, user_id: record.as_ref().map(|r| r.user_id) };
+    let stored = record.as_ref().map(|r| r.password_hash.as_str());
+    match session::check_password(
+        app,
+        &permit,
+        &account,
+        password,
+        stored,
+        AuditKind::PasswordChangeFailed,
+        client,
+    )
+    .await?
+    {
+        session::PasswordCheckOutcome::Right { .. } => Ok(()),
+        session::PasswordCheckOutcome::Wrong => Err(FieldErrors::from(FieldError::new(
+            "Password",
+            ErrorCode::WrongCurrentPassword,
+            "is not your current password",
+        ))
+        .into()),
+    }
+}
+
+/// Makes the confirmed address the sign-in address.
+pub async fn confirm_email_change(app: &AppState, link: &str, client: &ClientInfo) -> ServiceResult<String> {
+    let hash = token::hash(link.trim());
+    let found = app.store.account_token(&hash, app.clock.now()).await?;
+    let Some(found) = found.filter(|l| l.purpose == Purpose::EmailChange) else { return Err(invalid_link()) };
+    let key = email_key(found.new_email.as_deref().unwrap_or_default());
+    let audit = session::audit_event(app, AuditKind::EmailChanged, Some(found.user_id), &key, client, None);
+    match app.store.change_email(&EmailRedemption { token_hash: hash, now: app.clock.now(), audit }).await {
+        Ok(email) => Ok(email),
+        Err(StoreError::NotFound | StoreError::Conflict(_)) => Err(invalid_link()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Undoes an e-mail change from the old address's notice: the old address comes back (if
+/// the change was confirmed), every session and every pending link of the account end.
+pub async fn revert_email_change(app: &AppState, link: &str, client: &ClientInfo) -> ServiceResult<()> {
+    let hash = token::hash(link.trim());
+    let found = app.store.account_token(&hash, app.clock.now()).await?;
+    let Some(found) = found.filter(|l| l.purpose == Purpose::EmailRevert) else { return Err(invalid_link()) };
+    let key = email_key(found.old_email.as_deref().unwrap_or_default());
+    let audit =
+        session::audit_event(app, AuditKind::EmailChangeReverted, Some(found.user_id), &key, client, None);
+    match app.store.revert_email(&EmailRedemption { token_hash: hash, now: app.clock.now(), audit }).await {
+        Ok(_) => Ok(()),
+        Err(StoreError::NotFound | StoreError::Conflict(_)) => Err(invalid_link()),
+        Err(other) => Err(other.into()),
     }
 }

@@ -35,6 +35,9 @@ pub enum ServiceError {
     /// The member's hourly drafts, or the location's daily cap, are used up.
     #[error("no drafts left for {retry_after:?} ({limit:?})")]
     DraftsUsedUp { limit: DraftLimit, retry_after: Duration },
+    /// The account was sent its hourly number of links of this kind.
+    #[error("too many links for {retry_after:?}")]
+    TooManyLinks { retry_after: Duration },
     /// The AI provider failed (502) or did not answer in time (504).
     #[error(transparent)]
     Ai(#[from] AiError),

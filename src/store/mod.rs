@@ -239,6 +239,23 @@ pub struct TokenIssue {
     pub old_email: Option<String>,
     pub per_hour: u32,
     pub mail: Vec<NewMail>,
+    /// A second link issued with this one (the undo link sent with an e-mail change).
+    pub companion: Option<CompanionToken>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompanionToken {
+    pub purpose: Purpose,
+    pub token_hash: TokenHash,
+    pub expires_at: OffsetDateTime,
+}
+
+/// An e-mail change or its undo, through its link.
+#[derive(Debug, Clone)]
+pub struct EmailRedemption {
+    pub token_hash: TokenHash,
+    pub now: OffsetDateTime,
+    pub audit: AuditEvent,
 }
 
 /// A link that still works: unused, unexpired, and made under the current password.
@@ -323,6 +340,12 @@ pub trait Store: Send + Sync + 'static {
     -> StoreResult<Option<AccountToken>>;
     /// Sets the password through a password link; `NotFound` when the link no longer works.
     async fn redeem_password_token(&self, redemption: &PasswordRedemption) -> StoreResult<i64>;
+    /// Makes the link's new address the sign-in address; `NotFound` when the link no
+    /// longer works, `Conflict` when the address was taken meanwhile. Returns the address.
+    async fn change_email(&self, redemption: &EmailRedemption) -> StoreResult<String>;
+    /// Puts the old address back (if it was changed), voids the pending change and every
+    /// password link, and ends every session of the user.
+    async fn revert_email(&self, redemption: &EmailRedemption) -> StoreResult<i64>;
     /// Queues mail on its own (a notice that causes no other change).
     async fn queue_mail(&self, mail: &[NewMail], now: OffsetDateTime) -> StoreResult<()>;
     /// Takes up to `limit` due messages for this node until `lease_until`; another node

@@ -398,7 +398,98 @@ async fn mail_committed_before_a_kill_is_sent_once_after_restart(backend: Backen
     assert_eq!(sink.received().len(), 1, "once");
 }
 
+async fn post_as(app: &TestApp, token: &str, path: &str, body: &Value) -> (StatusCode, String) {
+    let response = app.client.post(app.url(path)).bearer_auth(token).json(body).send().await.expect("post");
+    (response.status(), response.text().await.expect("body"))
+}
+
+async fn an_email_change_waits_for_confirmation_and_can_be_undone(backend: Backend) {
+    const CHANGE: &str = "/en/profile/email-change";
+    let sink = SmtpSink::start();
+    let app = app_sending_to(backend, &sink, test_settings()).await;
+    let session = app.member_token("ann@example.com").await;
+    app.add_member("bob@example.com", None).await;
+
+    let (status, wrong) = post_as(
+        &app,
+        &session,
+        CHANGE,
+        &json!({"NewEmail": "ann@new.example", "Password": "not my password"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let wrong: Value = serde_json::from_str(&wrong).expect("envelope");
+    assert_eq!(error_codes(&wrong), [("Password".to_string(), "wrong_current_password".to_string())]);
+    let (status, same) =
+        post_as(&app, &session, CHANGE, &json!({"NewEmail": "ANN@example.com", "Password": PASSWORD})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{same}");
+    assert!(same.contains("email_unchanged"));
+
+    let taken =
+        post_as(&app, &session, CHANGE, &json!({"NewEmail": "bob@example.com", "Password": PASSWORD})).await;
+    let free =
+        post_as(&app, &session, CHANGE, &json!({"NewEmail": "ann@new.example", "Password": PASSWORD})).await;
+    assert_eq!(free.0, StatusCode::OK, "{}", free.1);
+    assert_eq!(taken, free, "the same answer whether or not the address is someone's");
+
+    let received = sink.wait_for(3).await;
+    let to = |email: &str| {
+        received
+            .iter()
+            .find(|m| m.contains(&format!("X-Envelope-To: {email}")))
+            .unwrap_or_else(|| panic!("no mail to {email}"))
+            .clone()
+    };
+    let to_bob = to("bob@example.com");
+    assert!(to_bob.contains("already in use") && !to_bob.contains("token="), "a notice, no link, no name");
+    let confirm_token = link_token(&to("ann@new.example"), "/confirm-email");
+    let notice = to("ann@example.com");
+    assert!(notice.contains("ann@new.example"), "the old address is told where to");
+    let undo_token = link_token(&notice, "/undo-email");
+
+    assert_eq!(
+        app.get(&session, "/login/me").await.1["User"]["Email"],
+        "ann@example.com",
+        "nothing changes before confirmation"
+    );
+    let (status, _) = app
+        .token_request(&[("grant_type", "password"), ("username", "ann@new.example"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the new address does not sign in yet");
+
+    let (status, body) =
+        post(&app, "/api/public/account/email-change/confirm", &json!({"Token": confirm_token})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(app.get(&session, "/login/me").await.1["User"]["Email"], "ann@new.example");
+    let later = app.sign_in("ann@new.example", PASSWORD).await;
+    let (status, _) = app
+        .token_request(&[("grant_type", "password"), ("username", "ann@example.com"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the old address no longer signs in");
+    let again =
+        post(&app, "/api/public/account/email-change/confirm", &json!({"Token": confirm_token})).await;
+    assert!(again.0 == StatusCode::BAD_REQUEST && again.1.contains("invalid_link"), "once");
+
+    let (status, body) =
+        post(&app, "/api/public/account/email-change/revert", &json!({"Token": undo_token})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for token in [&session, &later] {
+        assert_eq!(app.get(token, "/login/me").await.0, StatusCode::UNAUTHORIZED, "every session ended");
+    }
+    let back = app.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(
+        app.get(&back, "/login/me").await.1["User"]["Email"],
+        "ann@example.com",
+        "the old address is back"
+    );
+    let audit = member::audit(&app.state, "ann@example.com").await.expect("audit");
+    for event in ["email_change_requested", "email_change_reverted"] {
+        assert!(audit.iter().any(|r| r.event == event), "{event} audited");
+    }
+}
+
 every_store!(
+    an_email_change_waits_for_confirmation_and_can_be_undone,
     a_forgotten_password_is_reset_from_the_mail_received,
     expired_superseded_and_outdated_links_are_refused,
     concurrent_reset_requests_send_at_most_the_limit,

@@ -487,7 +487,76 @@ async fn the_professional_section_drafts_a_summary_for_review(backend: Backend) 
     assert!(refused.html.contains("switched off"), "{}", refused.html);
 }
 
+async fn a_forgotten_password_is_reset_through_the_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_member("ann@example.com", None).await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser.get("/signin").await.count("a[href='/forgot']"),
+        1,
+        "a way back in from the sign-in page"
+    );
+    let forgot = browser.get("/forgot").await;
+    let csrf = forgot.value_of("input[name=_csrf]").expect("csrf");
+    let sent = browser.post("/forgot", &[("_csrf", &csrf), ("Email", "ann@example.com")], &[]).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.html);
+    assert!(sent.html.contains("Check your e-mail"));
+    let key = portico::domain::fields::email_key("ann@example.com");
+    let mut text = String::new();
+    for _ in 0..100 {
+        if let Some(mail) = app.state.store.outbox(Some(&key), 1).await.expect("outbox").pop() {
+            text = mail.mail.text;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let at = text.find("/reset?token=").expect("a reset link") + "/reset?token=".len();
+    let token: String =
+        text[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+
+    let form = browser.get(&format!("/reset?token={token}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.headers["cache-control"], "no-store", "a page whose address holds a token is not cached");
+    assert_eq!(form.value_of("input[name=Token]").as_deref(), Some(token.as_str()));
+    let new = "quiet lantern harbour 2049";
+    crate::common::remember_password(new);
+    let mismatch = [
+        ("_csrf", csrf.as_str()),
+        ("Token", token.as_str()),
+        ("NewPassword", new),
+        ("RepeatNewPassword", "something else entirely"),
+    ];
+    let refused = browser.post("/reset", &mismatch, &[]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.count("#f-RepeatNewPassword-error"), 1, "the error by its field");
+    let good = [
+        ("_csrf", csrf.as_str()),
+        ("Token", token.as_str()),
+        ("NewPassword", new),
+        ("RepeatNewPassword", new),
+    ];
+    let done = browser.post("/reset", &good, &[]).await;
+    assert_eq!((done.status, done.location()), (StatusCode::SEE_OTHER, "/signin?password_set=1"));
+    assert!(browser.get("/signin?password_set=1").await.html.contains("Your password is set"));
+    let signed = browser.sign_in("ann@example.com", new).await;
+    assert_eq!(signed.location(), "/profile");
+    let reused = browser.post("/reset", &good, &[]).await;
+    assert!(
+        reused.status == StatusCode::BAD_REQUEST && reused.html.contains("does not work any more"),
+        "{}",
+        reused.html
+    );
+
+    let undo = browser.get("/undo-email?token=plk_forged").await;
+    assert_eq!(undo.status, StatusCode::OK, "opening a link changes nothing");
+    let forged = browser.post("/undo-email", &[("_csrf", csrf.as_str()), ("Token", "plk_forged")], &[]).await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    let cross_site = browser.post("/reset", &good, &[("sec-fetch-site", "cross-site")]).await;
+    assert_eq!(cross_site.status, StatusCode::FORBIDDEN, "the link pages refuse forged posts too");
+}
+
 every_store!(
+    a_forgotten_password_is_reset_through_the_pages,
     the_professional_section_drafts_a_summary_for_review,
     a_member_with_two_locations_switches_between_them,
     the_bio_preview_is_sanitised_and_guarded,

@@ -13,8 +13,8 @@ use crate::domain::account::{Purpose, credential_tag};
 use crate::domain::fields::email_key;
 use crate::store::columns::ColumnSource;
 use crate::store::{
-    AccountToken, AddedMember, Invitation, NewMail, OperatorPassword, OutboxMail, PasswordRedemption,
-    StoreError, StoreResult, TokenIssue,
+    AccountToken, AddedMember, EmailRedemption, Invitation, NewMail, OperatorPassword, OutboxMail,
+    PasswordRedemption, StoreError, StoreResult, TokenIssue,
 };
 
 pub async fn queue(c: &mut PgConnection, mail: &[NewMail], now: OffsetDateTime) -> StoreResult<()> {
@@ -94,6 +94,24 @@ pub async fn issue(c: &mut PgConnection, issue: &TokenIssue) -> StoreResult<bool
         old_email: issue.old_email.as_deref(),
     };
     insert_token(c, &token).await?;
+    if let Some(companion) = &issue.companion {
+        sqlx::query(
+            "update account_tokens set used_at = $1 where user_id = $2 and purpose = $3 and used_at is null",
+        )
+        .bind(issue.now)
+        .bind(issue.user_id)
+        .bind(companion.purpose.as_str())
+        .execute(&mut *c)
+        .await?;
+        let second = NewToken {
+            purpose: companion.purpose,
+            hash: &companion.token_hash,
+            expires_at: companion.expires_at,
+            tag: credential_tag(&hash),
+            ..token
+        };
+        insert_token(c, &second).await?;
+    }
     queue(c, &issue.mail, issue.now).await?;
     Ok(true)
 }
@@ -146,7 +164,8 @@ pub async fn token(
     let purpose = Purpose::from_name(&row.required_text(1)?);
     let tag: String = row.try_get(4)?;
     let password_hash: String = row.try_get(5)?;
-    Ok(purpose.filter(|_| tag == credential_tag(&password_hash)).map(|purpose| AccountToken {
+    let still_valid = |p: &Purpose| !p.voided_by_password_change() || tag == credential_tag(&password_hash);
+    Ok(purpose.filter(still_valid).map(|purpose| AccountToken {
         user_id: row.try_get(0).unwrap_or_default(),
         purpose,
         new_email: row.try_get(2).unwrap_or_default(),
@@ -174,6 +193,54 @@ pub async fn redeem_password(c: &mut PgConnection, redemption: &PasswordRedempti
     };
     accounts::set_password(c, &change).await?;
     Ok(link.user_id)
+}
+
+pub async fn change_email(c: &mut PgConnection, redemption: &EmailRedemption) -> StoreResult<String> {
+    let link = token(c, &redemption.token_hash, redemption.now, true).await?;
+    let link = link.filter(|t| t.purpose == Purpose::EmailChange);
+    let Some((link, new_email)) = link.and_then(|l| l.new_email.clone().map(|e| (l, e))) else {
+        return Err(StoreError::NotFound);
+    };
+    set_email(c, link.user_id, &new_email, redemption.now).await?;
+    sqlx::query("update account_tokens set used_at = $1 where token_hash = $2")
+        .bind(redemption.now)
+        .bind(&redemption.token_hash.0)
+        .execute(&mut *c)
+        .await?;
+    accounts::insert_audit(c, &redemption.audit).await?;
+    Ok(new_email)
+}
+
+pub async fn revert_email(c: &mut PgConnection, redemption: &EmailRedemption) -> StoreResult<i64> {
+    let link = token(c, &redemption.token_hash, redemption.now, true).await?;
+    let Some(link) = link.filter(|t| t.purpose == Purpose::EmailRevert) else {
+        return Err(StoreError::NotFound);
+    };
+    if let Some(old_email) = &link.old_email {
+        set_email(c, link.user_id, old_email, redemption.now).await?;
+    }
+    sqlx::query("update account_tokens set used_at = $1 where user_id = $2 and used_at is null")
+        .bind(redemption.now)
+        .bind(link.user_id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query("delete from sessions where user_id = $1").bind(link.user_id).execute(&mut *c).await?;
+    accounts::insert_audit(c, &redemption.audit).await?;
+    Ok(link.user_id)
+}
+
+/// The unique index on `email_key` refuses an address another member holds (`Conflict`).
+async fn set_email(c: &mut PgConnection, user_id: i64, email: &str, now: OffsetDateTime) -> StoreResult<()> {
+    sqlx::query(
+        "update users set email = $1, email_key = $2, updated_on = $3, version = version + 1 where id = $4",
+    )
+    .bind(email)
+    .bind(email_key(email))
+    .bind(now)
+    .bind(user_id)
+    .execute(c)
+    .await?;
+    Ok(())
 }
 
 const OUTBOX_COLUMNS: &str =

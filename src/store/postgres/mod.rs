@@ -31,10 +31,10 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::columns::ColumnSource;
 use crate::store::{
-    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt,
-    Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession, OperatorPassword, OutboxMail,
-    Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
-    SessionTokens, Store, StoreError, StoreResult, TokenIssue, TokenOwner, VerifiedPassword,
+    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, EmailRedemption,
+    FailedAttempt, Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession, OperatorPassword,
+    OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge, RefreshOutcome, Session,
+    SessionSummary, SessionTokens, Store, StoreError, StoreResult, TokenIssue, TokenOwner, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -150,6 +150,20 @@ impl Store for PostgresStore {
     async fn redeem_password_token(&self, redemption: &PasswordRedemption) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
         let user_id = mail::redeem_password(&mut tx, redemption).await?;
+        tx.commit().await?;
+        Ok(user_id)
+    }
+
+    async fn change_email(&self, redemption: &EmailRedemption) -> StoreResult<String> {
+        let mut tx = self.pool.begin().await?;
+        let email = mail::change_email(&mut tx, redemption).await?;
+        tx.commit().await?;
+        Ok(email)
+    }
+
+    async fn revert_email(&self, redemption: &EmailRedemption) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        let user_id = mail::revert_email(&mut tx, redemption).await?;
         tx.commit().await?;
         Ok(user_id)
     }

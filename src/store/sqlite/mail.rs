@@ -11,8 +11,8 @@ use crate::domain::account::{Purpose, credential_tag};
 use crate::domain::fields::email_key;
 use crate::store::columns::ColumnSource;
 use crate::store::{
-    AccountToken, AddedMember, Invitation, NewMail, OperatorPassword, OutboxMail, PasswordRedemption,
-    StoreError, StoreResult, TokenIssue,
+    AccountToken, AddedMember, EmailRedemption, Invitation, NewMail, OperatorPassword, OutboxMail,
+    PasswordRedemption, StoreError, StoreResult, TokenIssue,
 };
 
 pub fn queue(c: &Connection, mail: &[NewMail], now: OffsetDateTime) -> StoreResult<()> {
@@ -85,6 +85,23 @@ pub fn issue(c: &Connection, issue: &TokenIssue) -> StoreResult<bool> {
         issue.new_email.as_deref(),
         issue.old_email.as_deref(),
     )?;
+    if let Some(companion) = &issue.companion {
+        c.execute(
+            "update account_tokens set used_at = ?1 where user_id = ?2 and purpose = ?3 and used_at is null",
+            params![time_text(issue.now), issue.user_id, companion.purpose.as_str()],
+        )?;
+        insert_token(
+            c,
+            issue.user_id,
+            companion.purpose,
+            &companion.token_hash,
+            &credential_tag(&hash),
+            issue.now,
+            companion.expires_at,
+            issue.new_email.as_deref(),
+            issue.old_email.as_deref(),
+        )?;
+    }
     queue(c, &issue.mail, issue.now)?;
     Ok(true)
 }
@@ -164,6 +181,64 @@ pub fn redeem_password(c: &Connection, redemption: &PasswordRedemption) -> Store
     };
     accounts::set_password(c, &change)?;
     Ok(link.user_id)
+}
+
+pub fn change_email(c: &Connection, redemption: &EmailRedemption) -> StoreResult<String> {
+    let link =
+        token(c, &redemption.token_hash, redemption.now)?.filter(|t| t.purpose == Purpose::EmailChange);
+    let Some((link, new_email)) = link.and_then(|l| l.new_email.clone().map(|e| (l, e))) else {
+        return Err(StoreError::NotFound);
+    };
+    let taken: bool = c.query_row(
+        "select exists (select 1 from users where email_key = ?1 and id <> ?2)",
+        params![email_key(&new_email), link.user_id],
+        |row| row.get(0),
+    )?;
+    if taken {
+        return Err(StoreError::Conflict("the address belongs to another member".into()));
+    }
+    c.execute(
+        "update users set email = ?1, email_key = ?2, updated_on = ?3, version = version + 1 where id = ?4",
+        params![new_email, email_key(&new_email), time_text(redemption.now), link.user_id],
+    )?;
+    use_token(c, &redemption.token_hash, redemption.now)?;
+    accounts::insert_audit(c, &redemption.audit)?;
+    Ok(new_email)
+}
+
+pub fn revert_email(c: &Connection, redemption: &EmailRedemption) -> StoreResult<i64> {
+    let link =
+        token(c, &redemption.token_hash, redemption.now)?.filter(|t| t.purpose == Purpose::EmailRevert);
+    let Some(link) = link else { return Err(StoreError::NotFound) };
+    if let Some(old_email) = &link.old_email {
+        let taken: bool = c.query_row(
+            "select exists (select 1 from users where email_key = ?1 and id <> ?2)",
+            params![email_key(old_email), link.user_id],
+            |row| row.get(0),
+        )?;
+        if taken {
+            return Err(StoreError::Conflict("the old address belongs to another member now".into()));
+        }
+        c.execute(
+            "update users set email = ?1, email_key = ?2, updated_on = ?3, version = version + 1 where id = ?4",
+            params![old_email, email_key(old_email), time_text(redemption.now), link.user_id],
+        )?;
+    }
+    c.execute(
+        "update account_tokens set used_at = ?1 where user_id = ?2 and used_at is null",
+        params![time_text(redemption.now), link.user_id],
+    )?;
+    c.execute("delete from sessions where user_id = ?1", [link.user_id])?;
+    accounts::insert_audit(c, &redemption.audit)?;
+    Ok(link.user_id)
+}
+
+fn use_token(c: &Connection, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<()> {
+    c.execute(
+        "update account_tokens set used_at = ?1 where token_hash = ?2",
+        params![time_text(now), hash.0],
+    )?;
+    Ok(())
 }
 
 const OUTBOX_COLUMNS: &str =

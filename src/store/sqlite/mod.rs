@@ -29,10 +29,10 @@ use crate::domain::lockout::Admission;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
-    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, FailedAttempt,
-    Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession, OperatorPassword, OutboxMail,
-    Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
-    SessionTokens, Store, StoreResult, TokenIssue, TokenOwner, VerifiedPassword,
+    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, EmailRedemption,
+    FailedAttempt, Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession, OperatorPassword,
+    OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge, RefreshOutcome, Session,
+    SessionSummary, SessionTokens, Store, StoreResult, TokenIssue, TokenOwner, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
@@ -146,6 +146,16 @@ impl Store for SqliteStore {
     async fn redeem_password_token(&self, redemption: &PasswordRedemption) -> StoreResult<i64> {
         let redemption = redemption.clone();
         self.writer.write(move |c| mail::redeem_password(c, &redemption)).await
+    }
+
+    async fn change_email(&self, redemption: &EmailRedemption) -> StoreResult<String> {
+        let redemption = redemption.clone();
+        self.writer.write(move |c| mail::change_email(c, &redemption)).await
+    }
+
+    async fn revert_email(&self, redemption: &EmailRedemption) -> StoreResult<i64> {
+        let redemption = redemption.clone();
+        self.writer.write(move |c| mail::revert_email(c, &redemption)).await
     }
 
     async fn queue_mail(&self, messages: &[NewMail], now: OffsetDateTime) -> StoreResult<()> {

@@ -6,6 +6,7 @@
 mod common;
 mod directory;
 mod drafts;
+mod mail;
 
 use std::sync::Arc;
 

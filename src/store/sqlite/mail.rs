@@ -156,12 +156,8 @@ pub fn token(c: &Connection, hash: &TokenHash, now: OffsetDateTime) -> StoreResu
         .optional()?;
     Ok(found.and_then(|(user_id, purpose, new_email, old_email, tag, password_hash)| {
         let purpose = Purpose::from_name(&purpose)?;
-        (tag == credential_tag(&password_hash)).then_some(AccountToken {
-            user_id,
-            purpose,
-            new_email,
-            old_email,
-        })
+        let still_valid = !purpose.voided_by_password_change() || tag == credential_tag(&password_hash);
+        still_valid.then_some(AccountToken { user_id, purpose, new_email, old_email })
     }))
 }
 

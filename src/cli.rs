@@ -108,6 +108,7 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
             token_per_minute: NonZeroU32::new(args.token_rate_limit),
             password_change_per_minute: NonZeroU32::new(args.password_change_rate_limit),
             account_mail_per_minute: NonZeroU32::new(args.mail.reset_rate_limit),
+            reset_per_address_hour: NonZeroU32::new(args.mail.resets_per_address),
         },
         trusted_proxies: args.trusted_proxies.clone(),
         unknown_fields: match args.unknown_fields {

@@ -343,6 +343,11 @@ pub struct MailArgs {
     /// Password-reset requests per minute from one client address (0: no limit).
     #[arg(long = "reset-rate-limit", env = "PORTICO_RESET_RATE_LIMIT", default_value_t = 5)]
     pub reset_rate_limit: u32,
+
+    /// Password-reset requests per hour for one e-mail address, whoever's it is (0: no
+    /// limit). Each node counts its own; the store also sends at most 3 links an hour.
+    #[arg(long = "resets-per-address", env = "PORTICO_RESETS_PER_ADDRESS", default_value_t = 3)]
+    pub resets_per_address: u32,
 }
 
 /// The AI writer's defaults, for locations without a setting of their own (`portico

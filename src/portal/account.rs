@@ -134,9 +134,7 @@ pub async fn submit_password(
 
 fn password_page(kind: Kind, csrf: &str, token: &str, errors: &[FieldError]) -> Markup {
     let (title, intro, kind_name) = match kind {
-        Kind::Reset => {
-            ("Choose a new password", "Signing in with it ends your sessions on every device.", "reset")
-        }
+        Kind::Reset => ("Choose a new password", "Setting it signs you out on every device.", "reset"),
         Kind::Welcome => (
             "Welcome: choose your password",
             "You will sign in with your e-mail address and this password.",

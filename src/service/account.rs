@@ -32,6 +32,7 @@ pub async fn request_reset(app: &AppState, email: &str, client: &ClientInfo) -> 
     app.limits.account_mail(client.address)?;
     let email = fields::email(email.trim())
         .map_err(|problem| FieldErrors::from(FieldError::new("Email", problem.code, problem.message)))?;
+    app.limits.reset_for(&email_key(&email))?;
     let app = app.clone();
     let client = client.clone();
     tokio::spawn(async move {

@@ -22,6 +22,9 @@ pub struct RateLimitSettings {
     pub password_change_per_minute: Option<NonZeroU32>,
     /// Requests that send mail to an address typed by the client (password resets).
     pub account_mail_per_minute: Option<NonZeroU32>,
+    /// Password-reset requests for one typed address an hour, member's or not, so the
+    /// answer (429 or not) says nothing about who has an account.
+    pub reset_per_address_hour: Option<NonZeroU32>,
 }
 
 impl Default for RateLimitSettings {
@@ -30,6 +33,7 @@ impl Default for RateLimitSettings {
             token_per_minute: NonZeroU32::new(60),
             password_change_per_minute: NonZeroU32::new(10),
             account_mail_per_minute: NonZeroU32::new(5),
+            reset_per_address_hour: NonZeroU32::new(3),
         }
     }
 }
@@ -38,6 +42,7 @@ pub struct RateLimits {
     token: Option<DefaultKeyedRateLimiter<IpAddr>>,
     password_change: Option<DefaultKeyedRateLimiter<IpAddr>>,
     account_mail: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    reset_per_address: Option<DefaultKeyedRateLimiter<String>>,
 }
 
 /// The request was over its address's limit; it may be retried after this long.
@@ -54,6 +59,9 @@ impl RateLimits {
             token: limiter(settings.token_per_minute),
             password_change: limiter(settings.password_change_per_minute),
             account_mail: limiter(settings.account_mail_per_minute),
+            reset_per_address: settings
+                .reset_per_address_hour
+                .map(|n| RateLimiter::keyed(Quota::per_hour(n))),
         }
     }
 
@@ -72,10 +80,22 @@ impl RateLimits {
         check(self.account_mail.as_ref(), address)
     }
 
+    /// Counts one password-reset request for the typed address (its e-mail key).
+    pub fn reset_for(&self, email_key: &str) -> Result<(), OverLimit> {
+        let Some(limiter) = &self.reset_per_address else { return Ok(()) };
+        limiter
+            .check_key(&email_key.to_string())
+            .map_err(|not_until| over(not_until.wait_time_from(DefaultClock::default().now())))
+    }
+
     /// Forgets addresses whose buckets are full again, so the tables stay as small as the
     /// set of recently active addresses.
     pub fn forget_idle(&self) {
         for limiter in [&self.token, &self.password_change, &self.account_mail].into_iter().flatten() {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+        if let Some(limiter) = &self.reset_per_address {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -87,10 +107,13 @@ fn check(
     address: Option<IpAddr>,
 ) -> Result<(), OverLimit> {
     let (Some(limiter), Some(address)) = (limiter, address) else { return Ok(()) };
-    limiter.check_key(&subscriber(address)).map_err(|not_until| {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        OverLimit { retry_after: Duration::from_secs(wait.as_secs_f64().ceil().max(1.0) as u64) }
-    })
+    limiter
+        .check_key(&subscriber(address))
+        .map_err(|not_until| over(not_until.wait_time_from(DefaultClock::default().now())))
+}
+
+fn over(wait: Duration) -> OverLimit {
+    OverLimit { retry_after: Duration::from_secs(wait.as_secs_f64().ceil().max(1.0) as u64) }
 }
 
 /// The key an address is limited under: IPv4 as it is, IPv6 by its /64 prefix.
@@ -114,6 +137,7 @@ mod tests {
             token_per_minute: n,
             password_change_per_minute: n,
             account_mail_per_minute: n,
+            reset_per_address_hour: n,
         })
     }
 
@@ -131,6 +155,16 @@ mod tests {
     }
 
     #[test]
+    fn resets_are_limited_per_typed_address() {
+        let limits = limits(2);
+        assert!(limits.reset_for("ann@example.com").is_ok());
+        assert!(limits.reset_for("ann@example.com").is_ok());
+        let over = limits.reset_for("ann@example.com").expect_err("the third in the hour");
+        assert!(over.retry_after.as_secs() >= 60, "{over:?}");
+        assert!(limits.reset_for("bob@example.com").is_ok(), "another address");
+    }
+
+    #[test]
     fn ipv6_addresses_of_one_subscriber_share_a_limit() {
         let limits = limits(1);
         assert!(limits.token_request(Some("2001:db8::1".parse().expect("ip"))).is_ok());
@@ -144,6 +178,7 @@ mod tests {
             token_per_minute: None,
             password_change_per_minute: None,
             account_mail_per_minute: None,
+            reset_per_address_hour: None,
         });
         let address = Some("192.0.2.1".parse().expect("ip"));
         assert!((0..100).all(|_| off.token_request(address).is_ok()));

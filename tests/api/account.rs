@@ -226,6 +226,7 @@ async fn expired_superseded_and_outdated_links_are_refused(backend: Backend) {
 
 async fn concurrent_reset_requests_send_at_most_the_limit(backend: Backend) {
     let sink = SmtpSink::start();
+    // The per-address limit off: the store's own limit per account is what is attacked.
     let app = app_sending_to(backend, &sink, test_settings()).await;
     app.add_member("ann@example.com", None).await;
     let mut tasks = tokio::task::JoinSet::new();
@@ -243,6 +244,35 @@ async fn concurrent_reset_requests_send_at_most_the_limit(backend: Backend) {
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(sink.received().len(), 3, "the account's hourly limit, however many arrive at once");
     assert_eq!(outbox_to(&app, "ann@example.com").await, 3);
+
+    // Per typed address: the same 429 for a member's address and a stranger's.
+    let limits = portico::service::rate_limit::RateLimitSettings {
+        reset_per_address_hour: NonZeroU32::new(3),
+        ..test_settings().rate_limits
+    };
+    let app = TestApp::spawn_with(backend, Settings { rate_limits: limits, ..test_settings() }).await;
+    app.add_member("ann@example.com", None).await;
+    let mut statuses = Vec::new();
+    for email in ["ann@example.com", "nobody@example.com"] {
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let (client, url) = (app.client.clone(), app.url(RESET));
+            tasks.spawn(async move {
+                let response = client.post(url).json(&json!({"Email": email})).send().await.expect("post");
+                (
+                    response.status(),
+                    response.headers().get("retry-after").is_some(),
+                    response.text().await.expect("body"),
+                )
+            });
+        }
+        let mut answers = tasks.join_all().await;
+        answers.sort_by_key(|(status, _, _)| status.as_u16());
+        assert_eq!(answers.iter().filter(|(s, _, _)| *s == StatusCode::OK).count(), 3, "{email}");
+        assert!(answers[3..].iter().all(|(s, r, _)| *s == StatusCode::TOO_MANY_REQUESTS && *r), "{email}");
+        statuses.push(answers.into_iter().map(|(status, retry, _)| (status, retry)).collect::<Vec<_>>());
+    }
+    assert_eq!(statuses[0], statuses[1], "a member's address and a stranger's are limited alike");
 
     let limits = portico::service::rate_limit::RateLimitSettings {
         account_mail_per_minute: NonZeroU32::new(5),

@@ -136,6 +136,7 @@ async fn the_sign_in_rate_limit_holds_under_concurrency(backend: Backend) {
         token_per_minute: NonZeroU32::new(10),
         password_change_per_minute: None,
         account_mail_per_minute: None,
+        reset_per_address_hour: None,
     };
     let app = TestApp::spawn_with(backend, Settings { rate_limits: limits, ..test_settings() }).await;
     let statuses = all_at_once(100, |i| {
@@ -171,6 +172,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy(backend: Backend)
         token_per_minute: NonZeroU32::new(2),
         password_change_per_minute: None,
         account_mail_per_minute: None,
+        reset_per_address_hour: None,
     };
     let forwarded = |app: &TestApp, address: String| {
         let (client, url) = (app.client.clone(), app.url("/api/token"));
@@ -202,6 +204,7 @@ async fn the_password_change_rate_limit_holds_under_concurrency(backend: Backend
         token_per_minute: None,
         password_change_per_minute: NonZeroU32::new(3),
         account_mail_per_minute: None,
+        reset_per_address_hour: None,
     };
     let app = TestApp::spawn_with(backend, Settings { rate_limits: limits, ..test_settings() }).await;
     let token = Arc::new(app.member_token("jane@example.com").await);

@@ -213,6 +213,11 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     let me = Session { client: browser(&driver, &chromium).await, app: &app, axe: axe.clone() };
     me.open("/signin").await;
     me.check_page("signin").await;
+    // The pages behind the mailed links, in the same style and held to the same checks.
+    me.open("/forgot").await;
+    me.check_page("forgot").await;
+    me.open("/reset?token=plk_not_a_real_link").await;
+    me.check_page("reset").await;
     me.sign_in("ada@example.com", PASSWORD).await;
     let landed = me.client.current_url().await.expect("url");
     let refusals: Vec<String> =

@@ -110,6 +110,7 @@ pub fn test_settings() -> Settings {
             token_per_minute: None,
             password_change_per_minute: None,
             account_mail_per_minute: None,
+            reset_per_address_hour: None,
         },
         ..Settings::default()
     }

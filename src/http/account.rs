@@ -110,8 +110,7 @@ pub(super) async fn confirm_email_change(
     query: QueryParams,
     JsonObject(body): JsonObject,
 ) -> Result<Json<ActionConfirmation<()>>, ApiError> {
-    query.accept_only(&[])?;
-    let token = required_text(&body, "Token")?;
+    let token = link_in(query, &body)?;
     service::confirm_email_change(&app, &token, &client).await?;
     Ok(success(None::<()>))
 }
@@ -129,10 +128,15 @@ pub(super) async fn revert_email_change(
     query: QueryParams,
     JsonObject(body): JsonObject,
 ) -> Result<Json<ActionConfirmation<()>>, ApiError> {
-    query.accept_only(&[])?;
-    let token = required_text(&body, "Token")?;
+    let token = link_in(query, &body)?;
     service::revert_email_change(&app, &token, &client).await?;
     Ok(success(None::<()>))
+}
+
+/// The `Token` of a body that holds only a link's token.
+fn link_in(query: QueryParams, body: &Map<String, Value>) -> Result<String, ApiError> {
+    query.accept_only(&[])?;
+    required_text(body, "Token")
 }
 
 fn required_text(body: &Map<String, Value>, property: &'static str) -> Result<String, ApiError> {

@@ -3,7 +3,7 @@
 //! stored only as its hash; its mail is written in the same transaction as the link.
 
 use secrecy::{ExposeSecret, SecretString};
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 
 use super::error::{ServiceError, ServiceResult};
 use super::session::{self, ClientInfo};
@@ -19,8 +19,8 @@ use crate::domain::{ErrorCode, FieldError, FieldErrors};
 use crate::mail::compose;
 use crate::service::AppState;
 use crate::store::{
-    AddedMember, CompanionToken, EmailRedemption, Invitation, NewMember, PasswordRedemption, StoreError,
-    TokenIssue,
+    AddedMember, CompanionToken, EmailRedemption, Invitation, NewMail, NewMember, PasswordRedemption,
+    StoreError, TokenIssue,
 };
 
 /// Links carry this prefix, so a leaked one is recognisable (like `pat_` for sessions).
@@ -53,22 +53,36 @@ async fn send_reset(app: &AppState, email: &str, client: &ClientInfo) -> Service
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::PasswordReset.page(), &token);
     let now = app.clock.now();
-    let issue = TokenIssue {
-        user_id: user.id,
-        purpose: Purpose::PasswordReset,
-        token_hash: token::hash(&token),
-        now,
-        expires_at: now + account::RESET_LIFETIME,
-        new_email: None,
-        old_email: None,
-        per_hour: LINKS_PER_HOUR,
-        companion: None,
-        mail: vec![compose::password_reset(&user.email, &location.name, &link)],
-    };
+    let mail = vec![compose::password_reset(&user.email, &location.name, &link)];
+    let issue = link_issue(user.id, Purpose::PasswordReset, &token, now, account::RESET_LIFETIME, mail);
     if !app.store.issue_account_token(&issue).await? {
         tracing::info!(address = ?client.address, "password-reset link not sent: the account's hourly limit is reached");
     }
     Ok(())
+}
+
+/// A link of `purpose` for the user, working for `lifetime`, and the mail that carries it;
+/// at most `LINKS_PER_HOUR` of its kind an hour.
+fn link_issue(
+    user_id: i64,
+    purpose: Purpose,
+    token: &str,
+    now: OffsetDateTime,
+    lifetime: Duration,
+    mail: Vec<NewMail>,
+) -> TokenIssue {
+    TokenIssue {
+        user_id,
+        purpose,
+        token_hash: token::hash(token),
+        now,
+        expires_at: now + lifetime,
+        new_email: None,
+        old_email: None,
+        per_hour: LINKS_PER_HOUR,
+        mail,
+        companion: None,
+    }
 }
 
 async fn home_location(app: &AppState, profile_id: i64) -> ServiceResult<Location> {
@@ -195,24 +209,9 @@ pub async fn resend_invitation(app: &AppState, email: &str) -> ServiceResult<()>
     let lifetime = Duration::try_from(app.settings.invitation_lifetime).unwrap_or(INVITATION_LIFETIME);
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::Invitation.page(), &token);
-    let issue = TokenIssue {
-        user_id: user.id,
-        purpose: Purpose::Invitation,
-        token_hash: token::hash(&token),
-        now,
-        expires_at: now + lifetime,
-        new_email: None,
-        old_email: None,
-        per_hour: LINKS_PER_HOUR,
-        companion: None,
-        mail: vec![compose::invitation(
-            &user.email,
-            &user.full_name,
-            &location.name,
-            &link,
-            lifetime.whole_days(),
-        )],
-    };
+    let mail =
+        vec![compose::invitation(&user.email, &user.full_name, &location.name, &link, lifetime.whole_days())];
+    let issue = link_issue(user.id, Purpose::Invitation, &token, now, lifetime, mail);
     if app.store.issue_account_token(&issue).await? {
         Ok(())
     } else {
@@ -252,24 +251,19 @@ pub async fn request_email_change(
     let (confirm, undo) = (token::generate(LINK_PREFIX), token::generate(LINK_PREFIX));
     let confirm_link = app.settings.link(Purpose::EmailChange.page(), &confirm);
     let undo_link = app.settings.link(Purpose::EmailRevert.page(), &undo);
+    let mail = vec![
+        compose::email_change_confirmation(&new_email, &location.name, &confirm_link),
+        compose::email_change_notice(&user.email, &location.name, &new_email, &undo_link),
+    ];
     let issue = TokenIssue {
-        user_id: user.id,
-        purpose: Purpose::EmailChange,
-        token_hash: token::hash(&confirm),
-        now,
-        expires_at: now + account::EMAIL_CHANGE_LIFETIME,
         new_email: Some(new_email.clone()),
         old_email: Some(user.email.clone()),
-        per_hour: LINKS_PER_HOUR,
-        mail: vec![
-            compose::email_change_confirmation(&new_email, &location.name, &confirm_link),
-            compose::email_change_notice(&user.email, &location.name, &new_email, &undo_link),
-        ],
         companion: Some(CompanionToken {
             purpose: Purpose::EmailRevert,
             token_hash: token::hash(&undo),
             expires_at: now + account::EMAIL_REVERT_LIFETIME,
         }),
+        ..link_issue(user.id, Purpose::EmailChange, &confirm, now, account::EMAIL_CHANGE_LIFETIME, mail)
     };
     if !app.store.issue_account_token(&issue).await? {
         return Err(ServiceError::TooManyLinks { retry_after: std::time::Duration::from_secs(3600) });

@@ -477,3 +477,25 @@ async fn a_locations_ai_writer_is_set_from_the_command_line_without_its_key() {
     let off = succeeded(&db.run(&["location", "ai", "Canal Street", "--provider", "off"]));
     assert!(off.contains("provider off"), "{off}");
 }
+
+#[tokio::test]
+async fn invitations_wait_in_the_outbox_without_smtp_and_the_operator_can_read_them() {
+    let db = Database::new();
+    succeeded(&db.run(&["location", "add", "Canal Street"]));
+    let invited =
+        succeeded(&db.run(&["member", "invite", "--email", "sam@example.com", "--name", "Sam Lee"]));
+    assert!(invited.contains("portico mail outbox --to sam@example.com"), "{invited}");
+    let outbox = succeeded(&db.run(&["mail", "outbox", "--to", "sam@example.com"]));
+    assert!(outbox.contains("Canal Street: your invitation") && outbox.contains("(waiting)"), "{outbox}");
+    let first = outbox.split("/welcome?token=").nth(1).expect("the link is printed")[..47].to_string();
+    succeeded(&db.run(&["member", "invite", "--resend", "sam@example.com"]));
+    let outbox = succeeded(&db.run(&["mail", "outbox", "--to", "sam@example.com"]));
+    assert_eq!(outbox.matches("/welcome?token=").count(), 2, "{outbox}");
+    assert!(!outbox.split("--- #").nth(1).expect("newest first").contains(&first), "a new link");
+    let twice = db.run(&["member", "invite", "--email", "sam@example.com", "--name", "Sam"]);
+    assert!(!twice.status.success(), "an existing member is not invited again");
+    let file = db.file("invite.csv", "Email,FullName\nab@example.com,Ab Able\n");
+    succeeded(&db.run(&["member", "import", &file]));
+    assert!(succeeded(&db.run(&["mail", "outbox", "--to", "ab@example.com"])).contains("/welcome?token="));
+    assert!(succeeded(&db.run(&["mail", "outbox", "--to", "nobody@example.com"])).contains("empty"));
+}

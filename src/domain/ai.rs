@@ -283,6 +283,7 @@ mod tests {
             with(AiSetting { api_key_env: Some("sk-proj-abcdef123456".into()), ..AiSetting::default() })
                 .expect_err("a key is not a variable name");
         assert!(!key.contains("abcdef123456"), "the key is not echoed: {key}");
+        assert!(key.contains("\"sk-p…\""), "only enough to recognise it: {key}");
         assert!(
             with(AiSetting { api_key_env: Some("OPENAI_API_KEY".into()), ..AiSetting::default() }).is_ok()
         );
@@ -314,5 +315,13 @@ mod tests {
         );
         assert!(with(AiSetting { model: Some(" ".into()), ..AiSetting::default() }).is_err());
         assert!(with(AiSetting { model: Some("llama3.1:8b".into()), ..AiSetting::default() }).is_ok());
+        assert!(with(AiSetting { model: Some("m".repeat(200)), ..AiSetting::default() }).is_ok());
+        assert!(with(AiSetting { model: Some("m".repeat(201)), ..AiSetting::default() }).is_err());
+        for secret_bearing in
+            ["https://user@ai.example/v1", "https://:pw@ai.example/v1", "https://ai.example/v1?k=1"]
+        {
+            let refused = with(AiSetting { base_url: Some(secret_bearing.into()), ..AiSetting::default() });
+            assert!(refused.is_err(), "{secret_bearing}");
+        }
     }
 }

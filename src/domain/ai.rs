@@ -307,7 +307,7 @@ mod tests {
         }
         for far in ["http://ai.example/v1", "http://203.0.113.9/v1"] {
             let refused = with(AiSetting { base_url: Some(far.into()), ..AiSetting::default() });
-            assert!(refused.expect_err(far).contains("https"), "{far}");
+            assert!(refused.expect_err(far).contains("in clear"), "{far}: the reason is the plain http");
         }
         assert!(
             with(AiSetting { base_url: Some("https://ai.example/v1".into()), ..AiSetting::default() })

@@ -155,6 +155,17 @@ mod tests {
     }
 
     #[test]
+    fn every_limit_counts_on_its_own() {
+        let limits = limits(1);
+        let address = Some("192.0.2.9".parse().expect("ip"));
+        assert!(limits.password_change(address).is_ok());
+        assert!(limits.password_change(address).is_err(), "password changes");
+        assert!(limits.account_mail(address).is_ok(), "a separate count");
+        assert!(limits.account_mail(address).is_err(), "mail-sending requests");
+        assert!(limits.token_request(address).is_ok());
+    }
+
+    #[test]
     fn resets_are_limited_per_typed_address() {
         let limits = limits(2);
         assert!(limits.reset_for("ann@example.com").is_ok());

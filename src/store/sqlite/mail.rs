@@ -185,18 +185,7 @@ pub fn change_email(c: &Connection, redemption: &EmailRedemption) -> StoreResult
     let Some((link, new_email)) = link.and_then(|l| l.new_email.clone().map(|e| (l, e))) else {
         return Err(StoreError::NotFound);
     };
-    let taken: bool = c.query_row(
-        "select exists (select 1 from users where email_key = ?1 and id <> ?2)",
-        params![email_key(&new_email), link.user_id],
-        |row| row.get(0),
-    )?;
-    if taken {
-        return Err(StoreError::Conflict("the address belongs to another member".into()));
-    }
-    c.execute(
-        "update users set email = ?1, email_key = ?2, updated_on = ?3, version = version + 1 where id = ?4",
-        params![new_email, email_key(&new_email), time_text(redemption.now), link.user_id],
-    )?;
+    set_email(c, link.user_id, &new_email, redemption.now)?;
     use_token(c, &redemption.token_hash, redemption.now)?;
     accounts::insert_audit(c, &redemption.audit)?;
     Ok(new_email)
@@ -207,18 +196,7 @@ pub fn revert_email(c: &Connection, redemption: &EmailRedemption) -> StoreResult
         token(c, &redemption.token_hash, redemption.now)?.filter(|t| t.purpose == Purpose::EmailRevert);
     let Some(link) = link else { return Err(StoreError::NotFound) };
     if let Some(old_email) = &link.old_email {
-        let taken: bool = c.query_row(
-            "select exists (select 1 from users where email_key = ?1 and id <> ?2)",
-            params![email_key(old_email), link.user_id],
-            |row| row.get(0),
-        )?;
-        if taken {
-            return Err(StoreError::Conflict("the old address belongs to another member now".into()));
-        }
-        c.execute(
-            "update users set email = ?1, email_key = ?2, updated_on = ?3, version = version + 1 where id = ?4",
-            params![old_email, email_key(old_email), time_text(redemption.now), link.user_id],
-        )?;
+        set_email(c, link.user_id, old_email, redemption.now)?;
     }
     c.execute(
         "update account_tokens set used_at = ?1 where user_id = ?2 and used_at is null",
@@ -227,6 +205,23 @@ pub fn revert_email(c: &Connection, redemption: &EmailRedemption) -> StoreResult
     c.execute("delete from sessions where user_id = ?1", [link.user_id])?;
     accounts::insert_audit(c, &redemption.audit)?;
     Ok(link.user_id)
+}
+
+/// Makes `email` the user's sign-in address; `Conflict` when another member holds it.
+fn set_email(c: &Connection, user_id: i64, email: &str, now: OffsetDateTime) -> StoreResult<()> {
+    let taken: bool = c.query_row(
+        "select exists (select 1 from users where email_key = ?1 and id <> ?2)",
+        params![email_key(email), user_id],
+        |row| row.get(0),
+    )?;
+    if taken {
+        return Err(StoreError::Conflict("the address belongs to another member".into()));
+    }
+    c.execute(
+        "update users set email = ?1, email_key = ?2, updated_on = ?3, version = version + 1 where id = ?4",
+        params![email, email_key(email), time_text(now), user_id],
+    )?;
+    Ok(())
 }
 
 fn use_token(c: &Connection, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<()> {

@@ -43,6 +43,16 @@ enum Command {
         #[arg(long, default_value_t = 50_000)]
         seed_members: usize,
     },
+    /// Seeds a database as a run does and writes the members' tokens and emails into `dir`,
+    /// for profiling one scenario by hand (see bench/analysis.md).
+    Populate {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 1000)]
+        members: usize,
+        #[arg(long)]
+        dir: PathBuf,
+    },
     /// The HTTP ceiling: a minimal axum server that parses the same bodies and answers 200.
     CeilingHttp {
         #[arg(long, default_value = "127.0.0.1:0")]
@@ -118,6 +128,13 @@ fn main() -> anyhow::Result<()> {
                 runtime.block_on(directory::run(&stores, &sizes, &postgres, &work, seed_members))?;
             let _ = std::fs::remove_dir_all(&work);
             println!("{}", serde_json::to_string_pretty(&results)?);
+            Ok(())
+        }
+        Command::Populate { database_url, members, dir } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            std::fs::create_dir_all(&dir)?;
+            let population = runtime.block_on(seed::populate(&database_url, members, 0, &dir))?;
+            println!("{}", population.tokens_file.display());
             Ok(())
         }
         Command::CeilingHttp { bind } => {

@@ -53,6 +53,13 @@ enum Command {
         #[arg(long)]
         dir: PathBuf,
     },
+    /// Writes the report again from a run's `results.json` (after editing bench/analysis.md).
+    Report {
+        #[arg(long, default_value = "docs/bench/results.json")]
+        results: PathBuf,
+        #[arg(long, default_value = "docs")]
+        out: PathBuf,
+    },
     /// The HTTP ceiling: a minimal axum server that parses the same bodies and answers 200.
     CeilingHttp {
         #[arg(long, default_value = "127.0.0.1:0")]
@@ -136,6 +143,10 @@ fn main() -> anyhow::Result<()> {
             let population = runtime.block_on(seed::populate(&database_url, members, 0, &dir))?;
             println!("{}", population.tokens_file.display());
             Ok(())
+        }
+        Command::Report { results, out } => {
+            let results: scenario::Results = serde_json::from_str(&std::fs::read_to_string(&results)?)?;
+            report::write(&results, &out)
         }
         Command::CeilingHttp { bind } => {
             let runtime =

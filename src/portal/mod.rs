@@ -36,6 +36,7 @@ pub fn router() -> Router<SharedState> {
         .route("/profile/switch", post(profile::switch))
         .route("/profile/preview", post(profile::preview))
         .route("/profile/draft", post(profile::draft))
+        .route("/profile/email", post(profile::change_email))
         .route("/profile/{section}", post(profile::save))
         .route("/directory", get(directory::list))
         .route("/directory/{id}", get(directory::card))

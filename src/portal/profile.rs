@@ -18,8 +18,10 @@ use crate::domain::catalogue::{Credential, Field, Section};
 use crate::http::envelope::drafts_used_up;
 use crate::http::extract::Client;
 use crate::http::{SharedState, etag};
+use crate::service::account::EmailChange;
 use crate::service::profile::{self as service, Change, ProfileList};
 use crate::service::{AppState, ServiceError};
+use secrecy::SecretString;
 
 /// A section of the page: the four of the catalogue, and the password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +74,15 @@ struct Outcome {
     conflict: bool,
     /// The Professional section as typed, after asking for an AI draft.
     draft: Option<(Posted, DraftResult)>,
+    email: Option<EmailOutcome>,
+}
+
+/// What the sign-in email form shows after a post.
+enum EmailOutcome {
+    /// The links are on their way.
+    Requested,
+    /// Nothing was sent: the new address as typed (never the password) and what was wrong.
+    Failed { typed: String, errors: Vec<FieldError> },
 }
 
 enum DraftResult {
@@ -85,6 +96,7 @@ enum DraftResult {
 pub struct ShowQuery {
     saved: Option<String>,
     password_changed: Option<String>,
+    email_requested: Option<String>,
 }
 
 pub async fn show(
@@ -96,7 +108,8 @@ pub async fn show(
     let message = query
         .password_changed
         .map(|_| "Your password was changed. Your other devices were signed out.".to_string());
-    render(&app, &member, StatusCode::OK, Outcome { saved, message, ..Outcome::default() }).await
+    let email = query.email_requested.map(|_| EmailOutcome::Requested);
+    render(&app, &member, StatusCode::OK, Outcome { saved, message, email, ..Outcome::default() }).await
 }
 
 pub async fn save(
@@ -137,19 +150,53 @@ pub async fn save(
             render(&app, &member, StatusCode::PRECONDITION_FAILED, outcome).await
         }
         Err(ServiceError::Locked { retry_after } | ServiceError::RateLimited { retry_after }) => {
-            page::failed(
-                StatusCode::TOO_MANY_REQUESTS,
-                &format!(
-                    "Too many password attempts. Try again in {} seconds.",
-                    retry_after.as_secs().max(1)
-                ),
-            )
+            too_many_attempts(retry_after)
         }
         Err(error) => {
             tracing::warn!(%error, "portal save failed");
             page::failed(StatusCode::SERVICE_UNAVAILABLE, "Your changes could not be saved. Try again.")
         }
     }
+}
+
+/// Starts a change of the sign-in address, as `POST /en/profile/email-change` does: a
+/// confirmation link goes to the new address and an undo link to the current one; the
+/// address in use changes only when the confirmation link is followed.
+pub async fn change_email(
+    member: Member,
+    State(app): State<SharedState>,
+    Client(client): Client,
+    GenuineForm(posted): GenuineForm,
+) -> Response {
+    let typed = posted.get("NewEmail").cloned().unwrap_or_default();
+    let password = SecretString::from(posted.get("Password").cloned().unwrap_or_default());
+    let change = EmailChange { new_email: &typed, password: &password };
+    match crate::service::account::request_email_change(&app, &member.session, change, &client).await {
+        Ok(()) => Redirect::to("/profile?email_requested=1#email").into_response(),
+        Err(ServiceError::Validation(errors)) => {
+            let email = Some(EmailOutcome::Failed { typed, errors: errors.into_vec() });
+            render(&app, &member, StatusCode::BAD_REQUEST, Outcome { email, ..Outcome::default() }).await
+        }
+        Err(
+            ServiceError::Locked { retry_after }
+            | ServiceError::RateLimited { retry_after }
+            | ServiceError::TooManyLinks { retry_after },
+        ) => too_many_attempts(retry_after),
+        Err(error) => {
+            tracing::warn!(%error, "portal email change failed");
+            page::failed(StatusCode::SERVICE_UNAVAILABLE, "No link could be sent. Try again.")
+        }
+    }
+}
+
+fn too_many_attempts(retry_after: std::time::Duration) -> Response {
+    let seconds = retry_after.as_secs().max(1);
+    let mut response = page::failed(
+        StatusCode::TOO_MANY_REQUESTS,
+        &format!("Too many attempts. Try again in {seconds} seconds."),
+    );
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 /// Drafts a summary with the location's AI writer and shows it in the Professional section
@@ -250,6 +297,7 @@ async fn render(app: &AppState, member: &Member, status: StatusCode, outcome: Ou
         @for part in PARTS {
             (section(part, member, &list, &outcome, drafts))
         }
+        (email_section(member, outcome.email.as_ref()))
     };
     page::respond(status, page::layout("My profile", Some(&member.csrf), body))
 }
@@ -329,14 +377,8 @@ fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome, d
                             (Credential::Repeat, "Repeat the new password", "new-password"),
                         ] {
                             @let name = credential.property();
-                            @let error = errors.get(name).copied();
-                            div.field.has-error[error.is_some()] {
-                                label for=(format!("f-{name}")) { (label) }
-                                @if let Some(error) = error { p.error id=(format!("f-{name}-error")) { (error.message) } }
-                                input type="password" id=(format!("f-{name}")) name=(name) autocomplete=(autocomplete)
-                                    aria-describedby=[error.map(|_| format!("f-{name}-error"))]
-                                    data-strength=[(credential == Credential::New).then_some("true")];
-                            }
+                            @let input = PlainInput { name, label, kind: "password", autocomplete, value: "" };
+                            (input.render(errors.get(name).copied(), credential == Credential::New))
                         }
                     }
                 }
@@ -353,6 +395,80 @@ fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome, d
     }
 }
 
+/// The sign-in address and the form that starts changing it.
+fn email_section(member: &Member, outcome: Option<&EmailOutcome>) -> Markup {
+    let (typed, all) = match outcome {
+        Some(EmailOutcome::Failed { typed, errors }) => (typed.as_str(), errors.as_slice()),
+        _ => ("", &[][..]),
+    };
+    let errors: HashMap<&str, &FieldError> = all.iter().map(|e| (e.property.as_str(), e)).collect();
+    let new_email = PlainInput {
+        name: "NewEmail",
+        label: "New email",
+        kind: "email",
+        autocomplete: "email",
+        value: typed,
+    };
+    let password = PlainInput {
+        name: "Password",
+        label: "Current password",
+        kind: "password",
+        autocomplete: "current-password",
+        value: "",
+    };
+    html! {
+        section.card id="email" aria-labelledby="h-email" {
+            h2 id="h-email" { "Sign-in email" }
+            @if matches!(outcome, Some(EmailOutcome::Requested)) {
+                p.saved role="status" {
+                    "A link to confirm the new address is on its way to it. You sign in with your current address until the link is followed."
+                }
+            }
+            @if !all.is_empty() {
+                div.summary role="alert" tabindex="-1" data-focus="true" {
+                    h3 { "No link was sent: please correct " (if all.len() == 1 { "this" } else { "these" }) }
+                    ul { @for error in all {
+                        li { a href=(format!("#f-{}", error.property)) { (error_label(&error.property)) ": " (error.message) } }
+                    } }
+                }
+            }
+            p.hint { "You sign in with " strong { (member.profile.email) } ". The new address is used once you follow the link sent to it; your current address gets a link that undoes the change." }
+            form method="post" action="/profile/email" novalidate {
+                (page::csrf_input(&member.csrf))
+                (new_email.render(errors.get("NewEmail").copied(), false))
+                (password.render(errors.get("Password").copied(), false))
+                button type="submit" { "Send the confirmation link" }
+            }
+        }
+    }
+}
+
+/// A labelled input that is not a catalogue property (passwords, the new sign-in address),
+/// with its error beside it.
+struct PlainInput<'a> {
+    name: &'a str,
+    label: &'a str,
+    kind: &'a str,
+    autocomplete: &'a str,
+    value: &'a str,
+}
+
+impl PlainInput<'_> {
+    fn render(&self, error: Option<&FieldError>, strength_meter: bool) -> Markup {
+        let name = self.name;
+        html! {
+            div.field.has-error[error.is_some()] {
+                label for=(format!("f-{name}")) { (self.label) }
+                @if let Some(error) = error { p.error id=(format!("f-{name}-error")) { (error.message) } }
+                input type=(self.kind) id=(format!("f-{name}")) name=(name) autocomplete=(self.autocomplete)
+                    value=[(!self.value.is_empty()).then_some(self.value)]
+                    aria-describedby=[error.map(|_| format!("f-{name}-error"))]
+                    data-strength=[strength_meter.then_some("true")];
+            }
+        }
+    }
+}
+
 /// What the summary calls a property: its label on the page.
 fn error_label(property: &str) -> String {
     match Field::from_property(property) {
@@ -361,6 +477,8 @@ fn error_label(property: &str) -> String {
             Some(Credential::Current) => "Current password".into(),
             Some(Credential::New) => "New password".into(),
             Some(Credential::Repeat) => "Repeat the new password".into(),
+            None if property == "NewEmail" => "New email".into(),
+            None if property == "Password" => "Current password".into(),
             None => property.to_string(),
         },
     }

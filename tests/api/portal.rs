@@ -555,7 +555,57 @@ async fn a_forgotten_password_is_reset_through_the_pages(backend: Backend) {
     assert_eq!(cross_site.status, StatusCode::FORBIDDEN, "the link pages refuse forged posts too");
 }
 
+/// The first link to `page` in the newest mail to `address` (waits for the outbox).
+async fn link_in_mail(app: &TestApp, address: &str, page: &str) -> Option<String> {
+    let key = portico::domain::fields::email_key(address);
+    let mail = app.state.store.outbox(Some(&key), 1).await.expect("outbox").pop()?;
+    let text = mail.mail.text;
+    let at = text.find(&format!("{page}?token="))? + page.len() + "?token=".len();
+    Some(text[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect())
+}
+
+async fn the_sign_in_email_is_changed_from_the_profile_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = signed_in(&app, "ann@example.com").await;
+    let (page, csrf, _) = browser.profile().await;
+    assert_eq!(page.count("form[action='/profile/email'] input[name=NewEmail]"), 1, "{}", page.html);
+    assert!(page.html.contains("ann@example.com"), "the address in use is shown");
+    let new = "ann@new.example";
+    let form = |email, password| [("_csrf", csrf.as_str()), ("NewEmail", email), ("Password", password)];
+
+    let wrong = browser.post("/profile/email", &form(new, "not my password at all"), &[]).await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.html);
+    assert_eq!(wrong.count("#f-Password-error"), 1, "the error by its field");
+    assert_eq!(wrong.value_of("input[name=NewEmail]").as_deref(), Some(new), "what was typed stays");
+    assert_eq!(wrong.value_of("input[name=Password]"), None, "a password is never sent back");
+    let bad = browser.post("/profile/email", &form("not an address", PASSWORD), &[]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.count("#f-NewEmail-error"), 1);
+    assert!(bad.html.contains("New email"), "the summary names the field by its label");
+    assert_eq!(link_in_mail(&app, new, "/confirm-email").await, None, "nothing sent for a refused form");
+
+    let unforged = browser.post("/profile/email", &[("NewEmail", new), ("Password", PASSWORD)], &[]).await;
+    assert_eq!(unforged.status, StatusCode::FORBIDDEN, "no CSRF value, no change");
+    let sent = browser.post("/profile/email", &form(new, PASSWORD), &[]).await;
+    assert_eq!((sent.status, sent.location()), (StatusCode::SEE_OTHER, "/profile?email_requested=1#email"));
+    let shown = browser.get("/profile?email_requested=1").await;
+    assert!(shown.html.contains("on its way"), "{}", shown.html);
+    let token = link_in_mail(&app, new, "/confirm-email").await.expect("a confirmation link");
+    assert!(link_in_mail(&app, "ann@example.com", "/undo-email").await.is_some(), "an undo link to the old");
+    assert_eq!(browser.sign_in(new, PASSWORD).await.status, StatusCode::UNAUTHORIZED, "not before the link");
+
+    let confirm = browser.get(&format!("/confirm-email?token={token}")).await;
+    let csrf = confirm.value_of("input[name=_csrf]").expect("csrf");
+    let done =
+        browser.post("/confirm-email", &[("_csrf", csrf.as_str()), ("Token", token.as_str())], &[]).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.html);
+    let mut later = Browser::new(&app);
+    let page = later.sign_in(new, PASSWORD).await;
+    assert_eq!((page.status, page.location()), (StatusCode::SEE_OTHER, "/profile"), "{}", page.html);
+}
+
 every_store!(
+    the_sign_in_email_is_changed_from_the_profile_page,
     a_forgotten_password_is_reset_through_the_pages,
     the_professional_section_drafts_a_summary_for_review,
     a_member_with_two_locations_switches_between_them,

@@ -351,14 +351,7 @@ fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome, d
                 }
                 None => {}
             }
-            @if let Some((_, _, all)) = failed && !all.is_empty() {
-                div.summary role="alert" tabindex="-1" data-focus="true" {
-                    h3 { "Nothing was saved: please correct " (if all.len() == 1 { "this" } else { "these" }) }
-                    ul { @for error in all {
-                        li { a href=(format!("#f-{}", error.property)) { (error_label(&error.property)) ": " (error.message) } }
-                    } }
-                }
-            }
+            @if let Some((_, _, all)) = failed { (error_summary("Nothing was saved", all)) }
             form method="post" action=(format!("/profile/{}", part.slug())) novalidate {
                 (page::csrf_input(&member.csrf))
                 input type="hidden" name="_version" value=(etag::of(profile.id, profile.version));
@@ -424,14 +417,7 @@ fn email_section(member: &Member, outcome: Option<&EmailOutcome>) -> Markup {
                     "A link to confirm the new address is on its way to it. You sign in with your current address until the link is followed."
                 }
             }
-            @if !all.is_empty() {
-                div.summary role="alert" tabindex="-1" data-focus="true" {
-                    h3 { "No link was sent: please correct " (if all.len() == 1 { "this" } else { "these" }) }
-                    ul { @for error in all {
-                        li { a href=(format!("#f-{}", error.property)) { (error_label(&error.property)) ": " (error.message) } }
-                    } }
-                }
-            }
+            (error_summary("No link was sent", all))
             p.hint { "You sign in with " strong { (member.profile.email) } ". The new address is used once you follow the link sent to it; your current address gets a link that undoes the change." }
             form method="post" action="/profile/email" novalidate {
                 (page::csrf_input(&member.csrf))
@@ -464,6 +450,20 @@ impl PlainInput<'_> {
                     value=[(!self.value.is_empty()).then_some(self.value)]
                     aria-describedby=[error.map(|_| format!("f-{name}-error"))]
                     data-strength=[strength_meter.then_some("true")];
+            }
+        }
+    }
+}
+
+/// The errors of a refused form, each linking to its field; nothing when there are none.
+fn error_summary(outcome: &str, errors: &[FieldError]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.summary role="alert" tabindex="-1" data-focus="true" {
+                h3 { (outcome) ": please correct " (if errors.len() == 1 { "this" } else { "these" }) }
+                ul { @for error in errors {
+                    li { a href=(format!("#f-{}", error.property)) { (error_label(&error.property)) ": " (error.message) } }
+                } }
             }
         }
     }

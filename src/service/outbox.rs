@@ -55,7 +55,29 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> ServiceResult<usize
 }
 
 fn retry_at(app: &AppState, message: &OutboxMail, now: OffsetDateTime) -> OffsetDateTime {
-    let doublings = u32::try_from(message.attempts.saturating_sub(1)).unwrap_or(u32::MAX).min(16);
-    let wait = app.settings.mail.retry_base.saturating_mul(1 << doublings).min(MAX_BACKOFF);
-    now + wait
+    now + backoff(app.settings.mail.retry_base, message.attempts)
+}
+
+/// The wait after a message's `attempts`-th failed attempt: `base`, then twice as long
+/// after each further failure, never more than an hour.
+fn backoff(base: Duration, attempts: i64) -> Duration {
+    let doublings = u32::try_from(attempts.saturating_sub(1).max(0)).unwrap_or(u32::MAX).min(16);
+    base.saturating_mul(1 << doublings).min(MAX_BACKOFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_doubles_after_each_failure_up_to_an_hour() {
+        let base = Duration::from_secs(30);
+        let waits: Vec<u64> = [1, 2, 3, 4, 7, 8, 1000, i64::MAX].map(|n| backoff(base, n).as_secs()).into();
+        assert_eq!(waits, [30, 60, 120, 240, 1920, 3600, 3600, 3600]);
+    }
+
+    #[test]
+    fn a_message_never_tried_waits_the_base() {
+        assert_eq!(backoff(Duration::from_secs(30), 0), Duration::from_secs(30));
+    }
 }

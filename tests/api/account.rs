@@ -333,6 +333,9 @@ async fn an_invited_member_chooses_a_password_from_the_mail(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{answer}");
     let token = app.sign_in("new@example.com", NEW_PASSWORD).await;
     assert_eq!(app.profile(&token).await["FullName"], "Nia New");
+    let audit = member::audit(&app.state, "new@example.com").await.expect("audit");
+    let events: Vec<&str> = audit.iter().map(|r| r.event.as_str()).collect();
+    assert!(events.contains(&"invitation_accepted") && !events.contains(&"password_reset"), "{events:?}");
     let again = portico::service::account::resend_invitation(&app.state, "new@example.com").await;
     assert!(again.is_err(), "a member with a password is not invited again");
     let existing = MemberInput {
@@ -513,7 +516,7 @@ async fn an_email_change_waits_for_confirmation_and_can_be_undone(backend: Backe
         "the old address is back"
     );
     let audit = member::audit(&app.state, "ann@example.com").await.expect("audit");
-    for event in ["email_change_requested", "email_change_reverted"] {
+    for event in ["email_change_requested", "email_changed", "email_change_reverted"] {
         assert!(audit.iter().any(|r| r.event == event), "{event} audited");
     }
 }

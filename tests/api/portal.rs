@@ -581,6 +581,7 @@ async fn the_sign_in_email_is_changed_from_the_profile_page(backend: Backend) {
     let bad = browser.post("/profile/email", &form("not an address", PASSWORD), &[]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.count("#f-NewEmail-error"), 1);
+    assert!(bad.html.contains("No link was sent: please correct this"), "{}", bad.html);
     assert!(bad.html.contains("New email"), "the summary names the field by its label");
     assert_eq!(link_in_mail(&app, new, "/confirm-email").await, None, "nothing sent for a refused form");
 
@@ -602,6 +603,24 @@ async fn the_sign_in_email_is_changed_from_the_profile_page(backend: Backend) {
     let mut later = Browser::new(&app);
     let page = later.sign_in(new, PASSWORD).await;
     assert_eq!((page.status, page.location()), (StatusCode::SEE_OTHER, "/profile"), "{}", page.html);
+
+    // Guessing the password through this form meets the account's lockout like any other.
+    let (_, csrf, _) = later.profile().await;
+    let guess = |n: usize| format!("guess number {n}");
+    let mut statuses = Vec::new();
+    for n in 0..7 {
+        let guess = guess(n);
+        let form =
+            [("_csrf", csrf.as_str()), ("NewEmail", "ann@third.example"), ("Password", guess.as_str())];
+        let answer = later.post("/profile/email", &form, &[]).await;
+        statuses.push((answer.status, answer.headers.get("retry-after").cloned()));
+    }
+    let locked: Vec<_> =
+        statuses.iter().filter(|(status, _)| *status == StatusCode::TOO_MANY_REQUESTS).collect();
+    assert_eq!(locked.len(), 2, "five guesses, then the lock: {statuses:?}");
+    let seconds: u64 =
+        locked[0].1.as_ref().expect("Retry-After").to_str().expect("ascii").parse().expect("seconds");
+    assert!(seconds >= 1, "{seconds}");
 }
 
 every_store!(

@@ -21,13 +21,20 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 /// Sends due mail until the process ends.
 pub async fn run(app: AppState, mailer: Mailer) {
     loop {
-        match deliver_due(&app, &mailer).await {
-            Ok(sent) if sent > 0 => continue,
-            Ok(_) => {}
-            Err(error) => tracing::warn!(%error, "the outbox could not be read"),
+        let round = deliver_due(&app, &mailer).await;
+        if let Err(error) = &round {
+            tracing::warn!(%error, "the outbox could not be read");
         }
-        tokio::time::sleep(app.settings.mail.poll).await;
+        if waits_after(&round) {
+            tokio::time::sleep(app.settings.mail.poll).await;
+        }
     }
+}
+
+/// A round that sent something may have left more due, so the next starts at once; after
+/// an idle or failed round the sender waits for the poll interval instead of spinning.
+fn waits_after(round: &ServiceResult<usize>) -> bool {
+    !matches!(round, Ok(sent) if *sent > 0)
 }
 
 /// One round: the messages due now, each sent or put back for later. Returns how many
@@ -74,6 +81,14 @@ mod tests {
         let base = Duration::from_secs(30);
         let waits: Vec<u64> = [1, 2, 3, 4, 7, 8, 1000, i64::MAX].map(|n| backoff(base, n).as_secs()).into();
         assert_eq!(waits, [30, 60, 120, 240, 1920, 3600, 3600, 3600]);
+    }
+
+    #[test]
+    fn the_sender_waits_only_after_an_idle_or_failed_round() {
+        assert!(waits_after(&Ok(0)));
+        assert!(!waits_after(&Ok(1)));
+        assert!(!waits_after(&Ok(20)));
+        assert!(waits_after(&Err(crate::service::ServiceError::NotFound("outbox"))));
     }
 
     #[test]

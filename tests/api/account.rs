@@ -377,6 +377,12 @@ async fn mail_waits_while_smtp_is_down_and_goes_when_it_is_back(backend: Backend
     }
     let waited = waited.expect("an attempt failed and the mail waits");
     assert!(waited.sent_at.is_none());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let outbox = app.state.store.outbox(None, 10).await.expect("outbox");
+    assert_eq!(
+        outbox[0].attempts, waited.attempts,
+        "no new attempt before the wait is over (the clock stands still)"
+    );
     sink.resume();
     app.clock.advance(time::Duration::seconds(5));
     let received = sink.wait_for(1).await;
@@ -385,6 +391,28 @@ async fn mail_waits_while_smtp_is_down_and_goes_when_it_is_back(backend: Backend
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(sink.received().len(), 1, "sent once");
     assert!(app.state.store.outbox(None, 10).await.expect("outbox")[0].sent_at.is_some());
+}
+
+/// Two senders at once (two nodes, or a round that overlaps the next): each message is
+/// taken by one of them for its lease, so it goes once; each round says how many it sent.
+async fn two_senders_at_once_send_each_message_once(backend: Backend) {
+    let sink = SmtpSink::start();
+    let app = TestApp::spawn_with(backend, Settings { mail: mail_settings(&sink), ..test_settings() }).await;
+    let mailer = Mailer::new(&app.state.settings.mail).expect("mailer").expect("SMTP configured");
+    let mail: Vec<_> = (0..3)
+        .map(|n| {
+            portico::mail::compose::password_reset(&format!("m{n}@example.com"), "Main", "https://x/reset")
+        })
+        .collect();
+    app.state.store.queue_mail(&mail, app.state.clock.now()).await.expect("queued");
+
+    let (first, second) =
+        tokio::join!(outbox::deliver_due(&app.state, &mailer), outbox::deliver_due(&app.state, &mailer));
+    let sent = first.expect("first sender") + second.expect("second sender");
+    assert_eq!(sent, 3, "each round counts what it sent");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sink.received().len(), 3, "no message twice");
+    assert_eq!(outbox::deliver_due(&app.state, &mailer).await.expect("a third round"), 0, "nothing left");
 }
 
 async fn mail_committed_before_a_kill_is_sent_once_after_restart(backend: Backend) {
@@ -529,4 +557,5 @@ every_store!(
     an_invited_member_chooses_a_password_from_the_mail,
     mail_waits_while_smtp_is_down_and_goes_when_it_is_back,
     mail_committed_before_a_kill_is_sent_once_after_restart,
+    two_senders_at_once_send_each_message_once,
 );

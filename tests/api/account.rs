@@ -358,6 +358,10 @@ async fn an_invited_member_chooses_a_password_from_the_mail(backend: Backend) {
             "{email}"
         );
     }
+    let to_ab =
+        received.iter().find(|m| m.contains("X-Envelope-To: ab@example.com")).expect("ab's invitation");
+    let (status, answer) = confirm(&app, &link_token(to_ab, "/welcome"), NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "an imported member's link works: {answer}");
 }
 
 async fn mail_waits_while_smtp_is_down_and_goes_when_it_is_back(backend: Backend) {

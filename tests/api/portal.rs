@@ -32,6 +32,12 @@ impl Page {
         document.select(&selector).next().and_then(|e| e.value().attr("value").map(str::to_string))
     }
 
+    fn text_of(&self, selector: &str) -> Option<String> {
+        let document = Html::parse_document(&self.html);
+        let selector = Selector::parse(selector).expect("selector");
+        document.select(&selector).next().map(|e| e.text().collect())
+    }
+
     fn count(&self, selector: &str) -> usize {
         Html::parse_document(&self.html).select(&Selector::parse(selector).expect("selector")).count()
     }
@@ -576,13 +582,16 @@ async fn the_sign_in_email_is_changed_from_the_profile_page(backend: Backend) {
     let wrong = browser.post("/profile/email", &form(new, "not my password at all"), &[]).await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.html);
     assert_eq!(wrong.count("#f-Password-error"), 1, "the error by its field");
+    let summary = wrong.text_of(".summary a[href='#f-Password']").unwrap_or_default();
+    assert!(summary.starts_with("Current password: "), "the summary names the field by its label: {summary}");
     assert_eq!(wrong.value_of("input[name=NewEmail]").as_deref(), Some(new), "what was typed stays");
     assert_eq!(wrong.value_of("input[name=Password]"), None, "a password is never sent back");
     let bad = browser.post("/profile/email", &form("not an address", PASSWORD), &[]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.count("#f-NewEmail-error"), 1);
     assert!(bad.html.contains("No link was sent: please correct this"), "{}", bad.html);
-    assert!(bad.html.contains("New email"), "the summary names the field by its label");
+    let summary = bad.text_of(".summary a[href='#f-NewEmail']").unwrap_or_default();
+    assert!(summary.starts_with("New email: "), "the summary names the field by its label: {summary}");
     assert_eq!(link_in_mail(&app, new, "/confirm-email").await, None, "nothing sent for a refused form");
 
     let unforged = browser.post("/profile/email", &[("NewEmail", new), ("Password", PASSWORD)], &[]).await;

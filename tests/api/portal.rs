@@ -293,6 +293,8 @@ async fn a_stale_form_is_refused_and_keeps_what_was_typed(backend: Backend) {
             StatusCode::PRECONDITION_FAILED,
             "a form without its version is never unchecked: {version:?}"
         );
+        assert!(page.html.contains("changed elsewhere"), "{version:?}: told why");
+        assert_eq!(page.value_of("#f-NickName").as_deref(), Some("Typed here"), "{version:?}: kept");
     }
     assert_eq!(app.profile(&token).await["NickName"], "Changed elsewhere");
 }

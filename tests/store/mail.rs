@@ -164,6 +164,11 @@ async fn links_end_when_used_replaced_expired_or_outdated_by_a_password(backend:
         works("plk_change", f.now).await && works("plk_undo", f.now).await,
         "both links of a change work"
     );
+    assert!(
+        !works("plk_change", f.now + Duration::hours(2)).await
+            && works("plk_undo", f.now + Duration::days(6)).await,
+        "each link of a change keeps its own lifetime"
+    );
     let redemption = PasswordRedemption {
         token_hash: token::hash("plk_three"),
         now: f.now,

@@ -107,7 +107,6 @@ pub async fn issue(c: &mut PgConnection, issue: &TokenIssue) -> StoreResult<bool
             purpose: companion.purpose,
             hash: &companion.token_hash,
             expires_at: companion.expires_at,
-            tag: credential_tag(&hash),
             ..token
         };
         insert_token(c, &second).await?;

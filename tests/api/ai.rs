@@ -420,6 +420,22 @@ async fn provider_failures_become_502_and_a_slow_one_504(backend: Backend) {
     }
 }
 
+/// An answer is read up to 256 KiB: a long summary is fine, a flood is refused unread.
+async fn a_long_answer_is_read_and_a_huge_one_refused(backend: Backend) {
+    let long = "I design products at Acme. ".repeat(100);
+    let huge = "I design products at Acme. ".repeat(10_000);
+    for (reply, expected) in
+        [(Reply::summary(&long), StatusCode::OK), (Reply::summary(&huge), StatusCode::BAD_GATEWAY)]
+    {
+        let provider = StandIn::start(vec![reply]).await;
+        let app = TestApp::spawn_with(backend, settings_with(provider.defaults())).await;
+        let token = member_with(&app, "ann@example.com", None, full_profile()).await;
+        let (status, _, answer) = draft(&app, &token).await;
+        assert_eq!(status, expected, "{answer}");
+        assert_eq!(provider.seen().len(), 1, "{expected}: asked once");
+    }
+}
+
 async fn the_provider_is_retried_once_as_its_retry_after_says(backend: Backend) {
     let busy = Reply { retry_after: Some("1"), ..Reply::status(429) };
     let provider = StandIn::start(vec![busy, Reply::summary("I design products.")]).await;
@@ -501,5 +517,6 @@ every_store!(
     the_provider_gets_only_professional_fields_and_its_answer_is_cleaned,
     provider_failures_become_502_and_a_slow_one_504,
     the_provider_is_retried_once_as_its_retry_after_says,
+    a_long_answer_is_read_and_a_huge_one_refused,
     a_location_names_its_own_endpoint_and_key_variable,
 );

@@ -3,12 +3,13 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
 
 use std::num::NonZeroU32;
 
 use crate::ai::AiDefaults;
+use crate::auth::key::ServerKey;
 use crate::auth::password::{HashCost, PasswordHasher};
 use crate::clock::SystemClock;
 use crate::config::{
@@ -100,6 +101,14 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
             args.request_timeout
         );
     }
+    if args.header_read_timeout.is_zero() || args.idle_timeout <= args.request_timeout {
+        anyhow::bail!(
+            "--header-read-timeout ({:?}) must be above zero and --idle-timeout ({:?}) longer than --request-timeout ({:?}), so no request in progress is cut",
+            args.header_read_timeout,
+            args.idle_timeout,
+            args.request_timeout
+        );
+    }
     let settings = Settings {
         access_token_ttl: args.access_token_ttl,
         refresh_token_ttl: args.refresh_token_ttl,
@@ -117,6 +126,8 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
         },
         body_limit_bytes: args.body_limit,
         request_timeout: args.request_timeout,
+        header_read_timeout: args.header_read_timeout,
+        idle_timeout: args.idle_timeout,
         history_retention: args.history_retention,
         cors_origins: args.cors_origins.clone(),
         directory_image_hosts: args
@@ -144,10 +155,25 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
             poll: args.mail.poll,
         },
         invitation_lifetime: args.mail.invitation_lifetime,
+        secret_key: Arc::new(secret_key(database_url, args)?),
         ..Settings::default()
     };
     let hasher = PasswordHasher::new(cost, concurrency, args.hash_queue.saturating_mul(concurrency))?;
     Ok(AppState::new(store, hasher, Arc::new(SystemClock), settings))
+}
+
+/// The key from `PORTICO_SECRET_KEY`, or from its file (made at first start).
+fn secret_key(database_url: &str, args: &ServeArgs) -> anyhow::Result<ServerKey> {
+    if let Some(text) = &args.secret_key {
+        return ServerKey::from_text(text.expose_secret()).context("PORTICO_SECRET_KEY");
+    }
+    let path = match &args.secret_key_file {
+        Some(path) => path.clone(),
+        None => store::sqlite::database_path(database_url)
+            .and_then(|db| db.parent().map(|dir| dir.join("portico.key")))
+            .unwrap_or_else(|| std::path::PathBuf::from("portico.key")),
+    };
+    ServerKey::load_or_create(&path)
 }
 
 async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
@@ -160,6 +186,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         print_demo(&demo, address);
     }
     tokio::spawn(purge_periodically(state.clone()));
+    tokio::spawn(refresh_stale_bios(state.clone()));
     match Mailer::new(&state.settings.mail)? {
         Some(mailer) => {
             tokio::spawn(crate::service::outbox::run(state.clone(), mailer));
@@ -180,6 +207,15 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     crate::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("Portico stopped");
     Ok(())
+}
+
+/// Bios stored before this version, or under other image hosts, get their HTML once.
+async fn refresh_stale_bios(state: AppState) {
+    match crate::service::bio::refresh_stale(&state).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "rendered the HTML of bios saved before"),
+        Err(error) => tracing::warn!(%error, "could not render the bios saved before"),
+    }
 }
 
 /// Expired sessions, stale lockout counters and history past its retention are deleted
@@ -327,20 +363,28 @@ async fn print_outbox(app: &AppState, to: Option<&str>, limit: i64) -> anyhow::R
 
 async fn audit(database_url: &str, args: &ServeArgs, email: &str) -> anyhow::Result<()> {
     let state = open(database_url, args).await?;
-    let records = member::audit(&state, email).await?;
-    if records.is_empty() {
+    let groups = member::audit(&state, email).await?;
+    if groups.is_empty() {
         println!("Nothing recorded for {email}.");
     }
-    for r in records {
-        println!(
-            "{}  {:<22} user={} from={} agent={}{}",
-            crate::clock::rfc3339(r.at),
-            r.event,
-            r.user_id.map_or("-".into(), |id| id.to_string()),
-            r.source.as_deref().unwrap_or("-"),
-            r.user_agent.as_deref().unwrap_or("-"),
-            r.detail.map(|d| format!("  ({d})")).unwrap_or_default(),
-        );
+    for group in groups {
+        match &group.user {
+            Some((id, now)) if group.current_holder => {
+                println!("Member {id} ({now}), who holds {email} now:")
+            }
+            Some((id, now)) => println!("Member {id}, now {now}, who held {email} before:"),
+            None => println!("Attempts with {email} while it belonged to no member:"),
+        }
+        for r in group.records {
+            println!(
+                "  {}  {:<22} from={} agent={}{}",
+                crate::clock::rfc3339(r.at),
+                r.event,
+                r.source.as_deref().unwrap_or("-"),
+                r.user_agent.as_deref().unwrap_or("-"),
+                r.detail.map(|d| format!("  ({d})")).unwrap_or_default(),
+            );
+        }
     }
     Ok(())
 }

@@ -239,6 +239,16 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTICO_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
     pub request_timeout: Duration,
 
+    /// How long a client may take to send a request's headers, counted from when Portico is
+    /// ready for the request: also how long a keep-alive connection may stay idle.
+    #[arg(long, env = "PORTICO_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_read_timeout: Duration,
+
+    /// A connection on which no byte moved either way for this long is closed (HTTP/2
+    /// included). Must be longer than --request-timeout.
+    #[arg(long, env = "PORTICO_IDLE_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub idle_timeout: Duration,
+
     /// Database connections (SQLite: readers; writes use one extra connection).
     #[arg(long, env = "PORTICO_DB_MAX_CONNECTIONS", default_value_t = 8)]
     pub db_max_connections: u32,
@@ -305,6 +315,16 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub mail: MailArgs,
+
+    /// The file holding the server's secret key (base64 of 32 bytes), created when missing.
+    /// By default `portico.key` beside the SQLite database, or in the working directory
+    /// with PostgreSQL. Every node of a deployment needs the same key.
+    #[arg(long, env = "PORTICO_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
+
+    /// The server's secret key itself (base64 of 32 bytes), in place of the key file.
+    #[arg(long, env = "PORTICO_SECRET_KEY", hide_env_values = true, value_parser = parse_secret)]
+    pub secret_key: Option<SecretString>,
 
     /// Do not create the demo location and member on an empty database.
     #[arg(long, env = "PORTICO_NO_DEMO")]

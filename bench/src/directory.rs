@@ -94,9 +94,26 @@ async fn load(url: &str, size: usize) -> anyhow::Result<(AppState, Profile)> {
     let location = member::add_location(&app, "Directory Space", "GB").await?;
     let today = time::OffsetDateTime::now_utc().date();
     let mut rng = seed::generator(1);
-    let members: Vec<NewMember> = (0..size)
+    let mut members: Vec<NewMember> = (0..size)
         .map(|index| seed::fake_member(&mut rng, location.id, "x", 1, index, today))
         .collect::<Result<_, _>>()?;
+    // Bios are stored with their HTML, as Portico saves them; rendered on every core.
+    let per_thread = members.len().div_ceil(std::thread::available_parallelism().map_or(1, |n| n.get()));
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = members
+            .chunks_mut(per_thread.max(1))
+            .map(|chunk| {
+                let app = &app;
+                scope.spawn(move || {
+                    for member in chunk {
+                        member.summary_html = seed::rendered_bio(app, member)?;
+                    }
+                    Ok::<(), portico::service::ServiceError>(())
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|worker| worker.join().expect("a render thread"))
+    })?;
     drop(app);
     if url.starts_with("sqlite:") {
         load_sqlite(url.trim_start_matches("sqlite://"), &members)?;
@@ -168,8 +185,9 @@ fn load_sqlite(path: &str, members: &[NewMember]) -> anyhow::Result<()> {
         let mut profile = tx.prepare(
             "insert into profiles (unique_id, user_id, location_id, full_name, country_id, billing_name, \
              billing_email, billing_country_id, position, company_name, business_area, profile_summary, \
-             profile_website, profile_tags, profile_is_public, created_on, updated_on) \
-             values (?1, ?2, ?3, ?4, 826, ?4, ?5, 826, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) returning id",
+             profile_website, profile_tags, profile_is_public, created_on, updated_on, profile_summary_html, \
+             profile_summary_render) \
+             values (?1, ?2, ?3, ?4, 826, ?4, ?5, 826, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15) returning id",
         )?;
         let mut index = tx.prepare(
             "insert or ignore into directory_index (location_id, tag, name_key, profile_id) values (?1, ?2, ?3, ?4)",
@@ -191,7 +209,9 @@ fn load_sqlite(path: &str, members: &[NewMember]) -> anyhow::Result<()> {
                     text(m, Field::ProfileWebsite),
                     text(m, Field::ProfileTags),
                     public(m),
-                    now
+                    now,
+                    m.summary_html.as_ref().map(|b| b.html.clone()),
+                    m.summary_html.as_ref().map(|b| b.render_key.clone()),
                 ],
                 |r| r.get(0),
             )?;
@@ -240,10 +260,12 @@ async fn load_postgres(url: &str, members: &[NewMember]) -> anyhow::Result<()> {
         let profiles: Vec<(i64, i64)> = sqlx::query_as(
             "insert into profiles (unique_id, user_id, location_id, full_name, country_id, billing_name, \
              billing_email, billing_country_id, position, company_name, business_area, profile_summary, \
-             profile_website, profile_tags, profile_is_public, created_on, updated_on) \
-             select u, i, $3, n, 826, n, e, 826, p, c, b, s, w, t, v, now(), now() from unnest($1::text[], \
+             profile_website, profile_tags, profile_is_public, created_on, updated_on, profile_summary_html, \
+             profile_summary_render) \
+             select u, i, $3, n, 826, n, e, 826, p, c, b, s, w, t, v, now(), now(), h, r from unnest($1::text[], \
              $2::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
-             $11::text[], $12::bool[]) as x(u, i, n, e, p, c, b, s, w, t, v) returning id, user_id",
+             $11::text[], $12::bool[], $13::text[], $14::text[]) as x(u, i, n, e, p, c, b, s, w, t, v, h, r) \
+             returning id, user_id",
         )
         .bind(&unique)
         .bind(&ids)
@@ -257,6 +279,8 @@ async fn load_postgres(url: &str, members: &[NewMember]) -> anyhow::Result<()> {
         .bind(column(&|m| text(m, Field::ProfileWebsite)))
         .bind(column(&|m| text(m, Field::ProfileTags)))
         .bind(&publics)
+        .bind(column(&|m| m.summary_html.as_ref().map(|b| b.html.clone())))
+        .bind(column(&|m| m.summary_html.as_ref().map(|b| b.render_key.clone())))
         .fetch_all(&mut c)
         .await?;
         let profile_of: HashMap<i64, i64> = profiles.into_iter().map(|(id, user)| (user, id)).collect();

@@ -258,6 +258,29 @@ fn goals(results: &Results) -> String {
             "≤ 2×",
             ratio <= 2.0,
         ));
+        let (quiet, busy) = (&store.healthz_quiet.wrk, &store.healthz_with_directory_readers.wrk);
+        if quiet.requests > 0 {
+            let ratio = busy.p99_us as f64 / quiet.p99_us.max(1) as f64;
+            md.push_str(&goal_line(
+                &format!(
+                    "{} /healthz p99 while 4 clients page a directory of the heaviest bios",
+                    store.store
+                ),
+                format!(
+                    "p50 {:.2} ms, p99 {:.2} ms ({:.0} directory pages/s alone)",
+                    busy.p50_us as f64 / 1e3,
+                    busy.p99_us as f64 / 1e3,
+                    store.directory_readers.throughput
+                ),
+                format!(
+                    "p50 {:.2} ms, p99 {:.2} ms quiet",
+                    quiet.p50_us as f64 / 1e3,
+                    quiet.p99_us as f64 / 1e3
+                ),
+                "≤ 2×",
+                ratio <= 2.0,
+            ));
+        }
         if let Some(row) = find(&store.rows, "patch_spread", top) {
             let rss = row.measurement.peak_rss_mib.unwrap_or(0.0);
             md.push_str(&goal_line(

@@ -60,6 +60,15 @@ pub struct StoreResults {
     pub get_p99_alone_us: u64,
     pub get_p99_with_password_changes_us: u64,
     pub get_throughput_with_password_changes: f64,
+    /// `/healthz` alone, and while four clients page a directory whose members all have the
+    /// heaviest bio allowed (medians of three).
+    #[serde(default)]
+    pub healthz_quiet: Measurement,
+    #[serde(default)]
+    pub healthz_with_directory_readers: Measurement,
+    /// The directory readers on their own, once (their throughput and errors).
+    #[serde(default)]
+    pub directory_readers: Measurement,
     pub startup_ms: Vec<f64>,
     pub startup_members: usize,
 }
@@ -315,6 +324,27 @@ async fn run_store(
         runs.swap_remove(runs.len() / 2)
     };
     let (alone, beside) = (median(&mut alone), median(&mut beside));
+
+    eprintln!("bench: {}: /healthz while 4 readers page a directory of the heaviest bios", database.label);
+    publish_heavy_bios(&portico, &population.tokens_file, HEAVY_BIOS).await?;
+    let healthz = Load { scenario: "healthz", connections: 1, env: reads.env.clone(), ..reads };
+    let readers = Load {
+        scenario: "directory",
+        connections: 4,
+        duration: args.duration + Duration::from_secs(1),
+        env: reads.env.clone(),
+        ..reads
+    };
+    let (mut quiet, mut busy) = (Vec::new(), Vec::new());
+    for _ in 0..PAIRED_ROUNDS {
+        quiet.push(healthz.run(Some(portico.pid()))?);
+        let mut background = readers.spawn()?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        busy.push(healthz.run(Some(portico.pid()))?);
+        let _ = background.wait();
+    }
+    let directory_check = readers.run(Some(portico.pid()))?;
+    let (quiet, busy) = (median(&mut quiet), median(&mut busy));
     drop(portico);
 
     eprintln!("bench: {}: start-up with {} members", database.label, args.startup_members);
@@ -338,9 +368,51 @@ async fn run_store(
         get_p99_alone_us: alone.wrk.p99_us,
         get_p99_with_password_changes_us: beside.wrk.p99_us,
         get_throughput_with_password_changes: beside.throughput,
+        healthz_quiet: quiet,
+        healthz_with_directory_readers: busy,
+        directory_readers: directory_check,
         startup_ms,
         startup_members: args.startup_members,
     })
+}
+
+/// Members given the heaviest bio: a full directory page.
+const HEAVY_BIOS: usize = 25;
+
+/// The heaviest bio Portico accepts: quotes nested as deep as allowed, then a table of
+/// empty cells whose HTML comes as close to the size limit as it may.
+fn heaviest_bio() -> String {
+    let bio = |rows: usize| {
+        format!(
+            "{}deep\n\n{}|\n{}|\n{}",
+            "> ".repeat(8),
+            "|a".repeat(10),
+            "|-".repeat(10),
+            "|x\n".repeat(rows)
+        )
+    };
+    let mut rows = 4_000;
+    while rows > 0 && portico::domain::markdown::render_bio(&bio(rows), &[]).is_err() {
+        rows -= 50;
+    }
+    bio(rows)
+}
+
+/// Makes the first `count` members public with the heaviest bio, through the PATCH.
+async fn publish_heavy_bios(portico: &Server, tokens_file: &Path, count: usize) -> anyhow::Result<()> {
+    let tokens = std::fs::read_to_string(tokens_file)?;
+    let client = reqwest::Client::builder().no_proxy().build()?;
+    let body = serde_json::json!({ "ProfileSummary": heaviest_bio(), "ProfileIsPublic": true });
+    for token in tokens.lines().filter(|l| !l.is_empty()).take(count) {
+        let answer = client
+            .patch(format!("http://{}/api/public/coworker/profile", portico.host_port()))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await?;
+        anyhow::ensure!(answer.status().is_success(), "saving a heavy bio: {}", answer.status());
+    }
+    Ok(())
 }
 
 /// Members whose passwords are changed: enough that no run reaches the same member twice.
@@ -413,6 +485,20 @@ fn check_every_scenario_worked(results: &Results) -> anyhow::Result<()> {
         }
     }
     for store in &results.stores {
+        for (what, m) in [
+            ("/healthz alone", &store.healthz_quiet),
+            ("/healthz beside directory readers", &store.healthz_with_directory_readers),
+            ("directory readers", &store.directory_readers),
+        ] {
+            if m.wrk.requests == 0 || m.wrk.errors() > 0 {
+                problems.push(format!(
+                    "{} {what}: {} requests, {} errors",
+                    store.store,
+                    m.wrk.requests,
+                    m.wrk.errors()
+                ));
+            }
+        }
         for row in &store.rows {
             let m = &row.measurement;
             if m.wrk.requests == 0 || m.wrk.errors() > 0 {

@@ -104,6 +104,7 @@ pub async fn populate(
             full_name: format!("Bench Member {group} {i}"),
             location_id: location.id,
             fields: ProfilePatch::default(),
+            summary_html: None,
         }
     };
     let load: Vec<NewMember> = (0..members).map(|i| new_member("load", i)).collect();

@@ -1,4 +1,5 @@
-//! Credentials: password hashing and session tokens.
+//! Credentials: password hashing, session tokens and the server's secret key.
 
+pub mod key;
 pub mod password;
 pub mod token;

@@ -48,6 +48,8 @@ pub enum ErrorCode {
     NotEnoughToDraft,
     InvalidLink,
     EmailUnchanged,
+    NestedTooDeep,
+    RendersTooLarge,
 }
 
 impl ErrorCode {
@@ -99,6 +101,8 @@ impl ErrorCode {
             NotEnoughToDraft => "not_enough_to_draft",
             InvalidLink => "invalid_link",
             EmailUnchanged => "email_unchanged",
+            NestedTooDeep => "nested_too_deep",
+            RendersTooLarge => "renders_too_large",
         }
     }
 }
@@ -161,6 +165,10 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &FieldError> {

@@ -29,22 +29,44 @@ pub fn email(text: &str) -> Result<String, Problem> {
         ..Options::default()
     };
     let parsed = EmailAddress::parse_with_options(text, options).map_err(|_| invalid())?;
+    if !deliverable_local_part(parsed.local_part()) {
+        return Err(Problem::new(
+            ErrorCode::InvalidEmail,
+            "is not an address mail can be sent to: use letters, digits and . _ + - before the @",
+        ));
+    }
     Ok(format!("{}@{}", parsed.local_part(), parsed.domain().to_lowercase()))
 }
 
-/// The sign-in key of an e-mail address: trimmed, NFC-normalised and Unicode case-folded,
-/// so every way of writing one address (any case, composed or decomposed accents) is one
-/// account. Every path that looks up or stores an account goes through this function.
-pub fn email_key(email: &str) -> String {
-    let composed: String = email.trim().nfc().collect();
-    caseless::default_case_fold_str(&composed).nfc().collect()
+/// A local part written as dot-separated atoms (RFC 5322), as every mail server takes it:
+/// no quoted strings (`"a@b"@example.com`), comments or escapes, which pass the grammar
+/// but which mailers and servers refuse or read differently.
+fn deliverable_local_part(local: &str) -> bool {
+    const ATOM_SYMBOLS: &str = "!#$%&'*+-/=?^_`{|}~";
+    let atom_char = |c: char| {
+        c.is_ascii_alphanumeric()
+            || ATOM_SYMBOLS.contains(c)
+            || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
+    };
+    !local.is_empty() && local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(atom_char))
 }
 
-/// The key an account made before keys were case-folded was stored under (plain lower
-/// case); it differs from [`email_key`] only for a few letters, such as `ß`.
-pub fn legacy_email_key(email: &str) -> String {
+/// The sign-in key of an e-mail address: trimmed, compatibility-normalised (NFKC) and
+/// Unicode case-folded, so every way of writing one address (any case, composed or
+/// decomposed accents, fullwidth or ligature forms) is one account, and look-alike twins
+/// cannot be made. Every path that looks up or stores an account goes through this function.
+pub fn email_key(email: &str) -> String {
+    let compatible: String = email.trim().nfkc().collect();
+    caseless::default_case_fold_str(&compatible).nfkc().collect()
+}
+
+/// The keys accounts were stored under before, newest first: NFC and case-folded (before
+/// compatibility forms were folded), and plain lower case (before case folding). They
+/// differ from [`email_key`] only for a few characters, such as `ß` or `ｓ`.
+pub fn legacy_email_keys(email: &str) -> [String; 2] {
     let composed: String = email.trim().nfc().collect();
-    composed.to_lowercase()
+    let folded: String = caseless::default_case_fold_str(&composed).nfc().collect();
+    [folded, composed.to_lowercase()]
 }
 
 /// A one-way digest of an e-mail key, for records about addresses that belong to no
@@ -239,8 +261,35 @@ mod tests {
         assert_eq!(email_key(composed), email_key(decomposed));
         assert_eq!(email_key(composed), "jos\u{e9}@example.com");
         assert_eq!(email_key("STRASSE@x.de"), email_key("stra\u{df}e@x.de"), "case folding, not lower case");
-        assert_eq!(legacy_email_key("Stra\u{df}e@X.de"), "stra\u{df}e@x.de");
+        assert_eq!(legacy_email_keys("Stra\u{df}e@X.de")[1], "stra\u{df}e@x.de");
+        assert_eq!(legacy_email_keys("\u{ff53}trasse@x.de")[0], "\u{ff53}trasse@x.de");
         assert_eq!(email(decomposed).as_deref(), Ok("JOS\u{c9}@example.com"), "stored composed");
+    }
+
+    #[test]
+    fn compatibility_forms_are_one_key() {
+        assert_eq!(email_key("\u{ff53}trasse@example.com"), email_key("strasse@example.com"), "fullwidth s");
+        assert_eq!(email_key("\u{fb01}ona@example.com"), email_key("fiona@example.com"), "the fi ligature");
+        assert_eq!(email_key("ANN@EXAMPLE.COM"), "ann@example.com");
+        assert_ne!(email_key("ann@example.com"), email_key("anne@example.com"));
+    }
+
+    #[test]
+    fn only_addresses_a_mailer_can_send_to_are_taken() {
+        for bad in [
+            "\"victim@evil.example\"@example.com",
+            "\"jane doe\"@example.com",
+            "jane(comment)@example.com",
+            "jane..doe@example.com",
+            ".jane@example.com",
+        ] {
+            assert!(email(bad).is_err(), "{bad} should be refused");
+        }
+        for good in
+            ["jane.doe+tag@example.com", "o'brien@example.ie", "j\u{fc}rgen@example.de", "x_y-z@a.b.co"]
+        {
+            assert!(email(good).is_ok(), "{good} should be taken");
+        }
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! The member's Markdown bio as HTML for the directory (`ProfileSummaryHtml`).
 //!
+//! A bio is rendered once, when it is saved, and the HTML is stored beside it: reads never
+//! render. Rendering is bounded: quotes and lists nested deeper than [`MAX_NESTING`] are
+//! refused, and so is a bio whose HTML would pass [`MAX_HTML_BYTES`].
+//!
 //! Two guards, each enough on its own for what it covers: pulldown-cmark's raw-HTML events
 //! are turned into text before rendering, so markup a member types is shown, never
 //! interpreted; and ammonia then keeps only an allow-list of tags and attributes, links
@@ -40,9 +44,52 @@ const TAGS: &[&str] = &[
     "ul",
 ];
 
-/// Renders `markdown` to sanitised HTML. `image_hosts` are the hosts whose `https` images
-/// may be shown; an image from anywhere else is dropped (its alt text stays).
-pub fn render(markdown: &str, image_hosts: &[String]) -> String {
+/// Block quotes and lists may nest this deep; a bio nested deeper is refused.
+pub const MAX_NESTING: usize = 8;
+/// The most HTML a bio may render to. Ordinary text renders to about its own size; only
+/// markup chosen to multiply (thousands of empty table cells) comes near.
+pub const MAX_HTML_BYTES: usize = 128 * 1024;
+
+/// A bio's stored HTML and the [`render_key`] it was rendered under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedBio {
+    pub html: String,
+    pub render_key: String,
+}
+
+/// Why a bio cannot be rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderRefusal {
+    TooDeep,
+    TooLarge,
+}
+
+impl RenderRefusal {
+    pub fn message(self) -> String {
+        match self {
+            RenderRefusal::TooDeep => {
+                format!("nests quotes or lists more than {MAX_NESTING} levels deep; flatten them")
+            }
+            RenderRefusal::TooLarge => format!(
+                "would make more than {} KiB of HTML in the directory; shorten it or use less markup",
+                MAX_HTML_BYTES / 1024
+            ),
+        }
+    }
+}
+
+/// What identifies how a bio was rendered: the renderer's revision and the image hosts.
+/// HTML stored under another key is rendered again (at start-up, and meanwhile on read).
+pub fn render_key(image_hosts: &[String]) -> String {
+    let mut hosts: Vec<&str> = image_hosts.iter().map(String::as_str).collect();
+    hosts.sort_unstable();
+    format!("1:{}", hosts.join(","))
+}
+
+/// Renders `markdown` to sanitised HTML, within the nesting and size limits.
+/// `image_hosts` are the hosts whose `https` images may be shown; an image from anywhere
+/// else is dropped (its alt text stays). Slow for long input: never on an async worker.
+pub fn render_bio(markdown: &str, image_hosts: &[String]) -> Result<String, RenderRefusal> {
     let parser =
         Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|event| {
             match event {
@@ -50,10 +97,46 @@ pub fn render(markdown: &str, image_hosts: &[String]) -> String {
                 other => other,
             }
         });
-    let events = drop_foreign_images(parser, image_hosts);
+    let events = within_nesting(parser)?;
+    let events = drop_foreign_images(events.into_iter(), image_hosts);
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, events.into_iter());
-    sanitizer(image_hosts).clean(&unsafe_html).to_string()
+    if unsafe_html.len() > MAX_HTML_BYTES * 2 {
+        return Err(RenderRefusal::TooLarge);
+    }
+    let html = sanitizer(image_hosts).clean(&unsafe_html).to_string();
+    if html.len() > MAX_HTML_BYTES {
+        return Err(RenderRefusal::TooLarge);
+    }
+    Ok(html)
+}
+
+/// Renders a bio for tests and the preview that knows it is within the limits.
+#[cfg(test)]
+pub fn render(markdown: &str, image_hosts: &[String]) -> String {
+    render_bio(markdown, image_hosts).expect("a bio within the limits")
+}
+
+/// The events, or `TooDeep` at the first quote or list nested past [`MAX_NESTING`].
+fn within_nesting<'a>(events: impl Iterator<Item = Event<'a>>) -> Result<Vec<Event<'a>>, RenderRefusal> {
+    let mut depth = 0usize;
+    let mut kept = Vec::new();
+    for event in events {
+        match &event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(RenderRefusal::TooDeep);
+                }
+            }
+            Event::End(pulldown_cmark::TagEnd::BlockQuote(_) | pulldown_cmark::TagEnd::List(_)) => {
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        kept.push(event);
+    }
+    Ok(kept)
 }
 
 /// Replaces each image whose address is not an allowed host's `https` address by its alt
@@ -107,7 +190,52 @@ fn sanitizer(image_hosts: &[String]) -> ammonia::Builder<'static> {
 
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::*;
+
+    #[test]
+    fn quotes_and_lists_nest_only_so_deep() {
+        let at_limit = format!("{}deep", "> ".repeat(MAX_NESTING));
+        assert_eq!(render_bio(&at_limit, &[]).map(|h| h.matches("<blockquote>").count()), Ok(MAX_NESTING));
+        let past = format!("{}deep", "> ".repeat(MAX_NESTING + 1));
+        assert_eq!(render_bio(&past, &[]), Err(RenderRefusal::TooDeep));
+        let lists: String = (0..=MAX_NESTING).map(|n| format!("{}- item\n", "  ".repeat(n))).collect();
+        assert_eq!(render_bio(&lists, &[]), Err(RenderRefusal::TooDeep));
+        let mixed = format!("{}x", "> - ".repeat(MAX_NESTING / 2 + 1));
+        assert_eq!(render_bio(&mixed, &[]), Err(RenderRefusal::TooDeep));
+        let side_by_side = "> a\n\nb\n\n".repeat(MAX_NESTING * 4);
+        assert!(render_bio(&side_by_side, &[]).is_ok(), "depth, not the number of quotes, counts");
+    }
+
+    #[test]
+    fn the_attack_bios_are_refused_quickly() {
+        let attacks = [
+            format!("{}a", ">".repeat(19_999)),
+            format!("{}a", "- ".repeat(9_999)),
+            format!("{}a", "> - ".repeat(4_999)),
+        ];
+        for bio in attacks {
+            let started = std::time::Instant::now();
+            assert_eq!(render_bio(&bio, &[]), Err(RenderRefusal::TooDeep));
+            assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+        }
+    }
+
+    #[test]
+    fn html_past_the_limit_is_refused() {
+        let cells = format!("{}|\n{}|\n{}", "|a".repeat(10), "|-".repeat(10), "|x\n".repeat(6_000));
+        let rendered = render_bio(&cells, &[]);
+        assert!(rendered == Err(RenderRefusal::TooLarge), "{:?}", rendered.map(|html| html.len()));
+        let prose = "Designer and *maker* of [things](https://example.com). ".repeat(300);
+        let html = render_bio(&prose, &[]).expect("ordinary prose renders");
+        assert!(html.len() < MAX_HTML_BYTES, "{}", html.len());
+    }
+
+    #[test]
+    fn the_render_key_names_the_image_hosts_in_any_order() {
+        let a = render_key(&["b.example".into(), "a.example".into()]);
+        assert_eq!(a, render_key(&["a.example".into(), "b.example".into()]));
+        assert_ne!(a, render_key(&[]));
+    }
 
     #[test]
     fn markdown_becomes_html() {

@@ -230,7 +230,7 @@ fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorV
         ServiceError::Validation(errors) => (
             StatusCode::BAD_REQUEST,
             validation_summary(errors),
-            Some(errors.clone().into_vec().into_iter().map(ErrorView::from).collect()),
+            Some(errors.clone().into_vec().into_iter().take(MAX_ERRORS_SHOWN).map(ErrorView::from).collect()),
         ),
         ServiceError::InvalidGrant(description) | ServiceError::InvalidRequest(description) => {
             (StatusCode::BAD_REQUEST, (*description).into(), None)
@@ -328,11 +328,27 @@ fn internal() -> (StatusCode, String, Option<Vec<ErrorView>>) {
     (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; it has been logged.".into(), None)
 }
 
+/// An answer lists at most this many field errors, so a body of thousands of bad
+/// properties cannot make a huge answer; the `Message` counts the rest.
+pub const MAX_ERRORS_SHOWN: usize = 50;
+/// The `Message` names at most this many properties.
+const MAX_NAMES_IN_MESSAGE: usize = 10;
+
 fn validation_summary(errors: &FieldErrors) -> String {
     let mut names: Vec<&str> = errors.iter().map(|e| e.property.as_str()).collect();
     names.dedup();
-    match names.len() {
+    let listed = names.len().min(MAX_NAMES_IN_MESSAGE);
+    let more = match names.len() - listed {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let mut message = match names.len() {
         1 => format!("{} is not valid.", names[0]),
-        n => format!("{n} properties are not valid: {}.", names.join(", ")),
+        n => format!("{n} properties are not valid: {}{more}.", names[..listed].join(", ")),
+    };
+    if errors.len() > MAX_ERRORS_SHOWN {
+        message
+            .push_str(&format!(" Errors lists the first {MAX_ERRORS_SHOWN} of {} problems.", errors.len()));
     }
+    message
 }

@@ -2,6 +2,7 @@
 //! one edge middleware; and `serve`, which runs it all on a listener.
 
 mod account;
+mod connections;
 mod cors;
 mod countries;
 mod directory;
@@ -35,10 +36,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let router = router(state);
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    let deadlines = connections::Deadlines {
+        header_read: state.settings.header_read_timeout,
+        idle: state.settings.idle_timeout,
+    };
+    connections::serve(listener, router(state), deadlines, shutdown).await
 }
 
 pub fn router(state: AppState) -> Router {

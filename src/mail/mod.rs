@@ -65,14 +65,39 @@ impl Mailer {
     }
 
     /// Delivers `mail`; the error says why not, without the message's content.
-    pub async fn send(&self, mail: &NewMail) -> Result<(), String> {
-        let to: Mailbox = mail.to.parse().map_err(|e| format!("the recipient is not an address: {e}"))?;
+    pub async fn send(&self, mail: &NewMail) -> Result<(), SendError> {
+        let to = recipient(&mail.to).map_err(SendError::Permanent)?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(&mail.subject)
             .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
-            .map_err(|e| format!("the message could not be built: {e}"))?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| format!("SMTP: {e}"))
+            .map_err(|e| SendError::Permanent(format!("the message could not be built: {e}")))?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| {
+            let text = format!("SMTP: {e}");
+            if e.is_permanent() { SendError::Permanent(text) } else { SendError::Transient(text) }
+        })
     }
+}
+
+/// Why a message was not sent: worth trying again later, or never.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// The server was unreachable or answered "try later" (4xx).
+    Transient(String),
+    /// The address cannot be mailed, or the server refused the message for good (5xx).
+    Permanent(String),
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendError::Transient(text) | SendError::Permanent(text) => f.write_str(text),
+        }
+    }
+}
+
+/// The address as the mailer sends to it.
+pub fn recipient(address: &str) -> Result<Mailbox, String> {
+    address.parse().map_err(|e| format!("the recipient is not an address: {e}"))
 }

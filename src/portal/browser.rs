@@ -13,6 +13,7 @@ use subtle::ConstantTimeEq;
 
 use super::form::{self, Posted};
 use super::page;
+use crate::auth::key::ServerKey;
 use crate::domain::profile::Profile;
 use crate::domain::session::Session;
 use crate::http::SharedState;
@@ -20,9 +21,16 @@ use crate::service::AppState;
 use crate::service::session;
 
 pub const SESSION_COOKIE: &str = "portico_session";
+/// The cookie holding the nonce of a browser's forms before sign-in.
 pub const CSRF_COOKIE: &str = "portico_csrf";
-/// The form field that repeats the CSRF cookie.
+/// Its name where Portico is reached over https: the browser then refuses it unless it was
+/// set by this very host, over https, for the whole site, so no neighbour can plant one.
+pub const HOST_CSRF_COOKIE: &str = "__Host-portico_csrf";
+/// The form field that carries the CSRF value.
 pub const CSRF_FIELD: &str = "_csrf";
+
+const SESSION_CSRF: &str = "portal-csrf-session";
+const ANONYMOUS_CSRF: &str = "portal-csrf-anonymous";
 
 /// A signed-in browser: its session, current profile, and the CSRF value its forms carry.
 pub struct Member {
@@ -39,7 +47,7 @@ impl FromRequestParts<SharedState> for Member {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_sign_in)?.to_string();
         let (session, profile) =
             session::authenticate_with_profile(app, &token).await.map_err(|_| to_sign_in())?;
-        let csrf = cookie(&parts.headers, CSRF_COOKIE).map(str::to_string).unwrap_or_default();
+        let csrf = session_csrf(app, &token);
         Ok(Member { session, profile, csrf })
     }
 }
@@ -49,16 +57,16 @@ impl FromRequestParts<SharedState> for Member {
 /// (403, nothing done) before the handler runs.
 pub struct GenuineForm(pub Posted);
 
-impl<S: Send + Sync> FromRequest<S> for GenuineForm {
+impl FromRequest<SharedState> for GenuineForm {
     type Rejection = Response;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(request: Request, app: &SharedState) -> Result<Self, Self::Rejection> {
         let headers = request.headers().clone();
-        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, state)
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, app)
             .await
             .map_err(IntoResponse::into_response)?;
         let posted = form::posted(pairs);
-        if !form_is_genuine(&headers, posted.get(CSRF_FIELD).map(String::as_str)) {
+        if !form_is_genuine(app, &headers, posted.get(CSRF_FIELD).map(String::as_str)) {
             return Err(page::refused());
         }
         Ok(GenuineForm(posted))
@@ -79,8 +87,20 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// Whether a form POST may act: it comes from this site (the browser says so, or names no
-/// other origin) and repeats the CSRF cookie.
-pub fn form_is_genuine(headers: &HeaderMap, submitted: Option<&str>) -> bool {
+/// other origin) and carries the CSRF value of this browser's session or, before sign-in,
+/// of its nonce cookie.
+fn form_is_genuine(app: &AppState, headers: &HeaderMap, submitted: Option<&str>) -> bool {
+    let from_this_site = came_from_this_site(headers);
+    let repeated = csrf_matches(&app.settings.secret_key, csrf_cookie_name(app), headers, submitted);
+    let genuine = from_this_site && repeated;
+    if !genuine {
+        tracing::info!(from_this_site, repeated, "portal form refused");
+    }
+    genuine
+}
+
+/// The browser does not say the form was sent from another site.
+fn came_from_this_site(headers: &HeaderMap) -> bool {
     let fetched_from_elsewhere = headers
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
@@ -92,14 +112,21 @@ pub fn form_is_genuine(headers: &HeaderMap, submitted: Option<&str>) -> bool {
             .is_none_or(|origin_host| origin_host != host),
         _ => false,
     };
-    let expected = cookie(headers, CSRF_COOKIE);
-    let repeated =
-        matches!((expected, submitted), (Some(a), Some(b)) if constant_time_eq(a.as_bytes(), b.as_bytes()));
-    let genuine = !fetched_from_elsewhere && !origin_is_foreign && repeated;
-    if !genuine {
-        tracing::info!(fetched_from_elsewhere, origin_is_foreign, repeated, "portal form refused");
-    }
-    genuine
+    !fetched_from_elsewhere && !origin_is_foreign
+}
+
+/// The submitted value is the MAC of the session cookie or of the nonce cookie.
+fn csrf_matches(key: &ServerKey, nonce_cookie: &str, headers: &HeaderMap, submitted: Option<&str>) -> bool {
+    let Some(submitted) = submitted.filter(|s| !s.is_empty()) else { return false };
+    let expected = [
+        cookie(headers, SESSION_COOKIE).map(|token| key.mac_text(SESSION_CSRF, token.as_bytes())),
+        cookie(headers, nonce_cookie).map(|nonce| key.mac_text(ANONYMOUS_CSRF, nonce.as_bytes())),
+    ];
+    // Both compared, so the time taken does not tell which matched.
+    expected
+        .iter()
+        .flatten()
+        .fold(false, |found, value| found | constant_time_eq(value.as_bytes(), submitted.as_bytes()))
 }
 
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
@@ -118,20 +145,44 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
 }
 
-/// A fresh CSRF value: 256 random bits.
-/// The browser's CSRF value, and the cookie to set when it had none yet.
+fn https(app: &AppState) -> bool {
+    app.settings.public_url.as_ref().is_some_and(|url| url.scheme() == "https")
+}
+
+fn csrf_cookie_name(app: &AppState) -> &'static str {
+    if https(app) { HOST_CSRF_COOKIE } else { CSRF_COOKIE }
+}
+
+/// The CSRF value of a signed-in browser's forms: a MAC of its session token, so it works
+/// exactly as long as the session, changes at every sign-in, and cannot be made without
+/// the session cookie.
+pub fn session_csrf(app: &AppState, session_token: &str) -> String {
+    app.settings.secret_key.mac_text(SESSION_CSRF, session_token.as_bytes())
+}
+
+/// The CSRF value of the forms shown before sign-in (the MAC of the browser's nonce
+/// cookie), and the cookie to set when it had none yet.
 pub fn csrf_for(app: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
-    match cookie(headers, CSRF_COOKIE) {
-        Some(value) => (value.to_string(), None),
+    let key = &app.settings.secret_key;
+    match cookie(headers, csrf_cookie_name(app)) {
+        Some(nonce) => (key.mac_text(ANONYMOUS_CSRF, nonce.as_bytes()), None),
         None => {
-            let csrf = new_csrf();
-            let set = set_cookie(app, CSRF_COOKIE, &csrf, Some(86_400));
-            (csrf, Some(set))
+            let (nonce, cookie) = new_nonce_cookie(app);
+            (key.mac_text(ANONYMOUS_CSRF, nonce.as_bytes()), Some(cookie))
         }
     }
 }
 
-pub fn new_csrf() -> String {
+/// A fresh nonce for the forms before sign-in, and its cookie: set at sign-in too, so a
+/// value seen before it is worthless after.
+pub fn new_nonce_cookie(app: &AppState) -> (String, HeaderValue) {
+    let nonce = new_nonce();
+    let age = app.settings.session_lifetime.as_secs();
+    let cookie = set_cookie(app, csrf_cookie_name(app), &nonce, Some(age));
+    (nonce, cookie)
+}
+
+fn new_nonce() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
@@ -139,8 +190,8 @@ pub fn new_csrf() -> String {
 
 /// `Set-Cookie` for a portal cookie; `None` as the age removes it.
 pub fn set_cookie(app: &AppState, name: &str, value: &str, max_age_seconds: Option<u64>) -> HeaderValue {
-    let secure = app.settings.public_url.as_ref().is_some_and(|url| url.scheme() == "https");
-    let same_site = if name == CSRF_COOKIE { "Strict" } else { "Lax" };
+    let secure = https(app);
+    let same_site = if name == CSRF_COOKIE || name == HOST_CSRF_COOKIE { "Strict" } else { "Lax" };
     let age = max_age_seconds.unwrap_or(0);
     let text = format!(
         "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={age}{}",
@@ -173,19 +224,13 @@ mod tests {
     }
 
     #[test]
-    fn a_form_must_repeat_the_cookie_and_come_from_this_origin() {
-        let base = [("cookie", "portico_csrf=tok"), ("host", "portal.example:8080")];
-        assert!(form_is_genuine(&headers(&base), Some("tok")));
-        assert!(!form_is_genuine(&headers(&base), Some("tok2")));
-        assert!(!form_is_genuine(&headers(&base), Some("tak")), "same length, one byte off");
-        assert!(!form_is_genuine(&headers(&base), Some("")));
-        assert!(!form_is_genuine(&headers(&base), Some("to")));
-        assert!(!form_is_genuine(&headers(&base), None));
-        assert!(!form_is_genuine(&headers(&base[1..]), Some("tok")), "no cookie");
+    fn a_form_must_come_from_this_origin() {
+        let base = [("host", "portal.example:8080")];
+        assert!(came_from_this_site(&headers(&base)));
         let with = |extra: (&'static str, &'static str)| {
             let mut all = base.to_vec();
             all.push(extra);
-            form_is_genuine(&headers(&all), Some("tok"))
+            came_from_this_site(&headers(&all))
         };
         assert!(with(("origin", "http://portal.example:8080")));
         assert!(!with(("origin", "http://portal.example")));
@@ -198,8 +243,37 @@ mod tests {
     }
 
     #[test]
-    fn csrf_values_are_long_and_fresh() {
-        let (a, b) = (new_csrf(), new_csrf());
+    fn a_form_must_carry_the_mac_of_its_session_or_nonce() {
+        let key = ServerKey::random();
+        let session_value = key.mac_text(SESSION_CSRF, b"pat_abc");
+        let nonce_value = key.mac_text(ANONYMOUS_CSRF, b"n0nce");
+        let signed_in = headers(&[("cookie", "portico_session=pat_abc")]);
+        assert!(csrf_matches(&key, CSRF_COOKIE, &signed_in, Some(&session_value)));
+        assert!(!csrf_matches(&key, CSRF_COOKIE, &signed_in, Some(&nonce_value)));
+        assert!(
+            !csrf_matches(&key, CSRF_COOKIE, &signed_in, Some("pat_abc")),
+            "the token itself is no value"
+        );
+        assert!(!csrf_matches(&key, CSRF_COOKIE, &signed_in, Some("")));
+        assert!(!csrf_matches(&key, CSRF_COOKIE, &signed_in, None));
+        let other_key = ServerKey::random();
+        assert!(!csrf_matches(&other_key, CSRF_COOKIE, &signed_in, Some(&session_value)));
+        let anonymous = headers(&[("cookie", "portico_csrf=n0nce")]);
+        assert!(csrf_matches(&key, CSRF_COOKIE, &anonymous, Some(&nonce_value)));
+        assert!(!csrf_matches(&key, CSRF_COOKIE, &anonymous, Some("n0nce")), "a planted cookie is no value");
+        assert!(
+            !csrf_matches(&key, HOST_CSRF_COOKIE, &anonymous, Some(&nonce_value)),
+            "under https only the __Host- cookie counts"
+        );
+        let both = headers(&[("cookie", "portico_session=pat_abc; __Host-portico_csrf=n0nce")]);
+        assert!(csrf_matches(&key, HOST_CSRF_COOKIE, &both, Some(&session_value)));
+        assert!(csrf_matches(&key, HOST_CSRF_COOKIE, &both, Some(&nonce_value)));
+        assert!(!csrf_matches(&key, HOST_CSRF_COOKIE, &headers(&[]), Some(&nonce_value)), "no cookie");
+    }
+
+    #[test]
+    fn nonces_are_long_and_fresh() {
+        let (a, b) = (new_nonce(), new_nonce());
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
     }

@@ -253,7 +253,7 @@ pub async fn preview(
     GenuineForm(posted): GenuineForm,
 ) -> Response {
     let markdown = posted.get("ProfileSummary").map(String::as_str).unwrap_or_default();
-    match crate::service::directory::preview_bio(&app, markdown) {
+    match crate::service::directory::preview_bio(&app, markdown).await {
         Ok(html) => page::fragment(StatusCode::OK, html),
         Err(error) => page::fragment(
             StatusCode::BAD_REQUEST,

@@ -46,6 +46,10 @@ pub async fn submit(
             let age = app.settings.access_token_ttl.as_secs();
             let cookie = browser::set_cookie(&app, SESSION_COOKIE, &tokens.access_token, Some(age));
             response.headers_mut().append(header::SET_COOKIE, cookie);
+            // The forms' values change with the session; the nonce of the forms before
+            // sign-in changes too.
+            let (_, nonce) = browser::new_nonce_cookie(&app);
+            response.headers_mut().append(header::SET_COOKIE, nonce);
             response
         }
         Err(error) => {

@@ -82,6 +82,7 @@ fn link_issue(
         per_hour: LINKS_PER_HOUR,
         mail,
         companion: None,
+        inert: false,
     }
 }
 
@@ -228,9 +229,10 @@ pub struct EmailChange<'a> {
 }
 
 /// Sends a confirmation link to the new address and, to the old one, a notice with a link
-/// that undoes the change for 7 days. The sign-in address changes only when the link is
-/// followed. An address that belongs to another member gets a notice instead, and the
-/// answer is the same, so nobody learns who holds an address.
+/// that undoes the change for 7 days; the undo link stays valid whatever the session does
+/// next. The sign-in address changes only when the link is followed. An address that
+/// belongs to another member gets a notice instead (at most one an hour), and the answer
+/// and the limits are the same, so nobody learns who holds an address.
 pub async fn request_email_change(
     app: &AppState,
     session: &Session,
@@ -245,24 +247,30 @@ pub async fn request_email_change(
         app.store.login_record(&email_key(&user.email)).await?.ok_or(ServiceError::NotFound("member"))?;
     let location = home_location(app, record.default_profile_id).await?;
     let now = app.clock.now();
-    if app.store.login_record(&email_key(&new_email)).await?.is_some() {
-        return Ok(app.store.queue_mail(&[compose::address_in_use(&new_email, &location.name)], now).await?);
-    }
+    let taken = app.store.login_record(&email_key(&new_email)).await?.is_some();
     let (confirm, undo) = (token::generate(LINK_PREFIX), token::generate(LINK_PREFIX));
-    let confirm_link = app.settings.link(Purpose::EmailChange.page(), &confirm);
-    let undo_link = app.settings.link(Purpose::EmailRevert.page(), &undo);
-    let mail = vec![
-        compose::email_change_confirmation(&new_email, &location.name, &confirm_link),
-        compose::email_change_notice(&user.email, &location.name, &new_email, &undo_link),
-    ];
+    // For an address another member holds, the same link is written, counted and voided as
+    // for a free one, but already used: only its holder's notice is mailed. Status, body
+    // and limits are the same either way, so nobody learns who holds an address.
+    let mail = if taken {
+        vec![compose::address_in_use(&new_email, &location.name)]
+    } else {
+        let confirm_link = app.settings.link(Purpose::EmailChange.page(), &confirm);
+        let undo_link = app.settings.link(Purpose::EmailRevert.page(), &undo);
+        vec![
+            compose::email_change_confirmation(&new_email, &location.name, &confirm_link),
+            compose::email_change_notice(&user.email, &location.name, &new_email, &undo_link),
+        ]
+    };
     let issue = TokenIssue {
         new_email: Some(new_email.clone()),
         old_email: Some(user.email.clone()),
-        companion: Some(CompanionToken {
+        companion: (!taken).then(|| CompanionToken {
             purpose: Purpose::EmailRevert,
             token_hash: token::hash(&undo),
             expires_at: now + account::EMAIL_REVERT_LIFETIME,
         }),
+        inert: taken,
         ..link_issue(user.id, Purpose::EmailChange, &confirm, now, account::EMAIL_CHANGE_LIFETIME, mail)
     };
     if !app.store.issue_account_token(&issue).await? {

@@ -4,9 +4,9 @@
 use super::error::{ServiceError, ServiceResult};
 use crate::domain::catalogue::Field;
 use crate::domain::directory::{self, DirectoryParams, DirectoryQuery};
-use crate::domain::markdown;
 use crate::domain::profile::Profile;
-use crate::service::AppState;
+use crate::service::{AppState, bio};
+use crate::store::DirectoryProfile;
 
 /// A public profile as the directory shows it: the profile (a view picks its public
 /// properties) and its bio rendered to sanitised HTML.
@@ -37,12 +37,13 @@ pub async fn search(
         message: problem.message,
     })?;
     let (page_ids, total) = matching_ids(app, viewer.location_id, &query).await?;
-    let found = app.store.directory_profiles(viewer.location_id, &page_ids).await?;
-    let entries = page_ids
-        .iter()
-        .filter_map(|id| found.iter().find(|profile| profile.id == *id))
-        .map(|profile| entry(app, profile.clone()))
-        .collect();
+    let mut found = app.store.directory_profiles(viewer.location_id, &page_ids).await?;
+    let mut entries = Vec::with_capacity(page_ids.len());
+    for id in &page_ids {
+        if let Some(at) = found.iter().position(|entry| entry.profile.id == *id) {
+            entries.push(entry(app, found.swap_remove(at)).await?);
+        }
+    }
     Ok(DirectoryPage { entries, page: query.page, size: query.size, total })
 }
 
@@ -65,29 +66,32 @@ async fn matching_ids(
     Ok((ranked.into_iter().skip(skip).take(take).collect(), total))
 }
 
-/// A bio as the directory will show it: rendered and sanitised exactly as a member's card
-/// renders it, for the portal's preview. Longer than a bio may be, it is refused.
-pub fn preview_bio(app: &AppState, markdown: &str) -> ServiceResult<String> {
+/// A bio as the directory will show it: rendered and sanitised exactly as it will be
+/// stored, for the portal's preview (on a blocking thread). Longer than a bio may be, or
+/// past the rendering limits, it is refused.
+pub async fn preview_bio(app: &AppState, markdown: &str) -> ServiceResult<String> {
     if markdown.chars().count() > Field::ProfileSummary.max_chars() {
         return Err(ServiceError::InvalidParameter {
             parameter: "ProfileSummary",
             message: format!("must be at most {} characters", Field::ProfileSummary.max_chars()),
         });
     }
-    Ok(markdown::render(markdown, &app.settings.directory_image_hosts))
+    match bio::render(app, markdown.to_string()).await? {
+        Ok(bio) => Ok(bio.html),
+        Err(problem) => {
+            Err(ServiceError::InvalidParameter { parameter: "ProfileSummary", message: problem.message })
+        }
+    }
 }
 
 /// One public profile at `viewer`'s location; not found if it is private or elsewhere.
 pub async fn card(app: &AppState, viewer: &Profile, profile_id: i64) -> ServiceResult<DirectoryEntry> {
     let found = app.store.directory_profiles(viewer.location_id, &[profile_id]).await?;
     let profile = found.into_iter().next().ok_or(ServiceError::NotFound("member"))?;
-    Ok(entry(app, profile))
+    entry(app, profile).await
 }
 
-fn entry(app: &AppState, profile: Profile) -> DirectoryEntry {
-    let summary_html = profile
-        .values
-        .text(crate::domain::catalogue::Field::ProfileSummary)
-        .map(|summary| markdown::render(summary, &app.settings.directory_image_hosts));
-    DirectoryEntry { profile, summary_html }
+async fn entry(app: &AppState, found: DirectoryProfile) -> ServiceResult<DirectoryEntry> {
+    let summary_html = bio::html_of(app, &found).await?;
+    Ok(DirectoryEntry { profile: found.profile, summary_html })
 }

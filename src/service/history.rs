@@ -4,7 +4,6 @@ use time::OffsetDateTime;
 
 use super::{AppState, ServiceResult};
 use crate::domain::audit::AuditRecord;
-use crate::domain::fields::email_key;
 use crate::domain::history::{HistoryEntry, HistoryPage};
 use crate::domain::profile::{Profile, User};
 use crate::domain::session::Session;
@@ -48,7 +47,7 @@ pub async fn export(app: &AppState, session: &Session) -> ServiceResult<Export> 
         exported_at: now,
         sessions: store.sessions_of_user(session.user_id, now).await?,
         history: store.history_of(session.user_id, EVERYTHING).await?.entries,
-        audit: store.audit_of(&email_key(&user.email)).await?,
+        audit: store.audit_of_user(session.user_id).await?,
         profiles,
         user,
     })

@@ -70,7 +70,7 @@ pub struct MemberInput {
 /// Creates the user and a profile at the location, or adds a profile to an existing user.
 pub async fn add_member(app: &AppState, input: MemberInput) -> ServiceResult<AddedMember> {
     let locations = app.store.locations().await?;
-    let member = new_member(app, &locations, &input, ProfilePatch::default(), false).await?;
+    let member = new_member(app, &locations, &input, ProfilePatch::default(), Origin::Added).await?;
     let added = app.store.add_members(&[member], app.clock.now()).await.map_err(conflict_as_invalid)?;
     added.into_iter().next().ok_or_else(|| ServiceError::Invalid("nothing was added".into()))
 }
@@ -79,7 +79,7 @@ pub async fn add_member(app: &AppState, input: MemberInput) -> ServiceResult<Add
 /// invitation mailed to them.
 pub async fn invite_member(app: &AppState, input: MemberInput) -> ServiceResult<AddedMember> {
     let locations = app.store.locations().await?;
-    let member = new_member(app, &locations, &input, ProfilePatch::default(), true).await?;
+    let member = new_member(app, &locations, &input, ProfilePatch::default(), Origin::Invited).await?;
     let added = account::invite(app, vec![member]).await.map_err(|e| match e {
         ServiceError::Internal(_) | ServiceError::Unavailable { .. } => e,
         other => other,
@@ -98,6 +98,15 @@ fn conflict_as_invalid(error: StoreError) -> ServiceError {
     }
 }
 
+/// How a member comes to be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Added,
+    Invited,
+    /// A further row of an import for an address an earlier row of the same file adds.
+    AddedAgain,
+}
+
 /// The member to add. An invited one gets no password (they choose it through their link)
 /// and must be new.
 async fn new_member(
@@ -105,7 +114,7 @@ async fn new_member(
     locations: &[Location],
     input: &MemberInput,
     fields: ProfilePatch,
-    invited: bool,
+    origin: Origin,
 ) -> ServiceResult<NewMember> {
     let email = fields::email(input.email.trim()).map_err(|p| invalid(format!("Email {}", p.message)))?;
     let full_name = text::clean_bounded(&input.full_name, Lines::Single, 200)
@@ -115,23 +124,24 @@ async fn new_member(
     }
     let location = pick_location(locations, input.location.as_deref())?;
     let key = email_key(&email);
-    let existing = app.store.login_record(&key).await?;
-    if invited {
-        if existing.is_some() {
+    let summary_html = match super::bio::for_patch(app, &fields).await? {
+        Ok(html) => html.flatten(),
+        Err(problem) => return Err(invalid(format!("{}: {}", problem.property, problem.message))),
+    };
+    let in_store = app.store.login_record(&key).await?.is_some();
+    let existing = (in_store || origin == Origin::AddedAgain).then_some(());
+    let password_hash = match (existing, &input.password) {
+        (Some(_), _) if origin == Origin::Invited => {
             return Err(invalid(format!("{email} is already a member: there is nobody to invite")));
         }
-        let password_hash = NO_PASSWORD_YET.to_string();
-        return Ok(NewMember {
-            email_key: key,
-            email,
-            password_hash,
-            full_name,
-            location_id: location.id,
-            fields,
-        });
-    }
-    let password_hash = match (existing, &input.password) {
+        (None, _) if origin == Origin::Invited => NO_PASSWORD_YET.to_string(),
         (Some(_), None) => String::new(),
+        (Some(()), Some(_)) if origin == Origin::AddedAgain => {
+            return Err(invalid(format!(
+                "{email} is added by an earlier line with its password; leave Password empty on the lines \
+                 that add {email} at further locations"
+            )));
+        }
         (Some(_), Some(_)) => {
             return Err(invalid(format!(
                 "{email} is already a member; their password was not changed. Leave the password out to \
@@ -144,7 +154,15 @@ async fn new_member(
             checked_hash(app, &location.policy, password, owner).await?
         }
     };
-    Ok(NewMember { email_key: key, email, password_hash, full_name, location_id: location.id, fields })
+    Ok(NewMember {
+        email_key: key,
+        email,
+        password_hash,
+        full_name,
+        location_id: location.id,
+        fields,
+        summary_html,
+    })
 }
 
 /// The hash of a password an operator chose, once it passes the location's policy.
@@ -198,7 +216,12 @@ pub async fn import_csv(app: &AppState, input: impl Read) -> ServiceResult<Vec<A
             }
         };
         let line = record.position().map_or(0, |p| p.line());
-        match import_row(app, &locations, &columns, &record, options, invited).await {
+        let origin = match (invited, earlier_key(&columns, &record, &seen)) {
+            (_, true) => Origin::AddedAgain,
+            (true, false) => Origin::Invited,
+            (false, false) => Origin::Added,
+        };
+        match import_row(app, &locations, &columns, &record, options, origin).await {
             Ok(member) if !seen.insert((member.email_key.clone(), member.location_id)) => {
                 problems.push(format!("line {line}: {} appears twice for the same location", member.email));
             }
@@ -260,13 +283,20 @@ fn import_columns(headers: &csv::StringRecord) -> ServiceResult<Vec<Column>> {
     if problems.is_empty() { Ok(columns) } else { Err(ServiceError::Import(problems)) }
 }
 
+/// Whether an earlier row of the file has the row's address.
+fn earlier_key(columns: &[Column], record: &csv::StringRecord, seen: &HashSet<(String, i64)>) -> bool {
+    let email = columns.iter().zip(record.iter()).find(|(column, _)| matches!(column, Column::Email));
+    let Some(key) = email.map(|(_, cell)| email_key(cell.trim())) else { return false };
+    seen.iter().any(|(seen_key, _)| *seen_key == key)
+}
+
 async fn import_row(
     app: &AppState,
     locations: &[Location],
     columns: &[Column],
     record: &csv::StringRecord,
     options: ParseOptions,
-    invited: bool,
+    origin: Origin,
 ) -> ServiceResult<NewMember> {
     let mut input =
         MemberInput { email: String::new(), password: None, full_name: String::new(), location: None };
@@ -287,7 +317,7 @@ async fn import_row(
     if !errors.is_empty() {
         return Err(invalid(errors.to_string()));
     }
-    new_member(app, locations, &input, parsed.patch, invited).await
+    new_member(app, locations, &input, parsed.patch, origin).await
 }
 
 /// A CSV cell as the JSON value its property expects: flags and country ids are typed,
@@ -424,9 +454,41 @@ pub async fn revoke_sessions(app: &AppState, email: &str) -> ServiceResult<u64> 
     Ok(app.store.revoke_user_sessions(user_id, &audit).await?)
 }
 
-/// The audit log of an e-mail address (known or not), oldest first.
-pub async fn audit(app: &AppState, email: &str) -> ServiceResult<Vec<AuditRecord>> {
-    Ok(app.store.audit_of(&email_key(email)).await?)
+/// What the audit log holds about an address, one group per user: an address may change
+/// hands, and each holder's events stay theirs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditGroup {
+    /// The user the events belong to and their address now; `None` for events about the
+    /// address while it belonged to nobody (attempts to sign in with it).
+    pub user: Option<(i64, String)>,
+    /// Whether that user holds the address now.
+    pub current_holder: bool,
+    pub records: Vec<AuditRecord>,
+}
+
+/// The audit log of an e-mail address (known or not), grouped per user, each oldest first:
+/// the events recorded under the address by whoever held it, and all of its current
+/// holder's; the current holder first, then earlier holders, then nobody's.
+pub async fn audit(app: &AppState, email: &str) -> ServiceResult<Vec<AuditGroup>> {
+    let key = email_key(email);
+    let holder = app.store.login_record(&key).await?.map(|r| r.user_id);
+    let records = app.store.audit_of(&key).await?;
+    let mut groups: Vec<AuditGroup> = Vec::new();
+    for record in records {
+        match groups.iter_mut().find(|g| g.user.as_ref().map(|(id, _)| *id) == record.user_id) {
+            Some(group) => group.records.push(record),
+            None => {
+                let user = match record.user_id {
+                    Some(id) => Some((id, app.store.user(id).await.map(|u| u.email).unwrap_or_default())),
+                    None => None,
+                };
+                let current_holder = record.user_id.is_some() && record.user_id == holder;
+                groups.push(AuditGroup { user, current_holder, records: vec![record] });
+            }
+        }
+    }
+    groups.sort_by_key(|g| (!g.current_holder, g.user.is_none()));
+    Ok(groups)
 }
 
 /// The demo account created on a fresh database.

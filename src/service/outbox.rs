@@ -1,13 +1,14 @@
 //! Delivering the outbox: a task on every node takes due messages (each node its own, for a
 //! lease), sends them over SMTP, and marks them sent, or due again later, twice as late
-//! each time, up to an hour. A node that dies mid-send leaves its messages to be taken
+//! each time, up to an hour, and given up (a dead letter, still shown by `portico mail
+//! outbox`) after its last attempt or a permanent refusal. A node that dies mid-send leaves its messages to be taken
 //! again when their lease ends: a message may, rarely, arrive twice; it is never lost.
 
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::mail::Mailer;
+use crate::mail::{Mailer, SendError};
 use crate::service::{AppState, ServiceResult};
 use crate::store::OutboxMail;
 
@@ -17,6 +18,9 @@ const LEASE: time::Duration = time::Duration::minutes(5);
 const BATCH: i64 = 20;
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+/// Attempts before a message is given up (with the default 30 s first wait, about six
+/// hours of trying); a permanent refusal gives it up at once.
+pub const MAX_ATTEMPTS: i64 = 12;
 
 /// Sends due mail until the process ends.
 pub async fn run(app: AppState, mailer: Mailer) {
@@ -51,18 +55,31 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> ServiceResult<usize
                 sent += 1;
             }
             Err(error) => {
-                let retry_at = retry_at(app, &message, now);
-                tracing::warn!(id = message.id, attempts = message.attempts, %error, "mail not sent; will retry");
-                metrics::counter!("portico_mail_total", "outcome" => "failed").increment(1);
-                app.store.mail_failed(message.id, retry_at, &error).await?;
+                let retry_at = next_attempt(app, &message, &error, now);
+                if retry_at.is_some() {
+                    tracing::warn!(id = message.id, attempts = message.attempts, %error, "mail not sent; will retry");
+                    metrics::counter!("portico_mail_total", "outcome" => "failed").increment(1);
+                } else {
+                    tracing::error!(id = message.id, attempts = message.attempts, %error, "mail not sent; given up");
+                    metrics::counter!("portico_mail_total", "outcome" => "given_up").increment(1);
+                }
+                app.store.mail_failed(message.id, now, retry_at, &error.to_string()).await?;
             }
         }
     }
     Ok(sent)
 }
 
-fn retry_at(app: &AppState, message: &OutboxMail, now: OffsetDateTime) -> OffsetDateTime {
-    now + backoff(app.settings.mail.retry_base, message.attempts)
+/// When to try again after a failed attempt; `None` to give the message up: the refusal
+/// was permanent, or this was its last attempt.
+fn next_attempt(
+    app: &AppState,
+    message: &OutboxMail,
+    error: &SendError,
+    now: OffsetDateTime,
+) -> Option<OffsetDateTime> {
+    let last = matches!(error, SendError::Permanent(_)) || message.attempts >= MAX_ATTEMPTS;
+    (!last).then(|| now + backoff(app.settings.mail.retry_base, message.attempts))
 }
 
 /// The wait after a message's `attempts`-th failed attempt: `base`, then twice as long

@@ -60,6 +60,13 @@ pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> 
     if let Some(stored) = &stored {
         errors.extend(read_only::check(&parsed.echoes, stored, &parsed.patch));
     }
+    let summary_html = match super::bio::for_patch(app, &parsed.patch).await? {
+        Ok(html) => html,
+        Err(problem) => {
+            errors.push(problem);
+            None
+        }
+    };
     let password = match (&parsed.password, &stored) {
         (Some(change), Some(stored)) => {
             app.limits.password_change(client.address)?;
@@ -98,6 +105,7 @@ pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> 
             address: client.address.map(|a| a.to_string()),
             request_id: client.request_id.clone(),
         },
+        summary_html,
     };
     let applied = app.store.apply_profile_patch(&update).await.map_err(|error| match error {
         StoreError::Locked(until) => session::locked(app, until),

@@ -19,7 +19,9 @@ use serde_json::Value;
 use super::error::{ServiceError, ServiceResult};
 use super::member;
 use super::session::ClientInfo;
+use crate::domain::catalogue::FieldValue;
 use crate::domain::fields::email_key;
+use crate::domain::markdown::RenderedBio;
 use crate::domain::patch::{self, Field, ProfilePatch};
 use crate::domain::profile::Location;
 use crate::service::AppState;
@@ -95,11 +97,17 @@ pub async fn seed(
     // The next chunk is made on a thread of its own while the store writes this one.
     let (chunks, mut ready) = tokio::sync::mpsc::channel::<ServiceResult<Vec<NewMember>>>(1);
     let (location_id, today) = (location.id, app.clock.today());
+    let maker_app = app.clone();
     let maker = tokio::task::spawn_blocking(move || {
         let mut rng = generator(random_seed);
         for start in (0..count).step_by(CHUNK) {
             let chunk = (start..count.min(start + CHUNK))
-                .map(|index| fake_member(&mut rng, location_id, &password_hash, random_seed, index, today))
+                .map(|index| {
+                    let mut member =
+                        fake_member(&mut rng, location_id, &password_hash, random_seed, index, today)?;
+                    member.summary_html = rendered_bio(&maker_app, &member)?;
+                    Ok(member)
+                })
                 .collect();
             if chunks.blocking_send(chunk).is_err() {
                 return;
@@ -177,7 +185,21 @@ pub fn fake_member(
         full_name,
         location_id,
         fields,
+        summary_html: None,
     })
+}
+
+/// The HTML of a seeded member's bio, rendered here (the maker's own thread).
+pub fn rendered_bio(app: &AppState, member: &NewMember) -> ServiceResult<Option<RenderedBio>> {
+    let Some(markdown) = member.fields.iter().find_map(|(field, value)| match (field, value) {
+        (Field::ProfileSummary, Some(FieldValue::Text(text))) => Some(text.clone()),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    super::bio::render_here(app, &markdown)
+        .map(Some)
+        .map_err(|problem| ServiceError::Internal(anyhow::anyhow!("seeded bio: {}", problem.message)))
 }
 
 /// Two to five different tags, the common ones more often.

@@ -11,7 +11,7 @@ use super::error::{ServiceError, ServiceResult};
 use crate::auth::password::{HashError, HashPermit, Verification};
 use crate::auth::token::{self, TokenPair};
 use crate::domain::audit::{AuditEvent, AuditKind};
-use crate::domain::fields::{MAX_EMAIL_CHARS, email_digest, email_key, legacy_email_key};
+use crate::domain::fields::{MAX_EMAIL_CHARS, email_digest, email_key, legacy_email_keys};
 use crate::domain::lockout::Admission;
 use crate::domain::profile::{Location, Profile, User};
 use crate::service::AppState;
@@ -90,17 +90,20 @@ pub async fn sign_in(
     Ok(tokens)
 }
 
-/// The account of an address; one made before keys were case-folded is found under its
-/// old key.
+/// The account of an address; one whose key was made by an earlier rule (and could not be
+/// made again: another account took the new key) is found under its old key.
 async fn login_record(app: &AppState, email: &str, key: &str) -> ServiceResult<Option<LoginRecord>> {
     if let Some(record) = app.store.login_record(key).await? {
         return Ok(Some(record));
     }
-    let legacy = legacy_email_key(email);
-    if legacy == key {
-        return Ok(None);
+    for legacy in legacy_email_keys(email) {
+        if legacy != key
+            && let Some(record) = app.store.login_record(&legacy).await?
+        {
+            return Ok(Some(record));
+        }
     }
-    Ok(app.store.login_record(&legacy).await?)
+    Ok(None)
 }
 
 /// An account as the lockout and the audit log know it: by its e-mail key, and its user

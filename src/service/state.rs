@@ -2,9 +2,11 @@
 //! start-up and the per-process limits.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use crate::ai::{AiDefaults, Drafter};
+use crate::auth::key::ServerKey;
 use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::domain::lockout::LockoutRule;
@@ -26,6 +28,12 @@ pub struct Settings {
     /// always be sent back.
     pub body_limit_bytes: usize,
     pub request_timeout: Duration,
+    /// How long a client may take to send a request's headers, counted from when the
+    /// server is ready for the request: also how long a keep-alive connection may idle.
+    pub header_read_timeout: Duration,
+    /// A connection on which nothing moved either way for this long is closed; longer
+    /// than `request_timeout`, so no request in progress is cut by it.
+    pub idle_timeout: Duration,
     pub lockout: LockoutRule,
     pub rate_limits: RateLimitSettings,
     /// Peers whose `X-Forwarded-For` names the client (a reverse proxy in front of Portico).
@@ -50,6 +58,8 @@ pub struct Settings {
     pub mail: MailSettings,
     /// How long an invitation link works.
     pub invitation_lifetime: Duration,
+    /// The secret every node shares (`auth::key`).
+    pub secret_key: Arc<ServerKey>,
 }
 
 impl Default for Settings {
@@ -61,6 +71,8 @@ impl Default for Settings {
             unknown_fields: UnknownFields::Reject,
             body_limit_bytes: default_body_limit(),
             request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
             lockout: LockoutRule::default(),
             rate_limits: RateLimitSettings::default(),
             trusted_proxies: Vec::new(),
@@ -73,6 +85,7 @@ impl Default for Settings {
             ai: AiDefaults::default(),
             mail: MailSettings::default(),
             invitation_lifetime: Duration::from_secs(7 * 24 * 3600),
+            secret_key: Arc::new(ServerKey::random()),
         }
     }
 }
@@ -89,6 +102,8 @@ pub struct AppState {
     pub password_turns: Arc<tokio::sync::Semaphore>,
     /// Writes AI profile summaries with each location's writer.
     pub drafter: Arc<Drafter>,
+    /// How many bios this process rendered (`service::bio`): reads must render none.
+    pub bio_renders: Arc<AtomicU64>,
 }
 
 impl AppState {
@@ -96,7 +111,16 @@ impl AppState {
         let limits = Arc::new(RateLimits::new(settings.rate_limits));
         let password_turns = Arc::new(tokio::sync::Semaphore::new(settings.password_store_turns.max(1)));
         let drafter = Arc::new(Drafter::new(settings.ai.clone()).expect("an HTTP client for the AI writer"));
-        AppState { store, hasher, clock, settings: Arc::new(settings), limits, password_turns, drafter }
+        AppState {
+            store,
+            hasher,
+            clock,
+            settings: Arc::new(settings),
+            limits,
+            password_turns,
+            drafter,
+            bio_renders: Arc::new(AtomicU64::new(0)),
+        }
     }
 }
 

@@ -6,12 +6,13 @@ use std::sync::LazyLock;
 
 use time::{Date, OffsetDateTime};
 
-use super::{Session, SessionSummary, StoreResult};
+use super::{DirectoryProfile, Session, SessionSummary, StoreResult};
 use crate::domain::ai::{AiSetting, Provider};
 use crate::domain::audit::AuditRecord;
 use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
 use crate::domain::directory::SearchedProfile;
 use crate::domain::history::{self, HistoryEntry};
+use crate::domain::markdown::RenderedBio;
 use crate::domain::password::{MAX_SCORE, PasswordPolicy};
 use crate::domain::profile::{Location, Profile, ProfileSummary, Version};
 
@@ -82,6 +83,15 @@ pub fn profile_from(row: &impl ColumnSource) -> StoreResult<Profile> {
         updated_on: profile_updated.max(user_updated),
         version: Version { profile: row.int(after + 3)?, user: row.int(after + 4)? },
     })
+}
+
+/// A row of [`profile_columns`] followed by `p.profile_summary_html, p.profile_summary_render`.
+pub fn directory_profile_from(row: &impl ColumnSource) -> StoreResult<DirectoryProfile> {
+    let profile = profile_from(row)?;
+    let html = row.text(PROFILE_COLUMNS)?;
+    let render_key = row.text(PROFILE_COLUMNS + 1)?;
+    let summary_html = html.zip(render_key).map(|(html, render_key)| RenderedBio { html, render_key });
+    Ok(DirectoryProfile { profile, summary_html })
 }
 
 /// A row of [`profile_columns`] followed by `s.id, s.access_expires_at`: a session and its

@@ -18,6 +18,7 @@ use crate::domain::directory::{DirectoryHits, SearchCandidate};
 pub use crate::domain::history::Paging;
 use crate::domain::history::{HistoryPage, Origin};
 use crate::domain::lockout::{Admission, LockoutRule};
+use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
@@ -67,6 +68,8 @@ pub struct NewMember {
     pub location_id: i64,
     /// Further profile properties, already validated (from a CSV import).
     pub fields: ProfilePatch,
+    /// The HTML of `fields`' bio, when it has one.
+    pub summary_html: Option<RenderedBio>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,6 +195,8 @@ pub struct ProfileUpdate {
     pub now: OffsetDateTime,
     /// Recorded in the change history with what changed.
     pub origin: Origin,
+    /// The bio's new HTML when the patch sets the bio (`Some(None)` when it clears it).
+    pub summary_html: Option<Option<RenderedBio>>,
 }
 
 /// One AI draft asked for: admitted, and counted, only while the member's hourly limit and
@@ -223,6 +228,22 @@ pub struct OutboxMail {
     pub attempts: i64,
     pub sent_at: Option<OffsetDateTime>,
     pub last_error: Option<String>,
+    /// When the sender gave up on it after its last attempt (a dead letter).
+    pub given_up_at: Option<OffsetDateTime>,
+}
+
+/// A public profile as the directory shows it, with its bio's stored HTML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectoryProfile {
+    pub profile: Profile,
+    pub summary_html: Option<RenderedBio>,
+}
+
+/// A bio whose HTML is missing or was rendered under another key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleBio {
+    pub profile_id: i64,
+    pub markdown: String,
 }
 
 /// A single-use link for a user, and the mail that carries it. Issued only while the user
@@ -241,7 +262,15 @@ pub struct TokenIssue {
     pub mail: Vec<NewMail>,
     /// A second link issued with this one (the undo link sent with an e-mail change).
     pub companion: Option<CompanionToken>,
+    /// An e-mail change to an address another member holds: the link is written already
+    /// used, so it counts toward the hourly limit exactly as a real one but never works, and
+    /// its mail (the notice to the address's holder) is queued only while the address was
+    /// sent fewer than [`NOTICES_PER_ADDRESS_HOUR`] such notices in the last hour.
+    pub inert: bool,
 }
+
+/// "Already in use" notices one address may get in an hour, whoever asks.
+pub const NOTICES_PER_ADDRESS_HOUR: i64 = 1;
 
 #[derive(Debug, Clone)]
 pub struct CompanionToken {
@@ -357,7 +386,14 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> StoreResult<Vec<OutboxMail>>;
     async fn mail_sent(&self, id: i64, now: OffsetDateTime) -> StoreResult<()>;
-    async fn mail_failed(&self, id: i64, retry_at: OffsetDateTime, error: &str) -> StoreResult<()>;
+    /// A failed attempt: tried again at `retry_at`, or given up (at `now`) when `None`.
+    async fn mail_failed(
+        &self,
+        id: i64,
+        now: OffsetDateTime,
+        retry_at: Option<OffsetDateTime>,
+        error: &str,
+    ) -> StoreResult<()>;
     /// The outbox, newest first, optionally only what went to one address (its e-mail key).
     async fn outbox(&self, to_key: Option<&str>, limit: i64) -> StoreResult<Vec<OutboxMail>>;
     /// Whether any user exists (cheap on a large table).
@@ -385,8 +421,11 @@ pub trait Store: Send + Sync + 'static {
         now: OffsetDateTime,
     ) -> StoreResult<Option<OffsetDateTime>>;
     async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;
-    /// Everything recorded for an e-mail address or its user, oldest first.
+    /// Everything recorded under an e-mail address (by whichever user held it, or none)
+    /// and everything of its current holder, oldest first; each record names its user.
     async fn audit_of(&self, email_key: &str) -> StoreResult<Vec<AuditRecord>>;
+    /// Everything recorded about one user, whatever address they had, oldest first.
+    async fn audit_of_user(&self, user_id: i64) -> StoreResult<Vec<AuditRecord>>;
 
     /// Starts a session after a successful sign-in, only if the verified hash is still the
     /// account's and the account is not locked (`PasswordChanged`, `Locked`): clears the
@@ -455,7 +494,16 @@ pub trait Store: Send + Sync + 'static {
         tag: Option<&str>,
     ) -> StoreResult<Vec<SearchCandidate>>;
     /// Those of the profiles that are public at the location, in no particular order.
-    async fn directory_profiles(&self, location_id: i64, profile_ids: &[i64]) -> StoreResult<Vec<Profile>>;
+    async fn directory_profiles(
+        &self,
+        location_id: i64,
+        profile_ids: &[i64],
+    ) -> StoreResult<Vec<DirectoryProfile>>;
+    /// Up to `limit` bios, in profile order after `after`, whose HTML is missing or was
+    /// rendered under another key than `render_key`.
+    async fn stale_bios(&self, render_key: &str, after: i64, limit: i64) -> StoreResult<Vec<StaleBio>>;
+    /// Stores a bio's HTML, only if the bio is still `markdown`; returns whether it did.
+    async fn save_bio_html(&self, bio: &StaleBio, html: &RenderedBio) -> StoreResult<bool>;
 }
 
 pub type DynStore = Arc<dyn Store>;

@@ -193,7 +193,7 @@ async fn a_forgotten_password_is_reset_from_the_mail_received(backend: Backend) 
         confirm(&app, &token, "another orchard velvet 77", "another orchard velvet 77").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a link works once");
     assert_eq!(error_codes(&answer), [("Token".to_string(), "invalid_link".to_string())]);
-    let audit = member::audit(&app.state, "ann@example.com").await.expect("audit");
+    let audit = crate::common::audit_records(&app.state, "ann@example.com").await;
     assert!(audit.iter().any(|r| r.event == "password_reset"), "audited");
 }
 
@@ -333,7 +333,7 @@ async fn an_invited_member_chooses_a_password_from_the_mail(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{answer}");
     let token = app.sign_in("new@example.com", NEW_PASSWORD).await;
     assert_eq!(app.profile(&token).await["FullName"], "Nia New");
-    let audit = member::audit(&app.state, "new@example.com").await.expect("audit");
+    let audit = crate::common::audit_records(&app.state, "new@example.com").await;
     let events: Vec<&str> = audit.iter().map(|r| r.event.as_str()).collect();
     assert!(events.contains(&"invitation_accepted") && !events.contains(&"password_reset"), "{events:?}");
     let again = portico::service::account::resend_invitation(&app.state, "new@example.com").await;
@@ -547,13 +547,51 @@ async fn an_email_change_waits_for_confirmation_and_can_be_undone(backend: Backe
         "ann@example.com",
         "the old address is back"
     );
-    let audit = member::audit(&app.state, "ann@example.com").await.expect("audit");
+    let audit = crate::common::audit_records(&app.state, "ann@example.com").await;
     for event in ["email_change_requested", "email_changed", "email_change_reverted"] {
         assert!(audit.iter().any(|r| r.event == event), "{event} audited");
     }
 }
 
+/// A refused recipient (550) is given up at once; one the server keeps deferring (451) is
+/// tried `MAX_ATTEMPTS` times, then given up: the outbox never retries for ever, and the
+/// dead letters stay listed with their reason.
+async fn mail_that_cannot_be_delivered_is_given_up(backend: Backend) {
+    let sink = SmtpSink::start();
+    let app = TestApp::spawn_with(backend, Settings { mail: mail_settings(&sink), ..test_settings() }).await;
+    let mailer = Mailer::new(&app.state.settings.mail).expect("mailer").expect("SMTP configured");
+    let mail: Vec<_> = ["refused@example.com", "busy@example.com", "fine@example.com"]
+        .map(|to| portico::mail::compose::password_reset(to, "Main", "https://x/reset"))
+        .into();
+    app.state.store.queue_mail(&mail, app.state.clock.now()).await.expect("queued");
+    assert_eq!(outbox::deliver_due(&app.state, &mailer).await.expect("round"), 1, "one delivered");
+    let state = |to: &str| {
+        let store = app.state.store.clone();
+        let key = portico::domain::fields::email_key(to);
+        async move { store.outbox(Some(&key), 1).await.expect("outbox").remove(0) }
+    };
+    let refused = state("refused@example.com").await;
+    assert_eq!(refused.attempts, 1);
+    assert!(refused.given_up_at.is_some(), "a permanent refusal is not retried");
+    assert!(refused.last_error.as_deref().is_some_and(|e| e.contains("550")), "{refused:?}");
+    for attempt in 2..=outbox::MAX_ATTEMPTS {
+        assert!(
+            state("busy@example.com").await.given_up_at.is_none(),
+            "still tried before attempt {attempt}"
+        );
+        app.clock.advance(time::Duration::hours(2));
+        assert_eq!(outbox::deliver_due(&app.state, &mailer).await.expect("round"), 0);
+    }
+    let busy = state("busy@example.com").await;
+    assert_eq!(busy.attempts, outbox::MAX_ATTEMPTS);
+    assert!(busy.given_up_at.is_some(), "given up after its last attempt");
+    app.clock.advance(time::Duration::hours(2));
+    outbox::deliver_due(&app.state, &mailer).await.expect("round");
+    assert_eq!(state("busy@example.com").await.attempts, outbox::MAX_ATTEMPTS, "never tried again");
+}
+
 every_store!(
+    mail_that_cannot_be_delivered_is_given_up,
     an_email_change_waits_for_confirmation_and_can_be_undone,
     a_forgotten_password_is_reset_from_the_mail_received,
     expired_superseded_and_outdated_links_are_refused,

@@ -305,7 +305,8 @@ async fn policies_sessions_and_the_audit_log_from_the_command_line() {
     );
 
     let out = succeeded(&db.run(&["audit", "jane@example.com"]));
-    let events: Vec<&str> = out.lines().filter_map(|l| l.split_whitespace().nth(1)).collect();
+    assert!(out.starts_with("Member 1 (jane@example.com), who holds jane@example.com now:"), "{out}");
+    let events: Vec<&str> = out.lines().skip(1).filter_map(|l| l.split_whitespace().nth(1)).collect();
     let expected = ["sign_in_failed", "sign_in", "sessions_revoked", "sign_in", "password_set_by_operator"];
     assert_eq!(events[..5], expected, "{out}");
     assert!(!out.contains("four digits") && !out.contains("wrong") && !out.contains("forgot"), "{out}");
@@ -406,8 +407,11 @@ async fn seeding_is_repeatable_and_its_members_are_real() {
     let location = a.locations().await.expect("locations")[0].id;
     let listed = a.list_directory(location, None, 0, 1000).await.expect("list");
     assert!((200..300).contains(&listed.total), "most are public: {}", listed.total);
-    let names = |profiles: Vec<portico::domain::profile::Profile>| -> Vec<String> {
-        profiles.iter().map(|p| p.values.text(Field::FullName).unwrap_or_default().to_string()).collect()
+    let names = |profiles: Vec<portico::store::DirectoryProfile>| -> Vec<String> {
+        profiles
+            .iter()
+            .map(|p| p.profile.values.text(Field::FullName).unwrap_or_default().to_string())
+            .collect()
     };
     let first_page = a.directory_profiles(location, &listed.profile_ids[..5]).await.expect("profiles");
     let other_location = b.locations().await.expect("locations")[0].id;

@@ -101,7 +101,52 @@ async fn an_oversized_sign_in_form_is_refused(backend: Backend) {
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
+/// Nine thousand unknown properties (a body within the size limit): every one is refused,
+/// but the answer stays small: 50 errors, a short message naming ten and counting the rest.
+async fn a_body_of_thousands_of_bad_properties_gets_a_small_answer(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("jane@example.com").await;
+    let body: serde_json::Map<String, Value> =
+        (0..9_000).map(|n| (format!("N{n}"), Value::from(n))).collect();
+    let body = serde_json::to_vec(&body).expect("json");
+    let response = app
+        .client
+        .patch(app.url("/api/public/coworker/profile"))
+        .bearer_auth(&token)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("PATCH");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let bytes = response.bytes().await.expect("body");
+    assert!(bytes.len() < 16 * 1024, "the answer is {} bytes", bytes.len());
+    let envelope: Value = serde_json::from_slice(&bytes).expect("an envelope");
+    assert_eq!(envelope["Errors"].as_array().map(Vec::len), Some(50));
+    assert_eq!(envelope["Errors"][0]["Code"], "unknown_field");
+    let message = envelope["Message"].as_str().expect("message");
+    assert!(message.starts_with("9000 properties are not valid: N0, "), "{message}");
+    assert!(message.contains(" and 8990 more."), "{message}");
+    assert!(message.contains("the first 50 of 9000 problems"), "{message}");
+    assert!(message.len() < 400, "{message}");
+}
+
+/// A few bad properties are all listed, by name, with nothing said about a cut.
+async fn a_few_bad_properties_are_all_listed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("jane@example.com").await;
+    let body: serde_json::Map<String, Value> =
+        (0..50).map(|n| (format!("Nope{n:02}"), Value::from(n))).collect();
+    let (status, envelope) = app.patch(&token, &Value::Object(body)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(envelope["Errors"].as_array().map(Vec::len), Some(50));
+    let message = envelope["Message"].as_str().expect("message");
+    assert!(message.contains("and 40 more.") && !message.contains("problems"), "{message}");
+}
+
 crate::every_store!(
+    a_body_of_thousands_of_bad_properties_gets_a_small_answer,
+    a_few_bad_properties_are_all_listed,
     malformed_bodies_get_clear_errors,
     a_json_content_type_with_parameters_is_accepted,
     unknown_routes_and_methods_get_the_envelope,

@@ -548,6 +548,16 @@ async fn a_forgotten_password_is_reset_through_the_pages(backend: Backend) {
     assert!(browser.get("/signin?password_set=1").await.html.contains("Your password is set"));
     let signed = browser.sign_in("ann@example.com", new).await;
     assert_eq!(signed.location(), "/profile");
+    let stale = browser.post("/reset", &good, &[]).await;
+    assert_eq!(stale.status, StatusCode::FORBIDDEN, "signing in made the earlier form's value worthless");
+    let page = browser.get(&format!("/reset?token={token}")).await;
+    let csrf = page.value_of("input[name=_csrf]").expect("csrf");
+    let good = [
+        ("_csrf", csrf.as_str()),
+        ("Token", token.as_str()),
+        ("NewPassword", new),
+        ("RepeatNewPassword", new),
+    ];
     let reused = browser.post("/reset", &good, &[]).await;
     assert!(
         reused.status == StatusCode::BAD_REQUEST && reused.html.contains("does not work any more"),
@@ -651,7 +661,65 @@ async fn the_sign_in_email_is_changed_from_the_profile_page(backend: Backend) {
     }
 }
 
+/// The forms' CSRF value comes from the session, not from a cookie that may be gone: two
+/// days after sign-in, with no CSRF cookie left, the member still saves and signs out.
+async fn forms_work_for_the_whole_session_without_a_csrf_cookie(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = signed_in(&app, "ann@example.com").await;
+    browser.cookies.retain(|name, _| name == "portico_session");
+    app.clock.advance(time::Duration::days(2));
+    let (_, csrf, version) = browser.profile().await;
+    let form = [("_csrf", csrf.as_str()), ("_version", version.as_str()), ("NickName", "Two days on")];
+    let saved = browser.post("/profile/personal", &form, &[]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let token = browser.cookies["portico_session"].clone();
+    assert_eq!(app.profile(&token).await["NickName"], "Two days on");
+    let out = browser.post("/signout", &[("_csrf", &csrf)], &[]).await;
+    assert_eq!(out.location(), "/signin", "signing out works as long as the session");
+    assert_eq!(app.get(&token, "/en/profile").await.0, StatusCode::UNAUTHORIZED);
+}
+
+/// Each sign-in gives the forms a new value: one session's value does nothing for another,
+/// and a value the attacker chose (planted as a cookie) is worthless.
+async fn the_csrf_value_belongs_to_the_session_and_changes_at_sign_in(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut first = signed_in(&app, "ann@example.com").await;
+    let (_, first_csrf, _) = first.profile().await;
+    let mut second = Browser::new(&app);
+    let before = second.get("/signin").await.value_of("input[name=_csrf]").expect("csrf");
+    second.sign_in("ann@example.com", PASSWORD).await;
+    let (_, second_csrf, version) = second.profile().await;
+    assert_ne!(first_csrf, second_csrf);
+    assert_ne!(before, second_csrf, "the value shown before sign-in is not the session's");
+    for stale in [first_csrf.as_str(), before.as_str()] {
+        let form = [("_csrf", stale), ("_version", version.as_str()), ("NickName", "Forged")];
+        assert_eq!(second.post("/profile/personal", &form, &[]).await.status, StatusCode::FORBIDDEN);
+    }
+    let mut planted = Browser::new(&app);
+    planted.cookies.insert("portico_csrf".into(), "attacker-chosen".into());
+    let form = [("_csrf", "attacker-chosen"), ("Email", "ann@example.com"), ("Password", PASSWORD)];
+    let page = planted.post("/signin", &form, &[]).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "a planted cookie does not choose the value");
+}
+
+/// Under https the nonce cookie is `__Host-`: only this host, over https, may set it.
+async fn the_csrf_cookie_is_host_only_under_https(backend: Backend) {
+    let mut settings = crate::common::test_settings();
+    settings.public_url = Some(url::Url::parse("https://portal.example.com").expect("url"));
+    let app = TestApp::spawn_with(backend, settings).await;
+    let page = Browser::new(&app).get("/signin").await;
+    let cookie =
+        page.set_cookies().into_iter().find(|c| c.starts_with("__Host-portico_csrf=")).expect("cookie");
+    for attribute in ["; Secure", "; Path=/", "SameSite=Strict", "HttpOnly"] {
+        assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+    }
+    assert!(!cookie.contains("Domain"), "{cookie}");
+}
+
 every_store!(
+    forms_work_for_the_whole_session_without_a_csrf_cookie,
+    the_csrf_value_belongs_to_the_session_and_changes_at_sign_in,
+    the_csrf_cookie_is_host_only_under_https,
     the_sign_in_email_is_changed_from_the_profile_page,
     a_forgotten_password_is_reset_through_the_pages,
     the_professional_section_drafts_a_summary_for_review,

@@ -471,3 +471,14 @@ async fn postgres_dump(url: &str) -> String {
     }
     dump
 }
+
+/// Everything the audit log holds about an address, whoever's it was, oldest group first.
+pub async fn audit_records(
+    state: &portico::AppState,
+    email: &str,
+) -> Vec<portico::domain::audit::AuditRecord> {
+    let groups = portico::service::member::audit(state, email).await.expect("audit");
+    let mut records: Vec<_> = groups.into_iter().flat_map(|group| group.records).collect();
+    records.sort_by_key(|record| record.at);
+    records
+}

@@ -3,6 +3,8 @@
 
 use super::*;
 use portico::domain::directory::{self, RESULT_WINDOW, SearchCandidate};
+use portico::domain::markdown::RenderedBio;
+use portico::store::StaleBio;
 
 /// A member at `location_id` with the given professional profile, signed in.
 async fn public_member(f: &Fixture, email: &str, location_id: i64, body: Value) -> Member {
@@ -64,7 +66,7 @@ async fn only_public_profiles_of_the_location_are_listed_in_name_order(backend: 
 
     let profiles =
         f.store.directory_profiles(f.location_id, &[hidden.profile_id, far.profile_id, ada.profile_id]).await;
-    let ids: Vec<i64> = profiles.expect("profiles").iter().map(|p| p.id).collect();
+    let ids: Vec<i64> = profiles.expect("profiles").iter().map(|p| p.profile.id).collect();
     assert_eq!(ids, vec![ada.profile_id], "neither private nor elsewhere");
 
     f.store
@@ -245,7 +247,90 @@ async fn postgres_upgraded_with_members_finds_them_after_the_next_start() {
     assert_eq!(twice.len(), 1, "the step ran once");
 }
 
+fn rendered(html: &str) -> RenderedBio {
+    RenderedBio { html: html.into(), render_key: "1:".into() }
+}
+
+/// The bio's HTML is stored with the bio (by a PATCH or a new member), read with the
+/// directory's profiles, cleared with the bio; bios with no HTML or HTML of another key are
+/// found for rendering, and HTML is stored only while the bio is the one rendered.
+async fn the_bio_html_is_stored_with_the_bio(backend: Backend) {
+    let f = fixture(backend).await;
+    let ann = public_member(&f, "ann@example.com", f.location_id, json!({"FullName": "Ann"})).await;
+    let bio = patch(json!({"ProfileSummary": "**Hi**"}));
+    let with_html = ProfileUpdate {
+        summary_html: Some(Some(rendered("<p><strong>Hi</strong></p>"))),
+        ..update(&f, &ann, &bio)
+    };
+    f.store.apply_profile_patch(&with_html).await.expect("patch");
+    let read = f.store.directory_profiles(f.location_id, &[ann.profile_id]).await.expect("read");
+    assert_eq!(read[0].summary_html, Some(rendered("<p><strong>Hi</strong></p>")));
+    assert!(f.store.stale_bios("1:", 0, 10).await.expect("stale").is_empty());
+    let stale = f.store.stale_bios("2:cdn.example", 0, 10).await.expect("stale");
+    assert_eq!(stale, vec![StaleBio { profile_id: ann.profile_id, markdown: "**Hi**".into() }]);
+
+    let mut bob = member("bob@example.com", f.location_id);
+    bob.fields = patch(json!({"ProfileSummary": "_Bob_", "ProfileIsPublic": true}));
+    bob.summary_html = Some(rendered("<p><em>Bob</em></p>"));
+    let bob = f.store.add_members(&[bob], f.now).await.expect("add")[0];
+    let read = f.store.directory_profiles(f.location_id, &[bob.profile_id]).await.expect("read");
+    assert_eq!(read[0].summary_html, Some(rendered("<p><em>Bob</em></p>")), "a new member's bio HTML");
+
+    let without = update(&f, &ann, &patch(json!({"ProfileSummary": "plain now"})));
+    f.store.apply_profile_patch(&ProfileUpdate { summary_html: None, ..without }).await.expect("patch");
+    let stale = f.store.stale_bios("1:", 0, 10).await.expect("stale");
+    assert!(stale.iter().all(|b| b.profile_id == ann.profile_id && b.markdown == "plain now"), "{stale:?}");
+    let old = StaleBio { profile_id: ann.profile_id, markdown: "**Hi**".into() };
+    assert!(
+        !f.store.save_bio_html(&old, &rendered("<p>old</p>")).await.expect("save"),
+        "the bio changed meanwhile"
+    );
+    let current = StaleBio { profile_id: ann.profile_id, markdown: "plain now".into() };
+    assert!(f.store.save_bio_html(&current, &rendered("<p>plain now</p>")).await.expect("save"));
+    assert!(f.store.stale_bios("1:", 0, 10).await.expect("stale").is_empty());
+    assert_eq!(
+        f.store.stale_bios("1:", ann.profile_id.max(bob.profile_id), 10).await.expect("stale"),
+        vec![]
+    );
+
+    let cleared = ProfileUpdate {
+        summary_html: Some(None),
+        ..update(&f, &ann, &patch(json!({"ProfileSummary": null})))
+    };
+    f.store.apply_profile_patch(&cleared).await.expect("patch");
+    let read = f.store.directory_profiles(f.location_id, &[ann.profile_id]).await.expect("read");
+    assert_eq!(read[0].summary_html, None);
+}
+
+/// A user's audit log is theirs whatever address they had, and never another's.
+async fn the_audit_log_belongs_to_the_user(backend: Backend) {
+    let f = fixture(backend).await;
+    let bob = join(&f, "bob@example.com").await;
+    let event = |user_id: Option<i64>, kind| AuditEvent { user_id, ..audit(kind, f.now, "bob@example.com") };
+    f.store.record_audit(&event(Some(bob.user_id), AuditKind::SignIn)).await.expect("audit");
+    f.store.record_audit(&event(None, AuditKind::SignInFailed)).await.expect("audit");
+    let carol = join(&f, "carol@example.com").await;
+    f.store.record_audit(&event(Some(carol.user_id), AuditKind::SignIn)).await.expect("audit");
+    let bobs = f.store.audit_of_user(bob.user_id).await.expect("audit");
+    assert_eq!(
+        bobs.iter().map(|r| (r.event.as_str(), r.user_id)).collect::<Vec<_>>(),
+        vec![("sign_in", Some(bob.user_id))]
+    );
+    let carols = f.store.audit_of_user(carol.user_id).await.expect("audit");
+    assert_eq!(carols.len(), 1);
+    assert_eq!(carols[0].user_id, Some(carol.user_id));
+    let by_address = f.store.audit_of(&email_key("bob@example.com")).await.expect("audit");
+    let users: std::collections::BTreeSet<Option<i64>> = by_address.iter().map(|r| r.user_id).collect();
+    assert_eq!(
+        users,
+        [None, Some(bob.user_id), Some(carol.user_id)].into(),
+        "the address's log names every user it was recorded for"
+    );
+}
+
 every_store!(
+    the_bio_html_is_stored_with_the_bio,
+    the_audit_log_belongs_to_the_user,
     a_bio_of_one_endless_word_is_stored_and_the_rest_found,
     only_public_profiles_of_the_location_are_listed_in_name_order,
     tags_filter_exactly_and_follow_every_change,

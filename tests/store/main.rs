@@ -56,6 +56,7 @@ fn member(email: &str, location_id: i64) -> NewMember {
         full_name: format!("Member {email}"),
         location_id,
         fields: ProfilePatch::default(),
+        summary_html: None,
     }
 }
 
@@ -94,6 +95,7 @@ fn update(f: &Fixture, member: &Member, patch: &ProfilePatch) -> ProfileUpdate {
         return_profile: true,
         now: f.now,
         origin: Origin { address: Some("203.0.113.9".into()), request_id: Some("req-1".into()) },
+        summary_html: None,
     }
 }
 
@@ -724,6 +726,7 @@ async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backen
                     return_profile: false,
                     now,
                     origin: Origin::default(),
+                    summary_html: None,
                 };
                 store.apply_profile_patch(&update).await.map(|applied| applied.version.profile)
             })

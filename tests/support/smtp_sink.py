@@ -1,5 +1,6 @@
 """A real SMTP server for the tests (aiosmtpd): every message it receives is written as a
 file in the directory given, named by arrival, and the port it listens on is printed.
+Recipients starting with "refused" are refused for good (550), "busy" for now (451).
 
     python smtp_sink.py DIRECTORY PORT
 """
@@ -14,6 +15,16 @@ class Sink:
     def __init__(self, directory):
         self.directory = directory
         self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # Recipients the tests use to stand for a mailbox that does not exist (refused for
+        # good) and for a server that asks to try again later.
+        if address.startswith("refused"):
+            return "550 5.1.1 no such mailbox"
+        if address.startswith("busy"):
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1

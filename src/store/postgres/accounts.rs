@@ -2,7 +2,7 @@
 //! that read before they write lock what they read (`for update`): they run inside the
 //! caller's transaction.
 
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
 use super::profiles;
@@ -298,6 +298,56 @@ pub async fn insert_audit(c: &mut PgConnection, event: &AuditEvent) -> StoreResu
 }
 
 /// Everything about an address: events under its key or its digest, and its user's.
+/// Everything recorded with the user's id, whatever address it was recorded under.
+pub async fn audit_of_user(c: &mut PgConnection, user_id: i64) -> StoreResult<Vec<AuditRecord>> {
+    let rows = sqlx::query(
+        "select at, event, user_id, source, user_agent, detail from audit_events where user_id = $1 \
+         order by at, id",
+    )
+    .bind(user_id)
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(columns::audit_record_from).collect()
+}
+
+/// Makes the e-mail keys again after the way keys are made changed (the migration leaves a
+/// step in `store_upgrades`), once, whichever node gets there first. Only addresses with
+/// characters outside ASCII can have another key now. Two accounts that the new keys make
+/// one address keep their old keys, and the operator is told.
+pub async fn rekey_emails(pool: &PgPool) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    let pending = sqlx::query("delete from store_upgrades where step = 'email_keys_nfkc' returning step")
+        .fetch_optional(&mut *tx)
+        .await?;
+    if pending.is_some() {
+        let users: Vec<(i64, String, String)> =
+            sqlx::query_as("select id, email, email_key from users where email ~ '[^\\x01-\\x7f]'")
+                .fetch_all(&mut *tx)
+                .await?;
+        for (id, email, stored) in users {
+            let key = crate::domain::fields::email_key(&email);
+            if key == stored {
+                continue;
+            }
+            let taken: bool = sqlx::query_scalar("select exists (select 1 from users where email_key = $1)")
+                .bind(&key)
+                .fetch_one(&mut *tx)
+                .await?;
+            if taken {
+                tracing::warn!(user = id, "two accounts now have the same e-mail key; the older key is kept");
+                continue;
+            }
+            sqlx::query("update users set email_key = $1 where id = $2")
+                .bind(&key)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn audit_of(c: &mut PgConnection, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
     let rows = sqlx::query(
         "select at, event, user_id, source, user_agent, detail from audit_events \

@@ -11,9 +11,9 @@ use sqlx::{PgConnection, PgPool, Row};
 use crate::domain::catalogue::Field;
 use crate::domain::directory::{self, DirectoryHits, RESULT_WINDOW, SearchCandidate};
 use crate::domain::fields::split_tags;
-use crate::domain::profile::Profile;
-use crate::store::StoreResult;
+use crate::domain::markdown::RenderedBio;
 use crate::store::columns;
+use crate::store::{DirectoryProfile, StaleBio, StoreResult};
 
 /// What the directory indexes of a public profile.
 struct IndexedProfile {
@@ -234,20 +234,54 @@ fn search_sql(word_count: usize, with_tag: bool) -> String {
     sql
 }
 
-/// Those of the profiles that are public at the location.
+/// Those of the profiles that are public at the location, with their bios' HTML.
 pub async fn public_profiles(
     pool: &PgPool,
     location_id: i64,
     profile_ids: &[i64],
-) -> StoreResult<Vec<Profile>> {
+) -> StoreResult<Vec<DirectoryProfile>> {
     let sql = format!(
-        "select {} from profiles p join users u on u.id = p.user_id \
-         where p.id = any($1) and p.location_id = $2 and p.profile_is_public",
+        "select {}, p.profile_summary_html, p.profile_summary_render from profiles p \
+         join users u on u.id = p.user_id where p.id = any($1) and p.location_id = $2 and p.profile_is_public",
         columns::profile_columns()
     );
     let rows =
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(profile_ids).bind(location_id).fetch_all(pool).await?;
-    rows.iter().map(columns::profile_from).collect()
+    rows.iter().map(columns::directory_profile_from).collect()
+}
+
+/// Bios without HTML rendered under `render_key`, in profile order after `after`.
+pub async fn stale_bios(
+    pool: &PgPool,
+    render_key: &str,
+    after: i64,
+    limit: i64,
+) -> StoreResult<Vec<StaleBio>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "select id, profile_summary from profiles where id > $1 and profile_summary is not null \
+         and (profile_summary_render is null or profile_summary_render <> $2) order by id limit $3",
+    )
+    .bind(after)
+    .bind(render_key)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(profile_id, markdown)| StaleBio { profile_id, markdown }).collect())
+}
+
+/// Stores a bio's HTML if the bio is still the one rendered.
+pub async fn save_bio_html(pool: &PgPool, bio: &StaleBio, html: &RenderedBio) -> StoreResult<bool> {
+    let saved = sqlx::query(
+        "update profiles set profile_summary_html = $1, profile_summary_render = $2 \
+         where id = $3 and profile_summary = $4",
+    )
+    .bind(&html.html)
+    .bind(&html.render_key)
+    .bind(bio.profile_id)
+    .bind(&bio.markdown)
+    .execute(pool)
+    .await?;
+    Ok(saved.rows_affected() == 1)
 }
 
 fn as_sql(n: u64) -> i64 {

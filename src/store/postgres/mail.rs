@@ -43,15 +43,23 @@ pub async fn invite(
     let members: Vec<_> = invitations.iter().map(|i| i.member.clone()).collect();
     let added = accounts::add_members(c, &members, now).await?;
     for (invitation, member) in invitations.iter().zip(&added) {
+        // Newest link wins: the same person invited at two locations has one live link.
+        void_unused(c, member.user_id, Purpose::Invitation, now).await?;
+        // The user's hash, not the row's: a further row for the same person has none.
+        let hash: String = sqlx::query_scalar("select password_hash from users where id = $1")
+            .bind(member.user_id)
+            .fetch_one(&mut *c)
+            .await?;
         let token = NewToken {
             user_id: member.user_id,
             purpose: Purpose::Invitation,
             hash: &invitation.token_hash,
-            tag: credential_tag(&invitation.member.password_hash),
+            tag: credential_tag(&hash),
             now,
             expires_at: invitation.expires_at,
             new_email: None,
             old_email: None,
+            used: false,
         };
         insert_token(c, &token).await?;
         queue(c, std::slice::from_ref(&invitation.mail), now).await?;
@@ -64,25 +72,39 @@ pub async fn issue(c: &mut PgConnection, issue: &TokenIssue) -> StoreResult<bool
         .bind(issue.user_id)
         .fetch_one(&mut *c)
         .await?;
+    let hour_ago = issue.now - time::Duration::hours(1);
     let recent: i64 = sqlx::query_scalar(
         "select count(*) from account_tokens where user_id = $1 and purpose = $2 and created_at > $3",
     )
     .bind(issue.user_id)
     .bind(issue.purpose.as_str())
-    .bind(issue.now - time::Duration::hours(1))
+    .bind(hour_ago)
     .fetch_one(&mut *c)
     .await?;
     if recent >= i64::from(issue.per_hour) {
         return Ok(false);
     }
-    sqlx::query(
-        "update account_tokens set used_at = $1 where user_id = $2 and purpose = $3 and used_at is null",
+    let new_email_key = issue.new_email.as_deref().map(email_key);
+    if let Some(key) = &new_email_key {
+        // Requests from different members about one address take turns, so the notices to
+        // it are counted one request at a time.
+        sqlx::query("select pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(key)
+            .execute(&mut *c)
+            .await?;
+    }
+    let notices_to_address: i64 = sqlx::query_scalar(
+        "select count(*) from account_tokens where new_email_key = $1 and created_at > $2",
     )
-    .bind(issue.now)
-    .bind(issue.user_id)
-    .bind(issue.purpose.as_str())
-    .execute(&mut *c)
+    .bind(&new_email_key)
+    .bind(hour_ago)
+    .fetch_one(&mut *c)
     .await?;
+    // A newer link voids the older of its purpose (an inert one too: the requester must not
+    // learn from their earlier link whether the address was taken). An undo link is never
+    // voided by a later request (whoever holds the session may make one), only by its own
+    // use or expiry.
+    void_unused(c, issue.user_id, issue.purpose, issue.now).await?;
     let token = NewToken {
         user_id: issue.user_id,
         purpose: issue.purpose,
@@ -92,17 +114,10 @@ pub async fn issue(c: &mut PgConnection, issue: &TokenIssue) -> StoreResult<bool
         expires_at: issue.expires_at,
         new_email: issue.new_email.as_deref(),
         old_email: issue.old_email.as_deref(),
+        used: issue.inert,
     };
     insert_token(c, &token).await?;
     if let Some(companion) = &issue.companion {
-        sqlx::query(
-            "update account_tokens set used_at = $1 where user_id = $2 and purpose = $3 and used_at is null",
-        )
-        .bind(issue.now)
-        .bind(issue.user_id)
-        .bind(companion.purpose.as_str())
-        .execute(&mut *c)
-        .await?;
         let second = NewToken {
             purpose: companion.purpose,
             hash: &companion.token_hash,
@@ -111,8 +126,28 @@ pub async fn issue(c: &mut PgConnection, issue: &TokenIssue) -> StoreResult<bool
         };
         insert_token(c, &second).await?;
     }
-    queue(c, &issue.mail, issue.now).await?;
+    if !issue.inert || notices_to_address < crate::store::NOTICES_PER_ADDRESS_HOUR {
+        queue(c, &issue.mail, issue.now).await?;
+    }
     Ok(true)
+}
+
+/// Marks the user's unused links of `purpose` used.
+async fn void_unused(
+    c: &mut PgConnection,
+    user_id: i64,
+    purpose: Purpose,
+    now: OffsetDateTime,
+) -> StoreResult<()> {
+    sqlx::query(
+        "update account_tokens set used_at = $1 where user_id = $2 and purpose = $3 and used_at is null",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .execute(c)
+    .await?;
+    Ok(())
 }
 
 struct NewToken<'a> {
@@ -124,21 +159,25 @@ struct NewToken<'a> {
     expires_at: OffsetDateTime,
     new_email: Option<&'a str>,
     old_email: Option<&'a str>,
+    /// Written already used: it counts toward the limits but never works.
+    used: bool,
 }
 
 async fn insert_token(c: &mut PgConnection, token: &NewToken<'_>) -> StoreResult<()> {
     sqlx::query(
-        "insert into account_tokens (token_hash, user_id, purpose, credential_tag, new_email, old_email, \
-         created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "insert into account_tokens (token_hash, user_id, purpose, credential_tag, new_email, new_email_key, \
+         old_email, created_at, expires_at, used_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&token.hash.0)
     .bind(token.user_id)
     .bind(token.purpose.as_str())
     .bind(&token.tag)
     .bind(token.new_email)
+    .bind(token.new_email.map(email_key))
     .bind(token.old_email)
     .bind(token.now)
     .bind(token.expires_at)
+    .bind(token.used.then_some(token.now))
     .execute(c)
     .await?;
     Ok(())
@@ -218,11 +257,17 @@ pub async fn revert_email(c: &mut PgConnection, redemption: &EmailRedemption) ->
     if let Some(old_email) = &link.old_email {
         set_email(c, link.user_id, old_email, redemption.now).await?;
     }
-    sqlx::query("update account_tokens set used_at = $1 where user_id = $2 and used_at is null")
-        .bind(redemption.now)
-        .bind(link.user_id)
-        .execute(&mut *c)
-        .await?;
+    // Every pending link ends, but the undo links of earlier changes: their addresses'
+    // owners may still take the account back.
+    sqlx::query(
+        "update account_tokens set used_at = $1 where user_id = $2 and used_at is null \
+         and not (purpose = 'email_revert' and id < (select id from account_tokens where token_hash = $3))",
+    )
+    .bind(redemption.now)
+    .bind(link.user_id)
+    .bind(&redemption.token_hash.0)
+    .execute(&mut *c)
+    .await?;
     sqlx::query("delete from sessions where user_id = $1").bind(link.user_id).execute(&mut *c).await?;
     accounts::insert_audit(c, &redemption.audit).await?;
     Ok(link.user_id)
@@ -242,8 +287,8 @@ async fn set_email(c: &mut PgConnection, user_id: i64, email: &str, now: OffsetD
     Ok(())
 }
 
-const OUTBOX_COLUMNS: &str =
-    "id, to_address, subject, text_body, html_body, created_at, attempts::bigint, sent_at, last_error";
+const OUTBOX_COLUMNS: &str = "id, to_address, subject, text_body, html_body, created_at, attempts::bigint, \
+    sent_at, last_error, given_up_at";
 
 fn outbox_mail(row: &PgRow) -> StoreResult<OutboxMail> {
     Ok(OutboxMail {
@@ -258,6 +303,7 @@ fn outbox_mail(row: &PgRow) -> StoreResult<OutboxMail> {
         attempts: row.int(6)?,
         sent_at: row.optional_time(7)?,
         last_error: row.text(8)?,
+        given_up_at: row.optional_time(9)?,
     })
 }
 
@@ -269,7 +315,7 @@ pub async fn claim(
 ) -> StoreResult<Vec<OutboxMail>> {
     let sql = format!(
         "update outbox set claimed_until = $2, attempts = attempts + 1 where id in ( \
-           select id from outbox where sent_at is null and next_attempt_at <= $1 \
+           select id from outbox where sent_at is null and given_up_at is null and next_attempt_at <= $1 \
            and (claimed_until is null or claimed_until <= $1) order by id limit $3 for update skip locked) \
          returning {OUTBOX_COLUMNS}"
     );
@@ -287,13 +333,21 @@ pub async fn sent(c: &mut PgConnection, id: i64, now: OffsetDateTime) -> StoreRe
     Ok(())
 }
 
-pub async fn failed(c: &mut PgConnection, id: i64, retry_at: OffsetDateTime, error: &str) -> StoreResult<()> {
+pub async fn failed(
+    c: &mut PgConnection,
+    id: i64,
+    now: OffsetDateTime,
+    retry_at: Option<OffsetDateTime>,
+    error: &str,
+) -> StoreResult<()> {
     sqlx::query(
-        "update outbox set next_attempt_at = $2, claimed_until = null, last_error = $3 where id = $1",
+        "update outbox set next_attempt_at = coalesce($2, next_attempt_at), claimed_until = null, \
+         last_error = $3, given_up_at = $4 where id = $1",
     )
     .bind(id)
     .bind(retry_at)
     .bind(error)
+    .bind(retry_at.is_none().then_some(now))
     .execute(c)
     .await?;
     Ok(())
@@ -310,6 +364,9 @@ pub async fn list(c: &mut PgConnection, to_key: Option<&str>, limit: i64) -> Sto
 pub async fn purge(c: &mut PgConnection, now: OffsetDateTime) -> StoreResult<()> {
     let month_ago = now - time::Duration::days(30);
     sqlx::query("delete from account_tokens where expires_at <= $1").bind(month_ago).execute(&mut *c).await?;
-    sqlx::query("delete from outbox where sent_at <= $1").bind(month_ago).execute(c).await?;
+    sqlx::query("delete from outbox where sent_at <= $1 or given_up_at <= $1")
+        .bind(month_ago)
+        .execute(c)
+        .await?;
     Ok(())
 }

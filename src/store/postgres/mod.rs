@@ -27,14 +27,16 @@ use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::directory::{self as directory_rules, DirectoryHits, SearchCandidate};
 use crate::domain::history::HistoryPage;
 use crate::domain::lockout::Admission;
+use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::columns::ColumnSource;
 use crate::store::{
-    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, EmailRedemption,
-    FailedAttempt, Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession, OperatorPassword,
-    OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge, RefreshOutcome, Session,
-    SessionSummary, SessionTokens, Store, StoreError, StoreResult, TokenIssue, TokenOwner, VerifiedPassword,
+    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest,
+    EmailRedemption, FailedAttempt, Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession,
+    OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge,
+    RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store, StoreError, StoreResult,
+    TokenIssue, TokenOwner, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -56,6 +58,7 @@ impl PostgresStore {
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         directory::finish_upgrade(&pool).await?;
+        accounts::rekey_emails(&pool).await?;
         Ok(PostgresStore { pool })
     }
 }
@@ -185,8 +188,14 @@ impl Store for PostgresStore {
         mail::sent(&mut *self.pool.acquire().await?, id, now).await
     }
 
-    async fn mail_failed(&self, id: i64, retry_at: OffsetDateTime, error: &str) -> StoreResult<()> {
-        mail::failed(&mut *self.pool.acquire().await?, id, retry_at, error).await
+    async fn mail_failed(
+        &self,
+        id: i64,
+        now: OffsetDateTime,
+        retry_at: Option<OffsetDateTime>,
+        error: &str,
+    ) -> StoreResult<()> {
+        mail::failed(&mut *self.pool.acquire().await?, id, now, retry_at, error).await
     }
 
     async fn outbox(&self, to_key: Option<&str>, limit: i64) -> StoreResult<Vec<OutboxMail>> {
@@ -260,6 +269,10 @@ impl Store for PostgresStore {
 
     async fn audit_of(&self, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
         accounts::audit_of(&mut *self.pool.acquire().await?, email_key).await
+    }
+
+    async fn audit_of_user(&self, user_id: i64) -> StoreResult<Vec<AuditRecord>> {
+        accounts::audit_of_user(&mut *self.pool.acquire().await?, user_id).await
     }
 
     async fn create_session(
@@ -385,8 +398,20 @@ impl Store for PostgresStore {
         directory::search(&self.pool, location_id, words, tag).await
     }
 
-    async fn directory_profiles(&self, location_id: i64, profile_ids: &[i64]) -> StoreResult<Vec<Profile>> {
+    async fn directory_profiles(
+        &self,
+        location_id: i64,
+        profile_ids: &[i64],
+    ) -> StoreResult<Vec<DirectoryProfile>> {
         directory::public_profiles(&self.pool, location_id, profile_ids).await
+    }
+
+    async fn stale_bios(&self, render_key: &str, after: i64, limit: i64) -> StoreResult<Vec<StaleBio>> {
+        directory::stale_bios(&self.pool, render_key, after, limit).await
+    }
+
+    async fn save_bio_html(&self, bio: &StaleBio, html: &RenderedBio) -> StoreResult<bool> {
+        directory::save_bio_html(&self.pool, bio, html).await
     }
 }
 

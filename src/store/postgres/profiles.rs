@@ -11,6 +11,7 @@ use super::sessions::{end_other_sessions, replace_refresh, session_exists};
 use crate::domain::catalogue::{Field, FieldValue, Kind};
 use crate::domain::directory;
 use crate::domain::history::{self, HistoryPage};
+use crate::domain::markdown::RenderedBio;
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Profile, ProfileSummary, Version};
 use crate::store::columns::{self, HISTORY_COLUMNS};
@@ -69,7 +70,8 @@ pub async fn insert(
     .await?;
     let profile_id = profile_id.ok_or(StoreError::NotFound)?;
     if member.fields.touches_profile() {
-        let statement = ProfileStatement::new(&member.fields, now, profile_id, user_id);
+        let bio = member.summary_html.as_ref().map(Some);
+        let statement = ProfileStatement::new(&member.fields, now, profile_id, user_id).with_bio(bio);
         statement.query(&statement.profile_update()).execute(&mut *c).await?;
     }
     if directory::indexes_any(member.fields.iter().map(|(field, _)| field)) {
@@ -137,7 +139,9 @@ async fn write_patch<'e>(
     executor: impl sqlx::PgExecutor<'e>,
     update: &ProfileUpdate,
 ) -> StoreResult<Option<Version>> {
-    let statement = ProfileStatement::new(&update.patch, update.now, update.profile_id, update.user_id);
+    let bio = update.summary_html.as_ref().map(Option::as_ref);
+    let statement =
+        ProfileStatement::new(&update.patch, update.now, update.profile_id, update.user_id).with_bio(bio);
     let [session, address, request_id, secrets] = statement.extra_parameters();
     let (profile_parameter, user_parameter) = (statement.profile_parameter(), statement.user_parameter());
     // Only the rows the patch writes are locked: a lock is itself a write in PostgreSQL.
@@ -231,18 +235,30 @@ async fn versions_for_update(c: &mut PgConnection, profile_id: i64, user_id: i64
 }
 
 /// The updates of one patch, with their parameters numbered once: `$1…$n` the patch's values
-/// in order, then the time of change, the profile and the user. A row's version and time of
-/// change move only if one of its values differs from the stored one.
+/// in order, then the time of change, the profile and the user, then the bio's HTML and its
+/// render key when the patch sets the bio. A row's version and time of change move only if
+/// one of its values differs from the stored one.
 struct ProfileStatement<'a> {
     changes: Vec<(Field, Option<&'a FieldValue>)>,
     now: OffsetDateTime,
     profile_id: i64,
     user_id: i64,
+    bio: Option<Option<&'a RenderedBio>>,
 }
 
 impl<'a> ProfileStatement<'a> {
     fn new(patch: &'a ProfilePatch, now: OffsetDateTime, profile_id: i64, user_id: i64) -> Self {
-        ProfileStatement { changes: patch.iter().collect(), now, profile_id, user_id }
+        ProfileStatement { changes: patch.iter().collect(), now, profile_id, user_id, bio: None }
+    }
+
+    /// Also writes the bio's HTML (`Some(None)` clears it).
+    fn with_bio(self, bio: Option<Option<&'a RenderedBio>>) -> Self {
+        let sets_bio = self.changes.iter().any(|(field, _)| *field == Field::ProfileSummary);
+        ProfileStatement { bio: bio.filter(|_| sets_bio), ..self }
+    }
+
+    fn bio_parameters(&self) -> Option<(usize, usize)> {
+        self.bio.map(|_| (self.changes.len() + 4, self.changes.len() + 5))
     }
 
     fn now_parameter(&self) -> usize {
@@ -260,7 +276,7 @@ impl<'a> ProfileStatement<'a> {
     /// The parameters after the user's: the session, the client's address, the request id
     /// and the secrets changed (a JSON object).
     fn extra_parameters(&self) -> [usize; 4] {
-        let first = self.changes.len() + 4;
+        let first = self.changes.len() + 4 + if self.bio.is_some() { 2 } else { 0 };
         [first, first + 1, first + 2, first + 3]
     }
 
@@ -293,8 +309,12 @@ impl<'a> ProfileStatement<'a> {
     }
 
     fn profile_update(&self) -> String {
+        let bio = self
+            .bio_parameters()
+            .map(|(html, key)| format!(", profile_summary_html = ${html}, profile_summary_render = ${key}"))
+            .unwrap_or_default();
         format!(
-            "update profiles set {} where id = ${} and user_id = ${}",
+            "update profiles set {}{bio} where id = ${} and user_id = ${}",
             self.assignments(Field::on_profile),
             self.profile_parameter(),
             self.user_parameter()
@@ -332,7 +352,11 @@ impl<'a> ProfileStatement<'a> {
         for (field, value) in &self.changes {
             query = bind_value(query, field.kind(), *value);
         }
-        query.bind(self.now).bind(self.profile_id).bind(self.user_id)
+        let query = query.bind(self.now).bind(self.profile_id).bind(self.user_id);
+        match self.bio {
+            Some(bio) => query.bind(bio.map(|b| b.html.clone())).bind(bio.map(|b| b.render_key.clone())),
+            None => query,
+        }
     }
 }
 

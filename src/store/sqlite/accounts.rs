@@ -280,7 +280,8 @@ pub fn insert_audit(c: &Connection, event: &AuditEvent) -> StoreResult<()> {
     Ok(())
 }
 
-/// Everything about an address: events under its key or its digest, and its user's.
+/// Everything about an address: events under its key or its digest (whoever held it), and
+/// its current holder's.
 pub fn audit_of(c: &Connection, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
     let mut statement = c.prepare_cached(
         "select at, event, user_id, source, user_agent, detail from audit_events \
@@ -288,6 +289,15 @@ pub fn audit_of(c: &Connection, email_key: &str) -> StoreResult<Vec<AuditRecord>
          order by at, id",
     )?;
     all_rows(statement.query([email_key, &email_digest(email_key)])?, |row| columns::audit_record_from(row))
+}
+
+/// Everything recorded with the user's id, whatever address it was recorded under.
+pub fn audit_of_user(c: &Connection, user_id: i64) -> StoreResult<Vec<AuditRecord>> {
+    let mut statement = c.prepare_cached(
+        "select at, event, user_id, source, user_agent, detail from audit_events where user_id = ?1 \
+         order by at, id",
+    )?;
+    all_rows(statement.query([user_id])?, |row| columns::audit_record_from(row))
 }
 
 /// Deletes failure counters that no longer matter.
@@ -300,5 +310,39 @@ pub fn purge_stale_failures(
         "delete from password_failures where window_started_at <= ?1 and (locked_until is null or locked_until <= ?2)",
         [time_text(window_start), time_text(now)],
     )?;
+    Ok(())
+}
+
+/// Makes the e-mail keys again after the way keys are made changed (the migration leaves a
+/// step in `store_upgrades`), once. Only addresses with characters outside ASCII can have
+/// another key now. Two accounts that the new keys make one address keep their old keys,
+/// and the operator is told.
+pub fn rekey_emails(c: &Connection) -> StoreResult<()> {
+    let pending = c.execute("delete from store_upgrades where step = 'email_keys_nfkc'", [])?;
+    if pending == 0 {
+        return Ok(());
+    }
+    let users: Vec<(i64, String, String)> = {
+        let mut statement = c.prepare(
+            "select id, email, email_key from users where email glob ('*[^' || char(1) || '-~]*')",
+        )?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (id, email, stored) in users {
+        let key = crate::domain::fields::email_key(&email);
+        if key == stored {
+            continue;
+        }
+        let taken: bool =
+            c.query_row("select exists (select 1 from users where email_key = ?1)", [&key], |row| {
+                row.get(0)
+            })?;
+        if taken {
+            tracing::warn!(user = id, "two accounts now have the same e-mail key; the older key is kept");
+            continue;
+        }
+        c.execute("update users set email_key = ?1 where id = ?2", params![key, id])?;
+    }
     Ok(())
 }

@@ -23,7 +23,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const STATEMENT_CACHE: usize = 512;
 
 /// The schema, in order; `PRAGMA user_version` counts how many are applied.
-const MIGRATIONS: [&str; 7] = [
+const MIGRATIONS: [&str; 8] = [
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_credentials.sql"),
     include_str!("../../../migrations/sqlite/0003_security.sql"),
@@ -31,6 +31,7 @@ const MIGRATIONS: [&str; 7] = [
     include_str!("../../../migrations/sqlite/0005_directory.sql"),
     include_str!("../../../migrations/sqlite/0006_ai.sql"),
     include_str!("../../../migrations/sqlite/0007_mail.sql"),
+    include_str!("../../../migrations/sqlite/0008_hardening.sql"),
 ];
 /// The migration after which the directory's entries are filled from the profiles.
 const DIRECTORY_MIGRATION: usize = 4;

@@ -41,96 +41,120 @@ pub fn invite(
     let members: Vec<_> = invitations.iter().map(|i| i.member.clone()).collect();
     let added = accounts::add_members(c, &members, now)?;
     for (invitation, member) in invitations.iter().zip(&added) {
-        let tag = credential_tag(&invitation.member.password_hash);
-        insert_token(
-            c,
-            member.user_id,
-            Purpose::Invitation,
-            &invitation.token_hash,
-            &tag,
+        // Newest link wins: the same person invited at two locations has one live link.
+        void_unused(c, member.user_id, Purpose::Invitation, now)?;
+        // The user's hash, not the row's: a further row for the same person has none.
+        let hash: String =
+            c.query_row("select password_hash from users where id = ?1", [member.user_id], |row| row.get(0))?;
+        let tag = credential_tag(&hash);
+        let token = NewToken {
+            user_id: member.user_id,
+            purpose: Purpose::Invitation,
+            hash: &invitation.token_hash,
+            tag: &tag,
             now,
-            invitation.expires_at,
-            None,
-            None,
-        )?;
+            expires_at: invitation.expires_at,
+            new_email: None,
+            old_email: None,
+            used: false,
+        };
+        insert_token(c, &token)?;
         queue(c, std::slice::from_ref(&invitation.mail), now)?;
     }
     Ok(added)
 }
 
 pub fn issue(c: &Connection, issue: &TokenIssue) -> StoreResult<bool> {
-    let hour_ago = issue.now - time::Duration::hours(1);
+    let hour_ago = time_text(issue.now - time::Duration::hours(1));
     let recent: i64 = c.query_row(
         "select count(*) from account_tokens where user_id = ?1 and purpose = ?2 and created_at > ?3",
-        params![issue.user_id, issue.purpose.as_str(), time_text(hour_ago)],
+        params![issue.user_id, issue.purpose.as_str(), hour_ago],
         |row| row.get(0),
     )?;
     if recent >= i64::from(issue.per_hour) {
         return Ok(false);
     }
+    let new_email_key = issue.new_email.as_deref().map(email_key);
+    let notices_to_address: i64 = c.query_row(
+        "select count(*) from account_tokens where new_email_key = ?1 and created_at > ?2",
+        params![new_email_key, hour_ago],
+        |row| row.get(0),
+    )?;
     let hash: String =
         c.query_row("select password_hash from users where id = ?1", [issue.user_id], |row| row.get(0))?;
-    c.execute(
-        "update account_tokens set used_at = ?1 where user_id = ?2 and purpose = ?3 and used_at is null",
-        params![time_text(issue.now), issue.user_id, issue.purpose.as_str()],
-    )?;
-    insert_token(
-        c,
-        issue.user_id,
-        issue.purpose,
-        &issue.token_hash,
-        &credential_tag(&hash),
-        issue.now,
-        issue.expires_at,
-        issue.new_email.as_deref(),
-        issue.old_email.as_deref(),
-    )?;
+    // A newer link voids the older of its purpose (an inert one too: the requester must not
+    // learn from their earlier link whether the address was taken). An undo link is never
+    // voided by a later request (whoever holds the session may make one), only by its own
+    // use or expiry.
+    void_unused(c, issue.user_id, issue.purpose, issue.now)?;
+    let tag = credential_tag(&hash);
+    let token = NewToken {
+        user_id: issue.user_id,
+        purpose: issue.purpose,
+        hash: &issue.token_hash,
+        tag: &tag,
+        now: issue.now,
+        expires_at: issue.expires_at,
+        new_email: issue.new_email.as_deref(),
+        old_email: issue.old_email.as_deref(),
+        used: issue.inert,
+    };
+    insert_token(c, &token)?;
     if let Some(companion) = &issue.companion {
-        c.execute(
-            "update account_tokens set used_at = ?1 where user_id = ?2 and purpose = ?3 and used_at is null",
-            params![time_text(issue.now), issue.user_id, companion.purpose.as_str()],
-        )?;
-        insert_token(
-            c,
-            issue.user_id,
-            companion.purpose,
-            &companion.token_hash,
-            &credential_tag(&hash),
-            issue.now,
-            companion.expires_at,
-            issue.new_email.as_deref(),
-            issue.old_email.as_deref(),
-        )?;
+        let second = NewToken {
+            purpose: companion.purpose,
+            hash: &companion.token_hash,
+            expires_at: companion.expires_at,
+            ..token
+        };
+        insert_token(c, &second)?;
     }
-    queue(c, &issue.mail, issue.now)?;
+    if !issue.inert || notices_to_address < crate::store::NOTICES_PER_ADDRESS_HOUR {
+        queue(c, &issue.mail, issue.now)?;
+    }
     Ok(true)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn insert_token(
-    c: &Connection,
+/// Marks the user's unused links of `purpose` used.
+fn void_unused(c: &Connection, user_id: i64, purpose: Purpose, now: OffsetDateTime) -> StoreResult<()> {
+    c.prepare_cached(
+        "update account_tokens set used_at = ?1 where user_id = ?2 and purpose = ?3 and used_at is null",
+    )?
+    .execute(params![time_text(now), user_id, purpose.as_str()])?;
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+struct NewToken<'a> {
     user_id: i64,
     purpose: Purpose,
-    token_hash: &TokenHash,
-    tag: &str,
+    hash: &'a TokenHash,
+    tag: &'a str,
     now: OffsetDateTime,
     expires_at: OffsetDateTime,
-    new_email: Option<&str>,
-    old_email: Option<&str>,
-) -> StoreResult<()> {
+    new_email: Option<&'a str>,
+    old_email: Option<&'a str>,
+    /// Written already used: it counts toward the limits but never works.
+    used: bool,
+}
+
+fn insert_token(c: &Connection, token: &NewToken<'_>) -> StoreResult<()> {
+    let now = time_text(token.now);
     c.prepare_cached(
-        "insert into account_tokens (token_hash, user_id, purpose, credential_tag, new_email, old_email, \
-         created_at, expires_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "insert into account_tokens (token_hash, user_id, purpose, credential_tag, new_email, new_email_key, \
+         old_email, created_at, expires_at, used_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
-        token_hash.0,
-        user_id,
-        purpose.as_str(),
-        tag,
-        new_email,
-        old_email,
-        time_text(now),
-        time_text(expires_at)
+        token.hash.0,
+        token.user_id,
+        token.purpose.as_str(),
+        token.tag,
+        token.new_email,
+        token.new_email.map(email_key),
+        token.old_email,
+        now,
+        time_text(token.expires_at),
+        token.used.then_some(&now),
     ])?;
     Ok(())
 }
@@ -198,9 +222,12 @@ pub fn revert_email(c: &Connection, redemption: &EmailRedemption) -> StoreResult
     if let Some(old_email) = &link.old_email {
         set_email(c, link.user_id, old_email, redemption.now)?;
     }
+    // Every pending link ends, but the undo links of earlier changes: their addresses'
+    // owners may still take the account back.
     c.execute(
-        "update account_tokens set used_at = ?1 where user_id = ?2 and used_at is null",
-        params![time_text(redemption.now), link.user_id],
+        "update account_tokens set used_at = ?1 where user_id = ?2 and used_at is null \
+         and not (purpose = 'email_revert' and id < (select id from account_tokens where token_hash = ?3))",
+        params![time_text(redemption.now), link.user_id, redemption.token_hash.0],
     )?;
     c.execute("delete from sessions where user_id = ?1", [link.user_id])?;
     accounts::insert_audit(c, &redemption.audit)?;
@@ -233,7 +260,7 @@ fn use_token(c: &Connection, hash: &TokenHash, now: OffsetDateTime) -> StoreResu
 }
 
 const OUTBOX_COLUMNS: &str =
-    "id, to_address, subject, text_body, html_body, created_at, attempts, sent_at, last_error";
+    "id, to_address, subject, text_body, html_body, created_at, attempts, sent_at, last_error, given_up_at";
 
 fn outbox_mail(row: &Row<'_>) -> StoreResult<OutboxMail> {
     Ok(OutboxMail {
@@ -248,6 +275,7 @@ fn outbox_mail(row: &Row<'_>) -> StoreResult<OutboxMail> {
         attempts: row.int(6)?,
         sent_at: row.optional_time(7)?,
         last_error: row.text(8)?,
+        given_up_at: row.optional_time(9)?,
     })
 }
 
@@ -259,7 +287,7 @@ pub fn claim(
 ) -> StoreResult<Vec<OutboxMail>> {
     let sql = format!(
         "update outbox set claimed_until = ?2, attempts = attempts + 1 where id in ( \
-           select id from outbox where sent_at is null and next_attempt_at <= ?1 \
+           select id from outbox where sent_at is null and given_up_at is null and next_attempt_at <= ?1 \
            and (claimed_until is null or claimed_until <= ?1) order by id limit ?3) \
          returning {OUTBOX_COLUMNS}"
     );
@@ -275,10 +303,21 @@ pub fn sent(c: &Connection, id: i64, now: OffsetDateTime) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn failed(c: &Connection, id: i64, retry_at: OffsetDateTime, error: &str) -> StoreResult<()> {
+pub fn failed(
+    c: &Connection,
+    id: i64,
+    now: OffsetDateTime,
+    retry_at: Option<OffsetDateTime>,
+    error: &str,
+) -> StoreResult<()> {
+    let (next, given_up) = match retry_at {
+        Some(at) => (Some(time_text(at)), None),
+        None => (None, Some(time_text(now))),
+    };
     c.execute(
-        "update outbox set next_attempt_at = ?2, claimed_until = null, last_error = ?3 where id = ?1",
-        params![id, time_text(retry_at), error],
+        "update outbox set next_attempt_at = coalesce(?2, next_attempt_at), claimed_until = null, \
+         last_error = ?3, given_up_at = ?4 where id = ?1",
+        params![id, next, error, given_up],
     )?;
     Ok(())
 }
@@ -294,6 +333,6 @@ pub fn list(c: &Connection, to_key: Option<&str>, limit: i64) -> StoreResult<Vec
 pub fn purge(c: &Connection, now: OffsetDateTime) -> StoreResult<()> {
     let month_ago = time_text(now - time::Duration::days(30));
     c.execute("delete from account_tokens where expires_at <= ?1", [&month_ago])?;
-    c.execute("delete from outbox where sent_at <= ?1", [&month_ago])?;
+    c.execute("delete from outbox where sent_at <= ?1 or given_up_at <= ?1", [&month_ago])?;
     Ok(())
 }

@@ -26,13 +26,15 @@ use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::directory::{DirectoryHits, SearchCandidate};
 use crate::domain::history::HistoryPage;
 use crate::domain::lockout::Admission;
+use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
-    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DraftRequest, EmailRedemption,
-    FailedAttempt, Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession, OperatorPassword,
-    OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge, RefreshOutcome, Session,
-    SessionSummary, SessionTokens, Store, StoreResult, TokenIssue, TokenOwner, VerifiedPassword,
+    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest,
+    EmailRedemption, FailedAttempt, Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession,
+    OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge,
+    RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store, StoreResult, TokenIssue,
+    TokenOwner, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
@@ -52,6 +54,7 @@ impl SqliteStore {
         connection::disable_memory_statistics();
         let path = file_of(url)?;
         let write_connection = connection::open_writer(&path, options.sqlite_synchronous_full)?;
+        accounts::rekey_emails(&write_connection)?;
         let readers = connection::Readers::open(&path, READERS)?;
         Ok(SqliteStore { writer: Writer::start(write_connection)?, readers })
     }
@@ -68,6 +71,11 @@ pub fn applied_migrations(url: &str) -> anyhow::Result<usize> {
         rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let version: i64 = connection.query_row("pragma user_version", [], |row| row.get(0))?;
     Ok(usize::try_from(version).unwrap_or(0))
+}
+
+/// The database file a SQLite URL names; `None` for any other URL.
+pub fn database_path(url: &str) -> Option<PathBuf> {
+    file_of(url).ok()
 }
 
 /// The file of a `sqlite://PATH` or `sqlite:PATH` URL (a query string is ignored).
@@ -176,9 +184,15 @@ impl Store for SqliteStore {
         self.writer.write(move |c| mail::sent(c, id, now)).await
     }
 
-    async fn mail_failed(&self, id: i64, retry_at: OffsetDateTime, error: &str) -> StoreResult<()> {
+    async fn mail_failed(
+        &self,
+        id: i64,
+        now: OffsetDateTime,
+        retry_at: Option<OffsetDateTime>,
+        error: &str,
+    ) -> StoreResult<()> {
         let error = error.to_string();
-        self.writer.write(move |c| mail::failed(c, id, retry_at, &error)).await
+        self.writer.write(move |c| mail::failed(c, id, now, retry_at, &error)).await
     }
 
     async fn outbox(&self, to_key: Option<&str>, limit: i64) -> StoreResult<Vec<OutboxMail>> {
@@ -237,6 +251,10 @@ impl Store for SqliteStore {
 
     async fn audit_of(&self, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
         self.readers.read(|c| accounts::audit_of(c, email_key))
+    }
+
+    async fn audit_of_user(&self, user_id: i64) -> StoreResult<Vec<AuditRecord>> {
+        self.readers.read(|c| accounts::audit_of_user(c, user_id))
     }
 
     async fn create_session(
@@ -342,8 +360,21 @@ impl Store for SqliteStore {
         self.readers.read(|c| directory::search(c, location_id, words, tag))
     }
 
-    async fn directory_profiles(&self, location_id: i64, profile_ids: &[i64]) -> StoreResult<Vec<Profile>> {
+    async fn directory_profiles(
+        &self,
+        location_id: i64,
+        profile_ids: &[i64],
+    ) -> StoreResult<Vec<DirectoryProfile>> {
         self.readers.read(|c| profiles::public_profiles(c, location_id, profile_ids))
+    }
+
+    async fn stale_bios(&self, render_key: &str, after: i64, limit: i64) -> StoreResult<Vec<StaleBio>> {
+        self.readers.read(|c| profiles::stale_bios(c, render_key, after, limit))
+    }
+
+    async fn save_bio_html(&self, bio: &StaleBio, html: &RenderedBio) -> StoreResult<bool> {
+        let (bio, html) = (bio.clone(), html.clone());
+        self.writer.write(move |c| profiles::save_bio_html(c, &bio, &html)).await
     }
 }
 

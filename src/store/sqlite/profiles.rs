@@ -11,9 +11,10 @@ use super::directory;
 use super::sessions::{end_other_sessions, replace_refresh, session_exists};
 use crate::domain::catalogue::{Field, FieldValue, Values};
 use crate::domain::history;
+use crate::domain::markdown::RenderedBio;
 use crate::domain::profile::{Profile, ProfileSummary, Version};
 use crate::store::columns;
-use crate::store::{Applied, NewMember, ProfileUpdate, StoreError, StoreResult};
+use crate::store::{Applied, DirectoryProfile, NewMember, ProfileUpdate, StaleBio, StoreError, StoreResult};
 
 pub fn profile(c: &Connection, profile_id: i64) -> StoreResult<Profile> {
     let sql = format!(
@@ -26,16 +27,42 @@ pub fn profile(c: &Connection, profile_id: i64) -> StoreResult<Profile> {
     columns::profile_from(row)
 }
 
-/// Those of the profiles that are public at the location.
-pub fn public_profiles(c: &Connection, location_id: i64, profile_ids: &[i64]) -> StoreResult<Vec<Profile>> {
+/// Those of the profiles that are public at the location, with their bios' HTML.
+pub fn public_profiles(
+    c: &Connection,
+    location_id: i64,
+    profile_ids: &[i64],
+) -> StoreResult<Vec<DirectoryProfile>> {
     let sql = format!(
-        "select {} from profiles p join users u on u.id = p.user_id \
+        "select {}, p.profile_summary_html, p.profile_summary_render from profiles p join users u on u.id = p.user_id \
          where p.id in (select value from json_each(?1)) and p.location_id = ?2 and p.profile_is_public",
         columns::profile_columns()
     );
     let ids = serde_json::to_string(profile_ids).map_err(anyhow::Error::new)?;
     let mut statement = c.prepare_cached(&sql)?;
-    all_rows(statement.query(params![ids, location_id])?, |row| columns::profile_from(row))
+    all_rows(statement.query(params![ids, location_id])?, |row| columns::directory_profile_from(row))
+}
+
+/// Bios without HTML rendered under `render_key`, in profile order after `after`.
+pub fn stale_bios(c: &Connection, render_key: &str, after: i64, limit: i64) -> StoreResult<Vec<StaleBio>> {
+    let mut statement = c.prepare_cached(
+        "select id, profile_summary from profiles where id > ?1 and profile_summary is not null \
+         and (profile_summary_render is null or profile_summary_render <> ?2) order by id limit ?3",
+    )?;
+    all_rows(statement.query(params![after, render_key, limit])?, |row| {
+        Ok(StaleBio { profile_id: row.get(0)?, markdown: row.get(1)? })
+    })
+}
+
+/// Stores a bio's HTML if the bio is still the one rendered.
+pub fn save_bio_html(c: &Connection, bio: &StaleBio, html: &RenderedBio) -> StoreResult<bool> {
+    let saved = c
+        .prepare_cached(
+            "update profiles set profile_summary_html = ?1, profile_summary_render = ?2 \
+             where id = ?3 and profile_summary = ?4",
+        )?
+        .execute(params![html.html, html.render_key, bio.profile_id, bio.markdown])?;
+    Ok(saved == 1)
 }
 
 pub fn profiles_of_user(c: &Connection, user_id: i64) -> StoreResult<Vec<ProfileSummary>> {
@@ -92,6 +119,12 @@ pub fn insert(c: &Connection, user_id: i64, member: &NewMember, now: OffsetDateT
             None => columns.push((column, placeholder)),
         }
     }
+    if let Some(bio) = &member.summary_html {
+        values.push(Value::Text(bio.html.clone()));
+        columns.push(("profile_summary_html", format!("?{}", values.len())));
+        values.push(Value::Text(bio.render_key.clone()));
+        columns.push(("profile_summary_render", format!("?{}", values.len())));
+    }
     let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
     let placeholders: Vec<&str> = columns.iter().map(|(_, value)| value.as_str()).collect();
     let sql = format!(
@@ -127,7 +160,11 @@ pub fn apply(c: &Connection, update: &ProfileUpdate) -> StoreResult<Applied> {
     };
     let (on_profile, on_user) = (changed(Field::on_profile), changed(Field::on_user));
     if !on_profile.is_empty() {
-        update_profile_row(c, update.profile_id, update.user_id, &on_profile, update.now)?;
+        let bio = update
+            .summary_html
+            .as_ref()
+            .filter(|_| on_profile.iter().any(|(f, _)| *f == Field::ProfileSummary));
+        update_profile_row(c, update.profile_id, update.user_id, &on_profile, bio, update.now)?;
     }
     if crate::domain::directory::indexes_any(on_profile.iter().map(|(field, _)| *field)) {
         directory::sync(c, update.profile_id)?;
@@ -198,9 +235,16 @@ fn update_profile_row(
     profile_id: i64,
     user_id: i64,
     fields: &[(Field, Option<&FieldValue>)],
+    bio: Option<&Option<RenderedBio>>,
     now: OffsetDateTime,
 ) -> StoreResult<()> {
-    let (assignments, mut values) = assignments(fields);
+    let (mut assignments, mut values) = assignments(fields);
+    if let Some(bio) = bio {
+        values.push(bio.as_ref().map_or(Value::Null, |b| Value::Text(b.html.clone())));
+        assignments.push(format!("profile_summary_html = ?{}", values.len()));
+        values.push(bio.as_ref().map_or(Value::Null, |b| Value::Text(b.render_key.clone())));
+        assignments.push(format!("profile_summary_render = ?{}", values.len()));
+    }
     let assignments = assignments.join(", ");
     let n = values.len();
     let sql = format!(

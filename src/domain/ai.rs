@@ -5,7 +5,7 @@ use std::fmt;
 
 use time::{Duration, OffsetDateTime};
 
-use super::catalogue::{Field, Kind, Section};
+use super::catalogue::Field;
 use super::profile::Profile;
 
 /// Who writes a location's drafts.
@@ -129,7 +129,7 @@ fn shorten(text: &str) -> String {
 /// The properties a draft may be written from: the professional profile and the social
 /// links, never a private property (phones, address, billing, date of birth, email).
 pub fn draftable_fields() -> impl Iterator<Item = Field> {
-    Field::all().filter(|f| f.section() == Section::Professional && f.kind() != Kind::Bool)
+    Field::all().filter(|f| f.spec().ai_source)
 }
 
 /// What the member does: a draft needs at least one of these.
@@ -209,7 +209,7 @@ pub struct Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::catalogue::FieldValue;
+    use crate::domain::catalogue::{FieldValue, Kind, Section};
 
     fn profile_with(texts: &[(Field, &str)]) -> Profile {
         let mut profile = Profile::example();
@@ -237,7 +237,7 @@ mod tests {
                 Field::Github
             ]
         );
-        assert!(draftable_fields().all(|f| f.section() == Section::Professional));
+        assert!(draftable_fields().all(|f| f.section() == Section::Professional && f.kind() != Kind::Bool));
         for private in [Field::MobilePhone, Field::Address, Field::BillingEmail, Field::DateOfBirth] {
             assert!(!draftable_fields().any(|f| f == private), "{private:?}");
         }

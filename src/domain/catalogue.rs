@@ -63,7 +63,8 @@ pub enum Field {
 }
 
 /// The part of the member's profile page a property is edited in (the Nexudus portal's
-/// sections), in the page's order; the password has a section of its own.
+/// sections), in the page's order; the password has a section of its own. The properties
+/// of `Notifications` are also the user's `NotificationPreferences` in `/login/me`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter)]
 pub enum Section {
     Personal,
@@ -72,7 +73,7 @@ pub enum Section {
     Notifications,
 }
 
-/// Everything about one editable property.
+/// Everything about one editable property, declared once in [`Field::spec`].
 #[derive(Debug, Clone, Copy)]
 pub struct Spec {
     /// The contract's property name.
@@ -80,10 +81,56 @@ pub struct Spec {
     /// The column, in the table of the `owner`.
     pub column: &'static str,
     pub owner: Owner,
+    /// Where the portal edits it (and, for `Notifications`, where `/login/me` shows it).
+    pub section: Section,
     pub nullable: bool,
-    /// Shown in the member directory (contract section 7).
+    /// Shown in the member directory, by the API and on the portal's cards (contract
+    /// section 7).
     pub public: bool,
+    /// May be sent to an AI writer to draft the bio from (contract section 9).
+    pub ai_source: bool,
     pub rule: Rule,
+    /// What the API reference says of it beyond its rule.
+    pub note: Option<&'static str>,
+}
+
+impl Spec {
+    /// A private, non-nullable property no AI writer reads; the builders below say otherwise.
+    const fn new(
+        property: &'static str,
+        column: &'static str,
+        owner: Owner,
+        section: Section,
+        rule: Rule,
+    ) -> Spec {
+        Spec {
+            property,
+            column,
+            owner,
+            section,
+            nullable: false,
+            public: false,
+            ai_source: false,
+            rule,
+            note: None,
+        }
+    }
+
+    const fn nullable(self) -> Spec {
+        Spec { nullable: true, ..self }
+    }
+
+    const fn public(self) -> Spec {
+        Spec { public: true, ..self }
+    }
+
+    const fn ai_source(self) -> Spec {
+        Spec { ai_source: true, ..self }
+    }
+
+    const fn note(self, note: &'static str) -> Spec {
+        Spec { note: Some(note), ..self }
+    }
 }
 
 /// Which row a property lives on. A profile's own properties differ per location; the
@@ -110,6 +157,65 @@ pub enum Rule {
     Tags,
     TaxId,
     Social(Network),
+}
+
+impl Rule {
+    /// What the API reference says the rule takes (and the codes of its errors).
+    pub fn reference(self) -> String {
+        match self {
+            Rule::Text { max, required: true, .. } => format!("1–{} (`required`, `too_long`)", thousands(max)),
+            Rule::Text { max, lines: Lines::Multi, .. } => format!("≤ {}, multi-line", thousands(max)),
+            Rule::Text { max, .. } => format!("≤ {}", thousands(max)),
+            Rule::Email => "one address a mailer can send to: a dot-atom local part, no display name, a dotted \
+                domain (`invalid_email`; empty is `required`)"
+                .into(),
+            Rule::Website => "`http`/`https`, a dotted host, no credentials; a bare domain gets `https://` \
+                (`invalid_url`)"
+                .into(),
+            Rule::Phone => "digits, spaces, `+ ( ) - . /` (`+` only first), optional extension `ext. 12` / \
+                `x12` / `#12`; ≥ 3 digits (`invalid_phone`); ≤ 50 (`too_long`, like every other length)"
+                .into(),
+            Rule::BirthDate => "`YYYY-MM-DD` with a four-digit year and no sign; a date-time keeps its date \
+                (`invalid_date`); 1900-01-01 to today (`date_out_of_range`)"
+                .into(),
+            Rule::Country => {
+                "an `Id` from `/api/public/countries` (`unknown_country`; a string is `wrong_type`)".into()
+            }
+            Rule::Gender => "`NotSet`, `Male`, `Female`, `Other`, `RatherNotSay`, any case, or the Nexudus codes \
+                1–5 as JSON numbers (`invalid_choice`; a code in a string, `\"2\"`, is not a name and is refused \
+                like `\"true\"` for a boolean)"
+                .into(),
+            Rule::Flag => String::new(),
+            Rule::Tags => "comma-separated; trimmed; empty entries skipped; each ≤ 50 (`tag_too_long`); \
+                duplicates ignoring case dropped (first kept); ≤ 30 (`too_many_tags`); stored as `a, b, c`"
+                .into(),
+            Rule::TaxId => "≤ 50; letters, digits, spaces, `- . /` (`invalid_tax_id`)".into(),
+            Rule::Social(network) => network.reference().into(),
+        }
+    }
+
+    /// A valid value as a client would send it (tests, and the API reference's examples).
+    pub fn example(self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Rule::Text { max, .. } => Value::from("Example text".chars().take(max).collect::<String>()),
+            Rule::Email => Value::from("billing@example.com"),
+            Rule::Website => Value::from("https://example.com/about"),
+            Rule::Phone => Value::from("+44 20 7946 0000"),
+            Rule::BirthDate => Value::from("1990-06-15"),
+            Rule::Country => Value::from(250),
+            Rule::Gender => Value::from("Female"),
+            Rule::Flag => Value::from(true),
+            Rule::Tags => Value::from("design, ux"),
+            Rule::TaxId => Value::from("GB 123 456 789"),
+            Rule::Social(network) => Value::from(network.example()),
+        }
+    }
+}
+
+/// `20 000` for 20000: the reference writes large numbers with a space between thousands.
+fn thousands(n: usize) -> String {
+    if n < 10_000 { n.to_string() } else { format!("{} {:03}", n / 1000, n % 1000) }
 }
 
 /// How a value is stored.
@@ -178,6 +284,12 @@ impl Values {
     }
 }
 
+const NOTIFICATION_DEFAULTS: &str =
+    "on the user; new users get `true` for the first five and `false` for the newsletter (opt-in)";
+const BIO_NOTE: &str = "Markdown, stored as written; its HTML (`ProfileSummaryHtml`) is rendered when it is \
+    saved, with quotes and lists nested at most 8 deep (`nested_too_deep`) and at most 128 KiB of HTML \
+    (`renders_too_large`)";
+
 pub const MAX_EMAIL_CHARS: usize = 254;
 pub const MAX_URL_CHARS: usize = 2000;
 pub const MAX_PHONE_CHARS: usize = 50;
@@ -206,105 +318,114 @@ impl Field {
         SPECS[self.index()]
     }
 
-    /// The catalogue, one entry per field: read once, by [`Field::spec`].
+    /// The catalogue, one entry per field: read once, by [`Field::spec`]. Where an entry is
+    /// written changes nothing but the order of the representation.
     fn declaration(self) -> Spec {
         use Field::*;
         use Owner::{Profile, ProfileAndUser, User};
+        use Section::{Billing, Notifications, Personal, Professional};
         let text = |max, lines| Rule::Text { max, lines, required: false };
-        let spec = |property, column, owner, nullable, public, rule| Spec {
-            property,
-            column,
-            owner,
-            nullable,
-            public,
-            rule,
+        let (single, multi) = (Lines::Single, Lines::Multi);
+        let social = |property, column, network| {
+            Spec::new(property, column, Profile, Professional, Rule::Social(network))
+                .nullable()
+                .public()
+                .ai_source()
         };
-        let single = Lines::Single;
-        let multi = Lines::Multi;
+        let notification = |property, column| {
+            Spec::new(property, column, User, Notifications, Rule::Flag).note(NOTIFICATION_DEFAULTS)
+        };
         match self {
-            FullName => spec(
-                "FullName",
-                "full_name",
-                ProfileAndUser,
-                false,
-                true,
-                Rule::Text { max: 200, lines: single, required: true },
-            ),
-            NickName => spec("NickName", "nick_name", Profile, true, false, text(100, single)),
-            Gender => spec("Gender", "gender", Profile, false, false, Rule::Gender),
-            DateOfBirth => spec("DateOfBirth", "date_of_birth", Profile, true, false, Rule::BirthDate),
-            MobilePhone => spec("MobilePhone", "mobile_phone", Profile, true, false, Rule::Phone),
-            LandLine => spec("LandLine", "land_line", Profile, true, false, Rule::Phone),
-            Address => spec("Address", "address", Profile, false, false, text(500, multi)),
-            PostCode => spec("PostCode", "post_code", Profile, false, false, text(30, single)),
-            CityName => spec("CityName", "city_name", Profile, false, false, text(100, single)),
-            State => spec("State", "state", Profile, false, false, text(100, single)),
-            CountryId => spec("CountryId", "country_id", Profile, false, false, Rule::Country),
-            BillingName => spec("BillingName", "billing_name", Profile, false, false, text(200, single)),
-            BillingEmail => spec("BillingEmail", "billing_email", Profile, false, false, Rule::Email),
+            FullName => {
+                let rule = Rule::Text { max: 200, lines: single, required: true };
+                Spec::new("FullName", "full_name", ProfileAndUser, Personal, rule).public()
+            }
+            NickName => Spec::new("NickName", "nick_name", Profile, Personal, text(100, single)).nullable(),
+            Gender => Spec::new("Gender", "gender", Profile, Personal, Rule::Gender),
+            DateOfBirth => {
+                Spec::new("DateOfBirth", "date_of_birth", Profile, Personal, Rule::BirthDate).nullable()
+            }
+            MobilePhone => {
+                Spec::new("MobilePhone", "mobile_phone", Profile, Personal, Rule::Phone).nullable()
+            }
+            LandLine => Spec::new("LandLine", "land_line", Profile, Personal, Rule::Phone).nullable(),
+            Address => Spec::new("Address", "address", Profile, Personal, text(500, multi)),
+            PostCode => Spec::new("PostCode", "post_code", Profile, Personal, text(30, single)),
+            CityName => Spec::new("CityName", "city_name", Profile, Personal, text(100, single)),
+            State => Spec::new("State", "state", Profile, Personal, text(100, single)),
+            CountryId => Spec::new("CountryId", "country_id", Profile, Personal, Rule::Country),
+            BillingName => Spec::new("BillingName", "billing_name", Profile, Billing, text(200, single)),
+            BillingEmail => Spec::new("BillingEmail", "billing_email", Profile, Billing, Rule::Email),
             BillingAddress => {
-                spec("BillingAddress", "billing_address", Profile, true, false, text(500, multi))
+                Spec::new("BillingAddress", "billing_address", Profile, Billing, text(500, multi)).nullable()
             }
             BillingPostCode => {
-                spec("BillingPostCode", "billing_post_code", Profile, true, false, text(30, single))
+                Spec::new("BillingPostCode", "billing_post_code", Profile, Billing, text(30, single))
+                    .nullable()
             }
             BillingCityName => {
-                spec("BillingCityName", "billing_city_name", Profile, true, false, text(100, single))
+                Spec::new("BillingCityName", "billing_city_name", Profile, Billing, text(100, single))
+                    .nullable()
             }
-            BillingState => spec("BillingState", "billing_state", Profile, true, false, text(100, single)),
+            BillingState => {
+                Spec::new("BillingState", "billing_state", Profile, Billing, text(100, single)).nullable()
+            }
             BillingCountryId => {
-                spec("BillingCountryId", "billing_country_id", Profile, false, false, Rule::Country)
+                Spec::new("BillingCountryId", "billing_country_id", Profile, Billing, Rule::Country)
             }
-            TaxIdNumber => spec("TaxIDNumber", "tax_id_number", Profile, false, false, Rule::TaxId),
-            Position => spec("Position", "position", Profile, true, true, text(200, single)),
-            CompanyName => spec("CompanyName", "company_name", Profile, false, true, text(200, single)),
-            BusinessArea => spec("BusinessArea", "business_area", Profile, true, true, text(200, single)),
+            TaxIdNumber => Spec::new("TaxIDNumber", "tax_id_number", Profile, Billing, Rule::TaxId),
+            Position => Spec::new("Position", "position", Profile, Professional, text(200, single))
+                .nullable()
+                .public()
+                .ai_source(),
+            CompanyName => Spec::new("CompanyName", "company_name", Profile, Professional, text(200, single))
+                .public()
+                .ai_source(),
+            BusinessArea => {
+                Spec::new("BusinessArea", "business_area", Profile, Professional, text(200, single))
+                    .nullable()
+                    .public()
+                    .ai_source()
+            }
             ProfileSummary => {
-                spec("ProfileSummary", "profile_summary", Profile, true, true, text(20_000, multi))
+                Spec::new("ProfileSummary", "profile_summary", Profile, Professional, text(20_000, multi))
+                    .nullable()
+                    .public()
+                    .ai_source()
+                    .note(BIO_NOTE)
             }
-            ProfileWebsite => spec("ProfileWebsite", "profile_website", Profile, true, true, Rule::Website),
+            ProfileWebsite => {
+                Spec::new("ProfileWebsite", "profile_website", Profile, Professional, Rule::Website)
+                    .nullable()
+                    .public()
+                    .ai_source()
+            }
             ProfileIsPublic => {
-                spec("ProfileIsPublic", "profile_is_public", Profile, false, false, Rule::Flag)
+                Spec::new("ProfileIsPublic", "profile_is_public", Profile, Professional, Rule::Flag)
             }
-            ProfileTags => spec("ProfileTags", "profile_tags", Profile, true, true, Rule::Tags),
-            Twitter => spec("Twitter", "twitter", Profile, true, true, Rule::Social(Network::Twitter)),
-            Linkedin => spec("Linkedin", "linkedin", Profile, true, true, Rule::Social(Network::Linkedin)),
-            Github => spec("Github", "github", Profile, true, true, Rule::Social(Network::Github)),
-            Instagram => {
-                spec("Instagram", "instagram", Profile, true, true, Rule::Social(Network::Instagram))
-            }
-            Facebook => spec("Facebook", "facebook", Profile, true, true, Rule::Social(Network::Facebook)),
-            Skype => spec("Skype", "skype", Profile, true, true, Rule::Social(Network::Skype)),
-            Telegram => spec("Telegram", "telegram", Profile, true, true, Rule::Social(Network::Telegram)),
-            OnHelpDeskMsg => spec("OnHelpDeskMsg", "on_help_desk_msg", User, false, false, Rule::Flag),
-            OnNewWallPost => spec("OnNewWallPost", "on_new_wall_post", User, false, false, Rule::Flag),
-            OnNewBlogComment => {
-                spec("OnNewBlogComment", "on_new_blog_comment", User, false, false, Rule::Flag)
-            }
-            OnNewEventComment => {
-                spec("OnNewEventComment", "on_new_event_comment", User, false, false, Rule::Flag)
-            }
-            ReceiveCommunityDigest => {
-                spec("ReceiveCommunityDigest", "receive_community_digest", User, false, false, Rule::Flag)
-            }
-            SignUpToNewsletter => {
-                spec("SignUpToNewsletter", "sign_up_to_newsletter", User, false, false, Rule::Flag)
-            }
+            ProfileTags => Spec::new("ProfileTags", "profile_tags", Profile, Professional, Rule::Tags)
+                .nullable()
+                .public()
+                .ai_source(),
+            Twitter => social("Twitter", "twitter", Network::Twitter),
+            Linkedin => social("Linkedin", "linkedin", Network::Linkedin),
+            Github => social("Github", "github", Network::Github),
+            Instagram => social("Instagram", "instagram", Network::Instagram),
+            Facebook => social("Facebook", "facebook", Network::Facebook),
+            Skype => social("Skype", "skype", Network::Skype),
+            Telegram => social("Telegram", "telegram", Network::Telegram),
+            OnHelpDeskMsg => notification("OnHelpDeskMsg", "on_help_desk_msg"),
+            OnNewWallPost => notification("OnNewWallPost", "on_new_wall_post"),
+            OnNewBlogComment => notification("OnNewBlogComment", "on_new_blog_comment"),
+            OnNewEventComment => notification("OnNewEventComment", "on_new_event_comment"),
+            ReceiveCommunityDigest => notification("ReceiveCommunityDigest", "receive_community_digest"),
+            SignUpToNewsletter => notification("SignUpToNewsletter", "sign_up_to_newsletter"),
         }
     }
 
-    /// The contract's property name.
-    /// Where the portal edits the property: the catalogue's order groups them.
+    /// Where the portal edits the property (its declaration says).
     pub fn section(self) -> Section {
-        if self <= Field::CountryId {
-            Section::Personal
-        } else if self <= Field::TaxIdNumber {
-            Section::Billing
-        } else if self <= Field::Telegram {
-            Section::Professional
-        } else {
-            Section::Notifications
-        }
+        self.spec().section
     }
 
     pub fn property(self) -> &'static str {
@@ -522,34 +643,78 @@ mod tests {
     }
 }
 
-/// The API reference lists the properties by hand; this keeps it honest.
+/// The API reference's table of properties (docs/API.md, "Properties and rules"): one row
+/// per property, properties whose type, nullability and rule read alike sharing a row.
+pub fn reference_table() -> String {
+    let mut rows: Vec<(Vec<&str>, String, &str, String)> = Vec::new();
+    for field in Field::iter() {
+        let spec = field.spec();
+        let kind = match field.kind() {
+            Kind::Int => "number",
+            Kind::Bool => "boolean",
+            Kind::Text | Kind::Date => "string",
+        };
+        let kind = if spec.nullable { format!("{kind} \\| null") } else { kind.to_string() };
+        let nullable = if spec.nullable { "yes" } else { "no" };
+        let rule = match (spec.rule.reference(), spec.note) {
+            (rule, None) => rule,
+            (rule, Some(note)) if rule.is_empty() => note.to_string(),
+            (rule, Some(note)) => format!("{note}; {rule}"),
+        };
+        match rows.iter_mut().find(|row| row.1 == kind && row.2 == nullable && row.3 == rule) {
+            Some(row) => row.0.push(spec.property),
+            None => rows.push((vec![spec.property], kind, nullable, rule)),
+        }
+    }
+    let mut table =
+        String::from("| Property | Type | Null clears | Rule (error code) |\n|---|---|---|---|\n");
+    for (properties, kind, nullable, rule) in rows {
+        let names: Vec<String> = properties.iter().map(|p| format!("`{p}`")).collect();
+        table.push_str(&format!("| {} | {kind} | {nullable} | {rule} |\n", names.join(", ")));
+    }
+    table
+}
+
+/// The API reference's table is the catalogue's; after a change to the catalogue,
+/// `PORTICO_WRITE_DOCS=1 cargo test --lib reference` writes it again.
 #[cfg(test)]
 mod reference {
     use super::*;
 
-    /// `(property, null clears)` of every row of docs/API.md's property table.
-    fn documented() -> Vec<(String, bool)> {
-        let reference = include_str!("../../docs/API.md");
-        let table = reference.split("### Properties and rules").nth(1).expect("the property table");
-        let mut properties = Vec::new();
-        for line in table.lines().skip_while(|l| !l.starts_with("| `")).take_while(|l| l.starts_with('|')) {
-            let line = line.replace("\\|", "or");
-            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-            let nullable = cells.get(3).is_some_and(|c| *c == "yes");
-            for name in cells[1].split('`').skip(1).step_by(2) {
-                properties.push((name.to_string(), nullable));
-            }
-        }
-        properties
-    }
+    const START: &str = "<!-- The property table is generated from src/domain/catalogue.rs: \
+        PORTICO_WRITE_DOCS=1 cargo test --lib reference -->\n";
+    const END: &str = "<!-- end of the generated property table -->";
 
     #[test]
     fn the_api_reference_lists_every_property_as_the_catalogue_declares_it() {
-        let mut documented = documented();
-        documented.sort();
-        let mut declared: Vec<(String, bool)> =
-            Field::iter().map(|f| (f.property().to_string(), f.spec().nullable)).collect();
-        declared.sort();
-        assert_eq!(documented, declared);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/API.md");
+        let reference = std::fs::read_to_string(path).expect("docs/API.md");
+        let start = reference.find(START).expect("the table's opening marker") + START.len();
+        let end = reference.find(END).expect("the table's closing marker");
+        let generated = reference_table();
+        if std::env::var_os("PORTICO_WRITE_DOCS").is_some() {
+            let written = format!("{}{generated}{}", &reference[..start], &reference[end..]);
+            std::fs::write(path, written).expect("docs/API.md written");
+            return;
+        }
+        assert!(
+            reference[start..end] == generated,
+            "docs/API.md's property table differs from the catalogue: run PORTICO_WRITE_DOCS=1 cargo test --lib reference"
+        );
+    }
+
+    #[test]
+    fn rows_merge_only_alike_properties_and_keep_catalogue_order() {
+        let table = reference_table();
+        let line = |property: &str| {
+            table.lines().position(|l| l.contains(&format!("`{property}`"))).expect(property)
+        };
+        assert_eq!(line("MobilePhone"), line("LandLine"), "alike, one row");
+        assert_eq!(line("CountryId"), line("BillingCountryId"), "alike though apart in the catalogue");
+        assert!(line("FullName") < line("NickName") && line("NickName") < line("Telegram"));
+        assert_ne!(line("Position"), line("CompanyName"), "one is nullable, the other not");
+        for field in Field::iter() {
+            assert_eq!(table.matches(&format!("`{}`", field.property())).count(), 1, "{field:?} once");
+        }
     }
 }

@@ -36,6 +36,41 @@ impl Network {
         result.ok_or_else(|| Problem::new(ErrorCode::InvalidHandle, self.expectation()))
     }
 
+    /// What the API reference says the network takes and stores.
+    pub fn reference(self) -> &'static str {
+        match self {
+            Network::Twitter => {
+                "`@handle`, `handle` or an x.com/twitter.com address → `https://x.com/handle`"
+            }
+            Network::Linkedin => {
+                "a linkedin.com `/in/slug`, `/company/slug` or `/school/slug` address → \
+                 `https://www.linkedin.com/in/slug`; an old `/pub/slug/1/2/3` address keeps its segments"
+            }
+            Network::Github => "a username or a github.com profile address → `https://github.com/user`",
+            Network::Instagram => {
+                "`@handle`, `handle` or an instagram.com address → `https://www.instagram.com/handle`"
+            }
+            Network::Facebook => {
+                "a facebook.com (or fb.com) address → `https://www.facebook.com/name` or `…/profile.php?id=N`"
+            }
+            Network::Skype => "a Skype name (6–32, starting with a letter) or a `live:` id, kept as written",
+            Network::Telegram => "`@username`, `username` (5–32) or a t.me address → `https://t.me/username`",
+        }
+    }
+
+    /// A value the network takes, as a member would type it.
+    pub fn example(self) -> &'static str {
+        match self {
+            Network::Twitter => "@jane_doe",
+            Network::Linkedin => "https://www.linkedin.com/in/jane-doe",
+            Network::Github => "janedoe",
+            Network::Instagram => "@jane.doe",
+            Network::Facebook => "https://facebook.com/jane.doe",
+            Network::Skype => "jane.doe.42",
+            Network::Telegram => "@jane_doe",
+        }
+    }
+
     fn expectation(self) -> &'static str {
         match self {
             Network::Twitter => "must be an X/Twitter handle (like @jane) or an x.com/twitter.com address",

@@ -250,7 +250,7 @@ pub(super) async fn me(
         },
         current_profile_id: info.current_profile_id,
         business: LocationView::from(&info.location),
-        notification_preferences: UserPropertiesView(&info.user.values),
+        notification_preferences: UserPropertiesView::notifications(&info.user.values),
         expires_on: rfc3339(info.expires_on),
     }))
 }

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::domain::catalogue::{Field, FieldValue, Values};
+use crate::domain::catalogue::{Field, FieldValue, Owner, Section, Values};
 use crate::domain::directory;
 use crate::domain::profile::{Location, Profile, User};
 use crate::service::directory::DirectoryEntry;
@@ -107,14 +107,28 @@ impl Serialize for ValueView<'_> {
     }
 }
 
-/// The user's own properties (the notification preferences), by their property names.
-pub struct UserPropertiesView<'a>(pub &'a Values);
+/// Some of the user's own properties, by their property names: all of them
+/// (`?_resource=User`) or one section's (`NotificationPreferences` in `/login/me`).
+pub struct UserPropertiesView<'a> {
+    values: &'a Values,
+    section: Option<Section>,
+}
+
+impl<'a> UserPropertiesView<'a> {
+    /// The user's notification preferences: the user-owned properties of that section.
+    pub fn notifications(values: &'a Values) -> Self {
+        UserPropertiesView { values, section: Some(Section::Notifications) }
+    }
+}
 
 impl Serialize for UserPropertiesView<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        for field in Field::all().filter(|f| !f.on_profile()) {
-            map.serialize_entry(field.property(), &ValueView(self.0.get(field)))?;
+        let shown = Field::all()
+            .filter(|f| f.spec().owner == Owner::User)
+            .filter(|f| self.section.is_none_or(|section| f.section() == section));
+        for field in shown {
+            map.serialize_entry(field.property(), &ValueView(self.values.get(field)))?;
         }
         map.end()
     }
@@ -137,7 +151,7 @@ impl<'a> From<&'a User> for UserView<'a> {
             id: u.id,
             email: &u.email,
             full_name: &u.full_name,
-            properties: UserPropertiesView(&u.values),
+            properties: UserPropertiesView { values: &u.values, section: None },
         }
     }
 }

@@ -7,9 +7,9 @@ use axum::response::Response;
 use maud::{Markup, PreEscaped, html};
 
 use super::browser::Member;
-use super::page;
-use crate::domain::catalogue::Field;
-use crate::domain::directory::DirectoryParams;
+use super::{form, page};
+use crate::domain::catalogue::{Field, Rule};
+use crate::domain::directory::{self, DirectoryParams};
 use crate::http::SharedState;
 use crate::service::ServiceError;
 use crate::service::directory::{self as service, DirectoryEntry};
@@ -92,12 +92,35 @@ fn text(entry: &DirectoryEntry, field: Field) -> Option<&str> {
     entry.profile.values.text(field).filter(|t| !t.is_empty())
 }
 
+/// How the directory shows a public property: the name heads the card and the bio comes
+/// from its stored HTML; addresses are links; the rest is text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Name,
+    Bio,
+    Link,
+    Text,
+}
+
+fn shown_as(field: Field) -> Shown {
+    match field.spec().rule {
+        _ if field == Field::FullName => Shown::Name,
+        _ if field == Field::ProfileSummary => Shown::Bio,
+        Rule::Website | Rule::Social(_) => Shown::Link,
+        _ => Shown::Text,
+    }
+}
+
+/// A list entry: the name, then every other public property the list shows, as text.
 fn card_summary(entry: &DirectoryEntry) -> Markup {
+    let details: Vec<&str> = directory::list_fields()
+        .filter(|field| shown_as(*field) == Shown::Text)
+        .filter_map(|field| text(entry, field))
+        .collect();
     html! {
         article.member {
             h2 { a href=(format!("/directory/{}", entry.profile.id)) { (entry.profile.full_name()) } }
-            @if let Some(position) = text(entry, Field::Position) { p { (position) @if let Some(company) = text(entry, Field::CompanyName) { " · " (company) } } }
-            @if let Some(tags) = text(entry, Field::ProfileTags) { p.tags { (tags) } }
+            @if !details.is_empty() { p { (details.join(" · ")) } }
         }
     }
 }
@@ -116,14 +139,21 @@ pub async fn card(member: Member, State(app): State<SharedState>, Path(id): Path
             );
         }
     };
+    // Every property the catalogue marks public, in its order.
     let body = html! {
         article.card.member {
             h1 { (entry.profile.full_name()) }
-            @if let Some(position) = text(&entry, Field::Position) { p { (position) @if let Some(company) = text(&entry, Field::CompanyName) { " · " (company) } } }
-            @if let Some(area) = text(&entry, Field::BusinessArea) { p { (area) } }
-            @if let Some(tags) = text(&entry, Field::ProfileTags) { p.tags { (tags) } }
-            @if let Some(website) = text(&entry, Field::ProfileWebsite) {
-                p { a href=(website) rel="nofollow noopener noreferrer" { (website) } }
+            dl {
+                @for field in directory::card_fields() {
+                    @match (shown_as(field), text(&entry, field)) {
+                        (Shown::Text, Some(value)) => { dt { (form::label(field)) } dd { (value) } }
+                        (Shown::Link, Some(address)) => {
+                            dt { (form::label(field)) }
+                            dd { a href=(address) rel="nofollow noopener noreferrer" { (address) } }
+                        }
+                        _ => {}
+                    }
+                }
             }
             // The bio only through the sanitised render; every other string is text.
             @if let Some(summary) = &entry.summary_html { div.bio { (PreEscaped(summary)) } }

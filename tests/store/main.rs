@@ -14,6 +14,7 @@ use common::{Backend, TestDatabase};
 use portico::auth::token::TokenHash;
 use portico::auth::token::{self, TokenPair};
 use portico::domain::audit::{AuditEvent, AuditKind};
+use portico::domain::catalogue::{Kind, Owner};
 use portico::domain::fields::{email_digest, email_key};
 use portico::domain::history::{HistoryPage, Origin, PropertyChange};
 use portico::domain::lockout::{Admission, LockoutRule};
@@ -953,7 +954,36 @@ async fn a_token_reads_its_session_and_profile_together(backend: Backend) {
     assert!(f.store.session_profile(&token::hash("pat_forged"), f.now).await.expect("query").is_none());
 }
 
+/// Every catalogue property an import sets is what the new member has: profile-owned and
+/// user-owned alike (opt-outs and consent are never reset to the defaults). Run with every
+/// flag on and with every flag off, so no default can pass for the imported value.
+async fn an_import_keeps_every_catalogue_property(backend: Backend) {
+    let f = fixture(backend).await;
+    for (email, flags) in [("on@example.com", true), ("off@example.com", false)] {
+        let body: serde_json::Map<String, Value> = Field::all()
+            .map(|field| {
+                let rule = field.spec().rule;
+                let value = if field.kind() == Kind::Bool { Value::from(flags) } else { rule.example() };
+                (field.property().to_string(), value)
+            })
+            .collect();
+        let fields = patch(Value::Object(body));
+        let new = NewMember { fields: fields.clone(), ..member(email, f.location_id) };
+        let added = f.store.add_members(&[new], f.now).await.expect("imported")[0];
+        let stored = f.store.profile(added.profile_id).await.expect("profile");
+        for (field, value) in fields.iter() {
+            assert_eq!(stored.values.get(field), value, "{email}: {}", field.property());
+        }
+        let user = f.store.user(added.user_id).await.expect("user");
+        for field in Field::all().filter(|f| f.spec().owner == Owner::User) {
+            let sent = fields.iter().find(|(sent, _)| *sent == field).and_then(|(_, value)| value);
+            assert_eq!(user.values.get(field), sent, "{email}: the user's {}", field.property());
+        }
+    }
+}
+
 every_store!(
+    an_import_keeps_every_catalogue_property,
     missing_records_are_not_found,
     conflicts_name_what_clashed_and_write_nothing,
     null_clears_and_absent_keeps_every_nullable_column,

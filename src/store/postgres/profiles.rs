@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
 use super::sessions::{end_other_sessions, replace_refresh, session_exists};
-use crate::domain::catalogue::{Field, FieldValue, Kind};
+use crate::domain::catalogue::{Field, FieldValue, Kind, Owner};
 use crate::domain::directory;
 use crate::domain::history::{self, HistoryPage};
 use crate::domain::markdown::RenderedBio;
@@ -69,10 +69,15 @@ pub async fn insert(
     .fetch_optional(&mut *c)
     .await?;
     let profile_id = profile_id.ok_or(StoreError::NotFound)?;
+    let bio = member.summary_html.as_ref().map(Some);
+    let statement = ProfileStatement::new(&member.fields, now, profile_id, user_id).with_bio(bio);
     if member.fields.touches_profile() {
-        let bio = member.summary_html.as_ref().map(Some);
-        let statement = ProfileStatement::new(&member.fields, now, profile_id, user_id).with_bio(bio);
         statement.query(&statement.profile_update()).execute(&mut *c).await?;
+    }
+    // The user's own properties an import sets (notification preferences, consent).
+    if member.fields.iter().any(|(field, _)| field.spec().owner == Owner::User) {
+        let user_only = ProfileStatement::user_owned(&member.fields, now, profile_id, user_id);
+        user_only.query(&user_only.user_update()).execute(&mut *c).await?;
     }
     if directory::indexes_any(member.fields.iter().map(|(field, _)| field)) {
         super::directory::sync(c, profile_id).await?;
@@ -249,6 +254,13 @@ struct ProfileStatement<'a> {
 impl<'a> ProfileStatement<'a> {
     fn new(patch: &'a ProfilePatch, now: OffsetDateTime, profile_id: i64, user_id: i64) -> Self {
         ProfileStatement { changes: patch.iter().collect(), now, profile_id, user_id, bio: None }
+    }
+
+    /// The statement of the patch's user-owned properties only (the name a new profile
+    /// copies to a new user stays as the user row has it).
+    fn user_owned(patch: &'a ProfilePatch, now: OffsetDateTime, profile_id: i64, user_id: i64) -> Self {
+        let changes = patch.iter().filter(|(field, _)| field.spec().owner == Owner::User).collect();
+        ProfileStatement { changes, now, profile_id, user_id, bio: None }
     }
 
     /// Also writes the bio's HTML (`Some(None)` clears it).

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use super::connection::{all_rows, time_text};
 use super::profiles;
 use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::catalogue::Owner;
 use crate::domain::fields::email_digest;
 use crate::domain::lockout::{Admission, FailureState};
 use crate::domain::password::PasswordPolicy;
@@ -112,6 +113,12 @@ fn add_member(c: &Connection, member: &NewMember, now: OffsetDateTime) -> StoreR
     })?;
     c.prepare_cached("update users set default_profile_id = coalesce(default_profile_id, ?1) where id = ?2")?
         .execute([profile_id, user_id])?;
+    // The user's own properties an import sets (notification preferences, consent).
+    let on_user: Vec<_> =
+        member.fields.iter().filter(|(field, _)| field.spec().owner == Owner::User).collect();
+    if !on_user.is_empty() {
+        profiles::update_user_row(c, user_id, &on_user, None, now)?;
+    }
     Ok(AddedMember { user_id, profile_id, new_user: existing.is_none() })
 }
 

@@ -22,17 +22,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// properties it sends, so there are many; rusqlite's default of 16 would re-prepare them.
 const STATEMENT_CACHE: usize = 512;
 
-/// The schema, in order; `PRAGMA user_version` counts how many are applied.
-const MIGRATIONS: [&str; 8] = [
-    include_str!("../../../migrations/sqlite/0001_init.sql"),
-    include_str!("../../../migrations/sqlite/0002_credentials.sql"),
-    include_str!("../../../migrations/sqlite/0003_security.sql"),
-    include_str!("../../../migrations/sqlite/0004_history.sql"),
-    include_str!("../../../migrations/sqlite/0005_directory.sql"),
-    include_str!("../../../migrations/sqlite/0006_ai.sql"),
-    include_str!("../../../migrations/sqlite/0007_mail.sql"),
-    include_str!("../../../migrations/sqlite/0008_hardening.sql"),
-];
+/// The schema: every file of `migrations/sqlite`, in name order (listed by build.rs);
+/// `PRAGMA user_version` counts how many are applied.
+const MIGRATIONS: &[&str] = include!(concat!(env!("OUT_DIR"), "/sqlite_migrations.rs"));
 /// The migration after which the directory's entries are filled from the profiles.
 const DIRECTORY_MIGRATION: usize = 4;
 

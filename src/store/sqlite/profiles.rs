@@ -261,7 +261,7 @@ fn update_profile_row(
 
 /// `update users` with new values and a new password hash (which the representation does
 /// not show, so it alone moves no version).
-fn update_user_row(
+pub(super) fn update_user_row(
     c: &Connection,
     user_id: i64,
     fields: &[(Field, Option<&FieldValue>)],

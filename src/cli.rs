@@ -200,7 +200,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("binding {metrics_bind} for /metrics"))?;
         println!("Metrics on http://{metrics_bind}/metrics");
-        tokio::spawn(crate::http::serve_metrics(listener, state.clone()));
+        tokio::spawn(crate::server::serve_metrics(listener, state.clone()));
     }
     tracing::info!(%address, database = %store::redact(database_url), "Portico is serving");
     println!("Portico is serving on http://{address}");

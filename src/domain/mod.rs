@@ -10,6 +10,7 @@ pub mod error;
 pub mod fields;
 pub mod history;
 pub mod lockout;
+pub mod mail;
 pub mod markdown;
 pub mod password;
 pub mod patch;

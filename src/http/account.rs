@@ -7,14 +7,15 @@ use axum::{Json, Router};
 use secrecy::SecretString;
 use serde_json::{Map, Value};
 
-use super::SharedState;
 use super::envelope::{ActionConfirmation, ApiError, success};
-use super::extract::{Auth, Client, JsonObject};
+use super::extract::{Auth, JsonObject};
 use super::openapi::{BodyErrors, Envelope, PublicErrors, SignedInErrors};
 use super::query::QueryParams;
 use crate::domain::{ErrorCode, FieldError, FieldErrors};
 use crate::service::ServiceError;
 use crate::service::account::{self as service, EmailChange, NewPassword};
+use crate::web::Client;
+use crate::web::SharedState;
 
 pub fn router() -> Router<SharedState> {
     Router::new()

@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 
-use super::SharedState;
 use super::openapi::AnyObject;
 use crate::domain::country;
+use crate::web::SharedState;
 
 pub fn router() -> Router<SharedState> {
     Router::new().route("/api/public/countries", get(list_countries))

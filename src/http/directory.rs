@@ -6,7 +6,6 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::SharedState;
 use super::envelope::ApiError;
 use super::extract::{Auth, WithProfile};
 use super::openapi::{AnyObject, Envelope, SignedInErrors};
@@ -14,6 +13,7 @@ use super::query::QueryParams;
 use super::views::{DirectoryEntryView, json};
 use crate::domain::directory::DirectoryParams;
 use crate::service::directory as service;
+use crate::web::SharedState;
 
 pub fn router() -> Router<SharedState> {
     Router::new()

@@ -1,17 +1,14 @@
 //! The ActionConfirmation envelope and the one place where errors become responses.
 
-use std::time::Duration;
-
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::ai::AiError;
-use crate::domain::{ErrorCode, FieldError, FieldErrors};
+use crate::domain::{ErrorCode, FieldError};
 use crate::service::ServiceError;
-use crate::service::error::DraftLimit;
+use crate::service::error::MAX_ERRORS_SHOWN;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -145,16 +142,12 @@ impl IntoResponse for ApiError {
                 };
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
             }
-            ApiError::Service(
-                ServiceError::Unavailable { retry_after, .. }
-                | ServiceError::Locked { retry_after }
-                | ServiceError::RateLimited { retry_after }
-                | ServiceError::DraftsUsedUp { retry_after, .. }
-                | ServiceError::TooManyLinks { retry_after },
-            ) => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after.as_secs().max(1)));
+            ApiError::Service(error) => {
+                if let Some(wait) = error.retry_after() {
+                    headers.insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+                }
             }
-            ApiError::Timeout | ApiError::Service(ServiceError::Busy(_)) => {
+            ApiError::Timeout => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             _ => {}
@@ -226,129 +219,17 @@ impl ApiError {
 }
 
 fn service_parts(error: &ServiceError) -> (StatusCode, String, Option<Vec<ErrorView>>) {
-    match error {
-        ServiceError::Validation(errors) => (
-            StatusCode::BAD_REQUEST,
-            validation_summary(errors),
-            Some(errors.clone().into_vec().into_iter().take(MAX_ERRORS_SHOWN).map(ErrorView::from).collect()),
-        ),
-        ServiceError::InvalidGrant(description) | ServiceError::InvalidRequest(description) => {
-            (StatusCode::BAD_REQUEST, (*description).into(), None)
+    error.log_if_fault();
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let errors = match error {
+        ServiceError::Validation(errors) => {
+            Some(errors.clone().into_vec().into_iter().take(MAX_ERRORS_SHOWN).map(ErrorView::from).collect())
         }
-        ServiceError::RateLimited { retry_after } => (
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many password attempts from your address; try again in {} seconds.",
-                retry_after.as_secs().max(1)
-            ),
-            None,
-        ),
-        ServiceError::DraftsUsedUp { limit, retry_after } => {
-            (StatusCode::TOO_MANY_REQUESTS, drafts_used_up(*limit, *retry_after), None)
-        }
-        ServiceError::TooManyLinks { .. } => (
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many e-mails were sent for this account in the last hour; try again later.".into(),
-            None,
-        ),
-        ServiceError::Ai(AiError::Provider(_)) => (
-            StatusCode::BAD_GATEWAY,
-            "The AI writer could not write a draft just now; try again later.".into(),
-            None,
-        ),
-        ServiceError::Ai(AiError::Timeout) => (
-            StatusCode::GATEWAY_TIMEOUT,
-            "The AI writer took too long to answer; try again later.".into(),
-            None,
-        ),
-        ServiceError::Unauthenticated => (
-            StatusCode::UNAUTHORIZED,
-            "Sign in first: the bearer token is missing, expired or revoked.".into(),
-            None,
-        ),
-        // Turned into `ApiError::Query` on the way in; here only for completeness.
-        ServiceError::InvalidParameter { parameter, message } => {
-            (StatusCode::BAD_REQUEST, format!("{parameter} {message}"), None)
-        }
-        // Operator commands only; never produced by a request.
-        ServiceError::Invalid(message) => (StatusCode::BAD_REQUEST, message.clone(), None),
-        ServiceError::Import(problems) => (StatusCode::BAD_REQUEST, problems.join("; "), None),
-        ServiceError::NotFound(what) => (StatusCode::NOT_FOUND, format!("The {what} was not found."), None),
-        ServiceError::PreconditionFailed => (
-            StatusCode::PRECONDITION_FAILED,
-            "The profile changed since you read it (If-Match no longer matches); reload it and try again."
-                .into(),
-            None,
-        ),
-        ServiceError::Locked { retry_after } => (
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many wrong passwords: password checks for this account are locked; try again in {} minutes.",
-                retry_after.as_secs().div_ceil(60)
-            ),
-            None,
-        ),
-        ServiceError::Busy(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The server is busy with other password checks; try again in a moment.".into(),
-            None,
-        ),
-        ServiceError::Unavailable { reason, .. } => {
-            tracing::warn!(%reason, "store unavailable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The service is briefly unavailable; try again shortly.".into(),
-                None,
-            )
-        }
-        ServiceError::Internal(e) => {
-            tracing::error!(error = ?e, "internal error");
-            internal()
-        }
-    }
-}
-
-/// Also what the portal says.
-pub fn drafts_used_up(limit: DraftLimit, retry_after: Duration) -> String {
-    let minutes = match retry_after.as_secs().div_ceil(60) {
-        1 => "1 minute".to_string(),
-        n => format!("{n} minutes"),
+        _ => None,
     };
-    match limit {
-        DraftLimit::Member => {
-            format!("You have used your AI drafts for this hour; try again in {minutes}.")
-        }
-        DraftLimit::Location => {
-            format!("This location has used its AI drafts for today; try again in {minutes}.")
-        }
-    }
+    (status, error.message(), errors)
 }
 
 fn internal() -> (StatusCode, String, Option<Vec<ErrorView>>) {
     (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; it has been logged.".into(), None)
-}
-
-/// An answer lists at most this many field errors, so a body of thousands of bad
-/// properties cannot make a huge answer; the `Message` counts the rest.
-pub const MAX_ERRORS_SHOWN: usize = 50;
-/// The `Message` names at most this many properties.
-const MAX_NAMES_IN_MESSAGE: usize = 10;
-
-fn validation_summary(errors: &FieldErrors) -> String {
-    let mut names: Vec<&str> = errors.iter().map(|e| e.property.as_str()).collect();
-    names.dedup();
-    let listed = names.len().min(MAX_NAMES_IN_MESSAGE);
-    let more = match names.len() - listed {
-        0 => String::new(),
-        n => format!(" and {n} more"),
-    };
-    let mut message = match names.len() {
-        1 => format!("{} is not valid.", names[0]),
-        n => format!("{n} properties are not valid: {}{more}.", names[..listed].join(", ")),
-    };
-    if errors.len() > MAX_ERRORS_SHOWN {
-        message
-            .push_str(&format!(" Errors lists the first {MAX_ERRORS_SHOWN} of {} problems.", errors.len()));
-    }
-    message
 }

@@ -9,7 +9,6 @@ use axum::routing::get;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::SharedState;
 use super::envelope::ApiError;
 use super::extract::Auth;
 use super::openapi::{AnyObject, Envelope, SignedInErrors};
@@ -20,6 +19,7 @@ use crate::domain::history::Paging;
 use crate::domain::history::{HistoryEntry, PropertyChange};
 use crate::domain::session::SessionSummary;
 use crate::service::history as service;
+use crate::web::SharedState;
 
 /// The largest page of history one request may ask for.
 pub const MAX_PAGE_SIZE: u64 = 100;

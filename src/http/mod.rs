@@ -1,14 +1,11 @@
-//! The HTTP edge: one router per resource, the envelope, extractors, entity tags and the
-//! one edge middleware; and `serve`, which runs it all on a listener.
+//! The API: one router per resource, the envelope and the one error-to-response mapping,
+//! extractors, the OpenAPI document. The pages are `portal`, beside this module; the server
+//! (`server`) merges both.
 
 mod account;
-mod connections;
-mod cors;
 mod countries;
 mod directory;
-mod edge;
 pub mod envelope;
-pub(crate) mod etag;
 pub mod extract;
 mod history;
 mod openapi;
@@ -18,39 +15,13 @@ mod query;
 mod session;
 mod views;
 
-use std::future::Future;
-use std::sync::Arc;
-
 use axum::Router;
-use axum::middleware;
-use axum::response::IntoResponse;
-use tokio::net::TcpListener;
-use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::service::AppState;
-use envelope::ApiError;
+use crate::web::SharedState;
 
-/// Serves `state` on `listener` until `shutdown` completes, then drains open requests.
-pub async fn serve(
-    listener: TcpListener,
-    state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let deadlines = connections::Deadlines {
-        header_read: state.settings.header_read_timeout,
-        idle: state.settings.idle_timeout,
-    };
-    connections::serve(listener, router(state), deadlines, shutdown).await
-}
-
-pub fn router(state: AppState) -> Router {
-    crate::telemetry::metrics();
-    let settings = Arc::clone(&state.settings);
-    let edge_settings = edge::EdgeSettings {
-        request_timeout: settings.request_timeout,
-        strict_transport: settings.public_url.as_ref().is_some_and(|url| url.scheme() == "https"),
-    };
-    let mut router = Router::new()
+/// Every API route.
+pub fn router() -> Router<SharedState> {
+    Router::new()
         .merge(profile::router())
         .merge(account::router())
         .merge(history::router())
@@ -59,26 +30,9 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::router())
         .merge(ops::router())
         .merge(openapi::router())
-        .merge(crate::portal::router());
-    if !settings.metrics_on_own_listener {
-        router = router.merge(ops::metrics_router());
-    }
-    let router = router
-        .fallback(|| async { ApiError::RouteNotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(CatchPanicLayer::custom(|_| ApiError::Panic.into_response()))
-        .layer(middleware::from_fn_with_state(edge_settings, edge::edge))
-        .with_state(Arc::new(state));
-    match cors::layer(&settings.cors_origins) {
-        Some(cors) => router.layer(cors),
-        None => router,
-    }
 }
 
-/// Serves only `/metrics`, for `--metrics-bind`.
-pub async fn serve_metrics(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, ops::metrics_router().with_state(Arc::new(state))).await
+/// `/metrics`, served with the API or on a listener of its own (`--metrics-bind`).
+pub fn metrics_router() -> Router<SharedState> {
+    ops::metrics_router()
 }
-
-/// The router's state: one pointer, so handlers clone it for the price of a counter.
-pub(crate) type SharedState = Arc<AppState>;

@@ -19,9 +19,9 @@ use utoipa::openapi::{KnownFormat, RefOr};
 use utoipa::{IntoResponses, Modify, OpenApi, PartialSchema, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::SharedState;
 use crate::domain::ErrorCode;
 use crate::domain::catalogue::{Credential, Field, Kind, ReadOnly, Rule};
+use crate::web::SharedState;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -6,8 +6,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use super::SharedState;
 use super::openapi::AnyObject;
+use crate::web::SharedState;
 
 pub fn router() -> Router<SharedState> {
     Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))

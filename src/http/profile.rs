@@ -8,16 +8,17 @@ use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
 
-use super::SharedState;
 use super::envelope::{ApiError, success};
-use super::etag;
-use super::extract::{Auth, Client, IfMatch, JsonObject, PreferRepresentation, WithProfile};
+use super::extract::{Auth, IfMatch, JsonObject, PreferRepresentation, WithProfile};
 use super::openapi::{AnyObject, Envelope, ProfilePatchBody, SignedInErrors};
 use super::query::QueryParams;
 use super::views::{LocationView, ProfileView, UserView, json};
 use crate::domain::profile::Profile;
 use crate::service::ServiceError;
 use crate::service::profile as service;
+use crate::web::Client;
+use crate::web::SharedState;
+use crate::web::etag;
 
 pub fn router() -> Router<SharedState> {
     Router::new()

@@ -10,13 +10,14 @@ use axum::{Json, Router};
 use secrecy::SecretString;
 use serde::Serialize;
 
-use super::SharedState;
 use super::envelope::{ApiError, success};
-use super::extract::{Auth, Client, bearer_token, content_type_is, limited_body};
+use super::extract::{Auth, bearer_token, content_type_is, limited_body};
 use super::openapi::{AnyObject, Envelope, SignedInErrors};
 use super::views::{LocationView, UserPropertiesView, json, rfc3339};
 use crate::service::ServiceError;
 use crate::service::session::{self as service, IssuedTokens};
+use crate::web::Client;
+use crate::web::SharedState;
 
 pub fn router() -> Router<SharedState> {
     Router::new()

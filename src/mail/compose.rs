@@ -4,7 +4,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
-use crate::store::NewMail;
+use crate::domain::mail::NewMail;
 
 /// The words of one message: a greeting, paragraphs, an optional link with its button text,
 /// and a closing note.

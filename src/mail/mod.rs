@@ -10,7 +10,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::store::NewMail;
+use crate::domain::mail::NewMail;
 
 /// How mail leaves: `PORTICO_SMTP_URL` and friends. Without a URL, mail stays in the outbox.
 #[derive(Debug, Clone)]

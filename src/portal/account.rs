@@ -11,10 +11,10 @@ use secrecy::SecretString;
 use super::browser::{self, CSRF_FIELD, GenuineForm};
 use super::page;
 use crate::domain::FieldError;
-use crate::http::SharedState;
-use crate::http::extract::Client;
 use crate::service::ServiceError;
 use crate::service::account::{self, NewPassword};
+use crate::web::Client;
+use crate::web::SharedState;
 
 #[derive(serde::Deserialize)]
 pub struct LinkQuery {
@@ -52,10 +52,7 @@ pub async fn submit_forgot(
                 format!("Too many requests. Try again in {} seconds.", retry_after.as_secs().max(1));
             page::respond(StatusCode::TOO_MANY_REQUESTS, forgot_page(&csrf, &email, Some(&message)))
         }
-        Err(error) => {
-            tracing::warn!(%error, "portal reset request failed");
-            page::failed(StatusCode::SERVICE_UNAVAILABLE, "Your request could not be taken. Try again.")
-        }
+        Err(error) => page::error(&error),
     }
 }
 
@@ -125,10 +122,7 @@ pub async fn submit_password(
             let errors = errors.into_vec();
             page::respond(StatusCode::BAD_REQUEST, password_page(kind, &csrf, &token, &errors))
         }
-        Err(error) => {
-            tracing::warn!(%error, "portal password link failed");
-            page::failed(StatusCode::SERVICE_UNAVAILABLE, "Your password could not be set. Try again.")
-        }
+        Err(error) => page::error(&error),
     }
 }
 
@@ -279,14 +273,7 @@ fn email_outcome(outcome: Result<String, ServiceError>) -> Response {
             "This link does not work",
             "It was used already, replaced by a newer one, or has expired.".to_string(),
         ),
-        Err(error) => {
-            tracing::warn!(%error, "portal e-mail link failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Something went wrong",
-                "Nothing was changed. Try again.".to_string(),
-            )
-        }
+        Err(error) => return page::error(&error),
     };
     let body = html! {
         h1 { (title) }

@@ -16,9 +16,9 @@ use super::page;
 use crate::auth::key::ServerKey;
 use crate::domain::profile::Profile;
 use crate::domain::session::Session;
-use crate::http::SharedState;
 use crate::service::AppState;
 use crate::service::session;
+use crate::web::SharedState;
 
 pub const SESSION_COOKIE: &str = "portico_session";
 /// The cookie holding the nonce of a browser's forms before sign-in.

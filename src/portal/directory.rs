@@ -10,9 +10,9 @@ use super::browser::Member;
 use super::{form, page};
 use crate::domain::catalogue::{Field, Rule};
 use crate::domain::directory::{self, DirectoryParams};
-use crate::http::SharedState;
 use crate::service::ServiceError;
 use crate::service::directory::{self as service, DirectoryEntry};
+use crate::web::SharedState;
 
 #[derive(serde::Deserialize, Default)]
 pub struct ListQuery {
@@ -37,13 +37,7 @@ pub async fn list(
         Err(ServiceError::InvalidParameter { parameter, message }) => {
             (StatusCode::BAD_REQUEST, Err(format!("{parameter} {message}")))
         }
-        Err(error) => {
-            tracing::warn!(%error, "portal directory failed");
-            return page::failed(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The directory could not be read. Try again.",
-            );
-        }
+        Err(error) => return page::error(&error),
     };
     let typed = query.query.clone().unwrap_or_default();
     let tag = query.tag.clone().unwrap_or_default();
@@ -131,13 +125,7 @@ pub async fn card(member: Member, State(app): State<SharedState>, Path(id): Path
         Err(ServiceError::NotFound(_)) => {
             return page::failed(StatusCode::NOT_FOUND, "There is no such member in the directory.");
         }
-        Err(error) => {
-            tracing::warn!(%error, "portal directory card failed");
-            return page::failed(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The directory could not be read. Try again.",
-            );
-        }
+        Err(error) => return page::error(&error),
     };
     // Every property the catalogue marks public, in its order.
     let body = html! {

@@ -20,7 +20,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use crate::http::SharedState;
+use crate::web::SharedState;
 
 pub fn router() -> Router<SharedState> {
     Router::new()

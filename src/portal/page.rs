@@ -1,10 +1,11 @@
 //! The layout every portal page shares, and the small pieces pages repeat.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
 use super::browser::CSRF_FIELD;
+use crate::service::ServiceError;
 
 /// A whole page: the title, the signed-in navigation when there is a member, and the body.
 pub fn layout(title: &str, signed_in_csrf: Option<&str>, body: Markup) -> Markup {
@@ -61,6 +62,31 @@ pub fn refused() -> Response {
             a href="/profile" { "Go back to your profile" } " and try again." }
     };
     respond(StatusCode::FORBIDDEN, layout("Refused", None, body))
+}
+
+/// The page for an error of a use case: the status, the wait and the words the API would
+/// give, on a page; a fault is logged here, once.
+pub fn error(error: &ServiceError) -> Response {
+    error.log_if_fault();
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = failed(status, &error.message());
+    if let Some(wait) = error.retry_after() {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+    }
+    response
+}
+
+/// The status and the `Retry-After` of an error, for a page that shows it beside a form.
+pub fn with_wait(mut response: Response, error: &ServiceError) -> Response {
+    if let Some(wait) = error.retry_after() {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+    }
+    response
+}
+
+/// The status that answers an error, in a page.
+pub fn status_of(error: &ServiceError) -> StatusCode {
+    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// The page for a failure the member can only retry.

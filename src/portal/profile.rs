@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde_json::{Map, Value};
@@ -12,15 +12,13 @@ use serde_json::{Map, Value};
 use super::browser::{GenuineForm, Member};
 use super::form::{self, Posted};
 use super::page;
-use crate::ai::AiError;
 use crate::domain::FieldError;
 use crate::domain::catalogue::{Credential, Field, Section};
-use crate::http::envelope::drafts_used_up;
-use crate::http::extract::Client;
-use crate::http::{SharedState, etag};
 use crate::service::account::EmailChange;
 use crate::service::profile::{self as service, Change, ProfileList};
 use crate::service::{AppState, ServiceError};
+use crate::web::Client;
+use crate::web::{SharedState, etag};
 use secrecy::SecretString;
 
 /// A section of the page: the four of the catalogue, and the password.
@@ -149,13 +147,7 @@ pub async fn save(
                 Outcome { failed: Some((part, posted, Vec::new())), conflict: true, ..Outcome::default() };
             render(&app, &member, StatusCode::PRECONDITION_FAILED, outcome).await
         }
-        Err(ServiceError::Locked { retry_after } | ServiceError::RateLimited { retry_after }) => {
-            too_many_attempts(retry_after)
-        }
-        Err(error) => {
-            tracing::warn!(%error, "portal save failed");
-            page::failed(StatusCode::SERVICE_UNAVAILABLE, "Your changes could not be saved. Try again.")
-        }
+        Err(error) => page::error(&error),
     }
 }
 
@@ -177,26 +169,8 @@ pub async fn change_email(
             let email = Some(EmailOutcome::Failed { typed, errors: errors.into_vec() });
             render(&app, &member, StatusCode::BAD_REQUEST, Outcome { email, ..Outcome::default() }).await
         }
-        Err(
-            ServiceError::Locked { retry_after }
-            | ServiceError::RateLimited { retry_after }
-            | ServiceError::TooManyLinks { retry_after },
-        ) => too_many_attempts(retry_after),
-        Err(error) => {
-            tracing::warn!(%error, "portal email change failed");
-            page::failed(StatusCode::SERVICE_UNAVAILABLE, "No link could be sent. Try again.")
-        }
+        Err(error) => page::error(&error),
     }
-}
-
-fn too_many_attempts(retry_after: std::time::Duration) -> Response {
-    let seconds = retry_after.as_secs().max(1);
-    let mut response = page::failed(
-        StatusCode::TOO_MANY_REQUESTS,
-        &format!("Too many attempts. Try again in {seconds} seconds."),
-    );
-    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    response
 }
 
 /// Drafts a summary with the location's AI writer and shows it in the Professional section
@@ -207,7 +181,7 @@ pub async fn draft(
     GenuineForm(posted): GenuineForm,
 ) -> Response {
     let part = Part::Fields(Section::Professional);
-    let (status, result, retry_after) = match crate::service::ai::draft_summary(&app, &member.profile).await {
+    let failure = match crate::service::ai::draft_summary(&app, &member.profile).await {
         Ok(drafted) => {
             let mut typed = posted;
             let text = drafted.profile.values.text(Field::ProfileSummary).unwrap_or_default();
@@ -222,28 +196,13 @@ pub async fn draft(
             let outcome = Outcome { failed: Some((part, posted, errors.into_vec())), ..Outcome::default() };
             return render(&app, &member, StatusCode::BAD_REQUEST, outcome).await;
         }
-        Err(ServiceError::DraftsUsedUp { limit, retry_after }) => {
-            (StatusCode::TOO_MANY_REQUESTS, drafts_used_up(limit, retry_after), Some(retry_after))
-        }
-        Err(ServiceError::Ai(error)) => {
-            let status = match error {
-                AiError::Timeout => StatusCode::GATEWAY_TIMEOUT,
-                AiError::Provider(_) => StatusCode::BAD_GATEWAY,
-            };
-            (status, "The AI writer could not write a draft just now; try again later.".to_string(), None)
-        }
-        Err(error) => {
-            tracing::warn!(%error, "portal draft failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "No draft could be made; try again.".to_string(), None)
-        }
+        Err(error) => error,
     };
+    failure.log_if_fault();
     // What the member typed stays on the page, with the reason beside it.
-    let outcome = Outcome { draft: Some((posted, DraftResult::Failed(result))), ..Outcome::default() };
-    let mut response = render(&app, &member, status, outcome).await;
-    if let Some(wait) = retry_after {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
-    }
-    response
+    let outcome =
+        Outcome { draft: Some((posted, DraftResult::Failed(failure.message()))), ..Outcome::default() };
+    page::with_wait(render(&app, &member, page::status_of(&failure), outcome).await, &failure)
 }
 
 /// The bio as the directory will show it, for the editor's preview: an HTML fragment.
@@ -276,13 +235,7 @@ fn credentials(posted: &Posted) -> Map<String, Value> {
 async fn render(app: &AppState, member: &Member, status: StatusCode, outcome: Outcome) -> Response {
     let list = match service::list(app, &member.session).await {
         Ok(list) => list,
-        Err(error) => {
-            tracing::warn!(%error, "portal could not read the profile list");
-            return page::failed(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Your profile could not be read. Try again.",
-            );
-        }
+        Err(error) => return page::error(&error),
     };
     let drafts = crate::service::ai::available(app, &list.current_location);
     let body = html! {
@@ -495,9 +448,6 @@ pub async fn switch(
     match service::switch(&app, &member.session, profile_id).await {
         Ok(()) => Redirect::to("/profile").into_response(),
         Err(ServiceError::NotFound(_)) => page::failed(StatusCode::NOT_FOUND, "That profile is not yours."),
-        Err(error) => {
-            tracing::warn!(%error, "portal profile switch failed");
-            page::failed(StatusCode::SERVICE_UNAVAILABLE, "Switching failed. Try again.")
-        }
+        Err(error) => page::error(&error),
     }
 }

@@ -8,10 +8,10 @@ use secrecy::SecretString;
 
 use super::browser::{self, CSRF_FIELD, GenuineForm, SESSION_COOKIE};
 use super::page;
-use crate::http::SharedState;
-use crate::http::extract::Client;
 use crate::service::ServiceError;
 use crate::service::session;
+use crate::web::Client;
+use crate::web::SharedState;
 
 #[derive(serde::Deserialize)]
 pub struct SignInQuery {
@@ -52,21 +52,15 @@ pub async fn submit(
             response.headers_mut().append(header::SET_COOKIE, nonce);
             response
         }
+        Err(ServiceError::InvalidGrant(_) | ServiceError::InvalidRequest(_)) => {
+            let message = "The e-mail or password is incorrect.";
+            page::respond(StatusCode::UNAUTHORIZED, sign_in_page(&csrf, &email, Some(message), None))
+        }
         Err(error) => {
-            let (status, message) = match error {
-                ServiceError::InvalidGrant(_) | ServiceError::InvalidRequest(_) => {
-                    (StatusCode::UNAUTHORIZED, "The e-mail or password is incorrect.".to_string())
-                }
-                ServiceError::Locked { retry_after } | ServiceError::RateLimited { retry_after } => (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    format!("Too many attempts. Try again in {} seconds.", retry_after.as_secs().max(1)),
-                ),
-                _ => (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Signing in is not possible right now. Try again.".into(),
-                ),
-            };
-            page::respond(status, sign_in_page(&csrf, &email, Some(&message), None))
+            // The form comes back as typed, with the reason (and the wait) above it.
+            error.log_if_fault();
+            let page = sign_in_page(&csrf, &email, Some(&error.message()), None);
+            page::with_wait(page::respond(page::status_of(&error), page), &error)
         }
     }
 }
@@ -105,8 +99,7 @@ pub async fn sign_out(
     if let Some(token) = browser::cookie(&headers, SESSION_COOKIE)
         && let Err(error) = session::revoke_token(&app, token, &client).await
     {
-        tracing::warn!(%error, "portal sign-out could not end the session");
-        return page::failed(StatusCode::SERVICE_UNAVAILABLE, "Signing out failed. Try again.");
+        return page::error(&error);
     }
     let mut response = Redirect::to("/signin").into_response();
     response.headers_mut().append(header::SET_COOKIE, browser::set_cookie(&app, SESSION_COOKIE, "", None));

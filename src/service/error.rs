@@ -1,4 +1,6 @@
-//! The one error type of the use-case layer; the HTTP edge turns it into the envelope.
+//! The one error type of the use-case layer. It knows its status, its wait and what a
+//! member is told; the API turns that into the envelope and the pages into a page, each
+//! in one place.
 
 use std::time::Duration;
 
@@ -24,6 +26,9 @@ pub enum ServiceError {
     Unauthenticated,
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The change clashes with what another request did meanwhile (a unique key).
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("the profile changed since it was read")]
     PreconditionFailed,
     /// Password checks for the account are locked after repeated failures.
@@ -59,6 +64,148 @@ pub enum ServiceError {
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
+impl ServiceError {
+    /// The HTTP status that answers it, in the API and on a page alike.
+    pub fn status(&self) -> u16 {
+        match self {
+            ServiceError::Validation(_)
+            | ServiceError::InvalidGrant(_)
+            | ServiceError::InvalidRequest(_)
+            | ServiceError::InvalidParameter { .. }
+            | ServiceError::Invalid(_)
+            | ServiceError::Import(_) => 400,
+            ServiceError::Unauthenticated => 401,
+            ServiceError::NotFound(_) => 404,
+            ServiceError::Conflict(_) => 409,
+            ServiceError::PreconditionFailed => 412,
+            ServiceError::Locked { .. }
+            | ServiceError::RateLimited { .. }
+            | ServiceError::DraftsUsedUp { .. }
+            | ServiceError::TooManyLinks { .. } => 429,
+            ServiceError::Ai(AiError::Provider(_)) => 502,
+            ServiceError::Ai(AiError::Timeout) => 504,
+            ServiceError::Unavailable { .. } | ServiceError::Busy(_) => 503,
+            ServiceError::Internal(_) => 500,
+        }
+    }
+
+    /// How long to wait before trying again, when waiting helps.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ServiceError::Unavailable { retry_after, .. }
+            | ServiceError::Locked { retry_after }
+            | ServiceError::RateLimited { retry_after }
+            | ServiceError::DraftsUsedUp { retry_after, .. }
+            | ServiceError::TooManyLinks { retry_after } => Some(*retry_after),
+            ServiceError::Busy(_) => Some(Duration::from_secs(1)),
+            _ => None,
+        }
+    }
+
+    /// What the member is told, in plain words: never an internal detail.
+    pub fn message(&self) -> String {
+        match self {
+            ServiceError::Validation(errors) => validation_summary(errors),
+            ServiceError::InvalidGrant(description) | ServiceError::InvalidRequest(description) => {
+                (*description).into()
+            }
+            ServiceError::InvalidParameter { parameter, message } => format!("{parameter} {message}"),
+            ServiceError::Unauthenticated => {
+                "Sign in first: the bearer token is missing, expired or revoked.".into()
+            }
+            ServiceError::NotFound(what) => format!("The {what} was not found."),
+            ServiceError::Conflict(_) => {
+                "Another change got there first (the address or name is taken now); reload and try again."
+                    .into()
+            }
+            ServiceError::PreconditionFailed => {
+                "The profile changed since you read it (If-Match no longer matches); reload it and try again."
+                    .into()
+            }
+            ServiceError::Locked { retry_after } => format!(
+                "Too many wrong passwords: password checks for this account are locked; try again in {}.",
+                minutes(*retry_after)
+            ),
+            ServiceError::RateLimited { retry_after } => format!(
+                "Too many password attempts from your address; try again in {} seconds.",
+                retry_after.as_secs().max(1)
+            ),
+            ServiceError::DraftsUsedUp { limit: DraftLimit::Member, retry_after } => {
+                format!("You have used your AI drafts for this hour; try again in {}.", minutes(*retry_after))
+            }
+            ServiceError::DraftsUsedUp { limit: DraftLimit::Location, retry_after } => {
+                format!(
+                    "This location has used its AI drafts for today; try again in {}.",
+                    minutes(*retry_after)
+                )
+            }
+            ServiceError::TooManyLinks { .. } => {
+                "Too many e-mails were sent for this account in the last hour; try again later.".into()
+            }
+            ServiceError::Ai(AiError::Provider(_)) => {
+                "The AI writer could not write a draft just now; try again later.".into()
+            }
+            ServiceError::Ai(AiError::Timeout) => {
+                "The AI writer took too long to answer; try again later.".into()
+            }
+            ServiceError::Unavailable { .. } => {
+                "The service is briefly unavailable; try again shortly.".into()
+            }
+            ServiceError::Busy(_) => {
+                "The server is busy with other password checks; try again in a moment.".into()
+            }
+            ServiceError::Invalid(message) => message.clone(),
+            ServiceError::Import(problems) => problems.join("; "),
+            ServiceError::Internal(_) => "Something went wrong on our side; it has been logged.".into(),
+        }
+    }
+
+    /// Logs what is a fault (not the member's doing): once, where the error is answered.
+    pub fn log_if_fault(&self) {
+        match self {
+            ServiceError::Unavailable { reason, .. } => tracing::warn!(%reason, "store unavailable"),
+            ServiceError::Internal(error) => tracing::error!(error = ?error, "internal error"),
+            ServiceError::Ai(AiError::Provider(reason)) => tracing::warn!(%reason, "the AI provider failed"),
+            _ => {}
+        }
+    }
+}
+
+/// `1 minute`, `15 minutes`: a wait, rounded up to whole minutes.
+fn minutes(wait: Duration) -> String {
+    match wait.as_secs().div_ceil(60) {
+        1 => "1 minute".to_string(),
+        n => format!("{n} minutes"),
+    }
+}
+
+/// At most this many property names in a summary.
+const MAX_NAMES_IN_MESSAGE: usize = 10;
+
+/// `NickName is not valid.`, or the count and the first names of many.
+fn validation_summary(errors: &FieldErrors) -> String {
+    let mut names: Vec<&str> = errors.iter().map(|e| e.property.as_str()).collect();
+    names.dedup();
+    let listed = names.len().min(MAX_NAMES_IN_MESSAGE);
+    let more = match names.len() - listed {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let mut message = match names.len() {
+        1 => format!("{} is not valid.", names[0]),
+        n => format!("{n} properties are not valid: {}{more}.", names[..listed].join(", ")),
+    };
+    if errors.len() > MAX_ERRORS_SHOWN {
+        message
+            .push_str(&format!(" Errors lists the first {MAX_ERRORS_SHOWN} of {} problems.", errors.len()));
+    }
+    message
+}
+
+/// An answer lists at most this many field errors, so a body of thousands of bad
+/// properties cannot make a huge answer; the message counts the rest.
+pub const MAX_ERRORS_SHOWN: usize = 50;
+
 /// Which draft limit was reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DraftLimit {
@@ -81,7 +228,7 @@ impl From<StoreError> for ServiceError {
                 metrics::counter!("portico_store_errors_total", "kind" => "unavailable").increment(1);
                 ServiceError::Unavailable { reason, retry_after: Duration::from_secs(2) }
             }
-            StoreError::Conflict(message) => ServiceError::Internal(anyhow::anyhow!("conflict: {message}")),
+            StoreError::Conflict(message) => ServiceError::Conflict(message),
             StoreError::SessionEnded => ServiceError::Unauthenticated,
             // Both are mapped where they can happen, with the clock and the right field.
             StoreError::Locked(_) | StoreError::PasswordChanged => {

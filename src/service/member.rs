@@ -239,9 +239,7 @@ pub async fn import_csv(app: &AppState, input: impl Read) -> ServiceResult<Vec<A
         app.store.add_members(&members, app.clock.now()).await.map_err(ServiceError::from)
     };
     added.map_err(|e| match e {
-        ServiceError::Internal(error) if error.to_string().starts_with("conflict: ") => {
-            ServiceError::Import(vec![error.to_string().trim_start_matches("conflict: ").to_string()])
-        }
+        ServiceError::Conflict(message) => ServiceError::Import(vec![message]),
         other => other,
     })
 }

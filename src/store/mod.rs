@@ -210,27 +210,7 @@ pub struct DraftRequest {
     pub per_location: u32,
 }
 
-/// A message for the outbox, written in the transaction of the action that causes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewMail {
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-}
-
-/// A message in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxMail {
-    pub id: i64,
-    pub mail: NewMail,
-    pub created_at: OffsetDateTime,
-    pub attempts: i64,
-    pub sent_at: Option<OffsetDateTime>,
-    pub last_error: Option<String>,
-    /// When the sender gave up on it after its last attempt (a dead letter).
-    pub given_up_at: Option<OffsetDateTime>,
-}
+pub use crate::domain::mail::{NewMail, OutboxMail};
 
 /// A public profile as the directory shows it, with its bio's stored HTML.
 #[derive(Debug, Clone, PartialEq)]

@@ -75,7 +75,7 @@ async fn metrics_can_have_a_listener_of_their_own() {
     assert_eq!(public.status(), StatusCode::NOT_FOUND, "not with the API");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = listener.local_addr().expect("address");
-    tokio::spawn(portico::http::serve_metrics(listener, app.state.clone()));
+    tokio::spawn(portico::server::serve_metrics(listener, app.state.clone()));
     let scraped = scrape(&app, &format!("http://{address}/metrics")).await;
     assert!(scraped.samples.iter().any(|s| s.metric == "portico_store_connections_open"));
 }

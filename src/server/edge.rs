@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
-use super::envelope::ApiError;
+use crate::http::envelope::ApiError;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

@@ -1,0 +1,62 @@
+//! The server: one router of the API (`http`) and the member's pages (`portal`) over the
+//! shared state, behind the one edge middleware (`edge`), served on a listener whose
+//! connections have deadlines (`connections`).
+
+mod connections;
+mod cors;
+mod edge;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware;
+use axum::response::IntoResponse;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::http::envelope::ApiError;
+use crate::service::AppState;
+
+/// Serves `state` on `listener` until `shutdown` completes, then drains open requests.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let deadlines = connections::Deadlines {
+        header_read: state.settings.header_read_timeout,
+        idle: state.settings.idle_timeout,
+    };
+    connections::serve(listener, router(state), deadlines, shutdown).await
+}
+
+/// The API and the pages, with the answers every request may get from the edge: the
+/// envelope for an unknown route or method, a panic or a timeout.
+pub fn router(state: AppState) -> Router {
+    crate::telemetry::metrics();
+    let settings = Arc::clone(&state.settings);
+    let edge_settings = edge::EdgeSettings {
+        request_timeout: settings.request_timeout,
+        strict_transport: settings.public_url.as_ref().is_some_and(|url| url.scheme() == "https"),
+    };
+    let mut router = Router::new().merge(crate::http::router()).merge(crate::portal::router());
+    if !settings.metrics_on_own_listener {
+        router = router.merge(crate::http::metrics_router());
+    }
+    let router = router
+        .fallback(|| async { ApiError::RouteNotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(CatchPanicLayer::custom(|_| ApiError::Panic.into_response()))
+        .layer(middleware::from_fn_with_state(edge_settings, edge::edge))
+        .with_state(Arc::new(state));
+    match cors::layer(&settings.cors_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// Serves only `/metrics`, for `--metrics-bind`.
+pub async fn serve_metrics(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, crate::http::metrics_router().with_state(Arc::new(state))).await
+}

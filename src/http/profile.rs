@@ -80,7 +80,7 @@ pub(super) async fn patch_profile(
 ) -> Result<Response, ApiError> {
     let dry_run = query.accept_only(&["dryRun"])?.flag("dryRun")?;
     let expected = etag::expected_version(tags.as_deref(), session.profile_id)
-        .map_err(|()| ApiError::Service(ServiceError::PreconditionFailed))?;
+        .map_err(|_| ApiError::Service(ServiceError::PreconditionFailed))?;
     let change = service::Change { session: &session, body: &body, expected, representation, dry_run };
     let updated = service::update(&app, change, &client).await?;
     let value = updated.profile.as_ref().map(ProfileView);

@@ -19,7 +19,7 @@ use crate::config::{
 use crate::domain::ai::AiSetting;
 use crate::domain::patch::UnknownFields;
 use crate::mail::{MailSettings, Mailer};
-use crate::service::member::{self, MemberInput, PolicyChange};
+use crate::service::operator::{self, MemberInput, PolicyChange};
 use crate::service::rate_limit::RateLimitSettings;
 use crate::service::{AppState, Settings};
 use crate::store::{self, ConnectOptions};
@@ -181,7 +181,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let listener = TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
     let address = listener.local_addr()?;
     if !args.no_demo
-        && let Some(demo) = member::seed_demo(&state).await?
+        && let Some(demo) = operator::seed_demo(&state).await?
     {
         print_demo(&demo, address);
     }
@@ -243,7 +243,7 @@ fn outbox_hint(app: &AppState, email: &str) -> String {
     }
 }
 
-fn print_demo(demo: &member::DemoAccount, address: std::net::SocketAddr) {
+fn print_demo(demo: &operator::DemoAccount, address: std::net::SocketAddr) {
     println!("This database was empty, so it now holds a demo location ({}) and member.", demo.location);
     println!("The password is shown only this once. Sign in with:\n");
     println!(
@@ -288,7 +288,7 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
     let state = open(database_url, args).await?;
     match command {
         LocationCommand::Add { name, country } => {
-            let location = member::add_location(&state, &name, &country).await?;
+            let location = operator::add_location(&state, &name, &country).await?;
             println!(
                 "Created location {} (Id {}, web address {}).",
                 location.name, location.id, location.web_address
@@ -296,7 +296,7 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
         }
         LocationCommand::Ai { name, provider, base_url, model, api_key_env, daily_cap } => {
             let setting = AiSetting { provider: Some(provider), base_url, model, api_key_env, daily_cap };
-            let location = member::set_ai(&state, &name, setting).await?;
+            let location = operator::set_ai(&state, &name, setting).await?;
             println!("AI drafts at {}: {}.", location.name, describe_ai(&location.ai));
         }
         LocationCommand::Policy { name, rules } => {
@@ -311,7 +311,7 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
                 require_symbol: rules.require_symbol,
                 min_score: rules.min_score,
             };
-            let policy = member::set_policy(&state, &name, change).await?;
+            let policy = operator::set_policy(&state, &name, change).await?;
             println!("The password policy of {name} is now: {policy}.");
         }
     }
@@ -363,7 +363,7 @@ async fn print_outbox(app: &AppState, to: Option<&str>, limit: i64) -> anyhow::R
 
 async fn audit(database_url: &str, args: &ServeArgs, email: &str) -> anyhow::Result<()> {
     let state = open(database_url, args).await?;
-    let groups = member::audit(&state, email).await?;
+    let groups = operator::audit(&state, email).await?;
     if groups.is_empty() {
         println!("Nothing recorded for {email}.");
     }
@@ -403,7 +403,7 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
         MemberCommand::Add { email, password, name, location } => {
             let input =
                 MemberInput { email, password: password.map(SecretString::from), full_name: name, location };
-            let added = member::add_member(&state, input).await?;
+            let added = operator::add_member(&state, input).await?;
             if added.new_user {
                 println!("Created member {} with profile {}.", added.user_id, added.profile_id);
             } else {
@@ -412,7 +412,7 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
         }
         MemberCommand::Password { email } => {
             let password = new_password_from_operator()?;
-            let ended = member::set_password(&state, &email, &password).await?;
+            let ended = operator::set_password(&state, &email, &password).await?;
             println!("Set a new password for {email} and ended {ended} session(s).");
         }
         MemberCommand::Invite { resend: Some(email), .. } => {
@@ -430,7 +430,7 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
                 full_name: name.unwrap_or_default(),
                 location,
             };
-            let added = member::invite_member(&state, input).await?;
+            let added = operator::invite_member(&state, input).await?;
             println!(
                 "Invited member {} (profile {}).{}",
                 added.user_id,
@@ -440,12 +440,12 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
         }
         MemberCommand::Import { file } => {
             let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
-            let added = member::import_csv(&state, reader).await?;
+            let added = operator::import_csv(&state, reader).await?;
             let profiles = if added.len() == 1 { "profile" } else { "profiles" };
             println!("Imported {} {profiles} from {}.", added.len(), file.display());
         }
         MemberCommand::Sessions { email } => {
-            let sessions = member::sessions(&state, &email).await?;
+            let sessions = operator::sessions(&state, &email).await?;
             println!("{} live session(s) for {email}.", sessions.len());
             for s in sessions {
                 println!(
@@ -476,7 +476,7 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
             }
         }
         MemberCommand::Revoke { email } => {
-            let ended = member::revoke_sessions(&state, &email).await?;
+            let ended = operator::revoke_sessions(&state, &email).await?;
             println!("Ended {ended} session(s) of {email}.");
         }
     }

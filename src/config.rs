@@ -193,7 +193,7 @@ pub enum MemberCommand {
         #[arg(long, conflicts_with_all = ["email", "name", "location"])]
         resend: Option<String>,
     },
-    /// Import members from a CSV file whose header row holds contract property names;
+    /// Import members from a CSV file whose header row holds the API's property names;
     /// without a Password column every row is invited by e-mail.
     Import { file: PathBuf },
     /// List a member's live sessions.
@@ -227,7 +227,7 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTICO_SESSION_LIFETIME", default_value = "90d", value_parser = humantime::parse_duration)]
     pub session_lifetime: Duration,
 
-    /// What to do with PATCH properties the contract does not know.
+    /// What to do with PATCH properties the API does not know.
     #[arg(long, env = "PORTICO_UNKNOWN_FIELDS", value_enum, default_value = "reject")]
     pub unknown_fields: UnknownFieldsArg,
 
@@ -249,7 +249,7 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTICO_IDLE_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
     pub idle_timeout: Duration,
 
-    /// Database connections (SQLite: readers; writes use one extra connection).
+    /// PostgreSQL connections in the pool (SQLite always opens four readers and one writer).
     #[arg(long, env = "PORTICO_DB_MAX_CONNECTIONS", default_value_t = 8)]
     pub db_max_connections: u32,
 
@@ -331,7 +331,7 @@ pub struct ServeArgs {
     pub no_demo: bool,
 }
 
-/// How mail leaves (contract section 10). Without an SMTP URL mail stays in the outbox,
+/// How mail leaves (docs/API.md, "Account lifecycle by e-mail"). Without an SMTP URL mail stays in the outbox,
 /// where `portico mail outbox` shows it.
 #[derive(Debug, Clone, Args)]
 pub struct MailArgs {

@@ -19,7 +19,7 @@ use portico::domain::directory::{self, DirectoryParams};
 use portico::domain::fields::split_tags;
 use portico::domain::patch::Change;
 use portico::domain::profile::Profile;
-use portico::service::{AppState, Settings, member, seed};
+use portico::service::{AppState, Settings, operator, seed};
 use portico::store::{self, NewMember};
 use rand::Rng;
 
@@ -91,7 +91,7 @@ async fn state(url: &str) -> anyhow::Result<AppState> {
 /// returns the state with a viewer at the location.
 async fn load(url: &str, size: usize) -> anyhow::Result<(AppState, Profile)> {
     let app = state(url).await?;
-    let location = member::add_location(&app, "Directory Space", "GB").await?;
+    let location = operator::add_location(&app, "Directory Space", "GB").await?;
     let today = time::OffsetDateTime::now_utc().date();
     let mut rng = seed::generator(1);
     let mut members: Vec<NewMember> = (0..size)

@@ -11,7 +11,7 @@ use portico::clock::SystemClock;
 use portico::domain::audit::{AuditEvent, AuditKind};
 use portico::domain::fields::email_key;
 use portico::domain::patch::ProfilePatch;
-use portico::service::member;
+use portico::service::operator;
 use portico::service::{AppState, Settings};
 use portico::store::{self, NewMember, NewSession, SessionTokens, VerifiedPassword};
 use secrecy::SecretString;
@@ -91,7 +91,7 @@ pub async fn populate(
     let store = store::connect(database_url, &Default::default()).await?;
     let hasher = PasswordHasher::new(HashCost::default(), 1, 1)?;
     let state = AppState::new(store, hasher, Arc::new(SystemClock), Settings::default());
-    let location = member::add_location(&state, "Bench Space", "GB").await?;
+    let location = operator::add_location(&state, "Bench Space", "GB").await?;
     let permit = state.hasher.admit(&Default::default())?;
     let password_hash = permit.hash(&SecretString::from(PASSWORD)).await?;
     let now = state.clock.now();

@@ -1,4 +1,4 @@
-//! The writers of AI profile summaries (contract section 9): `builtin`, a template writer
+//! The writers of AI profile summaries (docs/API.md, "AI profile summary"): `builtin`, a template writer
 //! inside Portico, and `openai`, a client for OpenAI-compatible endpoints. `Drafter` picks
 //! a location's writer from its setting and the operator's defaults, and bounds the time.
 

@@ -121,5 +121,8 @@ mod tests {
         }
         std::fs::write(&path, "short").expect("write");
         assert!(ServerKey::load_or_create(&path).is_err(), "a damaged key file stops the start");
+        let nowhere = dir.path().join("missing").join("portico.key");
+        let refused = ServerKey::load_or_create(&nowhere).expect_err("no folder to make it in");
+        assert!(refused.to_string().starts_with("creating the key file"), "{refused}");
     }
 }

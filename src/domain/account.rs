@@ -1,4 +1,4 @@
-//! The account lifecycle's rules (contract section 10): what each single-use link is for,
+//! The account lifecycle's rules (docs/API.md, "Account lifecycle by e-mail"): what each single-use link is for,
 //! how long it lives, and when a change of password voids it.
 
 use sha2::{Digest, Sha256};

@@ -1,4 +1,4 @@
-//! The AI profile summary's rules (contract section 9): which writer a location uses, what a
+//! The AI profile summary's rules (docs/API.md, "AI profile summary"): which writer a location uses, what a
 //! draft may be written from, and when a profile has too little to write from.
 
 use std::fmt;

@@ -76,7 +76,7 @@ pub enum Section {
 /// Everything about one editable property, declared once in [`Field::spec`].
 #[derive(Debug, Clone, Copy)]
 pub struct Spec {
-    /// The contract's property name.
+    /// The property's name in the API (the Nexudus name).
     pub property: &'static str,
     /// The column, in the table of the `owner`.
     pub column: &'static str,
@@ -84,10 +84,10 @@ pub struct Spec {
     /// Where the portal edits it (and, for `Notifications`, where `/login/me` shows it).
     pub section: Section,
     pub nullable: bool,
-    /// Shown in the member directory, by the API and on the portal's cards (contract
-    /// section 7).
+    /// Shown in the member directory, by the API and on the portal's cards (docs/API.md,
+    /// "Member directory").
     pub public: bool,
-    /// May be sent to an AI writer to draft the bio from (contract section 9).
+    /// May be sent to an AI writer to draft the bio from (docs/API.md, "AI profile summary").
     pub ai_source: bool,
     pub rule: Rule,
     /// What the API reference says of it beyond its rule.
@@ -512,7 +512,7 @@ impl ReadOnly {
     }
 }
 
-/// The password properties of a PATCH (contract 3.6), each under its name and aliases.
+/// The password properties of a PATCH (docs/API.md, "Changing the password"), each under its name and aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter)]
 pub enum Credential {
     Current,

@@ -139,7 +139,7 @@ fn problem(parameter: &'static str, message: String) -> ParameterProblem {
     ParameterProblem { parameter, message }
 }
 
-/// The properties a search looks in (contract section 7).
+/// The properties a search looks in (docs/API.md, "Member directory").
 pub const SEARCHED: [Field; 6] = [
     Field::FullName,
     Field::CompanyName,
@@ -244,8 +244,8 @@ pub fn card_fields() -> impl Iterator<Item = Field> {
     Field::all().filter(|field| field.spec().public)
 }
 
-/// The properties a directory list shows: the card's, without the social links (contract
-/// section 7 keeps them for the single view).
+/// The properties a directory list shows: the card's, without the social links (the
+/// Nexudus directory keeps them for the single view; docs/API.md, "Member directory").
 pub fn list_fields() -> impl Iterator<Item = Field> {
     card_fields().filter(|field| !matches!(field.spec().rule, Rule::Social(_)))
 }

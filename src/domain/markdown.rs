@@ -231,6 +231,12 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_says_which_limit() {
+        assert!(RenderRefusal::TooDeep.message().contains("more than 8 levels deep"));
+        assert!(RenderRefusal::TooLarge.message().contains("more than 128 KiB of HTML"));
+    }
+
+    #[test]
     fn the_render_key_names_the_image_hosts_in_any_order() {
         let a = render_key(&["b.example".into(), "a.example".into()]);
         assert_eq!(a, render_key(&["a.example".into(), "b.example".into()]));

@@ -67,14 +67,14 @@ impl ProfilePatch {
     }
 }
 
-/// A password change: the three properties of contract 3.6, present together.
+/// A password change: the three properties of docs/API.md, "Changing the password", present together.
 #[derive(Debug, Clone)]
 pub struct PasswordChange {
     pub current: SecretString,
     pub new: SecretString,
 }
 
-/// How to treat properties the contract does not know.
+/// How to treat properties the API does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UnknownFields {
     #[default]

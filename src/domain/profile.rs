@@ -151,7 +151,7 @@ pub struct Location {
     pub web_address: String,
     pub country_id: i64,
     pub policy: PasswordPolicy,
-    /// The location's own AI setting (contract section 9).
+    /// The location's own AI setting (docs/API.md, "AI profile summary").
     pub ai: AiSetting,
 }
 

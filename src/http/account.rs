@@ -1,4 +1,4 @@
-//! Account recovery without a session (contract section 10): asking for a password-reset
+//! Account recovery without a session (docs/API.md, "Account lifecycle by e-mail"): asking for a password-reset
 //! link, and setting a password with a reset or invitation link.
 
 use axum::extract::State;
@@ -68,7 +68,8 @@ pub(super) async fn confirm_reset(
     let token = required_text(&body, "Token")?;
     let new = SecretString::from(optional_text(&body, "NewPassword")?);
     let repeat = SecretString::from(optional_text(&body, "RepeatNewPassword")?);
-    service::set_password(&app, NewPassword { token: &token, new: &new, repeat: &repeat }, &client).await?;
+    service::set_password_by_link(&app, NewPassword { token: &token, new: &new, repeat: &repeat }, &client)
+        .await?;
     Ok(success(None::<()>))
 }
 

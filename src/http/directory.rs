@@ -1,4 +1,4 @@
-//! The member directory (contract section 7): the public profiles at the caller's location.
+//! The member directory (docs/API.md, "Member directory"): the public profiles at the caller's location.
 
 use axum::Router;
 use axum::extract::{Path, State};

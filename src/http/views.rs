@@ -27,7 +27,7 @@ pub fn json<T: Serialize>(value: &T) -> Response {
 
 pub use crate::clock::rfc3339;
 
-/// The editing representation of a profile (contract section 4): the read-only `Id`,
+/// The editing representation of a profile (docs/API.md, "The editing representation"): the read-only `Id`,
 /// `UniqueId`, `Email`, `CoworkerType`, every catalogue property (each derived one right
 /// after its source: `CountryName`, `BillingCountryName`, `ProfileTagsList`), `CreatedOn`
 /// and `UpdatedOn`.
@@ -58,7 +58,7 @@ impl Serialize for ProfileView<'_> {
     }
 }
 
-/// A public profile in the directory (contract section 7): `Id`, `UniqueId` and the
+/// A public profile in the directory (docs/API.md, "Member directory"): `Id`, `UniqueId` and the
 /// properties the catalogue marks public, each as the editing representation shows it,
 /// except that tags appear only as `ProfileTagsList` and the bio also as sanitised
 /// `ProfileSummaryHtml`. The list leaves out the social links; the card has them.

@@ -114,8 +114,12 @@ pub async fn submit_password(
     let csrf = posted.remove(CSRF_FIELD).unwrap_or_default();
     let new = SecretString::from(posted.remove("NewPassword").unwrap_or_default());
     let repeat = SecretString::from(posted.remove("RepeatNewPassword").unwrap_or_default());
-    match account::set_password(&app, NewPassword { token: &token, new: &new, repeat: &repeat }, &client)
-        .await
+    match account::set_password_by_link(
+        &app,
+        NewPassword { token: &token, new: &new, repeat: &repeat },
+        &client,
+    )
+    .await
     {
         Ok(()) => Redirect::to("/signin?password_set=1").into_response(),
         Err(ServiceError::Validation(errors)) => {

@@ -33,13 +33,13 @@ const SESSION_CSRF: &str = "portal-csrf-session";
 const ANONYMOUS_CSRF: &str = "portal-csrf-anonymous";
 
 /// A signed-in browser: its session, current profile, and the CSRF value its forms carry.
-pub struct Member {
+pub struct SignedIn {
     pub session: Session,
     pub profile: Profile,
     pub csrf: String,
 }
 
-impl FromRequestParts<SharedState> for Member {
+impl FromRequestParts<SharedState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &SharedState) -> Result<Self, Self::Rejection> {
@@ -48,7 +48,7 @@ impl FromRequestParts<SharedState> for Member {
         let (session, profile) =
             session::authenticate_with_profile(app, &token).await.map_err(|_| to_sign_in())?;
         let csrf = session_csrf(app, &token);
-        Ok(Member { session, profile, csrf })
+        Ok(SignedIn { session, profile, csrf })
     }
 }
 

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, PreEscaped, html};
 
-use super::browser::Member;
+use super::browser::SignedIn;
 use super::{form, page};
 use crate::domain::catalogue::{Field, Rule};
 use crate::domain::directory::{self, DirectoryParams};
@@ -22,7 +22,7 @@ pub struct ListQuery {
 }
 
 pub async fn list(
-    member: Member,
+    signed_in: SignedIn,
     State(app): State<SharedState>,
     Query(query): Query<ListQuery>,
 ) -> Response {
@@ -32,7 +32,7 @@ pub async fn list(
         page: query.page.as_deref(),
         size: None,
     };
-    let (status, results) = match service::search(&app, &member.profile, &params).await {
+    let (status, results) = match service::search(&app, &signed_in.profile, &params).await {
         Ok(found) => (StatusCode::OK, Ok(found)),
         Err(ServiceError::InvalidParameter { parameter, message }) => {
             (StatusCode::BAD_REQUEST, Err(format!("{parameter} {message}")))
@@ -70,7 +70,7 @@ pub async fn list(
             }
         }
     };
-    page::respond(status, page::layout("Member directory", Some(&member.csrf), body))
+    page::respond(status, page::layout("Member directory", Some(&signed_in.csrf), body))
 }
 
 fn page_link(query: &str, tag: &str, page: u64) -> String {
@@ -119,8 +119,8 @@ fn card_summary(entry: &DirectoryEntry) -> Markup {
     }
 }
 
-pub async fn card(member: Member, State(app): State<SharedState>, Path(id): Path<i64>) -> Response {
-    let entry = match service::card(&app, &member.profile, id).await {
+pub async fn card(signed_in: SignedIn, State(app): State<SharedState>, Path(id): Path<i64>) -> Response {
+    let entry = match service::card(&app, &signed_in.profile, id).await {
         Ok(entry) => entry,
         Err(ServiceError::NotFound(_)) => {
             return page::failed(StatusCode::NOT_FOUND, "There is no such member in the directory.");
@@ -148,5 +148,5 @@ pub async fn card(member: Member, State(app): State<SharedState>, Path(id): Path
             p { a href="/directory" { "Back to the directory" } }
         }
     };
-    page::respond(StatusCode::OK, page::layout("Member", Some(&member.csrf), body))
+    page::respond(StatusCode::OK, page::layout("Member", Some(&signed_in.csrf), body))
 }

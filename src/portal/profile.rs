@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde_json::{Map, Value};
 
-use super::browser::{GenuineForm, Member};
+use super::browser::{GenuineForm, SignedIn};
 use super::form::{self, Posted};
 use super::page;
 use crate::domain::FieldError;
@@ -98,7 +98,7 @@ pub struct ShowQuery {
 }
 
 pub async fn show(
-    member: Member,
+    signed_in: SignedIn,
     State(app): State<SharedState>,
     Query(query): Query<ShowQuery>,
 ) -> Response {
@@ -107,11 +107,11 @@ pub async fn show(
         .password_changed
         .map(|_| "Your password was changed. Your other devices were signed out.".to_string());
     let email = query.email_requested.map(|_| EmailOutcome::Requested);
-    render(&app, &member, StatusCode::OK, Outcome { saved, message, email, ..Outcome::default() }).await
+    render(&app, &signed_in, StatusCode::OK, Outcome { saved, message, email, ..Outcome::default() }).await
 }
 
 pub async fn save(
-    member: Member,
+    signed_in: SignedIn,
     State(app): State<SharedState>,
     Client(client): Client,
     Path(slug): Path<String>,
@@ -121,18 +121,18 @@ pub async fn save(
         return page::failed(StatusCode::NOT_FOUND, "There is no such section.");
     };
     let body = match part {
-        Part::Fields(section) => form::changes(section, &member.profile, &posted),
+        Part::Fields(section) => form::changes(section, &signed_in.profile, &posted),
         Part::Credentials => credentials(&posted),
     };
     // A missing or garbled version is a stale form, never a form without a check.
     let tags: Vec<String> = posted.get("_version").cloned().into_iter().collect();
-    let Ok(expected) = etag::expected_version(Some(&tags), member.profile.id) else {
+    let Ok(expected) = etag::expected_version(Some(&tags), signed_in.profile.id) else {
         let outcome =
             Outcome { failed: Some((part, posted, Vec::new())), conflict: true, ..Outcome::default() };
-        return render(&app, &member, StatusCode::PRECONDITION_FAILED, outcome).await;
+        return render(&app, &signed_in, StatusCode::PRECONDITION_FAILED, outcome).await;
     };
     let change =
-        Change { session: &member.session, body: &body, expected, representation: false, dry_run: false };
+        Change { session: &signed_in.session, body: &body, expected, representation: false, dry_run: false };
     match service::update(&app, change, &client).await {
         Ok(_) if part == Part::Credentials => {
             Redirect::to("/profile?password_changed=1#credentials").into_response()
@@ -140,12 +140,12 @@ pub async fn save(
         Ok(_) => Redirect::to(&format!("/profile?saved={}#{}", part.slug(), part.slug())).into_response(),
         Err(ServiceError::Validation(errors)) => {
             let outcome = Outcome { failed: Some((part, posted, errors.into_vec())), ..Outcome::default() };
-            render(&app, &member, StatusCode::BAD_REQUEST, outcome).await
+            render(&app, &signed_in, StatusCode::BAD_REQUEST, outcome).await
         }
         Err(ServiceError::PreconditionFailed) => {
             let outcome =
                 Outcome { failed: Some((part, posted, Vec::new())), conflict: true, ..Outcome::default() };
-            render(&app, &member, StatusCode::PRECONDITION_FAILED, outcome).await
+            render(&app, &signed_in, StatusCode::PRECONDITION_FAILED, outcome).await
         }
         Err(error) => page::error(&error),
     }
@@ -155,7 +155,7 @@ pub async fn save(
 /// confirmation link goes to the new address and an undo link to the current one; the
 /// address in use changes only when the confirmation link is followed.
 pub async fn change_email(
-    member: Member,
+    signed_in: SignedIn,
     State(app): State<SharedState>,
     Client(client): Client,
     GenuineForm(posted): GenuineForm,
@@ -163,11 +163,11 @@ pub async fn change_email(
     let typed = posted.get("NewEmail").cloned().unwrap_or_default();
     let password = SecretString::from(posted.get("Password").cloned().unwrap_or_default());
     let change = EmailChange { new_email: &typed, password: &password };
-    match crate::service::account::request_email_change(&app, &member.session, change, &client).await {
+    match crate::service::account::request_email_change(&app, &signed_in.session, change, &client).await {
         Ok(()) => Redirect::to("/profile?email_requested=1#email").into_response(),
         Err(ServiceError::Validation(errors)) => {
             let email = Some(EmailOutcome::Failed { typed, errors: errors.into_vec() });
-            render(&app, &member, StatusCode::BAD_REQUEST, Outcome { email, ..Outcome::default() }).await
+            render(&app, &signed_in, StatusCode::BAD_REQUEST, Outcome { email, ..Outcome::default() }).await
         }
         Err(error) => page::error(&error),
     }
@@ -176,12 +176,12 @@ pub async fn change_email(
 /// Drafts a summary with the location's AI writer and shows it in the Professional section
 /// for review; nothing is saved until the member saves the section.
 pub async fn draft(
-    member: Member,
+    signed_in: SignedIn,
     State(app): State<SharedState>,
     GenuineForm(posted): GenuineForm,
 ) -> Response {
     let part = Part::Fields(Section::Professional);
-    let failure = match crate::service::ai::draft_summary(&app, &member.profile).await {
+    let failure = match crate::service::ai::draft_summary(&app, &signed_in.profile).await {
         Ok(drafted) => {
             let mut typed = posted;
             let text = drafted.profile.values.text(Field::ProfileSummary).unwrap_or_default();
@@ -190,11 +190,11 @@ pub async fn draft(
                 draft: Some((typed, DraftResult::Written(drafted.fields_used))),
                 ..Outcome::default()
             };
-            return render(&app, &member, StatusCode::OK, outcome).await;
+            return render(&app, &signed_in, StatusCode::OK, outcome).await;
         }
         Err(ServiceError::Validation(errors)) => {
             let outcome = Outcome { failed: Some((part, posted, errors.into_vec())), ..Outcome::default() };
-            return render(&app, &member, StatusCode::BAD_REQUEST, outcome).await;
+            return render(&app, &signed_in, StatusCode::BAD_REQUEST, outcome).await;
         }
         Err(error) => error,
     };
@@ -202,12 +202,12 @@ pub async fn draft(
     // What the member typed stays on the page, with the reason beside it.
     let outcome =
         Outcome { draft: Some((posted, DraftResult::Failed(failure.message()))), ..Outcome::default() };
-    page::with_wait(render(&app, &member, page::status_of(&failure), outcome).await, &failure)
+    page::with_wait(render(&app, &signed_in, page::status_of(&failure), outcome).await, &failure)
 }
 
 /// The bio as the directory will show it, for the editor's preview: an HTML fragment.
 pub async fn preview(
-    _member: Member,
+    _signed_in: SignedIn,
     State(app): State<SharedState>,
     GenuineForm(posted): GenuineForm,
 ) -> Response {
@@ -232,15 +232,15 @@ fn credentials(posted: &Posted) -> Map<String, Value> {
     values.into_iter().map(|(name, value)| (name.to_string(), Value::from(value))).collect()
 }
 
-async fn render(app: &AppState, member: &Member, status: StatusCode, outcome: Outcome) -> Response {
-    let list = match service::list(app, &member.session).await {
+async fn render(app: &AppState, signed_in: &SignedIn, status: StatusCode, outcome: Outcome) -> Response {
+    let list = match service::list(app, &signed_in.session).await {
         Ok(list) => list,
         Err(error) => return page::error(&error),
     };
     let drafts = crate::service::ai::available(app, &list.current_location);
     let body = html! {
         h1 { "My profile" }
-        (switcher(&list, member))
+        (switcher(&list, signed_in))
         @if outcome.conflict {
             div.summary role="alert" {
                 p { "Your profile was changed elsewhere since this page was loaded, so nothing was saved. "
@@ -248,23 +248,23 @@ async fn render(app: &AppState, member: &Member, status: StatusCode, outcome: Ou
             }
         }
         @for part in PARTS {
-            (section(part, member, &list, &outcome, drafts))
+            (section(part, signed_in, &list, &outcome, drafts))
         }
-        (email_section(member, outcome.email.as_ref()))
+        (email_section(signed_in, outcome.email.as_ref()))
     };
-    page::respond(status, page::layout("My profile", Some(&member.csrf), body))
+    page::respond(status, page::layout("My profile", Some(&signed_in.csrf), body))
 }
 
-fn switcher(list: &ProfileList, member: &Member) -> Markup {
+fn switcher(list: &ProfileList, signed_in: &SignedIn) -> Markup {
     html! {
         @if list.profiles.len() > 1 {
             p.location { "Profile at " strong { (list.current_location.name) } }
             form.inline method="post" action="/profile/switch" {
-                (page::csrf_input(&member.csrf))
+                (page::csrf_input(&signed_in.csrf))
                 label for="f-ProfileId" { "Switch to" }
                 select id="f-ProfileId" name="ProfileId" {
                     @for profile in &list.profiles {
-                        option value=(profile.id) selected[profile.id == member.profile.id] { (profile.location_name) }
+                        option value=(profile.id) selected[profile.id == signed_in.profile.id] { (profile.location_name) }
                     }
                 }
                 button type="submit" { "Switch" }
@@ -275,7 +275,7 @@ fn switcher(list: &ProfileList, member: &Member) -> Markup {
     }
 }
 
-fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome, drafts: bool) -> Markup {
+fn section(part: Part, signed_in: &SignedIn, list: &ProfileList, outcome: &Outcome, drafts: bool) -> Markup {
     let failed = outcome.failed.as_ref().filter(|(failed, _, _)| *failed == part);
     let errors: HashMap<&str, &FieldError> = failed
         .map(|(_, _, errors)| errors.iter().map(|e| (e.property.as_str(), e)).collect())
@@ -283,7 +283,7 @@ fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome, d
     let professional = part == Part::Fields(Section::Professional);
     let draft = outcome.draft.as_ref().filter(|_| professional);
     let typed = failed.map(|(_, posted, _)| posted).or(draft.map(|(posted, _)| posted));
-    let profile = &member.profile;
+    let profile = &signed_in.profile;
     html! {
         section.card id=(part.slug()) aria-labelledby=(format!("h-{}", part.slug())) {
             h2 id=(format!("h-{}", part.slug())) { (part.title()) }
@@ -306,7 +306,7 @@ fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome, d
             }
             @if let Some((_, _, all)) = failed { (error_summary("Nothing was saved", all)) }
             form method="post" action=(format!("/profile/{}", part.slug())) novalidate {
-                (page::csrf_input(&member.csrf))
+                (page::csrf_input(&signed_in.csrf))
                 input type="hidden" name="_version" value=(etag::of(profile.id, profile.version));
                 @match part {
                     Part::Fields(section) => {
@@ -342,7 +342,7 @@ fn section(part: Part, member: &Member, list: &ProfileList, outcome: &Outcome, d
 }
 
 /// The sign-in address and the form that starts changing it.
-fn email_section(member: &Member, outcome: Option<&EmailOutcome>) -> Markup {
+fn email_section(signed_in: &SignedIn, outcome: Option<&EmailOutcome>) -> Markup {
     let (typed, all) = match outcome {
         Some(EmailOutcome::Failed { typed, errors }) => (typed.as_str(), errors.as_slice()),
         _ => ("", &[][..]),
@@ -371,9 +371,9 @@ fn email_section(member: &Member, outcome: Option<&EmailOutcome>) -> Markup {
                 }
             }
             (error_summary("No link was sent", all))
-            p.hint { "You sign in with " strong { (member.profile.email) } ". The new address is used once you follow the link sent to it; your current address gets a link that undoes the change." }
+            p.hint { "You sign in with " strong { (signed_in.profile.email) } ". The new address is used once you follow the link sent to it; your current address gets a link that undoes the change." }
             form method="post" action="/profile/email" novalidate {
-                (page::csrf_input(&member.csrf))
+                (page::csrf_input(&signed_in.csrf))
                 (new_email.render(errors.get("NewEmail").copied(), false))
                 (password.render(errors.get("Password").copied(), false))
                 button type="submit" { "Send the confirmation link" }
@@ -438,14 +438,14 @@ fn error_label(property: &str) -> String {
 }
 
 pub async fn switch(
-    member: Member,
+    signed_in: SignedIn,
     State(app): State<SharedState>,
     GenuineForm(posted): GenuineForm,
 ) -> Response {
     let Some(profile_id) = posted.get("ProfileId").and_then(|id| id.trim().parse::<i64>().ok()) else {
         return page::failed(StatusCode::BAD_REQUEST, "Choose one of your profiles.");
     };
-    match service::switch(&app, &member.session, profile_id).await {
+    match service::switch(&app, &signed_in.session, profile_id).await {
         Ok(()) => Redirect::to("/profile").into_response(),
         Err(ServiceError::NotFound(_)) => page::failed(StatusCode::NOT_FOUND, "That profile is not yours."),
         Err(error) => page::error(&error),

@@ -1,4 +1,4 @@
-//! The account lifecycle by e-mail (contract section 10): invitations, forgotten
+//! The account lifecycle by e-mail (docs/API.md, "Account lifecycle by e-mail"): invitations, forgotten
 //! passwords, and setting a password through a link. Each link is a 256-bit random token
 //! stored only as its hash; its mail is written in the same transaction as the link.
 
@@ -19,8 +19,8 @@ use crate::domain::{ErrorCode, FieldError, FieldErrors};
 use crate::mail::compose;
 use crate::service::AppState;
 use crate::store::{
-    AddedMember, CompanionToken, EmailRedemption, Invitation, NewMail, NewMember, PasswordRedemption,
-    StoreError, TokenIssue,
+    AddedMember, CompanionLink, EmailRedemption, Invitation, LinkIssue, NewMail, NewMember,
+    PasswordRedemption, StoreError,
 };
 
 /// Links carry this prefix, so a leaked one is recognisable (like `pat_` for sessions).
@@ -55,7 +55,7 @@ async fn send_reset(app: &AppState, email: &str, client: &ClientInfo) -> Service
     let now = app.clock.now();
     let mail = vec![compose::password_reset(&user.email, &location.name, &link)];
     let issue = link_issue(user.id, Purpose::PasswordReset, &token, now, account::RESET_LIFETIME, mail);
-    if !app.store.issue_account_token(&issue).await? {
+    if !app.store.issue_link(&issue).await? {
         tracing::info!(address = ?client.address, "password-reset link not sent: the account's hourly limit is reached");
     }
     Ok(())
@@ -70,8 +70,8 @@ fn link_issue(
     now: OffsetDateTime,
     lifetime: Duration,
     mail: Vec<NewMail>,
-) -> TokenIssue {
-    TokenIssue {
+) -> LinkIssue {
+    LinkIssue {
         user_id,
         purpose,
         token_hash: token::hash(token),
@@ -100,9 +100,13 @@ pub struct NewPassword<'a> {
 
 /// Sets the password through a reset or invitation link: the location's policy applies,
 /// every session of the user ends, the lockout is cleared, the link is used up.
-pub async fn set_password(app: &AppState, change: NewPassword<'_>, client: &ClientInfo) -> ServiceResult<()> {
+pub async fn set_password_by_link(
+    app: &AppState,
+    change: NewPassword<'_>,
+    client: &ClientInfo,
+) -> ServiceResult<()> {
     let hash = token::hash(change.token.trim());
-    let link = app.store.account_token(&hash, app.clock.now()).await?;
+    let link = app.store.link(&hash, app.clock.now()).await?;
     let Some(link) = link.filter(|l| l.purpose.sets_password()) else { return Err(invalid_link()) };
     let user = app.store.user(link.user_id).await?;
     let key = email_key(&user.email);
@@ -122,7 +126,7 @@ pub async fn set_password(app: &AppState, change: NewPassword<'_>, client: &Clie
         lockout_key: email_digest(&key),
         audit: session::audit_event(app, kind, Some(user.id), &key, client, None),
     };
-    match app.store.redeem_password_token(&redemption).await {
+    match app.store.redeem_password_link(&redemption).await {
         Ok(_) => Ok(()),
         // Used or voided while the password was being hashed.
         Err(StoreError::NotFound) => Err(invalid_link()),
@@ -213,7 +217,7 @@ pub async fn resend_invitation(app: &AppState, email: &str) -> ServiceResult<()>
     let mail =
         vec![compose::invitation(&user.email, &user.full_name, &location.name, &link, lifetime.whole_days())];
     let issue = link_issue(user.id, Purpose::Invitation, &token, now, lifetime, mail);
-    if app.store.issue_account_token(&issue).await? {
+    if app.store.issue_link(&issue).await? {
         Ok(())
     } else {
         Err(ServiceError::Invalid(format!(
@@ -262,10 +266,10 @@ pub async fn request_email_change(
             compose::email_change_notice(&user.email, &location.name, &new_email, &undo_link),
         ]
     };
-    let issue = TokenIssue {
+    let issue = LinkIssue {
         new_email: Some(new_email.clone()),
         old_email: Some(user.email.clone()),
-        companion: (!taken).then(|| CompanionToken {
+        companion: (!taken).then(|| CompanionLink {
             purpose: Purpose::EmailRevert,
             token_hash: token::hash(&undo),
             expires_at: now + account::EMAIL_REVERT_LIFETIME,
@@ -273,7 +277,7 @@ pub async fn request_email_change(
         inert: taken,
         ..link_issue(user.id, Purpose::EmailChange, &confirm, now, account::EMAIL_CHANGE_LIFETIME, mail)
     };
-    if !app.store.issue_account_token(&issue).await? {
+    if !app.store.issue_link(&issue).await? {
         return Err(ServiceError::TooManyLinks { retry_after: std::time::Duration::from_secs(3600) });
     }
     let key = email_key(&user.email);
@@ -335,7 +339,7 @@ async fn confirm_password(
 /// Makes the confirmed address the sign-in address.
 pub async fn confirm_email_change(app: &AppState, link: &str, client: &ClientInfo) -> ServiceResult<String> {
     let hash = token::hash(link.trim());
-    let found = app.store.account_token(&hash, app.clock.now()).await?;
+    let found = app.store.link(&hash, app.clock.now()).await?;
     let Some(found) = found.filter(|l| l.purpose == Purpose::EmailChange) else { return Err(invalid_link()) };
     let key = email_key(found.new_email.as_deref().unwrap_or_default());
     let audit = session::audit_event(app, AuditKind::EmailChanged, Some(found.user_id), &key, client, None);
@@ -350,7 +354,7 @@ pub async fn confirm_email_change(app: &AppState, link: &str, client: &ClientInf
 /// the change was confirmed), every session and every pending link of the account end.
 pub async fn revert_email_change(app: &AppState, link: &str, client: &ClientInfo) -> ServiceResult<()> {
     let hash = token::hash(link.trim());
-    let found = app.store.account_token(&hash, app.clock.now()).await?;
+    let found = app.store.link(&hash, app.clock.now()).await?;
     let Some(found) = found.filter(|l| l.purpose == Purpose::EmailRevert) else { return Err(invalid_link()) };
     let key = email_key(found.old_email.as_deref().unwrap_or_default());
     let audit =

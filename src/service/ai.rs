@@ -1,4 +1,4 @@
-//! Drafting a profile summary with the location's AI writer (contract section 9). Nothing
+//! Drafting a profile summary with the location's AI writer (docs/API.md, "AI profile summary"). Nothing
 //! is saved: the draft comes back in the profile's representation for the member to review.
 
 use std::time::Duration;

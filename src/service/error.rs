@@ -256,3 +256,88 @@ impl From<super::rate_limit::OverLimit> for ServiceError {
         ServiceError::RateLimited { retry_after: over.retry_after }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ErrorCode, FieldError};
+
+    fn errors(names: &[String]) -> FieldErrors {
+        let mut errors = FieldErrors::default();
+        for name in names {
+            errors.push(FieldError::new(name.clone(), ErrorCode::UnknownField, "is not a property"));
+        }
+        errors
+    }
+
+    #[test]
+    fn a_summary_names_ten_properties_and_counts_the_rest() {
+        let one = ServiceError::Validation(errors(&["NickName".into()]));
+        assert_eq!(one.message(), "NickName is not valid.");
+        let names: Vec<String> = (0..12).map(|n| format!("P{n:02}")).collect();
+        let twelve = ServiceError::Validation(errors(&names));
+        assert_eq!(
+            twelve.message(),
+            "12 properties are not valid: P00, P01, P02, P03, P04, P05, P06, P07, P08, P09 and 2 more."
+        );
+        let ten = ServiceError::Validation(errors(&names[..10]));
+        assert!(ten.message().ends_with("P08, P09."), "{}", ten.message());
+        let many: Vec<String> = (0..51).map(|n| format!("Q{n}")).collect();
+        let over = ServiceError::Validation(errors(&many)).message();
+        assert!(over.ends_with(" Errors lists the first 50 of 51 problems."), "{over}");
+        let fifty = ServiceError::Validation(errors(&many[..50])).message();
+        assert!(!fifty.contains("problems"), "{fifty}");
+    }
+
+    #[test]
+    fn each_error_knows_its_status_and_wait() {
+        let wait = Duration::from_secs(90);
+        let cases: Vec<(ServiceError, u16, Option<u64>)> = vec![
+            (ServiceError::Validation(FieldErrors::default()), 400, None),
+            (ServiceError::InvalidGrant("x"), 400, None),
+            (ServiceError::Invalid("x".into()), 400, None),
+            (ServiceError::Import(vec!["line 2: no".into()]), 400, None),
+            (ServiceError::Unauthenticated, 401, None),
+            (ServiceError::NotFound("member"), 404, None),
+            (ServiceError::Conflict("taken".into()), 409, None),
+            (ServiceError::PreconditionFailed, 412, None),
+            (ServiceError::Locked { retry_after: wait }, 429, Some(90)),
+            (ServiceError::RateLimited { retry_after: wait }, 429, Some(90)),
+            (ServiceError::TooManyLinks { retry_after: wait }, 429, Some(90)),
+            (ServiceError::DraftsUsedUp { limit: DraftLimit::Member, retry_after: wait }, 429, Some(90)),
+            (ServiceError::Ai(AiError::Provider("down".into())), 502, None),
+            (ServiceError::Ai(AiError::Timeout), 504, None),
+            (ServiceError::Unavailable { reason: "x".into(), retry_after: wait }, 503, Some(90)),
+            (ServiceError::Busy(HashError::Busy), 503, Some(1)),
+            (ServiceError::Internal(anyhow::anyhow!("secret detail")), 500, None),
+        ];
+        for (error, status, wait) in cases {
+            assert_eq!(error.status(), status, "{error:?}");
+            assert_eq!(error.retry_after().map(|w| w.as_secs()), wait, "{error:?}");
+            assert!(!error.message().is_empty(), "{error:?}");
+        }
+        assert!(!ServiceError::Internal(anyhow::anyhow!("secret detail")).message().contains("secret"));
+        assert!(!ServiceError::Conflict("users.email_key".into()).message().contains("email_key"));
+    }
+
+    #[test]
+    fn waits_are_said_in_minutes_and_seconds() {
+        let locked = ServiceError::Locked { retry_after: Duration::from_secs(61) }.message();
+        assert!(locked.ends_with("try again in 2 minutes."), "{locked}");
+        let one =
+            ServiceError::DraftsUsedUp { limit: DraftLimit::Location, retry_after: Duration::from_secs(30) };
+        assert!(one.message().contains("for today; try again in 1 minute."), "{}", one.message());
+        let member =
+            ServiceError::DraftsUsedUp { limit: DraftLimit::Member, retry_after: Duration::from_secs(600) };
+        assert!(member.message().contains("for this hour; try again in 10 minutes."), "{}", member.message());
+        let limited = ServiceError::RateLimited { retry_after: Duration::from_millis(200) }.message();
+        assert!(limited.ends_with("try again in 1 seconds."), "{limited}");
+    }
+
+    #[test]
+    fn a_store_conflict_is_a_conflict_not_an_internal_error() {
+        let error = ServiceError::from(StoreError::Conflict("users.email_key".into()));
+        assert_eq!(error.status(), 409);
+        assert!(matches!(error, ServiceError::Conflict(_)));
+    }
+}

@@ -19,7 +19,7 @@ pub async fn page(app: &AppState, session: &Session, paging: Paging) -> ServiceR
 
 /// The newest `limit` entries of a member's history, for the operator.
 pub async fn of_member(app: &AppState, email: &str, limit: u64) -> ServiceResult<HistoryPage> {
-    let user_id = super::member::user_id_of(app, email).await?;
+    let user_id = super::operator::user_id_of(app, email).await?;
     Ok(app.store.history_of(user_id, Paging { offset: 0, limit }).await?)
 }
 

@@ -7,7 +7,7 @@ pub mod bio;
 pub mod directory;
 pub mod error;
 pub mod history;
-pub mod member;
+pub mod operator;
 pub mod ops;
 pub mod outbox;
 pub mod profile;

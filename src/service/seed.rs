@@ -17,7 +17,7 @@ use secrecy::SecretString;
 use serde_json::Value;
 
 use super::error::{ServiceError, ServiceResult};
-use super::member;
+use super::operator;
 use super::session::ClientInfo;
 use crate::domain::catalogue::FieldValue;
 use crate::domain::fields::email_key;
@@ -134,7 +134,7 @@ async fn location_named(app: &AppState, name: &str) -> ServiceResult<Location> {
     let locations = app.store.locations().await?;
     match locations.into_iter().find(|l| l.name.eq_ignore_ascii_case(name.trim())) {
         Some(location) => Ok(location),
-        None => member::add_location(app, name, "GB").await,
+        None => operator::add_location(app, name, "GB").await,
     }
 }
 

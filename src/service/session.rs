@@ -345,7 +345,7 @@ async fn end_session(
     let user = app.store.user(user_id).await?;
     let audit =
         audit_event(app, AuditKind::SessionRevoked, Some(user.id), &email_key(&user.email), client, None);
-    Ok(app.store.revoke_session(session_id, &audit).await?)
+    Ok(app.store.end_session(session_id, &audit).await?)
 }
 
 /// What `/login/me` shows.

@@ -52,9 +52,9 @@ pub struct Settings {
     /// Hosts whose `https` images a directory bio may show; none by default, so a bio
     /// cannot make a reader's browser fetch from anywhere.
     pub directory_image_hosts: Vec<String>,
-    /// The AI writer's defaults and limits (contract section 9).
+    /// The AI writer's defaults and limits (docs/API.md, "AI profile summary").
     pub ai: AiDefaults,
-    /// How mail leaves (contract section 10).
+    /// How mail leaves (docs/API.md, "Account lifecycle by e-mail").
     pub mail: MailSettings,
     /// How long an invitation link works.
     pub invitation_lifetime: Duration,

@@ -1,8 +1,8 @@
 //! Persistence: one trait of use-case methods, implemented for SQLite and PostgreSQL.
 //! Every write method is one transaction; nothing above this layer sees SQL.
 
-mod columns;
 pub mod postgres;
+mod shared;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -230,7 +230,7 @@ pub struct StaleBio {
 /// was sent fewer than `per_hour` links of this purpose in the last hour; older unused
 /// links of the same purpose are voided by it.
 #[derive(Debug, Clone)]
-pub struct TokenIssue {
+pub struct LinkIssue {
     pub user_id: i64,
     pub purpose: Purpose,
     pub token_hash: TokenHash,
@@ -241,7 +241,7 @@ pub struct TokenIssue {
     pub per_hour: u32,
     pub mail: Vec<NewMail>,
     /// A second link issued with this one (the undo link sent with an e-mail change).
-    pub companion: Option<CompanionToken>,
+    pub companion: Option<CompanionLink>,
     /// An e-mail change to an address another member holds: the link is written already
     /// used, so it counts toward the hourly limit exactly as a real one but never works, and
     /// its mail (the notice to the address's holder) is queued only while the address was
@@ -253,7 +253,7 @@ pub struct TokenIssue {
 pub const NOTICES_PER_ADDRESS_HOUR: i64 = 1;
 
 #[derive(Debug, Clone)]
-pub struct CompanionToken {
+pub struct CompanionLink {
     pub purpose: Purpose,
     pub token_hash: TokenHash,
     pub expires_at: OffsetDateTime,
@@ -269,7 +269,7 @@ pub struct EmailRedemption {
 
 /// A link that still works: unused, unexpired, and made under the current password.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountToken {
+pub struct Link {
     pub user_id: i64,
     pub purpose: Purpose,
     pub new_email: Option<String>,
@@ -326,7 +326,7 @@ pub trait Store: Send + Sync + 'static {
     /// The connections (SQLite: the readers) open and busy right now.
     fn connection_use(&self) -> ConnectionUse;
 
-    async fn create_location(&self, location: &NewLocation) -> StoreResult<Location>;
+    async fn add_location(&self, location: &NewLocation) -> StoreResult<Location>;
     async fn locations(&self) -> StoreResult<Vec<Location>>;
     async fn location(&self, id: i64) -> StoreResult<Location>;
     async fn set_location_policy(&self, location_id: i64, policy: &PasswordPolicy) -> StoreResult<()>;
@@ -344,11 +344,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<AddedMember>>;
 
     /// Issues a link and queues its mail; `false` (nothing written) past the hourly limit.
-    async fn issue_account_token(&self, issue: &TokenIssue) -> StoreResult<bool>;
-    async fn account_token(&self, hash: &TokenHash, now: OffsetDateTime)
-    -> StoreResult<Option<AccountToken>>;
+    async fn issue_link(&self, issue: &LinkIssue) -> StoreResult<bool>;
+    async fn link(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Link>>;
     /// Sets the password through a password link; `NotFound` when the link no longer works.
-    async fn redeem_password_token(&self, redemption: &PasswordRedemption) -> StoreResult<i64>;
+    async fn redeem_password_link(&self, redemption: &PasswordRedemption) -> StoreResult<i64>;
     /// Makes the link's new address the sign-in address; `NotFound` when the link no
     /// longer works, `Conflict` when the address was taken meanwhile. Returns the address.
     async fn change_email(&self, redemption: &EmailRedemption) -> StoreResult<String>;
@@ -386,7 +385,7 @@ pub trait Store: Send + Sync + 'static {
     async fn upgrade_password_hash(&self, user_id: i64, verified: &str, hash: &str) -> StoreResult<bool>;
     /// Sets a password for the operator: ends every session and clears the lockout;
     /// returns how many sessions ended.
-    async fn set_password(&self, change: &OperatorPassword) -> StoreResult<u64>;
+    async fn set_operator_password(&self, change: &OperatorPassword) -> StoreResult<u64>;
 
     /// Counts a password check before it runs, in one step with deciding whether it may
     /// run (a row lock, or SQLite's write lock): no two concurrent checks see the same count.
@@ -434,9 +433,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<RefreshOutcome>;
     /// The session an access, refresh or retired refresh token belongs to.
     async fn token_owner(&self, hash: &TokenHash) -> StoreResult<Option<TokenOwner>>;
-    async fn revoke_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()>;
+    async fn end_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()>;
     /// Ends every session of the user; returns how many there were.
-    async fn revoke_user_sessions(&self, user_id: i64, audit: &AuditEvent) -> StoreResult<u64>;
+    async fn end_user_sessions(&self, user_id: i64, audit: &AuditEvent) -> StoreResult<u64>;
     async fn sessions_of_user(&self, user_id: i64, now: OffsetDateTime) -> StoreResult<Vec<SessionSummary>>;
     /// Makes another of the user's profiles current for the session and the user's default.
     async fn switch_profile(&self, session: &Session, profile_id: i64) -> StoreResult<()>;
@@ -515,7 +514,8 @@ pub async fn applied_migrations(url: &str) -> usize {
 
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
-    /// Readers in the pool (SQLite) or connections in all (PostgreSQL).
+    /// PostgreSQL's connections, in all. SQLite ignores it: it keeps four readers and one
+    /// writer (`sqlite::READERS`), whose reads take microseconds.
     pub max_connections: u32,
     /// `FULL` makes every acknowledged commit survive power loss; `NORMAL` only a crash.
     pub sqlite_synchronous_full: bool,

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use portico::ai::AiDefaults;
 use portico::domain::ai::{AiSetting, Provider};
 use portico::service::Settings;
-use portico::service::member;
+use portico::service::operator;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -143,7 +143,7 @@ async fn a_location_with_ai_off_refuses_and_the_default_can_be_off(backend: Back
     app.add_location("Main Street").await;
     app.add_location("Dock Road").await;
     let off = AiSetting { provider: Some(Provider::Off), ..AiSetting::default() };
-    member::set_ai(&app.state, "Dock Road", off).await.expect("setting");
+    operator::set_ai(&app.state, "Dock Road", off).await.expect("setting");
     let on = member_with(&app, "ann@example.com", Some("Main Street"), full_profile()).await;
     let refused = member_with(&app, "bob@example.com", Some("Dock Road"), full_profile()).await;
     assert_eq!(draft(&app, &on).await.0, StatusCode::OK);
@@ -159,7 +159,7 @@ async fn a_location_with_ai_off_refuses_and_the_default_can_be_off(backend: Back
     app.add_location("Main Street").await;
     app.add_location("Dock Road").await;
     let builtin = AiSetting { provider: Some(Provider::Builtin), ..AiSetting::default() };
-    member::set_ai(&app.state, "Dock Road", builtin).await.expect("setting");
+    operator::set_ai(&app.state, "Dock Road", builtin).await.expect("setting");
     let off_by_default = member_with(&app, "ann@example.com", Some("Main Street"), full_profile()).await;
     let opted_in = member_with(&app, "bob@example.com", Some("Dock Road"), full_profile()).await;
     assert_eq!(draft(&app, &off_by_default).await.0, StatusCode::BAD_REQUEST);
@@ -212,7 +212,7 @@ async fn concurrent_drafts_meet_the_member_limit_and_the_location_cap(backend: B
 
     app.add_location("Cap Street").await;
     let capped = AiSetting { provider: Some(Provider::Builtin), daily_cap: Some(5), ..AiSetting::default() };
-    member::set_ai(&app.state, "Cap Street", capped).await.expect("setting");
+    operator::set_ai(&app.state, "Cap Street", capped).await.expect("setting");
     let mut members = Vec::new();
     for email in ["m1@example.com", "m2@example.com", "m3@example.com"] {
         members.push(member_with(&app, email, Some("Cap Street"), full_profile()).await);
@@ -480,7 +480,7 @@ async fn a_location_names_its_own_endpoint_and_key_variable(backend: Backend) {
         api_key_env: Some("CARGO_PKG_NAME".into()),
         daily_cap: None,
     };
-    member::set_ai(&app.state, "Dock Road", own.clone()).await.expect("setting");
+    operator::set_ai(&app.state, "Dock Road", own.clone()).await.expect("setting");
     let stored = app.state.store.locations().await.expect("locations");
     assert_eq!(stored[1].ai, own, "stored as given");
     assert_eq!(stored[0].ai, AiSetting::default(), "the other location keeps the defaults");
@@ -499,13 +499,13 @@ async fn a_location_names_its_own_endpoint_and_key_variable(backend: Backend) {
     assert!(drafted["ProfileSummary"].as_str().expect("text").contains("Product Designer"));
 
     let unset = AiSetting { api_key_env: Some("PORTICO_TEST_NO_SUCH_KEY".into()), ..own };
-    member::set_ai(&app.state, "Dock Road", unset).await.expect("setting");
+    operator::set_ai(&app.state, "Dock Road", unset).await.expect("setting");
     assert_eq!(draft(&app, &dock).await.0, StatusCode::BAD_GATEWAY, "a named key that is not set");
     assert!(captured_logs().contains("PORTICO_TEST_NO_SUCH_KEY"), "the operator is told which variable");
 
     let key_as_name = AiSetting { api_key_env: Some(KEY.into()), ..AiSetting::default() };
     let refused =
-        member::set_ai(&app.state, "Dock Road", key_as_name).await.expect_err("a key is not a name");
+        operator::set_ai(&app.state, "Dock Road", key_as_name).await.expect_err("a key is not a name");
     assert!(!refused.to_string().contains(&KEY[6..]), "{refused}");
 }
 

@@ -299,7 +299,7 @@ async fn a_sign_in_racing_a_password_change_gets_no_session(backend: Backend) {
     gate.open(1);
     assert_eq!(sign_in.await.expect("task"), StatusCode::BAD_REQUEST, "the old password is no longer right");
     let sessions =
-        portico::service::member::sessions(&app.state, "jane@example.com").await.expect("sessions");
+        portico::service::operator::sessions(&app.state, "jane@example.com").await.expect("sessions");
     assert_eq!(sessions.len(), 1, "only the changing session lives: {sessions:?}");
 }
 
@@ -327,7 +327,7 @@ async fn a_hash_upgrade_never_overwrites_a_new_password(backend: Backend) {
         test_settings(),
     );
     let chosen = secrecy::SecretString::from(NEW_PASSWORD);
-    portico::service::member::set_password(&operator, "jane@example.com", &chosen).await.expect("set");
+    portico::service::operator::set_password(&operator, "jane@example.com", &chosen).await.expect("set");
     let after_change = app.state.store.password_hash(added.user_id).await.expect("hash");
     gate.open(1);
     assert_eq!(sign_in.await.expect("task"), StatusCode::OK, "the sign-in itself came first");

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::common::{Backend, PASSWORD, TestApp, captured_logs, error_codes};
-use portico::service::member::{self, PolicyChange};
+use portico::service::operator::{self, PolicyChange};
 
 const NEW_PASSWORD: &str = "violet kettle drum 42";
 
@@ -30,7 +30,7 @@ async fn each_policy_rule_refuses_with_its_code_and_a_strong_password_is_accepte
         require_symbol: Some(true),
         ..Default::default()
     };
-    member::set_policy(&app.state, "Main Street", strict).await.expect("policy");
+    operator::set_policy(&app.state, "Main Street", strict).await.expect("policy");
 
     let cases = [
         ("Sh0rt!", "password_too_short"),
@@ -244,13 +244,13 @@ async fn sessions_can_be_listed_and_ended_by_the_operator(backend: Backend) {
     app.add_member("jane@example.com", None).await;
     let first = app.sign_in("jane@example.com", PASSWORD).await;
     let second = app.sign_in("jane@example.com", PASSWORD).await;
-    let sessions = member::sessions(&app.state, "jane@example.com").await.expect("sessions");
+    let sessions = operator::sessions(&app.state, "jane@example.com").await.expect("sessions");
     assert_eq!(sessions.len(), 2);
-    assert_eq!(member::revoke_sessions(&app.state, "jane@example.com").await.expect("revoke"), 2);
+    assert_eq!(operator::revoke_sessions(&app.state, "jane@example.com").await.expect("revoke"), 2);
     for token in [first, second] {
         assert_eq!(app.get(&token, "/login/me").await.0, StatusCode::UNAUTHORIZED);
     }
-    assert!(member::sessions(&app.state, "jane@example.com").await.expect("sessions").is_empty());
+    assert!(operator::sessions(&app.state, "jane@example.com").await.expect("sessions").is_empty());
 }
 
 async fn passwords_never_appear_in_logs_responses_or_the_database(backend: Backend) {
@@ -258,14 +258,14 @@ async fn passwords_never_appear_in_logs_responses_or_the_database(backend: Backe
     let first = "first-Secret-Phrase-91";
     let second = "second-Secret-Phrase-92";
     let wrong = "wrong-Secret-Phrase-93";
-    let input = member::MemberInput {
+    let input = operator::MemberInput {
         email: "keeper@example.com".into(),
         password: Some(secrecy::SecretString::from(first)),
         full_name: "Secret Keeper".into(),
         location: None,
     };
     app.add_location("Main Street").await;
-    member::add_member(&app.state, input).await.expect("member");
+    operator::add_member(&app.state, input).await.expect("member");
     let mut responses = String::new();
     let (_, body) = app
         .token_request(&[("grant_type", "password"), ("username", "keeper@example.com"), ("password", wrong)])

@@ -5,7 +5,7 @@
 
 use std::sync::atomic::Ordering;
 
-use portico::service::member::{self, MemberInput};
+use portico::service::operator::{self, MemberInput};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -110,7 +110,7 @@ async fn a_new_holder_of_an_address_sees_nothing_of_the_old_holders_log(backend:
     assert_eq!(events, vec!["sign_in"], "only Carol's own sign-in: {export}");
     assert!(!export.to_string().contains("elsewhere.example"));
 
-    let groups = member::audit(&app.state, "bob@example.com").await.expect("audit");
+    let groups = operator::audit(&app.state, "bob@example.com").await.expect("audit");
     assert_eq!(groups[0].user.as_ref().map(|(id, _)| *id), Some(carol.user_id));
     assert!(groups[0].current_holder);
     let bobs =
@@ -174,7 +174,7 @@ async fn only_deliverable_addresses_and_no_look_alike_twins(backend: Backend) {
         full_name: "Twin".into(),
         location: None,
     };
-    let refused = member::add_member(&app.state, twin).await.expect_err("a twin");
+    let refused = operator::add_member(&app.state, twin).await.expect_err("a twin");
     assert!(refused.to_string().contains("already a member"), "{refused}");
     let same = app.sign_in("\u{ff53}TRASSE@example.com", PASSWORD).await;
     assert_eq!(app.get(&same, "/login/me").await.1["User"]["Email"], "strasse@example.com");
@@ -184,7 +184,7 @@ async fn only_deliverable_addresses_and_no_look_alike_twins(backend: Backend) {
         full_name: "Quoted".into(),
         location: None,
     };
-    assert!(member::add_member(&app.state, invalid).await.is_err());
+    assert!(operator::add_member(&app.state, invalid).await.is_err());
 }
 
 /// A CSV that names one person at two locations: the password goes on the first line only
@@ -199,7 +199,7 @@ async fn an_import_never_drops_a_second_password_silently(backend: Backend) {
         ann@example.com,Ann,second orchard velvet 2,Dock Road\n";
     crate::common::remember_password("first orchard velvet 1");
     crate::common::remember_password("second orchard velvet 2");
-    let refused = member::import_csv(&app.state, two_passwords.as_bytes()).await.expect_err("refused");
+    let refused = operator::import_csv(&app.state, two_passwords.as_bytes()).await.expect_err("refused");
     let said = refused.to_string();
     assert!(said.contains("line 3") && said.contains("leave Password empty"), "{said}");
     assert!(
@@ -210,7 +210,7 @@ async fn an_import_never_drops_a_second_password_silently(backend: Backend) {
     let one_password = "Email,FullName,Password,Location\n\
         ann@example.com,Ann,first orchard velvet 1,Main Street\n\
         ann@example.com,Ann,,Dock Road\n";
-    let added = member::import_csv(&app.state, one_password.as_bytes()).await.expect("imported");
+    let added = operator::import_csv(&app.state, one_password.as_bytes()).await.expect("imported");
     assert_eq!(added.len(), 2);
     let token = app.sign_in("ann@example.com", "first orchard velvet 1").await;
     assert_eq!(app.get(&token, "/api/public/coworkers/profiles").await.0, StatusCode::OK);
@@ -218,7 +218,7 @@ async fn an_import_never_drops_a_second_password_silently(backend: Backend) {
 
     let invited =
         "Email,FullName,Location\ntwin@example.com,Twin,Main Street\ntwin@example.com,Twin,Dock Road\n";
-    member::import_csv(&app.state, invited.as_bytes()).await.expect("invited");
+    operator::import_csv(&app.state, invited.as_bytes()).await.expect("invited");
     let key = portico::domain::fields::email_key("twin@example.com");
     let mails = app.state.store.outbox(Some(&key), 10).await.expect("outbox");
     let links: Vec<String> = mails
@@ -234,8 +234,7 @@ async fn an_import_never_drops_a_second_password_silently(backend: Backend) {
     let now = app.state.clock.now();
     let mut working = 0;
     for link in &links {
-        let found =
-            app.state.store.account_token(&portico::auth::token::hash(link), now).await.expect("query");
+        let found = app.state.store.link(&portico::auth::token::hash(link), now).await.expect("query");
         working += usize::from(found.is_some());
     }
     assert_eq!((links.len(), working), (2, 1), "newest link wins");

@@ -487,7 +487,7 @@ async fn the_professional_section_drafts_a_summary_for_review(backend: Backend) 
         provider: Some(portico::domain::ai::Provider::Off),
         ..Default::default()
     };
-    portico::service::member::set_ai(&app.state, "Main Street", off).await.expect("setting");
+    portico::service::operator::set_ai(&app.state, "Main Street", off).await.expect("setting");
     let (page, csrf, version) = browser.profile().await;
     assert_eq!(page.count("button[formaction='/profile/draft']"), 0, "no button where AI is off");
     let refused = browser.post("/profile/draft", &[("_csrf", &csrf), ("_version", &version)], &[]).await;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use portico::auth::password::{HashCost, HashGate, PasswordHasher};
 use portico::clock::ManualClock;
 use portico::domain::fields::email_key;
-use portico::service::member::{self, MemberInput};
+use portico::service::operator::{self, MemberInput};
 use portico::service::rate_limit::RateLimitSettings;
 use portico::service::{AppState, Settings};
 use portico::store::{self, AddedMember, ConnectOptions};
@@ -275,7 +275,7 @@ impl TestApp {
     }
 
     pub async fn add_location(&self, name: &str) -> i64 {
-        member::add_location(&self.state, name, "GB").await.expect("location").id
+        operator::add_location(&self.state, name, "GB").await.expect("location").id
     }
 
     /// Adds a member (creating a first location if there is none yet).
@@ -290,7 +290,7 @@ impl TestApp {
             full_name: format!("Member {email}"),
             location: location.map(str::to_string),
         };
-        member::add_member(&self.state, input).await.expect("member")
+        operator::add_member(&self.state, input).await.expect("member")
     }
 
     /// Adds a member and signs them in, returning the access token.
@@ -477,7 +477,7 @@ pub async fn audit_records(
     state: &portico::AppState,
     email: &str,
 ) -> Vec<portico::domain::audit::AuditRecord> {
-    let groups = portico::service::member::audit(state, email).await.expect("audit");
+    let groups = portico::service::operator::audit(state, email).await.expect("audit");
     let mut records: Vec<_> = groups.into_iter().flat_map(|group| group.records).collect();
     records.sort_by_key(|record| record.at);
     records

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use portico::auth::password::{HashCost, PasswordHasher};
 use portico::clock::SystemClock;
-use portico::service::member::{self, MemberInput};
+use portico::service::operator::{self, MemberInput};
 use portico::service::{AppState, Settings};
 use portico::store;
 use secrecy::SecretString;
@@ -80,7 +80,7 @@ pub async fn seed_members(database_url: &str, count: usize) -> Vec<String> {
     let cost = HashCost { memory_kib: 1024, iterations: 1, parallelism: 1 };
     let hasher = PasswordHasher::new(cost, 2, 64).expect("hasher");
     let state = AppState::new(store, hasher, Arc::new(SystemClock), Settings::default());
-    member::add_location(&state, "Main Street", "GB").await.expect("location");
+    operator::add_location(&state, "Main Street", "GB").await.expect("location");
     let mut emails = Vec::new();
     for i in 0..count {
         let email = format!("member{i}@example.com");
@@ -90,7 +90,7 @@ pub async fn seed_members(database_url: &str, count: usize) -> Vec<String> {
             full_name: format!("Member {i}"),
             location: None,
         };
-        member::add_member(&state, input).await.expect("member");
+        operator::add_member(&state, input).await.expect("member");
         emails.push(email);
     }
     emails

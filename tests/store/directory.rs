@@ -42,7 +42,7 @@ async fn other_location(f: &Fixture) -> i64 {
         country_id: 826,
         created_on: f.now,
     };
-    f.store.create_location(&location).await.expect("location").id
+    f.store.add_location(&location).await.expect("location").id
 }
 
 async fn only_public_profiles_of_the_location_are_listed_in_name_order(backend: Backend) {

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::*;
 use portico::domain::account::Purpose;
-use portico::store::{CompanionToken, EmailRedemption, Invitation, NewMail, PasswordRedemption, TokenIssue};
+use portico::store::{CompanionLink, EmailRedemption, Invitation, LinkIssue, NewMail, PasswordRedemption};
 
 fn mail(n: usize) -> NewMail {
     NewMail {
@@ -88,8 +88,8 @@ async fn a_lapsed_lease_or_a_due_retry_makes_a_message_available_again(backend: 
     assert!(f.store.outbox(Some("other@example.com"), 10).await.expect("outbox").is_empty());
 }
 
-fn issue(f: &Fixture, user_id: i64, purpose: Purpose, token: &str, companion: Option<&str>) -> TokenIssue {
-    TokenIssue {
+fn issue(f: &Fixture, user_id: i64, purpose: Purpose, token: &str, companion: Option<&str>) -> LinkIssue {
+    LinkIssue {
         user_id,
         purpose,
         token_hash: token::hash(token),
@@ -99,7 +99,7 @@ fn issue(f: &Fixture, user_id: i64, purpose: Purpose, token: &str, companion: Op
         old_email: Some("ann@example.com".into()),
         per_hour: 3,
         mail: vec![mail(9)],
-        companion: companion.map(|t| CompanionToken {
+        companion: companion.map(|t| CompanionLink {
             purpose: Purpose::EmailRevert,
             token_hash: token::hash(t),
             expires_at: f.now + Duration::days(7),
@@ -113,11 +113,11 @@ async fn links_end_when_used_replaced_expired_or_outdated_by_a_password(backend:
     let ann = join(&f, "ann@example.com").await;
     let works = |t: &'static str, at: OffsetDateTime| {
         let store = f.store.clone();
-        async move { store.account_token(&token::hash(t), at).await.expect("query").is_some() }
+        async move { store.link(&token::hash(t), at).await.expect("query").is_some() }
     };
     assert!(
         f.store
-            .issue_account_token(&issue(&f, ann.user_id, Purpose::PasswordReset, "plk_one", None))
+            .issue_link(&issue(&f, ann.user_id, Purpose::PasswordReset, "plk_one", None))
             .await
             .expect("issue")
     );
@@ -125,20 +125,20 @@ async fn links_end_when_used_replaced_expired_or_outdated_by_a_password(backend:
     assert!(!works("plk_one", f.now + Duration::hours(1)).await, "expired");
     assert!(
         f.store
-            .issue_account_token(&issue(&f, ann.user_id, Purpose::PasswordReset, "plk_two", None))
+            .issue_link(&issue(&f, ann.user_id, Purpose::PasswordReset, "plk_two", None))
             .await
             .expect("issue")
     );
     assert!(!works("plk_one", f.now).await, "replaced");
     assert!(
         f.store
-            .issue_account_token(&issue(&f, ann.user_id, Purpose::PasswordReset, "plk_three", None))
+            .issue_link(&issue(&f, ann.user_id, Purpose::PasswordReset, "plk_three", None))
             .await
             .expect("issue")
     );
     assert!(
         !f.store
-            .issue_account_token(&issue(&f, ann.user_id, Purpose::PasswordReset, "plk_four", None))
+            .issue_link(&issue(&f, ann.user_id, Purpose::PasswordReset, "plk_four", None))
             .await
             .expect("issue"),
         "three an hour"
@@ -152,13 +152,7 @@ async fn links_end_when_used_replaced_expired_or_outdated_by_a_password(backend:
 
     assert!(
         f.store
-            .issue_account_token(&issue(
-                &f,
-                ann.user_id,
-                Purpose::EmailChange,
-                "plk_change",
-                Some("plk_undo")
-            ))
+            .issue_link(&issue(&f, ann.user_id, Purpose::EmailChange, "plk_change", Some("plk_undo")))
             .await
             .expect("issue")
     );
@@ -178,8 +172,8 @@ async fn links_end_when_used_replaced_expired_or_outdated_by_a_password(backend:
         lockout_key: "k".into(),
         audit: audit(AuditKind::PasswordReset, f.now, "ann@example.com"),
     };
-    assert_eq!(f.store.redeem_password_token(&redemption).await.expect("redeem"), ann.user_id);
-    assert!(matches!(f.store.redeem_password_token(&redemption).await, Err(StoreError::NotFound)), "used");
+    assert_eq!(f.store.redeem_password_link(&redemption).await.expect("redeem"), ann.user_id);
+    assert!(matches!(f.store.redeem_password_link(&redemption).await, Err(StoreError::NotFound)), "used");
     assert!(!alive(&f, &ann.pair.access_hash(), f.now).await, "every session ended");
     assert!(!works("plk_change", f.now).await, "a password change voids the pending e-mail change");
     assert!(works("plk_undo", f.now).await, "but never the undo link");
@@ -210,28 +204,28 @@ async fn an_inert_change_counts_like_a_real_one_and_notices_are_limited(backend:
     let f = fixture(backend).await;
     let ann = join(&f, "ann@example.com").await;
     let bob = join(&f, "bob@example.com").await;
-    let inert = |user_id: i64, token: &str| TokenIssue {
+    let inert = |user_id: i64, token: &str| LinkIssue {
         inert: true,
         new_email: Some("Dave@Example.com".into()),
         mail: vec![NewMail { to: "dave@example.com".into(), ..mail(0) }],
         ..issue(&f, user_id, Purpose::EmailChange, token, None)
     };
     for token in ["plk_i1", "plk_i2", "plk_i3"] {
-        assert!(f.store.issue_account_token(&inert(ann.user_id, token)).await.expect("issue"));
-        assert!(f.store.account_token(&token::hash(token), f.now).await.expect("query").is_none(), "inert");
+        assert!(f.store.issue_link(&inert(ann.user_id, token)).await.expect("issue"));
+        assert!(f.store.link(&token::hash(token), f.now).await.expect("query").is_none(), "inert");
     }
     assert!(
-        !f.store.issue_account_token(&inert(ann.user_id, "plk_i4")).await.expect("issue"),
+        !f.store.issue_link(&inert(ann.user_id, "plk_i4")).await.expect("issue"),
         "the hourly limit counts inert links"
     );
     assert!(
         !f.store
-            .issue_account_token(&issue(&f, ann.user_id, Purpose::EmailChange, "plk_real", None))
+            .issue_link(&issue(&f, ann.user_id, Purpose::EmailChange, "plk_real", None))
             .await
             .expect("issue"),
         "and a real one after them is refused alike"
     );
-    assert!(f.store.issue_account_token(&inert(bob.user_id, "plk_b1")).await.expect("issue"));
+    assert!(f.store.issue_link(&inert(bob.user_id, "plk_b1")).await.expect("issue"));
     let notices = f.store.outbox(Some(&email_key("DAVE@example.com")), 10).await.expect("outbox");
     assert_eq!(notices.len(), 1, "one notice an hour to the address, whoever asks");
 }
@@ -244,15 +238,15 @@ async fn undo_links_outlive_later_changes(backend: Backend) {
     let works = |t: &'static str| {
         let store = f.store.clone();
         let now = f.now;
-        async move { store.account_token(&token::hash(t), now).await.expect("query").is_some() }
+        async move { store.link(&token::hash(t), now).await.expect("query").is_some() }
     };
-    let change = |token: &str, undo: &str, new: &str, old: &str| TokenIssue {
+    let change = |token: &str, undo: &str, new: &str, old: &str| LinkIssue {
         new_email: Some(new.into()),
         old_email: Some(old.into()),
         ..issue(&f, ann.user_id, Purpose::EmailChange, token, Some(undo))
     };
     let first = change("plk_c1", "plk_u1", "b@new.example", "ann@example.com");
-    assert!(f.store.issue_account_token(&first).await.expect("issue"));
+    assert!(f.store.issue_link(&first).await.expect("issue"));
     let redeem = |token: &str, kind| EmailRedemption {
         token_hash: token::hash(token),
         now: f.now,
@@ -260,7 +254,7 @@ async fn undo_links_outlive_later_changes(backend: Backend) {
     };
     f.store.change_email(&redeem("plk_c1", AuditKind::EmailChanged)).await.expect("confirmed");
     let second = change("plk_c2", "plk_u2", "c@new.example", "b@new.example");
-    assert!(f.store.issue_account_token(&second).await.expect("issue"));
+    assert!(f.store.issue_link(&second).await.expect("issue"));
     assert!(works("plk_u1").await, "a later request leaves the earlier undo link");
     f.store.change_email(&redeem("plk_c2", AuditKind::EmailChanged)).await.expect("confirmed");
     f.store.revert_email(&redeem("plk_u2", AuditKind::EmailChangeReverted)).await.expect("undone");
@@ -276,7 +270,7 @@ async fn a_newer_invitation_voids_the_older(backend: Backend) {
     let f = fixture(backend).await;
     let other = f
         .store
-        .create_location(&NewLocation {
+        .add_location(&NewLocation {
             name: "Dock Road".into(),
             web_address: "dock-road".into(),
             country_id: 276,
@@ -294,8 +288,8 @@ async fn a_newer_invitation_voids_the_older(backend: Backend) {
     f.store.invite_members(&[invitation(f.location_id, "plk_first")], f.now).await.expect("invite");
     f.store.invite_members(&[invitation(other, "plk_second")], f.now).await.expect("invite");
     let (first, second) = (token::hash("plk_first"), token::hash("plk_second"));
-    assert!(f.store.account_token(&first, f.now).await.expect("query").is_none(), "the older link is void");
-    assert!(f.store.account_token(&second, f.now).await.expect("query").is_some(), "the newest works");
+    assert!(f.store.link(&first, f.now).await.expect("query").is_none(), "the older link is void");
+    assert!(f.store.link(&second, f.now).await.expect("query").is_some(), "the newest works");
 }
 
 every_store!(

@@ -45,7 +45,7 @@ async fn fixture(backend: Backend) -> Fixture {
         country_id: 276,
         created_on: now,
     };
-    let location_id = store.create_location(&location).await.expect("location").id;
+    let location_id = store.add_location(&location).await.expect("location").id;
     Fixture { store, now, location_id, _database: database }
 }
 
@@ -198,7 +198,7 @@ async fn conflicts_name_what_clashed_and_write_nothing(backend: Backend) {
         country_id: 826,
         created_on: f.now,
     };
-    assert!(matches!(f.store.create_location(&again).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(f.store.add_location(&again).await, Err(StoreError::Conflict(_))));
 
     let batch = [member("ann@example.com", f.location_id), member("ann@example.com", f.location_id)];
     let error = f.store.add_members(&batch, f.now).await.expect_err("the same profile twice");
@@ -283,7 +283,7 @@ async fn email_keys_fold_unicode_case(backend: Backend) {
     let f = fixture(backend).await;
     let other_location = f
         .store
-        .create_location(&NewLocation {
+        .add_location(&NewLocation {
             name: "Harbour".into(),
             web_address: "harbour".into(),
             country_id: 826,
@@ -361,7 +361,7 @@ async fn sessions_expire_rotate_and_revoke(backend: Backend) {
 
     let bob = join(&f, "bob@example.com").await;
     f.store
-        .revoke_session(bob.session_id, &audit(AuditKind::SessionRevoked, f.now, "bob@example.com"))
+        .end_session(bob.session_id, &audit(AuditKind::SessionRevoked, f.now, "bob@example.com"))
         .await
         .expect("revoke");
     assert!(!alive(&f, &bob.pair.access_hash(), f.now).await);
@@ -469,7 +469,7 @@ async fn a_password_change_keeps_only_the_changing_session(backend: Backend) {
     assert_eq!(f.store.sessions_of_user(added.user_id, f.now).await.expect("list").len(), 0);
     let revoked = f
         .store
-        .revoke_user_sessions(bystander.user_id, &audit(AuditKind::SessionsRevoked, f.now, "bob@example.com"))
+        .end_user_sessions(bystander.user_id, &audit(AuditKind::SessionsRevoked, f.now, "bob@example.com"))
         .await
         .expect("revoke");
     assert_eq!(revoked, 1);
@@ -519,7 +519,7 @@ async fn checks_and_writes_agree_on_the_password(backend: Backend) {
     );
 
     f.store
-        .revoke_session(ann.session_id, &audit(AuditKind::SessionRevoked, f.now, "ann@example.com"))
+        .end_session(ann.session_id, &audit(AuditKind::SessionRevoked, f.now, "ann@example.com"))
         .await
         .expect("revoke");
     for return_profile in [false, true] {
@@ -651,14 +651,14 @@ async fn an_operator_password_ends_every_session_and_the_lockout(backend: Backen
         lockout_key: lockout_key("ann@example.com"),
         audit: audit(AuditKind::PasswordSetByOperator, f.now, "ann@example.com"),
     };
-    assert_eq!(f.store.set_password(&change).await.expect("set"), 1);
+    assert_eq!(f.store.set_operator_password(&change).await.expect("set"), 1);
     assert_eq!(f.store.password_hash(ann.user_id).await.expect("hash"), "$argon2id$operator");
     assert!(!alive(&f, &ann.pair.access_hash(), f.now).await);
     assert!(alive(&f, &bystander.pair.access_hash(), f.now).await);
     let admitted = f.store.admit_password_check(&check(&f, "ann@example.com", f.now)).await.expect("admit");
     assert_eq!(admitted, Admission::Allowed { attempt: 1 });
     let missing = OperatorPassword { user_id: 9999, ..change };
-    assert!(matches!(f.store.set_password(&missing).await, Err(StoreError::NotFound)));
+    assert!(matches!(f.store.set_operator_password(&missing).await, Err(StoreError::NotFound)));
 }
 
 async fn tokens_name_their_session(backend: Backend) {
@@ -923,7 +923,7 @@ async fn a_users_change_moves_every_profile_that_shows_it(backend: Backend) {
         country_id: 826,
         created_on: f.now,
     };
-    let harbour = f.store.create_location(&harbour).await.expect("location");
+    let harbour = f.store.add_location(&harbour).await.expect("location");
     let ann = join(&f, "ann@example.com").await;
     let second = f.store.add_members(&[member("ann@example.com", harbour.id)], f.now).await.expect("add")[0];
     let before = f.store.profile(second.profile_id).await.expect("profile");

@@ -11,13 +11,13 @@ use crate::domain::fields::email_digest;
 use crate::domain::lockout::{Admission, FailureState};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
-use crate::store::columns::{self, ColumnSource, LOCATION_COLUMNS};
+use crate::store::shared::{self, ColumnSource, LOCATION_COLUMNS};
 use crate::store::{
     AddedMember, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword, PasswordCheck,
     StoreError, StoreResult,
 };
 
-pub async fn create_location(c: &mut PgConnection, location: &NewLocation) -> StoreResult<Location> {
+pub async fn add_location(c: &mut PgConnection, location: &NewLocation) -> StoreResult<Location> {
     let id: i64 = sqlx::query_scalar(
         "insert into locations (name, web_address, country_id, created_on) values ($1, $2, $3, $4) returning id",
     )
@@ -33,13 +33,13 @@ pub async fn create_location(c: &mut PgConnection, location: &NewLocation) -> St
 pub async fn locations(c: &mut PgConnection) -> StoreResult<Vec<Location>> {
     let sql = format!("select {LOCATION_COLUMNS} from locations order by id");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?;
-    rows.iter().map(columns::location_from).collect()
+    rows.iter().map(shared::location_from).collect()
 }
 
 pub async fn location(c: &mut PgConnection, id: i64) -> StoreResult<Location> {
     let sql = format!("select {LOCATION_COLUMNS} from locations where id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(c).await?;
-    columns::location_from(&row)
+    shared::location_from(&row)
 }
 
 pub async fn set_location_policy(
@@ -104,12 +104,9 @@ async fn add_member(
             .await?
         }
     };
-    let profile_id = profiles::insert(c, user_id, member, now).await.map_err(|error| match error {
-        StoreError::Conflict(_) => {
-            StoreError::Conflict(format!("{} already has a profile at this location", member.email))
-        }
-        other => other,
-    })?;
+    let profile_id = profiles::insert(c, user_id, member, now)
+        .await
+        .map_err(|error| shared::profile_conflict(&member.email, error))?;
     sqlx::query("update users set default_profile_id = coalesce(default_profile_id, $1) where id = $2")
         .bind(profile_id)
         .bind(user_id)
@@ -132,18 +129,18 @@ pub async fn login_record(c: &mut PgConnection, email_key: &str) -> StoreResult<
 
 pub async fn user(c: &mut PgConnection, user_id: i64) -> StoreResult<User> {
     let sql =
-        format!("select id, email, full_name, active, {} from users where id = $1", columns::user_columns());
+        format!("select id, email, full_name, active, {} from users where id = $1", shared::user_columns());
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_one(c).await?;
     Ok(User {
         id: row.int(0)?,
         email: row.required_text(1)?,
         full_name: row.required_text(2)?,
         active: row.flag(3)?,
-        values: columns::user_values_from(&row, 4)?,
+        values: shared::user_values_from(&row, 4)?,
     })
 }
 
-pub async fn set_password(c: &mut PgConnection, change: &OperatorPassword) -> StoreResult<u64> {
+pub async fn set_operator_password(c: &mut PgConnection, change: &OperatorPassword) -> StoreResult<u64> {
     let done = sqlx::query("update users set password_hash = $1 where id = $2")
         .bind(&change.hash)
         .bind(change.user_id)
@@ -155,7 +152,7 @@ pub async fn set_password(c: &mut PgConnection, change: &OperatorPassword) -> St
     let ended =
         sqlx::query("delete from sessions where user_id = $1").bind(change.user_id).execute(&mut *c).await?;
     clear_failures(c, &change.lockout_key).await?;
-    insert_audit(c, &change.audit).await?;
+    record_audit(c, &change.audit).await?;
     Ok(ended.rows_affected())
 }
 
@@ -240,9 +237,9 @@ pub async fn admit_password_check(c: &mut PgConnection, check: &PasswordCheck) -
     let (next, admission) = check.rule.admit(previous, check.now);
     upsert_failures(c, &check.lockout_key, &next).await?;
     if let Admission::Locked { .. } = admission {
-        insert_audit(c, &check.refused).await?;
+        record_audit(c, &check.refused).await?;
         if !previous.is_some_and(|p| p.is_locked(check.now)) {
-            insert_audit(c, &check.refused.locked_out()).await?;
+            record_audit(c, &check.refused.locked_out()).await?;
         }
     }
     Ok(admission)
@@ -260,9 +257,9 @@ pub async fn record_password_failure(
     });
     let next = attempt.rule.after_failure(counted, attempt.attempt, now);
     upsert_failures(c, &attempt.lockout_key, &next).await?;
-    insert_audit(c, &attempt.audit).await?;
+    record_audit(c, &attempt.audit).await?;
     if next.is_locked(now) && !counted.is_locked(now) {
-        insert_audit(c, &attempt.audit.locked_out()).await?;
+        record_audit(c, &attempt.audit.locked_out()).await?;
     }
     Ok(next.locked_until.filter(|until| *until > now))
 }
@@ -280,7 +277,7 @@ pub async fn record_password_success(
     Ok(lock)
 }
 
-pub async fn insert_audit(c: &mut PgConnection, event: &AuditEvent) -> StoreResult<()> {
+pub async fn record_audit(c: &mut PgConnection, event: &AuditEvent) -> StoreResult<()> {
     sqlx::query(
         "insert into audit_events (at, user_id, email_key, event, source, user_agent, detail) \
          values ($1, $2, $3, $4, $5, $6, $7)",
@@ -307,7 +304,7 @@ pub async fn audit_of_user(c: &mut PgConnection, user_id: i64) -> StoreResult<Ve
     .bind(user_id)
     .fetch_all(c)
     .await?;
-    rows.iter().map(columns::audit_record_from).collect()
+    rows.iter().map(shared::audit_record_from).collect()
 }
 
 /// Makes the e-mail keys again after the way keys are made changed (the migration leaves a
@@ -358,5 +355,5 @@ pub async fn audit_of(c: &mut PgConnection, email_key: &str) -> StoreResult<Vec<
     .bind(email_digest(email_key))
     .fetch_all(c)
     .await?;
-    rows.iter().map(columns::audit_record_from).collect()
+    rows.iter().map(shared::audit_record_from).collect()
 }

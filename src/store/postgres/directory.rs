@@ -12,7 +12,7 @@ use crate::domain::catalogue::Field;
 use crate::domain::directory::{self, DirectoryHits, RESULT_WINDOW, SearchCandidate};
 use crate::domain::fields::split_tags;
 use crate::domain::markdown::RenderedBio;
-use crate::store::columns;
+use crate::store::shared;
 use crate::store::{DirectoryProfile, StaleBio, StoreResult};
 
 /// What the directory indexes of a public profile.
@@ -158,8 +158,8 @@ pub async fn list(
     )
     .bind(location_id)
     .bind(tag)
-    .bind(as_sql(limit))
-    .bind(as_sql(offset))
+    .bind(shared::as_sql(limit))
+    .bind(shared::as_sql(offset))
     .fetch_all(pool)
     .await?;
     let total: i64 = sqlx::query_scalar(
@@ -167,7 +167,7 @@ pub async fn list(
     )
     .bind(location_id)
     .bind(tag)
-    .bind(as_sql(RESULT_WINDOW))
+    .bind(shared::as_sql(RESULT_WINDOW))
     .fetch_one(pool)
     .await?;
     Ok(DirectoryHits { profile_ids, total: u64::try_from(total).unwrap_or_default() })
@@ -193,7 +193,7 @@ pub async fn search(
     }
     // Planned for these words each time: a plan cached for other words could start from
     // the most common one.
-    let rows = query.bind(as_sql(RESULT_WINDOW)).persistent(words.len() == 1).fetch_all(pool).await?;
+    let rows = query.bind(shared::as_sql(RESULT_WINDOW)).persistent(words.len() == 1).fetch_all(pool).await?;
     rows.iter()
         .map(|row| {
             Ok(SearchCandidate {
@@ -243,11 +243,11 @@ pub async fn public_profiles(
     let sql = format!(
         "select {}, p.profile_summary_html, p.profile_summary_render from profiles p \
          join users u on u.id = p.user_id where p.id = any($1) and p.location_id = $2 and p.profile_is_public",
-        columns::profile_columns()
+        shared::profile_columns()
     );
     let rows =
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(profile_ids).bind(location_id).fetch_all(pool).await?;
-    rows.iter().map(columns::directory_profile_from).collect()
+    rows.iter().map(shared::directory_profile_from).collect()
 }
 
 /// Bios without HTML rendered under `render_key`, in profile order after `after`.
@@ -282,10 +282,6 @@ pub async fn save_bio_html(pool: &PgPool, bio: &StaleBio, html: &RenderedBio) ->
     .execute(pool)
     .await?;
     Ok(saved.rows_affected() == 1)
-}
-
-fn as_sql(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

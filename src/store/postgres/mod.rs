@@ -3,13 +3,18 @@
 //! When the server is unreachable, calls fail fast with `StoreError::Unavailable` (503 at
 //! the edge) and the pool reconnects by itself once it is back.
 //!
-//! The SQL lives in `accounts.rs`, `sessions.rs` and `profiles.rs`: functions taking the
-//! connection (or transaction) they run on.
+//! The SQL lives beside the functions that run it, one file per part of the schema:
+//! `accounts.rs` (locations, users, passwords, the lockout, the audit log), `sessions.rs`,
+//! `profiles.rs` (profiles and the PATCH), `history.rs`, `directory.rs`, `drafts.rs` (AI
+//! draft counts), `links.rs` (account links) and `outbox.rs`; what both stores do alike is
+//! `store::shared`. Each function takes the connection (or transaction) it runs on.
 
 mod accounts;
 mod directory;
 mod drafts;
-mod mail;
+mod history;
+mod links;
+mod outbox;
 mod profiles;
 mod sessions;
 
@@ -30,13 +35,13 @@ use crate::domain::lockout::Admission;
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
-use crate::store::columns::ColumnSource;
+use crate::store::shared::ColumnSource;
 use crate::store::{
-    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest,
-    EmailRedemption, FailedAttempt, Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession,
+    AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
+    FailedAttempt, Invitation, Link, LinkIssue, LoginRecord, NewLocation, NewMail, NewMember, NewSession,
     OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge,
     RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store, StoreError, StoreResult,
-    TokenIssue, TokenOwner, VerifiedPassword,
+    TokenOwner, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -84,9 +89,9 @@ impl Store for PostgresStore {
         ConnectionUse { open, busy: open.saturating_sub(self.pool.num_idle()) }
     }
 
-    async fn create_location(&self, location: &NewLocation) -> StoreResult<Location> {
+    async fn add_location(&self, location: &NewLocation) -> StoreResult<Location> {
         let mut tx = self.pool.begin().await?;
-        let done = accounts::create_location(&mut tx, location).await?;
+        let done = accounts::add_location(&mut tx, location).await?;
         tx.commit().await?;
         Ok(done)
     }
@@ -130,49 +135,45 @@ impl Store for PostgresStore {
         now: OffsetDateTime,
     ) -> StoreResult<Vec<AddedMember>> {
         let mut tx = self.pool.begin().await?;
-        let added = mail::invite(&mut tx, invitations, now).await?;
+        let added = links::invite(&mut tx, invitations, now).await?;
         tx.commit().await?;
         Ok(added)
     }
 
-    async fn issue_account_token(&self, issue: &TokenIssue) -> StoreResult<bool> {
+    async fn issue_link(&self, issue: &LinkIssue) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let issued = mail::issue(&mut tx, issue).await?;
+        let issued = links::issue(&mut tx, issue).await?;
         tx.commit().await?;
         Ok(issued)
     }
 
-    async fn account_token(
-        &self,
-        hash: &TokenHash,
-        now: OffsetDateTime,
-    ) -> StoreResult<Option<AccountToken>> {
-        mail::token(&mut *self.pool.acquire().await?, hash, now, false).await
+    async fn link(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Link>> {
+        links::link(&mut *self.pool.acquire().await?, hash, now, false).await
     }
 
-    async fn redeem_password_token(&self, redemption: &PasswordRedemption) -> StoreResult<i64> {
+    async fn redeem_password_link(&self, redemption: &PasswordRedemption) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        let user_id = mail::redeem_password(&mut tx, redemption).await?;
+        let user_id = links::redeem_password(&mut tx, redemption).await?;
         tx.commit().await?;
         Ok(user_id)
     }
 
     async fn change_email(&self, redemption: &EmailRedemption) -> StoreResult<String> {
         let mut tx = self.pool.begin().await?;
-        let email = mail::change_email(&mut tx, redemption).await?;
+        let email = links::change_email(&mut tx, redemption).await?;
         tx.commit().await?;
         Ok(email)
     }
 
     async fn revert_email(&self, redemption: &EmailRedemption) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        let user_id = mail::revert_email(&mut tx, redemption).await?;
+        let user_id = links::revert_email(&mut tx, redemption).await?;
         tx.commit().await?;
         Ok(user_id)
     }
 
     async fn queue_mail(&self, messages: &[NewMail], now: OffsetDateTime) -> StoreResult<()> {
-        mail::queue(&mut *self.pool.acquire().await?, messages, now).await
+        outbox::queue(&mut *self.pool.acquire().await?, messages, now).await
     }
 
     async fn claim_mail(
@@ -181,11 +182,11 @@ impl Store for PostgresStore {
         lease_until: OffsetDateTime,
         limit: i64,
     ) -> StoreResult<Vec<OutboxMail>> {
-        mail::claim(&mut *self.pool.acquire().await?, now, lease_until, limit).await
+        outbox::claim(&mut *self.pool.acquire().await?, now, lease_until, limit).await
     }
 
     async fn mail_sent(&self, id: i64, now: OffsetDateTime) -> StoreResult<()> {
-        mail::sent(&mut *self.pool.acquire().await?, id, now).await
+        outbox::sent(&mut *self.pool.acquire().await?, id, now).await
     }
 
     async fn mail_failed(
@@ -195,11 +196,11 @@ impl Store for PostgresStore {
         retry_at: Option<OffsetDateTime>,
         error: &str,
     ) -> StoreResult<()> {
-        mail::failed(&mut *self.pool.acquire().await?, id, now, retry_at, error).await
+        outbox::failed(&mut *self.pool.acquire().await?, id, now, retry_at, error).await
     }
 
     async fn outbox(&self, to_key: Option<&str>, limit: i64) -> StoreResult<Vec<OutboxMail>> {
-        mail::list(&mut *self.pool.acquire().await?, to_key, limit).await
+        outbox::list(&mut *self.pool.acquire().await?, to_key, limit).await
     }
 
     async fn has_users(&self) -> StoreResult<bool> {
@@ -231,9 +232,9 @@ impl Store for PostgresStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn set_password(&self, change: &OperatorPassword) -> StoreResult<u64> {
+    async fn set_operator_password(&self, change: &OperatorPassword) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
-        let done = accounts::set_password(&mut tx, change).await?;
+        let done = accounts::set_operator_password(&mut tx, change).await?;
         tx.commit().await?;
         Ok(done)
     }
@@ -264,7 +265,7 @@ impl Store for PostgresStore {
     }
 
     async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()> {
-        accounts::insert_audit(&mut *self.pool.acquire().await?, event).await
+        accounts::record_audit(&mut *self.pool.acquire().await?, event).await
     }
 
     async fn audit_of(&self, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
@@ -315,18 +316,18 @@ impl Store for PostgresStore {
         sessions::token_owner(&self.pool, hash).await
     }
 
-    async fn revoke_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()> {
+    async fn end_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sessions::delete_session(&mut tx, session_id).await?;
-        accounts::insert_audit(&mut tx, audit).await?;
+        sessions::end_session_unaudited(&mut tx, session_id).await?;
+        accounts::record_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn revoke_user_sessions(&self, user_id: i64, audit: &AuditEvent) -> StoreResult<u64> {
+    async fn end_user_sessions(&self, user_id: i64, audit: &AuditEvent) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
         let ended = sessions::delete_user_sessions(&mut tx, user_id).await?;
-        accounts::insert_audit(&mut tx, audit).await?;
+        accounts::record_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(ended)
     }
@@ -346,8 +347,8 @@ impl Store for PostgresStore {
         let mut tx = self.pool.begin().await?;
         sessions::purge_expired(&mut tx, purge.now, purge.lockout_window_start).await?;
         drafts::purge(&mut tx, purge.now).await?;
-        mail::purge(&mut tx, purge.now).await?;
-        profiles::purge_history(&mut tx, purge.history_before).await?;
+        outbox::purge(&mut tx, purge.now).await?;
+        history::purge_history(&mut tx, purge.history_before).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -376,7 +377,7 @@ impl Store for PostgresStore {
     }
 
     async fn history_of(&self, user_id: i64, paging: Paging) -> StoreResult<HistoryPage> {
-        profiles::history_of(&self.pool, user_id, paging).await
+        history::history_of(&self.pool, user_id, paging).await
     }
 
     async fn list_directory(

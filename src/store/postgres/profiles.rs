@@ -6,33 +6,33 @@ use sqlx::query::Query;
 use sqlx::{PgConnection, PgPool, Postgres, Row};
 use time::OffsetDateTime;
 
-use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
+use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, record_audit};
 use super::sessions::{end_other_sessions, replace_refresh, session_exists};
 use crate::domain::catalogue::{Field, FieldValue, Kind, Owner};
 use crate::domain::directory;
-use crate::domain::history::{self, HistoryPage};
+use crate::domain::history;
 use crate::domain::markdown::RenderedBio;
 use crate::domain::patch::ProfilePatch;
 use crate::domain::profile::{Profile, ProfileSummary, Version};
-use crate::store::columns::{self, HISTORY_COLUMNS};
-use crate::store::{Applied, NewMember, Paging, ProfileUpdate, StoreError, StoreResult};
+use crate::store::shared;
+use crate::store::{Applied, NewMember, ProfileUpdate, StoreError, StoreResult};
 
 pub async fn profile(pool: &PgPool, profile_id: i64) -> StoreResult<Profile> {
     let sql = format!(
         "select {} from profiles p join users u on u.id = p.user_id where p.id = $1",
-        columns::profile_columns()
+        shared::profile_columns()
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(profile_id).fetch_one(pool).await?;
-    columns::profile_from(&row)
+    shared::profile_from(&row)
 }
 
 async fn profile_in(c: &mut PgConnection, profile_id: i64) -> StoreResult<Profile> {
     let sql = format!(
         "select {} from profiles p join users u on u.id = p.user_id where p.id = $1",
-        columns::profile_columns()
+        shared::profile_columns()
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(profile_id).fetch_one(c).await?;
-    columns::profile_from(&row)
+    shared::profile_from(&row)
 }
 
 pub async fn profiles_of_user(pool: &PgPool, user_id: i64) -> StoreResult<Vec<ProfileSummary>> {
@@ -43,7 +43,7 @@ pub async fn profiles_of_user(pool: &PgPool, user_id: i64) -> StoreResult<Vec<Pr
     .bind(user_id)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(columns::profile_summary_from).collect()
+    rows.iter().map(shared::profile_summary_from).collect()
 }
 
 /// A new profile takes its countries from the location and its billing details from the
@@ -115,7 +115,7 @@ pub async fn apply(c: &mut PgConnection, update: &ProfileUpdate) -> StoreResult<
         end_other_sessions(c, update.user_id, password.keep_session).await?;
         replace_refresh(c, password.keep_session, &password.next_refresh).await?;
         clear_failures(c, &password.lockout_key).await?;
-        insert_audit(c, &password.audit).await?;
+        record_audit(c, &password.audit).await?;
     }
     if update.return_profile {
         let profile = profile_in(c, update.profile_id).await?;
@@ -199,30 +199,6 @@ async fn write_patch<'e>(
         .await?;
     let (profile, user): (Option<i64>, Option<i64>) = (row.try_get(0)?, row.try_get(1)?);
     Ok(profile.zip(user).map(|(profile, user)| Version { profile, user }))
-}
-
-pub async fn history_of(pool: &PgPool, user_id: i64, paging: Paging) -> StoreResult<HistoryPage> {
-    let total: i64 = sqlx::query_scalar("select count(*) from profile_history where user_id = $1")
-        .bind(user_id)
-        .fetch_one(pool)
-        .await?;
-    let sql = format!(
-        "select {HISTORY_COLUMNS} from profile_history where user_id = $1 \
-         order by changed_at desc, id desc limit $2 offset $3"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(user_id)
-        .bind(i64::try_from(paging.limit).unwrap_or(i64::MAX))
-        .bind(i64::try_from(paging.offset).unwrap_or(i64::MAX))
-        .fetch_all(pool)
-        .await?;
-    let entries = rows.iter().map(columns::history_entry_from).collect::<StoreResult<_>>()?;
-    Ok(HistoryPage { entries, total: u64::try_from(total).unwrap_or_default() })
-}
-
-pub async fn purge_history(c: &mut PgConnection, before: OffsetDateTime) -> StoreResult<()> {
-    sqlx::query("delete from profile_history where changed_at < $1").bind(before).execute(c).await?;
-    Ok(())
 }
 
 /// The versions of a profile and its user, locked; `NotFound` unless the profile is the

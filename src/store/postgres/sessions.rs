@@ -1,15 +1,14 @@
 //! Sessions and refresh-token families, in PostgreSQL.
 
 use sqlx::{PgConnection, PgPool};
-use std::sync::LazyLock;
 
 use time::OffsetDateTime;
 
-use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
+use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, record_audit};
 use crate::auth::token::TokenHash;
 use crate::domain::audit::AuditEvent;
 use crate::domain::profile::Profile;
-use crate::store::columns;
+use crate::store::shared;
 use crate::store::{
     NewSession, RefreshOutcome, Session, SessionSummary, SessionTokens, StoreError, StoreResult, TokenOwner,
     VerifiedPassword,
@@ -42,7 +41,7 @@ pub async fn create_session(
     .fetch_one(&mut *c)
     .await?;
     clear_failures(c, &verified.lockout_key).await?;
-    insert_audit(c, audit).await?;
+    record_audit(c, audit).await?;
     Ok(Session {
         id,
         user_id: session.user_id,
@@ -78,16 +77,9 @@ pub async fn session_profile(
     hash: &TokenHash,
     now: OffsetDateTime,
 ) -> StoreResult<Option<(Session, Profile)>> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "select {}, s.id, s.access_expires_at from sessions s join profiles p on p.id = s.profile_id \
-             join users u on u.id = p.user_id where s.access_hash = $1 and s.access_expires_at > $2",
-            columns::profile_columns()
-        )
-    });
-    let sql: &str = &SQL;
+    let sql: &str = &shared::SESSION_PROFILE;
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&hash.0).bind(now).fetch_optional(pool).await?;
-    row.map(|row| columns::session_profile_from(&row)).transpose()
+    row.map(|row| shared::session_profile_from(&row)).transpose()
 }
 
 pub async fn rotate_refresh(
@@ -122,7 +114,7 @@ pub async fn rotate_refresh(
             Ok(RefreshOutcome::Rotated(Session { id, user_id, profile_id, access_expires_at }))
         }
         Some((id, _, _)) => {
-            delete_session(c, id).await?;
+            end_session_unaudited(c, id).await?;
             Ok(RefreshOutcome::Invalid)
         }
         None => {
@@ -135,7 +127,7 @@ pub async fn rotate_refresh(
             .await?;
             match reused {
                 Some((id, user_id)) => {
-                    delete_session(c, id).await?;
+                    end_session_unaudited(c, id).await?;
                     Ok(RefreshOutcome::Reused { user_id })
                 }
                 None => Ok(RefreshOutcome::Invalid),
@@ -186,7 +178,7 @@ pub async fn session_exists(c: &mut PgConnection, session_id: i64) -> StoreResul
     Ok(found.is_some())
 }
 
-pub async fn delete_session(c: &mut PgConnection, id: i64) -> StoreResult<()> {
+pub async fn end_session_unaudited(c: &mut PgConnection, id: i64) -> StoreResult<()> {
     sqlx::query("delete from sessions where id = $1").bind(id).execute(c).await?;
     Ok(())
 }
@@ -219,7 +211,7 @@ pub async fn sessions_of_user(
     .bind(now)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(columns::session_summary_from).collect()
+    rows.iter().map(shared::session_summary_from).collect()
 }
 
 pub async fn switch_profile(c: &mut PgConnection, session: &Session, profile_id: i64) -> StoreResult<()> {

@@ -13,13 +13,13 @@ use crate::domain::fields::email_digest;
 use crate::domain::lockout::{Admission, FailureState};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
-use crate::store::columns::{self, ColumnSource, LOCATION_COLUMNS};
+use crate::store::shared::{self, ColumnSource, LOCATION_COLUMNS};
 use crate::store::{
     AddedMember, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword, PasswordCheck,
     StoreError, StoreResult,
 };
 
-pub fn create_location(c: &Connection, location: &NewLocation) -> StoreResult<Location> {
+pub fn add_location(c: &Connection, location: &NewLocation) -> StoreResult<Location> {
     let id: i64 = c.query_row(
         "insert into locations (name, web_address, country_id, created_on) values (?1, ?2, ?3, ?4) returning id",
         params![location.name, location.web_address, location.country_id, time_text(location.created_on)],
@@ -30,7 +30,7 @@ pub fn create_location(c: &Connection, location: &NewLocation) -> StoreResult<Lo
 
 pub fn locations(c: &Connection) -> StoreResult<Vec<Location>> {
     let mut statement = c.prepare_cached(&format!("select {LOCATION_COLUMNS} from locations order by id"))?;
-    all_rows(statement.query([])?, |row| columns::location_from(row))
+    all_rows(statement.query([])?, |row| shared::location_from(row))
 }
 
 pub fn location(c: &Connection, id: i64) -> StoreResult<Location> {
@@ -38,7 +38,7 @@ pub fn location(c: &Connection, id: i64) -> StoreResult<Location> {
         c.prepare_cached(&format!("select {LOCATION_COLUMNS} from locations where id = ?1"))?;
     let mut rows = statement.query([id])?;
     let row = rows.next()?.ok_or(StoreError::NotFound)?;
-    columns::location_from(row)
+    shared::location_from(row)
 }
 
 pub fn set_location_policy(c: &Connection, location_id: i64, p: &PasswordPolicy) -> StoreResult<()> {
@@ -105,12 +105,8 @@ fn add_member(c: &Connection, member: &NewMember, now: OffsetDateTime) -> StoreR
                 |row| row.get(0),
             )?,
     };
-    let profile_id = profiles::insert(c, user_id, member, now).map_err(|error| match error {
-        StoreError::Conflict(_) => {
-            StoreError::Conflict(format!("{} already has a profile at this location", member.email))
-        }
-        other => other,
-    })?;
+    let profile_id = profiles::insert(c, user_id, member, now)
+        .map_err(|error| shared::profile_conflict(&member.email, error))?;
     c.prepare_cached("update users set default_profile_id = coalesce(default_profile_id, ?1) where id = ?2")?
         .execute([profile_id, user_id])?;
     // The user's own properties an import sets (notification preferences, consent).
@@ -142,7 +138,7 @@ pub fn login_record(c: &Connection, email_key: &str) -> StoreResult<Option<Login
 
 pub fn user(c: &Connection, user_id: i64) -> StoreResult<User> {
     let sql =
-        format!("select id, email, full_name, active, {} from users where id = ?1", columns::user_columns());
+        format!("select id, email, full_name, active, {} from users where id = ?1", shared::user_columns());
     let mut statement = c.prepare_cached(&sql)?;
     let mut rows = statement.query([user_id])?;
     let row = rows.next()?.ok_or(StoreError::NotFound)?;
@@ -151,7 +147,7 @@ pub fn user(c: &Connection, user_id: i64) -> StoreResult<User> {
         email: row.required_text(1)?,
         full_name: row.required_text(2)?,
         active: row.flag(3)?,
-        values: columns::user_values_from(row, 4)?,
+        values: shared::user_values_from(row, 4)?,
     })
 }
 
@@ -168,7 +164,7 @@ pub fn upgrade_password_hash(c: &Connection, user_id: i64, verified: &str, hash:
     Ok(changed == 1)
 }
 
-pub fn set_password(c: &Connection, change: &OperatorPassword) -> StoreResult<u64> {
+pub fn set_operator_password(c: &Connection, change: &OperatorPassword) -> StoreResult<u64> {
     let changed =
         c.execute("update users set password_hash = ?1 where id = ?2", params![change.hash, change.user_id])?;
     if changed == 0 {
@@ -176,7 +172,7 @@ pub fn set_password(c: &Connection, change: &OperatorPassword) -> StoreResult<u6
     }
     let ended = c.execute("delete from sessions where user_id = ?1", [change.user_id])?;
     clear_failures(c, &change.lockout_key)?;
-    insert_audit(c, &change.audit)?;
+    record_audit(c, &change.audit)?;
     Ok(ended as u64)
 }
 
@@ -231,9 +227,9 @@ pub fn admit_password_check(c: &Connection, check: &PasswordCheck) -> StoreResul
     let (next, admission) = check.rule.admit(previous, check.now);
     upsert_failures(c, &check.lockout_key, &next)?;
     if let Admission::Locked { .. } = admission {
-        insert_audit(c, &check.refused)?;
+        record_audit(c, &check.refused)?;
         if !previous.is_some_and(|p| p.is_locked(check.now)) {
-            insert_audit(c, &check.refused.locked_out())?;
+            record_audit(c, &check.refused.locked_out())?;
         }
     }
     Ok(admission)
@@ -251,9 +247,9 @@ pub fn record_password_failure(
     });
     let next = attempt.rule.after_failure(counted, attempt.attempt, now);
     upsert_failures(c, &attempt.lockout_key, &next)?;
-    insert_audit(c, &attempt.audit)?;
+    record_audit(c, &attempt.audit)?;
     if next.is_locked(now) && !counted.is_locked(now) {
-        insert_audit(c, &attempt.audit.locked_out())?;
+        record_audit(c, &attempt.audit.locked_out())?;
     }
     Ok(next.locked_until.filter(|until| *until > now))
 }
@@ -270,7 +266,7 @@ pub fn record_password_success(
     Ok(lock)
 }
 
-pub fn insert_audit(c: &Connection, event: &AuditEvent) -> StoreResult<()> {
+pub fn record_audit(c: &Connection, event: &AuditEvent) -> StoreResult<()> {
     c.prepare_cached(
         "insert into audit_events (at, user_id, email_key, event, source, user_agent, detail) \
          values (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -295,7 +291,7 @@ pub fn audit_of(c: &Connection, email_key: &str) -> StoreResult<Vec<AuditRecord>
          where email_key = ?1 or email_key = ?2 or user_id = (select id from users where email_key = ?1) \
          order by at, id",
     )?;
-    all_rows(statement.query([email_key, &email_digest(email_key)])?, |row| columns::audit_record_from(row))
+    all_rows(statement.query([email_key, &email_digest(email_key)])?, |row| shared::audit_record_from(row))
 }
 
 /// Everything recorded with the user's id, whatever address it was recorded under.
@@ -304,7 +300,7 @@ pub fn audit_of_user(c: &Connection, user_id: i64) -> StoreResult<Vec<AuditRecor
         "select at, event, user_id, source, user_agent, detail from audit_events where user_id = ?1 \
          order by at, id",
     )?;
-    all_rows(statement.query([user_id])?, |row| columns::audit_record_from(row))
+    all_rows(statement.query([user_id])?, |row| shared::audit_record_from(row))
 }
 
 /// Deletes failure counters that no longer matter.

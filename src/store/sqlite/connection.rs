@@ -13,7 +13,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
 use crate::store::ConnectionUse;
-use crate::store::columns::ColumnSource;
+use crate::store::shared::ColumnSource;
 use crate::store::{StoreError, StoreResult};
 
 /// How long a statement waits for another process's lock before the request gets a 503.

@@ -9,7 +9,7 @@ use super::connection::all_rows;
 use crate::domain::directory::{self, DirectoryHits, RESULT_WINDOW, SearchCandidate};
 use crate::domain::fields::split_tags;
 use crate::store::StoreResult;
-use crate::store::columns::{self, SEARCH_CANDIDATE_COLUMNS};
+use crate::store::shared::{self, SEARCH_CANDIDATE_COLUMNS};
 
 /// Brings the directory's entries for one profile in line with its stored row.
 pub fn sync(c: &Connection, profile_id: i64) -> StoreResult<()> {
@@ -80,14 +80,14 @@ pub fn list(
             "select profile_id from directory_index where location_id = ?1 and tag = ?2 \
              order by name_key, profile_id limit ?3 offset ?4",
         )?
-        .query(params![location_id, tag, as_sql(limit), as_sql(offset)])?,
+        .query(params![location_id, tag, shared::as_sql(limit), shared::as_sql(offset)])?,
         |row| Ok(row.get(0)?),
     )?;
     let total: i64 = c
         .prepare_cached(
             "select count(*) from (select 1 from directory_index where location_id = ?1 and tag = ?2 limit ?3)",
         )?
-        .query_row(params![location_id, tag, as_sql(RESULT_WINDOW)], |row| row.get(0))?;
+        .query_row(params![location_id, tag, shared::as_sql(RESULT_WINDOW)], |row| row.get(0))?;
     Ok(DirectoryHits { profile_ids, total: u64::try_from(total).unwrap_or_default() })
 }
 
@@ -110,18 +110,15 @@ pub fn search(
          limit ?4",
     );
     let mut statement = c.prepare_cached(&sql)?;
-    let rows = statement.query(params![match_expression(words), location_id, tag, as_sql(RESULT_WINDOW)])?;
-    all_rows(rows, |row| Ok(columns::searched_profile_from(row)?.candidate(words)))
+    let rows =
+        statement.query(params![match_expression(words), location_id, tag, shared::as_sql(RESULT_WINDOW)])?;
+    all_rows(rows, |row| Ok(shared::searched_profile_from(row)?.candidate(words)))
 }
 
 /// Every word as a quoted FTS5 string, so nothing in it is syntax.
 fn match_expression(words: &[String]) -> String {
     let quoted: Vec<String> = words.iter().map(|word| format!("\"{}\"", word.replace('"', "\"\""))).collect();
     quoted.join(" ")
-}
-
-fn as_sql(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

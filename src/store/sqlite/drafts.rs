@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::connection::time_text;
 use crate::domain::ai::{AiSetting, DraftAdmission, LOCATION_WINDOW, MEMBER_WINDOW};
-use crate::store::columns::ColumnSource;
+use crate::store::shared::ColumnSource;
 use crate::store::{DraftRequest, StoreError, StoreResult};
 
 pub fn set_location_ai(c: &Connection, location_id: i64, setting: &AiSetting) -> StoreResult<()> {

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use super::connection::{all_rows, time_text};
 use crate::domain::history::HistoryPage;
-use crate::store::columns::{self, HISTORY_COLUMNS};
+use crate::store::shared::{self, HISTORY_COLUMNS};
 use crate::store::{Paging, ProfileUpdate, StoreResult};
 
 /// Records one applied PATCH's changes (already encoded).
@@ -35,10 +35,10 @@ pub fn page(c: &Connection, user_id: i64, paging: Paging) -> StoreResult<History
          order by changed_at desc, id desc limit ?2 offset ?3"
     );
     let mut statement = c.prepare_cached(&sql)?;
-    let limit = i64::try_from(paging.limit).unwrap_or(i64::MAX);
-    let offset = i64::try_from(paging.offset).unwrap_or(i64::MAX);
+    let limit = crate::store::shared::as_sql(paging.limit);
+    let offset = crate::store::shared::as_sql(paging.offset);
     let entries =
-        all_rows(statement.query(params![user_id, limit, offset])?, |row| columns::history_entry_from(row))?;
+        all_rows(statement.query(params![user_id, limit, offset])?, |row| shared::history_entry_from(row))?;
     Ok(HistoryPage { entries, total: u64::try_from(total).unwrap_or_default() })
 }
 

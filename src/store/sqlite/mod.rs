@@ -2,15 +2,19 @@
 //!
 //! Writes go to one writer thread that commits them in groups (`writer.rs`); reads run on
 //! the calling thread through a few read-only connections (`connection::Readers`). The SQL
-//! lives in `accounts.rs`, `sessions.rs` and `profiles.rs`, one function per statement or
-//! use case, each taking the connection it runs on.
+//! lives beside the functions that run it, one file per part of the schema: `accounts.rs`
+//! (locations, users, passwords, the lockout, the audit log), `sessions.rs`, `profiles.rs`
+//! (profiles and the PATCH), `history.rs`, `directory.rs`, `drafts.rs` (AI draft counts),
+//! `links.rs` (account links) and `outbox.rs`; what both stores do alike is
+//! `store::shared`. Each function takes the connection it runs on.
 
 mod accounts;
 mod connection;
 mod directory;
 mod drafts;
 mod history;
-mod mail;
+mod links;
+mod outbox;
 mod profiles;
 mod sessions;
 mod writer;
@@ -30,18 +34,18 @@ use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
-    AccountToken, AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest,
-    EmailRedemption, FailedAttempt, Invitation, LoginRecord, NewLocation, NewMail, NewMember, NewSession,
+    AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
+    FailedAttempt, Invitation, Link, LinkIssue, LoginRecord, NewLocation, NewMail, NewMember, NewSession,
     OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge,
-    RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store, StoreResult, TokenIssue,
-    TokenOwner, VerifiedPassword,
+    RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store, StoreResult, TokenOwner,
+    VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
 
 /// Connections for reads on the calling thread; more than the async workers, so a reader
 /// rarely waits.
-const READERS: usize = 4;
+pub const READERS: usize = 4;
 
 pub struct SqliteStore {
     writer: Writer,
@@ -96,9 +100,9 @@ impl Store for SqliteStore {
         self.readers.connection_use()
     }
 
-    async fn create_location(&self, location: &NewLocation) -> StoreResult<Location> {
+    async fn add_location(&self, location: &NewLocation) -> StoreResult<Location> {
         let location = location.clone();
-        self.writer.write(move |c| accounts::create_location(c, &location)).await
+        self.writer.write(move |c| accounts::add_location(c, &location)).await
     }
 
     async fn locations(&self) -> StoreResult<Vec<Location>> {
@@ -135,40 +139,36 @@ impl Store for SqliteStore {
         now: OffsetDateTime,
     ) -> StoreResult<Vec<AddedMember>> {
         let invitations = invitations.to_vec();
-        self.writer.write(move |c| mail::invite(c, &invitations, now)).await
+        self.writer.write(move |c| links::invite(c, &invitations, now)).await
     }
 
-    async fn issue_account_token(&self, issue: &TokenIssue) -> StoreResult<bool> {
+    async fn issue_link(&self, issue: &LinkIssue) -> StoreResult<bool> {
         let issue = issue.clone();
-        self.writer.write(move |c| mail::issue(c, &issue)).await
+        self.writer.write(move |c| links::issue(c, &issue)).await
     }
 
-    async fn account_token(
-        &self,
-        hash: &TokenHash,
-        now: OffsetDateTime,
-    ) -> StoreResult<Option<AccountToken>> {
-        self.readers.read(|c| mail::token(c, hash, now))
+    async fn link(&self, hash: &TokenHash, now: OffsetDateTime) -> StoreResult<Option<Link>> {
+        self.readers.read(|c| links::link(c, hash, now))
     }
 
-    async fn redeem_password_token(&self, redemption: &PasswordRedemption) -> StoreResult<i64> {
+    async fn redeem_password_link(&self, redemption: &PasswordRedemption) -> StoreResult<i64> {
         let redemption = redemption.clone();
-        self.writer.write(move |c| mail::redeem_password(c, &redemption)).await
+        self.writer.write(move |c| links::redeem_password(c, &redemption)).await
     }
 
     async fn change_email(&self, redemption: &EmailRedemption) -> StoreResult<String> {
         let redemption = redemption.clone();
-        self.writer.write(move |c| mail::change_email(c, &redemption)).await
+        self.writer.write(move |c| links::change_email(c, &redemption)).await
     }
 
     async fn revert_email(&self, redemption: &EmailRedemption) -> StoreResult<i64> {
         let redemption = redemption.clone();
-        self.writer.write(move |c| mail::revert_email(c, &redemption)).await
+        self.writer.write(move |c| links::revert_email(c, &redemption)).await
     }
 
     async fn queue_mail(&self, messages: &[NewMail], now: OffsetDateTime) -> StoreResult<()> {
         let messages = messages.to_vec();
-        self.writer.write(move |c| mail::queue(c, &messages, now)).await
+        self.writer.write(move |c| outbox::queue(c, &messages, now)).await
     }
 
     async fn claim_mail(
@@ -177,11 +177,11 @@ impl Store for SqliteStore {
         lease_until: OffsetDateTime,
         limit: i64,
     ) -> StoreResult<Vec<OutboxMail>> {
-        self.writer.write(move |c| mail::claim(c, now, lease_until, limit)).await
+        self.writer.write(move |c| outbox::claim(c, now, lease_until, limit)).await
     }
 
     async fn mail_sent(&self, id: i64, now: OffsetDateTime) -> StoreResult<()> {
-        self.writer.write(move |c| mail::sent(c, id, now)).await
+        self.writer.write(move |c| outbox::sent(c, id, now)).await
     }
 
     async fn mail_failed(
@@ -192,11 +192,11 @@ impl Store for SqliteStore {
         error: &str,
     ) -> StoreResult<()> {
         let error = error.to_string();
-        self.writer.write(move |c| mail::failed(c, id, now, retry_at, &error)).await
+        self.writer.write(move |c| outbox::failed(c, id, now, retry_at, &error)).await
     }
 
     async fn outbox(&self, to_key: Option<&str>, limit: i64) -> StoreResult<Vec<OutboxMail>> {
-        self.readers.read(|c| mail::list(c, to_key, limit))
+        self.readers.read(|c| outbox::list(c, to_key, limit))
     }
 
     async fn has_users(&self) -> StoreResult<bool> {
@@ -220,9 +220,9 @@ impl Store for SqliteStore {
         self.writer.write(move |c| accounts::upgrade_password_hash(c, user_id, &verified, &hash)).await
     }
 
-    async fn set_password(&self, change: &OperatorPassword) -> StoreResult<u64> {
+    async fn set_operator_password(&self, change: &OperatorPassword) -> StoreResult<u64> {
         let change = change.clone();
-        self.writer.write(move |c| accounts::set_password(c, &change)).await
+        self.writer.write(move |c| accounts::set_operator_password(c, &change)).await
     }
 
     async fn admit_password_check(&self, check: &PasswordCheck) -> StoreResult<Admission> {
@@ -246,7 +246,7 @@ impl Store for SqliteStore {
 
     async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()> {
         let event = event.clone();
-        self.writer.write(move |c| accounts::insert_audit(c, &event)).await
+        self.writer.write(move |c| accounts::record_audit(c, &event)).await
     }
 
     async fn audit_of(&self, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
@@ -293,14 +293,14 @@ impl Store for SqliteStore {
         self.readers.read(|c| sessions::token_owner(c, hash))
     }
 
-    async fn revoke_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()> {
+    async fn end_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()> {
         let audit = audit.clone();
-        self.writer.write(move |c| sessions::revoke_session(c, session_id, &audit)).await
+        self.writer.write(move |c| sessions::end_session(c, session_id, &audit)).await
     }
 
-    async fn revoke_user_sessions(&self, user_id: i64, audit: &AuditEvent) -> StoreResult<u64> {
+    async fn end_user_sessions(&self, user_id: i64, audit: &AuditEvent) -> StoreResult<u64> {
         let audit = audit.clone();
-        self.writer.write(move |c| sessions::revoke_user_sessions(c, user_id, &audit)).await
+        self.writer.write(move |c| sessions::end_user_sessions(c, user_id, &audit)).await
     }
 
     async fn sessions_of_user(&self, user_id: i64, now: OffsetDateTime) -> StoreResult<Vec<SessionSummary>> {
@@ -318,7 +318,7 @@ impl Store for SqliteStore {
             .write(move |c| {
                 sessions::purge_expired(c, purge.now, purge.lockout_window_start)?;
                 drafts::purge(c, purge.now)?;
-                mail::purge(c, purge.now)?;
+                outbox::purge(c, purge.now)?;
                 history::purge(c, purge.history_before)
             })
             .await

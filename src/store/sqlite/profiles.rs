@@ -5,7 +5,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use time::OffsetDateTime;
 
-use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
+use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, record_audit};
 use super::connection::{all_rows, date_text, time_text};
 use super::directory;
 use super::sessions::{end_other_sessions, replace_refresh, session_exists};
@@ -13,18 +13,18 @@ use crate::domain::catalogue::{Field, FieldValue, Values};
 use crate::domain::history;
 use crate::domain::markdown::RenderedBio;
 use crate::domain::profile::{Profile, ProfileSummary, Version};
-use crate::store::columns;
+use crate::store::shared;
 use crate::store::{Applied, DirectoryProfile, NewMember, ProfileUpdate, StaleBio, StoreError, StoreResult};
 
 pub fn profile(c: &Connection, profile_id: i64) -> StoreResult<Profile> {
     let sql = format!(
         "select {} from profiles p join users u on u.id = p.user_id where p.id = ?1",
-        columns::profile_columns()
+        shared::profile_columns()
     );
     let mut statement = c.prepare_cached(&sql)?;
     let mut rows = statement.query([profile_id])?;
     let row = rows.next()?.ok_or(StoreError::NotFound)?;
-    columns::profile_from(row)
+    shared::profile_from(row)
 }
 
 /// Those of the profiles that are public at the location, with their bios' HTML.
@@ -36,11 +36,11 @@ pub fn public_profiles(
     let sql = format!(
         "select {}, p.profile_summary_html, p.profile_summary_render from profiles p join users u on u.id = p.user_id \
          where p.id in (select value from json_each(?1)) and p.location_id = ?2 and p.profile_is_public",
-        columns::profile_columns()
+        shared::profile_columns()
     );
     let ids = serde_json::to_string(profile_ids).map_err(anyhow::Error::new)?;
     let mut statement = c.prepare_cached(&sql)?;
-    all_rows(statement.query(params![ids, location_id])?, |row| columns::directory_profile_from(row))
+    all_rows(statement.query(params![ids, location_id])?, |row| shared::directory_profile_from(row))
 }
 
 /// Bios without HTML rendered under `render_key`, in profile order after `after`.
@@ -70,7 +70,7 @@ pub fn profiles_of_user(c: &Connection, user_id: i64) -> StoreResult<Vec<Profile
         "select p.id, p.full_name, p.company_name, p.active, p.coworker_type, l.id, l.name \
          from profiles p join locations l on l.id = p.location_id where p.user_id = ?1 order by p.id",
     )?;
-    all_rows(statement.query([user_id])?, |row| columns::profile_summary_from(row))
+    all_rows(statement.query([user_id])?, |row| shared::profile_summary_from(row))
 }
 
 /// A new profile takes its countries from the location and its billing details from the
@@ -177,7 +177,7 @@ pub fn apply(c: &Connection, update: &ProfileUpdate) -> StoreResult<Applied> {
         end_other_sessions(c, update.user_id, password.keep_session)?;
         replace_refresh(c, password.keep_session, &password.next_refresh)?;
         clear_failures(c, &password.lockout_key)?;
-        insert_audit(c, &password.audit)?;
+        record_audit(c, &password.audit)?;
     }
     if update.return_profile {
         let profile = profile(c, update.profile_id)?;
@@ -224,7 +224,7 @@ fn stored_state(c: &Connection, update: &ProfileUpdate) -> StoreResult<StoredSta
     }
     let mut values = Values::empty();
     for (index, field) in fields.into_iter().enumerate() {
-        values.set(field, columns::value_at(row, LEADING + index, field.kind())?);
+        values.set(field, shared::value_at(row, LEADING + index, field.kind())?);
     }
     Ok(StoredState { version: Version { profile: row.get(0)?, user: row.get(1)? }, values })
 }

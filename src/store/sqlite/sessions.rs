@@ -1,16 +1,15 @@
 //! Sessions and refresh-token families, in SQLite.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use std::sync::LazyLock;
 
 use time::OffsetDateTime;
 
-use super::accounts::{self, clear_failures, ensure_password_is, ensure_unlocked, insert_audit};
+use super::accounts::{self, clear_failures, ensure_password_is, ensure_unlocked, record_audit};
 use super::connection::{all_rows, time_text};
 use crate::auth::token::TokenHash;
 use crate::domain::audit::AuditEvent;
 use crate::domain::profile::Profile;
-use crate::store::columns::{self, ColumnSource};
+use crate::store::shared::{self, ColumnSource};
 use crate::store::{
     NewSession, RefreshOutcome, Session, SessionSummary, SessionTokens, StoreError, StoreResult, TokenOwner,
     VerifiedPassword,
@@ -47,7 +46,7 @@ pub fn create_session(
             |row| row.get(0),
         )?;
     clear_failures(c, &verified.lockout_key)?;
-    insert_audit(c, audit)?;
+    record_audit(c, audit)?;
     Ok(Session {
         id,
         user_id: session.user_id,
@@ -82,17 +81,10 @@ pub fn session_profile(
     hash: &TokenHash,
     now: OffsetDateTime,
 ) -> StoreResult<Option<(Session, Profile)>> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "select {}, s.id, s.access_expires_at from sessions s join profiles p on p.id = s.profile_id \
-             join users u on u.id = p.user_id where s.access_hash = ?1 and s.access_expires_at > ?2",
-            columns::profile_columns()
-        )
-    });
-    let sql: &str = &SQL;
+    let sql: &str = &shared::SESSION_PROFILE;
     let mut statement = c.prepare_cached(sql)?;
     let mut rows = statement.query(params![hash.0, time_text(now)])?;
-    rows.next()?.map(columns::session_profile_from).transpose()
+    rows.next()?.map(shared::session_profile_from).transpose()
 }
 
 pub fn rotate_refresh(
@@ -135,7 +127,7 @@ pub fn rotate_refresh(
             Ok(RefreshOutcome::Rotated(Session { id, user_id, profile_id, access_expires_at }))
         }
         Some((id, _, _)) => {
-            delete_session(c, id)?;
+            end_session_unaudited(c, id)?;
             Ok(RefreshOutcome::Invalid)
         }
         None => {
@@ -149,7 +141,7 @@ pub fn rotate_refresh(
                 .optional()?;
             match reused {
                 Some((id, user_id)) => {
-                    delete_session(c, id)?;
+                    end_session_unaudited(c, id)?;
                     Ok(RefreshOutcome::Reused { user_id })
                 }
                 None => Ok(RefreshOutcome::Invalid),
@@ -191,19 +183,19 @@ pub fn session_exists(c: &Connection, session_id: i64) -> StoreResult<bool> {
     Ok(c.prepare_cached("select 1 from sessions where id = ?1")?.exists([session_id])?)
 }
 
-pub fn delete_session(c: &Connection, id: i64) -> StoreResult<()> {
+pub fn end_session_unaudited(c: &Connection, id: i64) -> StoreResult<()> {
     c.prepare_cached("delete from sessions where id = ?1")?.execute([id])?;
     Ok(())
 }
 
-pub fn revoke_session(c: &Connection, id: i64, audit: &AuditEvent) -> StoreResult<()> {
-    delete_session(c, id)?;
-    insert_audit(c, audit)
+pub fn end_session(c: &Connection, id: i64, audit: &AuditEvent) -> StoreResult<()> {
+    end_session_unaudited(c, id)?;
+    record_audit(c, audit)
 }
 
-pub fn revoke_user_sessions(c: &Connection, user_id: i64, audit: &AuditEvent) -> StoreResult<u64> {
+pub fn end_user_sessions(c: &Connection, user_id: i64, audit: &AuditEvent) -> StoreResult<u64> {
     let ended = c.execute("delete from sessions where user_id = ?1", [user_id])?;
-    insert_audit(c, audit)?;
+    record_audit(c, audit)?;
     Ok(ended as u64)
 }
 
@@ -222,7 +214,7 @@ pub fn sessions_of_user(
         "select id, profile_id, created_at, refreshed_at, access_expires_at, refresh_expires_at, source, \
          user_agent from sessions where user_id = ?1 and refresh_expires_at > ?2 order by created_at, id",
     )?;
-    all_rows(statement.query(params![user_id, time_text(now)])?, |row| columns::session_summary_from(row))
+    all_rows(statement.query(params![user_id, time_text(now)])?, |row| shared::session_summary_from(row))
 }
 
 pub fn switch_profile(c: &Connection, session: &Session, profile_id: i64) -> StoreResult<()> {

@@ -41,7 +41,7 @@ pub async fn add_location(app: &AppState, name: &str, country_code: &str) -> Ser
         country_id: country.id,
         created_on: app.clock.now(),
     };
-    app.store.create_location(&location).await.map_err(|e| match e {
+    app.store.add_location(&location).await.map_err(|e| match e {
         StoreError::Conflict(_) => ServiceError::Invalid(format!(
             "a location named {name:?} (or with web address {:?}) already exists",
             location.web_address
@@ -195,7 +195,7 @@ fn pick_location<'a>(locations: &'a [Location], wanted: Option<&str>) -> Service
     }
 }
 
-/// Imports members from CSV: a header row of contract property names (`Email`,
+/// Imports members from CSV: a header row of the API's property names (`Email`,
 /// `Password` and `FullName` required; `Location` and any profile property optional).
 /// Every row is checked first; one bad row means nothing is written.
 pub async fn import_csv(app: &AppState, input: impl Read) -> ServiceResult<Vec<AddedMember>> {
@@ -428,7 +428,7 @@ pub async fn set_password(app: &AppState, email: &str, password: &SecretString) 
     let audit =
         session::audit_event(app, AuditKind::PasswordSetByOperator, Some(user.id), &key, &operator, None);
     let change = OperatorPassword { user_id: user.id, hash, lockout_key: email_digest(&key), audit };
-    Ok(app.store.set_password(&change).await?)
+    Ok(app.store.set_operator_password(&change).await?)
 }
 
 /// The member's live sessions.
@@ -449,7 +449,7 @@ pub async fn revoke_sessions(app: &AppState, email: &str) -> ServiceResult<u64> 
         &operator,
         None,
     );
-    Ok(app.store.revoke_user_sessions(user_id, &audit).await?)
+    Ok(app.store.end_user_sessions(user_id, &audit).await?)
 }
 
 /// What the audit log holds about an address, one group per user: an address may change

@@ -1,0 +1,502 @@
+//! What both stores do alike, as plain functions and SQL text: the columns of the editing
+//! representation (in an order derived from the property catalogue) and how a row of them
+//! becomes a `Profile`, the other rows both read, the statements both run as written, and
+//! the decisions both make from what they read. Each store reads the columns of a row by
+//! position through [`ColumnSource`]; what differs (the connection, how times are bound,
+//! locking) stays in `sqlite/` and `postgres/`.
+
+use std::sync::LazyLock;
+
+use time::{Date, OffsetDateTime};
+
+use super::{
+    DirectoryProfile, Invitation, Link, LinkIssue, NOTICES_PER_ADDRESS_HOUR, NewMail, OutboxMail, Session,
+    SessionSummary, StoreError, StoreResult,
+};
+use crate::auth::token::TokenHash;
+use crate::domain::account::{Purpose, credential_tag};
+use crate::domain::ai::{AiSetting, Provider};
+use crate::domain::audit::AuditRecord;
+use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
+use crate::domain::directory::SearchedProfile;
+use crate::domain::history::{self, HistoryEntry};
+use crate::domain::markdown::RenderedBio;
+use crate::domain::password::{MAX_SCORE, PasswordPolicy};
+use crate::domain::profile::{Location, Profile, ProfileSummary, Version};
+
+/// One row of a query, read by column position.
+pub trait ColumnSource {
+    fn int(&self, index: usize) -> StoreResult<i64>;
+    fn optional_int(&self, index: usize) -> StoreResult<Option<i64>>;
+    fn text(&self, index: usize) -> StoreResult<Option<String>>;
+    fn flag(&self, index: usize) -> StoreResult<bool>;
+    fn date(&self, index: usize) -> StoreResult<Option<Date>>;
+    fn time(&self, index: usize) -> StoreResult<OffsetDateTime>;
+    fn optional_time(&self, index: usize) -> StoreResult<Option<OffsetDateTime>>;
+
+    fn required_text(&self, index: usize) -> StoreResult<String> {
+        Ok(self.text(index)?.unwrap_or_default())
+    }
+}
+
+/// The columns before the catalogue's: `p.id, p.unique_id, p.user_id, p.location_id, u.email,
+/// p.coworker_type`.
+const LEADING: usize = 6;
+/// The columns after the catalogue's: the times of change and the versions of both rows.
+const TRAILING: usize = 5;
+/// How many columns [`profile_columns`] lists; a query may add its own after them.
+pub const PROFILE_COLUMNS: usize = LEADING + Field::COUNT + TRAILING;
+
+/// The editing representation's columns for `from profiles p join users u`: every field
+/// from the table of its owner, in catalogue order.
+pub fn profile_columns() -> &'static str {
+    static COLUMNS: LazyLock<String> = LazyLock::new(|| {
+        let mut columns = vec![
+            "p.id".to_string(),
+            "p.unique_id".into(),
+            "p.user_id".into(),
+            "p.location_id".into(),
+            "u.email".into(),
+            "p.coworker_type".into(),
+        ];
+        columns.extend(Field::all().map(|field| {
+            let table = if field.on_profile() { "p" } else { "u" };
+            format!("{table}.{}", field.spec().column)
+        }));
+        columns.extend(
+            ["p.created_on", "p.updated_on", "u.updated_on", "p.version", "u.version"].map(String::from),
+        );
+        columns.join(", ")
+    });
+    &COLUMNS
+}
+
+/// A row of [`profile_columns`] as a profile.
+pub fn profile_from(row: &impl ColumnSource) -> StoreResult<Profile> {
+    let mut values = Values::empty();
+    for field in Field::all() {
+        values.set(field, value_at(row, LEADING + field.index(), field.kind())?);
+    }
+    let after = LEADING + Field::COUNT;
+    let (profile_updated, user_updated) = (row.time(after + 1)?, row.time(after + 2)?);
+    Ok(Profile {
+        id: row.int(0)?,
+        unique_id: row.required_text(1)?,
+        user_id: row.int(2)?,
+        location_id: row.int(3)?,
+        email: row.required_text(4)?,
+        coworker_type: row.int(5)?,
+        values,
+        created_on: row.time(after)?,
+        updated_on: profile_updated.max(user_updated),
+        version: Version { profile: row.int(after + 3)?, user: row.int(after + 4)? },
+    })
+}
+
+/// A row of [`profile_columns`] followed by `p.profile_summary_html, p.profile_summary_render`.
+pub fn directory_profile_from(row: &impl ColumnSource) -> StoreResult<DirectoryProfile> {
+    let profile = profile_from(row)?;
+    let html = row.text(PROFILE_COLUMNS)?;
+    let render_key = row.text(PROFILE_COLUMNS + 1)?;
+    let summary_html = html.zip(render_key).map(|(html, render_key)| RenderedBio { html, render_key });
+    Ok(DirectoryProfile { profile, summary_html })
+}
+
+/// A row of [`profile_columns`] followed by `s.id, s.access_expires_at`: a session and its
+/// current profile.
+pub fn session_profile_from(row: &impl ColumnSource) -> StoreResult<(Session, Profile)> {
+    let profile = profile_from(row)?;
+    let session = Session {
+        id: row.int(PROFILE_COLUMNS)?,
+        user_id: profile.user_id,
+        profile_id: profile.id,
+        access_expires_at: row.time(PROFILE_COLUMNS + 1)?,
+    };
+    Ok((session, profile))
+}
+
+/// A user's own properties (the notification preferences) from consecutive columns
+/// starting at `first`, in catalogue order: see [`user_columns`].
+pub fn user_values_from(row: &impl ColumnSource, first: usize) -> StoreResult<Values> {
+    let mut values = Values::empty();
+    for (offset, field) in user_fields().enumerate() {
+        values.set(field, value_at(row, first + offset, field.kind())?);
+    }
+    Ok(values)
+}
+
+/// The columns of the user's own properties, in catalogue order.
+pub fn user_columns() -> &'static str {
+    static COLUMNS: LazyLock<String> =
+        LazyLock::new(|| user_fields().map(|f| f.spec().column).collect::<Vec<_>>().join(", "));
+    &COLUMNS
+}
+
+/// The fields kept only on the user row.
+pub fn user_fields() -> impl Iterator<Item = Field> {
+    Field::all().filter(|f| !f.on_profile())
+}
+
+/// The columns of a location, for [`location_from`].
+pub const LOCATION_COLUMNS: &str = "id, name, web_address, country_id, policy_min_length, policy_max_length, \
+    policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
+    policy_require_lower, policy_require_symbol, policy_min_score, ai_provider, ai_base_url, ai_model, \
+    ai_api_key_env, ai_daily_cap";
+
+pub fn location_from(row: &impl ColumnSource) -> StoreResult<Location> {
+    let count = |index: usize| -> StoreResult<u32> { Ok(u32::try_from(row.int(index)?).unwrap_or(u32::MAX)) };
+    Ok(Location {
+        id: row.int(0)?,
+        name: row.required_text(1)?,
+        web_address: row.required_text(2)?,
+        country_id: row.int(3)?,
+        policy: PasswordPolicy {
+            min_length: count(4)?,
+            max_length: count(5)?,
+            reject_common: row.flag(6)?,
+            reject_personal: row.flag(7)?,
+            require_digit: row.flag(8)?,
+            require_upper: row.flag(9)?,
+            require_lower: row.flag(10)?,
+            require_symbol: row.flag(11)?,
+            min_score: u8::try_from(row.int(12)?).unwrap_or(MAX_SCORE),
+        },
+        ai: AiSetting {
+            provider: row.text(13)?.as_deref().and_then(Provider::from_name),
+            base_url: row.text(14)?,
+            model: row.text(15)?,
+            api_key_env: row.text(16)?,
+            daily_cap: row.optional_int(17)?.map(|cap| u32::try_from(cap).unwrap_or(u32::MAX)),
+        },
+    })
+}
+
+/// `select p.id, p.full_name, p.company_name, p.active, p.coworker_type, l.id, l.name`.
+pub fn profile_summary_from(row: &impl ColumnSource) -> StoreResult<ProfileSummary> {
+    Ok(ProfileSummary {
+        id: row.int(0)?,
+        full_name: row.required_text(1)?,
+        company_name: row.required_text(2)?,
+        active: row.flag(3)?,
+        coworker_type: row.int(4)?,
+        location_id: row.int(5)?,
+        location_name: row.required_text(6)?,
+    })
+}
+
+/// What a directory search reads of each candidate, in this order (`p` is `profiles`).
+pub const SEARCH_CANDIDATE_COLUMNS: &str =
+    "p.id, p.full_name, p.company_name, p.position, p.business_area, p.profile_tags";
+
+/// A row of [`SEARCH_CANDIDATE_COLUMNS`].
+pub fn searched_profile_from(row: &impl ColumnSource) -> StoreResult<SearchedProfile> {
+    Ok(SearchedProfile {
+        profile_id: row.int(0)?,
+        full_name: row.required_text(1)?,
+        company_name: row.text(2)?,
+        position: row.text(3)?,
+        business_area: row.text(4)?,
+        tags: row.text(5)?,
+    })
+}
+
+/// `select id, profile_id, created_at, refreshed_at, access_expires_at, refresh_expires_at,
+/// source, user_agent from sessions`.
+pub fn session_summary_from(row: &impl ColumnSource) -> StoreResult<SessionSummary> {
+    Ok(SessionSummary {
+        id: row.int(0)?,
+        profile_id: row.int(1)?,
+        created_at: row.time(2)?,
+        refreshed_at: row.optional_time(3)?,
+        access_expires_at: row.time(4)?,
+        refresh_expires_at: row.time(5)?,
+        source: row.text(6)?,
+        user_agent: row.text(7)?,
+    })
+}
+
+/// `select at, event, user_id, source, user_agent, detail from audit_events`.
+pub fn audit_record_from(row: &impl ColumnSource) -> StoreResult<AuditRecord> {
+    Ok(AuditRecord {
+        at: row.time(0)?,
+        event: row.required_text(1)?,
+        user_id: row.optional_int(2)?,
+        source: row.text(3)?,
+        user_agent: row.text(4)?,
+        detail: row.text(5)?,
+    })
+}
+
+/// The columns of [`HISTORY_COLUMNS`].
+pub fn history_entry_from(row: &impl ColumnSource) -> StoreResult<HistoryEntry> {
+    Ok(HistoryEntry {
+        id: row.int(0)?,
+        at: row.time(1)?,
+        profile_id: row.int(2)?,
+        session_id: row.optional_int(3)?,
+        address: row.text(4)?,
+        request_id: row.text(5)?,
+        changes: history::decode(&row.required_text(6)?),
+    })
+}
+
+/// What [`history_entry_from`] reads, from `profile_history` (PostgreSQL casts `changes`
+/// to text with `::text`, which SQLite also accepts as a no-op).
+pub const HISTORY_COLUMNS: &str =
+    "id, changed_at, profile_id, session_id, address, request_id, cast(changes as text)";
+
+/// One field's value from a column of `kind`.
+pub fn value_at(row: &impl ColumnSource, index: usize, kind: Kind) -> StoreResult<Option<FieldValue>> {
+    Ok(match kind {
+        Kind::Text => row.text(index)?.map(FieldValue::Text),
+        Kind::Int => Some(FieldValue::Int(row.int(index)?)),
+        Kind::Bool => Some(FieldValue::Bool(row.flag(index)?)),
+        Kind::Date => row.date(index)?.map(FieldValue::Date),
+    })
+}
+
+/// `$1` the access token's digest, `$2` now: a live session and its current profile, for
+/// [`session_profile_from`].
+pub static SESSION_PROFILE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "select {}, s.id, s.access_expires_at from sessions s join profiles p on p.id = s.profile_id \
+         join users u on u.id = p.user_id where s.access_hash = $1 and s.access_expires_at > $2",
+        profile_columns()
+    )
+});
+
+/// A count or an offset as SQL takes it (both stores bind signed 64-bit integers).
+pub fn as_sql(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A new profile at a location where the user has one already: the store's unique key says
+/// so in its own words; the operator is told in theirs.
+pub fn profile_conflict(email: &str, error: StoreError) -> StoreError {
+    match error {
+        StoreError::Conflict(_) => {
+            StoreError::Conflict(format!("{email} already has a profile at this location"))
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// SQLite numbers `$n` parameters in order of first use: a statement that used `$2`
+    /// before `$1` would bind every value to the wrong place there.
+    #[test]
+    fn shared_statements_number_their_parameters_in_order() {
+        let statements = [
+            QUEUE_MAIL.to_string(),
+            MAIL_SENT.to_string(),
+            MAIL_FAILED.to_string(),
+            OUTBOX_LIST.to_string(),
+            claim_mail_sql(""),
+            PURGE_MAIL.to_string(),
+            PURGE_LINKS.to_string(),
+            INSERT_LINK.to_string(),
+            VOID_UNUSED_LINKS.to_string(),
+            RECENT_LINKS.to_string(),
+            RECENT_CHANGES_TO_ADDRESS.to_string(),
+            PASSWORD_HASH.to_string(),
+            LINK_BY_HASH.to_string(),
+            USE_PASSWORD_LINKS.to_string(),
+            USE_LINK.to_string(),
+            END_LINKS_AFTER_UNDO.to_string(),
+            SET_EMAIL.to_string(),
+            SESSION_PROFILE.to_string(),
+        ];
+        for sql in statements {
+            let mut highest = 0;
+            for (at, _) in sql.match_indices('$') {
+                let number: usize = sql[at + 1..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+                    .parse()
+                    .expect(&sql);
+                assert!(number <= highest + 1, "${number} is used before ${} in {sql}", highest + 1);
+                highest = highest.max(number);
+            }
+        }
+    }
+
+    use super::*;
+
+    #[test]
+    fn every_field_is_read_from_its_owners_table() {
+        let columns = profile_columns();
+        assert_eq!(columns.split(", ").count(), PROFILE_COLUMNS);
+        assert!(columns.contains("p.full_name") && columns.contains("u.on_new_wall_post"));
+        assert!(!columns.contains("u.full_name"), "the name is read from the profile");
+        assert_eq!(user_columns().split(", ").count(), 6);
+    }
+}
+
+// SQL both stores run as written. Parameters are `$n`, each first used in the order of its
+// number: PostgreSQL reads them as positions, SQLite as names numbered in order of first
+// use, so both bind them by position (`shared_statements_number_their_parameters_in_order`
+// checks it). Times are bound as each store keeps them.
+
+/// The outbox's columns, for [`outbox_mail_from`].
+pub const OUTBOX_COLUMNS: &str = "id, to_address, subject, text_body, html_body, created_at, \
+    cast(attempts as bigint), sent_at, last_error, given_up_at";
+
+/// A row of [`OUTBOX_COLUMNS`].
+pub fn outbox_mail_from(row: &impl ColumnSource) -> StoreResult<OutboxMail> {
+    Ok(OutboxMail {
+        id: row.int(0)?,
+        mail: NewMail {
+            to: row.required_text(1)?,
+            subject: row.required_text(2)?,
+            text: row.required_text(3)?,
+            html: row.required_text(4)?,
+        },
+        created_at: row.time(5)?,
+        attempts: row.int(6)?,
+        sent_at: row.optional_time(7)?,
+        last_error: row.text(8)?,
+        given_up_at: row.optional_time(9)?,
+    })
+}
+
+/// `$1` to, `$2` its key, `$3` subject, `$4` text, `$5` HTML, `$6` now.
+pub const QUEUE_MAIL: &str = "insert into outbox (to_address, to_key, subject, text_body, html_body, created_at, \
+    next_attempt_at) values ($1, $2, $3, $4, $5, $6, $6)";
+/// `$1` now, `$2` id.
+pub const MAIL_SENT: &str =
+    "update outbox set sent_at = $1, claimed_until = null, last_error = null where id = $2";
+/// `$1` the next attempt (null: given up), `$2` the error, `$3` given up at (or null), `$4` id.
+pub const MAIL_FAILED: &str = "update outbox set next_attempt_at = coalesce($1, next_attempt_at), \
+    claimed_until = null, last_error = $2, given_up_at = $3 where id = $4";
+/// `$1` the recipient's key or null for all, `$2` how many.
+pub static OUTBOX_LIST: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "select {OUTBOX_COLUMNS} from outbox where cast($1 as text) is null or to_key = $1 \
+         order by id desc limit $2"
+    )
+});
+/// `$1` the lease's end, `$2` now, `$3` how many; PostgreSQL adds its row locks.
+pub fn claim_mail_sql(lock: &str) -> String {
+    format!(
+        "update outbox set claimed_until = $1, attempts = attempts + 1 where id in ( \
+           select id from outbox where sent_at is null and given_up_at is null and next_attempt_at <= $2 \
+           and (claimed_until is null or claimed_until <= $2) order by id limit $3{lock}) \
+         returning {OUTBOX_COLUMNS}"
+    )
+}
+/// `$1` a month ago: sent and given-up mail, and links long expired, go.
+pub const PURGE_MAIL: &str = "delete from outbox where sent_at <= $1 or given_up_at <= $1";
+pub const PURGE_LINKS: &str = "delete from account_tokens where expires_at <= $1";
+
+/// A link to write: its purpose, digest and lifetime, and whether it is written already
+/// used (an inert e-mail change: counted, never working).
+#[derive(Debug, Clone, Copy)]
+pub struct LinkRow<'a> {
+    pub user_id: i64,
+    pub purpose: Purpose,
+    pub hash: &'a TokenHash,
+    /// The digest of the user's password hash when the link is made (`credential_tag`).
+    pub tag: &'a str,
+    pub now: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub new_email: Option<&'a str>,
+    pub old_email: Option<&'a str>,
+    pub used: bool,
+}
+
+/// The rows an issue writes: its link, and the companion (an e-mail change's undo link).
+pub fn link_rows<'a>(issue: &'a LinkIssue, tag: &'a str) -> Vec<LinkRow<'a>> {
+    let first = LinkRow {
+        user_id: issue.user_id,
+        purpose: issue.purpose,
+        hash: &issue.token_hash,
+        tag,
+        now: issue.now,
+        expires_at: issue.expires_at,
+        new_email: issue.new_email.as_deref(),
+        old_email: issue.old_email.as_deref(),
+        used: issue.inert,
+    };
+    let companion = issue.companion.as_ref().map(|companion| LinkRow {
+        purpose: companion.purpose,
+        hash: &companion.token_hash,
+        expires_at: companion.expires_at,
+        ..first
+    });
+    std::iter::once(first).chain(companion).collect()
+}
+
+/// The row of an invitation's link: made under the user's password hash (a further row for
+/// the same person carries none of its own).
+pub fn invitation_row<'a>(
+    user_id: i64,
+    invitation: &'a Invitation,
+    tag: &'a str,
+    now: OffsetDateTime,
+) -> LinkRow<'a> {
+    LinkRow {
+        user_id,
+        purpose: Purpose::Invitation,
+        hash: &invitation.token_hash,
+        tag,
+        now,
+        expires_at: invitation.expires_at,
+        new_email: None,
+        old_email: None,
+        used: false,
+    }
+}
+
+/// The mail an issue queues: all of it, but an inert change's notice only while the address
+/// had fewer than [`NOTICES_PER_ADDRESS_HOUR`] such notices in the last hour.
+pub fn mail_of(issue: &LinkIssue, notices_to_address: i64) -> &[NewMail] {
+    if issue.inert && notices_to_address >= NOTICES_PER_ADDRESS_HOUR { &[] } else { &issue.mail }
+}
+
+/// `$1` hash, `$2` user, `$3` purpose, `$4` tag, `$5` new e-mail, `$6` its key, `$7` old
+/// e-mail, `$8` now, `$9` expiry, `$10` used at (or null).
+pub const INSERT_LINK: &str = "insert into account_tokens (token_hash, user_id, purpose, credential_tag, \
+    new_email, new_email_key, old_email, created_at, expires_at, used_at) \
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+/// `$1` now, `$2` user, `$3` purpose: a newer link voids the older unused ones.
+pub const VOID_UNUSED_LINKS: &str =
+    "update account_tokens set used_at = $1 where user_id = $2 and purpose = $3 and used_at is null";
+/// `$1` user, `$2` purpose, `$3` an hour ago.
+pub const RECENT_LINKS: &str =
+    "select count(*) from account_tokens where user_id = $1 and purpose = $2 and created_at > $3";
+/// `$1` the new address's key, `$2` an hour ago.
+pub const RECENT_CHANGES_TO_ADDRESS: &str =
+    "select count(*) from account_tokens where new_email_key = $1 and created_at > $2";
+/// `$1` the user.
+pub const PASSWORD_HASH: &str = "select password_hash from users where id = $1";
+/// `$1` the digest, `$2` now; then the link's columns for [`link_from`].
+pub const LINK_BY_HASH: &str = "select t.user_id, t.purpose, t.new_email, t.old_email, t.credential_tag, \
+    u.password_hash from account_tokens t join users u on u.id = t.user_id \
+    where t.token_hash = $1 and t.used_at is null and t.expires_at > $2";
+/// `$1` now, `$2` the user: setting a password uses up every password link.
+pub const USE_PASSWORD_LINKS: &str = "update account_tokens set used_at = $1 where user_id = $2 \
+    and used_at is null and purpose in ('invitation', 'password_reset')";
+/// `$1` now, `$2` the link's digest.
+pub const USE_LINK: &str = "update account_tokens set used_at = $1 where token_hash = $2";
+/// `$1` now, `$2` the user, `$3` the undo link's digest: undoing a change ends every
+/// pending link but the undo links of earlier changes, whose addresses' owners may still
+/// take the account back.
+pub const END_LINKS_AFTER_UNDO: &str = "update account_tokens set used_at = $1 where user_id = $2 \
+    and used_at is null \
+    and not (purpose = 'email_revert' and id < (select id from account_tokens where token_hash = $3))";
+/// `$1` address, `$2` key, `$3` now, `$4` the user.
+pub const SET_EMAIL: &str = "update users set email = $1, email_key = $2, updated_on = $3, \
+    version = version + 1 where id = $4";
+
+/// A row of [`LINK_BY_HASH`] as the link, if it still works: a password change since it
+/// was made voids it (but an undo link: `Purpose::voided_by_password_change`).
+pub fn link_from(row: &impl ColumnSource) -> StoreResult<Option<Link>> {
+    let Some(purpose) = Purpose::from_name(&row.required_text(1)?) else { return Ok(None) };
+    let (tag, password_hash) = (row.required_text(4)?, row.required_text(5)?);
+    if purpose.voided_by_password_change() && tag != credential_tag(&password_hash) {
+        return Ok(None);
+    }
+    Ok(Some(Link { user_id: row.int(0)?, purpose, new_email: row.text(2)?, old_email: row.text(3)? }))
+}

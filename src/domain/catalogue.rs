@@ -22,6 +22,7 @@ use super::text::Lines;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, EnumCount)]
 pub enum Field {
     FullName,
+    Salutation,
     NickName,
     Gender,
     DateOfBirth,
@@ -340,6 +341,7 @@ impl Field {
                 let rule = Rule::Text { max: 200, lines: single, required: true };
                 Spec::new("FullName", "full_name", ProfileAndUser, Personal, rule).public()
             }
+            Salutation => Spec::new("Salutation", "salutation", Profile, Personal, text(50, single)).nullable(),
             NickName => Spec::new("NickName", "nick_name", Profile, Personal, text(100, single)).nullable(),
             Gender => Spec::new("Gender", "gender", Profile, Personal, Rule::Gender),
             DateOfBirth => {

@@ -341,7 +341,9 @@ impl Field {
                 let rule = Rule::Text { max: 200, lines: single, required: true };
                 Spec::new("FullName", "full_name", ProfileAndUser, Personal, rule).public()
             }
-            Salutation => Spec::new("Salutation", "salutation", Profile, Personal, text(50, single)).nullable(),
+            Salutation => {
+                Spec::new("Salutation", "salutation", Profile, Personal, text(50, single)).nullable()
+            }
             NickName => Spec::new("NickName", "nick_name", Profile, Personal, text(100, single)).nullable(),
             Gender => Spec::new("Gender", "gender", Profile, Personal, Rule::Gender),
             DateOfBirth => {

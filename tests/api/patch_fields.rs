@@ -1,4 +1,4 @@
-//! Every property of contract 3.1–3.5: set and read back, null where it clears and where
+//! Every property of the editing representation (docs/API.md, "Properties and rules"): set and read back, null where it clears and where
 //! it is refused, and each rule with a bad value. A refused request changes nothing.
 
 use reqwest::StatusCode;
@@ -45,6 +45,13 @@ fn cases() -> Vec<Case> {
                 (json!("Jane\u{0007}"), "control_characters"),
                 (json!("Jane\nDoe"), "control_characters"),
             ],
+        ),
+        case(
+            "Salutation",
+            json!(" Dr "),
+            json!("Dr"),
+            true,
+            vec![(long(51), "too_long"), (json!(1), "wrong_type"), (json!("Dr\nMs"), "control_characters")],
         ),
         case(
             "NickName",

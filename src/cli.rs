@@ -410,7 +410,11 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
                 println!("Added profile {} to existing member {}.", added.profile_id, added.user_id);
             }
         }
-        MemberCommand::Password { email } => {
+        MemberCommand::Password { email, require_reset: true } => {
+            operator::require_new_password(&state, &email).await?;
+            println!("{email} must choose a new password at their next sign-in.");
+        }
+        MemberCommand::Password { email, require_reset: false } => {
             let password = new_password_from_operator()?;
             let ended = operator::set_password(&state, &email, &password).await?;
             println!("Set a new password for {email} and ended {ended} session(s).");
@@ -438,11 +442,18 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
                 outbox_hint(&state, &email)
             );
         }
-        MemberCommand::Import { file } => {
+        MemberCommand::Import { file, require_reset } => {
             let reader = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
             let added = operator::import_csv(&state, reader).await?;
+            if require_reset {
+                for member in added.iter().filter(|m| m.new_user) {
+                    state.store.set_must_reset_password(member.user_id, true).await?;
+                }
+            }
             let profiles = if added.len() == 1 { "profile" } else { "profiles" };
-            println!("Imported {} {profiles} from {}.", added.len(), file.display());
+            let reset =
+                if require_reset { "; each new member chooses a new password at first sign-in" } else { "" };
+            println!("Imported {} {profiles} from {}{reset}.", added.len(), file.display());
         }
         MemberCommand::Sessions { email } => {
             let sessions = operator::sessions(&state, &email).await?;

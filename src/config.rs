@@ -195,14 +195,26 @@ pub enum MemberCommand {
     },
     /// Import members from a CSV file whose header row holds the API's property names;
     /// without a Password column every row is invited by e-mail.
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Every imported member must choose a new password at their first sign-in.
+        #[arg(long)]
+        require_reset: bool,
+    },
     /// List a member's live sessions.
     Sessions { email: String },
     /// End every session of a member (they must sign in again).
     Revoke { email: String },
     /// Set a member's password (from PORTICO_MEMBER_PASSWORD, or asked for), end every
-    /// session and clear the lockout: for a member who forgot theirs.
-    Password { email: String },
+    /// session and clear the lockout: for a member who forgot theirs. With --require-reset,
+    /// set none: the member must choose a new one at their next sign-in.
+    Password {
+        email: String,
+        /// Require a new password at the next sign-in instead (the current one keeps working
+        /// only to reach the reset).
+        #[arg(long)]
+        require_reset: bool,
+    },
     /// Show what a member changed in their profiles, newest first.
     History {
         email: String,

@@ -2,7 +2,7 @@
 -- Inputs come from the environment: BENCH_TOKENS (one access token per line),
 -- BENCH_EMAILS (one e-mail per line), BENCH_PASSWORD.
 
-local function lines(path)
+function lines(path)
   local list = {}
   if path == nil or path == "" then return list end
   for line in io.lines(path) do

@@ -225,6 +225,17 @@ fn goals(results: &Results) -> String {
             }
         }
     }
+    for store in &results.stores {
+        for row in store.rows.iter().filter(|r| r.scenario == "get_profile_basic") {
+            md.push_str(&goal_line(
+                &format!("{} GET profile with Basic credentials at {}", store.store, row.connections),
+                format!("{:.0} req/s ({:.0}%)", row.measurement.throughput, row.ratio() * 100.0),
+                format!("{:.0} req/s bearer GET", row.ceiling_throughput),
+                "≥ 80%",
+                row.ratio() >= 0.8,
+            ));
+        }
+    }
     for store in results.stores.iter().filter(|s| s.store == "SQLite") {
         for row in store.rows.iter().filter(|r| r.scenario == "get_profile") {
             md.push_str(&goal_line(

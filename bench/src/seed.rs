@@ -77,8 +77,14 @@ pub struct Population {
     /// Access tokens of a separate group whose passwords the password scenarios change.
     pub password_tokens: Vec<String>,
     pub emails_file: PathBuf,
+    /// `Authorization: Basic` values of a few members (the Basic GET scenario).
+    pub basic_file: PathBuf,
     dir: PathBuf,
 }
+
+/// Members whose credentials the Basic GET sends: each is hashed once per node, then
+/// remembered.
+pub const BASIC_MEMBERS: usize = 32;
 
 /// `members` share the reads and writes; `changers` (split into `PASSWORD_SLICES` groups)
 /// have their passwords changed.
@@ -118,7 +124,18 @@ pub async fn populate(
     let emails_file = dir.join("emails.txt");
     std::fs::write(&tokens_file, tokens.join("\n"))?;
     std::fs::write(&emails_file, load.iter().map(|m| m.email.clone()).collect::<Vec<_>>().join("\n"))?;
-    Ok(Population { tokens_file, password_tokens, emails_file, dir: dir.to_path_buf() })
+    let basic_file = dir.join("basic.txt");
+    let basic: Vec<String> = load
+        .iter()
+        .take(BASIC_MEMBERS)
+        .map(|m| {
+            use base64::Engine;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{}:{PASSWORD}", m.email));
+            format!("Basic {encoded}")
+        })
+        .collect();
+    std::fs::write(&basic_file, basic.join("\n"))?;
+    Ok(Population { tokens_file, password_tokens, emails_file, basic_file, dir: dir.to_path_buf() })
 }
 
 /// Opens a session per member through the store, as a sign-in would after checking the
@@ -145,6 +162,7 @@ async fn sign_in_directly(
             expires_at: now + time::Duration::days(90),
             source: Some("bench".into()),
             user_agent: None,
+            client_id: member.email_key.clone(),
         };
         let verified = VerifiedPassword {
             hash: member.password_hash.clone(),

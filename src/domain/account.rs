@@ -15,11 +15,22 @@ pub enum Purpose {
     EmailChange,
     /// Put the old address back, from the notice sent to it.
     EmailRevert,
+    /// Sign in without the password, once: a link mailed on request (`sendOtp`).
+    SignIn,
+    /// Sign in once, within minutes: a token the API hands out (`completePasswordReset`,
+    /// `token/refresh`), exchanged for a session or followed by a browser.
+    OneTime,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 4] =
-        [Purpose::Invitation, Purpose::PasswordReset, Purpose::EmailChange, Purpose::EmailRevert];
+    pub const ALL: [Purpose; 6] = [
+        Purpose::Invitation,
+        Purpose::PasswordReset,
+        Purpose::EmailChange,
+        Purpose::EmailRevert,
+        Purpose::SignIn,
+        Purpose::OneTime,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -27,6 +38,8 @@ impl Purpose {
             Purpose::PasswordReset => "password_reset",
             Purpose::EmailChange => "email_change",
             Purpose::EmailRevert => "email_revert",
+            Purpose::SignIn => "sign_in",
+            Purpose::OneTime => "one_time",
         }
     }
 
@@ -41,6 +54,8 @@ impl Purpose {
             Purpose::PasswordReset => "/reset",
             Purpose::EmailChange => "/confirm-email",
             Purpose::EmailRevert => "/undo-email",
+            Purpose::SignIn => "/signin/link",
+            Purpose::OneTime => "/en/user/login",
         }
     }
 
@@ -49,6 +64,11 @@ impl Purpose {
     /// and the undo must still work.
     pub fn voided_by_password_change(self) -> bool {
         self != Purpose::EmailRevert
+    }
+
+    /// Whether the link signs its user in (a session instead of the password).
+    pub fn signs_in(self) -> bool {
+        matches!(self, Purpose::SignIn | Purpose::OneTime)
     }
 
     /// Whether redeeming the link sets a password (the same endpoint takes both).
@@ -69,6 +89,11 @@ pub const RESET_LIFETIME: Duration = Duration::hours(1);
 pub const EMAIL_CHANGE_LIFETIME: Duration = Duration::hours(24);
 /// How long the old address can undo a change of e-mail address.
 pub const EMAIL_REVERT_LIFETIME: Duration = Duration::days(7);
+/// How long a mailed sign-in link works.
+pub const SIGN_IN_LINK_LIFETIME: Duration = Duration::minutes(15);
+/// How long a one-time sign-in token handed to a client works (`completePasswordReset`,
+/// `token/refresh`): long enough to follow a redirect.
+pub const ONE_TIME_TOKEN_LIFETIME: Duration = Duration::minutes(5);
 /// Links of one kind one account may be sent in an hour (resets, e-mail changes).
 pub const LINKS_PER_HOUR: u32 = 3;
 
@@ -91,7 +116,10 @@ mod tests {
         }
         assert_eq!(Purpose::from_name("reset"), None);
         let pages: std::collections::BTreeSet<&str> = Purpose::ALL.iter().map(|p| p.page()).collect();
-        assert_eq!(pages.len(), 4);
+        assert_eq!(pages.len(), 6);
+        assert!(
+            Purpose::SignIn.signs_in() && Purpose::OneTime.signs_in() && !Purpose::PasswordReset.signs_in()
+        );
         assert!(Purpose::Invitation.sets_password() && Purpose::PasswordReset.sets_password());
         assert!(!Purpose::EmailChange.sets_password() && !Purpose::EmailRevert.sets_password());
         assert!(

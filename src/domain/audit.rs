@@ -18,6 +18,7 @@ pub enum AuditKind {
     EmailChangeRequested,
     EmailChanged,
     EmailChangeReverted,
+    PasswordResetRequired,
 }
 
 impl AuditKind {
@@ -37,6 +38,7 @@ impl AuditKind {
             AuditKind::EmailChangeRequested => "email_change_requested",
             AuditKind::EmailChanged => "email_changed",
             AuditKind::EmailChangeReverted => "email_change_reverted",
+            AuditKind::PasswordResetRequired => "password_reset_required",
         }
     }
 }

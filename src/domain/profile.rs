@@ -137,9 +137,14 @@ impl Profile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
     pub id: i64,
+    pub unique_id: String,
     pub email: String,
     pub full_name: String,
     pub active: bool,
+    pub must_reset_password: bool,
+    pub default_profile_id: Option<i64>,
+    pub created_on: OffsetDateTime,
+    pub updated_on: OffsetDateTime,
     pub values: Values,
 }
 

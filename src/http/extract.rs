@@ -10,7 +10,9 @@ use super::envelope::ApiError;
 use crate::domain::ErrorCode;
 use crate::domain::profile::Profile;
 use crate::domain::session::Session;
+use crate::service::basic::BasicCredentials;
 use crate::service::session;
+use crate::web::Client;
 use crate::web::SharedState;
 
 /// The session behind `Authorization: Bearer …`: how every handler that needs a member
@@ -28,9 +30,16 @@ impl FromRequestParts<SharedState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &SharedState) -> Result<Self, Self::Rejection> {
-        let token =
-            bearer_token(&parts.headers).ok_or(ApiError::Unauthenticated { token_presented: false })?;
-        Ok(Auth { session: session::authenticate(app, token).await?, profile: () })
+        match presented(&parts.headers) {
+            Some(Presented::Bearer(token)) => {
+                Ok(Auth { session: session::authenticate(app, token).await?, profile: () })
+            }
+            Some(Presented::Basic(credentials)) => {
+                let (session, _) = basic(parts, app, &credentials).await?;
+                Ok(Auth { session, profile: () })
+            }
+            None => Err(ApiError::Unauthenticated { token_presented: false }),
+        }
     }
 }
 
@@ -38,18 +47,69 @@ impl FromRequestParts<SharedState> for Auth<WithProfile> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &SharedState) -> Result<Self, Self::Rejection> {
-        let token =
-            bearer_token(&parts.headers).ok_or(ApiError::Unauthenticated { token_presented: false })?;
-        let (session, profile) = session::authenticate_with_profile(app, token).await?;
+        let (session, profile) = match presented(&parts.headers) {
+            Some(Presented::Bearer(token)) => session::authenticate_with_profile(app, token).await?,
+            Some(Presented::Basic(credentials)) => basic(parts, app, &credentials).await?,
+            None => return Err(ApiError::Unauthenticated { token_presented: false }),
+        };
         Ok(Auth { session, profile })
     }
 }
 
+async fn basic(
+    parts: &mut Parts,
+    app: &SharedState,
+    credentials: &BasicCredentials,
+) -> Result<(Session, Profile), ApiError> {
+    let Ok(Client(client)) = Client::from_request_parts(parts, app).await;
+    Ok(crate::service::basic::authenticate(app, credentials, &client).await?)
+}
+
+/// What an `Authorization` header presents.
+pub enum Presented<'a> {
+    Bearer(&'a str),
+    Basic(BasicCredentials),
+}
+
+/// The bearer token, or the Basic credentials (`Basic base64(email:password)`, or the same
+/// base64 with no scheme word, as one Nexudus client sends it).
+pub fn presented(headers: &HeaderMap) -> Option<Presented<'_>> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+            let token = token.trim();
+            (!token.is_empty()).then_some(Presented::Bearer(token))
+        }
+        Some((scheme, encoded)) if scheme.eq_ignore_ascii_case("basic") => {
+            basic_credentials(value, encoded.trim()).map(Presented::Basic)
+        }
+        Some(_) => None,
+        None => basic_credentials(value, value).map(Presented::Basic),
+    }
+}
+
+/// `email:password` in base64 (standard, padded or not), where the e-mail has an `@`.
+fn basic_credentials(header: &str, encoded: &str) -> Option<BasicCredentials> {
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    let decoded = String::from_utf8(engine.decode(encoded).ok()?).ok()?;
+    let (email, password) = decoded.split_once(':')?;
+    (email.contains('@') && !password.is_empty()).then(|| BasicCredentials {
+        header: header.to_string(),
+        email: email.to_string(),
+        password: secrecy::SecretString::from(password),
+    })
+}
+
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+    match presented(headers)? {
+        Presented::Bearer(token) => Some(token),
+        Presented::Basic(_) => None,
+    }
 }
 
 /// Reads the whole body, refusing more than the configured limit with 413.

@@ -8,6 +8,7 @@ mod directory;
 pub mod envelope;
 pub mod extract;
 mod history;
+mod nexudus;
 mod openapi;
 mod ops;
 mod profile;
@@ -24,6 +25,7 @@ pub fn router() -> Router<SharedState> {
     Router::new()
         .merge(profile::router())
         .merge(account::router())
+        .merge(nexudus::router())
         .merge(history::router())
         .merge(session::router())
         .merge(countries::router())

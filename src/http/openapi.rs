@@ -34,6 +34,13 @@ use crate::web::SharedState;
         super::session::issue_token,
         super::session::revoke_token,
         super::session::me,
+        super::session::user_me,
+        super::nexudus::token,
+        super::nexudus::one_time_token,
+        super::nexudus::exchange,
+        super::nexudus::start_password_reset,
+        super::nexudus::complete_password_reset,
+        super::nexudus::send_otp,
         super::profile::get_profile,
         super::profile::patch_profile,
         super::profile::draft_summary,
@@ -85,6 +92,11 @@ impl Modify for BearerScheme {
             .description(Some("The access_token of POST /api/token"))
             .build();
         components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
+        let basic = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Basic)
+            .description(Some("The member's e-mail and password, on every request (Nexudus clients)"))
+            .build();
+        components.add_security_scheme("basic", SecurityScheme::Http(basic));
     }
 }
 
@@ -403,6 +415,11 @@ mod tests {
             "/api/public/account/password-reset/confirm",
             "/api/public/account/email-change/confirm",
             "/api/public/account/email-change/revert",
+            "/api/sys/users/token",
+            "/api/sys/users/exchange",
+            "/api/sys/users/startPasswordReset",
+            "/api/sys/users/completePasswordReset",
+            "/api/sys/users/sendOtp",
         ];
         for (path, operations) in document["paths"].as_object().expect("paths") {
             for (method, operation) in operations.as_object().expect("operations") {

@@ -15,7 +15,7 @@ use super::extract::{Auth, bearer_token, content_type_is, limited_body};
 use super::openapi::{AnyObject, Envelope, SignedInErrors};
 use super::views::{LocationView, UserPropertiesView, json, rfc3339};
 use crate::service::ServiceError;
-use crate::service::session::{self as service, IssuedTokens};
+use crate::service::session::{self as service, Credentials, IssuedTokens};
 use crate::web::Client;
 use crate::web::SharedState;
 
@@ -24,6 +24,7 @@ pub fn router() -> Router<SharedState> {
         .route("/api/token", post(issue_token))
         .route("/api/token/revoke", post(revoke_token))
         .route("/login/me", get(me))
+        .route("/en/user/me", get(user_me))
 }
 
 /// A token pair (RFC 6749 5.1).
@@ -89,6 +90,7 @@ pub(super) async fn issue_token(
     request: Request,
 ) -> Response {
     let is_form = content_type_is(request.headers(), |m| m == "application/x-www-form-urlencoded");
+    let headers = request.headers().clone();
     // RFC 6749 2.3.1: credentials never in the URL, where proxies and logs keep them.
     let in_url = request.uri().query().is_some_and(|q| !q.is_empty());
     let body = match limited_body(request, app.settings.body_limit_bytes).await {
@@ -98,21 +100,35 @@ pub(super) async fn issue_token(
     if in_url {
         return oauth_error("invalid_request", "Send the parameters in the body, never in the URL.");
     }
+    // Nexudus answers a body that is not a form, or one without grant_type, with
+    // unsupported_grant_type, and clients branch on it.
     if !is_form {
-        return oauth_error("invalid_request", "Send the form as application/x-www-form-urlencoded.");
+        return oauth_error(
+            "unsupported_grant_type",
+            "Send the form as application/x-www-form-urlencoded, with grant_type.",
+        );
     }
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| form.get(name).map(String::as_str).filter(|v| !v.is_empty());
+    let client_id =
+        headers.get("client_id").and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty());
     let outcome = match field("grant_type") {
-        None => return oauth_error("invalid_request", "grant_type is required."),
+        None => {
+            return oauth_error(
+                "unsupported_grant_type",
+                "grant_type is required: password or refresh_token.",
+            );
+        }
         Some("password") => match (field("username"), field("password")) {
             (Some(email), Some(password)) => {
-                service::sign_in(&app, email, &SecretString::from(password), client).await
+                let password = SecretString::from(password);
+                let credentials = Credentials { email, password: &password, client_id, access_ttl: None };
+                service::sign_in_with(&app, credentials, client).await
             }
             _ => return oauth_error("invalid_request", "username and password are required."),
         },
         Some("refresh_token") => match field("refresh_token") {
-            Some(token) => service::refresh(&app, token, &client).await,
+            Some(token) => service::refresh(&app, token, client_id, &client).await,
             None => return oauth_error("invalid_request", "refresh_token is required."),
         },
         _ => return oauth_error("unsupported_grant_type", "grant_type must be password or refresh_token."),
@@ -132,6 +148,10 @@ fn token_error(error: ServiceError) -> Response {
         }
         ServiceError::InvalidRequest(description) => {
             (StatusCode::BAD_REQUEST, "invalid_request", description.into(), None)
+        }
+        // Nexudus: the description carries the token of a reset link.
+        ServiceError::MustResetPassword(reset_token) => {
+            (StatusCode::BAD_REQUEST, "must_reset_password", reset_token, None)
         }
         ServiceError::Locked { retry_after } => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -232,6 +252,53 @@ struct MeUser {
     id: i64,
     full_name: String,
     email: String,
+}
+
+/// The signed-in user, as Nexudus clients read it (`GET /en/user/me`): at the top level,
+/// with the locations of the user's profiles.
+#[utoipa::path(get, path = "/en/user/me", tag = "session", security(("bearer" = []), ("basic" = [])),
+    responses((status = 200, description = "The user", body = AnyObject),
+        (status = 401, description = "Not signed in (an empty body, as Nexudus answers)")))]
+pub(super) async fn user_me(
+    Auth { session, .. }: Auth,
+    State(app): State<SharedState>,
+) -> Result<Response, ApiError> {
+    let me = service::user_me(&app, &session).await?;
+    let user = &me.user;
+    Ok(json(&UserMeView {
+        id: user.id,
+        unique_id: &user.unique_id,
+        full_name: &user.full_name,
+        email: &user.email,
+        default_business_id: me.current.location_id,
+        default_business_name: &me.current.location_name,
+        businesses: &me.businesses,
+        active: user.active,
+        is_admin: false,
+        must_reset_password: user.must_reset_password,
+        preferences: UserPropertiesView::notifications(&user.values),
+        created_on: rfc3339(user.created_on),
+        updated_on: rfc3339(user.updated_on),
+    }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct UserMeView<'a> {
+    id: i64,
+    unique_id: &'a str,
+    full_name: &'a str,
+    email: &'a str,
+    default_business_id: i64,
+    default_business_name: &'a str,
+    businesses: &'a [i64],
+    active: bool,
+    is_admin: bool,
+    must_reset_password: bool,
+    #[serde(flatten)]
+    preferences: UserPropertiesView<'a>,
+    created_on: String,
+    updated_on: String,
 }
 
 /// The session: the user, the current profile and location, the preferences.

@@ -80,6 +80,20 @@ pub fn password_reset(to: &str, location: &str, link: &str) -> NewMail {
     .into_mail(to, "reset your password")
 }
 
+pub fn sign_in_link(to: &str, location: &str, link: &str) -> NewMail {
+    Letter {
+        location,
+        greeting: "Hello,".into(),
+        paragraphs: vec![
+            "Someone asked for a link to sign in without your password; we hope it was you.".into(),
+            "Sign in with this link. It works once, for 15 minutes.".into(),
+        ],
+        link: Some((link, "Sign in")),
+        closing: "If you did not ask for this, ignore this message: nobody can sign in without the link.",
+    }
+    .into_mail(to, "your sign-in link")
+}
+
 pub fn email_change_confirmation(to: &str, location: &str, link: &str) -> NewMail {
     Letter {
         location,

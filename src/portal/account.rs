@@ -121,7 +121,7 @@ pub async fn submit_password(
     )
     .await
     {
-        Ok(()) => Redirect::to("/signin?password_set=1").into_response(),
+        Ok(_) => Redirect::to("/signin?password_set=1").into_response(),
         Err(ServiceError::Validation(errors)) => {
             let errors = errors.into_vec();
             page::respond(StatusCode::BAD_REQUEST, password_page(kind, &csrf, &token, &errors))

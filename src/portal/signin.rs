@@ -8,8 +8,9 @@ use secrecy::SecretString;
 
 use super::browser::{self, CSRF_FIELD, GenuineForm, SESSION_COOKIE};
 use super::page;
+use crate::service::AppState;
 use crate::service::ServiceError;
-use crate::service::session;
+use crate::service::session::{self, IssuedTokens};
 use crate::web::Client;
 use crate::web::SharedState;
 
@@ -41,16 +42,10 @@ pub async fn submit(
     let password = SecretString::from(posted.remove("Password").unwrap_or_default());
     let csrf = posted.remove(CSRF_FIELD).unwrap_or_default();
     match session::sign_in(&app, email.trim(), &password, client).await {
-        Ok(tokens) => {
-            let mut response = Redirect::to("/profile").into_response();
-            let age = app.settings.access_token_ttl.as_secs();
-            let cookie = browser::set_cookie(&app, SESSION_COOKIE, &tokens.access_token, Some(age));
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-            // The forms' values change with the session; the nonce of the forms before
-            // sign-in changes too.
-            let (_, nonce) = browser::new_nonce_cookie(&app);
-            response.headers_mut().append(header::SET_COOKIE, nonce);
-            response
+        Ok(tokens) => signed_in(&app, &tokens, "/profile"),
+        // The space asked for a new password: straight to choosing it.
+        Err(ServiceError::MustResetPassword(reset_token)) => {
+            Redirect::to(&format!("/reset?token={reset_token}&required=1")).into_response()
         }
         Err(ServiceError::InvalidGrant(_) | ServiceError::InvalidRequest(_)) => {
             let message = "The e-mail or password is incorrect.";
@@ -84,9 +79,137 @@ fn sign_in_page(csrf: &str, email: &str, problem: Option<&str>, notice: Option<&
             }
             button type="submit" { "Sign in" }
         }
+        form.card method="post" action="/signin/link-request" {
+            input type="hidden" name=(CSRF_FIELD) value=(csrf);
+            p { "No password at hand? We can e-mail you a link that signs you in once." }
+            div.field {
+                label for="f-LinkEmail" { "E-mail" }
+                input type="email" id="f-LinkEmail" name="Email" value=(email) autocomplete="username" required;
+            }
+            button type="submit" { "E-mail me a sign-in link" }
+        }
         p { a href="/forgot" { "Forgot your password?" } }
     };
     page::layout("Sign in", None, body)
+}
+
+/// A browser signed in with `tokens`, sent on to `to`: the session cookie, and a new nonce
+/// for the forms before sign-in (the forms' values change with the session).
+fn signed_in(app: &AppState, tokens: &IssuedTokens, to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    let age = tokens.expires_in;
+    let cookie = browser::set_cookie(app, SESSION_COOKIE, &tokens.access_token, Some(age));
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    let (_, nonce) = browser::new_nonce_cookie(app);
+    response.headers_mut().append(header::SET_COOKIE, nonce);
+    response
+}
+
+#[derive(serde::Deserialize)]
+pub struct OneTimeQuery {
+    t: Option<String>,
+    #[serde(rename = "redirectUrl")]
+    redirect_url: Option<String>,
+}
+
+/// Nexudus's `/en/user/login?t=…&redirectUrl=…`: the one-time token of `token/refresh`
+/// signs this browser in, which then goes to `redirectUrl`, only ever a path on this site.
+pub async fn one_time_sign_in(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    Query(query): Query<OneTimeQuery>,
+) -> Response {
+    let to = query.redirect_url.as_deref().filter(|path| same_site_path(path)).unwrap_or("/profile");
+    match session::exchange(&app, query.t.as_deref().unwrap_or_default(), None, &client).await {
+        Ok(tokens) => signed_in(&app, &tokens, to),
+        Err(ServiceError::InvalidGrant(_)) => page::failed(
+            StatusCode::BAD_REQUEST,
+            "This sign-in link does not work any more: it was used, or it is too old. Sign in again.",
+        ),
+        Err(error) => page::error(&error),
+    }
+}
+
+/// A path on this site: `/` and then anything but a second `/` or `\\` (which browsers
+/// read as another host), no scheme, no control characters.
+pub fn same_site_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+}
+
+/// The page a mailed sign-in link opens: a button signs in (a mail scanner that fetches
+/// the link signs nobody in).
+pub async fn show_link(
+    State(app): State<SharedState>,
+    headers: HeaderMap,
+    Query(query): Query<LinkQuery>,
+) -> Response {
+    let (csrf, cookie) = browser::csrf_for(&app, &headers);
+    let token = query.token.unwrap_or_default();
+    let body = html! {
+        h1 { "Sign in" }
+        p { "Sign in with the link from your e-mail. It works once." }
+        form.card method="post" action="/signin/link" {
+            input type="hidden" name=(CSRF_FIELD) value=(csrf);
+            input type="hidden" name="Token" value=(token);
+            button type="submit" { "Sign in" }
+        }
+    };
+    let mut response = page::respond(StatusCode::OK, page::layout("Sign in", None, body));
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+#[derive(serde::Deserialize)]
+pub struct LinkQuery {
+    token: Option<String>,
+}
+
+pub async fn use_link(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    GenuineForm(posted): GenuineForm,
+) -> Response {
+    let token = posted.get("Token").map(String::as_str).unwrap_or_default();
+    match session::exchange(&app, token, None, &client).await {
+        Ok(tokens) => signed_in(&app, &tokens, "/profile"),
+        Err(ServiceError::InvalidGrant(_)) => page::failed(
+            StatusCode::BAD_REQUEST,
+            "This sign-in link does not work any more: it was used, replaced by a newer one, or has expired.",
+        ),
+        Err(error) => page::error(&error),
+    }
+}
+
+/// "E-mail me a sign-in link": the same answer for any address, limited like a reset.
+pub async fn request_link(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    GenuineForm(mut posted): GenuineForm,
+) -> Response {
+    let email = posted.remove("Email").unwrap_or_default();
+    let csrf = posted.remove(CSRF_FIELD).unwrap_or_default();
+    match crate::service::account::send_sign_in_link(&app, &email, &client).await {
+        Ok(()) => {
+            let body = html! {
+                h1 { "Check your e-mail" }
+                p role="status" { "If " strong { (email.trim()) } " belongs to a member, a sign-in link is on its way. It works once, for 15 minutes." }
+                p { a href="/signin" { "Back to sign in" } }
+            };
+            page::respond(StatusCode::OK, page::layout("Check your e-mail", None, body))
+        }
+        Err(ServiceError::Validation(errors)) => {
+            let message =
+                errors.iter().next().map(|e| format!("The e-mail {}.", e.message)).unwrap_or_default();
+            page::respond(StatusCode::BAD_REQUEST, sign_in_page(&csrf, &email, Some(&message), None))
+        }
+        Err(error) => page::error(&error),
+    }
 }
 
 /// Ends the session on the server, then forgets the cookie.

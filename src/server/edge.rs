@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tokio_util::sync::CancellationToken;
@@ -28,6 +28,7 @@ pub async fn edge(State(settings): State<EdgeSettings>, mut request: Request, ne
     let id = request_id(&mut request);
     let span = request_span(&request, &id);
     let (method, route) = (request.method().clone(), route_of(&request));
+    let nexudus_path = request.uri().path().starts_with("/en/");
     // Fires when this future is dropped (the client hung up) or returns (the time limit
     // passed, or the answer is ready): password work the request has not started is skipped.
     let cancelled = CancellationToken::new();
@@ -38,6 +39,9 @@ pub async fn edge(State(settings): State<EdgeSettings>, mut request: Request, ne
         .instrument(span.clone())
         .await;
     let mut response = handled.unwrap_or_else(|_| ApiError::Timeout.into_response());
+    if nexudus_path && response.status() == StatusCode::UNAUTHORIZED {
+        response = without_body(response);
+    }
     let headers = response.headers_mut();
     security_headers(headers, settings.strict_transport);
     headers.insert(REQUEST_ID, id);
@@ -46,6 +50,15 @@ pub async fn edge(State(settings): State<EdgeSettings>, mut request: Request, ne
     tracing::info!(target: "portico::access", parent: &span, status, elapsed_ms, "request");
     record_metrics(&method, route, status, elapsed);
     response
+}
+
+/// Nexudus answers a 401 on its `/en/…` paths with an empty body, and clients rely on it
+/// (PHP member sites take any JSON answer for a successful sign-in); the headers stay.
+fn without_body(response: Response) -> Response {
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::empty())
 }
 
 /// The route template the request matched (never its path: that may carry personal data).

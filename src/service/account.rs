@@ -61,6 +61,85 @@ async fn send_reset(app: &AppState, email: &str, client: &ClientInfo) -> Service
     Ok(())
 }
 
+/// Nexudus's `completePasswordReset`: the password set through the link (the policy
+/// applies; every session ends), and a one-time token in return that signs the user in.
+pub async fn complete_reset(
+    app: &AppState,
+    link: &str,
+    password: &SecretString,
+    client: &ClientInfo,
+) -> ServiceResult<String> {
+    let change = NewPassword { token: link, new: password, repeat: password };
+    let user_id = set_password_by_link(app, change, client).await?;
+    one_time_sign_in(app, user_id).await
+}
+
+/// A one-time token that signs the user in once, within minutes: exchanged by a client, or
+/// followed by a browser (`/en/user/login?t=`). A newer one voids the older.
+pub async fn one_time_sign_in(app: &AppState, user_id: i64) -> ServiceResult<String> {
+    unmailed_link(app, user_id, Purpose::OneTime, account::ONE_TIME_TOKEN_LIFETIME).await
+}
+
+/// A password-reset link's token for a member an operator asked to choose a new password:
+/// handed to the client that signed in (Nexudus's `must_reset_password`), never mailed.
+pub async fn reset_token_for(app: &AppState, user_id: i64) -> ServiceResult<String> {
+    unmailed_link(app, user_id, Purpose::PasswordReset, account::RESET_LIFETIME).await
+}
+
+/// A link handed to the client that asked: counted by no hourly limit (the client proved
+/// who it is), and it voids the older links of its purpose.
+async fn unmailed_link(
+    app: &AppState,
+    user_id: i64,
+    purpose: Purpose,
+    lifetime: Duration,
+) -> ServiceResult<String> {
+    let token = token::generate(LINK_PREFIX);
+    let issue = LinkIssue {
+        per_hour: u32::MAX,
+        ..link_issue(user_id, purpose, &token, app.clock.now(), lifetime, Vec::new())
+    };
+    if app.store.issue_link(&issue).await? {
+        Ok(token)
+    } else {
+        Err(ServiceError::Internal(anyhow::anyhow!("a {} link was not issued", purpose.as_str())))
+    }
+}
+
+/// Nexudus's `sendOtp`: mails a link that signs the member in once (for 15 minutes). The
+/// answer is the same whether or not the address belongs to a member, and it is limited
+/// like a password reset.
+pub async fn send_sign_in_link(app: &AppState, email: &str, client: &ClientInfo) -> ServiceResult<()> {
+    app.limits.account_mail(client.address)?;
+    let email = fields::email(email.trim())
+        .map_err(|problem| FieldErrors::from(FieldError::new("Email", problem.code, problem.message)))?;
+    app.limits.reset_for(&email_key(&email))?;
+    let app = app.clone();
+    tokio::spawn(async move {
+        if let Err(error) = mail_sign_in_link(&app, &email).await {
+            tracing::warn!(%error, "a sign-in link could not be made");
+        }
+    });
+    Ok(())
+}
+
+async fn mail_sign_in_link(app: &AppState, email: &str) -> ServiceResult<()> {
+    let Some(record) = app.store.login_record(&email_key(email)).await?.filter(|r| r.active) else {
+        return Ok(());
+    };
+    let user = app.store.user(record.user_id).await?;
+    let location = home_location(app, record.default_profile_id).await?;
+    let token = token::generate(LINK_PREFIX);
+    let link = app.settings.link(Purpose::SignIn.page(), &token);
+    let mail = vec![compose::sign_in_link(&user.email, &location.name, &link)];
+    let lifetime = account::SIGN_IN_LINK_LIFETIME;
+    let issue = link_issue(user.id, Purpose::SignIn, &token, app.clock.now(), lifetime, mail);
+    if !app.store.issue_link(&issue).await? {
+        tracing::info!("sign-in link not sent: the account's hourly limit is reached");
+    }
+    Ok(())
+}
+
 /// A link of `purpose` for the user, working for `lifetime`, and the mail that carries it;
 /// at most `LINKS_PER_HOUR` of its kind an hour.
 fn link_issue(
@@ -99,12 +178,13 @@ pub struct NewPassword<'a> {
 }
 
 /// Sets the password through a reset or invitation link: the location's policy applies,
-/// every session of the user ends, the lockout is cleared, the link is used up.
+/// every session of the user ends, the lockout is cleared, the link is used up. Returns
+/// the user.
 pub async fn set_password_by_link(
     app: &AppState,
     change: NewPassword<'_>,
     client: &ClientInfo,
-) -> ServiceResult<()> {
+) -> ServiceResult<i64> {
     let hash = token::hash(change.token.trim());
     let link = app.store.link(&hash, app.clock.now()).await?;
     let Some(link) = link.filter(|l| l.purpose.sets_password()) else { return Err(invalid_link()) };
@@ -127,7 +207,7 @@ pub async fn set_password_by_link(
         audit: session::audit_event(app, kind, Some(user.id), &key, client, None),
     };
     match app.store.redeem_password_link(&redemption).await {
-        Ok(_) => Ok(()),
+        Ok(user_id) => Ok(user_id),
         // Used or voided while the password was being hashed.
         Err(StoreError::NotFound) => Err(invalid_link()),
         Err(other) => Err(other.into()),

@@ -13,6 +13,10 @@ use crate::store::StoreError;
 pub enum ServiceError {
     #[error("validation failed: {0}")]
     Validation(FieldErrors),
+    /// The password was right, but an operator asked for a new one first: the token of a
+    /// password-reset link to choose it with (Nexudus's `must_reset_password`).
+    #[error("a new password is required first")]
+    MustResetPassword(String),
     /// The token endpoint's own failure (RFC 6749 `invalid_grant`).
     #[error("invalid grant: {0}")]
     InvalidGrant(&'static str),
@@ -69,6 +73,7 @@ impl ServiceError {
     pub fn status(&self) -> u16 {
         match self {
             ServiceError::Validation(_)
+            | ServiceError::MustResetPassword(_)
             | ServiceError::InvalidGrant(_)
             | ServiceError::InvalidRequest(_)
             | ServiceError::InvalidParameter { .. }
@@ -110,6 +115,10 @@ impl ServiceError {
                 (*description).into()
             }
             ServiceError::InvalidParameter { parameter, message } => format!("{parameter} {message}"),
+            ServiceError::MustResetPassword(_) => {
+                "Choose a new password first: your space asked for one; the reset link is in the answer."
+                    .into()
+            }
             ServiceError::Unauthenticated => {
                 "Sign in first: the bearer token is missing, expired or revoked.".into()
             }

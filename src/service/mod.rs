@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod ai;
+pub mod basic;
 pub mod bio;
 pub mod directory;
 pub mod error;

@@ -412,6 +412,22 @@ pub(crate) async fn user_id_of(app: &AppState, email: &str) -> ServiceResult<i64
         .ok_or_else(|| ServiceError::Invalid(format!("no member with the e-mail {email}")))
 }
 
+/// Requires a member to choose a new password at their next sign-in (audited).
+pub async fn require_new_password(app: &AppState, email: &str) -> ServiceResult<()> {
+    let user_id = user_id_of(app, email).await?;
+    app.store.set_must_reset_password(user_id, true).await?;
+    let operator = ClientInfo::operator("portico member password --require-reset");
+    let audit = session::audit_event(
+        app,
+        AuditKind::PasswordResetRequired,
+        Some(user_id),
+        &email_key(email),
+        &operator,
+        None,
+    );
+    Ok(app.store.record_audit(&audit).await?)
+}
+
 /// Sets a member's password for the operator (a member who forgot theirs): the policy of
 /// the member's default location applies, every session ends, the lockout is cleared, and
 /// the audit log records it. Returns how many sessions ended.

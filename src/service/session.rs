@@ -13,11 +13,11 @@ use crate::auth::token::{self, TokenPair};
 use crate::domain::audit::{AuditEvent, AuditKind};
 use crate::domain::fields::{MAX_EMAIL_CHARS, email_digest, email_key, legacy_email_keys};
 use crate::domain::lockout::Admission;
-use crate::domain::profile::{Location, Profile, User};
+use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::service::AppState;
 use crate::store::{
-    FailedAttempt, LoginRecord, NewSession, PasswordCheck, RefreshOutcome, Session, SessionTokens,
-    StoreError, VerifiedPassword,
+    BASIC_CLIENT, FailedAttempt, LinkSignIn, LoginRecord, NewSession, PasswordCheck, RefreshOutcome, Session,
+    SessionTokens, StoreError, VerifiedPassword,
 };
 use tokio::sync::SemaphorePermit;
 
@@ -56,12 +56,73 @@ pub struct IssuedTokens {
     pub expires_in: u64,
 }
 
+/// A password sign-in, with what Nexudus clients may add to it.
+#[derive(Clone, Copy)]
+pub struct Credentials<'a> {
+    pub email: &'a str,
+    pub password: &'a SecretString,
+    /// Nexudus's `client_id` header: one refresh token per client (the e-mail when none).
+    pub client_id: Option<&'a str>,
+    /// A shorter access token than the configured one (`validityInMinutes`).
+    pub access_ttl: Option<std::time::Duration>,
+}
+
 /// The password grant. An unknown e-mail and a wrong password get the same answer after
 /// the same work, and lock out alike.
 pub async fn sign_in(
     app: &AppState,
     email: &str,
     password: &SecretString,
+    client: ClientInfo,
+) -> ServiceResult<IssuedTokens> {
+    sign_in_with(app, Credentials { email, password, client_id: None, access_ttl: None }, client).await
+}
+
+/// What kind of session a sign-in starts.
+#[derive(Debug, Clone)]
+struct Shape {
+    client_id: String,
+    access_ttl: std::time::Duration,
+    lifetime: std::time::Duration,
+}
+
+/// The password grant with a client id or a shorter access token.
+pub async fn sign_in_with(
+    app: &AppState,
+    credentials: Credentials<'_>,
+    client: ClientInfo,
+) -> ServiceResult<IssuedTokens> {
+    let key = email_key(credentials.email);
+    let client_id =
+        credentials.client_id.map(str::trim).filter(|c| !c.is_empty()).map_or(key, str::to_string);
+    let access_ttl = credentials
+        .access_ttl
+        .map_or(app.settings.access_token_ttl, |ttl| ttl.min(app.settings.access_token_ttl));
+    let shape = Shape { client_id, access_ttl, lifetime: app.settings.session_lifetime };
+    password_sign_in(app, credentials.email, credentials.password, shape, client).await
+}
+
+/// The sessions of `Authorization: Basic`: remembered for minutes, ending soon after.
+pub(super) async fn basic_sign_in(
+    app: &AppState,
+    email: &str,
+    password: &SecretString,
+    client: ClientInfo,
+) -> ServiceResult<IssuedTokens> {
+    let lifetime = BASIC_SESSION_LIFETIME;
+    let shape = Shape { client_id: BASIC_CLIENT.to_string(), access_ttl: lifetime, lifetime };
+    password_sign_in(app, email, password, shape, client).await
+}
+
+/// How long a session made for Basic credentials lasts: longer than the credential is
+/// remembered (`service::basic`), so a remembered one always finds its session.
+pub const BASIC_SESSION_LIFETIME: std::time::Duration = std::time::Duration::from_secs(600);
+
+async fn password_sign_in(
+    app: &AppState,
+    email: &str,
+    password: &SecretString,
+    shape: Shape,
     client: ClientInfo,
 ) -> ServiceResult<IssuedTokens> {
     if email.chars().count() > MAX_EMAIL_CHARS {
@@ -83,7 +144,12 @@ pub async fn sign_in(
         _ => return Err(ServiceError::InvalidGrant(WRONG_CREDENTIALS)),
     };
     let Some(record) = record else { return Err(ServiceError::InvalidGrant(WRONG_CREDENTIALS)) };
-    let tokens = start_session(app, &record, &account, &client).await?;
+    if record.must_reset_password {
+        return Err(ServiceError::MustResetPassword(
+            super::account::reset_token_for(app, record.user_id).await?,
+        ));
+    }
+    let tokens = start_session(app, &record, &account, &client, &shape).await?;
     if needs_rehash {
         upgrade_hash(app, &permit, &record, password).await;
     }
@@ -210,18 +276,22 @@ async fn start_session(
     record: &LoginRecord,
     account: &Account<'_>,
     client: &ClientInfo,
+    shape: &Shape,
 ) -> ServiceResult<IssuedTokens> {
     let now = app.clock.now();
-    let expires_at = now + app.settings.session_lifetime;
+    let expires_at = now + shape.lifetime;
     let tokens = TokenPair::generate();
+    let mut stored = session_tokens(app, &tokens, now, expires_at);
+    stored.access_expires_at = (now + shape.access_ttl).min(expires_at);
     let session = NewSession {
         user_id: record.user_id,
         profile_id: record.default_profile_id,
-        tokens: session_tokens(app, &tokens, now, expires_at),
+        tokens: stored,
         created_at: now,
         expires_at,
         source: client.source(),
         user_agent: client.user_agent.clone(),
+        client_id: shape.client_id.clone(),
     };
     let verified =
         VerifiedPassword { hash: record.password_hash.clone(), lockout_key: account.lockout_key() };
@@ -282,13 +352,14 @@ pub fn audit_event(
 pub async fn refresh(
     app: &AppState,
     refresh_token: &str,
+    client_id: Option<&str>,
     client: &ClientInfo,
 ) -> ServiceResult<IssuedTokens> {
     app.limits.token_request(client.address)?;
     let now = app.clock.now();
     let tokens = TokenPair::generate();
     let next = session_tokens(app, &tokens, now, now + app.settings.session_lifetime);
-    match app.store.rotate_refresh(&token::hash(refresh_token), &next, now).await? {
+    match app.store.rotate_refresh(&token::hash(refresh_token), &next, now, client_id).await? {
         RefreshOutcome::Rotated(session) => Ok(issued(tokens, session.access_expires_at, now)),
         RefreshOutcome::Reused { user_id } => {
             tracing::warn!(user_id, "a retired refresh token was presented again; its session was ended");
@@ -346,6 +417,68 @@ async fn end_session(
     let audit =
         audit_event(app, AuditKind::SessionRevoked, Some(user.id), &email_key(&user.email), client, None);
     Ok(app.store.end_session(session_id, &audit).await?)
+}
+
+/// Exchanges a one-time sign-in token (a mailed sign-in link's, or one the API handed out)
+/// for a session: once, while it lives. `access_ttl` may shorten the access token.
+pub async fn exchange(
+    app: &AppState,
+    one_time: &str,
+    access_ttl: Option<std::time::Duration>,
+    client: &ClientInfo,
+) -> ServiceResult<IssuedTokens> {
+    app.limits.token_request(client.address)?;
+    let now = app.clock.now();
+    let expires_at = now + app.settings.session_lifetime;
+    let tokens = TokenPair::generate();
+    let mut stored = session_tokens(app, &tokens, now, expires_at);
+    if let Some(ttl) = access_ttl {
+        stored.access_expires_at = stored.access_expires_at.min(now + ttl);
+    }
+    let sign_in = LinkSignIn {
+        token_hash: token::hash(one_time.trim()),
+        now,
+        tokens: stored,
+        expires_at,
+        source: client.source(),
+        user_agent: client.user_agent.clone(),
+        client_id: None,
+        audit: AuditEvent {
+            detail: Some("one-time token".into()),
+            ..audit_event(app, AuditKind::SignIn, None, "", client, None)
+        },
+    };
+    match app.store.sign_in_with_link(&sign_in).await? {
+        Some(session) => Ok(issued(tokens, session.access_expires_at, now)),
+        None => Err(ServiceError::InvalidGrant(BAD_ONE_TIME_TOKEN)),
+    }
+}
+
+const BAD_ONE_TIME_TOKEN: &str = "The token is invalid, expired or already used.";
+
+/// A one-time token for the session's user (`token/refresh`): exchanged once, within
+/// minutes, for a session (`/en/user/login?t=`, `exchange`).
+pub async fn one_time_token(app: &AppState, session: &Session) -> ServiceResult<String> {
+    super::account::one_time_sign_in(app, session.user_id).await
+}
+
+/// What `/en/user/me` shows: the user, where they have profiles, and the location of the
+/// session's current one.
+#[derive(Debug, Clone)]
+pub struct UserMe {
+    pub user: User,
+    pub businesses: Vec<i64>,
+    pub current: ProfileSummary,
+}
+
+pub async fn user_me(app: &AppState, session: &Session) -> ServiceResult<UserMe> {
+    let user = app.store.user(session.user_id).await?;
+    let profiles = app.store.profiles_of_user(session.user_id).await?;
+    let mut businesses: Vec<i64> = profiles.iter().map(|p| p.location_id).collect();
+    businesses.dedup();
+    let current =
+        profiles.into_iter().find(|p| p.id == session.profile_id).ok_or(ServiceError::NotFound("profile"))?;
+    Ok(UserMe { user, businesses, current })
 }
 
 /// What `/login/me` shows.

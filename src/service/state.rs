@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::domain::lockout::LockoutRule;
 use crate::domain::patch::UnknownFields;
 use crate::mail::MailSettings;
+use crate::service::basic::RememberedCredentials;
 use crate::service::rate_limit::{RateLimitSettings, RateLimits};
 use crate::store::DynStore;
 
@@ -104,6 +105,8 @@ pub struct AppState {
     pub drafter: Arc<Drafter>,
     /// How many bios this process rendered (`service::bio`): reads must render none.
     pub bio_renders: Arc<AtomicU64>,
+    /// The Basic credentials this node verified lately (`service::basic`).
+    pub basic_credentials: Arc<RememberedCredentials>,
 }
 
 impl AppState {
@@ -120,6 +123,7 @@ impl AppState {
             password_turns,
             drafter,
             bio_renders: Arc::new(AtomicU64::new(0)),
+            basic_credentials: Arc::new(RememberedCredentials::default()),
         }
     }
 }

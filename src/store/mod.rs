@@ -86,6 +86,8 @@ pub struct LoginRecord {
     pub password_hash: String,
     pub active: bool,
     pub default_profile_id: i64,
+    /// An operator asked for a new password at the next sign-in.
+    pub must_reset_password: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -98,6 +100,28 @@ pub struct NewSession {
     pub expires_at: OffsetDateTime,
     pub source: Option<String>,
     pub user_agent: Option<String>,
+    /// The client it belongs to (Nexudus's `client_id`; the e-mail key when none was sent;
+    /// [`BASIC_CLIENT`] for credentials sent with each request). A new sign-in of a client
+    /// ends that client's earlier refresh tokens.
+    pub client_id: String,
+}
+
+/// The client of the sessions made for `Authorization: Basic`: they live minutes, and a
+/// lockout ends them.
+pub const BASIC_CLIENT: &str = "basic";
+
+/// A sign-in through a single-use link (a sign-in link mailed to the user, or the one-time
+/// token the API hands out): the session starts only if the link still works, and uses it up.
+#[derive(Debug, Clone)]
+pub struct LinkSignIn {
+    pub token_hash: TokenHash,
+    pub now: OffsetDateTime,
+    pub tokens: SessionTokens,
+    pub expires_at: OffsetDateTime,
+    pub source: Option<String>,
+    pub user_agent: Option<String>,
+    pub client_id: Option<String>,
+    pub audit: AuditEvent,
 }
 
 /// A password that was just verified for a sign-in: the session is created only if it is
@@ -430,7 +454,12 @@ pub trait Store: Send + Sync + 'static {
         refresh: &TokenHash,
         next: &SessionTokens,
         now: OffsetDateTime,
+        client_id: Option<&str>,
     ) -> StoreResult<RefreshOutcome>;
+    /// Starts a session through a sign-in link, using it up; `None` when it does not work.
+    async fn sign_in_with_link(&self, sign_in: &LinkSignIn) -> StoreResult<Option<Session>>;
+    /// Requires (or no longer requires) a new password at the user's next sign-in.
+    async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()>;
     /// The session an access, refresh or retired refresh token belongs to.
     async fn token_owner(&self, hash: &TokenHash) -> StoreResult<Option<TokenOwner>>;
     async fn end_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()>;

@@ -10,8 +10,8 @@ use std::sync::LazyLock;
 use time::{Date, OffsetDateTime};
 
 use super::{
-    DirectoryProfile, Invitation, Link, LinkIssue, NOTICES_PER_ADDRESS_HOUR, NewMail, OutboxMail, Session,
-    SessionSummary, StoreError, StoreResult,
+    DirectoryProfile, Invitation, Link, LinkIssue, LoginRecord, NOTICES_PER_ADDRESS_HOUR, NewMail,
+    OutboxMail, Session, SessionSummary, StoreError, StoreResult,
 };
 use crate::auth::token::TokenHash;
 use crate::domain::account::{Purpose, credential_tag};
@@ -22,7 +22,7 @@ use crate::domain::directory::SearchedProfile;
 use crate::domain::history::{self, HistoryEntry};
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::{MAX_SCORE, PasswordPolicy};
-use crate::domain::profile::{Location, Profile, ProfileSummary, Version};
+use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
 
 /// One row of a query, read by column position.
 pub trait ColumnSource {
@@ -281,6 +281,136 @@ pub fn profile_conflict(email: &str, error: StoreError) -> StoreError {
     }
 }
 
+/// `$1` user, `$2` profile, `$3` access digest, `$4` refresh digest, `$5` access expiry,
+/// `$6` refresh expiry, `$7` now, `$8` source, `$9` user agent, `$10` the session's end,
+/// `$11` client.
+pub const INSERT_SESSION: &str = "insert into sessions (user_id, profile_id, access_hash, refresh_hash, \
+    access_expires_at, refresh_expires_at, created_at, source, user_agent, expires_at, client_id) \
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id";
+/// `$1` now, `$2` user, `$3` client, `$4` the new session: a new sign-in of a client ends
+/// that client's earlier refresh tokens (their access tokens live on until they expire).
+pub const END_CLIENT_REFRESH: &str = "update sessions set refresh_expires_at = $1 \
+    where user_id = $2 and client_id = $3 and id <> $4 and refresh_expires_at > $1";
+/// `$1` a refresh token's digest: its session, for [`refresh_step`].
+pub const REFRESH_HOLDER: &str = "select s.id, s.refresh_expires_at, s.expires_at, s.client_id, u.email_key \
+    from sessions s join users u on u.id = s.user_id where s.refresh_hash = $1";
+/// `$1` a retired refresh token's digest: the session it once belonged to, and its user.
+pub const RETIRED_REFRESH_HOLDER: &str = "select s.id, s.user_id from retired_refresh_tokens r \
+    join sessions s on s.id = r.session_id where r.hash = $1";
+/// `$1` the session: its refresh token joins the family's history.
+pub const RETIRE_REFRESH: &str = "insert into retired_refresh_tokens (hash, session_id) select refresh_hash, id from sessions where id = $1";
+/// `$1` access digest, `$2` refresh digest, `$3` access expiry, `$4` refresh expiry, `$5`
+/// now, `$6` the session.
+pub const ROTATE_REFRESH: &str = "update sessions set access_hash = $1, refresh_hash = $2, access_expires_at = $3, \
+    refresh_expires_at = $4, refreshed_at = $5 where id = $6 returning id, user_id, profile_id, access_expires_at";
+/// `$1` the user, `$2` the client: the sessions a lockout ends (credentials sent with each
+/// request are not to be believed while the account is locked).
+pub const END_CLIENT_SESSIONS: &str = "delete from sessions where user_id = $1 and client_id = $2";
+/// `$1` required, `$2` the user.
+pub const SET_MUST_RESET: &str = "update users set must_reset_password = $1 where id = $2";
+
+/// The session a refresh token belongs to, as [`REFRESH_HOLDER`] reads it.
+#[derive(Debug, Clone)]
+pub struct RefreshHolder {
+    pub session_id: i64,
+    pub refresh_expires_at: OffsetDateTime,
+    pub session_ends: OffsetDateTime,
+    pub client_id: Option<String>,
+    pub email_key: String,
+}
+
+/// What to do with a refresh token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshStep {
+    /// Live, and the client is the one it was issued to: a new pair, never past the
+    /// session's end.
+    Rotate { session_id: i64, session_ends: OffsetDateTime },
+    /// Its refresh has ended: so does the session.
+    EndExpired(i64),
+    /// Another client's token: refused, nothing changes.
+    OtherClient,
+    /// Not a live token: perhaps a retired one (theft), looked up next.
+    LookForReuse,
+}
+
+pub fn refresh_step(
+    holder: Option<&RefreshHolder>,
+    client_id: Option<&str>,
+    now: OffsetDateTime,
+) -> RefreshStep {
+    match holder {
+        None => RefreshStep::LookForReuse,
+        Some(holder) if !same_client(holder, client_id) => RefreshStep::OtherClient,
+        Some(holder) if holder.refresh_expires_at > now => {
+            RefreshStep::Rotate { session_id: holder.session_id, session_ends: holder.session_ends }
+        }
+        Some(holder) => RefreshStep::EndExpired(holder.session_id),
+    }
+}
+
+/// Nexudus: the refresh call sends the `client_id` the sign-in sent, or none when the
+/// sign-in sent none (then the client is the e-mail, which it may also send). Sessions made
+/// before clients were kept take any.
+fn same_client(holder: &RefreshHolder, presented: Option<&str>) -> bool {
+    let Some(stored) = holder.client_id.as_deref() else { return true };
+    let presented = presented.map(str::trim).filter(|c| !c.is_empty());
+    match presented {
+        None => stored == holder.email_key,
+        Some(presented) => presented == stored || crate::domain::fields::email_key(presented) == stored,
+    }
+}
+
+/// A row of [`REFRESH_HOLDER`].
+pub fn refresh_holder_from(row: &impl ColumnSource) -> StoreResult<RefreshHolder> {
+    Ok(RefreshHolder {
+        session_id: row.int(0)?,
+        refresh_expires_at: row.time(1)?,
+        session_ends: row.time(2)?,
+        client_id: row.text(3)?,
+        email_key: row.required_text(4)?,
+    })
+}
+
+/// The columns of a user, for [`user_from`].
+pub static USER_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "id, unique_id, email, full_name, active, must_reset_password, default_profile_id, created_on, \
+         updated_on, {}",
+        user_columns()
+    )
+});
+
+pub fn user_from(row: &impl ColumnSource) -> StoreResult<User> {
+    Ok(User {
+        id: row.int(0)?,
+        unique_id: row.required_text(1)?,
+        email: row.required_text(2)?,
+        full_name: row.required_text(3)?,
+        active: row.flag(4)?,
+        must_reset_password: row.flag(5)?,
+        default_profile_id: row.optional_int(6)?,
+        created_on: row.time(7)?,
+        updated_on: row.time(8)?,
+        values: user_values_from(row, 9)?,
+    })
+}
+
+/// `$1` the e-mail key: what sign-in needs to know, for [`login_record_from`].
+pub const LOGIN_RECORD: &str = "select id, password_hash, active, default_profile_id, must_reset_password \
+    from users where email_key = $1";
+
+/// A row of [`LOGIN_RECORD`]; `None` for a user without a profile yet.
+pub fn login_record_from(row: &impl ColumnSource) -> StoreResult<Option<LoginRecord>> {
+    let Some(default_profile_id) = row.optional_int(3)? else { return Ok(None) };
+    Ok(Some(LoginRecord {
+        user_id: row.int(0)?,
+        password_hash: row.required_text(1)?,
+        active: row.flag(2)?,
+        default_profile_id,
+        must_reset_password: row.flag(4)?,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     /// SQLite numbers `$n` parameters in order of first use: a statement that used `$2`
@@ -306,6 +436,15 @@ mod tests {
             END_LINKS_AFTER_UNDO.to_string(),
             SET_EMAIL.to_string(),
             SESSION_PROFILE.to_string(),
+            INSERT_SESSION.to_string(),
+            END_CLIENT_REFRESH.to_string(),
+            REFRESH_HOLDER.to_string(),
+            RETIRED_REFRESH_HOLDER.to_string(),
+            RETIRE_REFRESH.to_string(),
+            ROTATE_REFRESH.to_string(),
+            END_CLIENT_SESSIONS.to_string(),
+            SET_MUST_RESET.to_string(),
+            LOGIN_RECORD.to_string(),
         ];
         for sql in statements {
             let mut highest = 0;

@@ -7,6 +7,7 @@ mod common;
 mod account;
 mod ai;
 mod attacks;
+mod basic;
 mod cli;
 mod concurrency;
 mod connections;

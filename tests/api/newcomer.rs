@@ -117,7 +117,7 @@ async fn bodies_the_api_cannot_take_get_the_right_status(backend: Backend) {
 
     let no_form = app.client.post(app.url("/api/token")).send().await.expect("POST");
     let answer: Value = no_form.json().await.expect("json");
-    assert_eq!(answer["error"], "invalid_request", "a missing grant_type is an invalid request");
+    assert_eq!(answer["error"], "unsupported_grant_type", "a missing grant_type, as Nexudus answers it");
     let in_url = app
         .client
         .post(app.url("/api/token?grant_type=password&username=jane@example.com&password=x"))

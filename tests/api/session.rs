@@ -51,8 +51,8 @@ async fn the_token_endpoint_refuses_json_and_bad_grants(backend: Backend) {
     assert_eq!(json_body.status(), StatusCode::BAD_REQUEST);
     let answer = json_body.json::<Value>().await.expect("json");
     assert_eq!(
-        answer["error"], "invalid_request",
-        "a body that is not a form is a malformed request (RFC 6749 5.2)"
+        answer["error"], "unsupported_grant_type",
+        "a body that is not a form: Nexudus's code, which its clients branch on"
     );
     let (status, body) = app.token_request(&[("grant_type", "client_credentials")]).await;
     assert_eq!((status, body["error"].clone()), (StatusCode::BAD_REQUEST, json!("unsupported_grant_type")));

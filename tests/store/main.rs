@@ -7,6 +7,7 @@ mod common;
 mod directory;
 mod drafts;
 mod mail;
+mod nexudus;
 
 use std::sync::Arc;
 
@@ -140,6 +141,7 @@ fn tokens(now: OffsetDateTime) -> (TokenPair, SessionTokens) {
     (pair, stored)
 }
 
+/// A session of its own client, as a device's sign-in is (and refreshed as that client).
 fn new_session(added: AddedMember, tokens: SessionTokens, now: OffsetDateTime) -> NewSession {
     NewSession {
         user_id: added.user_id,
@@ -149,10 +151,13 @@ fn new_session(added: AddedMember, tokens: SessionTokens, now: OffsetDateTime) -
         expires_at: now + Duration::days(90),
         source: None,
         user_agent: None,
+        client_id: TEST_CLIENT.into(),
     }
 }
 
 const PLACEHOLDER_HASH: &str = "$argon2id$placeholder";
+/// The client every session of the fixtures belongs to.
+const TEST_CLIENT: &str = "conformance-suite";
 
 /// What a sign-in verified for `email`: the placeholder hash every fixture member has.
 fn verified(email: &str) -> VerifiedPassword {
@@ -344,11 +349,18 @@ async fn sessions_expire_rotate_and_revoke(backend: Backend) {
     assert!(!alive(&f, &pair.access_hash(), f.now + Duration::days(7)).await, "expired");
 
     let (next_pair, next) = tokens(f.now + Duration::days(1));
-    let rotated = f.store.rotate_refresh(&pair.refresh_hash(), &next, f.now + Duration::days(1)).await;
+    let rotated = f
+        .store
+        .rotate_refresh(&pair.refresh_hash(), &next, f.now + Duration::days(1), Some(TEST_CLIENT))
+        .await;
     assert!(matches!(rotated.expect("rotate"), RefreshOutcome::Rotated(ref s) if s.id == session));
     assert!(!alive(&f, &pair.access_hash(), f.now).await, "the old access token is gone");
     assert!(alive(&f, &next_pair.access_hash(), f.now).await);
-    let unknown = f.store.rotate_refresh(&token::hash("prt_nothing"), &next, f.now).await.expect("unknown");
+    let unknown = f
+        .store
+        .rotate_refresh(&token::hash("prt_nothing"), &next, f.now, Some(TEST_CLIENT))
+        .await
+        .expect("unknown");
     assert_eq!(unknown, RefreshOutcome::Invalid);
 
     let bob = join(&f, "bob@example.com").await;
@@ -370,7 +382,7 @@ async fn a_retired_refresh_token_ends_its_whole_family(backend: Backend) {
         let at = f.now + Duration::days(day);
         let (pair, next) = tokens(at);
         let previous = chain.last().expect("a token").refresh_hash();
-        let outcome = f.store.rotate_refresh(&previous, &next, at).await.expect("rotate");
+        let outcome = f.store.rotate_refresh(&previous, &next, at, Some(TEST_CLIENT)).await.expect("rotate");
         assert!(matches!(outcome, RefreshOutcome::Rotated(_)), "{outcome:?}");
         chain.push(pair);
     }
@@ -383,11 +395,17 @@ async fn a_retired_refresh_token_ends_its_whole_family(backend: Backend) {
         );
     }
     let (_, unused) = tokens(f.now);
-    let reuse = f.store.rotate_refresh(&chain[0].refresh_hash(), &unused, f.now + Duration::days(3)).await;
+    let reuse = f
+        .store
+        .rotate_refresh(&chain[0].refresh_hash(), &unused, f.now + Duration::days(3), Some(TEST_CLIENT))
+        .await;
     assert_eq!(reuse.expect("reuse"), RefreshOutcome::Reused { user_id: ann.user_id });
     let latest = &chain[2];
     assert!(!alive(&f, &latest.access_hash(), f.now).await);
-    let after = f.store.rotate_refresh(&latest.refresh_hash(), &unused, f.now + Duration::days(3)).await;
+    let after = f
+        .store
+        .rotate_refresh(&latest.refresh_hash(), &unused, f.now + Duration::days(3), Some(TEST_CLIENT))
+        .await;
     assert_eq!(after.expect("rotate"), RefreshOutcome::Invalid, "the thief's newest token died too");
     assert!(alive(&f, &bystander.pair.access_hash(), f.now).await, "another member's family is untouched");
 }
@@ -401,7 +419,8 @@ async fn rotation_never_extends_a_session_past_its_end(backend: Backend) {
     for day in (10..=89).step_by(10).chain([89]) {
         let at = f.now + Duration::days(day);
         let (next_pair, next) = tokens(at);
-        let rotated = f.store.rotate_refresh(&pair.refresh_hash(), &next, at).await.expect("rotate");
+        let rotated =
+            f.store.rotate_refresh(&pair.refresh_hash(), &next, at, Some(TEST_CLIENT)).await.expect("rotate");
         let RefreshOutcome::Rotated(session) = rotated else { panic!("day {day}: {rotated:?}") };
         (pair, last) = (next_pair, Some(session));
     }
@@ -410,7 +429,11 @@ async fn rotation_never_extends_a_session_past_its_end(backend: Backend) {
     let after_end = f.now + Duration::days(90);
     assert!(!alive(&f, &pair.access_hash(), after_end).await);
     let (_, again) = tokens(after_end);
-    let late = f.store.rotate_refresh(&pair.refresh_hash(), &again, after_end).await.expect("rotate");
+    let late = f
+        .store
+        .rotate_refresh(&pair.refresh_hash(), &again, after_end, Some(TEST_CLIENT))
+        .await
+        .expect("rotate");
     assert_eq!(late, RefreshOutcome::Invalid);
 }
 
@@ -451,8 +474,11 @@ async fn a_password_change_keeps_only_the_changing_session(backend: Backend) {
     }
     assert!(alive(&f, &bystander.pair.access_hash(), f.now).await, "another member's sessions are untouched");
     let (_, unused) = tokens(f.now);
-    let old_refresh =
-        f.store.rotate_refresh(&sessions[1].0.refresh_hash(), &unused, f.now).await.expect("old");
+    let old_refresh = f
+        .store
+        .rotate_refresh(&sessions[1].0.refresh_hash(), &unused, f.now, Some(TEST_CLIENT))
+        .await
+        .expect("old");
     assert_eq!(
         old_refresh,
         RefreshOutcome::Reused { user_id: added.user_id },

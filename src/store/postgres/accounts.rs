@@ -11,10 +11,10 @@ use crate::domain::fields::email_digest;
 use crate::domain::lockout::{Admission, FailureState};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
-use crate::store::shared::{self, ColumnSource, LOCATION_COLUMNS};
+use crate::store::shared::{self, LOCATION_COLUMNS};
 use crate::store::{
-    AddedMember, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword, PasswordCheck,
-    StoreError, StoreResult,
+    AddedMember, BASIC_CLIENT, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword,
+    PasswordCheck, StoreError, StoreResult,
 };
 
 pub async fn add_location(c: &mut PgConnection, location: &NewLocation) -> StoreResult<Location> {
@@ -92,14 +92,15 @@ async fn add_member(
         Some(id) => id,
         None => {
             sqlx::query_scalar(
-                "insert into users (email, email_key, password_hash, full_name, created_on, updated_on) \
-                 values ($1, $2, $3, $4, $5, $5) returning id",
+                "insert into users (email, email_key, password_hash, full_name, created_on, updated_on, unique_id) \
+                 values ($1, $2, $3, $4, $5, $5, $6) returning id",
             )
             .bind(&member.email)
             .bind(&member.email_key)
             .bind(&member.password_hash)
             .bind(&member.full_name)
             .bind(now)
+            .bind(uuid::Uuid::new_v4().to_string())
             .fetch_one(&mut *c)
             .await?
         }
@@ -116,32 +117,23 @@ async fn add_member(
 }
 
 pub async fn login_record(c: &mut PgConnection, email_key: &str) -> StoreResult<Option<LoginRecord>> {
-    let row: Option<(i64, String, bool, Option<i64>)> = sqlx::query_as(
-        "select id, password_hash, active, default_profile_id from users where email_key = $1",
-    )
-    .bind(email_key)
-    .fetch_optional(c)
-    .await?;
-    Ok(row.and_then(|(user_id, password_hash, active, default_profile)| {
-        Some(LoginRecord { user_id, password_hash, active, default_profile_id: default_profile? })
-    }))
+    let row = sqlx::query(shared::LOGIN_RECORD).bind(email_key).fetch_optional(c).await?;
+    Ok(row.map(|row| shared::login_record_from(&row)).transpose()?.flatten())
 }
 
 pub async fn user(c: &mut PgConnection, user_id: i64) -> StoreResult<User> {
-    let sql =
-        format!("select id, email, full_name, active, {} from users where id = $1", shared::user_columns());
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_one(c).await?;
-    Ok(User {
-        id: row.int(0)?,
-        email: row.required_text(1)?,
-        full_name: row.required_text(2)?,
-        active: row.flag(3)?,
-        values: shared::user_values_from(&row, 4)?,
-    })
+    let sql = format!("select {} from users where id = $1", *shared::USER_COLUMNS);
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_optional(c).await?;
+    shared::user_from(&row.ok_or(StoreError::NotFound)?)
+}
+
+pub async fn set_must_reset_password(c: &mut PgConnection, user_id: i64, required: bool) -> StoreResult<()> {
+    let done = sqlx::query(shared::SET_MUST_RESET).bind(required).bind(user_id).execute(c).await?;
+    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
 pub async fn set_operator_password(c: &mut PgConnection, change: &OperatorPassword) -> StoreResult<u64> {
-    let done = sqlx::query("update users set password_hash = $1 where id = $2")
+    let done = sqlx::query("update users set password_hash = $1, must_reset_password = false where id = $2")
         .bind(&change.hash)
         .bind(change.user_id)
         .execute(&mut *c)
@@ -260,6 +252,14 @@ pub async fn record_password_failure(
     record_audit(c, &attempt.audit).await?;
     if next.is_locked(now) && !counted.is_locked(now) {
         record_audit(c, &attempt.audit.locked_out()).await?;
+        // Credentials sent with each request are not believed while the account is locked.
+        if let Some(user_id) = attempt.audit.user_id {
+            sqlx::query(shared::END_CLIENT_SESSIONS)
+                .bind(user_id)
+                .bind(BASIC_CLIENT)
+                .execute(&mut *c)
+                .await?;
+        }
     }
     Ok(next.locked_until.filter(|until| *until > now))
 }

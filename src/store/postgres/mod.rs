@@ -38,9 +38,9 @@ use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::shared::ColumnSource;
 use crate::store::{
     AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
-    FailedAttempt, Invitation, Link, LinkIssue, LoginRecord, NewLocation, NewMail, NewMember, NewSession,
-    OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge,
-    RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store, StoreError, StoreResult,
+    FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail, NewMember,
+    NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate,
+    Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store, StoreError, StoreResult,
     TokenOwner, VerifiedPassword,
 };
 
@@ -305,11 +305,23 @@ impl Store for PostgresStore {
         refresh: &TokenHash,
         next: &SessionTokens,
         now: OffsetDateTime,
+        client_id: Option<&str>,
     ) -> StoreResult<RefreshOutcome> {
         let mut tx = self.pool.begin().await?;
-        let done = sessions::rotate_refresh(&mut tx, refresh, next, now).await?;
+        let done = sessions::rotate_refresh(&mut tx, refresh, next, now, client_id).await?;
         tx.commit().await?;
         Ok(done)
+    }
+
+    async fn sign_in_with_link(&self, sign_in: &LinkSignIn) -> StoreResult<Option<Session>> {
+        let mut tx = self.pool.begin().await?;
+        let started = sessions::sign_in_with_link(&mut tx, sign_in).await?;
+        tx.commit().await?;
+        Ok(started)
+    }
+
+    async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()> {
+        accounts::set_must_reset_password(&mut *self.pool.acquire().await?, user_id, required).await
     }
 
     async fn token_owner(&self, hash: &TokenHash) -> StoreResult<Option<TokenOwner>> {

@@ -107,7 +107,7 @@ pub async fn apply(c: &mut PgConnection, update: &ProfileUpdate) -> StoreResult<
         super::directory::sync(c, update.profile_id).await?;
     }
     if let Some(password) = &update.password {
-        sqlx::query("update users set password_hash = $1 where id = $2")
+        sqlx::query("update users set password_hash = $1, must_reset_password = false where id = $2")
             .bind(&password.hash)
             .bind(update.user_id)
             .execute(&mut *c)

@@ -8,10 +8,10 @@ use super::accounts::{clear_failures, ensure_password_is, ensure_unlocked, recor
 use crate::auth::token::TokenHash;
 use crate::domain::audit::AuditEvent;
 use crate::domain::profile::Profile;
-use crate::store::shared;
+use crate::store::shared::{self, RefreshStep};
 use crate::store::{
-    NewSession, RefreshOutcome, Session, SessionSummary, SessionTokens, StoreError, StoreResult, TokenOwner,
-    VerifiedPassword,
+    LinkSignIn, NewSession, RefreshOutcome, Session, SessionSummary, SessionTokens, StoreError, StoreResult,
+    TokenOwner, VerifiedPassword,
 };
 
 pub async fn create_session(
@@ -22,32 +22,68 @@ pub async fn create_session(
 ) -> StoreResult<Session> {
     ensure_unlocked(c, &verified.lockout_key, session.created_at).await?;
     ensure_password_is(c, session.user_id, &verified.hash).await?;
-    let tokens = &session.tokens;
-    let id: i64 = sqlx::query_scalar(
-        "insert into sessions (user_id, profile_id, access_hash, refresh_hash, access_expires_at, \
-         refresh_expires_at, created_at, source, user_agent, expires_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
-    )
-    .bind(session.user_id)
-    .bind(session.profile_id)
-    .bind(&tokens.access_hash.0)
-    .bind(&tokens.refresh_hash.0)
-    .bind(tokens.access_expires_at)
-    .bind(tokens.refresh_expires_at)
-    .bind(session.created_at)
-    .bind(&session.source)
-    .bind(&session.user_agent)
-    .bind(session.expires_at)
-    .fetch_one(&mut *c)
-    .await?;
+    let started = insert_session(c, session).await?;
     clear_failures(c, &verified.lockout_key).await?;
     record_audit(c, audit).await?;
+    Ok(started)
+}
+
+/// Writes a new session; the client's earlier refresh tokens end.
+async fn insert_session(c: &mut PgConnection, session: &NewSession) -> StoreResult<Session> {
+    let tokens = &session.tokens;
+    let id: i64 = sqlx::query_scalar(shared::INSERT_SESSION)
+        .bind(session.user_id)
+        .bind(session.profile_id)
+        .bind(&tokens.access_hash.0)
+        .bind(&tokens.refresh_hash.0)
+        .bind(tokens.access_expires_at)
+        .bind(tokens.refresh_expires_at)
+        .bind(session.created_at)
+        .bind(&session.source)
+        .bind(&session.user_agent)
+        .bind(session.expires_at)
+        .bind(&session.client_id)
+        .fetch_one(&mut *c)
+        .await?;
+    sqlx::query(shared::END_CLIENT_REFRESH)
+        .bind(session.created_at)
+        .bind(session.user_id)
+        .bind(&session.client_id)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
     Ok(Session {
         id,
         user_id: session.user_id,
         profile_id: session.profile_id,
         access_expires_at: tokens.access_expires_at,
     })
+}
+
+/// A session through a sign-in link, for the link's user at their default profile.
+pub async fn sign_in_with_link(c: &mut PgConnection, sign_in: &LinkSignIn) -> StoreResult<Option<Session>> {
+    let found = super::links::link(c, &sign_in.token_hash, sign_in.now, true).await?;
+    let Some(found) = found.filter(|l| l.purpose.signs_in()) else { return Ok(None) };
+    let (profile_id, user_key): (Option<i64>, String) =
+        sqlx::query_as("select default_profile_id, email_key from users where id = $1")
+            .bind(found.user_id)
+            .fetch_one(&mut *c)
+            .await?;
+    let Some(profile_id) = profile_id else { return Ok(None) };
+    sqlx::query(shared::USE_LINK).bind(sign_in.now).bind(&sign_in.token_hash.0).execute(&mut *c).await?;
+    let session = NewSession {
+        user_id: found.user_id,
+        profile_id,
+        tokens: sign_in.tokens.clone(),
+        created_at: sign_in.now,
+        expires_at: sign_in.expires_at,
+        source: sign_in.source.clone(),
+        user_agent: sign_in.user_agent.clone(),
+        client_id: sign_in.client_id.clone().unwrap_or(user_key),
+    };
+    let started = insert_session(c, &session).await?;
+    record_audit(c, &AuditEvent { user_id: Some(found.user_id), ..sign_in.audit.clone() }).await?;
+    Ok(Some(started))
 }
 
 /// The live session of an access token.
@@ -87,44 +123,35 @@ pub async fn rotate_refresh(
     refresh: &TokenHash,
     next: &SessionTokens,
     now: OffsetDateTime,
+    client_id: Option<&str>,
 ) -> StoreResult<RefreshOutcome> {
-    let current: Option<(i64, OffsetDateTime, OffsetDateTime)> = sqlx::query_as(
-        "select id, refresh_expires_at, expires_at from sessions where refresh_hash = $1 for update",
-    )
-    .bind(&refresh.0)
-    .fetch_optional(&mut *c)
-    .await?;
-    match current {
-        Some((id, refresh_expires, session_ends)) if refresh_expires > now => {
-            retire_refresh_of(c, id).await?;
+    let locked = format!("{} for update of s", shared::REFRESH_HOLDER);
+    let row = sqlx::query(sqlx::AssertSqlSafe(locked)).bind(&refresh.0).fetch_optional(&mut *c).await?;
+    let holder = row.map(|row| shared::refresh_holder_from(&row)).transpose()?;
+    match shared::refresh_step(holder.as_ref(), client_id, now) {
+        RefreshStep::Rotate { session_id, session_ends } => {
+            retire_refresh_of(c, session_id).await?;
             let (id, user_id, profile_id, access_expires_at): (i64, i64, i64, OffsetDateTime) =
-                sqlx::query_as(
-                    "update sessions set access_hash = $1, refresh_hash = $2, access_expires_at = $3, \
-                 refresh_expires_at = $4, refreshed_at = $5 where id = $6 \
-                 returning id, user_id, profile_id, access_expires_at",
-                )
-                .bind(&next.access_hash.0)
-                .bind(&next.refresh_hash.0)
-                .bind(next.access_expires_at.min(session_ends))
-                .bind(next.refresh_expires_at.min(session_ends))
-                .bind(now)
-                .bind(id)
-                .fetch_one(c)
-                .await?;
+                sqlx::query_as(shared::ROTATE_REFRESH)
+                    .bind(&next.access_hash.0)
+                    .bind(&next.refresh_hash.0)
+                    .bind(next.access_expires_at.min(session_ends))
+                    .bind(next.refresh_expires_at.min(session_ends))
+                    .bind(now)
+                    .bind(session_id)
+                    .fetch_one(c)
+                    .await?;
             Ok(RefreshOutcome::Rotated(Session { id, user_id, profile_id, access_expires_at }))
         }
-        Some((id, _, _)) => {
-            end_session_unaudited(c, id).await?;
+        RefreshStep::EndExpired(session_id) => {
+            end_session_unaudited(c, session_id).await?;
             Ok(RefreshOutcome::Invalid)
         }
-        None => {
-            let reused: Option<(i64, i64)> = sqlx::query_as(
-                "select s.id, s.user_id from retired_refresh_tokens r join sessions s on s.id = r.session_id \
-                 where r.hash = $1 for update of s",
-            )
-            .bind(&refresh.0)
-            .fetch_optional(&mut *c)
-            .await?;
+        RefreshStep::OtherClient => Ok(RefreshOutcome::Invalid),
+        RefreshStep::LookForReuse => {
+            let locked = format!("{} for update of s", shared::RETIRED_REFRESH_HOLDER);
+            let reused: Option<(i64, i64)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(locked)).bind(&refresh.0).fetch_optional(&mut *c).await?;
             match reused {
                 Some((id, user_id)) => {
                     end_session_unaudited(c, id).await?;
@@ -138,10 +165,7 @@ pub async fn rotate_refresh(
 
 /// Moves a session's refresh token into its family's history.
 async fn retire_refresh_of(c: &mut PgConnection, session_id: i64) -> StoreResult<()> {
-    sqlx::query("insert into retired_refresh_tokens (hash, session_id) select refresh_hash, id from sessions where id = $1")
-        .bind(session_id)
-        .execute(c)
-        .await?;
+    sqlx::query(shared::RETIRE_REFRESH).bind(session_id).execute(c).await?;
     Ok(())
 }
 
@@ -205,7 +229,8 @@ pub async fn sessions_of_user(
 ) -> StoreResult<Vec<SessionSummary>> {
     let rows = sqlx::query(
         "select id, profile_id, created_at, refreshed_at, access_expires_at, refresh_expires_at, source, \
-         user_agent from sessions where user_id = $1 and refresh_expires_at > $2 order by created_at, id",
+         user_agent from sessions where user_id = $1 \
+         and (refresh_expires_at > $2 or access_expires_at > $2) order by created_at, id",
     )
     .bind(user_id)
     .bind(now)
@@ -242,7 +267,10 @@ pub async fn purge_expired(
     now: OffsetDateTime,
     window_start: OffsetDateTime,
 ) -> StoreResult<()> {
-    sqlx::query("delete from sessions where refresh_expires_at <= $1").bind(now).execute(&mut *c).await?;
+    sqlx::query("delete from sessions where refresh_expires_at <= $1 and access_expires_at <= $1")
+        .bind(now)
+        .execute(&mut *c)
+        .await?;
     sqlx::query(
         "delete from password_failures where window_started_at <= $1 and (locked_until is null or locked_until <= $2)",
     )

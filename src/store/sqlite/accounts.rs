@@ -15,8 +15,8 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
 use crate::store::shared::{self, ColumnSource, LOCATION_COLUMNS};
 use crate::store::{
-    AddedMember, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword, PasswordCheck,
-    StoreError, StoreResult,
+    AddedMember, BASIC_CLIENT, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword,
+    PasswordCheck, StoreError, StoreResult,
 };
 
 pub fn add_location(c: &Connection, location: &NewLocation) -> StoreResult<Location> {
@@ -91,8 +91,8 @@ fn add_member(c: &Connection, member: &NewMember, now: OffsetDateTime) -> StoreR
         Some(id) => id,
         None => c
             .prepare_cached(
-                "insert into users (email, email_key, password_hash, full_name, created_on, updated_on) \
-                 values (?1, ?2, ?3, ?4, ?5, ?5) returning id",
+                "insert into users (email, email_key, password_hash, full_name, created_on, updated_on, unique_id) \
+                 values (?1, ?2, ?3, ?4, ?5, ?5, ?6) returning id",
             )?
             .query_row(
                 params![
@@ -100,7 +100,8 @@ fn add_member(c: &Connection, member: &NewMember, now: OffsetDateTime) -> StoreR
                     member.email_key,
                     member.password_hash,
                     member.full_name,
-                    time_text(now)
+                    time_text(now),
+                    uuid::Uuid::new_v4().to_string()
                 ],
                 |row| row.get(0),
             )?,
@@ -123,32 +124,21 @@ pub fn has_users(c: &Connection) -> StoreResult<bool> {
 }
 
 pub fn login_record(c: &Connection, email_key: &str) -> StoreResult<Option<LoginRecord>> {
-    let mut statement = c.prepare_cached(
-        "select id, password_hash, active, default_profile_id from users where email_key = ?1",
-    )?;
-    let row = statement
-        .query_row([email_key], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, bool>(2)?, row.get(3)?))
-        })
-        .optional()?;
-    Ok(row.and_then(|(user_id, password_hash, active, default_profile): (_, _, _, Option<i64>)| {
-        Some(LoginRecord { user_id, password_hash, active, default_profile_id: default_profile? })
-    }))
+    let mut statement = c.prepare_cached(shared::LOGIN_RECORD)?;
+    let mut rows = statement.query([email_key])?;
+    Ok(rows.next()?.map(shared::login_record_from).transpose()?.flatten())
 }
 
 pub fn user(c: &Connection, user_id: i64) -> StoreResult<User> {
-    let sql =
-        format!("select id, email, full_name, active, {} from users where id = ?1", shared::user_columns());
+    let sql = format!("select {} from users where id = $1", *shared::USER_COLUMNS);
     let mut statement = c.prepare_cached(&sql)?;
     let mut rows = statement.query([user_id])?;
-    let row = rows.next()?.ok_or(StoreError::NotFound)?;
-    Ok(User {
-        id: row.int(0)?,
-        email: row.required_text(1)?,
-        full_name: row.required_text(2)?,
-        active: row.flag(3)?,
-        values: shared::user_values_from(row, 4)?,
-    })
+    shared::user_from(rows.next()?.ok_or(StoreError::NotFound)?)
+}
+
+pub fn set_must_reset_password(c: &Connection, user_id: i64, required: bool) -> StoreResult<()> {
+    let changed = c.prepare_cached(shared::SET_MUST_RESET)?.execute(params![required, user_id])?;
+    if changed == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
 pub fn password_hash(c: &Connection, user_id: i64) -> StoreResult<String> {
@@ -165,8 +155,10 @@ pub fn upgrade_password_hash(c: &Connection, user_id: i64, verified: &str, hash:
 }
 
 pub fn set_operator_password(c: &Connection, change: &OperatorPassword) -> StoreResult<u64> {
-    let changed =
-        c.execute("update users set password_hash = ?1 where id = ?2", params![change.hash, change.user_id])?;
+    let changed = c.execute(
+        "update users set password_hash = ?1, must_reset_password = 0 where id = ?2",
+        params![change.hash, change.user_id],
+    )?;
     if changed == 0 {
         return Err(StoreError::NotFound);
     }
@@ -250,6 +242,10 @@ pub fn record_password_failure(
     record_audit(c, &attempt.audit)?;
     if next.is_locked(now) && !counted.is_locked(now) {
         record_audit(c, &attempt.audit.locked_out())?;
+        // Credentials sent with each request are not believed while the account is locked.
+        if let Some(user_id) = attempt.audit.user_id {
+            c.prepare_cached(shared::END_CLIENT_SESSIONS)?.execute(params![user_id, BASIC_CLIENT])?;
+        }
     }
     Ok(next.locked_until.filter(|until| *until > now))
 }

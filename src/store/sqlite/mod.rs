@@ -35,9 +35,9 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
     AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
-    FailedAttempt, Invitation, Link, LinkIssue, LoginRecord, NewLocation, NewMail, NewMember, NewSession,
-    OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate, Purge,
-    RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store, StoreResult, TokenOwner,
+    FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail, NewMember,
+    NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate,
+    Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store, StoreResult, TokenOwner,
     VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
@@ -284,9 +284,21 @@ impl Store for SqliteStore {
         refresh: &TokenHash,
         next: &SessionTokens,
         now: OffsetDateTime,
+        client_id: Option<&str>,
     ) -> StoreResult<RefreshOutcome> {
-        let (refresh, next) = (refresh.clone(), next.clone());
-        self.writer.write(move |c| sessions::rotate_refresh(c, &refresh, &next, now)).await
+        let (refresh, next, client_id) = (refresh.clone(), next.clone(), client_id.map(str::to_string));
+        self.writer
+            .write(move |c| sessions::rotate_refresh(c, &refresh, &next, now, client_id.as_deref()))
+            .await
+    }
+
+    async fn sign_in_with_link(&self, sign_in: &LinkSignIn) -> StoreResult<Option<Session>> {
+        let sign_in = sign_in.clone();
+        self.writer.write(move |c| sessions::sign_in_with_link(c, &sign_in)).await
+    }
+
+    async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()> {
+        self.writer.write(move |c| accounts::set_must_reset_password(c, user_id, required)).await
     }
 
     async fn token_owner(&self, hash: &TokenHash) -> StoreResult<Option<TokenOwner>> {

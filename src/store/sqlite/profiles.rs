@@ -275,7 +275,7 @@ pub(super) fn update_user_row(
     }
     if let Some(hash) = password_hash {
         values.push(Value::Text(hash.to_string()));
-        assignments.push(format!("password_hash = ?{}", values.len()));
+        assignments.push(format!("password_hash = ?{}, must_reset_password = 0", values.len()));
     }
     values.push(Value::Integer(user_id));
     let sql = format!("update users set {} where id = ?{}", assignments.join(", "), values.len());

@@ -9,10 +9,10 @@ use super::connection::{all_rows, time_text};
 use crate::auth::token::TokenHash;
 use crate::domain::audit::AuditEvent;
 use crate::domain::profile::Profile;
-use crate::store::shared::{self, ColumnSource};
+use crate::store::shared::{self, ColumnSource, RefreshStep};
 use crate::store::{
-    NewSession, RefreshOutcome, Session, SessionSummary, SessionTokens, StoreError, StoreResult, TokenOwner,
-    VerifiedPassword,
+    LinkSignIn, NewSession, RefreshOutcome, Session, SessionSummary, SessionTokens, StoreError, StoreResult,
+    TokenOwner, VerifiedPassword,
 };
 
 pub fn create_session(
@@ -23,36 +23,68 @@ pub fn create_session(
 ) -> StoreResult<Session> {
     ensure_unlocked(c, &verified.lockout_key, session.created_at)?;
     ensure_password_is(c, session.user_id, &verified.hash)?;
-    let tokens = &session.tokens;
-    let id: i64 = c
-        .prepare_cached(
-            "insert into sessions (user_id, profile_id, access_hash, refresh_hash, access_expires_at, \
-         refresh_expires_at, created_at, source, user_agent, expires_at) \
-         values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) returning id",
-        )?
-        .query_row(
-            params![
-                session.user_id,
-                session.profile_id,
-                tokens.access_hash.0,
-                tokens.refresh_hash.0,
-                time_text(tokens.access_expires_at),
-                time_text(tokens.refresh_expires_at),
-                time_text(session.created_at),
-                session.source,
-                session.user_agent,
-                time_text(session.expires_at),
-            ],
-            |row| row.get(0),
-        )?;
+    let started = insert_session(c, session)?;
     clear_failures(c, &verified.lockout_key)?;
     record_audit(c, audit)?;
+    Ok(started)
+}
+
+/// Writes a new session; the client's earlier refresh tokens end.
+fn insert_session(c: &Connection, session: &NewSession) -> StoreResult<Session> {
+    let tokens = &session.tokens;
+    let id: i64 = c.prepare_cached(shared::INSERT_SESSION)?.query_row(
+        params![
+            session.user_id,
+            session.profile_id,
+            tokens.access_hash.0,
+            tokens.refresh_hash.0,
+            time_text(tokens.access_expires_at),
+            time_text(tokens.refresh_expires_at),
+            time_text(session.created_at),
+            session.source,
+            session.user_agent,
+            time_text(session.expires_at),
+            session.client_id,
+        ],
+        |row| row.get(0),
+    )?;
+    c.prepare_cached(shared::END_CLIENT_REFRESH)?.execute(params![
+        time_text(session.created_at),
+        session.user_id,
+        session.client_id,
+        id
+    ])?;
     Ok(Session {
         id,
         user_id: session.user_id,
         profile_id: session.profile_id,
         access_expires_at: tokens.access_expires_at,
     })
+}
+
+/// A session through a sign-in link, for the link's user at their default profile.
+pub fn sign_in_with_link(c: &Connection, sign_in: &LinkSignIn) -> StoreResult<Option<Session>> {
+    let found = super::links::link(c, &sign_in.token_hash, sign_in.now)?.filter(|l| l.purpose.signs_in());
+    let Some(found) = found else { return Ok(None) };
+    let profile_id: Option<i64> =
+        c.query_row("select default_profile_id from users where id = ?1", [found.user_id], |row| row.get(0))?;
+    let Some(profile_id) = profile_id else { return Ok(None) };
+    c.execute(shared::USE_LINK, params![time_text(sign_in.now), sign_in.token_hash.0])?;
+    let user_key: String =
+        c.query_row("select email_key from users where id = ?1", [found.user_id], |row| row.get(0))?;
+    let session = NewSession {
+        user_id: found.user_id,
+        profile_id,
+        tokens: sign_in.tokens.clone(),
+        created_at: sign_in.now,
+        expires_at: sign_in.expires_at,
+        source: sign_in.source.clone(),
+        user_agent: sign_in.user_agent.clone(),
+        client_id: sign_in.client_id.clone().unwrap_or(user_key),
+    };
+    let started = insert_session(c, &session)?;
+    record_audit(c, &AuditEvent { user_id: Some(found.user_id), ..sign_in.audit.clone() })?;
+    Ok(Some(started))
 }
 
 /// The live session of an access token.
@@ -92,52 +124,39 @@ pub fn rotate_refresh(
     refresh: &TokenHash,
     next: &SessionTokens,
     now: OffsetDateTime,
+    client_id: Option<&str>,
 ) -> StoreResult<RefreshOutcome> {
-    let mut statement =
-        c.prepare_cached("select id, refresh_expires_at, expires_at from sessions where refresh_hash = ?1")?;
+    let mut statement = c.prepare_cached(shared::REFRESH_HOLDER)?;
     let mut rows = statement.query([&refresh.0])?;
-    let current = match rows.next()? {
-        Some(row) => Some((row.int(0)?, row.time(1)?, row.time(2)?)),
-        None => None,
-    };
-    match current {
-        Some((id, refresh_expires, session_ends)) if refresh_expires > now => {
-            retire_refresh_of(c, id)?;
-            let row = c
-                .prepare_cached(
-                    "update sessions set access_hash = ?1, refresh_hash = ?2, access_expires_at = ?3, \
-                 refresh_expires_at = ?4, refreshed_at = ?5 where id = ?6 \
-                 returning id, user_id, profile_id, access_expires_at",
-                )?
-                .query_row(
-                    params![
-                        next.access_hash.0,
-                        next.refresh_hash.0,
-                        time_text(next.access_expires_at.min(session_ends)),
-                        time_text(next.refresh_expires_at.min(session_ends)),
-                        time_text(now),
-                        id
-                    ],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, String>(3)?)),
-                )?;
+    let holder = rows.next()?.map(shared::refresh_holder_from).transpose()?;
+    match shared::refresh_step(holder.as_ref(), client_id, now) {
+        RefreshStep::Rotate { session_id, session_ends } => {
+            retire_refresh_of(c, session_id)?;
+            let row = c.prepare_cached(shared::ROTATE_REFRESH)?.query_row(
+                params![
+                    next.access_hash.0,
+                    next.refresh_hash.0,
+                    time_text(next.access_expires_at.min(session_ends)),
+                    time_text(next.refresh_expires_at.min(session_ends)),
+                    time_text(now),
+                    session_id
+                ],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get::<_, String>(3)?)),
+            )?;
             let (id, user_id, profile_id, access): (i64, i64, i64, String) = row;
             let access_expires_at =
                 time::OffsetDateTime::parse(&access, &time::format_description::well_known::Rfc3339)
                     .map_err(|e| StoreError::Other(e.into()))?;
             Ok(RefreshOutcome::Rotated(Session { id, user_id, profile_id, access_expires_at }))
         }
-        Some((id, _, _)) => {
-            end_session_unaudited(c, id)?;
+        RefreshStep::EndExpired(session_id) => {
+            end_session_unaudited(c, session_id)?;
             Ok(RefreshOutcome::Invalid)
         }
-        None => {
+        RefreshStep::OtherClient => Ok(RefreshOutcome::Invalid),
+        RefreshStep::LookForReuse => {
             let reused: Option<(i64, i64)> = c
-                .query_row(
-                    "select s.id, s.user_id from retired_refresh_tokens r join sessions s on s.id = r.session_id \
-                     where r.hash = ?1",
-                    [&refresh.0],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
+                .query_row(shared::RETIRED_REFRESH_HOLDER, [&refresh.0], |row| Ok((row.get(0)?, row.get(1)?)))
                 .optional()?;
             match reused {
                 Some((id, user_id)) => {
@@ -152,10 +171,7 @@ pub fn rotate_refresh(
 
 /// Moves a session's refresh token into its family's history.
 fn retire_refresh_of(c: &Connection, session_id: i64) -> StoreResult<()> {
-    c.prepare_cached(
-        "insert into retired_refresh_tokens (hash, session_id) select refresh_hash, id from sessions where id = ?1",
-    )?
-    .execute([session_id])?;
+    c.prepare_cached(shared::RETIRE_REFRESH)?.execute([session_id])?;
     Ok(())
 }
 
@@ -212,7 +228,8 @@ pub fn sessions_of_user(
 ) -> StoreResult<Vec<SessionSummary>> {
     let mut statement = c.prepare_cached(
         "select id, profile_id, created_at, refreshed_at, access_expires_at, refresh_expires_at, source, \
-         user_agent from sessions where user_id = ?1 and refresh_expires_at > ?2 order by created_at, id",
+         user_agent from sessions where user_id = ?1 \
+         and (refresh_expires_at > ?2 or access_expires_at > ?2) order by created_at, id",
     )?;
     all_rows(statement.query(params![user_id, time_text(now)])?, |row| shared::session_summary_from(row))
 }
@@ -231,6 +248,9 @@ pub fn switch_profile(c: &Connection, session: &Session, profile_id: i64) -> Sto
 
 /// Deletes sessions past their refresh expiry and failure counters that no longer matter.
 pub fn purge_expired(c: &Connection, now: OffsetDateTime, window_start: OffsetDateTime) -> StoreResult<()> {
-    c.execute("delete from sessions where refresh_expires_at <= ?1", [time_text(now)])?;
+    c.execute(
+        "delete from sessions where refresh_expires_at <= ?1 and access_expires_at <= ?1",
+        [time_text(now)],
+    )?;
     accounts::purge_stale_failures(c, window_start, now)
 }

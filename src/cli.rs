@@ -471,6 +471,11 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
                 );
             }
         }
+        MemberCommand::Set { email, properties, location } => {
+            let profile = operator::set_properties(&state, &email, location.as_deref(), &properties).await?;
+            let names: Vec<&str> = properties.iter().map(|(name, _)| name.as_str()).collect();
+            println!("Set {} on profile {} of {email}.", names.join(", "), profile.id);
+        }
         MemberCommand::History { email, limit } => {
             let history = crate::service::history::of_member(&state, &email, limit).await?;
             println!("{} change(s) by {email}; the newest {}:", history.total, history.entries.len());

@@ -215,6 +215,18 @@ pub enum MemberCommand {
         #[arg(long)]
         require_reset: bool,
     },
+    /// Set properties of a member's profile as the space's staff, e.g.
+    /// `portico member set ann@example.com IsMember=false AccessPincode=4821` (an empty value
+    /// clears): any profile property, the staff-set ones included, checked like a PATCH.
+    Set {
+        email: String,
+        /// `Property=value` pairs, named as the API names them.
+        #[arg(required = true, value_parser = property_assignment)]
+        properties: Vec<(String, String)>,
+        /// Location name; defaults to the member's first profile.
+        #[arg(long)]
+        location: Option<String>,
+    },
     /// Show what a member changed in their profiles, newest first.
     History {
         email: String,
@@ -222,6 +234,12 @@ pub enum MemberCommand {
         #[arg(long, default_value_t = 50)]
         limit: u64,
     },
+}
+
+fn property_assignment(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(name, value)| (name.trim().to_string(), value.to_string()))
+        .ok_or_else(|| format!("{text:?} is not Property=value"))
 }
 
 #[derive(Debug, Clone, Args)]

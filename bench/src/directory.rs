@@ -121,7 +121,11 @@ async fn load(url: &str, size: usize) -> anyhow::Result<(AppState, Profile)> {
         load_postgres(url, &members).await?;
     }
     let app = state(url).await?;
-    let first = app.store.list_directory(location.id, None, 0, 1).await?.profile_ids;
+    let first = app
+        .store
+        .list_directory(location.id, None, portico::domain::directory::DirectoryOrder::Name, 0, 1)
+        .await?
+        .profile_ids;
     let viewer = app.store.profile(*first.first().context("no public member")?).await?;
     Ok((app, viewer))
 }

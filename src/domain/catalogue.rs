@@ -17,8 +17,9 @@ use strum::{EnumCount, EnumIter, IntoEnumIterator};
 use super::social::Network;
 use super::text::Lines;
 
-/// A property a member may change with the PATCH. The order is the order of the editing
-/// representation.
+/// A property held in a column of its own: one a member changes with the PATCH, or, when its
+/// spec says `staff_only`, one the space's staff set (a member may send it back unchanged).
+/// The order is the order of the editing representation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, EnumCount)]
 pub enum Field {
     FullName,
@@ -55,12 +56,20 @@ pub enum Field {
     Facebook,
     Skype,
     Telegram,
+    Google,
+    Pinterest,
+    Flickr,
+    Vimeo,
+    Tumblr,
+    Blogger,
     OnHelpDeskMsg,
     OnNewWallPost,
     OnNewBlogComment,
     OnNewEventComment,
     ReceiveCommunityDigest,
     SignUpToNewsletter,
+    IsMember,
+    AccessPincode,
 }
 
 /// The part of the member's profile page a property is edited in (the Nexudus portal's
@@ -72,6 +81,8 @@ pub enum Section {
     Professional,
     Billing,
     Notifications,
+    /// What the space's staff set for door and network access; the portal shows it read-only.
+    Access,
 }
 
 /// Everything about one editable property, declared once in [`Field::spec`].
@@ -90,6 +101,9 @@ pub struct Spec {
     pub public: bool,
     /// May be sent to an AI writer to draft the bio from (docs/API.md, "AI profile summary").
     pub ai_source: bool,
+    /// Set by the space's staff (the CLI, CSV import); a member's PATCH may only send it back
+    /// unchanged (`not_writable` otherwise).
+    pub staff_only: bool,
     pub rule: Rule,
     /// What the API reference says of it beyond its rule.
     pub note: Option<&'static str>,
@@ -112,6 +126,7 @@ impl Spec {
             nullable: false,
             public: false,
             ai_source: false,
+            staff_only: false,
             rule,
             note: None,
         }
@@ -127,6 +142,10 @@ impl Spec {
 
     const fn ai_source(self) -> Spec {
         Spec { ai_source: true, ..self }
+    }
+
+    const fn staff_only(self) -> Spec {
+        Spec { staff_only: true, ..self }
     }
 
     const fn note(self, note: &'static str) -> Spec {
@@ -291,6 +310,12 @@ const BIO_NOTE: &str = "Markdown, stored as written; its HTML (`ProfileSummaryHt
     saved, with quotes and lists nested at most 8 deep (`nested_too_deep`) and at most 128 KiB of HTML \
     (`renders_too_large`)";
 
+const IS_MEMBER_NOTE: &str = "set by the space's staff (`portico member set EMAIL IsMember=false`, CSV import); new profiles \
+    get `true`; `IsContact` is its negation; a member may send it back unchanged (`not_writable` otherwise)";
+const ACCESS_PINCODE_NOTE: &str = "the door or network PIN the space's staff set (`portico member set EMAIL AccessPincode=…`, \
+    CSV import); shown to its member, never in the directory; a member may send it back unchanged \
+    (`not_writable` otherwise)";
+
 pub const MAX_EMAIL_CHARS: usize = 254;
 pub const MAX_URL_CHARS: usize = 2000;
 pub const MAX_PHONE_CHARS: usize = 50;
@@ -324,7 +349,7 @@ impl Field {
     fn declaration(self) -> Spec {
         use Field::*;
         use Owner::{Profile, ProfileAndUser, User};
-        use Section::{Billing, Notifications, Personal, Professional};
+        use Section::{Access, Billing, Notifications, Personal, Professional};
         let text = |max, lines| Rule::Text { max, lines, required: false };
         let (single, multi) = (Lines::Single, Lines::Multi);
         let social = |property, column, network| {
@@ -418,12 +443,25 @@ impl Field {
             Facebook => social("Facebook", "facebook", Network::Facebook),
             Skype => social("Skype", "skype", Network::Skype),
             Telegram => social("Telegram", "telegram", Network::Telegram),
+            Google => social("Google", "google", Network::Google),
+            Pinterest => social("Pinterest", "pinterest", Network::Pinterest),
+            Flickr => social("Flickr", "flickr", Network::Flickr),
+            Vimeo => social("Vimeo", "vimeo", Network::Vimeo),
+            Tumblr => social("Tumblr", "tumblr", Network::Tumblr),
+            Blogger => social("Blogger", "blogger", Network::Blogger),
             OnHelpDeskMsg => notification("OnHelpDeskMsg", "on_help_desk_msg"),
             OnNewWallPost => notification("OnNewWallPost", "on_new_wall_post"),
             OnNewBlogComment => notification("OnNewBlogComment", "on_new_blog_comment"),
             OnNewEventComment => notification("OnNewEventComment", "on_new_event_comment"),
             ReceiveCommunityDigest => notification("ReceiveCommunityDigest", "receive_community_digest"),
             SignUpToNewsletter => notification("SignUpToNewsletter", "sign_up_to_newsletter"),
+            IsMember => Spec::new("IsMember", "is_member", Profile, Access, Rule::Flag)
+                .staff_only()
+                .note(IS_MEMBER_NOTE),
+            AccessPincode => Spec::new("AccessPincode", "access_pincode", Profile, Access, text(20, single))
+                .nullable()
+                .staff_only()
+                .note(ACCESS_PINCODE_NOTE),
         }
     }
 
@@ -490,6 +528,13 @@ pub enum ReadOnly {
     BillingCountryName,
     CreatedOn,
     UpdatedOn,
+    IsContact,
+    Active,
+    HomeSpaceId,
+    InvoicingBusinessId,
+    InvoicingSpaceName,
+    GuessedFirstName,
+    GuessedLastName,
 }
 
 impl ReadOnly {
@@ -504,6 +549,30 @@ impl ReadOnly {
             ReadOnly::BillingCountryName => "BillingCountryName",
             ReadOnly::CreatedOn => "CreatedOn",
             ReadOnly::UpdatedOn => "UpdatedOn",
+            ReadOnly::IsContact => "IsContact",
+            ReadOnly::Active => "Active",
+            ReadOnly::HomeSpaceId => "HomeSpaceId",
+            ReadOnly::InvoicingBusinessId => "InvoicingBusinessId",
+            ReadOnly::InvoicingSpaceName => "InvoicingSpaceName",
+            ReadOnly::GuessedFirstName => "GuessedFirstName",
+            ReadOnly::GuessedLastName => "GuessedLastName",
+        }
+    }
+
+    /// The properties of the Nexudus customer record that are derived from the profile, its
+    /// user and its location, in the order the representation shows them (after the fields).
+    pub fn record() -> impl Iterator<Item = ReadOnly> {
+        ReadOnly::iter().skip_while(|r| *r != ReadOnly::IsContact)
+    }
+
+    /// How a property of [`ReadOnly::record`] is stored in JSON.
+    pub fn kind(self) -> Kind {
+        match self {
+            ReadOnly::IsContact | ReadOnly::Active => Kind::Bool,
+            ReadOnly::Id | ReadOnly::CoworkerType | ReadOnly::HomeSpaceId | ReadOnly::InvoicingBusinessId => {
+                Kind::Int
+            }
+            _ => Kind::Text,
         }
     }
 
@@ -549,8 +618,6 @@ impl Credential {
 
 /// Properties of the Nexudus customer record that only the space's staff may change.
 pub const STAFF_ONLY: &[&str] = &[
-    "AccessPincode",
-    "Active",
     "APIAccess",
     "Archived",
     "Balance",
@@ -564,11 +631,7 @@ pub const STAFF_ONLY: &[&str] = &[
     "DiscountCode",
     "DoNotProcessInvoicesAutomatically",
     "GeneralTermsAccepted",
-    "HomeSpaceId",
-    "InvoicingBusinessId",
     "IsAdmin",
-    "IsContact",
-    "IsMember",
     "IsPaidForCustomer",
     "MustResetPassword",
     "NextTariffId",
@@ -580,6 +643,46 @@ pub const STAFF_ONLY: &[&str] = &[
     "TariffId",
     "UserRoles",
     "Validated",
+];
+
+/// Properties of the Nexudus customer record that Portico neither holds nor guards: an
+/// echoed Nexudus object carries them, so a PATCH accepts and ignores them (and names them
+/// in the `Portico-Ignored` header) instead of refusing the whole save.
+pub const TOLERATED: &[&str] = &[
+    "AbsoluteCancellationDate",
+    "AddressForInvoice",
+    "AgeInDays",
+    "AvatarUrl",
+    "BannerUrl",
+    "CityForInvoice",
+    "CreateUser",
+    "DeleteAvatar",
+    "DeleteBanner",
+    "EmailForInvoice",
+    "FullNameForInvoice",
+    "GuessedFirstNameForInvoice",
+    "GuessedLastNameForInvoice",
+    "HasBanner",
+    "HasContactDetails",
+    "IdString",
+    "IsNew",
+    "IsNull",
+    "PostCodeForInvoice",
+    "ProfileTagsSpaces",
+    "ProfileUrl",
+    "RefererGuid",
+    "SimpleTimeZoneId",
+    "StateForInvoice",
+    "SystemId",
+    "ToStringText",
+    "UpdateBillingDetails",
+    "UpdateSocialNetworks",
+    "UpdatedBy",
+    "Url",
+    "UtcCancellationDate",
+    "UtcDateOfBirth",
+    "UtcNextInvoice",
+    "UtcRegistrationDate",
 ];
 
 /// The custom fields of the Nexudus customer record (`Custom1` … `Custom30`), staff-only.
@@ -615,6 +718,7 @@ mod tests {
         let mut names: Vec<&str> = writable_or_known_names()
             .chain(Credential::iter().flat_map(|c| c.names().iter().copied()))
             .chain(STAFF_ONLY.iter().copied())
+            .chain(TOLERATED.iter().copied())
             .collect();
         names.sort_unstable();
         let before = names.len();

@@ -22,6 +22,14 @@ pub const MAX_QUERY_CHARS: usize = 200;
 /// Words beyond this many are ignored: each narrows the match further anyway.
 pub const MAX_QUERY_WORDS: usize = 8;
 
+/// How a directory list is ordered (Nexudus' `order`): `1` by name, `2` newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DirectoryOrder {
+    #[default]
+    Name,
+    Newest,
+}
+
 /// One directory request, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectoryQuery {
@@ -31,6 +39,7 @@ pub struct DirectoryQuery {
     pub exact_name: Option<String>,
     /// One tag, as [`tag_key`] normalises it.
     pub tag: Option<String>,
+    pub order: DirectoryOrder,
     pub page: u64,
     pub size: u64,
 }
@@ -48,6 +57,7 @@ pub struct DirectoryParams<'a> {
     pub tag: Option<&'a str>,
     pub page: Option<&'a str>,
     pub size: Option<&'a str>,
+    pub order: Option<&'a str>,
 }
 
 /// A parameter the directory cannot take, and why.
@@ -71,6 +81,14 @@ pub fn parse(params: &DirectoryParams<'_>) -> Result<DirectoryQuery, ParameterPr
             format!("must be at most {MAX_TAG_CHARS} characters, without control characters"),
         ));
     }
+    let order = match params.order.map(str::trim) {
+        None | Some("" | "1") => DirectoryOrder::Name,
+        Some("2") => DirectoryOrder::Newest,
+        Some(_) => {
+            errors.push(problem("order", "must be 1 (by name) or 2 (newest first)".to_string()));
+            DirectoryOrder::Name
+        }
+    };
     let page = number(params.page, "page", 1, u64::MAX, 1, &mut errors);
     let size = number(params.size, "size", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, &mut errors);
     if errors.is_empty() && (page - 1).saturating_mul(size) >= RESULT_WINDOW {
@@ -84,7 +102,7 @@ pub fn parse(params: &DirectoryParams<'_>) -> Result<DirectoryQuery, ParameterPr
     }
     let words = words(query);
     let exact_name = (!words.is_empty()).then(|| name_key(query));
-    Ok(DirectoryQuery { words, exact_name, tag, page, size })
+    Ok(DirectoryQuery { words, exact_name, tag, order, page, size })
 }
 
 /// The words of a query: runs of letters and digits, lower-cased, at most

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod error;
 pub mod fields;
 pub mod history;
+pub mod legacy;
 pub mod lockout;
 pub mod mail;
 pub mod markdown;

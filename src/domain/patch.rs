@@ -82,10 +82,19 @@ pub enum UnknownFields {
     Ignore,
 }
 
+/// Who sends the body: a member may only send the staff-set properties back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Editor {
+    #[default]
+    Member,
+    Staff,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct ParseOptions {
     pub today: Date,
     pub unknown_fields: UnknownFields,
+    pub editor: Editor,
 }
 
 /// The outcome of parsing a body: the changes, the read-only properties sent back (to be
@@ -94,6 +103,11 @@ pub struct ParseOptions {
 pub struct ParsedPatch {
     pub patch: ProfilePatch,
     pub echoes: Vec<(ReadOnly, Value)>,
+    /// Staff-set properties a member sent (to be compared with the stored profile): the
+    /// parsed change and what was sent.
+    pub staff_set: Vec<(Field, Change<FieldValue>, Value)>,
+    /// Nexudus-only properties sent and ignored ([`catalogue::TOLERATED`]), in the order sent.
+    pub ignored: Vec<String>,
     pub password: Option<PasswordChange>,
 }
 
@@ -106,6 +120,9 @@ pub fn parse(body: &Map<String, Value>, options: ParseOptions) -> (ParsedPatch, 
     for (name, value) in body {
         if let Some(field) = Field::from_property(name) {
             match parse_value(field, value, options.today) {
+                Ok(change) if field.spec().staff_only && options.editor == Editor::Member => {
+                    parsed.staff_set.push((field, change, value.clone()))
+                }
                 Ok(change) => parsed.patch.set(field, change),
                 Err(p) => errors.push(FieldError::new(name, p.code, p.message).with_attempted(value)),
             }
@@ -113,6 +130,8 @@ pub fn parse(body: &Map<String, Value>, options: ParseOptions) -> (ParsedPatch, 
             credentials.take(slot, name, value, &mut errors);
         } else if let Some(read_only) = ReadOnly::from_property(name) {
             parsed.echoes.push((read_only, value.clone()));
+        } else if catalogue::TOLERATED.contains(&name.as_str()) {
+            parsed.ignored.push(name.clone());
         } else if let Some(error) = refuse_property(name, value, options.unknown_fields) {
             errors.push(error);
         }
@@ -318,7 +337,11 @@ mod tests {
     use time::macros::date;
 
     fn options() -> ParseOptions {
-        ParseOptions { today: date!(2026 - 11 - 27), unknown_fields: UnknownFields::Reject }
+        ParseOptions {
+            today: date!(2026 - 11 - 27),
+            unknown_fields: UnknownFields::Reject,
+            editor: Editor::Member,
+        }
     }
 
     fn parse_json(value: Value) -> Result<ParsedPatch, FieldErrors> {
@@ -496,7 +519,7 @@ mod properties {
             body in proptest::collection::btree_map(property_name(), json_value(), 0..10),
         ) {
             let body: Map<String, Value> = body.into_iter().collect();
-            let options = ParseOptions { today: date!(2026 - 11 - 27), unknown_fields: UnknownFields::Reject };
+            let options = ParseOptions { today: date!(2026 - 11 - 27), unknown_fields: UnknownFields::Reject, editor: Editor::Member };
             let (parsed, errors) = parse(&body, options);
             for error in errors.iter() {
                 prop_assert!(error.property.chars().count() <= MAX_PROPERTY_CHARS + 1);

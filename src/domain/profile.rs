@@ -51,8 +51,12 @@ pub struct Profile {
     pub unique_id: String,
     pub user_id: i64,
     pub location_id: i64,
+    /// The name of the location (Nexudus: `InvoicingSpaceName`).
+    pub location_name: String,
     pub email: String,
     pub coworker_type: i64,
+    /// Whether both the profile and its user are active (not suspended).
+    pub active: bool,
     pub values: Values,
     pub created_on: OffsetDateTime,
     /// The later of the profile's and the user's last change: the representation shows both.
@@ -106,8 +110,10 @@ impl Profile {
             unique_id: "0b5f2f0e-8f7c-4c7e-9a57-2f4f1c2d3e4a".into(),
             user_id: 1,
             location_id: 1,
+            location_name: "Canal Street".into(),
             email: "jane@example.com".into(),
             coworker_type: 1,
+            active: true,
             values,
             created_on: at,
             updated_on: at,
@@ -117,6 +123,16 @@ impl Profile {
 
     pub fn full_name(&self) -> &str {
         self.values.text(Field::FullName).unwrap_or_default()
+    }
+
+    /// The first word of the full name and the rest, as Nexudus guesses a first and a last
+    /// name for its `GuessedFirstName` and `GuessedLastName`.
+    pub fn guessed_names(&self) -> (&str, &str) {
+        let name = self.full_name().trim();
+        match name.split_once(char::is_whitespace) {
+            Some((first, rest)) => (first, rest.trim_start()),
+            None => (name, ""),
+        }
     }
 
     pub fn tags_list(&self) -> Vec<&str> {
@@ -175,6 +191,20 @@ pub struct ProfileSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guessed_names_split_at_the_first_space() {
+        let mut profile = Profile::example();
+        let named = |profile: &mut Profile, name: &str| {
+            profile.values.set(Field::FullName, Some(FieldValue::Text(name.into())));
+            let (first, last) = profile.guessed_names();
+            (first.to_string(), last.to_string())
+        };
+        assert_eq!(named(&mut profile, "Jane Doe"), ("Jane".into(), "Doe".into()));
+        assert_eq!(named(&mut profile, "Mary Ann van  Dyke"), ("Mary".into(), "Ann van  Dyke".into()));
+        assert_eq!(named(&mut profile, "Prince"), ("Prince".into(), String::new()));
+        assert_eq!(named(&mut profile, " Jo\tMarch "), ("Jo".into(), "March".into()));
+    }
 
     #[test]
     fn gender_accepts_names_in_any_case_and_numeric_codes() {

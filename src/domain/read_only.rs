@@ -8,7 +8,7 @@ use time::format_description::well_known::Rfc3339;
 use super::country;
 use super::error::{ErrorCode, FieldError, FieldErrors};
 use super::fields::split_tags;
-use super::patch::{Change, Field, FieldValue, ProfilePatch};
+use super::patch::{Change, Field, FieldValue, ParsedPatch, ProfilePatch};
 use super::profile::Profile;
 
 pub use super::catalogue::ReadOnly;
@@ -40,6 +40,8 @@ impl Accepts for ReadOnly {
                 patch.get(Field::BillingCountryId),
             ),
             ReadOnly::ProfileTagsList => tags_match(sent, profile, patch.get(Field::ProfileTags)),
+            // Derived from the stored profile only: sent back, they must be what was read.
+            record => record.value(profile).is_some_and(|value| &value == sent),
         }
     }
 
@@ -57,14 +59,45 @@ impl Accepts for ReadOnly {
     }
 }
 
-/// Checks every read-only property sent back against the stored profile.
-pub fn check(echoes: &[(ReadOnly, Value)], profile: &Profile, patch: &ProfilePatch) -> FieldErrors {
+impl ReadOnly {
+    /// The value of a property of [`ReadOnly::record`]; `None` for the others, which the
+    /// representation writes beside their sources.
+    pub fn value(self, profile: &Profile) -> Option<Value> {
+        let value = match self {
+            ReadOnly::IsContact => Value::Bool(!profile.values.flag(Field::IsMember)),
+            ReadOnly::Active => Value::Bool(profile.active),
+            ReadOnly::HomeSpaceId | ReadOnly::InvoicingBusinessId => Value::from(profile.location_id),
+            ReadOnly::InvoicingSpaceName => Value::from(profile.location_name.as_str()),
+            ReadOnly::GuessedFirstName => Value::from(profile.guessed_names().0),
+            ReadOnly::GuessedLastName => Value::from(profile.guessed_names().1),
+            _ => return None,
+        };
+        Some(value)
+    }
+}
+
+/// Checks every read-only property sent back, and every staff-set one a member sent,
+/// against the stored profile.
+pub fn check(parsed: &ParsedPatch, profile: &Profile) -> FieldErrors {
     let mut errors = FieldErrors::default();
-    for (property, sent) in echoes {
-        if !property.accepts(sent, profile, patch) {
+    for (property, sent) in &parsed.echoes {
+        if !property.accepts(sent, profile, &parsed.patch) {
             errors.push(
                 FieldError::new(property.property(), ErrorCode::ReadOnly, property.refusal())
                     .with_attempted(sent),
+            );
+        }
+    }
+    for (field, change, sent) in &parsed.staff_set {
+        let unchanged = match change {
+            Change::Value(value) => profile.values.get(*field) == Some(value),
+            Change::Null => profile.values.get(*field).is_none(),
+            Change::Absent => true,
+        };
+        if !unchanged {
+            let message = "can only be changed by the space's staff";
+            errors.push(
+                FieldError::new(field.property(), ErrorCode::NotWritable, message).with_attempted(sent),
             );
         }
     }

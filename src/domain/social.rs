@@ -15,6 +15,12 @@ pub enum Network {
     Facebook,
     Skype,
     Telegram,
+    Google,
+    Pinterest,
+    Flickr,
+    Vimeo,
+    Tumblr,
+    Blogger,
 }
 
 impl Network {
@@ -32,6 +38,15 @@ impl Network {
             Network::Linkedin => linkedin(text),
             Network::Facebook => facebook(text),
             Network::Skype => is_skype_name(text).then(|| text.to_string()),
+            Network::Google => google(text),
+            Network::Pinterest => handle_or_url(text, &["pinterest.com"], is_pinterest_user)
+                .map(|h| format!("https://www.pinterest.com/{h}")),
+            Network::Flickr => flickr(text),
+            Network::Vimeo => {
+                handle_or_url(text, &["vimeo.com"], is_vimeo_user).map(|h| format!("https://vimeo.com/{h}"))
+            }
+            Network::Tumblr => tumblr(text),
+            Network::Blogger => blogger(text),
         };
         result.ok_or_else(|| Problem::new(ErrorCode::InvalidHandle, self.expectation()))
     }
@@ -55,6 +70,26 @@ impl Network {
             }
             Network::Skype => "a Skype name (6–32, starting with a letter) or a `live:` id, kept as written",
             Network::Telegram => "`@username`, `username` (5–32) or a t.me address → `https://t.me/username`",
+            Network::Google => {
+                "a google.com address with a path (a Google profile or Maps contributor page), kept whole"
+            }
+            Network::Pinterest => {
+                "`username` (3–30) or a pinterest.com address → `https://www.pinterest.com/username`"
+            }
+            Network::Flickr => {
+                "a Flickr name or id (`12345678@N00`), or a flickr.com `/people/…` or `/photos/…` address → \
+                 `https://www.flickr.com/people/name`"
+            }
+            Network::Vimeo => {
+                "a Vimeo name (not a video number) or a vimeo.com address → `https://vimeo.com/name`"
+            }
+            Network::Tumblr => {
+                "a Tumblr name, `name.tumblr.com` or `tumblr.com/name` → `https://www.tumblr.com/name`"
+            }
+            Network::Blogger => {
+                "a blog name or `name.blogspot.com` → `https://name.blogspot.com`; a blogger.com profile address \
+                 → `https://www.blogger.com/profile/N`"
+            }
         }
     }
 
@@ -68,6 +103,12 @@ impl Network {
             Network::Facebook => "https://facebook.com/jane.doe",
             Network::Skype => "jane.doe.42",
             Network::Telegram => "@jane_doe",
+            Network::Google => "https://www.google.com/maps/contrib/1234567890",
+            Network::Pinterest => "janedoe",
+            Network::Flickr => "flickr.com/photos/janedoe",
+            Network::Vimeo => "janedoe",
+            Network::Tumblr => "janedoe.tumblr.com",
+            Network::Blogger => "janedoe.blogspot.com",
         }
     }
 
@@ -82,6 +123,14 @@ impl Network {
                 "must be a Skype name (6–32 letters, digits or . , _ -, starting with a letter) or a live: id"
             }
             Network::Telegram => "must be a Telegram username (5–32 letters, digits or _) or a t.me address",
+            Network::Google => "must be a google.com profile address",
+            Network::Pinterest => "must be a Pinterest username or a pinterest.com address",
+            Network::Flickr => "must be a Flickr name or a flickr.com people or photos address",
+            Network::Vimeo => "must be a Vimeo name or a vimeo.com profile address (not a video)",
+            Network::Tumblr => "must be a Tumblr name or a tumblr.com address",
+            Network::Blogger => {
+                "must be a blog name, a blogspot.com address or a blogger.com profile address"
+            }
         }
     }
 }
@@ -179,6 +228,88 @@ fn facebook(text: &str) -> Option<String> {
     ok.then(|| format!("https://www.facebook.com/{name}"))
 }
 
+/// An address on google.com (or a subdomain) with a path, kept whole without its query.
+fn google(text: &str) -> Option<String> {
+    let mut url = profile_url(text, &["google.com"])?;
+    first_segment(&url)?;
+    url.set_query(None);
+    url.set_fragment(None);
+    let _ = url.set_scheme("https");
+    Some(url.to_string())
+}
+
+fn flickr(text: &str) -> Option<String> {
+    let id = match profile_url(text, &["flickr.com"]) {
+        Some(url) => {
+            let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
+            match segments[..] {
+                ["people" | "photos", id] => id.to_string(),
+                _ => return None,
+            }
+        }
+        None if looks_like_address(text) => return None,
+        None => text.strip_prefix('@').unwrap_or(text).to_string(),
+    };
+    let ok = (1..=40).contains(&id.len())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '_' | '-'));
+    ok.then(|| format!("https://www.flickr.com/people/{id}"))
+}
+
+fn tumblr(text: &str) -> Option<String> {
+    let name = match profile_url(text, &["tumblr.com"]) {
+        Some(url) => {
+            let host = url.host_str()?.to_ascii_lowercase();
+            match host.strip_suffix(".tumblr.com").filter(|sub| *sub != "www") {
+                Some(sub) if url.path() == "/" || url.path().is_empty() => sub.to_string(),
+                Some(_) => return None,
+                None => only_segment(&url)?,
+            }
+        }
+        None if looks_like_address(text) => return None,
+        None => text.to_string(),
+    };
+    is_blog_name(&name).then(|| format!("https://www.tumblr.com/{}", name.to_ascii_lowercase()))
+}
+
+fn blogger(text: &str) -> Option<String> {
+    if let Some(url) = profile_url(text, &["blogger.com"]) {
+        let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
+        return match segments[..] {
+            ["profile", id] if (1..=30).contains(&id.len()) && id.chars().all(|c| c.is_ascii_digit()) => {
+                Some(format!("https://www.blogger.com/profile/{id}"))
+            }
+            _ => None,
+        };
+    }
+    let name = match profile_url(text, &["blogspot.com"]) {
+        Some(url) if url.path() == "/" || url.path().is_empty() => {
+            url.host_str()?.to_ascii_lowercase().strip_suffix(".blogspot.com")?.to_string()
+        }
+        Some(_) => return None,
+        None if looks_like_address(text) => return None,
+        None => text.to_string(),
+    };
+    is_blog_name(&name).then(|| format!("https://{}.blogspot.com", name.to_ascii_lowercase()))
+}
+
+fn is_blog_name(name: &str) -> bool {
+    (1..=32).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+fn is_pinterest_user(h: &str) -> bool {
+    (3..=30).contains(&h.len()) && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A Vimeo name: a digits-only path is a video, not a profile.
+fn is_vimeo_user(h: &str) -> bool {
+    (2..=40).contains(&h.len())
+        && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        && !h.chars().all(|c| c.is_ascii_digit())
+}
+
 fn is_twitter_handle(h: &str) -> bool {
     (1..=15).contains(&h.len()) && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
@@ -218,6 +349,41 @@ mod tests {
 
     fn ok(network: Network, input: &str) -> String {
         network.canonical(input).unwrap_or_else(|p| panic!("{input}: {}", p.message))
+    }
+
+    #[test]
+    fn the_older_networks_take_their_profiles_and_nothing_else() {
+        assert_eq!(ok(Pinterest, "janedoe"), "https://www.pinterest.com/janedoe");
+        assert_eq!(ok(Pinterest, "https://pinterest.com/janedoe/"), "https://www.pinterest.com/janedoe");
+        assert_eq!(
+            ok(Flickr, "flickr.com/photos/12345678@N00"),
+            "https://www.flickr.com/people/12345678@N00"
+        );
+        assert_eq!(ok(Flickr, "jane_doe"), "https://www.flickr.com/people/jane_doe");
+        assert_eq!(ok(Vimeo, "vimeo.com/janedoe"), "https://vimeo.com/janedoe");
+        assert!(Vimeo.canonical("vimeo.com/123456789").is_err(), "a video is not a profile");
+        assert_eq!(ok(Tumblr, "JaneDoe.tumblr.com"), "https://www.tumblr.com/janedoe");
+        assert_eq!(ok(Tumblr, "tumblr.com/janedoe"), "https://www.tumblr.com/janedoe");
+        assert!(Tumblr.canonical("janedoe.tumblr.com/post/1").is_err());
+        assert_eq!(ok(Blogger, "janedoe.blogspot.com"), "https://janedoe.blogspot.com");
+        assert_eq!(
+            ok(Blogger, "https://www.blogger.com/profile/0123456789"),
+            "https://www.blogger.com/profile/0123456789"
+        );
+        assert!(Blogger.canonical("blogger.com/about").is_err());
+        assert_eq!(
+            ok(Google, "http://www.google.com/maps/contrib/123?hl=en"),
+            "https://www.google.com/maps/contrib/123"
+        );
+        assert!(Google.canonical("https://google.com/").is_err(), "no page");
+        for bad in ["https://evil.example/janedoe", "javascript:alert(1)", "jane doe"] {
+            for network in [Pinterest, Flickr, Vimeo, Tumblr, Blogger, Google] {
+                assert!(network.canonical(bad).is_err(), "{network:?} {bad}");
+            }
+        }
+        for network in [Google, Pinterest, Flickr, Vimeo, Tumblr, Blogger] {
+            assert!(network.canonical(network.example()).is_ok(), "{network:?}'s example");
+        }
     }
 
     #[test]

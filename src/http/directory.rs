@@ -11,6 +11,7 @@ use super::extract::{Auth, WithProfile};
 use super::openapi::{AnyObject, Envelope, SignedInErrors};
 use super::query::QueryParams;
 use super::views::{DirectoryEntryView, json};
+use crate::domain::catalogue::Field;
 use crate::domain::directory::DirectoryParams;
 use crate::service::directory as service;
 use crate::web::SharedState;
@@ -19,6 +20,7 @@ pub fn router() -> Router<SharedState> {
     Router::new()
         .route("/api/public/coworkers/published", get(list_published))
         .route("/api/public/coworkers/published/{id}", get(published_card))
+        .route("/api/public/coworkers/published/{id}/related", get(related_profiles))
 }
 
 #[derive(Serialize)]
@@ -39,7 +41,8 @@ struct DirectoryPageView<'a> {
         ("query" = Option<String>, Query, description = "Words to find in the name, company, position, business area, bio and tags (the last word also as a prefix); at most 200 characters"),
         ("tag" = Option<String>, Query, description = "Only profiles with this tag (any case)"),
         ("page" = Option<u64>, Query, description = "From 1; only the first 1000 results can be paged through"),
-        ("size" = Option<u64>, Query, description = "1 to 100, default 25")),
+        ("size" = Option<u64>, Query, description = "1 to 100, default 25"),
+        ("order" = Option<u8>, Query, description = "1 by name (the default), 2 newest first")),
     responses((status = 200, description = "Records, CurrentPage, PageSize, TotalItems (counted up to 1000), TotalPages, HasNextPage, HasPreviousPage", body = AnyObject),
         (status = 400, description = "A parameter is malformed", body = Envelope),
         SignedInErrors))]
@@ -53,6 +56,7 @@ pub(super) async fn list_published(
         tag: query.get("tag"),
         page: query.get("page"),
         size: query.get("size"),
+        order: query.get("order"),
     };
     let page = service::search(&app, &profile, &params).await?;
     let total_pages = page.total.div_ceil(page.size);
@@ -92,4 +96,53 @@ pub(super) async fn published_card(
         id.parse::<i64>().map_err(|_| ApiError::Service(crate::service::ServiceError::NotFound("member")))?;
     let entry = service::card(&app, &profile, id).await?;
     Ok(json(&CardView { coworker: DirectoryEntryView { entry: &entry, with_social_links: true } }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RelatedView<'a> {
+    related_profiles: Vec<RelatedProfileView<'a>>,
+    /// Nexudus also lists discussion threads here; Portico has none.
+    threads: [(); 0],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RelatedProfileView<'a> {
+    id: i64,
+    full_name: &'a str,
+    position: Option<&'a str>,
+    company_name: Option<&'a str>,
+    profile_tags_list: Vec<&'a str>,
+}
+
+/// The public profiles at your location that share tags with one (those sharing the most
+/// first, at most six).
+#[utoipa::path(get, path = "/api/public/coworkers/published/{id}/related", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The profile's Id")),
+    responses((status = 200, description = "RelatedProfiles (Id, FullName, Position, CompanyName, ProfileTagsList) and Threads (always empty)", body = AnyObject),
+        (status = 404, description = "No public profile with this Id at your location", body = Envelope),
+        SignedInErrors))]
+pub(super) async fn related_profiles(
+    Auth { profile, .. }: Auth<WithProfile>,
+    State(app): State<SharedState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id =
+        id.parse::<i64>().map_err(|_| ApiError::Service(crate::service::ServiceError::NotFound("member")))?;
+    let entries = service::related(&app, &profile, id).await?;
+    let related_profiles = entries
+        .iter()
+        .map(|entry| {
+            let values = &entry.profile.values;
+            RelatedProfileView {
+                id: entry.profile.id,
+                full_name: entry.profile.full_name(),
+                position: values.text(Field::Position),
+                company_name: values.text(Field::CompanyName),
+                profile_tags_list: entry.profile.tags_list(),
+            }
+        })
+        .collect();
+    Ok(json(&RelatedView { related_profiles, threads: [] }))
 }

@@ -291,11 +291,12 @@ mod tests {
             let options = crate::domain::patch::ParseOptions {
                 today: time::macros::date!(2026 - 11 - 27),
                 unknown_fields: crate::domain::patch::UnknownFields::Reject,
+                editor: crate::domain::patch::Editor::Member,
             };
             let (parsed, errors) = crate::domain::patch::parse(&body, options);
             assert!(errors.iter().all(|e| e.property.chars().count() <= 65 && e.message.len() < 1_000));
             let profile = crate::domain::profile::Profile::example();
-            let _ = crate::domain::read_only::check(&parsed.echoes, &profile, &parsed.patch);
+            let _ = crate::domain::read_only::check(&parsed, &profile);
         }
         assert!(replayed >= 6, "the regression inputs are there");
     }

@@ -8,12 +8,14 @@ mod directory;
 pub mod envelope;
 pub mod extract;
 mod history;
+mod location;
 mod nexudus;
 mod openapi;
 mod ops;
 mod profile;
 mod query;
 mod session;
+mod shape;
 mod views;
 
 use axum::Router;
@@ -29,9 +31,11 @@ pub fn router() -> Router<SharedState> {
         .merge(history::router())
         .merge(session::router())
         .merge(countries::router())
+        .merge(location::router())
         .merge(directory::router())
         .merge(ops::router())
         .merge(openapi::router())
+        .layer(axum::middleware::from_fn(shape::shape))
 }
 
 /// `/metrics`, served with the API or on a listener of its own (`--metrics-bind`).

@@ -43,6 +43,7 @@ use crate::web::SharedState;
         super::nexudus::send_otp,
         super::profile::get_profile,
         super::profile::patch_profile,
+        super::profile::legacy_write,
         super::profile::draft_summary,
         super::account::request_reset,
         super::account::confirm_reset,
@@ -54,13 +55,16 @@ use crate::web::SharedState;
         super::history::history,
         super::history::export,
         super::countries::list_countries,
+        super::location::current_business,
+        super::location::configuration,
+        super::directory::related_profiles,
         super::directory::list_published,
         super::directory::published_card,
         super::ops::healthz,
         super::ops::readyz,
     ),
     components(schemas(ProfilePatchBody, ProfileRepresentation, Envelope, FieldErrorView, AnyObject)),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &EmptyNexudusUnauthorized),
 )]
 struct ApiDoc;
 
@@ -97,6 +101,30 @@ impl Modify for BearerScheme {
             .description(Some("The member's e-mail and password, on every request (Nexudus clients)"))
             .build();
         components.add_security_scheme("basic", SecurityScheme::Http(basic));
+    }
+}
+
+/// The edge strips the body of a 401 on `/en/…` paths (Nexudus clients rely on it), so the
+/// document says so there.
+struct EmptyNexudusUnauthorized;
+
+impl Modify for EmptyNexudusUnauthorized {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/en/") {
+                continue;
+            }
+            let operations =
+                [&mut item.get, &mut item.post, &mut item.patch, &mut item.put, &mut item.delete];
+            for operation in operations.into_iter().flatten() {
+                if let Some(unauthorized) = operation.responses.responses.get_mut("401") {
+                    let empty = ResponseBuilder::new()
+                        .description("No valid credentials; the body is empty, as Nexudus answers")
+                        .build();
+                    *unauthorized = RefOr::T(empty);
+                }
+            }
+        }
     }
 }
 
@@ -152,7 +180,15 @@ impl PartialSchema for ProfilePatchBody {
             ))
             .additional_properties(Some(AdditionalProperties::FreeForm(false)));
         for field in Field::all() {
-            object = object.property(field.property(), field_schema(field, true));
+            let schema = field_schema(field, true);
+            let schema = if field.spec().staff_only {
+                schema.description(Some(
+                    "Set by the space's staff: accepted only with the value the profile has",
+                ))
+            } else {
+                schema
+            };
+            object = object.property(field.property(), schema);
         }
         for credential in Credential::all() {
             for name in credential.names() {
@@ -203,6 +239,17 @@ impl PartialSchema for ProfileRepresentation {
                 }
                 _ => {}
             }
+        }
+        for record in ReadOnly::record() {
+            let kind = match record.kind() {
+                Kind::Bool => Type::Boolean,
+                Kind::Int => Type::Integer,
+                Kind::Text | Kind::Date => Type::String,
+            };
+            object = object.property(
+                record.property(),
+                ObjectBuilder::new().schema_type(SchemaType::Type(kind)).read_only(Some(true)),
+            );
         }
         let object = object.property("CreatedOn", time()).property("UpdatedOn", time());
         RefOr::T(Schema::Object(object.build()))
@@ -409,6 +456,8 @@ mod tests {
             "/api/token",
             "/api/token/revoke",
             "/api/public/countries",
+            "/api/public/businesses/current",
+            "/api/public/configuration",
             "/healthz",
             "/readyz",
             "/api/public/account/password-reset",
@@ -428,5 +477,20 @@ mod tests {
             }
         }
         assert_eq!(document["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    }
+
+    #[test]
+    fn a_401_on_nexudus_paths_has_no_body_and_elsewhere_the_envelope() {
+        let document = document();
+        let mut nexudus = 0;
+        for (path, operations) in document["paths"].as_object().expect("paths") {
+            for (method, operation) in operations.as_object().expect("operations") {
+                let Some(unauthorized) = operation["responses"].get("401") else { continue };
+                let has_body = unauthorized.get("content").is_some();
+                assert_eq!(has_body, !path.starts_with("/en/"), "{method} {path}");
+                nexudus += usize::from(path.starts_with("/en/"));
+            }
+        }
+        assert!(nexudus >= 5, "the /en/ operations answer 401 too");
     }
 }

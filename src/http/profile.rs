@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::envelope::{ApiError, success};
 use super::extract::{Auth, IfMatch, JsonObject, PreferRepresentation, WithProfile};
-use super::openapi::{AnyObject, Envelope, ProfilePatchBody, SignedInErrors};
+use super::openapi::{AnyObject, BodyErrors, Envelope, ProfilePatchBody, SignedInErrors};
 use super::query::QueryParams;
 use super::views::{LocationView, ProfileView, UserView, json};
 use crate::domain::profile::Profile;
@@ -22,7 +22,7 @@ use crate::web::etag;
 
 pub fn router() -> Router<SharedState> {
     Router::new()
-        .route("/en/profile", get(get_profile))
+        .route("/en/profile", get(get_profile).post(legacy_write))
         .route("/api/public/coworker/profile", patch(patch_profile))
         .route("/en/profile/GenerateOpenAiProfile", post(draft_summary))
         .route("/api/public/coworkers/profiles", get(list_profiles))
@@ -97,6 +97,41 @@ pub(super) async fn patch_profile(
     if representation {
         headers.insert("preference-applied", HeaderValue::from_static("return=representation"));
     }
+    name_ignored(headers, &updated.ignored);
+    Ok(response)
+}
+
+/// The legacy write of server-rendered Nexudus themes: `{"Coworker": {…}, "User": {…},
+/// "Country": {"Id"}, "BillingCountry": {"Id"}, "UpdateSocialNetworks", …}`, the same use case
+/// as the PATCH. The answer is the envelope with the updated profile, and the
+/// `SuccessMessage` such themes look for.
+#[utoipa::path(post, path = "/en/profile", tag = "profile", security(("bearer" = [])),
+    params(("_resource" = Option<String>, Query, description = "Accepted and unused, as themes send it empty")),
+    request_body(content = AnyObject, content_type = "application/json"),
+    responses((status = 200, description = "Applied: the envelope with the profile in Value and SuccessMessage", body = Envelope),
+        (status = 400, description = "Every problem, each naming its property", body = Envelope),
+        BodyErrors, SignedInErrors))]
+pub(super) async fn legacy_write(
+    Auth { session, .. }: Auth,
+    State(app): State<SharedState>,
+    Client(client): Client,
+    query: QueryParams,
+    JsonObject(body): JsonObject,
+) -> Result<Response, ApiError> {
+    query.accept_only(&["_resource"])?;
+    let updated = service::update_legacy(&app, &session, &body, &client).await?;
+    let view = updated.profile.as_ref().map(ProfileView);
+    let Json(envelope) = success(view);
+    let mut answer = serde_json::to_value(&envelope).unwrap_or_default();
+    if let Some(members) = answer.as_object_mut() {
+        members.insert("SuccessMessage".into(), "Saved!".into());
+    }
+    let mut response = json(&answer);
+    let headers = response.headers_mut();
+    if let Ok(tag) = HeaderValue::from_str(&etag::of(updated.profile_id, updated.version)) {
+        headers.insert(header::ETAG, tag);
+    }
+    name_ignored(headers, &updated.ignored);
     Ok(response)
 }
 
@@ -130,6 +165,16 @@ struct DraftView<'a> {
     profile: ProfileView<'a>,
     open_ai_profile_available: bool,
     fields_used: Vec<&'static str>,
+}
+
+/// `Portico-Ignored`: the Nexudus-only properties a write accepted and ignored. Only names
+/// from fixed lists (the catalogue's, the legacy body's): nothing a client wrote is echoed.
+fn name_ignored(headers: &mut axum::http::HeaderMap, ignored: &[String]) {
+    if !ignored.is_empty()
+        && let Ok(names) = HeaderValue::from_str(&ignored.join(", "))
+    {
+        headers.insert("portico-ignored", names);
+    }
 }
 
 fn with_etag(body: impl IntoResponse, profile: &Profile) -> Response {

@@ -23,9 +23,13 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 }
 
 impl QueryParams {
-    /// Refuses any parameter not in `accepted`, and any given twice.
+    /// Refuses any parameter not in `accepted` (but for the Nexudus `_shape` and `_depth`,
+    /// which every answer takes: see `shape`), and any given twice.
     pub fn accept_only(self, accepted: &[&str]) -> Result<Self, ApiError> {
         for (index, (name, _)) in self.0.iter().enumerate() {
+            if name == "_shape" || name == "_depth" {
+                continue;
+            }
             let shown: String = name.chars().take(MAX_NAME_CHARS).collect();
             if !accepted.contains(&name.as_str()) {
                 let message = match accepted {
@@ -85,6 +89,7 @@ mod tests {
     fn only_named_parameters_pass_once_each() {
         assert!(params("dryRun=true").accept_only(&["dryRun"]).is_ok());
         assert!(params("").accept_only(&[]).is_ok());
+        assert!(params("_shape=FullName&_depth=2").accept_only(&[]).is_ok());
         assert_eq!(refused(params("dryrun=true").accept_only(&["dryRun"])), Some("dryrun".into()));
         assert_eq!(
             refused(params("dryRun=true&dryRun=false").accept_only(&["dryRun"])),

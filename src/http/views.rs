@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::domain::catalogue::{Field, FieldValue, Owner, Section, Values};
+use crate::domain::catalogue::{Field, FieldValue, Owner, ReadOnly, Section, Values};
 use crate::domain::directory;
 use crate::domain::profile::{Location, Profile, User};
 use crate::service::directory::DirectoryEntry;
@@ -29,8 +29,8 @@ pub use crate::clock::rfc3339;
 
 /// The editing representation of a profile (docs/API.md, "The editing representation"): the read-only `Id`,
 /// `UniqueId`, `Email`, `CoworkerType`, every catalogue property (each derived one right
-/// after its source: `CountryName`, `BillingCountryName`, `ProfileTagsList`), `CreatedOn`
-/// and `UpdatedOn`.
+/// after its source: `CountryName`, `BillingCountryName`, `ProfileTagsList`), the Nexudus
+/// record's derived properties ([`ReadOnly::record`]), `CreatedOn` and `UpdatedOn`.
 pub struct ProfileView<'a>(pub &'a Profile);
 
 impl Serialize for ProfileView<'_> {
@@ -51,6 +51,9 @@ impl Serialize for ProfileView<'_> {
                 Field::ProfileTags => map.serialize_entry("ProfileTagsList", &profile.tags_list())?,
                 _ => {}
             }
+        }
+        for record in ReadOnly::record() {
+            map.serialize_entry(record.property(), &record.value(profile))?;
         }
         map.serialize_entry("CreatedOn", &rfc3339(profile.created_on))?;
         map.serialize_entry("UpdatedOn", &rfc3339(profile.updated_on))?;
@@ -73,6 +76,9 @@ impl Serialize for DirectoryEntryView<'_> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("Id", &profile.id)?;
         map.serialize_entry("UniqueId", &profile.unique_id)?;
+        for record in DIRECTORY_RECORD {
+            map.serialize_entry(record.property(), &record.value(profile))?;
+        }
         let fields: Vec<Field> = if self.with_social_links {
             directory::card_fields().collect()
         } else {
@@ -91,6 +97,11 @@ impl Serialize for DirectoryEntryView<'_> {
         map.end()
     }
 }
+
+/// What the Nexudus directory records carry of the derived properties (never the staff-set
+/// ones, which are private).
+const DIRECTORY_RECORD: [ReadOnly; 3] =
+    [ReadOnly::GuessedFirstName, ReadOnly::GuessedLastName, ReadOnly::InvoicingSpaceName];
 
 /// One stored value as JSON: text, number, boolean, `YYYY-MM-DD`, or null.
 struct ValueView<'a>(Option<&'a FieldValue>);
@@ -163,11 +174,17 @@ pub struct LocationView {
     id: i64,
     name: String,
     web_address: String,
+    country_id: i64,
 }
 
 impl From<&Location> for LocationView {
     fn from(l: &Location) -> Self {
-        LocationView { id: l.id, name: l.name.clone(), web_address: l.web_address.clone() }
+        LocationView {
+            id: l.id,
+            name: l.name.clone(),
+            web_address: l.web_address.clone(),
+            country_id: l.country_id,
+        }
     }
 }
 
@@ -181,7 +198,17 @@ mod tests {
         let text = serde_json::to_string(&ProfileView(&profile)).expect("json");
         let value: serde_json::Value = serde_json::from_str(&text).expect("parse");
         let keys: Vec<&str> = value.as_object().expect("object").keys().map(String::as_str).collect();
-        assert_eq!(keys.len(), 4 + Field::COUNT + 3 + 2);
+        assert_eq!(keys.len(), 4 + Field::COUNT + 3 + ReadOnly::record().count() + 2);
+        assert_eq!(value["IsContact"], !value["IsMember"].as_bool().expect("IsMember"));
+        assert_eq!(
+            (value["GuessedFirstName"].as_str(), value["GuessedLastName"].as_str()),
+            (Some("Jane"), Some("Doe"))
+        );
+        assert_eq!(value["InvoicingSpaceName"], "Canal Street");
+        assert_eq!(
+            (value["HomeSpaceId"].clone(), value["InvoicingBusinessId"].clone()),
+            (1.into(), 1.into())
+        );
         let position = |key: &str| text.find(&format!("\"{key}\"")).expect(key);
         assert!(
             position("CountryId") < position("CountryName")

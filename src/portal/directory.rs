@@ -31,6 +31,7 @@ pub async fn list(
         tag: query.tag.as_deref(),
         page: query.page.as_deref(),
         size: None,
+        order: None,
     };
     let (status, results) = match service::search(&app, &signed_in.profile, &params).await {
         Ok(found) => (StatusCode::OK, Ok(found)),

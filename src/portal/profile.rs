@@ -43,6 +43,8 @@ impl Part {
             Part::Fields(Section::Professional) => "professional",
             Part::Fields(Section::Billing) => "billing",
             Part::Fields(Section::Notifications) => "notifications",
+            // Staff-set: shown read-only in the credentials part, never a form of its own.
+            Part::Fields(Section::Access) => "access",
             Part::Credentials => "credentials",
         }
     }
@@ -53,6 +55,7 @@ impl Part {
             Part::Fields(Section::Professional) => "Professional profile",
             Part::Fields(Section::Billing) => "Billing information",
             Part::Fields(Section::Notifications) => "Notifications",
+            Part::Fields(Section::Access) => "Access",
             Part::Credentials => "Credentials",
         }
     }
@@ -316,6 +319,9 @@ fn section(part: Part, signed_in: &SignedIn, list: &ProfileList, outcome: &Outco
                         }
                     }
                     Part::Credentials => {
+                        @if let Some(pin) = profile.values.text(Field::AccessPincode) {
+                            p #access-pin { "Your access PIN, set by " (list.current_location.name) ": " strong { (pin) } }
+                        }
                         p.hint { "Rules at " (list.current_location.name) ": " (list.current_location.policy) "." }
                         @for (credential, label, autocomplete) in [
                             (Credential::Current, "Current password", "current-password"),

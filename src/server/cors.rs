@@ -24,6 +24,7 @@ pub fn layer(origins: &[String]) -> Option<CorsLayer> {
         HeaderName::from_static("x-request-id"),
         HeaderName::from_static("preference-applied"),
         HeaderName::from_static("portico-dry-run"),
+        HeaderName::from_static("portico-ignored"),
     ];
     Some(
         CorsLayer::new()

@@ -3,7 +3,7 @@
 
 use super::error::{ServiceError, ServiceResult};
 use crate::domain::catalogue::Field;
-use crate::domain::directory::{self, DirectoryParams, DirectoryQuery};
+use crate::domain::directory::{self, DirectoryOrder, DirectoryParams, DirectoryQuery};
 use crate::domain::profile::Profile;
 use crate::service::{AppState, bio};
 use crate::store::DirectoryProfile;
@@ -37,13 +37,7 @@ pub async fn search(
         message: problem.message,
     })?;
     let (page_ids, total) = matching_ids(app, viewer.location_id, &query).await?;
-    let mut found = app.store.directory_profiles(viewer.location_id, &page_ids).await?;
-    let mut entries = Vec::with_capacity(page_ids.len());
-    for id in &page_ids {
-        if let Some(at) = found.iter().position(|entry| entry.profile.id == *id) {
-            entries.push(entry(app, found.swap_remove(at)).await?);
-        }
-    }
+    let entries = entries_in_order(app, viewer.location_id, &page_ids).await?;
     Ok(DirectoryPage { entries, page: query.page, size: query.size, total })
 }
 
@@ -55,12 +49,16 @@ async fn matching_ids(
 ) -> ServiceResult<(Vec<i64>, u64)> {
     let tag = query.tag.as_deref();
     if query.words.is_empty() {
-        let hits = app.store.list_directory(location_id, tag, query.offset(), query.size).await?;
+        let hits =
+            app.store.list_directory(location_id, tag, query.order, query.offset(), query.size).await?;
         return Ok((hits.profile_ids, hits.total));
     }
     let candidates = app.store.search_directory(location_id, &query.words, tag).await?;
     let total = candidates.len() as u64;
-    let ranked = directory::rank(candidates, query);
+    let mut ranked = directory::rank(candidates, query);
+    if query.order == DirectoryOrder::Newest {
+        ranked.sort_unstable_by(|a, b| b.cmp(a));
+    }
     let skip = usize::try_from(query.offset()).unwrap_or(usize::MAX);
     let take = usize::try_from(query.size).unwrap_or(usize::MAX);
     Ok((ranked.into_iter().skip(skip).take(take).collect(), total))
@@ -89,6 +87,53 @@ pub async fn card(app: &AppState, viewer: &Profile, profile_id: i64) -> ServiceR
     let found = app.store.directory_profiles(viewer.location_id, &[profile_id]).await?;
     let profile = found.into_iter().next().ok_or(ServiceError::NotFound("member"))?;
     entry(app, profile).await
+}
+
+/// The most related profiles a card shows, and the most of its tags they are looked for by.
+const RELATED_PROFILES: usize = 6;
+const RELATED_BY_TAGS: usize = 5;
+
+/// The public profiles at `viewer`'s location that share tags with a public profile: those
+/// sharing the most first, then in name order. Not found if that profile is private or
+/// elsewhere.
+pub async fn related(
+    app: &AppState,
+    viewer: &Profile,
+    profile_id: i64,
+) -> ServiceResult<Vec<DirectoryEntry>> {
+    let card = card(app, viewer, profile_id).await?;
+    let mut shared: Vec<(i64, usize)> = Vec::new();
+    for tag in card.profile.tags_list().into_iter().take(RELATED_BY_TAGS) {
+        let key = directory::tag_key(tag);
+        let hits =
+            app.store.list_directory(viewer.location_id, Some(&key), DirectoryOrder::Name, 0, 20).await?;
+        for id in hits.profile_ids.into_iter().filter(|id| *id != profile_id) {
+            match shared.iter_mut().find(|(seen, _)| *seen == id) {
+                Some((_, count)) => *count += 1,
+                None => shared.push((id, 1)),
+            }
+        }
+    }
+    // A stable sort keeps the name order among profiles sharing as many tags.
+    shared.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+    let ids: Vec<i64> = shared.into_iter().take(RELATED_PROFILES).map(|(id, _)| id).collect();
+    entries_in_order(app, viewer.location_id, &ids).await
+}
+
+/// The public profiles with these ids at the location, in the order of `ids`.
+async fn entries_in_order(
+    app: &AppState,
+    location_id: i64,
+    ids: &[i64],
+) -> ServiceResult<Vec<DirectoryEntry>> {
+    let mut found = app.store.directory_profiles(location_id, ids).await?;
+    let mut entries = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(at) = found.iter().position(|entry| entry.profile.id == *id) {
+            entries.push(entry(app, found.swap_remove(at)).await?);
+        }
+    }
+    Ok(entries)
 }
 
 async fn entry(app: &AppState, found: DirectoryProfile) -> ServiceResult<DirectoryEntry> {

@@ -8,6 +8,7 @@ pub mod bio;
 pub mod directory;
 pub mod error;
 pub mod history;
+pub mod location;
 pub mod operator;
 pub mod ops;
 pub mod outbox;

@@ -15,13 +15,15 @@ use crate::domain::catalogue::{Kind, Rule};
 use crate::domain::country;
 use crate::domain::fields::{self, email_digest, email_key};
 use crate::domain::password::{self, Owner, PasswordPolicy};
-use crate::domain::patch::{self, Field, ParseOptions, ProfilePatch, UnknownFields};
-use crate::domain::profile::Location;
+use crate::domain::patch::{self, Editor, Field, ParseOptions, ProfilePatch, UnknownFields};
+use crate::domain::profile::{Location, Profile};
 use crate::domain::text::{self, Lines};
 use crate::service::account;
 use crate::service::session::{self, ClientInfo};
 use crate::service::{AppState, ServiceError, ServiceResult};
-use crate::store::{AddedMember, NewLocation, NewMember, OperatorPassword, SessionSummary, StoreError};
+use crate::store::{
+    AddedMember, NewLocation, NewMember, OperatorPassword, ProfileUpdate, SessionSummary, StoreError,
+};
 
 /// Creates a location; its web address is derived from the name.
 pub async fn add_location(app: &AppState, name: &str, country_code: &str) -> ServiceResult<Location> {
@@ -205,7 +207,11 @@ pub async fn import_csv(app: &AppState, input: impl Read) -> ServiceResult<Vec<A
     // Without passwords, every row is an invitation.
     let invited = !headers.iter().any(|h| h == "Password");
     let locations = app.store.locations().await?;
-    let options = ParseOptions { today: app.clock.today(), unknown_fields: UnknownFields::Reject };
+    let options = ParseOptions {
+        today: app.clock.today(),
+        unknown_fields: UnknownFields::Reject,
+        editor: Editor::Staff,
+    };
     let (mut members, mut problems, mut seen) = (Vec::new(), Vec::new(), HashSet::new());
     for record in reader.records() {
         let record = match record {
@@ -410,6 +416,60 @@ pub(crate) async fn user_id_of(app: &AppState, email: &str) -> ServiceResult<i64
     record
         .map(|r| r.user_id)
         .ok_or_else(|| ServiceError::Invalid(format!("no member with the e-mail {email}")))
+}
+
+/// Sets properties of a member's profile as the space's staff: any catalogue property,
+/// the staff-set ones (`IsMember`, `AccessPincode`) included, checked as a PATCH is and
+/// written at once with an entry in the change history. `properties` are `Name=value`
+/// pairs, typed as CSV cells are.
+pub async fn set_properties(
+    app: &AppState,
+    email: &str,
+    location: Option<&str>,
+    properties: &[(String, String)],
+) -> ServiceResult<Profile> {
+    let user_id = user_id_of(app, email).await?;
+    let profiles = app.store.profiles_of_user(user_id).await?;
+    let profile = match location {
+        Some(name) => profiles.iter().find(|p| p.location_name.eq_ignore_ascii_case(name.trim())),
+        None => profiles.first(),
+    }
+    .ok_or_else(|| invalid(format!("{email} has no profile at {}", location.unwrap_or("any location"))))?;
+    let mut body = Map::new();
+    for (property, cell) in properties {
+        let field = Field::from_property(property)
+            .ok_or_else(|| invalid(format!("{property} is not a property a member's profile holds")))?;
+        body.insert(property.clone(), cell_value(field, cell));
+    }
+    let options = ParseOptions {
+        today: app.clock.today(),
+        unknown_fields: UnknownFields::Reject,
+        editor: Editor::Staff,
+    };
+    let (parsed, errors) = patch::parse(&body, options);
+    if !errors.is_empty() {
+        return Err(invalid(errors.to_string()));
+    }
+    let summary_html = super::bio::for_patch(app, &parsed.patch)
+        .await?
+        .map_err(|e| invalid(format!("{} {}", e.property, e.message)))?;
+    let update = ProfileUpdate {
+        session_id: None,
+        profile_id: profile.id,
+        user_id,
+        patch: parsed.patch,
+        expected: None,
+        password: None,
+        return_profile: true,
+        now: app.clock.now(),
+        origin: crate::domain::history::Origin {
+            address: None,
+            request_id: Some("portico member set".into()),
+        },
+        summary_html,
+    };
+    let applied = app.store.apply_profile_patch(&update).await?;
+    applied.profile.ok_or(StoreError::NotFound.into())
 }
 
 /// Requires a member to choose a new password at their next sign-in (audited).

@@ -11,7 +11,7 @@ use crate::domain::audit::AuditKind;
 use crate::domain::fields::email_key;
 use crate::domain::history::{self, Origin};
 use crate::domain::password::{self, Owner};
-use crate::domain::patch::{self, ParseOptions, PasswordChange, ProfilePatch};
+use crate::domain::patch::{self, Editor, ParseOptions, PasswordChange, ProfilePatch};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
 use crate::domain::session::Session;
 use crate::domain::{ErrorCode, FieldError, FieldErrors, read_only};
@@ -43,6 +43,26 @@ pub struct Updated {
     pub version: Version,
     pub profile: Option<Profile>,
     pub refresh_token: Option<String>,
+    /// The Nexudus-only properties the body carried and Portico ignored.
+    pub ignored: Vec<String>,
+}
+
+/// The legacy write of Nexudus themes (`POST /en/profile`): its nested body made flat,
+/// then exactly the PATCH, answering the updated profile.
+pub async fn update_legacy(
+    app: &AppState,
+    session: &Session,
+    legacy: &Map<String, Value>,
+    client: &ClientInfo,
+) -> ServiceResult<Updated> {
+    let flat = crate::domain::legacy::flatten(legacy);
+    if !flat.errors.is_empty() {
+        return Err(ServiceError::Validation(flat.errors));
+    }
+    let change = Change { session, body: &flat.body, expected: None, representation: true, dry_run: false };
+    let mut updated = update(app, change, client).await?;
+    updated.ignored.extend(flat.ignored);
+    Ok(updated)
 }
 
 /// Applies a PATCH body to the current profile: validated as a whole (including the
@@ -51,14 +71,21 @@ pub struct Updated {
 /// lockout as it would for real) and writes nothing; it never hashes the new password.
 pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> ServiceResult<Updated> {
     let Change { session, body, expected, representation, dry_run } = change;
-    let options = ParseOptions { today: app.clock.today(), unknown_fields: app.settings.unknown_fields };
+    let options = ParseOptions {
+        today: app.clock.today(),
+        unknown_fields: app.settings.unknown_fields,
+        editor: Editor::Member,
+    };
     let (parsed, mut errors) = patch::parse(body, options);
     // The stored profile is read only when something is checked against it.
-    let needs_stored =
-        dry_run || !parsed.echoes.is_empty() || parsed.password.is_some() || parsed.patch.is_empty();
+    let needs_stored = dry_run
+        || !parsed.echoes.is_empty()
+        || !parsed.staff_set.is_empty()
+        || parsed.password.is_some()
+        || parsed.patch.is_empty();
     let stored = if needs_stored { Some(app.store.profile(session.profile_id).await?) } else { None };
     if let Some(stored) = &stored {
-        errors.extend(read_only::check(&parsed.echoes, stored, &parsed.patch));
+        errors.extend(read_only::check(&parsed, stored));
     }
     let summary_html = match super::bio::for_patch(app, &parsed.patch).await? {
         Ok(html) => html,
@@ -88,12 +115,19 @@ pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> 
         let profile = would_be(stored, &parsed.patch, app.clock.now());
         let version = profile.version;
         let profile = representation.then_some(profile);
-        return Ok(Updated { profile_id: session.profile_id, version, profile, refresh_token: None });
+        return Ok(Updated {
+            profile_id: session.profile_id,
+            version,
+            profile,
+            refresh_token: None,
+            ignored: parsed.ignored,
+        });
     }
     let (password, refresh_token) =
         password.map(|(update, token)| (Some(update), Some(token))).unwrap_or_default();
+    let ignored = parsed.ignored;
     let update = ProfileUpdate {
-        session_id: session.id,
+        session_id: Some(session.id),
         profile_id: session.profile_id,
         user_id: session.user_id,
         patch: parsed.patch,
@@ -118,6 +152,7 @@ pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> 
         version: applied.version,
         profile: applied.profile,
         refresh_token,
+        ignored,
     })
 }
 

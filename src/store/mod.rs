@@ -14,7 +14,7 @@ use crate::auth::token::TokenHash;
 use crate::domain::account::Purpose;
 use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
-use crate::domain::directory::{DirectoryHits, SearchCandidate};
+use crate::domain::directory::{DirectoryHits, DirectoryOrder, SearchCandidate};
 pub use crate::domain::history::Paging;
 use crate::domain::history::{HistoryPage, Origin};
 use crate::domain::lockout::{Admission, LockoutRule};
@@ -207,7 +207,8 @@ pub struct OperatorPassword {
 /// still alive.
 #[derive(Debug, Clone)]
 pub struct ProfileUpdate {
-    pub session_id: i64,
+    /// The member's session the change is made in; `None` for a change by the space's staff.
+    pub session_id: Option<i64>,
     pub profile_id: i64,
     pub user_id: i64,
     pub patch: ProfilePatch,
@@ -482,13 +483,14 @@ pub trait Store: Send + Sync + 'static {
     /// The user's change history, newest first, and how many entries there are in all.
     async fn history_of(&self, user_id: i64, paging: Paging) -> StoreResult<HistoryPage>;
 
-    /// A page of the public profiles at the location in name order, all of them or those
+    /// A page of the public profiles at the location in `order`, all of them or those
     /// with one tag (`tag_key` form), and how many there are, counted up to
     /// [`RESULT_WINDOW`](crate::domain::directory::RESULT_WINDOW).
     async fn list_directory(
         &self,
         location_id: i64,
         tag: Option<&str>,
+        order: DirectoryOrder,
         offset: u64,
         limit: u64,
     ) -> StoreResult<DirectoryHits>;

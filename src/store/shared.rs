@@ -18,7 +18,7 @@ use crate::domain::account::{Purpose, credential_tag};
 use crate::domain::ai::{AiSetting, Provider};
 use crate::domain::audit::AuditRecord;
 use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
-use crate::domain::directory::SearchedProfile;
+use crate::domain::directory::{DirectoryOrder, SearchedProfile};
 use crate::domain::history::{self, HistoryEntry};
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::{MAX_SCORE, PasswordPolicy};
@@ -39,9 +39,9 @@ pub trait ColumnSource {
     }
 }
 
-/// The columns before the catalogue's: `p.id, p.unique_id, p.user_id, p.location_id, u.email,
-/// p.coworker_type`.
-const LEADING: usize = 6;
+/// The columns before the catalogue's: `p.id, p.unique_id, p.user_id, p.location_id`, the location's name,
+/// `u.email, p.coworker_type` and whether both profile and user are active.
+const LEADING: usize = 8;
 /// The columns after the catalogue's: the times of change and the versions of both rows.
 const TRAILING: usize = 5;
 /// How many columns [`profile_columns`] lists; a query may add its own after them.
@@ -56,8 +56,10 @@ pub fn profile_columns() -> &'static str {
             "p.unique_id".into(),
             "p.user_id".into(),
             "p.location_id".into(),
+            "(select l.name from locations l where l.id = p.location_id)".into(),
             "u.email".into(),
             "p.coworker_type".into(),
+            "(p.active and u.active)".into(),
         ];
         columns.extend(Field::all().map(|field| {
             let table = if field.on_profile() { "p" } else { "u" };
@@ -84,8 +86,10 @@ pub fn profile_from(row: &impl ColumnSource) -> StoreResult<Profile> {
         unique_id: row.required_text(1)?,
         user_id: row.int(2)?,
         location_id: row.int(3)?,
-        email: row.required_text(4)?,
-        coworker_type: row.int(5)?,
+        location_name: row.required_text(4)?,
+        email: row.required_text(5)?,
+        coworker_type: row.int(6)?,
+        active: row.flag(7)?,
         values,
         created_on: row.time(after)?,
         updated_on: profile_updated.max(user_updated),
@@ -266,6 +270,15 @@ pub static SESSION_PROFILE: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// A count or an offset as SQL takes it (both stores bind signed 64-bit integers).
+/// The `order by` of a directory list over `directory_index` (its name key, then the id).
+pub fn directory_order(order: DirectoryOrder) -> &'static str {
+    match order {
+        DirectoryOrder::Name => "name_key, profile_id",
+        // Ids grow as profiles are made: the newest member first.
+        DirectoryOrder::Newest => "profile_id desc",
+    }
+}
+
 pub fn as_sql(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }

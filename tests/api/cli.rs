@@ -2,6 +2,7 @@
 //! demo account on a fresh database.
 
 use portico::domain::catalogue::Field;
+use portico::domain::directory::DirectoryOrder;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 
@@ -405,7 +406,7 @@ async fn seeding_is_repeatable_and_its_members_are_real() {
     succeeded(&second.run(&args));
     let (a, b) = (first.store().await, second.store().await);
     let location = a.locations().await.expect("locations")[0].id;
-    let listed = a.list_directory(location, None, 0, 1000).await.expect("list");
+    let listed = a.list_directory(location, None, DirectoryOrder::Name, 0, 1000).await.expect("list");
     assert!((200..300).contains(&listed.total), "most are public: {}", listed.total);
     let names = |profiles: Vec<portico::store::DirectoryProfile>| -> Vec<String> {
         profiles
@@ -415,7 +416,7 @@ async fn seeding_is_repeatable_and_its_members_are_real() {
     };
     let first_page = a.directory_profiles(location, &listed.profile_ids[..5]).await.expect("profiles");
     let other_location = b.locations().await.expect("locations")[0].id;
-    let other = b.list_directory(other_location, None, 0, 5).await.expect("list");
+    let other = b.list_directory(other_location, None, DirectoryOrder::Name, 0, 5).await.expect("list");
     let other_page = b.directory_profiles(other_location, &other.profile_ids).await.expect("profiles");
     let (mut mine, mut theirs) = (names(first_page), names(other_page));
     mine.sort();

@@ -75,6 +75,9 @@ async fn only_public_profiles_and_properties_at_the_callers_location(backend: Ba
         "ProfileSummaryHtml",
         "ProfileWebsite",
         "ProfileTagsList",
+        "GuessedFirstName",
+        "GuessedLastName",
+        "InvoicingSpaceName",
     ];
     keys.sort_unstable();
     expected.sort_unstable();
@@ -414,6 +417,53 @@ async fn a_search_never_sees_a_half_applied_change(backend: Backend) {
     }
 }
 
+async fn related_profiles_share_tags_and_the_list_orders_newest_first(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let public =
+        |name: &str, tags: &str| json!({"FullName": name, "ProfileIsPublic": true, "ProfileTags": tags});
+    let (token, ann) =
+        member_with(&app, "ann@example.com", None, public("Ann", "design, ux, research")).await;
+    let (_, bea) = member_with(&app, "bea@example.com", None, public("Bea", "ux")).await;
+    let (_, cal) = member_with(&app, "cal@example.com", None, public("Cal", "UX, Research")).await;
+    let (_, _dan) = member_with(&app, "dan@example.com", None, public("Dan", "gardening")).await;
+    let hidden = json!({"FullName": "Eve", "ProfileIsPublic": false, "ProfileTags": "ux, research, design"});
+    let (_, eve) = member_with(&app, "eve@example.com", None, hidden).await;
+
+    let (status, related) = app.get(&token, &format!("{LIST}/{ann}/related")).await;
+    assert_eq!(status, StatusCode::OK, "{related}");
+    let related_ids: Vec<i64> = related["RelatedProfiles"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["Id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(
+        related_ids,
+        vec![cal, bea],
+        "the most shared tags first; never itself, the untagged or the private"
+    );
+    assert_eq!(related["RelatedProfiles"][0]["ProfileTagsList"], json!(["UX", "Research"]));
+    assert_eq!(related["RelatedProfiles"][0]["FullName"], "Cal");
+    assert_eq!(related["Threads"], json!([]));
+    assert_eq!(app.get(&token, &format!("{LIST}/{eve}/related")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&token, &format!("{LIST}/nope/related")).await.0, StatusCode::NOT_FOUND);
+
+    let (_, by_name) = list(&app, &token, "?order=1").await;
+    let (_, newest) = list(&app, &token, "?order=2").await;
+    let mut reversed = ids(&newest);
+    reversed.reverse();
+    assert_eq!(ids(&by_name).len(), 4);
+    assert_eq!(ids(&newest)[0], ids(&by_name)[3], "Dan joined last");
+    assert_eq!(reversed[0], ann);
+    let (_, searched) = list(&app, &token, "?query=ux&order=2").await;
+    assert_eq!(ids(&searched), vec![cal, bea, ann], "a search in newest-first order");
+    let (status, body) = list(&app, &token, "?order=3").await;
+    assert_eq!(
+        (status, error_codes(&body)),
+        (StatusCode::BAD_REQUEST, vec![("order".into(), "invalid_parameter".into())])
+    );
+}
+
 crate::every_store!(
     only_public_profiles_and_properties_at_the_callers_location,
     hostile_bios_render_to_inert_html,
@@ -421,4 +471,5 @@ crate::every_store!(
     search_ranks_an_exact_name_first_and_pages_without_overlap,
     hostile_queries_answer_ok_or_a_clean_400,
     a_search_never_sees_a_half_applied_change,
+    related_profiles_share_tags_and_the_list_orders_newest_first,
 );

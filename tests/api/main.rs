@@ -23,4 +23,5 @@ mod patch_rules;
 mod portal;
 mod profiles;
 mod properties;
+mod record;
 mod session;

@@ -431,7 +431,169 @@ async fn a_required_reset_answers_must_reset_password(backend: Backend) {
     assert_eq!(wrong.1["error"], "invalid_grant", "the old password no longer works");
 }
 
+/// Two hotspot integrations read the Coworker record with Basic credentials and gate Wi-Fi
+/// on `IsMember`: a contact (the staff set `IsMember=false`) must read `false`.
+async fn a_hotspot_gates_wifi_on_is_member(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_member("member@example.com", None).await;
+    app.add_member("contact@example.com", None).await;
+    let contact = [("IsMember".to_string(), "false".to_string())];
+    portico::service::operator::set_properties(&app.state, "contact@example.com", None, &contact)
+        .await
+        .expect("set");
+    for (email, member) in [("member@example.com", true), ("contact@example.com", false)] {
+        let record: Value = app
+            .client
+            .get(app.url("/en/profile?_resource=Coworker"))
+            .header(AUTHORIZATION, basic(email, PASSWORD))
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(
+            (record["IsMember"].as_bool(), record["IsContact"].as_bool()),
+            (Some(member), Some(!member))
+        );
+        assert_eq!(record["Active"], true);
+    }
+}
+
+/// A command-line tool caches the member's business from `HomeSpaceId` and
+/// `InvoicingBusinessId` (it ended up with 0 before), asking only for those with `_shape`.
+async fn a_cli_caches_the_business_from_the_record(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let location = app.add_location("Canal Street").await;
+    app.add_member("ann@example.com", Some("Canal Street")).await;
+    let token = token_for(&app, Some("nexudus-cli")).await;
+    let access = token["access_token"].as_str().expect("access");
+    let (status, record) = app
+        .get(
+            access,
+            "/en/profile?_resource=Coworker&_shape=Id,FullName,HomeSpaceId,InvoicingBusinessId&_depth=1",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let keys: Vec<&str> = record.as_object().expect("object").keys().map(String::as_str).collect();
+    assert_eq!(keys.len(), 4, "{record}");
+    assert_eq!(
+        (record["HomeSpaceId"].as_i64(), record["InvoicingBusinessId"].as_i64()),
+        (Some(location), Some(location))
+    );
+    let (_, countries) =
+        app.get(access, "/api/public/countries?_shape=Countries.Name,Countries.TwoDigitsCode").await;
+    let text = countries.to_string();
+    assert!(text.contains("\"TwoDigitsCode\"") || text.contains("\"Name\""), "{text}");
+    assert!(!text.contains("\"Id\""), "only the shaped paths: {text}");
+}
+
+/// PHP member sites show the access PIN and the older social links of the record.
+async fn a_php_member_site_reads_the_pin_and_the_older_links(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_member("ann@example.com", None).await;
+    let pin = [("AccessPincode".to_string(), "4821".to_string())];
+    portico::service::operator::set_properties(&app.state, "ann@example.com", None, &pin).await.expect("set");
+    let token = app.sign_in("ann@example.com", PASSWORD).await;
+    app.patch_ok(&token, &json!({"Flickr": "flickr.com/photos/annlee", "Blogger": "annlee.blogspot.com"}))
+        .await;
+    let record: Value = app
+        .client
+        .get(app.url("/en/profile?_resource=Coworker"))
+        .header(AUTHORIZATION, basic("ann@example.com", PASSWORD))
+        .header(CONTENT_TYPE, "application/json")
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(record["AccessPincode"], "4821");
+    assert_eq!(record["Flickr"], "https://www.flickr.com/people/annlee");
+    assert_eq!(record["Blogger"], "https://annlee.blogspot.com");
+    for older in ["Google", "Pinterest", "Vimeo", "Tumblr"] {
+        assert_eq!(record[older], Value::Null, "{older} is there, empty");
+    }
+}
+
+/// Server-rendered Nexudus themes save the profile form with the legacy write, nested as
+/// the theme's model is, and look for `SuccessMessage` in the answer.
+async fn a_theme_saves_with_the_legacy_write(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_member("ann@example.com", None).await;
+    let token = app.sign_in("ann@example.com", PASSWORD).await;
+    let mut coworker = app.profile(&token).await;
+    coworker["CompanyName"] = json!("Lee & Co");
+    coworker["Twitter"] = json!("@not_this");
+    coworker["IsNew"] = json!(false);
+    coworker["AvatarUrl"] = json!("https://example.com/a.png");
+    let body = json!({
+        "CreateUser": false,
+        "Coworker": coworker,
+        "User": {"FullName": coworker["FullName"], "OnNewWallPost": false},
+        "Country": {"Id": 276},
+        "BillingCountry": {"Id": 250},
+        "UpdateSocialNetworks": false,
+        "UpdateBillingDetails": true,
+        "base64avatar": "",
+        "base64banner": null,
+        "recaptcha": "token"
+    });
+    let response = app
+        .client
+        .post(app.url("/en/profile?_resource="))
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .header(CONTENT_TYPE, "application/json; charset=UTF-8")
+        .json(&body)
+        .send()
+        .await
+        .expect("POST");
+    let status = response.status();
+    let ignored = response.headers().get("portico-ignored").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let answer: Value = response.json().await.expect("json");
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert!(ignored.is_some_and(|names| names.contains("Coworker.Twitter")));
+    assert_eq!(answer["SuccessMessage"], "Saved!");
+    assert_eq!(answer["WasSuccessful"], true);
+    assert_eq!(answer["Value"]["CompanyName"], "Lee & Co");
+    let stored = app.profile(&token).await;
+    assert_eq!((stored["CountryId"].clone(), stored["BillingCountryId"].clone()), (json!(276), json!(250)));
+    assert_eq!(stored["Twitter"], Value::Null, "UpdateSocialNetworks: false leaves the links alone");
+    assert_eq!(stored["OnNewWallPost"], false);
+
+    // The same rules and errors as the PATCH, and nothing applied when one fails.
+    let bad = json!({"Coworker": {"CompanyName": "Half", "BillingEmail": "not an address"}, "Country": {"Id": 9999}});
+    let response = app
+        .client
+        .post(app.url("/en/profile"))
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .json(&bad)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let refused: Value = response.json().await.expect("json");
+    let mut named: Vec<&str> = refused["Errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["PropertyName"].as_str())
+        .collect();
+    named.sort_unstable();
+    assert_eq!(named, ["BillingEmail", "CountryId"]);
+    assert_eq!(app.profile(&token).await["CompanyName"], "Lee & Co");
+    let photo = json!({"Coworker": {"NickName": "A"}, "base64avatar": "iVBORw0KGgo="});
+    let response =
+        app.client.post(app.url("/en/profile")).bearer_auth(&token).json(&photo).send().await.expect("POST");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "a photo is refused, not dropped");
+}
+
 every_store!(
+    a_theme_saves_with_the_legacy_write,
+    a_hotspot_gates_wifi_on_is_member,
+    a_cli_caches_the_business_from_the_record,
+    a_php_member_site_reads_the_pin_and_the_older_links,
     playwright_api_suite_reads_the_user_at_the_top_level,
     hotspot_firmware_signs_in_with_credentials,
     php_member_site_gets_an_empty_401,

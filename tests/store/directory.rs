@@ -2,7 +2,7 @@
 //! it current in its own transaction.
 
 use super::*;
-use portico::domain::directory::{self, RESULT_WINDOW, SearchCandidate};
+use portico::domain::directory::{self, DirectoryOrder, RESULT_WINDOW, SearchCandidate};
 use portico::domain::markdown::RenderedBio;
 use portico::store::StaleBio;
 
@@ -19,7 +19,7 @@ async fn public_member(f: &Fixture, email: &str, location_id: i64, body: Value) 
 }
 
 async fn listed(f: &Fixture, location_id: i64, tag: Option<&str>) -> Vec<i64> {
-    f.store.list_directory(location_id, tag, 0, 100).await.expect("list").profile_ids
+    f.store.list_directory(location_id, tag, DirectoryOrder::Name, 0, 100).await.expect("list").profile_ids
 }
 
 async fn found(f: &Fixture, location_id: i64, query: &str) -> Vec<i64> {
@@ -61,8 +61,11 @@ async fn only_public_profiles_of_the_location_are_listed_in_name_order(backend: 
     let far = public_member(&f, "far@example.com", elsewhere, json!({"FullName": "Abe Far"})).await;
     assert_eq!(listed(&f, f.location_id, None).await, vec![ada.profile_id, bob.profile_id, zoe.profile_id]);
     assert_eq!(listed(&f, elsewhere, None).await, vec![far.profile_id]);
-    let page = f.store.list_directory(f.location_id, None, 1, 1).await.expect("page");
+    let page = f.store.list_directory(f.location_id, None, DirectoryOrder::Name, 1, 1).await.expect("page");
     assert_eq!((page.profile_ids, page.total), (vec![bob.profile_id], 3));
+    let newest =
+        f.store.list_directory(f.location_id, None, DirectoryOrder::Newest, 0, 2).await.expect("newest");
+    assert_eq!((newest.profile_ids, newest.total), (vec![bob.profile_id, ada.profile_id], 3), "newest first");
 
     let profiles =
         f.store.directory_profiles(f.location_id, &[hidden.profile_id, far.profile_id, ada.profile_id]).await;
@@ -203,9 +206,13 @@ async fn counts_and_candidates_stop_at_the_result_window(backend: Backend) {
         .collect();
     members.truncate(window + 1);
     f.store.add_members(&members, f.now).await.expect("add");
-    let page = f.store.list_directory(f.location_id, Some("common"), 0, 10).await.expect("list");
+    let page = f
+        .store
+        .list_directory(f.location_id, Some("common"), DirectoryOrder::Name, 0, 10)
+        .await
+        .expect("list");
     assert_eq!((page.profile_ids.len(), page.total), (10, RESULT_WINDOW));
-    let all = f.store.list_directory(f.location_id, None, 0, 10).await.expect("list");
+    let all = f.store.list_directory(f.location_id, None, DirectoryOrder::Name, 0, 10).await.expect("list");
     assert_eq!(all.total, RESULT_WINDOW);
     let candidates = f.store.search_directory(f.location_id, &directory::words("common"), None).await;
     assert_eq!(candidates.expect("search").len(), window);

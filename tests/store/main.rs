@@ -19,7 +19,9 @@ use portico::domain::catalogue::{Kind, Owner};
 use portico::domain::fields::{email_digest, email_key};
 use portico::domain::history::{HistoryPage, Origin, PropertyChange};
 use portico::domain::lockout::{Admission, LockoutRule};
-use portico::domain::patch::{self, Change, Field, FieldValue, ParseOptions, ProfilePatch, UnknownFields};
+use portico::domain::patch::{
+    self, Change, Editor, Field, FieldValue, ParseOptions, ProfilePatch, UnknownFields,
+};
 use portico::domain::profile::Version;
 use portico::store::{
     self, AddedMember, DynStore, FailedAttempt, NewLocation, NewMember, NewSession, OperatorPassword, Paging,
@@ -63,8 +65,11 @@ fn member(email: &str, location_id: i64) -> NewMember {
 }
 
 fn patch(body: Value) -> ProfilePatch {
-    let options =
-        ParseOptions { today: OffsetDateTime::now_utc().date(), unknown_fields: UnknownFields::Reject };
+    let options = ParseOptions {
+        today: OffsetDateTime::now_utc().date(),
+        unknown_fields: UnknownFields::Reject,
+        editor: Editor::Staff,
+    };
     let (parsed, errors) = patch::parse(body.as_object().expect("object"), options);
     assert!(errors.is_empty(), "{errors}");
     parsed.patch
@@ -88,7 +93,7 @@ async fn join(f: &Fixture, email: &str) -> Member {
 
 fn update(f: &Fixture, member: &Member, patch: &ProfilePatch) -> ProfileUpdate {
     ProfileUpdate {
-        session_id: member.session_id,
+        session_id: Some(member.session_id),
         profile_id: member.profile_id,
         user_id: member.user_id,
         patch: patch.clone(),
@@ -736,7 +741,7 @@ async fn concurrent_patches_lose_nothing_and_count_every_version(backend: Backen
                 let change = patch(json!({ field: format!("v{i}") }));
                 // Without a representation: PostgreSQL takes its one-statement path.
                 let update = ProfileUpdate {
-                    session_id,
+                    session_id: Some(session_id),
                     profile_id: added.profile_id,
                     user_id: added.user_id,
                     patch: change,

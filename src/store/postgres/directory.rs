@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use sqlx::{PgConnection, PgPool, Row};
 
 use crate::domain::catalogue::Field;
-use crate::domain::directory::{self, DirectoryHits, RESULT_WINDOW, SearchCandidate};
+use crate::domain::directory::{self, DirectoryHits, DirectoryOrder, RESULT_WINDOW, SearchCandidate};
 use crate::domain::fields::split_tags;
 use crate::domain::markdown::RenderedBio;
 use crate::store::shared;
@@ -149,19 +149,22 @@ pub async fn list(
     pool: &PgPool,
     location_id: i64,
     tag: &str,
+    order: DirectoryOrder,
     offset: u64,
     limit: u64,
 ) -> StoreResult<DirectoryHits> {
-    let profile_ids: Vec<i64> = sqlx::query_scalar(
+    let sql = format!(
         "select profile_id from directory_index where location_id = $1 and tag = $2 \
-         order by name_key, profile_id limit $3 offset $4",
-    )
-    .bind(location_id)
-    .bind(tag)
-    .bind(shared::as_sql(limit))
-    .bind(shared::as_sql(offset))
-    .fetch_all(pool)
-    .await?;
+         order by {} limit $3 offset $4",
+        shared::directory_order(order)
+    );
+    let profile_ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(location_id)
+        .bind(tag)
+        .bind(shared::as_sql(limit))
+        .bind(shared::as_sql(offset))
+        .fetch_all(pool)
+        .await?;
     let total: i64 = sqlx::query_scalar(
         "select count(*) from (select 1 from directory_index where location_id = $1 and tag = $2 limit $3) t",
     )

@@ -29,7 +29,7 @@ use time::{Date, OffsetDateTime};
 use crate::auth::token::TokenHash;
 use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
-use crate::domain::directory::{self as directory_rules, DirectoryHits, SearchCandidate};
+use crate::domain::directory::{self as directory_rules, DirectoryHits, DirectoryOrder, SearchCandidate};
 use crate::domain::history::HistoryPage;
 use crate::domain::lockout::Admission;
 use crate::domain::markdown::RenderedBio;
@@ -396,10 +396,11 @@ impl Store for PostgresStore {
         &self,
         location_id: i64,
         tag: Option<&str>,
+        order: DirectoryOrder,
         offset: u64,
         limit: u64,
     ) -> StoreResult<DirectoryHits> {
-        directory::list(&self.pool, location_id, tag.unwrap_or_default(), offset, limit).await
+        directory::list(&self.pool, location_id, tag.unwrap_or_default(), order, offset, limit).await
     }
 
     async fn search_directory(

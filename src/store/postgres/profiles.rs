@@ -88,7 +88,9 @@ pub async fn insert(
 /// Applies one PATCH inside the caller's transaction: the session is alive (and locked
 /// against revocation), the version and the password are what the request saw.
 pub async fn apply(c: &mut PgConnection, update: &ProfileUpdate) -> StoreResult<Applied> {
-    if !session_exists(c, update.session_id).await? {
+    if let Some(session) = update.session_id
+        && !session_exists(c, session).await?
+    {
         return Err(StoreError::SessionEnded);
     }
     if let Some(expected) = update.expected
@@ -132,7 +134,10 @@ pub async fn apply_in_one_statement(pool: &PgPool, update: &ProfileUpdate) -> St
         return Ok(Applied { version, profile: None });
     }
     let mut c = pool.acquire().await?;
-    let alive = session_exists(&mut c, update.session_id).await?;
+    let alive = match update.session_id {
+        Some(session) => session_exists(&mut c, session).await?,
+        None => true,
+    };
     Err(if alive { StoreError::NotFound } else { StoreError::SessionEnded })
 }
 
@@ -159,7 +164,7 @@ async fn write_patch<'e>(
     let old = format!(
         "select {} from profiles p join users u on u.id = p.user_id \
          where p.id = ${profile_parameter} and p.user_id = ${user_parameter} \
-         and exists (select 1 from sessions where id = ${session}){lock}",
+         and (${session}::bigint is null or exists (select 1 from sessions where id = ${session})){lock}",
         statement.old_columns()
     );
     let profile = if update.patch.touches_profile() {

@@ -6,7 +6,7 @@
 use rusqlite::{Connection, params};
 
 use super::connection::all_rows;
-use crate::domain::directory::{self, DirectoryHits, RESULT_WINDOW, SearchCandidate};
+use crate::domain::directory::{self, DirectoryHits, DirectoryOrder, RESULT_WINDOW, SearchCandidate};
 use crate::domain::fields::split_tags;
 use crate::store::StoreResult;
 use crate::store::shared::{self, SEARCH_CANDIDATE_COLUMNS};
@@ -72,14 +72,16 @@ pub fn list(
     c: &Connection,
     location_id: i64,
     tag: &str,
+    order: DirectoryOrder,
     offset: u64,
     limit: u64,
 ) -> StoreResult<DirectoryHits> {
     let profile_ids = all_rows(
-        c.prepare_cached(
+        c.prepare_cached(&format!(
             "select profile_id from directory_index where location_id = ?1 and tag = ?2 \
-             order by name_key, profile_id limit ?3 offset ?4",
-        )?
+             order by {} limit ?3 offset ?4",
+            shared::directory_order(order)
+        ))?
         .query(params![location_id, tag, shared::as_sql(limit), shared::as_sql(offset)])?,
         |row| Ok(row.get(0)?),
     )?;

@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 use crate::auth::token::TokenHash;
 use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
-use crate::domain::directory::{DirectoryHits, SearchCandidate};
+use crate::domain::directory::{DirectoryHits, DirectoryOrder, SearchCandidate};
 use crate::domain::history::HistoryPage;
 use crate::domain::lockout::Admission;
 use crate::domain::markdown::RenderedBio;
@@ -357,10 +357,11 @@ impl Store for SqliteStore {
         &self,
         location_id: i64,
         tag: Option<&str>,
+        order: DirectoryOrder,
         offset: u64,
         limit: u64,
     ) -> StoreResult<DirectoryHits> {
-        self.readers.read(|c| directory::list(c, location_id, tag.unwrap_or_default(), offset, limit))
+        self.readers.read(|c| directory::list(c, location_id, tag.unwrap_or_default(), order, offset, limit))
     }
 
     async fn search_directory(

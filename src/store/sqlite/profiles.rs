@@ -207,17 +207,18 @@ fn stored_state(c: &Connection, update: &ProfileUpdate) -> StoreResult<StoredSta
         .map(|f| format!(", {}.{}", if f.on_profile() { "p" } else { "u" }, f.spec().column))
         .collect();
     let sql = format!(
-        "select p.version, u.version, exists (select 1 from sessions where id = ?3){columns} \
+        "select p.version, u.version, ?3 is null or exists (select 1 from sessions where id = ?3){columns} \
          from profiles p join users u on u.id = p.user_id where p.id = ?1 and p.user_id = ?2"
     );
     let mut statement = c.prepare_cached(&sql)?;
-    let mut rows = statement.query([update.profile_id, update.user_id, update.session_id])?;
+    let mut rows =
+        statement.query(rusqlite::params![update.profile_id, update.user_id, update.session_id])?;
     let Some(row) = rows.next()? else {
-        return Err(if session_exists(c, update.session_id)? {
-            StoreError::NotFound
-        } else {
-            StoreError::SessionEnded
-        });
+        let alive = match update.session_id {
+            Some(session) => session_exists(c, session)?,
+            None => true,
+        };
+        return Err(if alive { StoreError::NotFound } else { StoreError::SessionEnded });
     };
     if !row.get::<_, bool>(2)? {
         return Err(StoreError::SessionEnded);

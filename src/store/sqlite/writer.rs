@@ -180,11 +180,13 @@ mod tests {
         let (connection, path) = database(&dir);
         let writer = Writer::start(connection).expect("writer");
         let barrier = Arc::new(Barrier::new(2));
+        let (started, running) = std::sync::mpsc::channel();
         let held = {
             let (writer, barrier) = (writer.clone(), Arc::clone(&barrier));
             tokio::spawn(async move {
                 writer
                     .write(move |c| {
+                        started.send(()).expect("signal");
                         barrier.wait();
                         c.execute("insert into t (v) values ('first')", [])?;
                         Ok(())
@@ -192,6 +194,8 @@ mod tests {
                     .await
             })
         };
+        // The others queue only once the first holds the writer, so it is the first to write.
+        tokio::task::spawn_blocking(move || running.recv()).await.expect("join").expect("started");
         let queued: Vec<_> = ["a", "b", "first", "c"]
             .into_iter()
             .map(|value| {
@@ -215,7 +219,10 @@ mod tests {
         }
         assert!(matches!(outcomes[2], Err(StoreError::Conflict(_))), "{:?}", outcomes[2]);
         assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 3);
-        assert_eq!(rows(&path), vec!["first", "a", "b", "c"]);
+        let mut written = rows(&path);
+        assert_eq!(written.remove(0), "first");
+        written.sort_unstable();
+        assert_eq!(written, vec!["a", "b", "c"]);
     }
 
     #[tokio::test]

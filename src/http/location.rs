@@ -1,0 +1,115 @@
+//! What a portal calls before sign-in: `GET /api/public/businesses/current` and
+//! `GET /api/public/configuration` (docs/API.md, "Nexudus clients").
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+use axum::routing::get;
+use serde::Serialize;
+
+use super::envelope::ApiError;
+use super::openapi::{AnyObject, Envelope, PublicErrors};
+use super::views::{LocationView, json};
+use crate::domain::password::PasswordPolicy;
+use crate::service::location as service;
+use crate::web::SharedState;
+
+pub fn router() -> Router<SharedState> {
+    Router::new()
+        .route("/api/public/businesses/current", get(current_business))
+        .route("/api/public/configuration", get(configuration))
+}
+
+fn host(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::HOST).and_then(|h| h.to_str().ok())
+}
+
+/// The location this address serves: the one whose web address is the first label of the
+/// host name, else the first one made.
+#[utoipa::path(get, path = "/api/public/businesses/current", tag = "reference",
+    responses((status = 200, description = "Id, Name, WebAddress, CountryId", body = AnyObject),
+        (status = 404, description = "No location has been made yet", body = Envelope),
+        PublicErrors))]
+pub(super) async fn current_business(
+    State(app): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let location = service::current(&app, host(&headers)).await?;
+    Ok(json(&LocationView::from(&location)))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ConfigurationView {
+    business: LocationView,
+    password_policy: PolicyView,
+    features: FeaturesView,
+    /// The location's custom fields (none yet).
+    custom_fields: Vec<()>,
+}
+
+/// The location's password rules, for checking a new password as it is typed; the server
+/// checks them again (and the strength estimate only it makes).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PolicyView {
+    min_length: u32,
+    max_length: u32,
+    require_digit: bool,
+    require_upper_case: bool,
+    require_lower_case: bool,
+    require_symbol: bool,
+    reject_common: bool,
+    reject_personal: bool,
+    min_strength: u8,
+}
+
+impl From<PasswordPolicy> for PolicyView {
+    fn from(p: PasswordPolicy) -> Self {
+        PolicyView {
+            min_length: p.min_length,
+            max_length: p.max_length,
+            require_digit: p.require_digit,
+            require_upper_case: p.require_upper,
+            require_lower_case: p.require_lower,
+            require_symbol: p.require_symbol,
+            reject_common: p.reject_common,
+            reject_personal: p.reject_personal,
+            min_strength: p.min_score,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct FeaturesView {
+    directory: bool,
+    ai_drafts: bool,
+    sign_in_links: bool,
+    two_step_sign_in: bool,
+}
+
+/// What a portal needs before sign-in: the location, its password rules and which
+/// features are on.
+#[utoipa::path(get, path = "/api/public/configuration", tag = "reference",
+    responses((status = 200, description = "Business, PasswordPolicy, Features (Directory, AiDrafts, SignInLinks, TwoStepSignIn), CustomFields", body = AnyObject),
+        (status = 404, description = "No location has been made yet", body = Envelope),
+        PublicErrors))]
+pub(super) async fn configuration(
+    State(app): State<SharedState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let config = service::configuration(&app, host(&headers)).await?;
+    Ok(json(&ConfigurationView {
+        business: LocationView::from(&config.location),
+        password_policy: config.policy.into(),
+        features: FeaturesView {
+            directory: config.directory,
+            ai_drafts: config.ai_drafts,
+            sign_in_links: config.sign_in_links,
+            two_step_sign_in: config.two_step_sign_in,
+        },
+        custom_fields: Vec::new(),
+    }))
+}

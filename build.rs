@@ -6,7 +6,10 @@ use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    // Read when the script runs, not when it was compiled: a build script compiled for one
+    // checkout may be reused for another that shares the target directory.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let directory = Path::new(&manifest).join("migrations/sqlite");
     let mut files: Vec<_> = std::fs::read_dir(&directory)
         .expect("migrations/sqlite")
         .map(|entry| entry.expect("a migration").path())

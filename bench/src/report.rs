@@ -236,6 +236,17 @@ fn goals(results: &Results) -> String {
             ));
         }
     }
+    for store in &results.stores {
+        for row in store.rows.iter().filter(|r| r.scenario == "get_avatar") {
+            md.push_str(&goal_line(
+                &format!("{} GET avatar at {}", store.store, row.connections),
+                format!("{:.0} req/s ({:.0}%)", row.measurement.throughput, row.ratio() * 100.0),
+                format!("{:.0} req/s bearer GET of the profile", row.ceiling_throughput),
+                "≥ 50% (within 2×)",
+                row.ratio() >= 0.5,
+            ));
+        }
+    }
     for store in results.stores.iter().filter(|s| s.store == "SQLite") {
         for row in store.rows.iter().filter(|r| r.scenario == "get_profile") {
             md.push_str(&goal_line(

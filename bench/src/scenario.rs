@@ -20,8 +20,16 @@ use crate::server::{self, Server};
 pub const PORTICO_POOL: usize = 8;
 
 /// The scenarios, in the order they run (password changes last: they end other sessions).
-pub const SCENARIOS: [&str; 7] =
-    ["get_profile", "get_profile_basic", "patch_spread", "patch_hot", "mix", "sign_in", "password_change"];
+pub const SCENARIOS: [&str; 8] = [
+    "get_profile",
+    "get_profile_basic",
+    "get_avatar",
+    "patch_spread",
+    "patch_hot",
+    "mix",
+    "sign_in",
+    "password_change",
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Row {
@@ -259,6 +267,13 @@ async fn run_store(
                         .map_or(0.0, |r| r.measurement.throughput);
                     (ours()?, "Portico's bearer GET at as many connections", bearer)
                 }
+                "get_avatar" => {
+                    let bearer = rows
+                        .iter()
+                        .find(|r: &&Row| r.scenario == "get_profile" && r.connections == connections)
+                        .map_or(0.0, |r| r.measurement.throughput);
+                    (ours()?, "Portico's bearer GET of the profile at as many connections", bearer)
+                }
                 "patch_spread" => {
                     let groups_before = server::write_groups(&portico).await?;
                     let (m, c) = paired(ours, || store_ceiling("update", connections, args.members))?;
@@ -480,6 +495,7 @@ fn scenario_load<'a>(
             ("BENCH_EMAILS", population.emails_file.display().to_string()),
             ("BENCH_PASSWORD", PASSWORD.to_string()),
             ("BENCH_BASIC", population.basic_file.display().to_string()),
+            ("BENCH_AVATARS", population.avatars_file.display().to_string()),
         ],
     }
 }

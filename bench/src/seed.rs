@@ -11,6 +11,7 @@ use portico::clock::SystemClock;
 use portico::domain::audit::{AuditEvent, AuditKind};
 use portico::domain::fields::email_key;
 use portico::domain::patch::ProfilePatch;
+use portico::domain::photo::{self, PhotoKind};
 use portico::service::operator;
 use portico::service::{AppState, Settings};
 use portico::store::{self, NewMember, NewSession, SessionTokens, VerifiedPassword};
@@ -79,6 +80,8 @@ pub struct Population {
     pub emails_file: PathBuf,
     /// `Authorization: Basic` values of a few members (the Basic GET scenario).
     pub basic_file: PathBuf,
+    /// `token path` of members with an avatar (the avatar GET scenario).
+    pub avatars_file: PathBuf,
     dir: PathBuf,
 }
 
@@ -135,7 +138,42 @@ pub async fn populate(
         })
         .collect();
     std::fs::write(&basic_file, basic.join("\n"))?;
-    Ok(Population { tokens_file, password_tokens, emails_file, basic_file, dir: dir.to_path_buf() })
+    let avatars_file = dir.join("avatars.txt");
+    let avatars = with_avatars(&state, &load_added, &tokens).await?;
+    std::fs::write(&avatars_file, avatars.join("\n"))?;
+    Ok(Population {
+        tokens_file,
+        password_tokens,
+        emails_file,
+        basic_file,
+        avatars_file,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// Members whose avatar the avatar GET reads .
+pub const AVATAR_MEMBERS: usize = 64;
+
+/// Gives the first members a photo (one upload, processed as the API does) and answers
+/// `token path` lines.
+async fn with_avatars(
+    state: &AppState,
+    added: &[store::AddedMember],
+    tokens: &[String],
+) -> anyhow::Result<Vec<String>> {
+    let picture =
+        image::RgbImage::from_fn(1200, 900, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
+    let mut upload = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut upload, image::ImageFormat::Png)?;
+    let photo =
+        photo::process(upload.get_ref(), PhotoKind::Avatar).map_err(|e| anyhow::anyhow!(e.message))?;
+    let mut lines = Vec::new();
+    for (ids, token) in added.iter().zip(tokens).take(AVATAR_MEMBERS) {
+        state.store.save_photo(ids.profile_id, PhotoKind::Avatar, &photo, state.clock.now()).await?;
+        let unique_id = state.store.profile(ids.profile_id).await?.unique_id;
+        lines.push(format!("{token} {}", photo::path(&unique_id, PhotoKind::Avatar)));
+    }
+    Ok(lines)
 }
 
 /// Opens a session per member through the store, as a sign-in would after checking the

@@ -50,6 +50,9 @@ pub enum ErrorCode {
     EmailUnchanged,
     NestedTooDeep,
     RendersTooLarge,
+    UnsupportedImage,
+    InvalidImage,
+    ImageTooLarge,
 }
 
 impl ErrorCode {
@@ -103,6 +106,9 @@ impl ErrorCode {
             EmailUnchanged => "email_unchanged",
             NestedTooDeep => "nested_too_deep",
             RendersTooLarge => "renders_too_large",
+            UnsupportedImage => "unsupported_image",
+            InvalidImage => "invalid_image",
+            ImageTooLarge => "image_too_large",
         }
     }
 }

@@ -33,7 +33,7 @@ pub fn flatten(legacy: &Map<String, Value>) -> Flattened {
             "Coworker" | "User" | "Country" | "BillingCountry" => {}
             "base64avatar" | "base64banner" => {
                 if value.as_str().is_some_and(|s| !s.trim().is_empty()) {
-                    let message = "is not stored yet: Portico does not keep photos in this version";
+                    let message = "is not taken by this write: upload photos with PUT /api/public/coworker/profile/avatar or /banner";
                     out.errors.push(FieldError::new(name, ErrorCode::NotWritable, message));
                 }
             }

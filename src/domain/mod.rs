@@ -15,6 +15,7 @@ pub mod mail;
 pub mod markdown;
 pub mod password;
 pub mod patch;
+pub mod photo;
 pub mod profile;
 pub mod read_only;
 pub mod session;

@@ -7,12 +7,14 @@ use axum::routing::get;
 use serde::Serialize;
 
 use super::envelope::ApiError;
+use super::extract::PublicBase;
 use super::extract::{Auth, WithProfile};
 use super::openapi::{AnyObject, Envelope, SignedInErrors};
 use super::query::QueryParams;
-use super::views::{DirectoryEntryView, json};
+use super::views::{DirectoryEntryView, json, photo_url};
 use crate::domain::catalogue::Field;
 use crate::domain::directory::DirectoryParams;
+use crate::domain::photo::PhotoKind;
 use crate::service::directory as service;
 use crate::web::SharedState;
 
@@ -49,6 +51,7 @@ struct DirectoryPageView<'a> {
 pub(super) async fn list_published(
     Auth { profile, .. }: Auth<WithProfile>,
     State(app): State<SharedState>,
+    PublicBase(base): PublicBase,
     query: QueryParams,
 ) -> Result<Response, ApiError> {
     let params = DirectoryParams {
@@ -64,7 +67,7 @@ pub(super) async fn list_published(
         records: page
             .entries
             .iter()
-            .map(|entry| DirectoryEntryView { entry, with_social_links: false })
+            .map(|entry| DirectoryEntryView { entry, with_social_links: false, base: &base })
             .collect(),
         current_page: page.page,
         page_size: page.size,
@@ -90,12 +93,15 @@ struct CardView<'a> {
 pub(super) async fn published_card(
     Auth { profile, .. }: Auth<WithProfile>,
     State(app): State<SharedState>,
+    PublicBase(base): PublicBase,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id =
         id.parse::<i64>().map_err(|_| ApiError::Service(crate::service::ServiceError::NotFound("member")))?;
     let entry = service::card(&app, &profile, id).await?;
-    Ok(json(&CardView { coworker: DirectoryEntryView { entry: &entry, with_social_links: true } }))
+    Ok(json(&CardView {
+        coworker: DirectoryEntryView { entry: &entry, with_social_links: true, base: &base },
+    }))
 }
 
 #[derive(Serialize)]
@@ -111,6 +117,7 @@ struct RelatedView<'a> {
 struct RelatedProfileView<'a> {
     id: i64,
     full_name: &'a str,
+    avatar_url: String,
     position: Option<&'a str>,
     company_name: Option<&'a str>,
     profile_tags_list: Vec<&'a str>,
@@ -120,12 +127,13 @@ struct RelatedProfileView<'a> {
 /// first, at most six).
 #[utoipa::path(get, path = "/api/public/coworkers/published/{id}/related", tag = "directory", security(("bearer" = [])),
     params(("id" = i64, Path, description = "The profile's Id")),
-    responses((status = 200, description = "RelatedProfiles (Id, FullName, Position, CompanyName, ProfileTagsList) and Threads (always empty)", body = AnyObject),
+    responses((status = 200, description = "RelatedProfiles (Id, FullName, AvatarUrl, Position, CompanyName, ProfileTagsList) and Threads (always empty)", body = AnyObject),
         (status = 404, description = "No public profile with this Id at your location", body = Envelope),
         SignedInErrors))]
 pub(super) async fn related_profiles(
     Auth { profile, .. }: Auth<WithProfile>,
     State(app): State<SharedState>,
+    PublicBase(base): PublicBase,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id =
@@ -138,6 +146,7 @@ pub(super) async fn related_profiles(
             RelatedProfileView {
                 id: entry.profile.id,
                 full_name: entry.profile.full_name(),
+                avatar_url: photo_url(&base, &entry.profile.unique_id, PhotoKind::Avatar),
                 position: values.text(Field::Position),
                 company_name: values.text(Field::CompanyName),
                 profile_tags_list: entry.profile.tags_list(),

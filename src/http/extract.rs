@@ -23,6 +23,26 @@ pub struct Auth<P = ()> {
     pub profile: P,
 }
 
+/// Where the API's absolute addresses (`AvatarUrl`) start: `PORTICO_PUBLIC_URL` when set,
+/// else the request's own host (only if it is a plain host name or address and port).
+pub struct PublicBase(pub String);
+
+impl FromRequestParts<SharedState> for PublicBase {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &SharedState) -> Result<Self, Self::Rejection> {
+        if let Some(url) = &app.settings.public_url {
+            return Ok(PublicBase(url.as_str().trim_end_matches('/').to_string()));
+        }
+        let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        });
+        Ok(PublicBase(format!("http://{}", host.unwrap_or("localhost"))))
+    }
+}
+
 /// What `Auth<WithProfile>` carries besides the session.
 pub type WithProfile = Profile;
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::envelope::ApiError;
 use super::extract::Auth;
+use super::extract::PublicBase;
 use super::openapi::{AnyObject, Envelope, SignedInErrors};
 use super::query::QueryParams;
 use super::views::{ProfileView, UserView, json, rfc3339};
@@ -65,12 +66,13 @@ pub(super) async fn history(
 pub(super) async fn export(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,
+    PublicBase(base): PublicBase,
 ) -> Result<Response, ApiError> {
     let export = service::export(&app, &session).await?;
     let document = ExportView {
         exported_on: rfc3339(export.exported_at),
         user: UserView::from(&export.user),
-        profiles: export.profiles.iter().map(ProfileView).collect(),
+        profiles: export.profiles.iter().map(|profile| ProfileView(profile, &base)).collect(),
         sessions: export.sessions.iter().map(SessionView).collect(),
         history: export.history.iter().map(EntryView).collect(),
         audit_events: export.audit.iter().map(AuditView).collect(),

@@ -9,6 +9,7 @@ pub mod envelope;
 pub mod extract;
 mod history;
 mod location;
+mod media;
 mod nexudus;
 mod openapi;
 mod ops;
@@ -32,6 +33,7 @@ pub fn router() -> Router<SharedState> {
         .merge(session::router())
         .merge(countries::router())
         .merge(location::router())
+        .merge(media::router())
         .merge(directory::router())
         .merge(ops::router())
         .merge(openapi::router())

@@ -56,6 +56,9 @@ use crate::web::SharedState;
         super::history::export,
         super::countries::list_countries,
         super::location::current_business,
+        super::media::upload,
+        super::media::remove,
+        super::media::serve,
         super::location::configuration,
         super::directory::related_profiles,
         super::directory::list_published,
@@ -250,6 +253,9 @@ impl PartialSchema for ProfileRepresentation {
                 record.property(),
                 ObjectBuilder::new().schema_type(SchemaType::Type(kind)).read_only(Some(true)),
             );
+        }
+        for photo in ["AvatarUrl", "BannerUrl"] {
+            object = object.property(photo, string().format(Some(SchemaFormat::Custom("uri".into()))));
         }
         let object = object.property("CreatedOn", time()).property("UpdatedOn", time());
         RefOr::T(Schema::Object(object.build()))
@@ -458,6 +464,7 @@ mod tests {
             "/api/public/countries",
             "/api/public/businesses/current",
             "/api/public/configuration",
+            "/media/coworkers/{unique_id}/{kind}",
             "/healthz",
             "/readyz",
             "/api/public/account/password-reset",

@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 
 use super::envelope::{ApiError, success};
-use super::extract::{Auth, IfMatch, JsonObject, PreferRepresentation, WithProfile};
+use super::extract::{Auth, IfMatch, JsonObject, PreferRepresentation, PublicBase, WithProfile};
 use super::openapi::{AnyObject, BodyErrors, Envelope, ProfilePatchBody, SignedInErrors};
 use super::query::QueryParams;
 use super::views::{LocationView, ProfileView, UserView, json};
@@ -39,15 +39,16 @@ pub fn router() -> Router<SharedState> {
 pub(super) async fn get_profile(
     Auth { session, profile }: Auth<WithProfile>,
     State(app): State<SharedState>,
+    PublicBase(base): PublicBase,
     query: QueryParams,
 ) -> Result<Response, ApiError> {
     let resource = query.get("_resource").unwrap_or_default();
     match resource.to_ascii_lowercase().as_str() {
-        "coworker" => Ok(with_etag(json(&ProfileView(&profile)), &profile)),
+        "coworker" => Ok(with_etag(json(&ProfileView(&profile, &base)), &profile)),
         "user" => Ok(Json(UserView::from(&service::current_user(&app, &session).await?)).into_response()),
         "" => {
             let user = service::current_user(&app, &session).await?;
-            let both = ProfileAndUser { user: UserView::from(&user), coworker: ProfileView(&profile) };
+            let both = ProfileAndUser { user: UserView::from(&user), coworker: ProfileView(&profile, &base) };
             Ok(with_etag(json(&both), &profile))
         }
         _ => {
@@ -69,9 +70,12 @@ pub(super) async fn get_profile(
         (status = 413, description = "The body is too large", body = Envelope),
         (status = 415, description = "The body is not JSON", body = Envelope),
         SignedInErrors))]
+// One extractor per thing the PATCH reads, as axum handlers take them.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn patch_profile(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,
+    PublicBase(base): PublicBase,
     IfMatch(tags): IfMatch,
     PreferRepresentation(representation): PreferRepresentation,
     Client(client): Client,
@@ -83,7 +87,7 @@ pub(super) async fn patch_profile(
         .map_err(|_| ApiError::Service(ServiceError::PreconditionFailed))?;
     let change = service::Change { session: &session, body: &body, expected, representation, dry_run };
     let updated = service::update(&app, change, &client).await?;
-    let value = updated.profile.as_ref().map(ProfileView);
+    let value = updated.profile.as_ref().map(|profile| ProfileView(profile, &base));
     let Json(mut envelope) = success(value);
     envelope.refresh_token = updated.refresh_token.clone();
     let mut response = Json(envelope).into_response();
@@ -114,13 +118,14 @@ pub(super) async fn patch_profile(
 pub(super) async fn legacy_write(
     Auth { session, .. }: Auth,
     State(app): State<SharedState>,
+    PublicBase(base): PublicBase,
     Client(client): Client,
     query: QueryParams,
     JsonObject(body): JsonObject,
 ) -> Result<Response, ApiError> {
     query.accept_only(&["_resource"])?;
     let updated = service::update_legacy(&app, &session, &body, &client).await?;
-    let view = updated.profile.as_ref().map(ProfileView);
+    let view = updated.profile.as_ref().map(|profile| ProfileView(profile, &base));
     let Json(envelope) = success(view);
     let mut answer = serde_json::to_value(&envelope).unwrap_or_default();
     if let Some(members) = answer.as_object_mut() {
@@ -148,13 +153,17 @@ pub(super) async fn legacy_write(
 pub(super) async fn draft_summary(
     Auth { profile, .. }: Auth<WithProfile>,
     State(app): State<SharedState>,
+    PublicBase(base): PublicBase,
     query: QueryParams,
 ) -> Result<Response, ApiError> {
     query.accept_only(&[])?;
     let drafted = crate::service::ai::draft_summary(&app, &profile).await?;
     let fields_used = drafted.fields_used.iter().map(|field| field.property()).collect();
-    let view =
-        DraftView { profile: ProfileView(&drafted.profile), open_ai_profile_available: true, fields_used };
+    let view = DraftView {
+        profile: ProfileView(&drafted.profile, &base),
+        open_ai_profile_available: true,
+        fields_used,
+    };
     Ok(with_etag(json(&view), &profile))
 }
 

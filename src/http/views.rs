@@ -8,6 +8,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::domain::catalogue::{Field, FieldValue, Owner, ReadOnly, Section, Values};
 use crate::domain::directory;
+use crate::domain::photo::{self, PhotoKind};
 use crate::domain::profile::{Location, Profile, User};
 use crate::service::directory::DirectoryEntry;
 
@@ -31,7 +32,7 @@ pub use crate::clock::rfc3339;
 /// `UniqueId`, `Email`, `CoworkerType`, every catalogue property (each derived one right
 /// after its source: `CountryName`, `BillingCountryName`, `ProfileTagsList`), the Nexudus
 /// record's derived properties ([`ReadOnly::record`]), `CreatedOn` and `UpdatedOn`.
-pub struct ProfileView<'a>(pub &'a Profile);
+pub struct ProfileView<'a>(pub &'a Profile, pub &'a str);
 
 impl Serialize for ProfileView<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -55,6 +56,9 @@ impl Serialize for ProfileView<'_> {
         for record in ReadOnly::record() {
             map.serialize_entry(record.property(), &record.value(profile))?;
         }
+        for kind in [PhotoKind::Avatar, PhotoKind::Banner] {
+            map.serialize_entry(photo_property(kind), &photo_url(self.1, &profile.unique_id, kind))?;
+        }
         map.serialize_entry("CreatedOn", &rfc3339(profile.created_on))?;
         map.serialize_entry("UpdatedOn", &rfc3339(profile.updated_on))?;
         map.end()
@@ -68,6 +72,8 @@ impl Serialize for ProfileView<'_> {
 pub struct DirectoryEntryView<'a> {
     pub entry: &'a DirectoryEntry,
     pub with_social_links: bool,
+    /// Where absolute addresses start (`AvatarUrl`).
+    pub base: &'a str,
 }
 
 impl Serialize for DirectoryEntryView<'_> {
@@ -78,6 +84,10 @@ impl Serialize for DirectoryEntryView<'_> {
         map.serialize_entry("UniqueId", &profile.unique_id)?;
         for record in DIRECTORY_RECORD {
             map.serialize_entry(record.property(), &record.value(profile))?;
+        }
+        map.serialize_entry("AvatarUrl", &photo_url(self.base, &profile.unique_id, PhotoKind::Avatar))?;
+        if self.with_social_links {
+            map.serialize_entry("BannerUrl", &photo_url(self.base, &profile.unique_id, PhotoKind::Banner))?;
         }
         let fields: Vec<Field> = if self.with_social_links {
             directory::card_fields().collect()
@@ -102,6 +112,19 @@ impl Serialize for DirectoryEntryView<'_> {
 /// ones, which are private).
 const DIRECTORY_RECORD: [ReadOnly; 3] =
     [ReadOnly::GuessedFirstName, ReadOnly::GuessedLastName, ReadOnly::InvoicingSpaceName];
+
+/// `AvatarUrl` or `BannerUrl`, as Nexudus names them.
+fn photo_property(kind: PhotoKind) -> &'static str {
+    match kind {
+        PhotoKind::Avatar => "AvatarUrl",
+        PhotoKind::Banner => "BannerUrl",
+    }
+}
+
+/// The absolute address of a profile's photo (its initials until it has one).
+pub fn photo_url(base: &str, unique_id: &str, kind: PhotoKind) -> String {
+    format!("{base}{}", photo::path(unique_id, kind))
+}
 
 /// One stored value as JSON: text, number, boolean, `YYYY-MM-DD`, or null.
 struct ValueView<'a>(Option<&'a FieldValue>);
@@ -195,10 +218,13 @@ mod tests {
     #[test]
     fn the_representation_has_every_catalogue_property_in_order() {
         let profile = Profile::example();
-        let text = serde_json::to_string(&ProfileView(&profile)).expect("json");
+        let text =
+            serde_json::to_string(&ProfileView(&profile, "https://members.example.com")).expect("json");
         let value: serde_json::Value = serde_json::from_str(&text).expect("parse");
         let keys: Vec<&str> = value.as_object().expect("object").keys().map(String::as_str).collect();
-        assert_eq!(keys.len(), 4 + Field::COUNT + 3 + ReadOnly::record().count() + 2);
+        assert_eq!(keys.len(), 4 + Field::COUNT + 3 + ReadOnly::record().count() + 2 + 2);
+        let avatar = format!("https://members.example.com/media/coworkers/{}/avatar", profile.unique_id);
+        assert_eq!(value["AvatarUrl"], avatar.as_str());
         assert_eq!(value["IsContact"], !value["IsMember"].as_bool().expect("IsMember"));
         assert_eq!(
             (value["GuessedFirstName"].as_str(), value["GuessedLastName"].as_str()),

@@ -73,6 +73,32 @@ impl FromRequest<SharedState> for GenuineForm {
     }
 }
 
+/// A file form's POST (`multipart/form-data`): its `photo` file, taken only when the form
+/// carries this browser's CSRF value, like [`GenuineForm`]. The route bounds the body.
+pub struct GenuineUpload(pub Vec<u8>);
+
+impl FromRequest<SharedState> for GenuineUpload {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &SharedState) -> Result<Self, Self::Rejection> {
+        let headers = request.headers().clone();
+        let bad = || page::failed(axum::http::StatusCode::BAD_REQUEST, "The upload could not be read.");
+        let mut multipart = axum::extract::Multipart::from_request(request, app).await.map_err(|_| bad())?;
+        let (mut csrf, mut file) = (None, Vec::new());
+        while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
+            match field.name() {
+                Some(CSRF_FIELD) => csrf = Some(field.text().await.map_err(|_| bad())?),
+                Some("photo") => file = field.bytes().await.map_err(|_| bad())?.to_vec(),
+                _ => {}
+            }
+        }
+        if !form_is_genuine(app, &headers, csrf.as_deref()) {
+            return Err(page::refused());
+        }
+        Ok(GenuineUpload(file))
+    }
+}
+
 /// The value of one cookie of the request.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers

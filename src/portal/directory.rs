@@ -1,6 +1,7 @@
 //! `/directory`: the member directory of the member's location, searchable, and a member's
 //! card, through the same service functions as the API.
 
+use crate::domain::photo::{self, PhotoKind};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -114,6 +115,7 @@ fn card_summary(entry: &DirectoryEntry) -> Markup {
         .collect();
     html! {
         article.member {
+            img.face src=(photo::path(&entry.profile.unique_id, PhotoKind::Avatar)) alt="" width="64" height="64" loading="lazy";
             h2 { a href=(format!("/directory/{}", entry.profile.id)) { (entry.profile.full_name()) } }
             @if !details.is_empty() { p { (details.join(" · ")) } }
         }
@@ -131,6 +133,8 @@ pub async fn card(signed_in: SignedIn, State(app): State<SharedState>, Path(id):
     // Every property the catalogue marks public, in its order.
     let body = html! {
         article.card.member {
+            img.banner src=(photo::path(&entry.profile.unique_id, PhotoKind::Banner)) alt="" width="1200" height="300";
+            img.face src=(photo::path(&entry.profile.unique_id, PhotoKind::Avatar)) alt="" width="120" height="120";
             h1 { (entry.profile.full_name()) }
             dl {
                 @for field in directory::card_fields() {

@@ -12,15 +12,20 @@ mod browser;
 mod directory;
 mod form;
 mod page;
+mod photo;
 mod profile;
 mod signin;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::web::SharedState;
+
+/// A photo upload's body: the largest photo and the form around it.
+const UPLOAD_BODY_BYTES: usize = crate::domain::photo::MAX_UPLOAD_BYTES + 64 * 1024;
 
 pub fn router() -> Router<SharedState> {
     Router::new()
@@ -40,6 +45,11 @@ pub fn router() -> Router<SharedState> {
         .route("/profile/preview", post(profile::preview))
         .route("/profile/draft", post(profile::draft))
         .route("/profile/email", post(profile::change_email))
+        .route(
+            "/profile/photo/{kind}",
+            get(photo::show).post(photo::upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
+        )
+        .route("/profile/photo/{kind}/remove", post(photo::remove))
         .route("/profile/{section}", post(profile::save))
         .route("/directory", get(directory::list))
         .route("/directory/{id}", get(directory::card))

@@ -76,6 +76,15 @@ struct Outcome {
     /// The Professional section as typed, after asking for an AI draft.
     draft: Option<(Posted, DraftResult)>,
     email: Option<EmailOutcome>,
+    photos: PhotoOutcome,
+}
+
+/// What the photos section shows after an upload or a removal.
+#[derive(Default)]
+struct PhotoOutcome {
+    saved: bool,
+    /// The refusal's error code.
+    refused: Option<String>,
 }
 
 /// What the sign-in email form shows after a post.
@@ -98,6 +107,8 @@ pub struct ShowQuery {
     saved: Option<String>,
     password_changed: Option<String>,
     email_requested: Option<String>,
+    photo_saved: Option<String>,
+    photo_refused: Option<String>,
 }
 
 pub async fn show(
@@ -110,7 +121,9 @@ pub async fn show(
         .password_changed
         .map(|_| "Your password was changed. Your other devices were signed out.".to_string());
     let email = query.email_requested.map(|_| EmailOutcome::Requested);
-    render(&app, &signed_in, StatusCode::OK, Outcome { saved, message, email, ..Outcome::default() }).await
+    let photos = PhotoOutcome { saved: query.photo_saved.is_some(), refused: query.photo_refused };
+    let outcome = Outcome { saved, message, email, photos, ..Outcome::default() };
+    render(&app, &signed_in, StatusCode::OK, outcome).await
 }
 
 pub async fn save(
@@ -253,6 +266,7 @@ async fn render(app: &AppState, signed_in: &SignedIn, status: StatusCode, outcom
         @for part in PARTS {
             (section(part, signed_in, &list, &outcome, drafts))
         }
+        (super::photo::section(signed_in, outcome.photos.saved, outcome.photos.refused.as_deref()))
         (email_section(signed_in, outcome.email.as_ref()))
     };
     page::respond(status, page::layout("My profile", Some(&signed_in.csrf), body))

@@ -12,6 +12,7 @@ pub mod location;
 pub mod operator;
 pub mod ops;
 pub mod outbox;
+pub mod photo;
 pub mod profile;
 pub mod rate_limit;
 pub mod seed;

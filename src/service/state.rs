@@ -107,7 +107,13 @@ pub struct AppState {
     pub bio_renders: Arc<AtomicU64>,
     /// The Basic credentials this node verified lately (`service::basic`).
     pub basic_credentials: Arc<RememberedCredentials>,
+    /// Turns at decoding an uploaded photo (`service::photo`): a decoded picture may take
+    /// hundreds of MiB, so only a few at once.
+    pub photo_turns: Arc<tokio::sync::Semaphore>,
 }
+
+/// Photos decoded at once on one node.
+pub const PHOTO_TURNS: usize = 2;
 
 impl AppState {
     pub fn new(store: DynStore, hasher: PasswordHasher, clock: Arc<dyn Clock>, settings: Settings) -> Self {
@@ -124,6 +130,7 @@ impl AppState {
             drafter,
             bio_renders: Arc::new(AtomicU64::new(0)),
             basic_credentials: Arc::new(RememberedCredentials::default()),
+            photo_turns: Arc::new(tokio::sync::Semaphore::new(PHOTO_TURNS)),
         }
     }
 }

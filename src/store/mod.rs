@@ -21,8 +21,10 @@ use crate::domain::lockout::{Admission, LockoutRule};
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::patch::ProfilePatch;
+use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
 pub use crate::domain::session::{Session, SessionSummary};
+pub use shared::PhotoRecord;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -459,6 +461,18 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<RefreshOutcome>;
     /// Starts a session through a sign-in link, using it up; `None` when it does not work.
     async fn sign_in_with_link(&self, sign_in: &LinkSignIn) -> StoreResult<Option<Session>>;
+    /// Stores a profile's photo of one kind, replacing the one it had.
+    async fn save_photo(
+        &self,
+        profile_id: i64,
+        kind: PhotoKind,
+        photo: &Photo,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Removes a profile's photo of one kind; whether it had one.
+    async fn delete_photo(&self, profile_id: i64, kind: PhotoKind) -> StoreResult<bool>;
+    /// The profile with this `UniqueId` and its photo of one kind (`None`: no such profile).
+    async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>>;
     /// Requires (or no longer requires) a new password at the user's next sign-in.
     async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()>;
     /// The session an access, refresh or retired refresh token belongs to.

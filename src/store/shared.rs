@@ -22,6 +22,7 @@ use crate::domain::directory::{DirectoryOrder, SearchedProfile};
 use crate::domain::history::{self, HistoryEntry};
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::{MAX_SCORE, PasswordPolicy};
+use crate::domain::photo::Photo;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
 
 /// One row of a query, read by column position.
@@ -270,6 +271,24 @@ pub static SESSION_PROFILE: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// A count or an offset as SQL takes it (both stores bind signed 64-bit integers).
+/// A profile's photo and who may see it: its member always, anyone when it is public.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoRecord {
+    pub profile_id: i64,
+    pub user_id: i64,
+    pub public: bool,
+    pub full_name: String,
+    /// `None` when the profile has no photo of that kind.
+    pub photo: Option<Photo>,
+}
+
+pub const SAVE_PHOTO: &str = "insert into photos (profile_id, kind, jpeg, etag, updated_on) values ($1, $2, $3, $4, $5) \
+     on conflict (profile_id, kind) do update set jpeg = excluded.jpeg, etag = excluded.etag, updated_on = excluded.updated_on";
+pub const DELETE_PHOTO: &str = "delete from photos where profile_id = $1 and kind = $2";
+/// The profile by its `UniqueId`, with its photo of one kind if it has one.
+pub const PHOTO_LOOKUP: &str = "select p.id, p.user_id, p.profile_is_public, p.full_name, f.jpeg, f.etag \
+     from profiles p left join photos f on f.profile_id = p.id and f.kind = $1 where p.unique_id = $2";
+
 /// The `order by` of a directory list over `directory_index` (its name key, then the id).
 pub fn directory_order(order: DirectoryOrder) -> &'static str {
     match order {
@@ -443,6 +462,9 @@ mod tests {
             RECENT_LINKS.to_string(),
             RECENT_CHANGES_TO_ADDRESS.to_string(),
             PASSWORD_HASH.to_string(),
+            SAVE_PHOTO.to_string(),
+            DELETE_PHOTO.to_string(),
+            PHOTO_LOOKUP.to_string(),
             LINK_BY_HASH.to_string(),
             USE_PASSWORD_LINKS.to_string(),
             USE_LINK.to_string(),

@@ -4,6 +4,7 @@
 
 mod client;
 pub mod etag;
+pub mod photo;
 
 use std::sync::Arc;
 

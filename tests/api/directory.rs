@@ -78,6 +78,7 @@ async fn only_public_profiles_and_properties_at_the_callers_location(backend: Ba
         "GuessedFirstName",
         "GuessedLastName",
         "InvoicingSpaceName",
+        "AvatarUrl",
     ];
     keys.sort_unstable();
     expected.sort_unstable();

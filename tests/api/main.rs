@@ -20,6 +20,7 @@ mod newcomer;
 mod operations;
 mod patch_fields;
 mod patch_rules;
+mod photos;
 mod portal;
 mod profiles;
 mod properties;

@@ -333,7 +333,9 @@ async fn hostile_strings_are_shown_as_text(backend: Backend) {
         let page = browser.get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert_eq!(page.count("script:not([src='/portal/portal.js'])"), 0, "{path}: {}", page.html);
-        assert_eq!(page.count("[onerror], [onload], img, svg"), 0, "{path}");
+        assert_eq!(page.count("[onerror], [onload], svg"), 0, "{path}");
+        let foreign_images = "img:not([src^='/profile/photo/']):not([src^='/media/coworkers/'])";
+        assert_eq!(page.count(foreign_images), 0, "{path}: only the photos Portico serves");
         assert_eq!(page.count("a[href^='javascript']"), 0, "{path}");
         assert!(
             page.html.contains("&lt;img src=x onerror=alert(1)&gt;"),
@@ -716,7 +718,74 @@ async fn the_csrf_cookie_is_host_only_under_https(backend: Backend) {
     assert!(!cookie.contains("Domain"), "{cookie}");
 }
 
+fn png_bytes() -> Vec<u8> {
+    let picture = image::RgbImage::from_pixel(300, 200, image::Rgb([30, 140, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).expect("png");
+    out.into_inner()
+}
+
+impl Browser {
+    async fn upload(&mut self, path: &str, csrf: Option<&str>, file: Vec<u8>) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(csrf) = csrf {
+            form = form.text("_csrf", csrf.to_string());
+        }
+        let part =
+            reqwest::multipart::Part::bytes(file).file_name("me.png").mime_str("image/png").expect("mime");
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .multipart(form.part("photo", part))
+            .send()
+            .await
+            .expect("POST");
+        self.keep(response).await
+    }
+}
+
+async fn photos_are_uploaded_from_the_profile_page_and_faces_fill_the_directory(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut ann = signed_in(&app, "ann@example.com").await;
+    let (page, csrf, _) = ann.profile().await;
+    assert_eq!(page.count("#photos form[enctype='multipart/form-data'] input[type=file][name=photo]"), 2);
+
+    let before = ann.get("/profile/photo/avatar").await;
+    assert_eq!(before.headers["content-type"], "image/svg+xml");
+    let forged = ann.upload("/profile/photo/avatar", None, png_bytes()).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no CSRF value, no upload");
+    assert_eq!(ann.get("/profile/photo/avatar").await.headers["content-type"], "image/svg+xml");
+
+    let saved = ann.upload("/profile/photo/avatar", Some(&csrf), png_bytes()).await;
+    assert_eq!((saved.status, saved.location()), (StatusCode::SEE_OTHER, "/profile?photo_saved=1#photos"));
+    let own = ann.get("/profile/photo/avatar").await;
+    assert_eq!(own.headers["content-type"], "image/jpeg", "its own photo while the profile is private");
+    let refused = ann.upload("/profile/photo/banner", Some(&csrf), b"GIF89a\x01\x00".to_vec()).await;
+    assert_eq!(refused.location(), "/profile?photo_refused=unsupported_image#photos");
+    let page = ann.get(refused.location()).await;
+    assert!(page.text_of("#photos [role=alert]").is_some_and(|t| t.contains("not a JPEG, PNG or WebP")));
+
+    // Public, the face shows in the directory, for every member and at its public address.
+    let token = app.sign_in("ann@example.com", PASSWORD).await;
+    app.patch_ok(&token, &serde_json::json!({"ProfileIsPublic": true})).await;
+    let mut bob = signed_in(&app, "bob@example.com").await;
+    let directory = bob.get("/directory").await;
+    let document = Html::parse_document(&directory.html);
+    let selector = Selector::parse("article.member img.face").expect("selector");
+    let face = document.select(&selector).next().and_then(|img| img.value().attr("src")).map(str::to_string);
+    let face = face.expect("a face in the directory");
+    assert!(face.starts_with("/media/coworkers/") && face.ends_with("/avatar"), "{face}");
+    let served = app.client.get(app.url(&face)).send().await.expect("GET");
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+
+    let removed = ann.post("/profile/photo/avatar/remove", &[("_csrf", &csrf)], &[]).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(ann.get("/profile/photo/avatar").await.headers["content-type"], "image/svg+xml");
+}
+
 every_store!(
+    photos_are_uploaded_from_the_profile_page_and_faces_fill_the_directory,
     forms_work_for_the_whole_session_without_a_csrf_cookie,
     the_csrf_value_belongs_to_the_session_and_changes_at_sign_in,
     the_csrf_cookie_is_host_only_under_https,

@@ -207,6 +207,30 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     let hostile = "Hi <script>window.__xss = 1</script> <img src=x onerror=\"window.__xss = 2\"> [x](javascript:window.__xss=3)";
     app.patch_ok(&mallory, &json!({"FullName": "Mallory <b onmouseover=\"window.__xss=4\">Bold</b>", "ProfileIsPublic": true, "ProfileSummary": hostile, "ProfileTags": "security, <svg onload=\"window.__xss=5\">"})).await;
     let mallory_id = app.profile(&mallory).await["Id"].as_i64().expect("id");
+    // Faces in the directory: two more public members, one with a photo, one with initials.
+    for (email, name, colour) in [
+        ("grace@example.com", "Grace Hopper", Some([40, 110, 170])),
+        ("alan@example.com", "Alan Turing", None),
+    ] {
+        app.add_member(email, None).await;
+        let token = app.sign_in(email, PASSWORD).await;
+        app.patch_ok(&token, &json!({"FullName": name, "ProfileIsPublic": true, "Position": "Engineer"}))
+            .await;
+        if let Some(colour) = colour {
+            let picture = image::RgbImage::from_fn(480, 480, |x, y| {
+                let inside = (x as i32 - 240).pow(2) + (y as i32 - 200).pow(2) < 110 * 110;
+                image::Rgb(if inside { [235, 200, 170] } else { colour })
+            });
+            let mut png = std::io::Cursor::new(Vec::new());
+            picture.write_to(&mut png, image::ImageFormat::Png).expect("png");
+            let id = app.profile(&token).await["Id"].as_i64().expect("id");
+            let profile = app.state.store.profile(id).await.expect("profile");
+            let kind = portico::domain::photo::PhotoKind::Avatar;
+            portico::service::photo::upload(&app.state, &profile, kind, png.into_inner())
+                .await
+                .expect("photo");
+        }
+    }
 
     let me = Session { client: browser(&driver, &chromium).await, app: &app, axe: axe.clone() };
     me.open("/signin").await;

@@ -8,6 +8,7 @@ mod directory;
 mod drafts;
 mod mail;
 mod nexudus;
+mod photos;
 
 use std::sync::Arc;
 

@@ -15,6 +15,7 @@ mod drafts;
 mod history;
 mod links;
 mod outbox;
+mod photos;
 mod profiles;
 mod sessions;
 
@@ -34,14 +35,15 @@ use crate::domain::history::HistoryPage;
 use crate::domain::lockout::Admission;
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
+use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::shared::ColumnSource;
 use crate::store::{
     AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
     FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail, NewMember,
-    NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate,
-    Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store, StoreError, StoreResult,
-    TokenOwner, VerifiedPassword,
+    NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord,
+    ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store,
+    StoreError, StoreResult, TokenOwner, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -318,6 +320,24 @@ impl Store for PostgresStore {
         let started = sessions::sign_in_with_link(&mut tx, sign_in).await?;
         tx.commit().await?;
         Ok(started)
+    }
+
+    async fn save_photo(
+        &self,
+        profile_id: i64,
+        kind: PhotoKind,
+        photo: &Photo,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        photos::save(&self.pool, profile_id, kind, photo, now).await
+    }
+
+    async fn delete_photo(&self, profile_id: i64, kind: PhotoKind) -> StoreResult<bool> {
+        photos::delete(&self.pool, profile_id, kind).await
+    }
+
+    async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>> {
+        photos::lookup(&self.pool, unique_id, kind).await
     }
 
     async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()> {

@@ -15,6 +15,7 @@ mod drafts;
 mod history;
 mod links;
 mod outbox;
+mod photos;
 mod profiles;
 mod sessions;
 mod writer;
@@ -32,13 +33,14 @@ use crate::domain::history::HistoryPage;
 use crate::domain::lockout::Admission;
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
+use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
     AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
     FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail, NewMember,
-    NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, ProfileUpdate,
-    Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store, StoreResult, TokenOwner,
-    VerifiedPassword,
+    NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord,
+    ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store,
+    StoreResult, TokenOwner, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
@@ -295,6 +297,25 @@ impl Store for SqliteStore {
     async fn sign_in_with_link(&self, sign_in: &LinkSignIn) -> StoreResult<Option<Session>> {
         let sign_in = sign_in.clone();
         self.writer.write(move |c| sessions::sign_in_with_link(c, &sign_in)).await
+    }
+
+    async fn save_photo(
+        &self,
+        profile_id: i64,
+        kind: PhotoKind,
+        photo: &Photo,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let photo = photo.clone();
+        self.writer.write(move |c| photos::save(c, profile_id, kind, &photo, now)).await
+    }
+
+    async fn delete_photo(&self, profile_id: i64, kind: PhotoKind) -> StoreResult<bool> {
+        self.writer.write(move |c| photos::delete(c, profile_id, kind)).await
+    }
+
+    async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>> {
+        self.readers.read(|c| photos::lookup(c, unique_id, kind))
     }
 
     async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()> {

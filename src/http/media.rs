@@ -53,10 +53,11 @@ pub(super) async fn upload(
     let kind = kind_of(&kind)?;
     let (mut parts, body) = request.into_parts();
     let Auth { profile, .. } = Auth::<WithProfile>::from_request_parts(&mut parts, &app).await?;
+    let turn = service::upload_turn(&app).await?;
     let headers = parts.headers.clone();
     let bytes = limited_body(Request::from_parts(parts, body), MAX_UPLOAD_BYTES * 4 / 3 + 1024).await?;
     let image = image_bytes(&headers, bytes, kind)?;
-    service::upload(&app, &profile, kind, image).await?;
+    service::upload(&app, turn, &profile, kind, image).await?;
     let url = format!("{base}{}", photo::path(&profile.unique_id, kind));
     Ok(success(Some(UploadedView { url })).into_response())
 }

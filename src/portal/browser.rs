@@ -74,14 +74,19 @@ impl FromRequest<SharedState> for GenuineForm {
 }
 
 /// A file form's POST (`multipart/form-data`): its `photo` file, taken only when the form
-/// carries this browser's CSRF value, like [`GenuineForm`]. The route bounds the body.
-pub struct GenuineUpload(pub Vec<u8>);
+/// carries this browser's CSRF value, like [`GenuineForm`], and read only once an upload
+/// turn is free (`service::photo::upload_turn`). The route bounds the body.
+pub struct GenuineUpload {
+    pub turn: crate::service::photo::UploadTurn,
+    pub file: Vec<u8>,
+}
 
 impl FromRequest<SharedState> for GenuineUpload {
     type Rejection = Response;
 
     async fn from_request(request: Request, app: &SharedState) -> Result<Self, Self::Rejection> {
         let headers = request.headers().clone();
+        let turn = crate::service::photo::upload_turn(app).await.map_err(|error| page::error(&error))?;
         let bad = || page::failed(axum::http::StatusCode::BAD_REQUEST, "The upload could not be read.");
         let mut multipart = axum::extract::Multipart::from_request(request, app).await.map_err(|_| bad())?;
         let (mut csrf, mut file) = (None, Vec::new());
@@ -95,7 +100,7 @@ impl FromRequest<SharedState> for GenuineUpload {
         if !form_is_genuine(app, &headers, csrf.as_deref()) {
             return Err(page::refused());
         }
-        Ok(GenuineUpload(file))
+        Ok(GenuineUpload { turn, file })
     }
 }
 

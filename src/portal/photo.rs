@@ -36,13 +36,13 @@ pub async fn upload(
     signed_in: SignedIn,
     State(app): State<SharedState>,
     Path(kind): Path<String>,
-    GenuineUpload(bytes): GenuineUpload,
+    GenuineUpload { turn, file: bytes }: GenuineUpload,
 ) -> Response {
     let Some(kind) = PhotoKind::from_name(&kind) else { return no_such_photo() };
     if bytes.is_empty() {
         return Redirect::to("/profile?photo_refused=empty#photos").into_response();
     }
-    match service::upload(&app, &signed_in.profile, kind, bytes).await {
+    match service::upload(&app, turn, &signed_in.profile, kind, bytes).await {
         Ok(()) => Redirect::to("/profile?photo_saved=1#photos").into_response(),
         Err(ServiceError::Validation(errors)) => {
             let code = errors.iter().next().map_or("invalid_image", |e| e.code.as_str());

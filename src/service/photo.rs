@@ -8,26 +8,36 @@ use crate::domain::photo::{self, PhotoKind};
 use crate::domain::profile::Profile;
 use crate::store::PhotoRecord;
 
-/// How long an upload waits for a decoding turn before it is answered 503.
+/// How long an upload waits for its turn before it is answered 503.
 const TURN_WAIT: Duration = Duration::from_secs(5);
+
+/// A turn at uploading a photo: taken before the upload's body is read, so that a node
+/// holds at most `PHOTO_TURNS` uploads in memory, however many arrive at once.
+pub struct UploadTurn(tokio::sync::OwnedSemaphorePermit);
+
+/// Waits for an upload turn; after five seconds the upload is answered 503.
+pub async fn upload_turn(app: &AppState) -> ServiceResult<UploadTurn> {
+    let busy = || ServiceError::Unavailable {
+        reason: "every photo upload turn is taken".into(),
+        retry_after: Duration::from_secs(2),
+    };
+    let permit = tokio::time::timeout(TURN_WAIT, app.photo_turns.clone().acquire_owned())
+        .await
+        .map_err(|_| busy())?
+        .map_err(|_| busy())?;
+    Ok(UploadTurn(permit))
+}
 
 /// Decodes, checks and stores a photo of the member's current profile.
 pub async fn upload(
     app: &AppState,
+    turn: UploadTurn,
     profile: &Profile,
     kind: PhotoKind,
     upload: Vec<u8>,
 ) -> ServiceResult<()> {
-    let busy = || ServiceError::Unavailable {
-        reason: "every photo decoding turn is taken".into(),
-        retry_after: Duration::from_secs(2),
-    };
-    let turn = tokio::time::timeout(TURN_WAIT, app.photo_turns.clone().acquire_owned())
-        .await
-        .map_err(|_| busy())?
-        .map_err(|_| busy())?;
     let processed = tokio::task::spawn_blocking(move || {
-        let _turn = turn;
+        let _turn = turn.0;
         photo::process(&upload, kind)
     })
     .await

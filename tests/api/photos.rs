@@ -264,10 +264,40 @@ async fn a_private_profiles_photo_is_its_members_alone(backend: Backend) {
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
 }
 
+/// Uploads whose bodies never finish hold their turns: a node reads at most two uploads at
+/// once, and the next one waits, then is answered 503, instead of being read into memory.
+async fn slow_uploads_hold_the_turns_and_the_next_waits_for_one(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("ann@example.com").await;
+    let address = app.base.trim_start_matches("http://").to_string();
+    let mut held = Vec::new();
+    for _ in 0..portico::service::state::PHOTO_TURNS {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.expect("connect");
+        let head = format!(
+            "PUT /api/public/coworker/profile/avatar HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: image/png\r\nContent-Length: 5000000\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.expect("write");
+        stream.write_all(&png(8, 8)).await.expect("a first few bytes");
+        held.push(stream);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let (status, body) = put(&app, &token, "avatar", "image/png", png(40, 40)).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(4), "it waited for a turn first");
+    drop(held);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (status, body) = put(&app, &token, "avatar", "image/png", png(40, 40)).await;
+    assert_eq!(status, StatusCode::OK, "the turns come back when those clients leave: {body}");
+}
+
 crate::every_store!(
     a_photo_is_stored_cut_to_size_and_served_with_its_tag,
     metadata_never_survives,
     every_bad_upload_is_a_clean_400_naming_the_photo,
     concurrent_bombs_are_all_refused,
     a_private_profiles_photo_is_its_members_alone,
+    slow_uploads_hold_the_turns_and_the_next_waits_for_one,
 );

@@ -226,7 +226,8 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
             let id = app.profile(&token).await["Id"].as_i64().expect("id");
             let profile = app.state.store.profile(id).await.expect("profile");
             let kind = portico::domain::photo::PhotoKind::Avatar;
-            portico::service::photo::upload(&app.state, &profile, kind, png.into_inner())
+            let turn = portico::service::photo::upload_turn(&app.state).await.expect("turn");
+            portico::service::photo::upload(&app.state, turn, &profile, kind, png.into_inner())
                 .await
                 .expect("photo");
         }

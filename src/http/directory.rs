@@ -78,6 +78,11 @@ pub(super) async fn list_published(
     }))
 }
 
+/// A profile's `Id` from the path; anything else names no member (404, like a private one).
+fn profile_id(text: &str) -> Result<i64, ApiError> {
+    text.parse::<i64>().map_err(|_| ApiError::Service(crate::service::ServiceError::NotFound("member")))
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct CardView<'a> {
@@ -96,8 +101,7 @@ pub(super) async fn published_card(
     PublicBase(base): PublicBase,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id =
-        id.parse::<i64>().map_err(|_| ApiError::Service(crate::service::ServiceError::NotFound("member")))?;
+    let id = profile_id(&id)?;
     let entry = service::card(&app, &profile, id).await?;
     Ok(json(&CardView {
         coworker: DirectoryEntryView { entry: &entry, with_social_links: true, base: &base },
@@ -136,8 +140,7 @@ pub(super) async fn related_profiles(
     PublicBase(base): PublicBase,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id =
-        id.parse::<i64>().map_err(|_| ApiError::Service(crate::service::ServiceError::NotFound("member")))?;
+    let id = profile_id(&id)?;
     let entries = service::related(&app, &profile, id).await?;
     let related_profiles = entries
         .iter()

@@ -13,12 +13,13 @@ use crate::auth::key::ServerKey;
 use crate::auth::password::{HashCost, PasswordHasher};
 use crate::clock::SystemClock;
 use crate::config::{
-    Cli, Command, LocationCommand, MailCommand, MemberCommand, ServeArgs, SqliteSynchronousArg,
+    Cli, Command, FieldCommand, LocationCommand, MailCommand, MemberCommand, ServeArgs, SqliteSynchronousArg,
     UnknownFieldsArg,
 };
 use crate::domain::ai::AiSetting;
 use crate::domain::patch::UnknownFields;
 use crate::mail::{MailSettings, Mailer};
+use crate::service::custom_fields::NewCustomField;
 use crate::service::operator::{self, MemberInput, PolicyChange};
 use crate::service::rate_limit::RateLimitSettings;
 use crate::service::{AppState, Settings};
@@ -314,8 +315,48 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
             let policy = operator::set_policy(&state, &name, change).await?;
             println!("The password policy of {name} is now: {policy}.");
         }
+        LocationCommand::Field { command } => custom_field(&state, command).await?,
     }
     Ok(())
+}
+
+async fn custom_field(state: &crate::service::AppState, command: FieldCommand) -> anyhow::Result<()> {
+    match command {
+        FieldCommand::Add { location, label, kind, choices, required, staff_only, in_directory } => {
+            let new = NewCustomField { label, kind, choices, required, staff_only, in_directory };
+            let field = operator::define_custom_field(state, &location, new).await?;
+            println!("Added {} at {location}: {}.", field.property(), describe_field(&field));
+        }
+        FieldCommand::List { location } => {
+            let fields = operator::custom_fields(state, &location).await?;
+            if fields.is_empty() {
+                println!("{location} has no custom fields; add one with `portico location field add`.");
+            }
+            for field in fields {
+                println!("{}\t{}", field.property(), describe_field(&field));
+            }
+        }
+        FieldCommand::Remove { location, slot } => {
+            let cleared = operator::remove_custom_field(state, &location, slot).await?;
+            println!("Removed Custom{slot} at {location} and {cleared} member answer(s) to it.");
+        }
+    }
+    Ok(())
+}
+
+fn describe_field(field: &crate::domain::custom::CustomField) -> String {
+    let mut parts = vec![format!("{:?}", field.label), field.kind.as_str().to_string()];
+    if !field.choices.is_empty() {
+        parts.push(format!("choices {}", field.choices.join(" | ")));
+    }
+    parts.push(if field.member_editable { "member-editable" } else { "staff-only" }.into());
+    if field.required {
+        parts.push("required".into());
+    }
+    if field.in_directory {
+        parts.push("in the directory".into());
+    }
+    parts.join(", ")
 }
 
 fn describe_ai(setting: &AiSetting) -> String {

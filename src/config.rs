@@ -129,6 +129,46 @@ pub enum LocationCommand {
         #[command(flatten)]
         rules: PolicyArgs,
     },
+    /// The location's custom fields: questions of its own members answer on their profile
+    /// (`Custom1` … `Custom30` in the API).
+    Field {
+        #[command(subcommand)]
+        command: FieldCommand,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum FieldCommand {
+    /// Add a custom field, in the location's lowest free slot.
+    Add {
+        /// The location's name.
+        location: String,
+        /// The question as members see it, e.g. "Emergency contact".
+        label: String,
+        /// text, long-text, number, yes-no, date or choice.
+        #[arg(long, default_value = "text")]
+        kind: String,
+        /// The answers a choice takes, comma-separated: --choices "Tea, Coffee, Neither".
+        #[arg(long, value_delimiter = ',')]
+        choices: Vec<String>,
+        /// Once answered, it cannot be cleared.
+        #[arg(long)]
+        required: bool,
+        /// Only the staff set it (CLI, CSV import); the member sees it read-only.
+        #[arg(long)]
+        staff_only: bool,
+        /// Shown on the member's directory card when their profile is public.
+        #[arg(long)]
+        in_directory: bool,
+    },
+    /// List the location's custom fields.
+    List { location: String },
+    /// Remove a custom field and every member's answer to it.
+    Remove {
+        location: String,
+        /// The field's slot: 7 for Custom7.
+        slot: u8,
+    },
 }
 
 /// The rules of a password policy, each optional: only those given change.

@@ -9,6 +9,8 @@ use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -69,7 +71,7 @@ impl ServerKey {
 
     /// HMAC-SHA-256 of `data` for `purpose`.
     pub fn mac(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
         mac.update(purpose.as_bytes());
         mac.update(&[0]);
         mac.update(data);
@@ -80,7 +82,31 @@ impl ServerKey {
     pub fn mac_text(&self, purpose: &str, data: &[u8]) -> String {
         URL_SAFE_NO_PAD.encode(self.mac(purpose, data))
     }
+
+    /// `plaintext` encrypted for `purpose` (XChaCha20-Poly1305 under a key derived from this
+    /// one), as text: a random nonce, then the ciphertext and its tag.
+    pub fn encrypt(&self, purpose: &str, plaintext: &[u8]) -> String {
+        let cipher = XChaCha20Poly1305::new(&self.mac(&format!("encrypt:{purpose}"), b"").into());
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let sealed = cipher.encrypt(&nonce, plaintext).expect("encrypting in memory cannot fail");
+        URL_SAFE_NO_PAD.encode([&nonce[..], &sealed].concat())
+    }
+
+    /// What [`ServerKey::encrypt`] sealed for `purpose`; `None` when it was sealed under another
+    /// key or purpose, or changed since.
+    pub fn decrypt(&self, purpose: &str, sealed: &str) -> Option<Vec<u8>> {
+        let bytes = URL_SAFE_NO_PAD.decode(sealed.trim()).ok()?;
+        if bytes.len() < NONCE_BYTES {
+            return None;
+        }
+        let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
+        let cipher = XChaCha20Poly1305::new(&self.mac(&format!("encrypt:{purpose}"), b"").into());
+        let nonce: [u8; NONCE_BYTES] = nonce.try_into().ok()?;
+        cipher.decrypt(&XNonce::from(nonce), ciphertext).ok()
+    }
 }
+
+const NONCE_BYTES: usize = 24;
 
 #[cfg(test)]
 mod tests {
@@ -96,6 +122,22 @@ mod tests {
         assert_ne!(mac, key.mac("csrf\0s", b"ession"), "the purpose is separated from the data");
         assert_ne!(mac, ServerKey::random().mac("csrf", b"session"));
         assert_eq!(key.mac_text("csrf", b"session").len(), 43);
+    }
+
+    #[test]
+    fn what_is_encrypted_opens_only_with_its_key_and_purpose() {
+        let key = ServerKey::random();
+        let sealed = key.encrypt("totp", b"the secret");
+        assert_eq!(key.decrypt("totp", &sealed), Some(b"the secret".to_vec()));
+        assert_ne!(sealed, key.encrypt("totp", b"the secret"), "a fresh nonce each time");
+        assert!(!sealed.contains("the secret"));
+        assert_eq!(key.decrypt("csrf", &sealed), None, "another purpose");
+        assert_eq!(ServerKey::random().decrypt("totp", &sealed), None, "another key");
+        let mut tampered = sealed.into_bytes();
+        let last = tampered.len() - 2;
+        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+        assert_eq!(key.decrypt("totp", &String::from_utf8(tampered).expect("text")), None, "changed");
+        assert_eq!(key.decrypt("totp", "short"), None);
     }
 
     #[test]

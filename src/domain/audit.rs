@@ -19,6 +19,10 @@ pub enum AuditKind {
     EmailChanged,
     EmailChangeReverted,
     PasswordResetRequired,
+    TwoFactorEnrolmentStarted,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    TwoFactorResetByOperator,
 }
 
 impl AuditKind {
@@ -39,6 +43,10 @@ impl AuditKind {
             AuditKind::EmailChanged => "email_changed",
             AuditKind::EmailChangeReverted => "email_change_reverted",
             AuditKind::PasswordResetRequired => "password_reset_required",
+            AuditKind::TwoFactorEnrolmentStarted => "two_factor_enrolment_started",
+            AuditKind::TwoFactorEnabled => "two_factor_enabled",
+            AuditKind::TwoFactorDisabled => "two_factor_disabled",
+            AuditKind::TwoFactorResetByOperator => "two_factor_reset_by_operator",
         }
     }
 }

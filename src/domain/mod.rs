@@ -5,6 +5,7 @@ pub mod ai;
 pub mod audit;
 pub mod catalogue;
 pub mod country;
+pub mod custom;
 pub mod directory;
 pub mod error;
 pub mod fields;
@@ -21,5 +22,6 @@ pub mod read_only;
 pub mod session;
 pub mod social;
 pub mod text;
+pub mod two_factor;
 
 pub use error::{ErrorCode, FieldError, FieldErrors};

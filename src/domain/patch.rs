@@ -106,6 +106,9 @@ pub struct ParsedPatch {
     /// Staff-set properties a member sent (to be compared with the stored profile): the
     /// parsed change and what was sent.
     pub staff_set: Vec<(Field, Change<FieldValue>, Value)>,
+    /// Custom fields sent (`Custom1` … `Custom30`), to be checked against the location's
+    /// definitions ([`super::custom::resolve`]).
+    pub custom: Vec<(Field, Value)>,
     /// Nexudus-only properties sent and ignored ([`catalogue::TOLERATED`]), in the order sent.
     pub ignored: Vec<String>,
     pub password: Option<PasswordChange>,
@@ -118,7 +121,9 @@ pub fn parse(body: &Map<String, Value>, options: ParseOptions) -> (ParsedPatch, 
     let mut errors = FieldErrors::default();
     let mut credentials = Credentials::default();
     for (name, value) in body {
-        if let Some(field) = Field::from_property(name) {
+        if let Some(field) = Field::from_property(name).filter(|f| f.custom_slot().is_some()) {
+            parsed.custom.push((field, value.clone()));
+        } else if let Some(field) = Field::from_property(name) {
             match parse_value(field, value, options.today) {
                 Ok(change) if field.spec().staff_only && options.editor == Editor::Member => {
                     parsed.staff_set.push((field, change, value.clone()))
@@ -199,6 +204,8 @@ fn parse_text(field: Field, raw: &str, nullable: bool, today: Date) -> Result<Ch
             Some(tags) => FieldValue::Text(fields::join_tags(&tags)),
             None => return Ok(Change::Null),
         },
+        // Checked against the location's definition instead ([`super::custom::resolve`]).
+        Rule::Custom => FieldValue::Text(cleaned),
         Rule::Flag | Rule::Country | Rule::Gender => {
             return Err(Problem::new(ErrorCode::WrongType, "has the wrong type"));
         }
@@ -235,8 +242,7 @@ fn refuse_property(name: &str, value: &Value, unknown: UnknownFields) -> Option<
         let message = "is not changed directly: send OldPassword, NewPassword and RepeatNewPassword";
         return Some(FieldError::new(name, ErrorCode::NotWritable, message).with_attempted(value));
     }
-    let staff_only = catalogue::STAFF_ONLY.contains(&name) || catalogue::is_custom_field(name);
-    if staff_only {
+    if catalogue::STAFF_ONLY.contains(&name) {
         return Some(
             FieldError::new(name, ErrorCode::NotWritable, "can only be changed by the space's staff")
                 .with_attempted(value),

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::envelope::ApiError;
 use super::openapi::{AnyObject, Envelope, PublicErrors};
-use super::views::{LocationView, json};
+use super::views::{CustomFieldView, LocationView, json};
 use crate::domain::password::PasswordPolicy;
 use crate::service::location as service;
 use crate::web::SharedState;
@@ -45,8 +45,8 @@ struct ConfigurationView {
     business: LocationView,
     password_policy: PolicyView,
     features: FeaturesView,
-    /// The location's custom fields (none yet).
-    custom_fields: Vec<()>,
+    /// The location's custom fields: what `Custom1` … `Custom30` hold there.
+    custom_fields: Vec<CustomFieldView>,
 }
 
 /// The location's password rules, for checking a new password as it is typed; the server
@@ -110,6 +110,6 @@ pub(super) async fn configuration(
             sign_in_links: config.sign_in_links,
             two_step_sign_in: config.two_step_sign_in,
         },
-        custom_fields: Vec::new(),
+        custom_fields: config.custom_fields.iter().map(CustomFieldView::from).collect(),
     }))
 }

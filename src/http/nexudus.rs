@@ -87,8 +87,9 @@ pub(super) async fn token(
     let email = required(&body, "Email")?;
     let password = SecretString::from(required(&body, "Password")?);
     let validity = body.iter().find(|(n, _)| n.eq_ignore_ascii_case("validityInMinutes")).map(|(_, v)| v);
-    let credentials =
-        Credentials { email: &email, password: &password, client_id: None, access_ttl: minutes(validity)? };
+    let totp = body.iter().find(|(n, _)| n.eq_ignore_ascii_case("totp")).and_then(|(_, v)| v.as_str());
+    let access_ttl = minutes(validity)?;
+    let credentials = Credentials { email: &email, password: &password, client_id: None, access_ttl, totp };
     let tokens = session::sign_in_with(&app, credentials, client).await?;
     Ok(success(Some(tokens.access_token)))
 }

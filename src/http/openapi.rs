@@ -151,6 +151,19 @@ fn field_schema(field: Field, in_patch: bool) -> ObjectBuilder {
                 .enum_values(Some(crate::domain::profile::Gender::ALL.map(|g| g.as_str())))
         };
     }
+    if spec.rule == Rule::Custom {
+        let defined = "The answer to the location's custom field of this slot, if it defines one \
+            (GET /api/public/configuration, CustomFields)";
+        return if in_patch {
+            ObjectBuilder::new().schema_type(SchemaType::AnyValue).description(Some(format!(
+                "{defined}: text, a number, true/false or a YYYY-MM-DD date as its kind takes"
+            )))
+        } else {
+            ObjectBuilder::new()
+                .schema_type(of_type(Type::String, true))
+                .description(Some(format!("{defined}, as text")))
+        };
+    }
     match field.kind() {
         Kind::Bool => ObjectBuilder::new().schema_type(of_type(Type::Boolean, nullable)),
         Kind::Int => ObjectBuilder::new()
@@ -415,7 +428,13 @@ mod tests {
             let property = &patch["properties"][field.property()];
             assert!(property.is_object(), "{} is described", field.property());
             let types = property["type"].as_array().map(Vec::len).unwrap_or(1);
-            if field.spec().rule != Rule::Gender {
+            if field.spec().rule == Rule::Custom {
+                assert!(
+                    property.get("type").is_none(),
+                    "{}: any JSON value its kind takes",
+                    field.property()
+                );
+            } else if field.spec().rule != Rule::Gender {
                 assert_eq!(
                     types == 2,
                     field.spec().nullable,
@@ -423,7 +442,7 @@ mod tests {
                     field.property()
                 );
             }
-            if field.kind() == Kind::Text && field.spec().rule != Rule::Gender {
+            if field.kind() == Kind::Text && !matches!(field.spec().rule, Rule::Gender | Rule::Custom) {
                 assert_eq!(property["maxLength"], field.max_chars(), "{}", field.property());
             }
         }

@@ -58,6 +58,9 @@ pub(super) struct TokenForm {
     password: Option<String>,
     /// A refresh token (refresh_token grant).
     refresh_token: Option<String>,
+    /// The code of the authenticator app, or a recovery code, when the account has two-step
+    /// sign-in on (password grant); without it such an account gets `two_factor_auth_check`.
+    totp: Option<String>,
 }
 
 /// An RFC 6749 error answer: always 400, never the envelope.
@@ -122,7 +125,9 @@ pub(super) async fn issue_token(
         Some("password") => match (field("username"), field("password")) {
             (Some(email), Some(password)) => {
                 let password = SecretString::from(password);
-                let credentials = Credentials { email, password: &password, client_id, access_ttl: None };
+                let totp = field("totp");
+                let credentials =
+                    Credentials { email, password: &password, client_id, access_ttl: None, totp };
                 service::sign_in_with(&app, credentials, client).await
             }
             _ => return oauth_error("invalid_request", "username and password are required."),
@@ -143,6 +148,9 @@ pub(super) async fn issue_token(
 /// `Retry-After` of a lockout, a rate limit or a busy server.
 fn token_error(error: ServiceError) -> Response {
     let (status, code, description, retry_after) = match error {
+        error @ ServiceError::TwoFactorRequired { .. } => {
+            (StatusCode::BAD_REQUEST, "two_factor_auth_check", error.message(), None)
+        }
         ServiceError::InvalidGrant(description) => {
             (StatusCode::BAD_REQUEST, "invalid_grant", description.into(), None)
         }

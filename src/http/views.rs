@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::domain::catalogue::{Field, FieldValue, Owner, ReadOnly, Section, Values};
+use crate::domain::custom::CustomField;
 use crate::domain::directory;
 use crate::domain::photo::{self, PhotoKind};
 use crate::domain::profile::{Location, Profile, User};
@@ -103,6 +104,9 @@ impl Serialize for DirectoryEntryView<'_> {
                 }
                 _ => map.serialize_entry(field.property(), &ValueView(profile.values.get(field)))?,
             }
+        }
+        for custom in &self.entry.custom {
+            map.serialize_entry(custom.property(), &profile.values.text(custom.field()))?;
         }
         map.end()
     }
@@ -207,6 +211,35 @@ impl From<&Location> for LocationView {
             name: l.name.clone(),
             web_address: l.web_address.clone(),
             country_id: l.country_id,
+        }
+    }
+}
+
+/// One custom field of a location, as `/api/public/configuration` lists it.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CustomFieldView {
+    /// `Custom1` … `Custom30`: the property that holds the answer.
+    pub property: &'static str,
+    pub label: String,
+    /// `text`, `long-text`, `number`, `yes-no`, `date` or `choice`.
+    pub kind: &'static str,
+    pub choices: Vec<String>,
+    pub required: bool,
+    pub member_editable: bool,
+    pub in_directory: bool,
+}
+
+impl From<&CustomField> for CustomFieldView {
+    fn from(field: &CustomField) -> Self {
+        CustomFieldView {
+            property: field.property(),
+            label: field.label.clone(),
+            kind: field.kind.as_str(),
+            choices: field.choices.clone(),
+            required: field.required,
+            member_editable: field.member_editable,
+            in_directory: field.in_directory,
         }
     }
 }

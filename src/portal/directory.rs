@@ -147,6 +147,11 @@ pub async fn card(signed_in: SignedIn, State(app): State<SharedState>, Path(id):
                         _ => {}
                     }
                 }
+                @for custom in &entry.custom {
+                    @if let Some(answer) = entry.profile.values.text(custom.field()) {
+                        dt { (custom.label) } dd { (form::custom_answer(custom, Some(answer))) }
+                    }
+                }
             }
             // The bio only through the sanitised render; every other string is text.
             @if let Some(summary) = &entry.summary_html { div.bio { (PreEscaped(summary)) } }

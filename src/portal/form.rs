@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use crate::domain::FieldError;
 use crate::domain::catalogue::{Field, FieldValue, Kind, Rule, Section};
 use crate::domain::country;
+use crate::domain::custom::{self, CustomField, CustomKind};
 use crate::domain::profile::Profile;
 use crate::domain::text::Lines;
 
@@ -120,6 +121,70 @@ pub fn input(field: Field, value: &str, error: Option<&FieldError>) -> Markup {
                 (control(field, &id, value, described.as_deref(), invalid))
             }
         }
+    }
+}
+
+/// The input of one of the location's custom fields, labelled as the location defined it.
+pub fn custom_input(definition: &CustomField, value: &str, error: Option<&FieldError>) -> Markup {
+    let name = definition.property();
+    let id = format!("f-{name}");
+    let error_id = format!("{id}-error");
+    let described = error.map(|_| error_id.clone());
+    let (described, invalid) = (described.as_deref(), error.map(|_| "true"));
+    let blank = if definition.required { "Choose…" } else { "—" };
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(id) {
+                (definition.label)
+                @if definition.required { " " span.hint { "(required)" } }
+            }
+            @if let Some(error) = error {
+                p.error id=(error_id) { (error.message) }
+            }
+            @match definition.kind {
+                CustomKind::Text => {
+                    input type="text" id=(id) name=(name) value=(value) maxlength=(custom::MAX_TEXT_CHARS)
+                        aria-describedby=[described] aria-invalid=[invalid];
+                }
+                CustomKind::LongText => {
+                    textarea id=(id) name=(name) rows="4" maxlength=(custom::MAX_LONG_TEXT_CHARS)
+                        aria-describedby=[described] aria-invalid=[invalid] { (value) }
+                }
+                CustomKind::Number => {
+                    input type="text" inputmode="decimal" id=(id) name=(name) value=(value)
+                        aria-describedby=[described] aria-invalid=[invalid];
+                }
+                CustomKind::Date => {
+                    input type="date" id=(id) name=(name) value=(value)
+                        aria-describedby=[described] aria-invalid=[invalid];
+                }
+                CustomKind::YesNo => {
+                    select id=(id) name=(name) aria-describedby=[described] aria-invalid=[invalid] {
+                        @for (option, text) in [("", blank), ("true", "Yes"), ("false", "No")] {
+                            option value=(option) selected[option == value] { (text) }
+                        }
+                    }
+                }
+                CustomKind::Choice => {
+                    select id=(id) name=(name) aria-describedby=[described] aria-invalid=[invalid] {
+                        option value="" selected[value.is_empty()] { (blank) }
+                        @for choice in &definition.choices {
+                            option value=(choice) selected[choice == value] { (choice) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A custom answer as shown where the member cannot change it.
+pub fn custom_answer(definition: &CustomField, value: Option<&str>) -> String {
+    match (definition.kind, value) {
+        (_, None) => "—".into(),
+        (CustomKind::YesNo, Some("true")) => "Yes".into(),
+        (CustomKind::YesNo, Some("false")) => "No".into(),
+        (_, Some(value)) => value.to_string(),
     }
 }
 

@@ -14,6 +14,7 @@ use super::form::{self, Posted};
 use super::page;
 use crate::domain::FieldError;
 use crate::domain::catalogue::{Credential, Field, Section};
+use crate::domain::custom::CustomField;
 use crate::service::account::EmailChange;
 use crate::service::profile::{self as service, Change, ProfileList};
 use crate::service::{AppState, ServiceError};
@@ -21,18 +22,20 @@ use crate::web::Client;
 use crate::web::{SharedState, etag};
 use secrecy::SecretString;
 
-/// A section of the page: the four of the catalogue, and the password.
+/// A section of the page: the four of the catalogue, the location's custom fields (when it
+/// has some), and the password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Part {
     Fields(Section),
     Credentials,
 }
 
-const PARTS: [Part; 5] = [
+const PARTS: [Part; 6] = [
     Part::Fields(Section::Personal),
     Part::Fields(Section::Professional),
     Part::Fields(Section::Billing),
     Part::Fields(Section::Notifications),
+    Part::Fields(Section::Custom),
     Part::Credentials,
 ];
 
@@ -45,6 +48,7 @@ impl Part {
             Part::Fields(Section::Notifications) => "notifications",
             // Staff-set: shown read-only in the credentials part, never a form of its own.
             Part::Fields(Section::Access) => "access",
+            Part::Fields(Section::Custom) => "more",
             Part::Credentials => "credentials",
         }
     }
@@ -56,6 +60,7 @@ impl Part {
             Part::Fields(Section::Billing) => "Billing information",
             Part::Fields(Section::Notifications) => "Notifications",
             Part::Fields(Section::Access) => "Access",
+            Part::Fields(Section::Custom) => "More about you",
             Part::Credentials => "Credentials",
         }
     }
@@ -254,6 +259,10 @@ async fn render(app: &AppState, signed_in: &SignedIn, status: StatusCode, outcom
         Err(error) => return page::error(&error),
     };
     let drafts = crate::service::ai::available(app, &list.current_location);
+    let custom = match crate::service::custom_fields::of_location(app, list.current_location.id).await {
+        Ok(custom) => custom,
+        Err(error) => return page::error(&error),
+    };
     let body = html! {
         h1 { "My profile" }
         (switcher(&list, signed_in))
@@ -264,7 +273,9 @@ async fn render(app: &AppState, signed_in: &SignedIn, status: StatusCode, outcom
             }
         }
         @for part in PARTS {
-            (section(part, signed_in, &list, &outcome, drafts))
+            @if part != Part::Fields(Section::Custom) || !custom.is_empty() {
+                (section(part, signed_in, &list, &outcome, drafts, &custom))
+            }
         }
         (super::photo::section(signed_in, outcome.photos.saved, outcome.photos.refused.as_deref()))
         (email_section(signed_in, outcome.email.as_ref()))
@@ -292,7 +303,14 @@ fn switcher(list: &ProfileList, signed_in: &SignedIn) -> Markup {
     }
 }
 
-fn section(part: Part, signed_in: &SignedIn, list: &ProfileList, outcome: &Outcome, drafts: bool) -> Markup {
+fn section(
+    part: Part,
+    signed_in: &SignedIn,
+    list: &ProfileList,
+    outcome: &Outcome,
+    drafts: bool,
+    custom: &[CustomField],
+) -> Markup {
     let failed = outcome.failed.as_ref().filter(|(failed, _, _)| *failed == part);
     let errors: HashMap<&str, &FieldError> = failed
         .map(|(_, _, errors)| errors.iter().map(|e| (e.property.as_str(), e)).collect())
@@ -321,11 +339,27 @@ fn section(part: Part, signed_in: &SignedIn, list: &ProfileList, outcome: &Outco
                 }
                 None => {}
             }
-            @if let Some((_, _, all)) = failed { (error_summary("Nothing was saved", all)) }
+            @if let Some((_, _, all)) = failed { (error_summary("Nothing was saved", all, custom)) }
             form method="post" action=(format!("/profile/{}", part.slug())) novalidate {
                 (page::csrf_input(&signed_in.csrf))
                 input type="hidden" name="_version" value=(etag::of(profile.id, profile.version));
                 @match part {
+                    Part::Fields(Section::Custom) => {
+                        p.hint { "Questions from " (list.current_location.name) "." }
+                        @for definition in custom {
+                            @let property = definition.property();
+                            @let stored = profile.values.text(definition.field());
+                            @if definition.member_editable {
+                                @let value = typed.and_then(|t| t.get(property).cloned()).unwrap_or_else(|| stored.unwrap_or_default().to_string());
+                                (form::custom_input(definition, &value, errors.get(property).copied()))
+                            } @else {
+                                p.field id=(format!("f-{property}")) {
+                                    (definition.label) ": " strong { (form::custom_answer(definition, stored)) }
+                                    " " span.hint { "(set by " (list.current_location.name) ")" }
+                                }
+                            }
+                        }
+                    }
                     Part::Fields(section) => {
                         @for field in form::fields(section) {
                             @let value = typed.and_then(|t| t.get(field.property()).cloned()).unwrap_or_else(|| form::shown(profile.values.get(field)));
@@ -390,7 +424,7 @@ fn email_section(signed_in: &SignedIn, outcome: Option<&EmailOutcome>) -> Markup
                     "A link to confirm the new address is on its way to it. You sign in with your current address until the link is followed."
                 }
             }
-            (error_summary("No link was sent", all))
+            (error_summary("No link was sent", all, &[]))
             p.hint { "You sign in with " strong { (signed_in.profile.email) } ". The new address is used once you follow the link sent to it; your current address gets a link that undoes the change." }
             form method="post" action="/profile/email" novalidate {
                 (page::csrf_input(&signed_in.csrf))
@@ -429,13 +463,13 @@ impl PlainInput<'_> {
 }
 
 /// The errors of a refused form, each linking to its field; nothing when there are none.
-fn error_summary(outcome: &str, errors: &[FieldError]) -> Markup {
+fn error_summary(outcome: &str, errors: &[FieldError], custom: &[CustomField]) -> Markup {
     html! {
         @if !errors.is_empty() {
             div.summary role="alert" tabindex="-1" data-focus="true" {
                 h3 { (outcome) ": please correct " (if errors.len() == 1 { "this" } else { "these" }) }
                 ul { @for error in errors {
-                    li { a href=(format!("#f-{}", error.property)) { (error_label(&error.property)) ": " (error.message) } }
+                    li { a href=(format!("#f-{}", error.property)) { (error_label(&error.property, custom)) ": " (error.message) } }
                 } }
             }
         }
@@ -443,7 +477,10 @@ fn error_summary(outcome: &str, errors: &[FieldError]) -> Markup {
 }
 
 /// What the summary calls a property: its label on the page.
-fn error_label(property: &str) -> String {
+fn error_label(property: &str, custom: &[CustomField]) -> String {
+    if let Some(definition) = custom.iter().find(|d| d.property() == property) {
+        return definition.label.clone();
+    }
     match Field::from_property(property) {
         Some(field) => form::label(field),
         None => match Credential::from_property(property) {

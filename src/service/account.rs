@@ -407,7 +407,10 @@ async fn confirm_password(
     .await?
     {
         session::PasswordCheckOutcome::Right { .. } => Ok(()),
-        session::PasswordCheckOutcome::Wrong => Err(FieldErrors::from(FieldError::new(
+        // A plain password check asks for no second step.
+        session::PasswordCheckOutcome::Wrong
+        | session::PasswordCheckOutcome::SecondStepMissing
+        | session::PasswordCheckOutcome::SecondStepWrong => Err(FieldErrors::from(FieldError::new(
             "Password",
             ErrorCode::WrongCurrentPassword,
             "is not your current password",

@@ -3,6 +3,7 @@
 
 use super::error::{ServiceError, ServiceResult};
 use crate::domain::catalogue::Field;
+use crate::domain::custom::CustomField;
 use crate::domain::directory::{self, DirectoryOrder, DirectoryParams, DirectoryQuery};
 use crate::domain::profile::Profile;
 use crate::service::{AppState, bio};
@@ -14,6 +15,8 @@ use crate::store::DirectoryProfile;
 pub struct DirectoryEntry {
     pub profile: Profile,
     pub summary_html: Option<String>,
+    /// The location's custom fields shown in the directory (on a card; lists leave them out).
+    pub custom: Vec<CustomField>,
 }
 
 /// One page of the directory.
@@ -86,7 +89,10 @@ pub async fn preview_bio(app: &AppState, markdown: &str) -> ServiceResult<String
 pub async fn card(app: &AppState, viewer: &Profile, profile_id: i64) -> ServiceResult<DirectoryEntry> {
     let found = app.store.directory_profiles(viewer.location_id, &[profile_id]).await?;
     let profile = found.into_iter().next().ok_or(ServiceError::NotFound("member"))?;
-    entry(app, profile).await
+    let mut entry = entry(app, profile).await?;
+    let defined = super::custom_fields::of_location(app, viewer.location_id).await?;
+    entry.custom = defined.into_iter().filter(|field| field.in_directory).collect();
+    Ok(entry)
 }
 
 /// The most related profiles a card shows, and the most of its tags they are looked for by.
@@ -138,5 +144,5 @@ async fn entries_in_order(
 
 async fn entry(app: &AppState, found: DirectoryProfile) -> ServiceResult<DirectoryEntry> {
     let summary_html = bio::html_of(app, &found).await?;
-    Ok(DirectoryEntry { profile: found.profile, summary_html })
+    Ok(DirectoryEntry { profile: found.profile, summary_html, custom: Vec::new() })
 }

@@ -17,6 +17,10 @@ pub enum ServiceError {
     /// password-reset link to choose it with (Nexudus's `must_reset_password`).
     #[error("a new password is required first")]
     MustResetPassword(String),
+    /// The password was right and two-step sign-in is on: the code is needed (Nexudus's
+    /// `two_factor_auth_check`). `pending` lets the portal ask for the code alone, for minutes.
+    #[error("the second step of sign-in is needed")]
+    TwoFactorRequired { pending: String },
     /// The token endpoint's own failure (RFC 6749 `invalid_grant`).
     #[error("invalid grant: {0}")]
     InvalidGrant(&'static str),
@@ -74,6 +78,7 @@ impl ServiceError {
         match self {
             ServiceError::Validation(_)
             | ServiceError::MustResetPassword(_)
+            | ServiceError::TwoFactorRequired { .. }
             | ServiceError::InvalidGrant(_)
             | ServiceError::InvalidRequest(_)
             | ServiceError::InvalidParameter { .. }
@@ -115,6 +120,10 @@ impl ServiceError {
                 (*description).into()
             }
             ServiceError::InvalidParameter { parameter, message } => format!("{parameter} {message}"),
+            ServiceError::TwoFactorRequired { .. } => {
+                "Two-step sign-in is on: send the code from your authenticator app (totp), or a recovery code."
+                    .into()
+            }
             ServiceError::MustResetPassword(_) => {
                 "Choose a new password first: your space asked for one; the reset link is in the answer."
                     .into()

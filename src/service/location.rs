@@ -27,11 +27,14 @@ pub struct Configuration {
     pub directory: bool,
     pub sign_in_links: bool,
     pub two_step_sign_in: bool,
+    pub custom_fields: Vec<crate::domain::custom::CustomField>,
 }
 
 pub async fn configuration(app: &AppState, host: Option<&str>) -> ServiceResult<Configuration> {
     let location = current(app, host).await?;
+    let custom_fields = super::custom_fields::of_location(app, location.id).await?;
     Ok(Configuration {
+        custom_fields,
         policy: location.policy,
         ai_drafts: super::ai::available(app, &location),
         directory: true,

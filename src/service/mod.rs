@@ -5,6 +5,7 @@ pub mod account;
 pub mod ai;
 pub mod basic;
 pub mod bio;
+pub mod custom_fields;
 pub mod directory;
 pub mod error;
 pub mod history;
@@ -18,6 +19,7 @@ pub mod rate_limit;
 pub mod seed;
 pub mod session;
 pub mod state;
+pub mod two_factor;
 
 pub use error::{ServiceError, ServiceResult};
 pub use state::{AppState, Settings};

@@ -11,8 +11,9 @@ use serde_json::{Map, Value};
 use crate::domain::account::NO_PASSWORD_YET;
 use crate::domain::ai::AiSetting;
 use crate::domain::audit::{AuditKind, AuditRecord};
-use crate::domain::catalogue::{Kind, Rule};
+use crate::domain::catalogue::{Kind, Rule, Values};
 use crate::domain::country;
+use crate::domain::custom::CustomField;
 use crate::domain::fields::{self, email_digest, email_key};
 use crate::domain::password::{self, Owner, PasswordPolicy};
 use crate::domain::patch::{self, Editor, Field, ParseOptions, ProfilePatch, UnknownFields};
@@ -317,7 +318,14 @@ async fn import_row(
             }
         }
     }
-    let (parsed, errors) = patch::parse(&body, options);
+    let (mut parsed, mut errors) = patch::parse(&body, options);
+    if !parsed.custom.is_empty() {
+        let location = pick_location(locations, input.location.as_deref())?;
+        let empty = Values::empty();
+        errors.extend(
+            super::custom_fields::resolve(app, &mut parsed, location.id, &empty, Editor::Staff).await?,
+        );
+    }
     if !errors.is_empty() {
         return Err(invalid(errors.to_string()));
     }
@@ -378,6 +386,30 @@ pub async fn set_ai(app: &AppState, location_name: &str, setting: AiSetting) -> 
     let location = pick_location(&locations, Some(location_name))?;
     app.store.set_location_ai(location.id, &setting).await?;
     Ok(Location { ai: setting, ..location.clone() })
+}
+
+/// Defines a custom field at the named location.
+pub async fn define_custom_field(
+    app: &AppState,
+    location_name: &str,
+    new: super::custom_fields::NewCustomField,
+) -> ServiceResult<CustomField> {
+    let locations = app.store.locations().await?;
+    let location = pick_location(&locations, Some(location_name))?;
+    super::custom_fields::define(app, location.id, new).await
+}
+
+pub async fn custom_fields(app: &AppState, location_name: &str) -> ServiceResult<Vec<CustomField>> {
+    let locations = app.store.locations().await?;
+    let location = pick_location(&locations, Some(location_name))?;
+    super::custom_fields::of_location(app, location.id).await
+}
+
+/// Removes a custom field of the named location and its answers; how many answers went.
+pub async fn remove_custom_field(app: &AppState, location_name: &str, slot: u8) -> ServiceResult<usize> {
+    let locations = app.store.locations().await?;
+    let location = pick_location(&locations, Some(location_name))?;
+    super::custom_fields::remove(app, location.id, slot).await
 }
 
 /// Which rules of a policy to change; `None` keeps the current rule.
@@ -446,7 +478,12 @@ pub async fn set_properties(
         unknown_fields: UnknownFields::Reject,
         editor: Editor::Staff,
     };
-    let (parsed, errors) = patch::parse(&body, options);
+    let (mut parsed, mut errors) = patch::parse(&body, options);
+    let stored = app.store.profile(profile.id).await?;
+    errors.extend(
+        super::custom_fields::resolve(app, &mut parsed, stored.location_id, &stored.values, Editor::Staff)
+            .await?,
+    );
     if !errors.is_empty() {
         return Err(invalid(errors.to_string()));
     }

@@ -76,16 +76,20 @@ pub async fn update(app: &AppState, change: Change<'_>, client: &ClientInfo) -> 
         unknown_fields: app.settings.unknown_fields,
         editor: Editor::Member,
     };
-    let (parsed, mut errors) = patch::parse(body, options);
+    let (mut parsed, mut errors) = patch::parse(body, options);
     // The stored profile is read only when something is checked against it.
     let needs_stored = dry_run
         || !parsed.echoes.is_empty()
         || !parsed.staff_set.is_empty()
+        || !parsed.custom.is_empty()
         || parsed.password.is_some()
         || parsed.patch.is_empty();
     let stored = if needs_stored { Some(app.store.profile(session.profile_id).await?) } else { None };
     if let Some(stored) = &stored {
         errors.extend(read_only::check(&parsed, stored));
+        let (location, values) = (stored.location_id, &stored.values);
+        errors
+            .extend(super::custom_fields::resolve(app, &mut parsed, location, values, Editor::Member).await?);
     }
     let summary_html = match super::bio::for_patch(app, &parsed.patch).await? {
         Ok(html) => html,

@@ -23,6 +23,8 @@ use tokio::sync::SemaphorePermit;
 
 const WRONG_CREDENTIALS: &str = "The user name or password is incorrect.";
 const BAD_REFRESH: &str = "The refresh token is invalid, expired or already used.";
+const WRONG_CODE: &str = "The code is incorrect, or was already used.";
+const TWO_STEP_NOT_WITH_BASIC: &str = "Two-step sign-in is on for this account: sign in at /api/token with the code (totp), not with Basic credentials.";
 
 /// Who is asking, for the rate limits, the session list and the audit log, and whether
 /// they are still waiting for the answer.
@@ -65,6 +67,9 @@ pub struct Credentials<'a> {
     pub client_id: Option<&'a str>,
     /// A shorter access token than the configured one (`validityInMinutes`).
     pub access_ttl: Option<std::time::Duration>,
+    /// The second step, when the account has two-step sign-in on: a one-time code or a
+    /// recovery code (`totp`).
+    pub totp: Option<&'a str>,
 }
 
 /// The password grant. An unknown e-mail and a wrong password get the same answer after
@@ -75,7 +80,8 @@ pub async fn sign_in(
     password: &SecretString,
     client: ClientInfo,
 ) -> ServiceResult<IssuedTokens> {
-    sign_in_with(app, Credentials { email, password, client_id: None, access_ttl: None }, client).await
+    sign_in_with(app, Credentials { email, password, client_id: None, access_ttl: None, totp: None }, client)
+        .await
 }
 
 /// What kind of session a sign-in starts.
@@ -99,7 +105,18 @@ pub async fn sign_in_with(
         .access_ttl
         .map_or(app.settings.access_token_ttl, |ttl| ttl.min(app.settings.access_token_ttl));
     let shape = Shape { client_id, access_ttl, lifetime: app.settings.session_lifetime };
-    password_sign_in(app, credentials.email, credentials.password, shape, client).await
+    let second = credentials.totp.map_or(Typed::Nothing, Typed::Code);
+    password_sign_in(app, credentials.email, credentials.password, second, shape, client).await
+}
+
+/// What a sign-in brings for the second step.
+#[derive(Clone, Copy)]
+enum Typed<'a> {
+    Nothing,
+    Code(&'a str),
+    /// Basic credentials: no code can travel with them, so an account with two-step sign-in
+    /// on cannot use them.
+    Impossible,
 }
 
 /// The sessions of `Authorization: Basic`: remembered for minutes, ending soon after.
@@ -111,7 +128,7 @@ pub(super) async fn basic_sign_in(
 ) -> ServiceResult<IssuedTokens> {
     let lifetime = BASIC_SESSION_LIFETIME;
     let shape = Shape { client_id: BASIC_CLIENT.to_string(), access_ttl: lifetime, lifetime };
-    password_sign_in(app, email, password, shape, client).await
+    password_sign_in(app, email, password, Typed::Impossible, shape, client).await
 }
 
 /// How long a session made for Basic credentials lasts: longer than the credential is
@@ -122,6 +139,7 @@ async fn password_sign_in(
     app: &AppState,
     email: &str,
     password: &SecretString,
+    typed: Typed<'_>,
     shape: Shape,
     client: ClientInfo,
 ) -> ServiceResult<IssuedTokens> {
@@ -137,10 +155,27 @@ async fn password_sign_in(
     };
     let account = Account { key: &key, user_id: record.as_ref().map(|r| r.user_id) };
     let stored_hash = record.as_ref().map(|r| r.password_hash.as_str());
-    let checked =
-        check_password(app, &permit, &account, password, stored_hash, AuditKind::SignInFailed, &client);
+    let second =
+        match record.as_ref().and_then(|r| r.totp_secret.as_deref().map(|sealed| (r.user_id, sealed))) {
+            None => SecondStep::NotNeeded,
+            Some((user_id, sealed_secret)) => SecondStep::Needed { user_id, sealed_secret, typed },
+        };
+    let check =
+        PasswordCheckRequest { account: &account, password, stored_hash, failure: AuditKind::SignInFailed };
+    let checked = check_password_then(app, &permit, check, second, &client);
     let needs_rehash = match (checked.await?, &record) {
         (PasswordCheckOutcome::Right { needs_rehash }, Some(record)) if record.active => needs_rehash,
+        (PasswordCheckOutcome::SecondStepMissing, Some(record)) if record.active => {
+            return Err(match typed {
+                Typed::Impossible => ServiceError::InvalidGrant(TWO_STEP_NOT_WITH_BASIC),
+                _ => ServiceError::TwoFactorRequired {
+                    pending: super::two_factor::pending_token(app, record.user_id, &record.password_hash),
+                },
+            });
+        }
+        (PasswordCheckOutcome::SecondStepWrong, Some(record)) if record.active => {
+            return Err(ServiceError::InvalidGrant(WRONG_CODE));
+        }
         _ => return Err(ServiceError::InvalidGrant(WRONG_CREDENTIALS)),
     };
     let Some(record) = record else { return Err(ServiceError::InvalidGrant(WRONG_CREDENTIALS)) };
@@ -155,6 +190,81 @@ async fn password_sign_in(
     }
     Ok(tokens)
 }
+
+/// The portal's second step: the code alone, within minutes of a right password (the
+/// `pending` token of [`ServiceError::TwoFactorRequired`]), under the same lockout.
+pub async fn sign_in_second_step(
+    app: &AppState,
+    pending: &str,
+    code: &str,
+    client: ClientInfo,
+) -> ServiceResult<IssuedTokens> {
+    app.limits.token_request(client.address)?;
+    let expired = ServiceError::InvalidGrant(SECOND_STEP_EXPIRED);
+    let Some((user_id, _, _)) = super::two_factor::pending_user(pending) else { return Err(expired) };
+    let user = app.store.user(user_id).await.map_err(|_| ServiceError::InvalidGrant(SECOND_STEP_EXPIRED))?;
+    let key = email_key(&user.email);
+    let record = login_record(app, &user.email, &key).await?.filter(|r| r.user_id == user_id && r.active);
+    let Some(record) = record else { return Err(expired) };
+    let Some(sealed) = record.totp_secret.as_deref() else { return Err(expired) };
+    if super::two_factor::pending_matches(app, pending, &record.password_hash).is_none() {
+        return Err(expired);
+    }
+    let account = Account { key: &key, user_id: Some(user_id) };
+    let now = app.clock.now();
+    let check = PasswordCheck {
+        lockout_key: account.lockout_key(),
+        rule: app.settings.lockout,
+        now,
+        refused: audit_event(
+            app,
+            AuditKind::SignInFailed,
+            Some(user_id),
+            &key,
+            &client,
+            Some("refused: locked"),
+        ),
+    };
+    let admission = {
+        let _turn = password_turn(app, &client).await?;
+        app.store.admit_password_check(&check).await?
+    };
+    let attempt = match admission {
+        Admission::Allowed { attempt } => attempt,
+        Admission::Locked { until } => return Err(locked(app, until)),
+    };
+    if !super::two_factor::verify(app, user_id, sealed, code).await? {
+        let failed = FailedAttempt {
+            lockout_key: check.lockout_key,
+            rule: app.settings.lockout,
+            attempt,
+            audit: audit_event(
+                app,
+                AuditKind::SignInFailed,
+                Some(user_id),
+                &key,
+                &client,
+                Some("wrong code"),
+            ),
+        };
+        app.store.record_password_failure(&failed).await?;
+        return Err(ServiceError::InvalidGrant(WRONG_CODE));
+    }
+    if let Some(until) = app.store.record_password_success(&check.lockout_key, now).await? {
+        return Err(locked(app, until));
+    }
+    if record.must_reset_password {
+        return Err(ServiceError::MustResetPassword(super::account::reset_token_for(app, user_id).await?));
+    }
+    let shape = Shape {
+        client_id: key.clone(),
+        access_ttl: app.settings.access_token_ttl,
+        lifetime: app.settings.session_lifetime,
+    };
+    start_session(app, &record, &account, &client, &shape).await
+}
+
+const SECOND_STEP_EXPIRED: &str = "The sign-in took too long: enter your password again.";
 
 /// The account of an address; one whose key was made by an earlier rule (and could not be
 /// made again: another account took the new key) is found under its old key.
@@ -187,8 +297,30 @@ impl Account<'_> {
 }
 
 pub enum PasswordCheckOutcome {
-    Right { needs_rehash: bool },
+    Right {
+        needs_rehash: bool,
+    },
     Wrong,
+    /// The password was right; the account has two-step sign-in on and no code came. The
+    /// attempt stays counted by the lockout until a right code clears it.
+    SecondStepMissing,
+    /// The password was right, the code wrong (counted like a wrong password).
+    SecondStepWrong,
+}
+
+/// The second step a password check must also pass before it clears the lockout.
+#[derive(Clone, Copy)]
+enum SecondStep<'a> {
+    NotNeeded,
+    Needed { user_id: i64, sealed_secret: &'a str, typed: Typed<'a> },
+}
+
+/// What one password check is about.
+pub struct PasswordCheckRequest<'a> {
+    pub account: &'a Account<'a>,
+    pub password: &'a SecretString,
+    pub stored_hash: Option<&'a str>,
+    pub failure: AuditKind,
 }
 
 /// Verifies a password under the account's lockout: the check is counted (or refused
@@ -203,6 +335,20 @@ pub async fn check_password(
     failure: AuditKind,
     client: &ClientInfo,
 ) -> ServiceResult<PasswordCheckOutcome> {
+    let check = PasswordCheckRequest { account, password, stored_hash, failure };
+    check_password_then(app, permit, check, SecondStep::NotNeeded, client).await
+}
+
+/// [`check_password`], and where the account has two-step sign-in on, its second step in
+/// the same admission: only a right password with a right code clears the count.
+async fn check_password_then(
+    app: &AppState,
+    permit: &HashPermit,
+    request: PasswordCheckRequest<'_>,
+    second: SecondStep<'_>,
+    client: &ClientInfo,
+) -> ServiceResult<PasswordCheckOutcome> {
+    let PasswordCheckRequest { account, password, stored_hash, failure } = request;
     let now = app.clock.now();
     let check = PasswordCheck {
         lockout_key: account.lockout_key(),
@@ -230,6 +376,27 @@ pub async fn check_password(
     };
     let verification = permit.verify(password, stored_hash).await?;
     let _turn = password_turn(app, client).await?;
+    let mut code_was_wrong = false;
+    let verification = match (verification, second) {
+        (
+            Verification::Match { .. },
+            SecondStep::Needed { typed: Typed::Nothing | Typed::Impossible, .. },
+        ) => {
+            return Ok(PasswordCheckOutcome::SecondStepMissing);
+        }
+        (
+            Verification::Match { needs_rehash },
+            SecondStep::Needed { user_id, sealed_secret, typed: Typed::Code(code) },
+        ) => {
+            if super::two_factor::verify(app, user_id, sealed_secret, code).await? {
+                Verification::Match { needs_rehash }
+            } else {
+                code_was_wrong = true;
+                Verification::Mismatch
+            }
+        }
+        (verification, _) => verification,
+    };
     match verification {
         Verification::Match { needs_rehash } => {
             match app.store.record_password_success(&check.lockout_key, now).await? {
@@ -248,7 +415,11 @@ pub async fn check_password(
                 tracing::warn!(user_id = account.user_id, "password checks locked after repeated failures");
                 metrics::counter!("portico_lockouts_total").increment(1);
             }
-            Ok(PasswordCheckOutcome::Wrong)
+            Ok(if code_was_wrong {
+                PasswordCheckOutcome::SecondStepWrong
+            } else {
+                PasswordCheckOutcome::Wrong
+            })
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::auth::token::TokenHash;
 use crate::domain::account::Purpose;
 use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::custom::CustomField;
 use crate::domain::directory::{DirectoryHits, DirectoryOrder, SearchCandidate};
 pub use crate::domain::history::Paging;
 use crate::domain::history::{HistoryPage, Origin};
@@ -90,6 +91,31 @@ pub struct LoginRecord {
     pub default_profile_id: i64,
     /// An operator asked for a new password at the next sign-in.
     pub must_reset_password: bool,
+    /// The two-step sign-in secret, sealed under the server's key: present when it is on.
+    pub totp_secret: Option<String>,
+}
+
+/// A user's two-step sign-in as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TwoFactorState {
+    /// The sealed secret, when two-step sign-in is on.
+    pub secret: Option<String>,
+    /// The sealed secret of an enrolment not yet confirmed.
+    pub pending: Option<String>,
+    pub recovery_codes_left: u32,
+}
+
+/// Turning two-step sign-in on: the enrolment confirmed (if it is still the one waiting),
+/// its new recovery codes, and every session of the user but `keep_session` ended.
+#[derive(Debug, Clone)]
+pub struct TwoFactorOn {
+    pub user_id: i64,
+    pub pending: String,
+    /// The step of the code that confirmed it: used, like any code.
+    pub confirmed_step: i64,
+    pub recovery_code_hashes: Vec<String>,
+    pub keep_session: i64,
+    pub audit: AuditEvent,
 }
 
 #[derive(Debug, Clone)]
@@ -358,6 +384,13 @@ pub trait Store: Send + Sync + 'static {
     async fn location(&self, id: i64) -> StoreResult<Location>;
     async fn set_location_policy(&self, location_id: i64, policy: &PasswordPolicy) -> StoreResult<()>;
     async fn set_location_ai(&self, location_id: i64, setting: &AiSetting) -> StoreResult<()>;
+    /// The location's custom fields, by slot.
+    async fn custom_fields(&self, location_id: i64) -> StoreResult<Vec<CustomField>>;
+    /// Adds a custom field (`Conflict` when its slot is taken).
+    async fn define_custom_field(&self, location_id: i64, field: &CustomField) -> StoreResult<()>;
+    /// Removes a custom field and every answer to it at the location, at once; how many
+    /// answers went (`NotFound` when the slot is not defined).
+    async fn remove_custom_field(&self, location_id: i64, slot: u8) -> StoreResult<usize>;
     /// Counts a draft if both limits have room; atomic, also against concurrent requests.
     async fn admit_draft(&self, request: &DraftRequest) -> StoreResult<DraftAdmission>;
 
@@ -473,6 +506,25 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_photo(&self, profile_id: i64, kind: PhotoKind) -> StoreResult<bool>;
     /// The profile with this `UniqueId` and its photo of one kind (`None`: no such profile).
     async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>>;
+    /// The user's two-step sign-in.
+    async fn two_factor(&self, user_id: i64) -> StoreResult<TwoFactorState>;
+    /// Keeps a new enrolment's sealed secret until it is confirmed (replacing an older one).
+    async fn begin_two_factor(&self, user_id: i64, sealed_secret: &str) -> StoreResult<()>;
+    /// Turns two-step sign-in on, at once with its recovery codes, the end of the other
+    /// sessions and the audit; `false` when the enrolment is no longer the one waiting.
+    async fn enable_two_factor(&self, on: &TwoFactorOn) -> StoreResult<bool>;
+    /// Turns it off (secret, enrolment and recovery codes gone) and ends every session of the
+    /// user but `keep_session`, audited, at once.
+    async fn disable_two_factor(
+        &self,
+        user_id: i64,
+        keep_session: Option<i64>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Uses a code's time step: `false` when it, or a later one, was used already.
+    async fn use_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool>;
+    /// Uses up a recovery code: `false` when the user has no such code (left).
+    async fn use_recovery_code(&self, user_id: i64, code_hash: &str) -> StoreResult<bool>;
     /// Requires (or no longer requires) a new password at the user's next sign-in.
     async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()>;
     /// The session an access, refresh or retired refresh token belongs to.

@@ -11,13 +11,14 @@ use time::{Date, OffsetDateTime};
 
 use super::{
     DirectoryProfile, Invitation, Link, LinkIssue, LoginRecord, NOTICES_PER_ADDRESS_HOUR, NewMail,
-    OutboxMail, Session, SessionSummary, StoreError, StoreResult,
+    OutboxMail, Session, SessionSummary, StoreError, StoreResult, TwoFactorState,
 };
 use crate::auth::token::TokenHash;
 use crate::domain::account::{Purpose, credential_tag};
 use crate::domain::ai::{AiSetting, Provider};
 use crate::domain::audit::AuditRecord;
 use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
+use crate::domain::custom::{CustomField, CustomKind};
 use crate::domain::directory::{DirectoryOrder, SearchedProfile};
 use crate::domain::history::{self, HistoryEntry};
 use crate::domain::markdown::RenderedBio;
@@ -270,7 +271,6 @@ pub static SESSION_PROFILE: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// A count or an offset as SQL takes it (both stores bind signed 64-bit integers).
 /// A profile's photo and who may see it: its member always, anyone when it is public.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhotoRecord {
@@ -289,6 +289,38 @@ pub const DELETE_PHOTO: &str = "delete from photos where profile_id = $1 and kin
 pub const PHOTO_LOOKUP: &str = "select p.id, p.user_id, p.profile_is_public, p.full_name, f.jpeg, f.etag \
      from profiles p left join photos f on f.profile_id = p.id and f.kind = $1 where p.unique_id = $2";
 
+pub const CUSTOM_FIELDS: &str = "select slot, label, kind, choices, required, member_editable, in_directory \
+     from custom_fields where location_id = $1 order by slot";
+pub const DEFINE_CUSTOM_FIELD: &str = "insert into custom_fields \
+     (location_id, slot, label, kind, choices, required, member_editable, in_directory) \
+     values ($1, $2, $3, $4, $5, $6, $7, $8)";
+pub const REMOVE_CUSTOM_FIELD: &str = "delete from custom_fields where location_id = $1 and slot = $2";
+
+/// Clears the answers of a removed custom field at its location; the profiles' versions
+/// move so that no client keeps a stale copy.
+pub fn clear_custom_answers_sql(field: Field) -> String {
+    let column = field.spec().column;
+    format!(
+        "update profiles set {column} = null, version = version + 1 where location_id = $1 and {column} is not null"
+    )
+}
+
+/// A row of [`CUSTOM_FIELDS`]: the choices are kept one per line (a choice is one line).
+pub fn custom_field_from(row: &impl ColumnSource) -> StoreResult<CustomField> {
+    let kind = row.required_text(2)?;
+    let choices = row.required_text(3)?;
+    Ok(CustomField {
+        slot: u8::try_from(row.int(0)?).map_err(|e| StoreError::Other(e.into()))?,
+        label: row.required_text(1)?,
+        kind: CustomKind::from_name(&kind)
+            .ok_or_else(|| StoreError::Other(anyhow::anyhow!("unknown custom field kind {kind:?}")))?,
+        choices: choices.lines().map(str::to_string).collect(),
+        required: row.flag(4)?,
+        member_editable: row.flag(5)?,
+        in_directory: row.flag(6)?,
+    })
+}
+
 /// The `order by` of a directory list over `directory_index` (its name key, then the id).
 pub fn directory_order(order: DirectoryOrder) -> &'static str {
     match order {
@@ -298,6 +330,7 @@ pub fn directory_order(order: DirectoryOrder) -> &'static str {
     }
 }
 
+/// A count or an offset as SQL takes it (both stores bind signed 64-bit integers).
 pub fn as_sql(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -428,8 +461,8 @@ pub fn user_from(row: &impl ColumnSource) -> StoreResult<User> {
 }
 
 /// `$1` the e-mail key: what sign-in needs to know, for [`login_record_from`].
-pub const LOGIN_RECORD: &str = "select id, password_hash, active, default_profile_id, must_reset_password \
-    from users where email_key = $1";
+pub const LOGIN_RECORD: &str = "select id, password_hash, active, default_profile_id, must_reset_password, \
+    totp_secret from users where email_key = $1";
 
 /// A row of [`LOGIN_RECORD`]; `None` for a user without a profile yet.
 pub fn login_record_from(row: &impl ColumnSource) -> StoreResult<Option<LoginRecord>> {
@@ -440,7 +473,36 @@ pub fn login_record_from(row: &impl ColumnSource) -> StoreResult<Option<LoginRec
         active: row.flag(2)?,
         default_profile_id,
         must_reset_password: row.flag(4)?,
+        totp_secret: row.text(5)?,
     }))
+}
+
+/// `$1` the user: the sealed secret (on when present), the sealed enrolment waiting for its
+/// confirmation, and how many recovery codes are left.
+pub const TWO_FACTOR_STATE: &str = "select totp_secret, totp_pending, \
+    (select count(*) from recovery_codes where user_id = $1) from users where id = $1";
+pub const BEGIN_TWO_FACTOR: &str = "update users set totp_pending = $2 where id = $1";
+/// On with the enrolment `$2`, only if it is still the one waiting; `$3` the step that confirmed it.
+pub const ENABLE_TWO_FACTOR: &str = "update users set totp_secret = totp_pending, totp_pending = null, \
+    totp_last_step = $3 where id = $1 and totp_pending = $2";
+pub const DISABLE_TWO_FACTOR: &str =
+    "update users set totp_secret = null, totp_pending = null, totp_last_step = null where id = $1";
+pub const DELETE_RECOVERY_CODES: &str = "delete from recovery_codes where user_id = $1";
+pub const INSERT_RECOVERY_CODE: &str = "insert into recovery_codes (user_id, code_hash) values ($1, $2)";
+/// `$2` is the session to keep (none matches `-1`).
+pub const END_OTHER_SESSIONS: &str = "delete from sessions where user_id = $1 and id <> $2";
+/// RFC 6238 §5.2: a step is good once, and never one older than the last used.
+pub const USE_TOTP_STEP: &str = "update users set totp_last_step = $2 where id = $1 and totp_secret is not null \
+    and (totp_last_step is null or totp_last_step < $2)";
+pub const USE_RECOVERY_CODE: &str = "delete from recovery_codes where user_id = $1 and code_hash = $2";
+
+/// A row of [`TWO_FACTOR_STATE`].
+pub fn two_factor_state_from(row: &impl ColumnSource) -> StoreResult<TwoFactorState> {
+    Ok(TwoFactorState {
+        secret: row.text(0)?,
+        pending: row.text(1)?,
+        recovery_codes_left: u32::try_from(row.int(2)?).unwrap_or(0),
+    })
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ async fn unknown_routes_and_methods_get_the_envelope(backend: Backend) {
 
 async fn an_oversized_sign_in_form_is_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let big = "x".repeat(200 * 1024);
+    let big = "x".repeat(app.state.settings.body_limit_bytes + 1024);
     let response = app
         .client
         .post(app.url("/api/token"))

@@ -12,6 +12,7 @@ mod cli;
 mod concurrency;
 mod connections;
 mod credentials;
+mod custom_fields;
 mod directory;
 mod errors;
 mod hardening;

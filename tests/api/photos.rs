@@ -293,7 +293,57 @@ async fn slow_uploads_hold_the_turns_and_the_next_waits_for_one(backend: Backend
     assert_eq!(status, StatusCode::OK, "the turns come back when those clients leave: {body}");
 }
 
+/// Oversized uploads without a `Content-Length` (chunked), sent together: the cap is
+/// counted as the bytes arrive, so each is cut off (413, or 503 while both turns are taken),
+/// none is stored, and the server answers on.
+async fn concurrent_chunked_uploads_past_the_cap_are_all_cut_off(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("ann@example.com").await;
+    let url = app.profile(&token).await["AvatarUrl"].as_str().expect("url").to_string();
+    let address = app.base.trim_start_matches("http://").to_string();
+    let attack = |address: String, token: String| async move {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.expect("connect");
+        let head = format!(
+            "PUT /api/public/coworker/profile/avatar HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: image/png\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.expect("head");
+        let chunk = vec![0u8; 64 * 1024];
+        let mut sent = 0;
+        // 16 MiB, past the body's cap (10 MiB of picture as base64 in JSON, about 13.3 MiB); the
+        // server may stop reading (and close) before the end.
+        while sent < 16 * 1024 * 1024 {
+            let framed =
+                [format!("{:x}\r\n", chunk.len()).into_bytes(), chunk.clone(), b"\r\n".to_vec()].concat();
+            if stream.write_all(&framed).await.is_err() {
+                break;
+            }
+            sent += chunk.len();
+        }
+        let _ = stream.write_all(b"0\r\n\r\n").await;
+        let mut answer = Vec::new();
+        let _ =
+            tokio::time::timeout(std::time::Duration::from_secs(20), stream.read_to_end(&mut answer)).await;
+        let status_line = String::from_utf8_lossy(&answer).lines().next().unwrap_or_default().to_string();
+        status_line.split(' ').nth(1).and_then(|code| code.parse::<u16>().ok())
+    };
+    let attacks = (0..4).map(|_| attack(address.clone(), token.clone()));
+    let statuses = futures_util::future::join_all(attacks).await;
+    let cut_off = statuses.iter().filter(|s| **s == Some(413)).count();
+    let refused = statuses.iter().all(|s| matches!(s, Some(413) | Some(503) | None));
+    assert!(refused && cut_off >= 1, "every one cut off or turned away: {statuses:?}");
+    assert_eq!(
+        fetch(&app, &url, Some(&token)).await.headers()["content-type"],
+        "image/svg+xml",
+        "none stored"
+    );
+    let (status, _) = put(&app, &token, "avatar", "image/png", png(40, 40)).await;
+    assert_eq!(status, StatusCode::OK, "the turns came back");
+}
+
 crate::every_store!(
+    concurrent_chunked_uploads_past_the_cap_are_all_cut_off,
     a_photo_is_stored_cut_to_size_and_served_with_its_tag,
     metadata_never_survives,
     every_bad_upload_is_a_clean_400_naming_the_photo,

@@ -233,6 +233,35 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
         }
     }
 
+    // The location's own questions: two the member answers, one the staff set.
+    use portico::service::custom_fields::NewCustomField;
+    let question = |label: &str, kind: &str| NewCustomField {
+        label: label.into(),
+        kind: kind.into(),
+        choices: Vec::new(),
+        required: false,
+        staff_only: false,
+        in_directory: false,
+    };
+    let questions = [
+        NewCustomField { required: true, ..question("Emergency contact", "text") },
+        NewCustomField {
+            choices: vec!["Vegetarian".into(), "Vegan".into(), "No preference".into()],
+            in_directory: true,
+            ..question("Lunch", "choice")
+        },
+        question("Member since", "date"),
+        NewCustomField { staff_only: true, ..question("Locker", "text") },
+    ];
+    for new in questions {
+        let location = &app.state.store.locations().await.expect("locations")[0].name;
+        portico::service::operator::define_custom_field(&app.state, location, new).await.expect("defined");
+    }
+    let locker = vec![("Custom4".to_string(), "L-12".to_string())];
+    portico::service::operator::set_properties(&app.state, "ada@example.com", None, &locker)
+        .await
+        .expect("set");
+
     let me = Session { client: browser(&driver, &chromium).await, app: &app, axe: axe.clone() };
     me.open("/signin").await;
     me.check_page("signin").await;
@@ -276,6 +305,24 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     me.submit("/profile/billing").await;
     me.client.find(Locator::Id("f-SignUpToNewsletter")).await.expect("box").click().await.expect("tick");
     me.submit("/profile/notifications").await;
+    me.fill("f-Custom1", "Charles Babbage, +44 20 7946 0001").await;
+    me.client
+        .find(Locator::Id("f-Custom2"))
+        .await
+        .expect("the choice")
+        .select_by_value("Vegan")
+        .await
+        .expect("Vegan");
+    // A date picker types in the browser's locale; the value it submits is ISO whatever it shows.
+    me.client
+        .execute("document.getElementById('f-Custom3').value = '2026-03-15';", vec![])
+        .await
+        .expect("date");
+    me.submit("/profile/more").await;
+    let locker = me.client.find(Locator::Id("f-Custom4")).await.expect("the staff's answer, read-only");
+    assert!(locker.text().await.expect("text").contains("L-12"));
+    me.client.execute("document.getElementById('more').scrollIntoView();", vec![]).await.expect("scroll");
+    me.check_page("profile-custom-fields").await;
     me.client.refresh().await.expect("reload");
     assert_eq!(me.value("f-NickName").await, "Countess");
     assert_eq!(me.value("f-Position").await, "Analyst");
@@ -296,6 +343,11 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
         (stored["ProfileIsPublic"].as_bool(), stored["SignUpToNewsletter"].as_bool()),
         (Some(true), Some(true))
     );
+    assert_eq!(
+        (stored["Custom1"].as_str(), stored["Custom2"].as_str(), stored["Custom3"].as_str()),
+        (Some("Charles Babbage, +44 20 7946 0001"), Some("Vegan"), Some("2026-03-15"))
+    );
+    assert_eq!(me.value("f-Custom2").await, "Vegan");
 
     // A change made elsewhere meanwhile: the save is refused in place, the typing kept, and
     // the member offered a reload, which shows the other change.

@@ -4,6 +4,7 @@
 #[allow(dead_code)]
 #[path = "../common/mod.rs"]
 mod common;
+mod custom_fields;
 mod directory;
 mod drafts;
 mod mail;
@@ -71,8 +72,13 @@ fn patch(body: Value) -> ProfilePatch {
         unknown_fields: UnknownFields::Reject,
         editor: Editor::Staff,
     };
-    let (parsed, errors) = patch::parse(body.as_object().expect("object"), options);
+    let (mut parsed, errors) = patch::parse(body.as_object().expect("object"), options);
     assert!(errors.is_empty(), "{errors}");
+    // The store holds a custom field's answer as text, whatever the location defines.
+    for (field, value) in std::mem::take(&mut parsed.custom) {
+        let change = value.as_str().map_or(Change::Null, |text| Change::Value(FieldValue::Text(text.into())));
+        parsed.patch.set(field, change);
+    }
     parsed.patch
 }
 

@@ -10,6 +10,7 @@
 //! `store::shared`. Each function takes the connection (or transaction) it runs on.
 
 mod accounts;
+mod custom_fields;
 mod directory;
 mod drafts;
 mod history;
@@ -18,6 +19,7 @@ mod outbox;
 mod photos;
 mod profiles;
 mod sessions;
+mod two_factor;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -30,6 +32,7 @@ use time::{Date, OffsetDateTime};
 use crate::auth::token::TokenHash;
 use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::custom::CustomField;
 use crate::domain::directory::{self as directory_rules, DirectoryHits, DirectoryOrder, SearchCandidate};
 use crate::domain::history::HistoryPage;
 use crate::domain::lockout::Admission;
@@ -43,7 +46,7 @@ use crate::store::{
     FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail, NewMember,
     NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord,
     ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store,
-    StoreError, StoreResult, TokenOwner, VerifiedPassword,
+    StoreError, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -115,6 +118,18 @@ impl Store for PostgresStore {
 
     async fn set_location_ai(&self, location_id: i64, setting: &AiSetting) -> StoreResult<()> {
         drafts::set_location_ai(&self.pool, location_id, setting).await
+    }
+
+    async fn custom_fields(&self, location_id: i64) -> StoreResult<Vec<CustomField>> {
+        custom_fields::of_location(&self.pool, location_id).await
+    }
+
+    async fn define_custom_field(&self, location_id: i64, field: &CustomField) -> StoreResult<()> {
+        custom_fields::define(&self.pool, location_id, field).await
+    }
+
+    async fn remove_custom_field(&self, location_id: i64, slot: u8) -> StoreResult<usize> {
+        custom_fields::remove(&self.pool, location_id, slot).await
     }
 
     async fn admit_draft(&self, request: &DraftRequest) -> StoreResult<DraftAdmission> {
@@ -338,6 +353,35 @@ impl Store for PostgresStore {
 
     async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>> {
         photos::lookup(&self.pool, unique_id, kind).await
+    }
+
+    async fn two_factor(&self, user_id: i64) -> StoreResult<TwoFactorState> {
+        two_factor::state(&self.pool, user_id).await
+    }
+
+    async fn begin_two_factor(&self, user_id: i64, sealed_secret: &str) -> StoreResult<()> {
+        two_factor::begin(&self.pool, user_id, sealed_secret).await
+    }
+
+    async fn enable_two_factor(&self, on: &TwoFactorOn) -> StoreResult<bool> {
+        two_factor::enable(&self.pool, on).await
+    }
+
+    async fn disable_two_factor(
+        &self,
+        user_id: i64,
+        keep_session: Option<i64>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        two_factor::disable(&self.pool, user_id, keep_session, audit).await
+    }
+
+    async fn use_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool> {
+        two_factor::use_step(&self.pool, user_id, step).await
+    }
+
+    async fn use_recovery_code(&self, user_id: i64, code_hash: &str) -> StoreResult<bool> {
+        two_factor::use_recovery_code(&self.pool, user_id, code_hash).await
     }
 
     async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()> {

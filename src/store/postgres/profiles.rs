@@ -180,10 +180,10 @@ async fn write_patch<'e>(
     let history = format!(
         "insert into profile_history (user_id, profile_id, session_id, changed_at, address, request_id, changes) \
          select ${user_parameter}, ${profile_parameter}, ${session}, ${}, ${address}, ${request_id}, d.changes \
-         from (select jsonb_strip_nulls(jsonb_build_object({})) || cast(${secrets} as jsonb) as changes from old) d \
+         from (select jsonb_strip_nulls({}) || cast(${secrets} as jsonb) as changes from old) d \
          where d.changes <> '{{}}'::jsonb",
         statement.now_parameter(),
-        statement.changed_pairs()
+        statement.changed_object()
     );
     let sql = format!(
         "with old as ({old}), p as ({profile}), u as ({user}), h as ({history}) \
@@ -283,9 +283,24 @@ impl<'a> ProfileStatement<'a> {
         columns.join(", ")
     }
 
-    /// `'Property', case when old_n is distinct from $n then [old, new] end, …` for
-    /// `jsonb_build_object`.
-    fn changed_pairs(&self) -> String {
+    /// `jsonb_build_object('Property', case when old_n is distinct from $n then [old, new] end, …)`,
+    /// joined with `||` in groups: a function takes at most 100 arguments, and a whole record
+    /// sent back holds more than 50 properties.
+    fn changed_object(&self) -> String {
+        const PAIRS_PER_CALL: usize = 40;
+        let pairs = self.changed_pairs();
+        if pairs.is_empty() {
+            return "jsonb_build_object()".into();
+        }
+        let calls: Vec<String> = pairs
+            .chunks(PAIRS_PER_CALL)
+            .map(|chunk| format!("jsonb_build_object({})", chunk.join(", ")))
+            .collect();
+        calls.join(" || ")
+    }
+
+    /// `'Property', case when old_n is distinct from $n then [old, new] end` for each change.
+    fn changed_pairs(&self) -> Vec<String> {
         let pairs: Vec<String> = self
             .changes
             .iter()
@@ -298,7 +313,7 @@ impl<'a> ProfileStatement<'a> {
                 )
             })
             .collect();
-        pairs.join(", ")
+        pairs
     }
 
     fn profile_update(&self) -> String {

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod connection;
+mod custom_fields;
 mod directory;
 mod drafts;
 mod history;
@@ -18,6 +19,7 @@ mod outbox;
 mod photos;
 mod profiles;
 mod sessions;
+mod two_factor;
 mod writer;
 
 use std::path::PathBuf;
@@ -28,6 +30,7 @@ use time::OffsetDateTime;
 use crate::auth::token::TokenHash;
 use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::custom::CustomField;
 use crate::domain::directory::{DirectoryHits, DirectoryOrder, SearchCandidate};
 use crate::domain::history::HistoryPage;
 use crate::domain::lockout::Admission;
@@ -40,7 +43,7 @@ use crate::store::{
     FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail, NewMember,
     NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord,
     ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store,
-    StoreResult, TokenOwner, VerifiedPassword,
+    StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
@@ -123,6 +126,19 @@ impl Store for SqliteStore {
     async fn set_location_ai(&self, location_id: i64, setting: &AiSetting) -> StoreResult<()> {
         let setting = setting.clone();
         self.writer.write(move |c| drafts::set_location_ai(c, location_id, &setting)).await
+    }
+
+    async fn custom_fields(&self, location_id: i64) -> StoreResult<Vec<CustomField>> {
+        self.readers.read(|c| custom_fields::of_location(c, location_id))
+    }
+
+    async fn define_custom_field(&self, location_id: i64, field: &CustomField) -> StoreResult<()> {
+        let field = field.clone();
+        self.writer.write(move |c| custom_fields::define(c, location_id, &field)).await
+    }
+
+    async fn remove_custom_field(&self, location_id: i64, slot: u8) -> StoreResult<usize> {
+        self.writer.write(move |c| custom_fields::remove(c, location_id, slot)).await
     }
 
     async fn admit_draft(&self, request: &DraftRequest) -> StoreResult<DraftAdmission> {
@@ -316,6 +332,39 @@ impl Store for SqliteStore {
 
     async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>> {
         self.readers.read(|c| photos::lookup(c, unique_id, kind))
+    }
+
+    async fn two_factor(&self, user_id: i64) -> StoreResult<TwoFactorState> {
+        self.readers.read(|c| two_factor::state(c, user_id))
+    }
+
+    async fn begin_two_factor(&self, user_id: i64, sealed_secret: &str) -> StoreResult<()> {
+        let sealed = sealed_secret.to_string();
+        self.writer.write(move |c| two_factor::begin(c, user_id, &sealed)).await
+    }
+
+    async fn enable_two_factor(&self, on: &TwoFactorOn) -> StoreResult<bool> {
+        let on = on.clone();
+        self.writer.write(move |c| two_factor::enable(c, &on)).await
+    }
+
+    async fn disable_two_factor(
+        &self,
+        user_id: i64,
+        keep_session: Option<i64>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let audit = audit.clone();
+        self.writer.write(move |c| two_factor::disable(c, user_id, keep_session, &audit)).await
+    }
+
+    async fn use_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool> {
+        self.writer.write(move |c| two_factor::use_step(c, user_id, step)).await
+    }
+
+    async fn use_recovery_code(&self, user_id: i64, code_hash: &str) -> StoreResult<bool> {
+        let hash = code_hash.to_string();
+        self.writer.write(move |c| two_factor::use_recovery_code(c, user_id, &hash)).await
     }
 
     async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()> {

@@ -512,6 +512,12 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
                 );
             }
         }
+        MemberCommand::TwoFactor { reset } => {
+            crate::service::two_factor::reset(&state, &reset).await?;
+            println!(
+                "Two-step sign-in is off for {reset}, and every session of theirs ended; they sign in with their password and may turn it on again."
+            );
+        }
         MemberCommand::Set { email, properties, location } => {
             let profile = operator::set_properties(&state, &email, location.as_deref(), &properties).await?;
             let names: Vec<&str> = properties.iter().map(|(name, _)| name.as_str()).collect();

@@ -205,6 +205,13 @@ pub struct PolicyArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
+    /// Turn a member's two-step sign-in off (they lost their phone and their recovery codes);
+    /// every session of theirs ends. Audited.
+    TwoFactor {
+        /// The member's e-mail.
+        #[arg(long, value_name = "EMAIL")]
+        reset: String,
+    },
     /// Create a member (with a password), or add a profile at another location to an
     /// existing one (without).
     Add {

@@ -141,7 +141,7 @@ fn link_in(query: QueryParams, body: &Map<String, Value>) -> Result<String, ApiE
     required_text(body, "Token")
 }
 
-fn required_text(body: &Map<String, Value>, property: &'static str) -> Result<String, ApiError> {
+pub(super) fn required_text(body: &Map<String, Value>, property: &'static str) -> Result<String, ApiError> {
     let text = optional_text(body, property)?;
     if text.trim().is_empty() {
         return Err(field_error(property, ErrorCode::Required, "is required"));
@@ -149,7 +149,7 @@ fn required_text(body: &Map<String, Value>, property: &'static str) -> Result<St
     Ok(text)
 }
 
-fn optional_text(body: &Map<String, Value>, property: &'static str) -> Result<String, ApiError> {
+pub(super) fn optional_text(body: &Map<String, Value>, property: &'static str) -> Result<String, ApiError> {
     match body.get(property) {
         None | Some(Value::Null) => Ok(String::new()),
         Some(Value::String(text)) => Ok(text.clone()),

@@ -17,6 +17,7 @@ mod profile;
 mod query;
 mod session;
 mod shape;
+mod two_factor;
 mod views;
 
 use axum::Router;
@@ -34,6 +35,7 @@ pub fn router() -> Router<SharedState> {
         .merge(countries::router())
         .merge(location::router())
         .merge(media::router())
+        .merge(two_factor::router())
         .merge(directory::router())
         .merge(ops::router())
         .merge(openapi::router())

@@ -481,10 +481,11 @@ pub fn login_record_from(row: &impl ColumnSource) -> StoreResult<Option<LoginRec
 /// confirmation, and how many recovery codes are left.
 pub const TWO_FACTOR_STATE: &str = "select totp_secret, totp_pending, \
     (select count(*) from recovery_codes where user_id = $1) from users where id = $1";
-pub const BEGIN_TWO_FACTOR: &str = "update users set totp_pending = $2 where id = $1";
-/// On with the enrolment `$2`, only if it is still the one waiting; `$3` the step that confirmed it.
+pub const BEGIN_TWO_FACTOR: &str = "update users set totp_pending = $1 where id = $2";
+/// `$1` the step that confirmed it, `$2` the user, `$3` the enrolment: on only if it is
+/// still the one waiting.
 pub const ENABLE_TWO_FACTOR: &str = "update users set totp_secret = totp_pending, totp_pending = null, \
-    totp_last_step = $3 where id = $1 and totp_pending = $2";
+    totp_last_step = $1 where id = $2 and totp_pending = $3";
 pub const DISABLE_TWO_FACTOR: &str =
     "update users set totp_secret = null, totp_pending = null, totp_last_step = null where id = $1";
 pub const DELETE_RECOVERY_CODES: &str = "delete from recovery_codes where user_id = $1";
@@ -492,8 +493,8 @@ pub const INSERT_RECOVERY_CODE: &str = "insert into recovery_codes (user_id, cod
 /// `$2` is the session to keep (none matches `-1`).
 pub const END_OTHER_SESSIONS: &str = "delete from sessions where user_id = $1 and id <> $2";
 /// RFC 6238 §5.2: a step is good once, and never one older than the last used.
-pub const USE_TOTP_STEP: &str = "update users set totp_last_step = $2 where id = $1 and totp_secret is not null \
-    and (totp_last_step is null or totp_last_step < $2)";
+pub const USE_TOTP_STEP: &str = "update users set totp_last_step = $1 where id = $2 and totp_secret is not null \
+    and (totp_last_step is null or totp_last_step < $1)";
 pub const USE_RECOVERY_CODE: &str = "delete from recovery_codes where user_id = $1 and code_hash = $2";
 
 /// A row of [`TWO_FACTOR_STATE`].
@@ -542,6 +543,19 @@ mod tests {
             END_CLIENT_SESSIONS.to_string(),
             SET_MUST_RESET.to_string(),
             LOGIN_RECORD.to_string(),
+            CUSTOM_FIELDS.to_string(),
+            DEFINE_CUSTOM_FIELD.to_string(),
+            REMOVE_CUSTOM_FIELD.to_string(),
+            clear_custom_answers_sql(Field::Custom7),
+            TWO_FACTOR_STATE.to_string(),
+            BEGIN_TWO_FACTOR.to_string(),
+            ENABLE_TWO_FACTOR.to_string(),
+            DISABLE_TWO_FACTOR.to_string(),
+            DELETE_RECOVERY_CODES.to_string(),
+            INSERT_RECOVERY_CODE.to_string(),
+            END_OTHER_SESSIONS.to_string(),
+            USE_TOTP_STEP.to_string(),
+            USE_RECOVERY_CODE.to_string(),
         ];
         for sql in statements {
             let mut highest = 0;

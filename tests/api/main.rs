@@ -27,3 +27,4 @@ mod profiles;
 mod properties;
 mod record;
 mod session;
+mod two_factor;

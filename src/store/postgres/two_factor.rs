@@ -13,7 +13,7 @@ pub async fn state(pool: &PgPool, user_id: i64) -> StoreResult<TwoFactorState> {
 }
 
 pub async fn begin(pool: &PgPool, user_id: i64, sealed: &str) -> StoreResult<()> {
-    let done = sqlx::query(shared::BEGIN_TWO_FACTOR).bind(user_id).bind(sealed).execute(pool).await?;
+    let done = sqlx::query(shared::BEGIN_TWO_FACTOR).bind(sealed).bind(user_id).execute(pool).await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
@@ -23,9 +23,9 @@ pub async fn begin(pool: &PgPool, user_id: i64, sealed: &str) -> StoreResult<()>
 pub async fn enable(pool: &PgPool, on: &TwoFactorOn) -> StoreResult<bool> {
     let mut transaction = pool.begin().await?;
     let enabled = sqlx::query(shared::ENABLE_TWO_FACTOR)
+        .bind(on.confirmed_step)
         .bind(on.user_id)
         .bind(&on.pending)
-        .bind(on.confirmed_step)
         .execute(&mut *transaction)
         .await?;
     if enabled.rows_affected() == 0 {
@@ -72,7 +72,7 @@ pub async fn disable(
 }
 
 pub async fn use_step(pool: &PgPool, user_id: i64, step: i64) -> StoreResult<bool> {
-    let done = sqlx::query(shared::USE_TOTP_STEP).bind(user_id).bind(step).execute(pool).await?;
+    let done = sqlx::query(shared::USE_TOTP_STEP).bind(step).bind(user_id).execute(pool).await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -15,7 +15,7 @@ pub fn state(c: &Connection, user_id: i64) -> StoreResult<TwoFactorState> {
 }
 
 pub fn begin(c: &Connection, user_id: i64, sealed: &str) -> StoreResult<()> {
-    if c.prepare_cached(shared::BEGIN_TWO_FACTOR)?.execute(params![user_id, sealed])? == 0 {
+    if c.prepare_cached(shared::BEGIN_TWO_FACTOR)?.execute(params![sealed, user_id])? == 0 {
         return Err(StoreError::NotFound);
     }
     Ok(())
@@ -24,9 +24,9 @@ pub fn begin(c: &Connection, user_id: i64, sealed: &str) -> StoreResult<()> {
 /// Runs in the writer's savepoint: all of it or none.
 pub fn enable(c: &Connection, on: &TwoFactorOn) -> StoreResult<bool> {
     let enabled = c.prepare_cached(shared::ENABLE_TWO_FACTOR)?.execute(params![
+        on.confirmed_step,
         on.user_id,
-        on.pending,
-        on.confirmed_step
+        on.pending
     ])?;
     if enabled == 0 {
         return Ok(false);
@@ -56,7 +56,7 @@ pub fn disable(
 }
 
 pub fn use_step(c: &Connection, user_id: i64, step: i64) -> StoreResult<bool> {
-    Ok(c.prepare_cached(shared::USE_TOTP_STEP)?.execute(params![user_id, step])? == 1)
+    Ok(c.prepare_cached(shared::USE_TOTP_STEP)?.execute(params![step, user_id])? == 1)
 }
 
 pub fn use_recovery_code(c: &Connection, user_id: i64, code_hash: &str) -> StoreResult<bool> {

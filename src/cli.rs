@@ -311,6 +311,7 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
                 require_lower: rules.require_lower,
                 require_symbol: rules.require_symbol,
                 min_score: rules.min_score,
+                require_two_step: rules.require_two_step,
             };
             let policy = operator::set_policy(&state, &name, change).await?;
             println!("The password policy of {name} is now: {policy}.");

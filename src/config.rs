@@ -201,6 +201,10 @@ pub struct PolicyArgs {
     /// The lowest password strength accepted: a zxcvbn score from 0 (off) to 4 (default 3).
     #[arg(long)]
     pub min_score: Option<u8>,
+    /// Require two-step sign-in of the location's members: the API refuses password sign-ins
+    /// without it (two_factor_setup_required); the portal leads them to set it up.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    pub require_two_step: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]

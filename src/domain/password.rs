@@ -27,6 +27,8 @@ pub struct PasswordPolicy {
     pub require_symbol: bool,
     /// The lowest zxcvbn score (0–4) accepted; 0 turns the estimate off.
     pub min_score: u8,
+    /// Members must sign in with two-step sign-in (docs/API.md, "Two-step sign-in").
+    pub require_two_step: bool,
 }
 
 impl Default for PasswordPolicy {
@@ -41,6 +43,7 @@ impl Default for PasswordPolicy {
             require_lower: false,
             require_symbol: false,
             min_score: DEFAULT_MIN_SCORE,
+            require_two_step: false,
         }
     }
 }
@@ -60,6 +63,7 @@ impl std::fmt::Display for PasswordPolicy {
             (self.require_upper, "an upper-case letter required"),
             (self.require_lower, "a lower-case letter required"),
             (self.require_symbol, "a symbol required"),
+            (self.require_two_step, "two-step sign-in required"),
         ];
         rules.extend(switches.iter().filter(|(on, _)| *on).map(|(_, rule)| rule.to_string()));
         f.write_str(&rules.join("; "))

@@ -63,6 +63,7 @@ struct PolicyView {
     reject_common: bool,
     reject_personal: bool,
     min_strength: u8,
+    require_two_step_sign_in: bool,
 }
 
 impl From<PasswordPolicy> for PolicyView {
@@ -77,6 +78,7 @@ impl From<PasswordPolicy> for PolicyView {
             reject_common: p.reject_common,
             reject_personal: p.reject_personal,
             min_strength: p.min_score,
+            require_two_step_sign_in: p.require_two_step,
         }
     }
 }

@@ -89,7 +89,14 @@ pub(super) async fn token(
     let validity = body.iter().find(|(n, _)| n.eq_ignore_ascii_case("validityInMinutes")).map(|(_, v)| v);
     let totp = body.iter().find(|(n, _)| n.eq_ignore_ascii_case("totp")).and_then(|(_, v)| v.as_str());
     let access_ttl = minutes(validity)?;
-    let credentials = Credentials { email: &email, password: &password, client_id: None, access_ttl, totp };
+    let credentials = Credentials {
+        email: &email,
+        password: &password,
+        client_id: None,
+        access_ttl,
+        totp,
+        may_enrol: false,
+    };
     let tokens = session::sign_in_with(&app, credentials, client).await?;
     Ok(success(Some(tokens.access_token)))
 }
@@ -119,7 +126,8 @@ pub(super) struct Exchanged {
 /// Exchanges a one-time token (from `completePasswordReset`, `token/refresh` or a mailed
 /// sign-in link) for a token pair, once.
 #[utoipa::path(post, path = "/api/sys/users/exchange", tag = "nexudus",
-    params(("token" = String, Query), ("validForInMinutes" = Option<u64>, Query)),
+    params(("token" = String, Query), ("validForInMinutes" = Option<u64>, Query),
+        ("totp" = Option<String>, Query, description = "The code (or a recovery code) when the account has two-step sign-in on")),
     responses((status = 200, description = "A token pair", body = Exchanged),
         (status = 400, description = "The token is invalid, expired or used", body = Envelope),
         PublicErrors))]
@@ -128,7 +136,7 @@ pub(super) async fn exchange(
     Client(client): Client,
     query: QueryParams,
 ) -> Result<Json<Exchanged>, ApiError> {
-    let query = query.accept_only(&["token", "validForInMinutes"])?;
+    let query = query.accept_only(&["token", "validForInMinutes", "totp"])?;
     let one_time = query
         .get("token")
         .filter(|t| !t.is_empty())
@@ -138,7 +146,8 @@ pub(super) async fn exchange(
         parameter: "validForInMinutes".into(),
         message: "must be a positive number of minutes".into(),
     })?;
-    let tokens = session::exchange(&app, one_time, access_ttl, &client).await?;
+    let totp = query.get("totp");
+    let tokens = session::exchange(&app, one_time, access_ttl, totp, false, &client).await?;
     Ok(Json(Exchanged {
         token: tokens.access_token,
         token_type: "bearer",

@@ -126,8 +126,14 @@ pub(super) async fn issue_token(
             (Some(email), Some(password)) => {
                 let password = SecretString::from(password);
                 let totp = field("totp");
-                let credentials =
-                    Credentials { email, password: &password, client_id, access_ttl: None, totp };
+                let credentials = Credentials {
+                    email,
+                    password: &password,
+                    client_id,
+                    access_ttl: None,
+                    totp,
+                    may_enrol: false,
+                };
                 service::sign_in_with(&app, credentials, client).await
             }
             _ => return oauth_error("invalid_request", "username and password are required."),
@@ -150,6 +156,9 @@ fn token_error(error: ServiceError) -> Response {
     let (status, code, description, retry_after) = match error {
         error @ ServiceError::TwoFactorRequired { .. } => {
             (StatusCode::BAD_REQUEST, "two_factor_auth_check", error.message(), None)
+        }
+        error @ ServiceError::TwoFactorSetupRequired => {
+            (StatusCode::BAD_REQUEST, "two_factor_setup_required", error.message(), None)
         }
         ServiceError::InvalidGrant(description) => {
             (StatusCode::BAD_REQUEST, "invalid_grant", description.into(), None)

@@ -47,6 +47,13 @@ impl FromRequestParts<SharedState> for SignedIn {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_sign_in)?.to_string();
         let (session, profile) =
             session::authenticate_with_profile(app, &token).await.map_err(|_| to_sign_in())?;
+        // A space that requires two-step sign-in leads a member without it to set it up,
+        // and nowhere else, until they have.
+        if !parts.uri.path().starts_with("/profile/two-factor")
+            && session::must_set_up_two_step(app, &profile.email).await.map_err(|e| page::error(&e))?
+        {
+            return Err(Redirect::to("/profile/two-factor").into_response());
+        }
         let csrf = session_csrf(app, &token);
         Ok(SignedIn { session, profile, csrf })
     }

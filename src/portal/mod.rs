@@ -15,6 +15,7 @@ mod page;
 mod photo;
 mod profile;
 mod signin;
+mod two_factor;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -32,6 +33,7 @@ pub fn router() -> Router<SharedState> {
         .route("/", get(|| async { Redirect::to("/profile") }))
         .route("/signin", get(signin::show).post(signin::submit))
         .route("/signout", post(signin::sign_out))
+        .route("/signin/code", post(signin::submit_code))
         .route("/signin/link", get(signin::show_link).post(signin::use_link))
         .route("/signin/link-request", post(signin::request_link))
         .route("/en/user/login", get(signin::one_time_sign_in))
@@ -50,6 +52,10 @@ pub fn router() -> Router<SharedState> {
             get(photo::show).post(photo::upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),
         )
         .route("/profile/photo/{kind}/remove", post(photo::remove))
+        .route("/profile/two-factor", get(two_factor::show))
+        .route("/profile/two-factor/start", post(two_factor::start))
+        .route("/profile/two-factor/confirm", post(two_factor::confirm))
+        .route("/profile/two-factor/off", post(two_factor::turn_off))
         .route("/profile/{section}", post(profile::save))
         .route("/directory", get(directory::list))
         .route("/directory/{id}", get(directory::card))

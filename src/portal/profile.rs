@@ -370,6 +370,10 @@ fn section(
                         @if let Some(pin) = profile.values.text(Field::AccessPincode) {
                             p #access-pin { "Your access PIN, set by " (list.current_location.name) ": " strong { (pin) } }
                         }
+                        p #two-step {
+                            "Two-step sign-in (a code from an authenticator app after your password): "
+                            a href="/profile/two-factor" { "set it up or manage it" } "."
+                        }
                         p.hint { "Rules at " (list.current_location.name) ": " (list.current_location.policy) "." }
                         @for (credential, label, autocomplete) in [
                             (Credential::Current, "Current password", "current-password"),

@@ -41,8 +41,20 @@ pub async fn submit(
     let email = posted.remove("Email").unwrap_or_default();
     let password = SecretString::from(posted.remove("Password").unwrap_or_default());
     let csrf = posted.remove(CSRF_FIELD).unwrap_or_default();
-    match session::sign_in(&app, email.trim(), &password, client).await {
+    let credentials = session::Credentials {
+        email: email.trim(),
+        password: &password,
+        client_id: None,
+        access_ttl: None,
+        totp: None,
+        may_enrol: true,
+    };
+    match session::sign_in_with(&app, credentials, client).await {
         Ok(tokens) => signed_in(&app, &tokens, "/profile"),
+        // The password was right: the code alone now, without typing the password again.
+        Err(ServiceError::TwoFactorRequired { pending }) => {
+            page::respond(StatusCode::OK, code_page(&csrf, "/signin/code", ("Pending", &pending), None))
+        }
         // The space asked for a new password: straight to choosing it.
         Err(ServiceError::MustResetPassword(reset_token)) => {
             Redirect::to(&format!("/reset?token={reset_token}&required=1")).into_response()
@@ -55,6 +67,57 @@ pub async fn submit(
             // The form comes back as typed, with the reason (and the wait) above it.
             error.log_if_fault();
             let page = sign_in_page(&csrf, &email, Some(&error.message()), None);
+            page::with_wait(page::respond(page::status_of(&error), page), &error)
+        }
+    }
+}
+
+/// The second step of signing in: the code of the authenticator app (or a recovery code),
+/// posted with what carries the first step (`carry`: the pending proof of a right password,
+/// or the sign-in link).
+fn code_page(csrf: &str, action: &str, carry: (&str, &str), problem: Option<&str>) -> maud::Markup {
+    let body = html! {
+        h1 { "Two-step sign-in" }
+        @if let Some(problem) = problem {
+            div.summary role="alert" tabindex="-1" id="problem" { p { (problem) } }
+        }
+        form.card method="post" action=(action) {
+            input type="hidden" name=(CSRF_FIELD) value=(csrf);
+            input type="hidden" name=(carry.0) value=(carry.1);
+            div.field {
+                label for="f-Code" { "Code from your authenticator app" }
+                p.hint id="f-Code-hint" { "Six digits; or one of your recovery codes if you do not have your phone." }
+                input type="text" id="f-Code" name="Code" autocomplete="one-time-code" inputmode="numeric"
+                    aria-describedby="f-Code-hint" required autofocus;
+            }
+            button type="submit" { "Sign in" }
+        }
+        p { a href="/signin" { "Start again" } }
+    };
+    page::layout("Two-step sign-in", None, body)
+}
+
+/// The code step after a right password.
+pub async fn submit_code(
+    State(app): State<SharedState>,
+    Client(client): Client,
+    GenuineForm(mut posted): GenuineForm,
+) -> Response {
+    let pending = posted.remove("Pending").unwrap_or_default();
+    let code = posted.remove("Code").unwrap_or_default();
+    let csrf = posted.remove(CSRF_FIELD).unwrap_or_default();
+    match session::sign_in_second_step(&app, &pending, &code, client).await {
+        Ok(tokens) => signed_in(&app, &tokens, "/profile"),
+        Err(ServiceError::MustResetPassword(reset_token)) => {
+            Redirect::to(&format!("/reset?token={reset_token}&required=1")).into_response()
+        }
+        Err(ServiceError::InvalidGrant(message)) => page::respond(
+            StatusCode::UNAUTHORIZED,
+            code_page(&csrf, "/signin/code", ("Pending", &pending), Some(message)),
+        ),
+        Err(error) => {
+            error.log_if_fault();
+            let page = code_page(&csrf, "/signin/code", ("Pending", &pending), Some(&error.message()));
             page::with_wait(page::respond(page::status_of(&error), page), &error)
         }
     }
@@ -117,11 +180,22 @@ pub struct OneTimeQuery {
 pub async fn one_time_sign_in(
     State(app): State<SharedState>,
     Client(client): Client,
+    headers: HeaderMap,
     Query(query): Query<OneTimeQuery>,
 ) -> Response {
     let to = query.redirect_url.as_deref().filter(|path| same_site_path(path)).unwrap_or("/profile");
-    match session::exchange(&app, query.t.as_deref().unwrap_or_default(), None, &client).await {
+    let token = query.t.as_deref().unwrap_or_default();
+    match session::exchange(&app, token, None, None, true, &client).await {
         Ok(tokens) => signed_in(&app, &tokens, to),
+        Err(ServiceError::TwoFactorRequired { .. }) => {
+            let (csrf, cookie) = browser::csrf_for(&app, &headers);
+            let mut response =
+                page::respond(StatusCode::OK, code_page(&csrf, "/signin/link", ("Token", token), None));
+            if let Some(cookie) = cookie {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
         Err(ServiceError::InvalidGrant(_)) => page::failed(
             StatusCode::BAD_REQUEST,
             "This sign-in link does not work any more: it was used, or it is too old. Sign in again.",
@@ -176,8 +250,22 @@ pub async fn use_link(
     GenuineForm(posted): GenuineForm,
 ) -> Response {
     let token = posted.get("Token").map(String::as_str).unwrap_or_default();
-    match session::exchange(&app, token, None, &client).await {
+    let code = posted.get("Code").map(String::as_str);
+    let csrf = posted.get(CSRF_FIELD).map(String::as_str).unwrap_or_default();
+    match session::exchange(&app, token, None, code, true, &client).await {
         Ok(tokens) => signed_in(&app, &tokens, "/profile"),
+        // The link stands in for the password only: the code too, then.
+        Err(ServiceError::TwoFactorRequired { .. }) => {
+            page::respond(StatusCode::OK, code_page(csrf, "/signin/link", ("Token", token), None))
+        }
+        Err(ServiceError::InvalidGrant(message)) if code.is_some() => page::respond(
+            StatusCode::UNAUTHORIZED,
+            code_page(csrf, "/signin/link", ("Token", token), Some(message)),
+        ),
+        Err(error @ ServiceError::Locked { .. }) => {
+            let page = code_page(csrf, "/signin/link", ("Token", token), Some(&error.message()));
+            page::with_wait(page::respond(page::status_of(&error), page), &error)
+        }
         Err(ServiceError::InvalidGrant(_)) => page::failed(
             StatusCode::BAD_REQUEST,
             "This sign-in link does not work any more: it was used, replaced by a newer one, or has expired.",

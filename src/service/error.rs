@@ -21,6 +21,10 @@ pub enum ServiceError {
     /// `two_factor_auth_check`). `pending` lets the portal ask for the code alone, for minutes.
     #[error("the second step of sign-in is needed")]
     TwoFactorRequired { pending: String },
+    /// The password was right, but a location of the member requires two-step sign-in and
+    /// they have not set it up: the portal leads them to.
+    #[error("two-step sign-in must be set up first")]
+    TwoFactorSetupRequired,
     /// The token endpoint's own failure (RFC 6749 `invalid_grant`).
     #[error("invalid grant: {0}")]
     InvalidGrant(&'static str),
@@ -79,6 +83,7 @@ impl ServiceError {
             ServiceError::Validation(_)
             | ServiceError::MustResetPassword(_)
             | ServiceError::TwoFactorRequired { .. }
+            | ServiceError::TwoFactorSetupRequired
             | ServiceError::InvalidGrant(_)
             | ServiceError::InvalidRequest(_)
             | ServiceError::InvalidParameter { .. }
@@ -120,6 +125,9 @@ impl ServiceError {
                 (*description).into()
             }
             ServiceError::InvalidParameter { parameter, message } => format!("{parameter} {message}"),
+            ServiceError::TwoFactorSetupRequired => "Your space requires two-step sign-in: sign in on the member \
+                portal once to set it up (an authenticator app), then sign in here with its code."
+                .into(),
             ServiceError::TwoFactorRequired { .. } => {
                 "Two-step sign-in is on: send the code from your authenticator app (totp), or a recovery code."
                     .into()

@@ -39,7 +39,7 @@ pub async fn configuration(app: &AppState, host: Option<&str>) -> ServiceResult<
         ai_drafts: super::ai::available(app, &location),
         directory: true,
         sign_in_links: true,
-        two_step_sign_in: false,
+        two_step_sign_in: true,
         location,
     })
 }

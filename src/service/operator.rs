@@ -425,6 +425,7 @@ pub struct PolicyChange {
     pub require_symbol: Option<bool>,
     /// The lowest zxcvbn strength score accepted, 0 (off) to 4.
     pub min_score: Option<u8>,
+    pub require_two_step: Option<bool>,
 }
 
 impl PolicyChange {
@@ -439,6 +440,7 @@ impl PolicyChange {
             require_lower: self.require_lower.unwrap_or(p.require_lower),
             require_symbol: self.require_symbol.unwrap_or(p.require_symbol),
             min_score: self.min_score.unwrap_or(p.min_score),
+            require_two_step: self.require_two_step.unwrap_or(p.require_two_step),
         }
     }
 }

@@ -70,6 +70,9 @@ pub struct Credentials<'a> {
     /// The second step, when the account has two-step sign-in on: a one-time code or a
     /// recovery code (`totp`).
     pub totp: Option<&'a str>,
+    /// Where a location requires two-step sign-in and the member has not set it up: whether
+    /// this sign-in may go on so that they can (the portal's), or is refused (the API's).
+    pub may_enrol: bool,
 }
 
 /// The password grant. An unknown e-mail and a wrong password get the same answer after
@@ -80,8 +83,9 @@ pub async fn sign_in(
     password: &SecretString,
     client: ClientInfo,
 ) -> ServiceResult<IssuedTokens> {
-    sign_in_with(app, Credentials { email, password, client_id: None, access_ttl: None, totp: None }, client)
-        .await
+    let credentials =
+        Credentials { email, password, client_id: None, access_ttl: None, totp: None, may_enrol: false };
+    sign_in_with(app, credentials, client).await
 }
 
 /// What kind of session a sign-in starts.
@@ -106,7 +110,16 @@ pub async fn sign_in_with(
         .map_or(app.settings.access_token_ttl, |ttl| ttl.min(app.settings.access_token_ttl));
     let shape = Shape { client_id, access_ttl, lifetime: app.settings.session_lifetime };
     let second = credentials.totp.map_or(Typed::Nothing, Typed::Code);
-    password_sign_in(app, credentials.email, credentials.password, second, shape, client).await
+    let tokens = password_sign_in(
+        app,
+        credentials.email,
+        credentials.password,
+        second,
+        shape,
+        credentials.may_enrol,
+        client,
+    );
+    tokens.await
 }
 
 /// What a sign-in brings for the second step.
@@ -128,7 +141,7 @@ pub(super) async fn basic_sign_in(
 ) -> ServiceResult<IssuedTokens> {
     let lifetime = BASIC_SESSION_LIFETIME;
     let shape = Shape { client_id: BASIC_CLIENT.to_string(), access_ttl: lifetime, lifetime };
-    password_sign_in(app, email, password, Typed::Impossible, shape, client).await
+    password_sign_in(app, email, password, Typed::Impossible, shape, false, client).await
 }
 
 /// How long a session made for Basic credentials lasts: longer than the credential is
@@ -141,6 +154,7 @@ async fn password_sign_in(
     password: &SecretString,
     typed: Typed<'_>,
     shape: Shape,
+    may_enrol: bool,
     client: ClientInfo,
 ) -> ServiceResult<IssuedTokens> {
     if email.chars().count() > MAX_EMAIL_CHARS {
@@ -179,6 +193,9 @@ async fn password_sign_in(
         _ => return Err(ServiceError::InvalidGrant(WRONG_CREDENTIALS)),
     };
     let Some(record) = record else { return Err(ServiceError::InvalidGrant(WRONG_CREDENTIALS)) };
+    if record.two_step_required && record.totp_secret.is_none() && !may_enrol {
+        return Err(ServiceError::TwoFactorSetupRequired);
+    }
     if record.must_reset_password {
         return Err(ServiceError::MustResetPassword(
             super::account::reset_token_for(app, record.user_id).await?,
@@ -189,6 +206,12 @@ async fn password_sign_in(
         upgrade_hash(app, &permit, &record, password).await;
     }
     Ok(tokens)
+}
+
+/// Whether a location of the member's requires two-step sign-in and they have not set it up.
+pub async fn must_set_up_two_step(app: &AppState, email: &str) -> ServiceResult<bool> {
+    let record = app.store.login_record(&email_key(email)).await?;
+    Ok(record.is_some_and(|r| r.two_step_required && r.totp_secret.is_none()))
 }
 
 /// The portal's second step: the code alone, within minutes of a right password (the
@@ -211,22 +234,41 @@ pub async fn sign_in_second_step(
         return Err(expired);
     }
     let account = Account { key: &key, user_id: Some(user_id) };
-    let now = app.clock.now();
-    let check = PasswordCheck {
-        lockout_key: account.lockout_key(),
-        rule: app.settings.lockout,
-        now,
-        refused: audit_event(
-            app,
-            AuditKind::SignInFailed,
-            Some(user_id),
-            &key,
-            &client,
-            Some("refused: locked"),
-        ),
+    code_under_lockout(app, &account, sealed, code, &client).await?;
+    if record.must_reset_password {
+        return Err(ServiceError::MustResetPassword(super::account::reset_token_for(app, user_id).await?));
+    }
+    let shape = Shape {
+        client_id: key.clone(),
+        access_ttl: app.settings.access_token_ttl,
+        lifetime: app.settings.session_lifetime,
     };
+    start_session(app, &record, &account, &client, &shape).await
+}
+
+/// A code (or recovery code) checked under the account's lockout, as a password is: admitted
+/// or refused while locked, a wrong one counted, a right one clearing the count.
+async fn code_under_lockout(
+    app: &AppState,
+    account: &Account<'_>,
+    sealed: &str,
+    code: &str,
+    client: &ClientInfo,
+) -> ServiceResult<()> {
+    let user_id = account.user_id.unwrap_or_default();
+    let now = app.clock.now();
+    let refused = audit_event(
+        app,
+        AuditKind::SignInFailed,
+        Some(user_id),
+        account.key,
+        client,
+        Some("refused: locked"),
+    );
+    let check =
+        PasswordCheck { lockout_key: account.lockout_key(), rule: app.settings.lockout, now, refused };
     let admission = {
-        let _turn = password_turn(app, &client).await?;
+        let _turn = password_turn(app, client).await?;
         app.store.admit_password_check(&check).await?
     };
     let attempt = match admission {
@@ -242,26 +284,18 @@ pub async fn sign_in_second_step(
                 app,
                 AuditKind::SignInFailed,
                 Some(user_id),
-                &key,
-                &client,
+                account.key,
+                client,
                 Some("wrong code"),
             ),
         };
         app.store.record_password_failure(&failed).await?;
         return Err(ServiceError::InvalidGrant(WRONG_CODE));
     }
-    if let Some(until) = app.store.record_password_success(&check.lockout_key, now).await? {
-        return Err(locked(app, until));
+    match app.store.record_password_success(&check.lockout_key, now).await? {
+        Some(until) => Err(locked(app, until)),
+        None => Ok(()),
     }
-    if record.must_reset_password {
-        return Err(ServiceError::MustResetPassword(super::account::reset_token_for(app, user_id).await?));
-    }
-    let shape = Shape {
-        client_id: key.clone(),
-        access_ttl: app.settings.access_token_ttl,
-        lifetime: app.settings.session_lifetime,
-    };
-    start_session(app, &record, &account, &client, &shape).await
 }
 
 const SECOND_STEP_EXPIRED: &str = "The sign-in took too long: enter your password again.";
@@ -596,10 +630,31 @@ pub async fn exchange(
     app: &AppState,
     one_time: &str,
     access_ttl: Option<std::time::Duration>,
+    totp: Option<&str>,
+    may_enrol: bool,
     client: &ClientInfo,
 ) -> ServiceResult<IssuedTokens> {
     app.limits.token_request(client.address)?;
     let now = app.clock.now();
+    if !may_enrol
+        && let Some(link) = app.store.link(&token::hash(one_time.trim()), now).await?
+        && must_set_up_two_step(app, &app.store.user(link.user_id).await?.email).await?
+    {
+        return Err(ServiceError::TwoFactorSetupRequired);
+    }
+    // A link stands in for the password, never for the second step: an account with
+    // two-step sign-in on also needs its code (the link stays unused until then).
+    if let Some(link) = app.store.link(&token::hash(one_time.trim()), now).await?
+        && let Some(sealed) = app.store.two_factor(link.user_id).await?.secret
+    {
+        let Some(code) = totp.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Err(ServiceError::TwoFactorRequired { pending: String::new() });
+        };
+        let user = app.store.user(link.user_id).await?;
+        let key = email_key(&user.email);
+        code_under_lockout(app, &Account { key: &key, user_id: Some(user.id) }, &sealed, code, client)
+            .await?;
+    }
     let expires_at = now + app.settings.session_lifetime;
     let tokens = TokenPair::generate();
     let mut stored = session_tokens(app, &tokens, now, expires_at);

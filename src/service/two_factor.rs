@@ -44,6 +44,18 @@ pub async fn status(app: &AppState, session: &Session) -> ServiceResult<Status> 
     })
 }
 
+/// The enrolment waiting for its confirmation, shown again (the member is signed in, and
+/// the secret is not in use until a code from it confirms it).
+pub async fn waiting(app: &AppState, session: &Session) -> ServiceResult<Option<Enrolment>> {
+    let Some(pending) = app.store.two_factor(session.user_id).await?.pending else { return Ok(None) };
+    let secret = open(app, &pending)?;
+    let user = app.store.user(session.user_id).await?;
+    let profile = app.store.profile(session.profile_id).await?;
+    let otpauth_uri = two_factor::otpauth_uri(&secret, &profile.location_name, &user.email)
+        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("the otpauth address could not be made")))?;
+    Ok(Some(Enrolment { secret: two_factor::secret_text(&secret), otpauth_uri }))
+}
+
 /// Starts an enrolment once the password is right: a new secret, kept until a code from it
 /// confirms it. Starting again replaces a secret not yet confirmed.
 pub async fn begin(

@@ -93,6 +93,8 @@ pub struct LoginRecord {
     pub must_reset_password: bool,
     /// The two-step sign-in secret, sealed under the server's key: present when it is on.
     pub totp_secret: Option<String>,
+    /// A location where the user has a profile requires two-step sign-in.
+    pub two_step_required: bool,
 }
 
 /// A user's two-step sign-in as stored.

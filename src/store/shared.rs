@@ -147,7 +147,7 @@ pub fn user_fields() -> impl Iterator<Item = Field> {
 pub const LOCATION_COLUMNS: &str = "id, name, web_address, country_id, policy_min_length, policy_max_length, \
     policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
     policy_require_lower, policy_require_symbol, policy_min_score, ai_provider, ai_base_url, ai_model, \
-    ai_api_key_env, ai_daily_cap";
+    ai_api_key_env, ai_daily_cap, policy_require_two_step";
 
 pub fn location_from(row: &impl ColumnSource) -> StoreResult<Location> {
     let count = |index: usize| -> StoreResult<u32> { Ok(u32::try_from(row.int(index)?).unwrap_or(u32::MAX)) };
@@ -166,6 +166,7 @@ pub fn location_from(row: &impl ColumnSource) -> StoreResult<Location> {
             require_lower: row.flag(10)?,
             require_symbol: row.flag(11)?,
             min_score: u8::try_from(row.int(12)?).unwrap_or(MAX_SCORE),
+            require_two_step: row.flag(18)?,
         },
         ai: AiSetting {
             provider: row.text(13)?.as_deref().and_then(Provider::from_name),
@@ -461,8 +462,9 @@ pub fn user_from(row: &impl ColumnSource) -> StoreResult<User> {
 }
 
 /// `$1` the e-mail key: what sign-in needs to know, for [`login_record_from`].
-pub const LOGIN_RECORD: &str = "select id, password_hash, active, default_profile_id, must_reset_password, \
-    totp_secret from users where email_key = $1";
+pub const LOGIN_RECORD: &str = "select u.id, u.password_hash, u.active, u.default_profile_id, u.must_reset_password, \
+    u.totp_secret, exists (select 1 from profiles p join locations l on l.id = p.location_id \
+    where p.user_id = u.id and l.policy_require_two_step) from users u where u.email_key = $1";
 
 /// A row of [`LOGIN_RECORD`]; `None` for a user without a profile yet.
 pub fn login_record_from(row: &impl ColumnSource) -> StoreResult<Option<LoginRecord>> {
@@ -474,6 +476,7 @@ pub fn login_record_from(row: &impl ColumnSource) -> StoreResult<Option<LoginRec
         default_profile_id,
         must_reset_password: row.flag(4)?,
         totp_secret: row.text(5)?,
+        two_step_required: row.flag(6)?,
     }))
 }
 

@@ -784,7 +784,76 @@ async fn photos_are_uploaded_from_the_profile_page_and_faces_fill_the_directory(
     assert_eq!(ann.get("/profile/photo/avatar").await.headers["content-type"], "image/svg+xml");
 }
 
+/// The code of the current step of a two-step secret, on the server's clock.
+fn current_code(app: &TestApp, secret: &[u8]) -> String {
+    use portico::clock::Clock;
+    portico::domain::two_factor::code_at(secret, app.clock.now().unix_timestamp() as u64)
+}
+
+fn next_step(app: &TestApp) {
+    app.clock.advance(time::Duration::seconds(portico::domain::two_factor::STEP_SECONDS as i64));
+}
+
+/// Two-step sign-in without JavaScript: set up from the page (the secret in text beside the
+/// QR code), then signing in asks for the code alone after the password; a wrong code is
+/// shown on the code page and counted; a space that requires it leads there first.
+async fn two_step_sign_in_works_without_javascript(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut browser = signed_in(&app, "ann@example.com").await;
+    let location = app.state.store.locations().await.expect("locations")[0].name.clone();
+    let change =
+        portico::service::operator::PolicyChange { require_two_step: Some(true), ..Default::default() };
+    portico::service::operator::set_policy(&app.state, &location, change).await.expect("policy");
+    for path in ["/profile", "/directory"] {
+        let led = browser.get(path).await;
+        assert_eq!((led.status, led.location()), (StatusCode::SEE_OTHER, "/profile/two-factor"), "{path}");
+    }
+    let page = browser.get("/profile/two-factor").await;
+    let csrf = page.value_of("input[name=_csrf]").expect("csrf");
+    let wrong = browser
+        .post("/profile/two-factor/start", &[("_csrf", &csrf), ("Password", "nope nope nope")], &[])
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.text_of("#f-Password-error").is_some(), "the error by its field");
+    let started =
+        browser.post("/profile/two-factor/start", &[("_csrf", &csrf), ("Password", PASSWORD)], &[]).await;
+    assert_eq!(started.location(), "/profile/two-factor");
+    let setup = browser.get("/profile/two-factor").await;
+    assert_eq!(setup.count(".qr svg"), 1, "the QR code, drawn inline");
+    let secret_text = setup.text_of("#secret").expect("the secret in text");
+    let secret = totp_rs::Secret::Encoded(secret_text.trim().to_string()).to_bytes().expect("base32");
+    next_step(&app);
+    let code = current_code(&app, &secret);
+    let on = browser.post("/profile/two-factor/confirm", &[("_csrf", &csrf), ("Code", &code)], &[]).await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.html);
+    assert_eq!(on.count("#recovery-codes li"), 10);
+    assert_eq!(browser.get("/profile").await.status, StatusCode::OK, "set up: the portal opens");
+
+    // Signing in again: the password, then the code alone.
+    let mut again = Browser::new(&app);
+    let step = again.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(step.status, StatusCode::OK);
+    assert!(step.value_of("input[name=Password]").is_none(), "the password is not asked again");
+    let pending = step.value_of("input[name=Pending]").expect("the proof of the password");
+    let csrf = step.value_of("input[name=_csrf]").expect("csrf");
+    let refused =
+        again.post("/signin/code", &[("_csrf", &csrf), ("Pending", &pending), ("Code", "000000")], &[]).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(refused.text_of("#problem").is_some_and(|t| t.contains("incorrect")));
+    let forged = format!("{pending}x");
+    next_step(&app);
+    let code = current_code(&app, &secret);
+    let bad_proof =
+        again.post("/signin/code", &[("_csrf", &csrf), ("Pending", &forged), ("Code", &code)], &[]).await;
+    assert_eq!(bad_proof.status, StatusCode::UNAUTHORIZED, "a changed proof is no proof");
+    let done =
+        again.post("/signin/code", &[("_csrf", &csrf), ("Pending", &pending), ("Code", &code)], &[]).await;
+    assert_eq!((done.status, done.location()), (StatusCode::SEE_OTHER, "/profile"), "{}", done.html);
+    assert_eq!(again.get("/profile").await.status, StatusCode::OK);
+}
+
 every_store!(
+    two_step_sign_in_works_without_javascript,
     photos_are_uploaded_from_the_profile_page_and_faces_fill_the_directory,
     forms_work_for_the_whole_session_without_a_csrf_cookie,
     the_csrf_value_belongs_to_the_session_and_changes_at_sign_in,

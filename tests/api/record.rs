@@ -150,7 +150,8 @@ async fn a_portal_boots_from_the_business_and_the_configuration(backend: Backend
     assert_eq!(config["PasswordPolicy"]["MinLength"], 10);
     assert_eq!(config["PasswordPolicy"]["RejectCommon"], true);
     assert_eq!(config["Features"]["Directory"], true);
-    assert_eq!(config["Features"]["TwoStepSignIn"], false);
+    assert_eq!(config["Features"]["TwoStepSignIn"], true);
+    assert_eq!(config["PasswordPolicy"]["RequireTwoStepSignIn"], false);
     assert_eq!(config["CustomFields"], json!([]));
     assert!(config.to_string().len() < 2_000, "nothing but what a portal needs: {config}");
 }

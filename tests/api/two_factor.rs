@@ -264,8 +264,45 @@ async fn wrong_codes_sent_together_meet_the_lockout(backend: Backend) {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "locked, the right code too");
 }
 
+/// A location that requires two-step sign-in: the API refuses the password alone, naming
+/// the need.
+async fn a_location_that_requires_it_refuses_the_password_alone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("ann@example.com").await;
+    let location = app.state.store.locations().await.expect("locations")[0].name.clone();
+    let change =
+        portico::service::operator::PolicyChange { require_two_step: Some(true), ..Default::default() };
+    let policy = portico::service::operator::set_policy(&app.state, &location, change).await.expect("policy");
+    assert!(policy.to_string().contains("two-step sign-in required"));
+    let (status, body) = password_grant(&app, "ann@example.com", None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("two_factor_setup_required")),
+        "{body}"
+    );
+    let config: Value = app
+        .client
+        .get(app.url("/api/public/configuration"))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(config["PasswordPolicy"]["RequireTwoStepSignIn"], true);
+
+    // Once set up, the API signs in with the code (the portal's part: tests/api/portal.rs).
+    let (secret, _) = enrol(&app, &token).await;
+    next_step(&app);
+    assert_eq!(
+        password_grant(&app, "ann@example.com", Some(&code(&app, &secret, 0))).await.0,
+        StatusCode::OK
+    );
+}
+
 crate::every_store!(
     a_member_enrols_and_then_signs_in_with_a_code,
     the_operator_resets_a_lost_phone,
     wrong_codes_sent_together_meet_the_lockout,
+    a_location_that_requires_it_refuses_the_password_alone,
 );

@@ -484,5 +484,46 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
         "the other browser is signed out"
     );
     other.client.close().await.expect("close");
+
+    // Two-step sign-in: set up from the QR code's secret, confirmed with a code, the recovery
+    // codes shown once; then signing in asks for a code after the password.
+    use portico::clock::Clock;
+    me.open("/profile/two-factor").await;
+    me.check_page("two-step-off").await;
+    me.fill("f-Password", new).await;
+    me.submit("/profile/two-factor/start").await;
+    me.client.find(Locator::Css(".qr svg")).await.expect("the QR code, drawn inline");
+    let secret_text =
+        me.client.find(Locator::Id("secret")).await.expect("secret").text().await.expect("text");
+    let secret = totp_rs::Secret::Encoded(secret_text.trim().to_string()).to_bytes().expect("base32");
+    me.check_page("two-step-setup").await;
+    let code_now = |offset: u64| {
+        let now = app.clock.now().unix_timestamp() as u64;
+        portico::domain::two_factor::code_at(
+            &secret,
+            now + offset * portico::domain::two_factor::STEP_SECONDS,
+        )
+    };
+    me.fill("f-Code", &code_now(0)).await;
+    me.submit("/profile/two-factor/confirm").await;
+    let codes = me.client.find_all(Locator::Css("#recovery-codes li")).await.expect("codes");
+    assert_eq!(codes.len(), 10);
+    me.check_page("two-step-recovery-codes").await;
+    me.client
+        .find(Locator::Css("form[action='/signout'] button"))
+        .await
+        .expect("sign out")
+        .click()
+        .await
+        .expect("click");
+    me.client.wait().for_element(Locator::Id("f-Email")).await.expect("the sign-in page");
+    me.sign_in("ada@example.com", new).await;
+    me.client.find(Locator::Id("f-Code")).await.expect("the code step, without the password again");
+    me.check_page("signin-code").await;
+    app.clock.advance(time::Duration::seconds(portico::domain::two_factor::STEP_SECONDS as i64));
+    me.fill("f-Code", &code_now(0)).await;
+    me.submit("/signin/code").await;
+    let landed = me.client.current_url().await.expect("url");
+    assert!(landed.path().starts_with("/profile"), "{landed}");
     me.client.close().await.expect("close");
 }

@@ -589,7 +589,82 @@ async fn a_theme_saves_with_the_legacy_write(backend: Backend) {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST, "a photo is refused, not dropped");
 }
 
+/// Turns two-step sign-in on for the member of `token` through the API; the secret.
+async fn two_step_on(app: &TestApp, token: &str) -> Vec<u8> {
+    let path = app.url("/api/public/coworker/two-factor");
+    let started: Value = app
+        .client
+        .post(&path)
+        .bearer_auth(token)
+        .json(&json!({"Password": PASSWORD}))
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("json");
+    let secret = totp_rs::Secret::Encoded(started["Value"]["Secret"].as_str().expect("secret").into())
+        .to_bytes()
+        .expect("base32");
+    let code = current_code(app, &secret, 0);
+    let confirm = app.client.post(format!("{path}/confirm")).bearer_auth(token).json(&json!({"Code": code}));
+    assert_eq!(confirm.send().await.expect("POST").status(), StatusCode::OK);
+    next_step(app);
+    secret
+}
+
+fn current_code(app: &TestApp, secret: &[u8], steps_ahead: u64) -> String {
+    use portico::clock::Clock;
+    use portico::domain::two_factor::{STEP_SECONDS, code_at};
+    code_at(secret, app.clock.now().unix_timestamp() as u64 + steps_ahead * STEP_SECONDS)
+}
+
+fn next_step(app: &TestApp) {
+    app.clock.advance(time::Duration::seconds(portico::domain::two_factor::STEP_SECONDS as i64));
+}
+
+/// A Nexudus portal signs in with the password grant; on `two_factor_auth_check` it asks the
+/// member for the code and sends the same form again with `totp`.
+async fn a_portal_asks_for_the_code_and_sends_the_form_again(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("ann@example.com").await;
+    let secret = two_step_on(&app, &token).await;
+    let form = [("grant_type", "password"), ("username", "ann@example.com"), ("password", PASSWORD)];
+    let first = app.client.post(app.url("/api/token")).form(&form).send().await.expect("POST");
+    assert_eq!(first.status(), StatusCode::BAD_REQUEST);
+    let first: Value = first.json().await.expect("json");
+    assert_eq!(first["error"], "two_factor_auth_check", "{first}");
+    let code = current_code(&app, &secret, 0);
+    let again = [form.as_slice(), &[("totp", code.as_str())]].concat();
+    let second = app.client.post(app.url("/api/token")).form(&again).send().await.expect("POST");
+    assert_eq!(second.status(), StatusCode::OK);
+    let pair: Value = second.json().await.expect("json");
+    assert_eq!(app.get(pair["access_token"].as_str().expect("token"), "/en/user/me").await.0, StatusCode::OK);
+}
+
+/// A sign-in link by mail stands in for the password only: with two-step sign-in on, the
+/// exchange asks for `totp` too, and the link stays good until it comes.
+async fn a_magic_link_asks_for_the_code_too(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let token = app.member_token("ann@example.com").await;
+    let secret = two_step_on(&app, &token).await;
+    let otp = app.client.get(app.url("/api/sys/users/sendOtp?email=ann@example.com&businessId=1"));
+    assert_eq!(otp.send().await.expect("GET").status(), StatusCode::OK);
+    let link = mailed_token(&app, "ann@example.com", "/signin/link").await;
+    let exchange = |totp: Option<String>| {
+        let extra = totp.map(|code| format!("&totp={code}")).unwrap_or_default();
+        app.client.get(app.url(&format!("/api/sys/users/exchange?token={link}{extra}"))).send()
+    };
+    assert_eq!(exchange(None).await.expect("GET").status(), StatusCode::BAD_REQUEST);
+    assert_eq!(exchange(Some("000000".into())).await.expect("GET").status(), StatusCode::BAD_REQUEST);
+    let pair: Value =
+        exchange(Some(current_code(&app, &secret, 0))).await.expect("GET").json().await.expect("json");
+    assert_eq!(app.get(pair["token"].as_str().expect("token"), "/en/user/me").await.0, StatusCode::OK);
+}
+
 every_store!(
+    a_portal_asks_for_the_code_and_sends_the_form_again,
+    a_magic_link_asks_for_the_code_too,
     a_theme_saves_with_the_legacy_write,
     a_hotspot_gates_wifi_on_is_member,
     a_cli_caches_the_business_from_the_record,

@@ -50,7 +50,8 @@ pub async fn set_location_policy(
     let done = sqlx::query(
         "update locations set policy_min_length = $1, policy_max_length = $2, policy_reject_common = $3, \
          policy_reject_personal = $4, policy_require_digit = $5, policy_require_upper = $6, \
-         policy_require_lower = $7, policy_require_symbol = $8, policy_min_score = $9 where id = $10",
+         policy_require_lower = $7, policy_require_symbol = $8, policy_min_score = $9, \
+         policy_require_two_step = $10 where id = $11",
     )
     .bind(i64::from(p.min_length))
     .bind(i64::from(p.max_length))
@@ -61,6 +62,7 @@ pub async fn set_location_policy(
     .bind(p.require_lower)
     .bind(p.require_symbol)
     .bind(i64::from(p.min_score))
+    .bind(p.require_two_step)
     .bind(location_id)
     .execute(c)
     .await?;

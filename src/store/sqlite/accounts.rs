@@ -45,7 +45,8 @@ pub fn set_location_policy(c: &Connection, location_id: i64, p: &PasswordPolicy)
     let changed = c.execute(
         "update locations set policy_min_length = ?1, policy_max_length = ?2, policy_reject_common = ?3, \
          policy_reject_personal = ?4, policy_require_digit = ?5, policy_require_upper = ?6, \
-         policy_require_lower = ?7, policy_require_symbol = ?8, policy_min_score = ?9 where id = ?10",
+         policy_require_lower = ?7, policy_require_symbol = ?8, policy_min_score = ?9, \
+         policy_require_two_step = ?10 where id = ?11",
         params![
             p.min_length,
             p.max_length,
@@ -56,6 +57,7 @@ pub fn set_location_policy(c: &Connection, location_id: i64, p: &PasswordPolicy)
             p.require_lower,
             p.require_symbol,
             p.min_score,
+            p.require_two_step,
             location_id
         ],
     )?;

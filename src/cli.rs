@@ -42,6 +42,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => serve(&cli.database_url, cli.serve).await,
         Some(Command::Serve(args)) => serve(&cli.database_url, args).await,
+        Some(Command::Backup { file }) => {
+            let database = sqlite_file(&cli.database_url, "backup")?;
+            store::sqlite::backup::backup(&database, &file)?;
+            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            println!("Backed up {} to {} ({size} bytes), checked whole.", database.display(), file.display());
+            Ok(())
+        }
+        Some(Command::Restore { file }) => {
+            let database = sqlite_file(&cli.database_url, "restore")?;
+            store::sqlite::backup::restore(&file, &database)?;
+            println!(
+                "Restored {} from {}. Start Portico again; migrations newer than the backup run at start.",
+                database.display(),
+                file.display()
+            );
+            Ok(())
+        }
         Some(Command::Migrate) => {
             let before = store::applied_migrations(&cli.database_url).await;
             open(&cli.database_url, &cli.serve).await?;
@@ -71,13 +88,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Audit { email }) => audit(&cli.database_url, &cli.serve, &email).await,
         Some(Command::Mail(MailCommand::Outbox { to, limit })) => {
-            let app = open(&cli.database_url, &cli.serve).await?;
+            let app = open_existing(&cli.database_url, &cli.serve).await?;
             print_outbox(&app, to.as_deref(), limit).await
         }
     }
 }
 
 /// Connects to the store (migrating it) and builds the state every command shares.
+/// [`open`] for the subcommands that look after an existing deployment: a SQLite file that
+/// does not exist is refused, naming where it was looked for, instead of being created
+/// empty (where every answer would be plausible and wrong: "no such member").
+pub async fn open_existing(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppState> {
+    if let Some(path) = store::sqlite::database_path(database_url)
+        && !path.exists()
+    {
+        let absolute = std::env::current_dir().map(|dir| dir.join(&path)).unwrap_or(path);
+        anyhow::bail!(
+            "there is no Portico database at {} (PORTICO_DATABASE_URL={}). Run this where the \
+             server's database is, or set PORTICO_DATABASE_URL to its absolute path; `portico serve`, \
+             `portico migrate` and `portico location add` create a new one",
+            absolute.display(),
+            store::redact(database_url)
+        );
+    }
+    open(database_url, args).await
+}
+
 pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppState> {
     let options = ConnectOptions {
         max_connections: args.db_max_connections,
@@ -163,6 +199,17 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
     Ok(AppState::new(store, hasher, Arc::new(SystemClock), settings))
 }
 
+/// The database file of a SQLite URL; with PostgreSQL, why its own tools do this better.
+fn sqlite_file(database_url: &str, what: &str) -> anyhow::Result<std::path::PathBuf> {
+    store::sqlite::database_path(database_url).ok_or_else(|| {
+        anyhow::anyhow!(
+            "`portico {what}` is for SQLite deployments. With PostgreSQL, use pg_dump and pg_restore \
+             (pg_dump --format=custom): they take a consistent snapshot while Portico serves, and your \
+             PostgreSQL backups (base backups, WAL archiving) already cover Portico's database; see docs/OPERATIONS.md"
+        )
+    })
+}
+
 /// The key from `PORTICO_SECRET_KEY`, or from its file (made at first start).
 fn secret_key(database_url: &str, args: &ServeArgs) -> anyhow::Result<ServerKey> {
     if let Some(text) = &args.secret_key {
@@ -205,7 +252,10 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     }
     tracing::info!(%address, database = %store::redact(database_url), "Portico is serving");
     println!("Portico is serving on http://{address}");
-    crate::serve(listener, state, shutdown_signal()).await?;
+    crate::serve(listener, state.clone(), shutdown_signal()).await?;
+    if let Err(error) = state.store.close().await {
+        tracing::warn!(%error, "could not close the database cleanly");
+    }
     tracing::info!("Portico stopped");
     Ok(())
 }
@@ -286,7 +336,10 @@ async fn shutdown_signal() {
 }
 
 async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand) -> anyhow::Result<()> {
-    let state = open(database_url, args).await?;
+    let state = match command {
+        LocationCommand::Add { .. } => open(database_url, args).await?,
+        _ => open_existing(database_url, args).await?,
+    };
     match command {
         LocationCommand::Add { name, country } => {
             let location = operator::add_location(&state, &name, &country).await?;
@@ -404,7 +457,7 @@ async fn print_outbox(app: &AppState, to: Option<&str>, limit: i64) -> anyhow::R
 }
 
 async fn audit(database_url: &str, args: &ServeArgs, email: &str) -> anyhow::Result<()> {
-    let state = open(database_url, args).await?;
+    let state = open_existing(database_url, args).await?;
     let groups = operator::audit(&state, email).await?;
     if groups.is_empty() {
         println!("Nothing recorded for {email}.");
@@ -440,7 +493,7 @@ fn describe_change(change: &crate::domain::history::PropertyChange) -> String {
 }
 
 async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) -> anyhow::Result<()> {
-    let state = open(database_url, args).await?;
+    let state = open_existing(database_url, args).await?;
     match command {
         MemberCommand::Add { email, password, name, location } => {
             let input =
@@ -512,6 +565,46 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
                     s.user_agent.as_deref().unwrap_or("-"),
                 );
             }
+        }
+        MemberCommand::Suspend { email } => {
+            operator::suspend(&state, &email).await?;
+            println!(
+                "Suspended {email}: every session ended, out of the directory; `portico member reactivate {email}` undoes it."
+            );
+        }
+        MemberCommand::Reactivate { email } => {
+            operator::reactivate(&state, &email).await?;
+            println!(
+                "Reactivated {email}: they may sign in again and their public profiles are back in the directory."
+            );
+        }
+        MemberCommand::Erase { email, confirm } => {
+            let typed = match confirm {
+                Some(typed) => typed,
+                None => {
+                    print!("This erases {email} and everything of theirs for good. Type the e-mail again: ");
+                    std::io::Write::flush(&mut std::io::stdout())?;
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line
+                }
+            };
+            anyhow::ensure!(
+                typed.trim().eq_ignore_ascii_case(email.trim()),
+                "the e-mail typed does not match; nothing was erased"
+            );
+            operator::erase(&state, &email).await?;
+            println!(
+                "Erased {email}. The audit log keeps a tombstone of their events (kinds and times only)."
+            );
+        }
+        MemberCommand::Export { email } => {
+            let export = operator::export_member(&state, &email).await?;
+            let base = state.settings.public_url.as_ref().map_or("http://localhost:8080", |url| url.as_str());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&crate::http::export_json(&export, base.trim_end_matches('/')))?
+            );
         }
         MemberCommand::TwoFactor { reset } => {
             crate::service::two_factor::reset(&state, &reset).await?;

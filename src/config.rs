@@ -80,6 +80,12 @@ pub enum Command {
     /// Look at the outgoing mail (with no SMTP server configured, it waits here).
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Copy the SQLite database to FILE, consistently, while the server keeps serving
+    /// (docs/OPERATIONS.md). With PostgreSQL, use pg_dump.
+    Backup { file: std::path::PathBuf },
+    /// Replace the SQLite database with a backup; every Portico process serving it must be
+    /// stopped first (docs/OPERATIONS.md).
+    Restore { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,6 +215,21 @@ pub struct PolicyArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
+    /// Suspend a member: no sign-in of any kind, every session ends, their profiles leave
+    /// the directory. Audited; `reactivate` restores them.
+    Suspend { email: String },
+    /// Undo a suspension.
+    Reactivate { email: String },
+    /// Erase a member for good (GDPR Art. 17): profiles, photos, sessions, links, history and
+    /// mail to them; the audit log keeps only a tombstone. Asks for the e-mail to be typed again.
+    Erase {
+        email: String,
+        /// The e-mail again, to confirm (or answer the prompt).
+        #[arg(long)]
+        confirm: Option<String>,
+    },
+    /// Print everything Portico holds of a member as JSON (GDPR Art. 15 and 20).
+    Export { email: String },
     /// Turn a member's two-step sign-in off (they lost their phone and their recovery codes);
     /// every session of theirs ends. Audited.
     TwoFactor {

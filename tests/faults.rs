@@ -194,3 +194,130 @@ async fn sqlite_acknowledged_writes_survive_kill_minus_nine() {
 async fn postgres_acknowledged_writes_survive_kill_minus_nine() {
     acknowledged_writes_survive_kill_minus_nine(Backend::Postgres).await;
 }
+
+/// Like [`write_until_stopped`], publishing each acknowledged counter as it comes.
+async fn write_and_publish(
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    stop: Arc<AtomicBool>,
+    acknowledged: Arc<std::sync::atomic::AtomicU64>,
+) {
+    let mut next = 1u64;
+    while !stop.load(Ordering::Relaxed) {
+        let value = format!("n{next}");
+        let body = json!({"NickName": value, "CityName": value});
+        match http.patch(&url).bearer_auth(&token).json(&body).send().await {
+            Ok(response) if response.status() == 200 => acknowledged.store(next, Ordering::SeqCst),
+            Ok(_) => {}
+            Err(_) => break,
+        }
+        next += 1;
+    }
+}
+
+fn portico(args: &[&str], database_url: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(args)
+        .env("PORTICO_DATABASE_URL", database_url)
+        .output()
+        .expect("run portico")
+}
+
+/// The counter each member's profile holds, in the SQLite file at `path`.
+fn counters_in(path: &std::path::Path) -> HashMap<String, u64> {
+    let connection = rusqlite::Connection::open(path).expect("open");
+    let verdict: String = connection.query_row("pragma integrity_check", [], |r| r.get(0)).expect("check");
+    assert_eq!(verdict, "ok", "{}", path.display());
+    let mut statement = connection
+        .prepare("select u.email, p.city_name, p.nick_name from profiles p join users u on u.id = p.user_id")
+        .expect("query");
+    let rows = statement
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+        })
+        .expect("rows");
+    let mut counters = HashMap::new();
+    for row in rows {
+        let (email, city, nick) = row.expect("row");
+        if let Some(nick) = nick {
+            assert_eq!(nick, city, "{email}: half a request");
+        }
+        counters.insert(email, city.trim_start_matches('n').parse().unwrap_or(0));
+    }
+    counters
+}
+
+/// A backup taken while eight members PATCH as fast as they can holds every write
+/// acknowledged before it began; a clean stop leaves the database file whole on its own;
+/// a restore is refused while a node serves the file, and puts the backup in place after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_under_load_restores_every_acknowledged_write() {
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let path = std::path::PathBuf::from(database.url.trim_start_matches("sqlite://"));
+    let emails = seed_members(&database.url, WRITERS).await;
+    let node = Node::start(&database.url);
+    let http = client();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut counters = Vec::new();
+    let mut writers = Vec::new();
+    for email in &emails {
+        let token = sign_in(&http, &node, email).await;
+        let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let url = node.url("/api/public/coworker/profile");
+        let task = write_and_publish(http.clone(), url, token, Arc::clone(&stop), Arc::clone(&counter));
+        writers.push(tokio::spawn(task));
+        counters.push((email.clone(), counter));
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let before: HashMap<String, u64> =
+        counters.iter().map(|(email, c)| (email.clone(), c.load(Ordering::SeqCst))).collect();
+    let backup = path.with_file_name("backup.db");
+    let url = database.url.clone();
+    let backup_arg = backup.to_str().expect("utf-8").to_string();
+    let taken =
+        tokio::task::spawn_blocking(move || portico(&["backup", &backup_arg], &url)).await.expect("backup");
+    assert!(taken.status.success(), "{}", String::from_utf8_lossy(&taken.stderr));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    let last: HashMap<String, u64> =
+        counters.iter().map(|(email, c)| (email.clone(), c.load(Ordering::SeqCst))).collect();
+    assert!(before.values().all(|n| *n > 0), "the load ran before the backup: {before:?}");
+
+    let in_backup = counters_in(&backup);
+    for (email, acknowledged) in &before {
+        assert!(
+            in_backup[email] >= *acknowledged,
+            "{email}: write {acknowledged} acknowledged before the backup, which holds {}",
+            in_backup[email]
+        );
+    }
+
+    // Restoring under a serving node is refused; a clean stop (SIGTERM) leaves the file whole alone.
+    let refused = portico(&["restore", backup.to_str().expect("utf-8")], &database.url);
+    assert!(!refused.status.success(), "refused while a node serves the file");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("in use"));
+    let pid = node.child.id().to_string();
+    std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill -TERM");
+    let mut node = node;
+    let stopped = node.child.wait().expect("the node stops");
+    assert!(stopped.success(), "a clean stop: {stopped:?}");
+    let alone = path.with_file_name("alone.db");
+    std::fs::copy(&path, &alone).expect("copy the file alone, without its WAL");
+    let in_file = counters_in(&alone);
+    for (email, acknowledged) in &last {
+        assert!(
+            in_file[email] >= *acknowledged,
+            "{email}: write {acknowledged} not in the database file alone"
+        );
+    }
+
+    let restored = portico(&["restore", backup.to_str().expect("utf-8")], &database.url);
+    assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
+    assert_eq!(counters_in(&path), in_backup, "the backup is what the database holds now");
+    let again = Node::start(&database.url);
+    assert_eq!(http.get(again.url("/readyz")).send().await.expect("GET").status(), 200);
+}

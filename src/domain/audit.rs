@@ -23,6 +23,9 @@ pub enum AuditKind {
     TwoFactorEnabled,
     TwoFactorDisabled,
     TwoFactorResetByOperator,
+    MemberSuspended,
+    MemberReactivated,
+    MemberErased,
 }
 
 impl AuditKind {
@@ -47,6 +50,9 @@ impl AuditKind {
             AuditKind::TwoFactorEnabled => "two_factor_enabled",
             AuditKind::TwoFactorDisabled => "two_factor_disabled",
             AuditKind::TwoFactorResetByOperator => "two_factor_reset_by_operator",
+            AuditKind::MemberSuspended => "member_suspended",
+            AuditKind::MemberReactivated => "member_reactivated",
+            AuditKind::MemberErased => "member_erased",
         }
     }
 }

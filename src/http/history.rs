@@ -69,20 +69,28 @@ pub(super) async fn export(
     PublicBase(base): PublicBase,
 ) -> Result<Response, ApiError> {
     let export = service::export(&app, &session).await?;
-    let document = ExportView {
-        exported_on: rfc3339(export.exported_at),
-        user: UserView::from(&export.user),
-        profiles: export.profiles.iter().map(|profile| ProfileView(profile, &base)).collect(),
-        sessions: export.sessions.iter().map(SessionView).collect(),
-        history: export.history.iter().map(EntryView).collect(),
-        audit_events: export.audit.iter().map(AuditView).collect(),
-    };
-    let mut response = json(&document);
+    let mut response = json(&export_view(&export, &base));
     let disposition = format!("attachment; filename=\"portico-export-{}.json\"", export.user.id);
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response.into_response())
+}
+
+fn export_view<'a>(export: &'a service::Export, base: &'a str) -> ExportView<'a> {
+    ExportView {
+        exported_on: rfc3339(export.exported_at),
+        user: UserView::from(&export.user),
+        profiles: export.profiles.iter().map(|profile| ProfileView(profile, base)).collect(),
+        sessions: export.sessions.iter().map(SessionView).collect(),
+        history: export.history.iter().map(EntryView).collect(),
+        audit_events: export.audit.iter().map(AuditView).collect(),
+    }
+}
+
+/// The export as `GET /en/profile/export` answers it, for the operator's `member export`.
+pub fn export_json(export: &service::Export, base: &str) -> serde_json::Value {
+    serde_json::to_value(export_view(export, base)).unwrap_or_default()
 }
 
 /// A page in the shape of the Nexudus list endpoints.

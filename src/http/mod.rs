@@ -24,6 +24,8 @@ use axum::Router;
 
 use crate::web::SharedState;
 
+pub use history::export_json;
+
 /// Every API route.
 pub fn router() -> Router<SharedState> {
     Router::new()

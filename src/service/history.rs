@@ -36,18 +36,24 @@ pub struct Export {
 }
 
 pub async fn export(app: &AppState, session: &Session) -> ServiceResult<Export> {
+    export_user(app, session.user_id).await
+}
+
+/// Everything Portico holds of a user (GDPR Art. 15 and 20), for the member or, on their
+/// request, the operator.
+pub async fn export_user(app: &AppState, user_id: i64) -> ServiceResult<Export> {
     let store = &app.store;
-    let user = store.user(session.user_id).await?;
+    let user = store.user(user_id).await?;
     let mut profiles = Vec::new();
-    for summary in store.profiles_of_user(session.user_id).await? {
+    for summary in store.profiles_of_user(user_id).await? {
         profiles.push(store.profile(summary.id).await?);
     }
     let now = app.clock.now();
     Ok(Export {
         exported_at: now,
-        sessions: store.sessions_of_user(session.user_id, now).await?,
-        history: store.history_of(session.user_id, EVERYTHING).await?.entries,
-        audit: store.audit_of_user(session.user_id).await?,
+        sessions: store.sessions_of_user(user_id, now).await?,
+        history: store.history_of(user_id, EVERYTHING).await?.entries,
+        audit: store.audit_of_user(user_id).await?,
         profiles,
         user,
     })

@@ -630,6 +630,56 @@ pub async fn seed_demo(app: &AppState) -> ServiceResult<Option<DemoAccount>> {
     Ok(Some(DemoAccount { email: DEMO_EMAIL.into(), password, location: location.name }))
 }
 
+/// Suspends a member: no sign-in of any kind, every session ended, out of the directory;
+/// `reactivate` restores them. Audited.
+pub async fn suspend(app: &AppState, email: &str) -> ServiceResult<()> {
+    set_active(app, email, false).await
+}
+
+pub async fn reactivate(app: &AppState, email: &str) -> ServiceResult<()> {
+    set_active(app, email, true).await
+}
+
+async fn set_active(app: &AppState, email: &str, active: bool) -> ServiceResult<()> {
+    let user_id = user_id_of(app, email).await?;
+    let (kind, command) = if active {
+        (AuditKind::MemberReactivated, "portico member reactivate")
+    } else {
+        (AuditKind::MemberSuspended, "portico member suspend")
+    };
+    let audit = session::audit_event(
+        app,
+        kind,
+        Some(user_id),
+        &email_key(email),
+        &ClientInfo::operator(command),
+        None,
+    );
+    Ok(app.store.set_user_active(user_id, active, &audit).await?)
+}
+
+/// Erases a member (GDPR Art. 17): every record of theirs is deleted at once; the audit log
+/// keeps the kind and time of their events under a tombstone, and the erasure itself.
+pub async fn erase(app: &AppState, email: &str) -> ServiceResult<()> {
+    let user_id = user_id_of(app, email).await?;
+    let key = email_key(email);
+    let client = ClientInfo::operator("portico member erase");
+    let detail = format!("user {user_id} erased");
+    let audit = crate::domain::audit::AuditEvent {
+        user_id: None,
+        email_key: None,
+        ..session::audit_event(app, AuditKind::MemberErased, None, "", &client, Some(&detail))
+    };
+    let erasure = crate::store::Erasure { user_id, lockout_key: email_digest(&key), email_key: key, audit };
+    Ok(app.store.erase_user(&erasure).await?)
+}
+
+/// Everything Portico holds of a member, for a request that reached the operator.
+pub async fn export_member(app: &AppState, email: &str) -> ServiceResult<super::history::Export> {
+    let user_id = user_id_of(app, email).await?;
+    super::history::export_user(app, user_id).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

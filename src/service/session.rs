@@ -636,24 +636,25 @@ pub async fn exchange(
 ) -> ServiceResult<IssuedTokens> {
     app.limits.token_request(client.address)?;
     let now = app.clock.now();
-    if !may_enrol
-        && let Some(link) = app.store.link(&token::hash(one_time.trim()), now).await?
-        && must_set_up_two_step(app, &app.store.user(link.user_id).await?.email).await?
-    {
-        return Err(ServiceError::TwoFactorSetupRequired);
-    }
-    // A link stands in for the password, never for the second step: an account with
-    // two-step sign-in on also needs its code (the link stays unused until then).
-    if let Some(link) = app.store.link(&token::hash(one_time.trim()), now).await?
-        && let Some(sealed) = app.store.two_factor(link.user_id).await?.secret
-    {
-        let Some(code) = totp.map(str::trim).filter(|c| !c.is_empty()) else {
-            return Err(ServiceError::TwoFactorRequired { pending: String::new() });
-        };
+    if let Some(link) = app.store.link(&token::hash(one_time.trim()), now).await? {
         let user = app.store.user(link.user_id).await?;
-        let key = email_key(&user.email);
-        code_under_lockout(app, &Account { key: &key, user_id: Some(user.id) }, &sealed, code, client)
-            .await?;
+        // A suspended member signs in no way at all.
+        if !user.active {
+            return Err(ServiceError::InvalidGrant(BAD_ONE_TIME_TOKEN));
+        }
+        if !may_enrol && must_set_up_two_step(app, &user.email).await? {
+            return Err(ServiceError::TwoFactorSetupRequired);
+        }
+        // A link stands in for the password, never for the second step: an account with
+        // two-step sign-in on also needs its code (the link stays unused until then).
+        if let Some(sealed) = app.store.two_factor(user.id).await?.secret {
+            let Some(code) = totp.map(str::trim).filter(|c| !c.is_empty()) else {
+                return Err(ServiceError::TwoFactorRequired { pending: String::new() });
+            };
+            let key = email_key(&user.email);
+            code_under_lockout(app, &Account { key: &key, user_id: Some(user.id) }, &sealed, code, client)
+                .await?;
+        }
     }
     let expires_at = now + app.settings.session_lifetime;
     let tokens = TokenPair::generate();

@@ -97,6 +97,16 @@ pub struct LoginRecord {
     pub two_step_required: bool,
 }
 
+/// Erasing a member (GDPR Art. 17): what identifies their records elsewhere, and the
+/// operator's audit event that says it happened.
+#[derive(Debug, Clone)]
+pub struct Erasure {
+    pub user_id: i64,
+    pub email_key: String,
+    pub lockout_key: String,
+    pub audit: AuditEvent,
+}
+
 /// A user's two-step sign-in as stored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TwoFactorState {
@@ -378,6 +388,9 @@ pub struct ConnectionUse {
 pub trait Store: Send + Sync + 'static {
     /// Whether the database answers.
     async fn ping(&self) -> StoreResult<()>;
+    /// Called once at a clean stop, after the last request: SQLite writes its WAL into the
+    /// database file, so the file alone is whole; PostgreSQL closes its pool.
+    async fn close(&self) -> StoreResult<()>;
     /// The connections (SQLite: the readers) open and busy right now.
     fn connection_use(&self) -> ConnectionUse;
 
@@ -508,6 +521,12 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_photo(&self, profile_id: i64, kind: PhotoKind) -> StoreResult<bool>;
     /// The profile with this `UniqueId` and its photo of one kind (`None`: no such profile).
     async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>>;
+    /// Suspends (`false`: every session ends, the profiles leave the directory) or
+    /// reactivates a user, audited, at once.
+    async fn set_user_active(&self, user_id: i64, active: bool, audit: &AuditEvent) -> StoreResult<()>;
+    /// Deletes the user with everything of theirs (profiles, photos, sessions, links, history,
+    /// drafts, mail to them, their lockout counter) and leaves the audit log a tombstone, at once.
+    async fn erase_user(&self, erasure: &Erasure) -> StoreResult<()>;
     /// The user's two-step sign-in.
     async fn two_factor(&self, user_id: i64) -> StoreResult<TwoFactorState>;
     /// Keeps a new enrolment's sealed secret until it is confirmed (replacing an older one).

@@ -286,9 +286,25 @@ pub struct PhotoRecord {
 pub const SAVE_PHOTO: &str = "insert into photos (profile_id, kind, jpeg, etag, updated_on) values ($1, $2, $3, $4, $5) \
      on conflict (profile_id, kind) do update set jpeg = excluded.jpeg, etag = excluded.etag, updated_on = excluded.updated_on";
 pub const DELETE_PHOTO: &str = "delete from photos where profile_id = $1 and kind = $2";
-/// The profile by its `UniqueId`, with its photo of one kind if it has one.
-pub const PHOTO_LOOKUP: &str = "select p.id, p.user_id, p.profile_is_public, p.full_name, f.jpeg, f.etag \
-     from profiles p left join photos f on f.profile_id = p.id and f.kind = $1 where p.unique_id = $2";
+/// The profile by its `UniqueId`, whether it is listed, and its photo of one kind if it has one.
+pub const PHOTO_LOOKUP: &str = "select p.id, p.user_id, (p.profile_is_public and p.active and u.active), p.full_name, \
+     f.jpeg, f.etag from profiles p join users u on u.id = p.user_id \
+     left join photos f on f.profile_id = p.id and f.kind = $1 where p.unique_id = $2";
+
+pub const SET_USER_ACTIVE: &str = "update users set active = $1 where id = $2";
+pub const END_USER_SESSIONS: &str = "delete from sessions where user_id = $1";
+pub const PROFILES_OF_USER_IDS: &str = "select id from profiles where user_id = $1";
+/// `$1` the tombstone's words, `$2` the user, `$3` their e-mail key: what the audit log keeps
+/// of an erased member is the kind and time of each event.
+pub const TOMBSTONE_AUDIT: &str = "update audit_events set email_key = null, source = null, user_agent = null, \
+     detail = $1 where user_id = $2 or email_key = $3";
+pub const DELETE_MAIL_TO: &str = "delete from outbox where to_key = $1";
+pub const DELETE_LOCKOUT: &str = "delete from password_failures where key = $1";
+pub const DELETE_USER: &str = "delete from users where id = $1";
+
+/// Whether a row of `profiles` is in the directory: public, and neither it nor its user
+/// suspended.
+pub const LISTED: &str = "profile_is_public and active and (select u_listed.active from users u_listed where u_listed.id = profiles.user_id)";
 
 pub const CUSTOM_FIELDS: &str = "select slot, label, kind, choices, required, member_editable, in_directory \
      from custom_fields where location_id = $1 order by slot";
@@ -559,6 +575,14 @@ mod tests {
             END_OTHER_SESSIONS.to_string(),
             USE_TOTP_STEP.to_string(),
             USE_RECOVERY_CODE.to_string(),
+            SET_USER_ACTIVE.to_string(),
+            END_USER_SESSIONS.to_string(),
+            PROFILES_OF_USER_IDS.to_string(),
+            TOMBSTONE_AUDIT.to_string(),
+            DELETE_MAIL_TO.to_string(),
+            DELETE_LOCKOUT.to_string(),
+            DELETE_USER.to_string(),
+            PHOTO_LOOKUP.to_string(),
         ];
         for sql in statements {
             let mut highest = 0;

@@ -504,3 +504,62 @@ async fn invitations_wait_in_the_outbox_without_smtp_and_the_operator_can_read_t
     assert!(succeeded(&db.run(&["mail", "outbox", "--to", "ab@example.com"])).contains("/welcome?token="));
     assert!(succeeded(&db.run(&["mail", "outbox", "--to", "nobody@example.com"])).contains("empty"));
 }
+
+/// Run from the wrong directory, the CLI names the database it did not find instead of
+/// creating an empty one; a location's custom fields and a member's two-step reset are
+/// looked after from the command line.
+#[tokio::test]
+async fn a_missing_database_is_named_and_never_created() {
+    let db = Database::new();
+    for args in [
+        &["member", "history", "ann@example.com"][..],
+        &["location", "field", "list", "Canal Street"],
+        &["mail", "outbox"],
+    ] {
+        let output = db.run(args);
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("there is no Portico database at") && stderr.contains("cli.db"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!db.dir.path().join("cli.db").exists(), "{args:?} created nothing");
+    }
+    succeeded(&db.run(&["location", "add", "Canal Street"]));
+    let added = succeeded(&db.run(&[
+        "location",
+        "field",
+        "add",
+        "Canal Street",
+        "Diet",
+        "--kind",
+        "choice",
+        "--choices",
+        "Vegan, Vegetarian",
+        "--in-directory",
+    ]));
+    assert!(added.starts_with("Added Custom1 at Canal Street"), "{added}");
+    let listed = succeeded(&db.run(&["location", "field", "list", "Canal Street"]));
+    assert!(
+        listed.contains("Custom1")
+            && listed.contains("choices Vegan | Vegetarian")
+            && listed.contains("in the directory"),
+        "{listed}"
+    );
+    let refused = db.run(&["location", "field", "add", "Canal Street", "Size", "--kind", "colour"]);
+    assert!(
+        !refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("not a kind of field")
+    );
+    let removed = succeeded(&db.run(&["location", "field", "remove", "Canal Street", "1"]));
+    assert!(removed.contains("Removed Custom1"), "{removed}");
+    let reset = db.run(&["member", "two-factor", "--reset", "nobody@example.com"]);
+    assert!(!reset.status.success(), "no such member");
+
+    let pg = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(["backup", "/tmp/never-written.db"])
+        .env("PORTICO_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+        .output()
+        .expect("run portico");
+    assert!(!pg.status.success());
+    assert!(String::from_utf8_lossy(&pg.stderr).contains("pg_dump"), "PostgreSQL has its own tools");
+}

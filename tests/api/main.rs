@@ -27,4 +27,5 @@ mod profiles;
 mod properties;
 mod record;
 mod session;
+mod suspension;
 mod two_factor;

@@ -13,7 +13,7 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
 use crate::store::shared::{self, LOCATION_COLUMNS};
 use crate::store::{
-    AddedMember, BASIC_CLIENT, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword,
+    AddedMember, BASIC_CLIENT, Erasure, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword,
     PasswordCheck, StoreError, StoreResult,
 };
 
@@ -358,4 +358,50 @@ pub async fn audit_of(c: &mut PgConnection, email_key: &str) -> StoreResult<Vec<
     .fetch_all(c)
     .await?;
     rows.iter().map(shared::audit_record_from).collect()
+}
+
+/// Suspends or reactivates a user, in one transaction.
+pub async fn set_user_active(
+    pool: &PgPool,
+    user_id: i64,
+    active: bool,
+    audit: &AuditEvent,
+) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query(shared::SET_USER_ACTIVE).bind(active).bind(user_id).execute(&mut *tx).await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    if !active {
+        sqlx::query(shared::END_USER_SESSIONS).bind(user_id).execute(&mut *tx).await?;
+    }
+    let profiles: Vec<i64> =
+        sqlx::query_scalar(shared::PROFILES_OF_USER_IDS).bind(user_id).fetch_all(&mut *tx).await?;
+    for profile_id in profiles {
+        super::directory::sync(&mut tx, profile_id).await?;
+    }
+    record_audit(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Erases a user and everything of theirs, in one transaction.
+pub async fn erase_user(pool: &PgPool, erasure: &Erasure) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    let tombstone = format!("erased: user {}", erasure.user_id);
+    sqlx::query(shared::TOMBSTONE_AUDIT)
+        .bind(tombstone)
+        .bind(erasure.user_id)
+        .bind(&erasure.email_key)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(shared::DELETE_MAIL_TO).bind(&erasure.email_key).execute(&mut *tx).await?;
+    sqlx::query(shared::DELETE_LOCKOUT).bind(&erasure.lockout_key).execute(&mut *tx).await?;
+    let deleted = sqlx::query(shared::DELETE_USER).bind(erasure.user_id).execute(&mut *tx).await?;
+    if deleted.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    record_audit(&mut tx, &erasure.audit).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -4,6 +4,7 @@
 //! one per tag) for listings; both rewritten in the transaction of every write that
 //! changes what the directory shows or finds.
 
+use crate::store::shared::LISTED;
 use std::fmt::Write as _;
 
 use sqlx::{PgConnection, PgPool, Row};
@@ -65,7 +66,7 @@ pub async fn sync(c: &mut PgConnection, profile_id: i64) -> StoreResult<()> {
             .await?;
     }
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "select {INDEXED_COLUMNS} from profiles where id = $1 and profile_is_public"
+        "select {INDEXED_COLUMNS} from profiles where id = $1 and {LISTED}"
     )))
     .bind(profile_id)
     .fetch_optional(&mut *c)
@@ -129,7 +130,7 @@ pub async fn finish_upgrade(pool: &PgPool) -> StoreResult<()> {
         let mut after = 0_i64;
         loop {
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "select {INDEXED_COLUMNS} from profiles where profile_is_public and id > $1 order by id limit 5000"
+                "select {INDEXED_COLUMNS} from profiles where {LISTED} and id > $1 order by id limit 5000"
             )))
             .bind(after)
             .fetch_all(&mut *tx)
@@ -245,7 +246,8 @@ pub async fn public_profiles(
 ) -> StoreResult<Vec<DirectoryProfile>> {
     let sql = format!(
         "select {}, p.profile_summary_html, p.profile_summary_render from profiles p \
-         join users u on u.id = p.user_id where p.id = any($1) and p.location_id = $2 and p.profile_is_public",
+         join users u on u.id = p.user_id where p.id = any($1) and p.location_id = $2 and p.profile_is_public \
+         and p.active and u.active",
         shared::profile_columns()
     );
     let rows =

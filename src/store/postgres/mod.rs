@@ -43,10 +43,10 @@ use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::shared::ColumnSource;
 use crate::store::{
     AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
-    FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail, NewMember,
-    NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord,
-    ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store,
-    StoreError, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
+    Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail,
+    NewMember, NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption,
+    PhotoRecord, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio,
+    Store, StoreError, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -84,6 +84,11 @@ pub async fn applied_migrations(url: &str) -> anyhow::Result<usize> {
 
 #[async_trait]
 impl Store for PostgresStore {
+    async fn close(&self) -> StoreResult<()> {
+        self.pool.close().await;
+        Ok(())
+    }
+
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("select 1").execute(&self.pool).await?;
         Ok(())
@@ -353,6 +358,14 @@ impl Store for PostgresStore {
 
     async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>> {
         photos::lookup(&self.pool, unique_id, kind).await
+    }
+
+    async fn set_user_active(&self, user_id: i64, active: bool, audit: &AuditEvent) -> StoreResult<()> {
+        accounts::set_user_active(&self.pool, user_id, active, audit).await
+    }
+
+    async fn erase_user(&self, erasure: &Erasure) -> StoreResult<()> {
+        accounts::erase_user(&self.pool, erasure).await
     }
 
     async fn two_factor(&self, user_id: i64) -> StoreResult<TwoFactorState> {

@@ -15,7 +15,7 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
 use crate::store::shared::{self, ColumnSource, LOCATION_COLUMNS};
 use crate::store::{
-    AddedMember, BASIC_CLIENT, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword,
+    AddedMember, BASIC_CLIENT, Erasure, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword,
     PasswordCheck, StoreError, StoreResult,
 };
 
@@ -346,4 +346,37 @@ pub fn rekey_emails(c: &Connection) -> StoreResult<()> {
         c.execute("update users set email_key = ?1 where id = ?2", params![key, id])?;
     }
     Ok(())
+}
+
+/// Suspends or reactivates a user (the writer's savepoint makes it one change).
+pub fn set_user_active(c: &Connection, user_id: i64, active: bool, audit: &AuditEvent) -> StoreResult<()> {
+    if c.prepare_cached(shared::SET_USER_ACTIVE)?.execute(params![active, user_id])? == 0 {
+        return Err(StoreError::NotFound);
+    }
+    if !active {
+        c.prepare_cached(shared::END_USER_SESSIONS)?.execute([user_id])?;
+    }
+    let profiles =
+        all_rows(c.prepare_cached(shared::PROFILES_OF_USER_IDS)?.query([user_id])?, |row| Ok(row.get(0)?))?;
+    for profile_id in profiles {
+        super::directory::sync(c, profile_id)?;
+    }
+    record_audit(c, audit)
+}
+
+pub fn erase_user(c: &Connection, erasure: &Erasure) -> StoreResult<()> {
+    let user_id = erasure.user_id;
+    let tombstone = format!("erased: user {user_id}");
+    c.prepare_cached(shared::TOMBSTONE_AUDIT)?.execute(params![tombstone, user_id, erasure.email_key])?;
+    // The search index is a virtual table: no foreign key takes its rows with the profiles.
+    c.prepare_cached(
+        "delete from directory_search where rowid in (select id from profiles where user_id = ?1)",
+    )?
+    .execute([user_id])?;
+    c.prepare_cached(shared::DELETE_MAIL_TO)?.execute([&erasure.email_key])?;
+    c.prepare_cached(shared::DELETE_LOCKOUT)?.execute([&erasure.lockout_key])?;
+    if c.prepare_cached(shared::DELETE_USER)?.execute([user_id])? == 0 {
+        return Err(StoreError::NotFound);
+    }
+    record_audit(c, &erasure.audit)
 }

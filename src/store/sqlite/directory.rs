@@ -9,7 +9,7 @@ use super::connection::all_rows;
 use crate::domain::directory::{self, DirectoryHits, DirectoryOrder, RESULT_WINDOW, SearchCandidate};
 use crate::domain::fields::split_tags;
 use crate::store::StoreResult;
-use crate::store::shared::{self, SEARCH_CANDIDATE_COLUMNS};
+use crate::store::shared::{self, LISTED, SEARCH_CANDIDATE_COLUMNS};
 
 /// Brings the directory's entries for one profile in line with its stored row.
 pub fn sync(c: &Connection, profile_id: i64) -> StoreResult<()> {
@@ -25,10 +25,10 @@ pub fn sync(c: &Connection, profile_id: i64) -> StoreResult<()> {
 pub fn add(c: &Connection, profile_ids: &[i64]) -> StoreResult<()> {
     let ids = serde_json::to_string(profile_ids).map_err(anyhow::Error::new)?;
     let public = all_rows(
-        c.prepare_cached(
+        c.prepare_cached(&format!(
             "select id, location_id, full_name, profile_tags from profiles \
-             where id in (select value from json_each(?1)) and profile_is_public",
-        )?
+             where id in (select value from json_each(?1)) and {LISTED}"
+        ))?
         .query([&ids])?,
         |row| {
             Ok((
@@ -49,11 +49,11 @@ pub fn add(c: &Connection, profile_ids: &[i64]) -> StoreResult<()> {
             insert.execute(params![location_id, directory::tag_key(tag), name_key, profile_id])?;
         }
     }
-    c.prepare_cached(
+    c.prepare_cached(&format!(
         "insert into directory_search (rowid, full_name, company_name, position, business_area, profile_tags, \
          profile_summary) select id, full_name, company_name, position, business_area, profile_tags, \
-         profile_summary from profiles where id in (select value from json_each(?1)) and profile_is_public",
-    )?
+         profile_summary from profiles where id in (select value from json_each(?1)) and {LISTED}"
+    ))?
     .execute([&ids])?;
     Ok(())
 }
@@ -61,7 +61,7 @@ pub fn add(c: &Connection, profile_ids: &[i64]) -> StoreResult<()> {
 /// Rebuilds every public profile's entries (after the migration that adds the directory).
 pub fn rebuild(c: &Connection) -> StoreResult<()> {
     let ids: Vec<i64> =
-        all_rows(c.prepare("select id from profiles where profile_is_public")?.query([])?, |row| {
+        all_rows(c.prepare(&format!("select id from profiles where {LISTED}"))?.query([])?, |row| {
             Ok(row.get(0)?)
         })?;
     add(c, &ids)

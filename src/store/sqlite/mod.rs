@@ -9,6 +9,7 @@
 //! `store::shared`. Each function takes the connection it runs on.
 
 mod accounts;
+pub mod backup;
 mod connection;
 mod custom_fields;
 mod directory;
@@ -40,10 +41,10 @@ use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
     AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
-    FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail, NewMember,
-    NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord,
-    ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio, Store,
-    StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
+    Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail,
+    NewMember, NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption,
+    PhotoRecord, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio,
+    Store, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
@@ -55,6 +56,7 @@ pub const READERS: usize = 4;
 pub struct SqliteStore {
     writer: Writer,
     readers: connection::Readers,
+    path: PathBuf,
 }
 
 impl SqliteStore {
@@ -65,7 +67,7 @@ impl SqliteStore {
         let write_connection = connection::open_writer(&path, options.sqlite_synchronous_full)?;
         accounts::rekey_emails(&write_connection)?;
         let readers = connection::Readers::open(&path, READERS)?;
-        Ok(SqliteStore { writer: Writer::start(write_connection)?, readers })
+        Ok(SqliteStore { writer: Writer::start(write_connection)?, readers, path })
     }
 }
 
@@ -97,6 +99,14 @@ fn file_of(url: &str) -> anyhow::Result<PathBuf> {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn close(&self) -> StoreResult<()> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || backup::checkpoint(&path))
+            .await
+            .map_err(|e| crate::store::StoreError::Other(e.into()))?
+            .map_err(crate::store::StoreError::Other)
+    }
+
     async fn ping(&self) -> StoreResult<()> {
         self.readers.read(|c| Ok(c.execute_batch("select 1")?))
     }
@@ -332,6 +342,16 @@ impl Store for SqliteStore {
 
     async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>> {
         self.readers.read(|c| photos::lookup(c, unique_id, kind))
+    }
+
+    async fn set_user_active(&self, user_id: i64, active: bool, audit: &AuditEvent) -> StoreResult<()> {
+        let audit = audit.clone();
+        self.writer.write(move |c| accounts::set_user_active(c, user_id, active, &audit)).await
+    }
+
+    async fn erase_user(&self, erasure: &Erasure) -> StoreResult<()> {
+        let erasure = erasure.clone();
+        self.writer.write(move |c| accounts::erase_user(c, &erasure)).await
     }
 
     async fn two_factor(&self, user_id: i64) -> StoreResult<TwoFactorState> {

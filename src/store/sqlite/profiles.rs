@@ -35,7 +35,8 @@ pub fn public_profiles(
 ) -> StoreResult<Vec<DirectoryProfile>> {
     let sql = format!(
         "select {}, p.profile_summary_html, p.profile_summary_render from profiles p join users u on u.id = p.user_id \
-         where p.id in (select value from json_each(?1)) and p.location_id = ?2 and p.profile_is_public",
+         where p.id in (select value from json_each(?1)) and p.location_id = ?2 and p.profile_is_public \
+         and p.active and u.active",
         shared::profile_columns()
     );
     let ids = serde_json::to_string(profile_ids).map_err(anyhow::Error::new)?;

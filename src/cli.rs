@@ -341,6 +341,15 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
         _ => open_existing(database_url, args).await?,
     };
     match command {
+        LocationCommand::List => {
+            for location in operator::locations(&state).await? {
+                println!("{}\t{}\t{}\t{}", location.id, location.name, location.web_address, location.policy);
+            }
+        }
+        LocationCommand::Rename { name, new_name } => {
+            let location = operator::rename_location(&state, &name, &new_name).await?;
+            println!("Renamed {name} to {} (web address {} kept).", location.name, location.web_address);
+        }
         LocationCommand::Add { name, country } => {
             let location = operator::add_location(&state, &name, &country).await?;
             println!(
@@ -564,6 +573,23 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
                     s.source.as_deref().unwrap_or("-"),
                     s.user_agent.as_deref().unwrap_or("-"),
                 );
+            }
+        }
+        MemberCommand::List { search, location, limit } => {
+            let members =
+                operator::find_members(&state, search.as_deref(), location.as_deref(), limit).await?;
+            if members.is_empty() {
+                println!("No member matches.");
+            }
+            for m in &members {
+                let status = if !m.active {
+                    "suspended"
+                } else if m.is_member {
+                    "member"
+                } else {
+                    "contact"
+                };
+                println!("{}\t{}\t{}\t{}\t{status}", m.email, m.full_name, m.location_name, m.company_name);
             }
         }
         MemberCommand::Suspend { email } => {

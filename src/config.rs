@@ -102,6 +102,10 @@ pub enum MailCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum LocationCommand {
+    /// List the locations.
+    List,
+    /// Rename a location (its web address stays, so members' addresses keep working).
+    Rename { name: String, new_name: String },
     /// Create a location (a coworking space).
     Add {
         name: String,
@@ -215,6 +219,17 @@ pub struct PolicyArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
+    /// List members: name, e-mail, location, company and whether they are suspended.
+    List {
+        /// Words to find in the name, the e-mail or the company.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only this location's members.
+        #[arg(long)]
+        location: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
     /// Suspend a member: no sign-in of any kind, every session ends, their profiles leave
     /// the directory. Audited; `reactivate` restores them.
     Suspend { email: String },

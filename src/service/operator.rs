@@ -680,6 +680,48 @@ pub async fn export_member(app: &AppState, email: &str) -> ServiceResult<super::
     super::history::export_user(app, user_id).await
 }
 
+/// The members an operator looks for: words found in the name, e-mail or company, at one
+/// location or all; at most `limit`, in name order.
+pub async fn find_members(
+    app: &AppState,
+    search: Option<&str>,
+    location: Option<&str>,
+    limit: u32,
+) -> ServiceResult<Vec<crate::store::MemberRow>> {
+    let location_id = match location {
+        Some(name) => {
+            let locations = app.store.locations().await?;
+            Some(pick_location(&locations, Some(name))?.id)
+        }
+        None => None,
+    };
+    let search = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
+    let query = crate::store::MemberQuery { search, location_id, limit: i64::from(limit.clamp(1, 10_000)) };
+    Ok(app.store.find_members(&query).await?)
+}
+
+pub async fn locations(app: &AppState) -> ServiceResult<Vec<Location>> {
+    Ok(app.store.locations().await?)
+}
+
+/// Renames a location; its web address (which names it in members' addresses) stays.
+pub async fn rename_location(app: &AppState, name: &str, new_name: &str) -> ServiceResult<Location> {
+    let locations = app.store.locations().await?;
+    let location = pick_location(&locations, Some(name))?;
+    let new_name = text::clean_bounded(new_name, Lines::Single, 200)
+        .map_err(|p| ServiceError::Invalid(format!("the new name {}", p.message)))?;
+    if new_name.is_empty() {
+        return Err(ServiceError::Invalid("the location needs a name".into()));
+    }
+    app.store.rename_location(location.id, &new_name).await.map_err(|e| match e {
+        StoreError::Conflict(_) => {
+            ServiceError::Invalid(format!("a location named {new_name:?} already exists"))
+        }
+        other => other.into(),
+    })?;
+    Ok(Location { name: new_name, ..location.clone() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -97,6 +97,29 @@ pub struct LoginRecord {
     pub two_step_required: bool,
 }
 
+/// Which members an operator looks for: words in the name, e-mail or company, a location.
+#[derive(Debug, Clone, Default)]
+pub struct MemberQuery {
+    /// Lower-case text to find anywhere in the name, the e-mail or the company.
+    pub search: Option<String>,
+    pub location_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// One profile as a member list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub profile_id: i64,
+    pub email: String,
+    pub full_name: String,
+    pub location_name: String,
+    pub company_name: String,
+    /// Neither the profile nor its user is suspended.
+    pub active: bool,
+    pub is_member: bool,
+}
+
 /// Erasing a member (GDPR Art. 17): what identifies their records elsewhere, and the
 /// operator's audit event that says it happened.
 #[derive(Debug, Clone)]
@@ -521,6 +544,10 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_photo(&self, profile_id: i64, kind: PhotoKind) -> StoreResult<bool>;
     /// The profile with this `UniqueId` and its photo of one kind (`None`: no such profile).
     async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>>;
+    /// Profiles matching the query, in name order, at most `limit`.
+    async fn find_members(&self, query: &MemberQuery) -> StoreResult<Vec<MemberRow>>;
+    /// Renames a location (its web address stays: members' addresses keep working).
+    async fn rename_location(&self, location_id: i64, name: &str) -> StoreResult<()>;
     /// Suspends (`false`: every session ends, the profiles leave the directory) or
     /// reactivates a user, audited, at once.
     async fn set_user_active(&self, user_id: i64, active: bool, audit: &AuditEvent) -> StoreResult<()>;

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use time::{Date, OffsetDateTime};
 
 use super::{
-    DirectoryProfile, Invitation, Link, LinkIssue, LoginRecord, NOTICES_PER_ADDRESS_HOUR, NewMail,
+    DirectoryProfile, Invitation, Link, LinkIssue, LoginRecord, MemberRow, NOTICES_PER_ADDRESS_HOUR, NewMail,
     OutboxMail, Session, SessionSummary, StoreError, StoreResult, TwoFactorState,
 };
 use crate::auth::token::TokenHash;
@@ -290,6 +290,42 @@ pub const DELETE_PHOTO: &str = "delete from photos where profile_id = $1 and kin
 pub const PHOTO_LOOKUP: &str = "select p.id, p.user_id, (p.profile_is_public and p.active and u.active), p.full_name, \
      f.jpeg, f.etag from profiles p join users u on u.id = p.user_id \
      left join photos f on f.profile_id = p.id and f.kind = $1 where p.unique_id = $2";
+
+/// `$1` a `like` pattern (or null for all), `$2` a location (or null), `$3` the most rows.
+pub const FIND_MEMBERS: &str = "select u.id, p.id, u.email, p.full_name, l.name, p.company_name, \
+     (p.active and u.active), p.is_member from profiles p join users u on u.id = p.user_id \
+     join locations l on l.id = p.location_id \
+     where (cast($1 as text) is null or lower(p.full_name) like $1 escape '\\' or u.email_key like $1 escape '\\' \
+     or lower(p.company_name) like $1 escape '\\') \
+     and (cast($2 as bigint) is null or p.location_id = $2) \
+     order by lower(p.full_name), p.id limit $3";
+pub const RENAME_LOCATION: &str = "update locations set name = $1 where id = $2";
+
+/// A row of [`FIND_MEMBERS`].
+pub fn member_row_from(row: &impl ColumnSource) -> StoreResult<MemberRow> {
+    Ok(MemberRow {
+        user_id: row.int(0)?,
+        profile_id: row.int(1)?,
+        email: row.required_text(2)?,
+        full_name: row.required_text(3)?,
+        location_name: row.required_text(4)?,
+        company_name: row.text(5)?.unwrap_or_default(),
+        active: row.flag(6)?,
+        is_member: row.flag(7)?,
+    })
+}
+
+/// A `like` pattern that finds `text` anywhere, its `%`, `_` and `\` taken as themselves.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            other => vec![other],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
 
 pub const SET_USER_ACTIVE: &str = "update users set active = $1 where id = $2";
 pub const END_USER_SESSIONS: &str = "delete from sessions where user_id = $1";
@@ -583,6 +619,8 @@ mod tests {
             DELETE_LOCKOUT.to_string(),
             DELETE_USER.to_string(),
             PHOTO_LOOKUP.to_string(),
+            FIND_MEMBERS.to_string(),
+            RENAME_LOCATION.to_string(),
         ];
         for sql in statements {
             let mut highest = 0;

@@ -552,6 +552,11 @@ async fn a_missing_database_is_named_and_never_created() {
     );
     let removed = succeeded(&db.run(&["location", "field", "remove", "Canal Street", "1"]));
     assert!(removed.contains("Removed Custom1"), "{removed}");
+    let listed = succeeded(&db.run(&["location", "list"]));
+    assert!(listed.contains("Canal Street\tcanal-street"), "{listed}");
+    let renamed = succeeded(&db.run(&["location", "rename", "Canal Street", "Canal Street Works"]));
+    assert!(renamed.contains("web address canal-street kept"), "{renamed}");
+    assert_eq!(succeeded(&db.run(&["member", "list"])).trim(), "No member matches.");
     let reset = db.run(&["member", "two-factor", "--reset", "nobody@example.com"]);
     assert!(!reset.status.success(), "no such member");
 

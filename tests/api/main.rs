@@ -17,6 +17,7 @@ mod directory;
 mod errors;
 mod hardening;
 mod history;
+mod members;
 mod newcomer;
 mod operations;
 mod patch_fields;

@@ -13,8 +13,8 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
 use crate::store::shared::{self, LOCATION_COLUMNS};
 use crate::store::{
-    AddedMember, BASIC_CLIENT, Erasure, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword,
-    PasswordCheck, StoreError, StoreResult,
+    AddedMember, BASIC_CLIENT, Erasure, FailedAttempt, LoginRecord, MemberQuery, MemberRow, NewLocation,
+    NewMember, OperatorPassword, PasswordCheck, StoreError, StoreResult,
 };
 
 pub async fn add_location(c: &mut PgConnection, location: &NewLocation) -> StoreResult<Location> {
@@ -403,5 +403,24 @@ pub async fn erase_user(pool: &PgPool, erasure: &Erasure) -> StoreResult<()> {
     }
     record_audit(&mut tx, &erasure.audit).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+pub async fn find_members(pool: &PgPool, query: &MemberQuery) -> StoreResult<Vec<MemberRow>> {
+    let pattern = query.search.as_deref().map(shared::contains_pattern);
+    let rows = sqlx::query(shared::FIND_MEMBERS)
+        .bind(pattern)
+        .bind(query.location_id)
+        .bind(query.limit)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(shared::member_row_from).collect()
+}
+
+pub async fn rename_location(pool: &PgPool, location_id: i64, name: &str) -> StoreResult<()> {
+    let done = sqlx::query(shared::RENAME_LOCATION).bind(name).bind(location_id).execute(pool).await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
     Ok(())
 }

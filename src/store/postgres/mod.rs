@@ -43,10 +43,11 @@ use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::shared::ColumnSource;
 use crate::store::{
     AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
-    Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail,
-    NewMember, NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption,
-    PhotoRecord, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio,
-    Store, StoreError, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
+    Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, MemberQuery, MemberRow,
+    NewLocation, NewMail, NewMember, NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck,
+    PasswordRedemption, PhotoRecord, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
+    SessionTokens, StaleBio, Store, StoreError, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState,
+    VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -358,6 +359,14 @@ impl Store for PostgresStore {
 
     async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>> {
         photos::lookup(&self.pool, unique_id, kind).await
+    }
+
+    async fn find_members(&self, query: &MemberQuery) -> StoreResult<Vec<MemberRow>> {
+        accounts::find_members(&self.pool, query).await
+    }
+
+    async fn rename_location(&self, location_id: i64, name: &str) -> StoreResult<()> {
+        accounts::rename_location(&self.pool, location_id, name).await
     }
 
     async fn set_user_active(&self, user_id: i64, active: bool, audit: &AuditEvent) -> StoreResult<()> {

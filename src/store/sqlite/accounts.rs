@@ -15,8 +15,8 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
 use crate::store::shared::{self, ColumnSource, LOCATION_COLUMNS};
 use crate::store::{
-    AddedMember, BASIC_CLIENT, Erasure, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword,
-    PasswordCheck, StoreError, StoreResult,
+    AddedMember, BASIC_CLIENT, Erasure, FailedAttempt, LoginRecord, MemberQuery, MemberRow, NewLocation,
+    NewMember, OperatorPassword, PasswordCheck, StoreError, StoreResult,
 };
 
 pub fn add_location(c: &Connection, location: &NewLocation) -> StoreResult<Location> {
@@ -379,4 +379,19 @@ pub fn erase_user(c: &Connection, erasure: &Erasure) -> StoreResult<()> {
         return Err(StoreError::NotFound);
     }
     record_audit(c, &erasure.audit)
+}
+
+pub fn find_members(c: &Connection, query: &MemberQuery) -> StoreResult<Vec<MemberRow>> {
+    let pattern = query.search.as_deref().map(shared::contains_pattern);
+    let mut statement = c.prepare_cached(shared::FIND_MEMBERS)?;
+    all_rows(statement.query(params![pattern, query.location_id, query.limit])?, |row| {
+        shared::member_row_from(row)
+    })
+}
+
+pub fn rename_location(c: &Connection, location_id: i64, name: &str) -> StoreResult<()> {
+    if c.prepare_cached(shared::RENAME_LOCATION)?.execute(params![name, location_id])? == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }

@@ -41,10 +41,10 @@ use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::store::{
     AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
-    Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, NewLocation, NewMail,
-    NewMember, NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption,
-    PhotoRecord, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaleBio,
-    Store, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
+    Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, MemberQuery, MemberRow,
+    NewLocation, NewMail, NewMember, NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck,
+    PasswordRedemption, PhotoRecord, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
+    SessionTokens, StaleBio, Store, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
@@ -342,6 +342,15 @@ impl Store for SqliteStore {
 
     async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>> {
         self.readers.read(|c| photos::lookup(c, unique_id, kind))
+    }
+
+    async fn find_members(&self, query: &MemberQuery) -> StoreResult<Vec<MemberRow>> {
+        self.readers.read(|c| accounts::find_members(c, query))
+    }
+
+    async fn rename_location(&self, location_id: i64, name: &str) -> StoreResult<()> {
+        let name = name.to_string();
+        self.writer.write(move |c| accounts::rename_location(c, location_id, &name)).await
     }
 
     async fn set_user_active(&self, user_id: i64, active: bool, audit: &AuditEvent) -> StoreResult<()> {

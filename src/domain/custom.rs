@@ -335,6 +335,30 @@ mod tests {
     }
 
     #[test]
+    fn limits_are_inclusive_and_names_are_the_apis() {
+        assert_eq!(CustomKind::names(), "text, long-text, number, yes-no, date, choice");
+        assert_eq!(defined(CustomKind::Text).property(), "Custom3");
+        let labelled = |label: String| CustomField { label, ..defined(CustomKind::Text) }.check();
+        assert!(labelled("x".repeat(MAX_LABEL_CHARS)).is_ok(), "a label of the most characters");
+        let choices = |choices: Vec<String>| CustomField { choices, ..defined(CustomKind::Choice) }.check();
+        assert!(choices((0..MAX_CHOICES).map(|n| n.to_string()).collect()).is_ok(), "the most choices");
+        assert!(choices(vec!["x".repeat(MAX_CHOICE_CHARS)]).is_ok(), "a choice of the most characters");
+        assert!(choices(vec!["x".repeat(MAX_CHOICE_CHARS + 1)]).is_err());
+        let forty = format!("1{}", "0".repeat(39));
+        assert_eq!(answer(CustomKind::Number, json!(forty)).map(|v| v.map(|n| n.len())), Ok(Some(40)));
+        assert_eq!(answer(CustomKind::Number, json!(format!("{forty}0"))), Err(ErrorCode::InvalidNumber));
+        assert_eq!(answer(CustomKind::YesNo, json!("YES")), Ok(Some("true".into())));
+        assert_eq!(answer(CustomKind::YesNo, json!("true")), Ok(Some("true".into())));
+        for year in ["12027-01-31", "+027-01-31", "-027-01-31"] {
+            assert_eq!(answer(CustomKind::Date, json!(year)), Err(ErrorCode::InvalidDate), "{year}");
+        }
+        let wrong_type = |kind, value: Value| defined(kind).parse(&value).map_err(|p| p.message);
+        assert_eq!(wrong_type(CustomKind::Number, json!(true)), Err("must be a number".to_string()));
+        assert_eq!(wrong_type(CustomKind::YesNo, json!(1)), Err("must be true or false".to_string()));
+        assert_eq!(wrong_type(CustomKind::Text, json!(1)), Err("must be a string".to_string()));
+    }
+
+    #[test]
     fn kinds_are_named_for_the_cli() {
         for kind in <CustomKind as strum::IntoEnumIterator>::iter() {
             assert_eq!(CustomKind::from_name(kind.as_str()), Some(kind));

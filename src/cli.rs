@@ -13,8 +13,8 @@ use crate::auth::key::ServerKey;
 use crate::auth::password::{HashCost, PasswordHasher};
 use crate::clock::SystemClock;
 use crate::config::{
-    Cli, Command, FieldCommand, LocationCommand, MailCommand, MemberCommand, ServeArgs, SqliteSynchronousArg,
-    UnknownFieldsArg,
+    Cli, Command, FieldCommand, KeyCommand, LocationCommand, MailCommand, MemberCommand, ServeArgs,
+    SqliteSynchronousArg, StaffCommand, UnknownFieldsArg,
 };
 use crate::domain::ai::AiSetting;
 use crate::domain::patch::UnknownFields;
@@ -87,6 +87,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Audit { email }) => audit(&cli.database_url, &cli.serve, &email).await,
+        Some(Command::Staff(command)) => staff(&cli.database_url, &cli.serve, command).await,
         Some(Command::Mail(MailCommand::Outbox { to, limit })) => {
             let app = open_existing(&cli.database_url, &cli.serve).await?;
             print_outbox(&app, to.as_deref(), limit).await
@@ -461,6 +462,64 @@ async fn print_outbox(app: &AppState, to: Option<&str>, limit: i64) -> anyhow::R
             crate::clock::rfc3339(message.created_at)
         );
         println!("Subject: {}\n\n{}", message.mail.subject, message.mail.text.trim_end());
+    }
+    Ok(())
+}
+
+async fn staff(database_url: &str, args: &ServeArgs, command: StaffCommand) -> anyhow::Result<()> {
+    use crate::service::staff as service;
+    let state = open_existing(database_url, args).await?;
+    match command {
+        StaffCommand::Add { email, location, role, name } => {
+            let invited = service::grant(&state, &email, &location, role, name.as_deref()).await?;
+            if invited {
+                println!("Invited {email} to choose a password (see `portico mail outbox`).");
+            }
+            println!(
+                "{email} is {} at {location}. Staff sign in with two-step sign-in: the portal sets it up at \
+                 their first sign-in.",
+                role.as_str()
+            );
+        }
+        StaffCommand::List => {
+            let staff = service::staff(&state).await?;
+            if staff.is_empty() {
+                println!("No staff yet: `portico staff add EMAIL --location NAME --role admin`.");
+            }
+            for row in staff {
+                println!("{}\t{}\t{}", row.location_name, row.email, row.role.as_str());
+            }
+        }
+        StaffCommand::Remove { email, location } => {
+            if service::revoke(&state, &email, &location).await? {
+                println!("{email} is no longer staff at {location}.");
+            } else {
+                println!("{email} was not staff at {location}; nothing changed.");
+            }
+        }
+        StaffCommand::Key(KeyCommand::Add { name, location, role }) => {
+            let secret = service::add_key(&state, &name, &location, role).await?;
+            println!(
+                "Key {name} ({} at {location}). Give the integration this secret as the Basic password \
+                 (any user name); it is shown only now:\n{secret}",
+                role.as_str()
+            );
+        }
+        StaffCommand::Key(KeyCommand::List) => {
+            let locations = operator::locations(&state).await?;
+            for key in service::keys(&state).await? {
+                let place =
+                    locations.iter().find(|l| l.id == key.location_id).map_or("?", |l| l.name.as_str());
+                println!("{}\t{place}\t{}", key.name, key.role.as_str());
+            }
+        }
+        StaffCommand::Key(KeyCommand::Remove { name }) => {
+            if service::remove_key(&state, &name).await? {
+                println!("Removed key {name}: it no longer works.");
+            } else {
+                println!("There is no key named {name}.");
+            }
+        }
     }
     Ok(())
 }

@@ -80,12 +80,65 @@ pub enum Command {
     /// Look at the outgoing mail (with no SMTP server configured, it waits here).
     #[command(subcommand)]
     Mail(MailCommand),
+    /// The space's staff (admin or front desk, per location) and integrations' keys to the
+    /// staff API (docs/OPERATIONS.md, "Staff").
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Copy the SQLite database to FILE, consistently, while the server keeps serving
     /// (docs/OPERATIONS.md). With PostgreSQL, use pg_dump.
     Backup { file: std::path::PathBuf },
     /// Replace the SQLite database with a backup; every Portico process serving it must be
     /// stopped first (docs/OPERATIONS.md).
     Restore { file: std::path::PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Make someone staff at a location (a new address is invited first). Staff must turn
+    /// on two-step sign-in before they can sign in.
+    Add {
+        email: String,
+        #[arg(long)]
+        location: String,
+        /// admin (everything) or desk (find, edit, add, invite, suspend; no erasure or export).
+        #[arg(long, value_parser = parse_role)]
+        role: crate::domain::staff::Role,
+        /// The name for a new address's invitation.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the staff and their roles.
+    List,
+    /// Take someone's role at a location away.
+    Remove {
+        email: String,
+        #[arg(long)]
+        location: String,
+    },
+    /// Keys for integrations (door access, CRM): sent as the Basic password to /api/spaces/*.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Create a key; the secret is printed once.
+    Add {
+        /// A name for the integration, e.g. door-sync.
+        name: String,
+        #[arg(long)]
+        location: String,
+        #[arg(long, value_parser = parse_role, default_value = "desk")]
+        role: crate::domain::staff::Role,
+    },
+    List,
+    Remove {
+        name: String,
+    },
+}
+
+fn parse_role(text: &str) -> Result<crate::domain::staff::Role, String> {
+    crate::domain::staff::Role::parse(text).ok_or_else(|| "must be admin or desk".to_string())
 }
 
 #[derive(Debug, Subcommand)]

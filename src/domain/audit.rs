@@ -26,6 +26,14 @@ pub enum AuditKind {
     MemberSuspended,
     MemberReactivated,
     MemberErased,
+    MemberAdded,
+    MemberEdited,
+    MemberExported,
+    InvitationSent,
+    StaffGranted,
+    StaffRevoked,
+    StaffKeyCreated,
+    StaffKeyRemoved,
 }
 
 impl AuditKind {
@@ -53,6 +61,14 @@ impl AuditKind {
             AuditKind::MemberSuspended => "member_suspended",
             AuditKind::MemberReactivated => "member_reactivated",
             AuditKind::MemberErased => "member_erased",
+            AuditKind::MemberAdded => "member_added",
+            AuditKind::MemberEdited => "member_edited",
+            AuditKind::MemberExported => "member_exported",
+            AuditKind::InvitationSent => "invitation_sent",
+            AuditKind::StaffGranted => "staff_granted",
+            AuditKind::StaffRevoked => "staff_revoked",
+            AuditKind::StaffKeyCreated => "staff_key_created",
+            AuditKind::StaffKeyRemoved => "staff_key_removed",
         }
     }
 }
@@ -69,6 +85,17 @@ pub struct AuditEvent {
     pub source: Option<String>,
     pub user_agent: Option<String>,
     pub detail: Option<String>,
+    /// Who did it when it was not the user themselves: a staff user, or an integration key
+    /// by name; the location whose staff acted.
+    pub actor: Option<AuditActor>,
+}
+
+/// The staff side of an event: who acted, and at which location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditActor {
+    pub user_id: Option<i64>,
+    pub key_name: Option<String>,
+    pub location_id: Option<i64>,
 }
 
 impl AuditEvent {
@@ -87,4 +114,5 @@ pub struct AuditRecord {
     pub source: Option<String>,
     pub user_agent: Option<String>,
     pub detail: Option<String>,
+    pub actor: Option<AuditActor>,
 }

@@ -21,6 +21,7 @@ pub mod profile;
 pub mod read_only;
 pub mod session;
 pub mod social;
+pub mod staff;
 pub mod text;
 pub mod two_factor;
 

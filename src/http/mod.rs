@@ -17,6 +17,7 @@ mod profile;
 mod query;
 mod session;
 mod shape;
+mod staff;
 mod two_factor;
 mod views;
 
@@ -38,6 +39,7 @@ pub fn router() -> Router<SharedState> {
         .merge(location::router())
         .merge(media::router())
         .merge(two_factor::router())
+        .merge(staff::router())
         .merge(directory::router())
         .merge(ops::router())
         .merge(openapi::router())

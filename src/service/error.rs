@@ -36,6 +36,9 @@ pub enum ServiceError {
     InvalidParameter { parameter: &'static str, message: String },
     #[error("not signed in")]
     Unauthenticated,
+    /// Signed in, but not allowed: not staff, or not staff enough for this location.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
     #[error("{0} not found")]
     NotFound(&'static str),
     /// The change clashes with what another request did meanwhile (a unique key).
@@ -90,6 +93,7 @@ impl ServiceError {
             | ServiceError::Invalid(_)
             | ServiceError::Import(_) => 400,
             ServiceError::Unauthenticated => 401,
+            ServiceError::Forbidden(_) => 403,
             ServiceError::NotFound(_) => 404,
             ServiceError::Conflict(_) => 409,
             ServiceError::PreconditionFailed => 412,
@@ -139,6 +143,7 @@ impl ServiceError {
             ServiceError::Unauthenticated => {
                 "Sign in first: the bearer token is missing, expired or revoked.".into()
             }
+            ServiceError::Forbidden(why) => format!("Not allowed: {why}."),
             ServiceError::NotFound(what) => format!("The {what} was not found."),
             ServiceError::Conflict(_) => {
                 "Another change got there first (the address or name is taken now); reload and try again."

@@ -18,6 +18,7 @@ pub mod profile;
 pub mod rate_limit;
 pub mod seed;
 pub mod session;
+pub mod staff;
 pub mod state;
 pub mod two_factor;
 

@@ -90,6 +90,35 @@ pub async fn invite_member(app: &AppState, input: MemberInput) -> ServiceResult<
     added.into_iter().next().ok_or_else(|| ServiceError::Invalid("nothing was added".into()))
 }
 
+/// Adds a member as the space's staff do: the e-mail, name and location as for `add_member`,
+/// further properties from a Coworker body checked first (nothing is created if one is
+/// wrong); a new address is invited, an existing one gets a profile at the location.
+pub(crate) async fn add_member_with(
+    app: &AppState,
+    input: MemberInput,
+    body: &Map<String, Value>,
+    unknown_fields: UnknownFields,
+) -> ServiceResult<AddedMember> {
+    let locations = app.store.locations().await?;
+    let location = pick_location(&locations, input.location.as_deref())?;
+    let options = ParseOptions { today: app.clock.today(), unknown_fields, editor: Editor::Staff };
+    let (mut parsed, mut errors) = patch::parse(body, options);
+    let empty = Values::empty();
+    errors.extend(super::custom_fields::resolve(app, &mut parsed, location.id, &empty, Editor::Staff).await?);
+    if !errors.is_empty() {
+        return Err(ServiceError::Validation(errors));
+    }
+    let exists = app.store.login_record(&email_key(input.email.trim())).await?.is_some();
+    let origin = if exists { Origin::Added } else { Origin::Invited };
+    let member = new_member(app, &locations, &input, parsed.patch, origin).await?;
+    let added = if exists {
+        app.store.add_members(&[member], app.clock.now()).await.map_err(conflict_as_invalid)?
+    } else {
+        account::invite(app, vec![member]).await?
+    };
+    added.into_iter().next().ok_or_else(|| ServiceError::Invalid("nothing was added".into()))
+}
+
 fn invalid(message: impl Into<String>) -> ServiceError {
     ServiceError::Invalid(message.into())
 }
@@ -184,7 +213,10 @@ async fn checked_hash(
     permit.hash(password).await.map_err(ServiceError::from)
 }
 
-fn pick_location<'a>(locations: &'a [Location], wanted: Option<&str>) -> ServiceResult<&'a Location> {
+pub(crate) fn pick_location<'a>(
+    locations: &'a [Location],
+    wanted: Option<&str>,
+) -> ServiceResult<&'a Location> {
     match wanted {
         Some(name) => locations
             .iter()
@@ -475,55 +507,87 @@ pub async fn set_properties(
             .ok_or_else(|| invalid(format!("{property} is not a property a member's profile holds")))?;
         body.insert(property.clone(), cell_value(field, cell));
     }
+    let origin =
+        crate::domain::history::Origin { address: None, request_id: Some("portico member set".into()) };
+    let change = StaffChange { body: &body, unknown_fields: UnknownFields::Reject, expected: None, origin };
+    apply_as_staff(app, profile.id, change).await.map_err(|e| match e {
+        ServiceError::Validation(errors) => invalid(errors.to_string()),
+        other => other,
+    })
+}
+
+/// A change the space's staff make to a profile: any property, the staff-set ones included.
+pub(crate) struct StaffChange<'a> {
+    pub body: &'a Map<String, Value>,
+    pub unknown_fields: UnknownFields,
+    pub expected: Option<crate::domain::profile::Version>,
+    pub origin: crate::domain::history::Origin,
+}
+
+/// Checks a staff change as a member's PATCH is checked (echoed read-only properties must
+/// match; custom fields against the location's definitions) and applies it at once, with an
+/// entry in the change history; answers the profile as it now is.
+pub(crate) async fn apply_as_staff(
+    app: &AppState,
+    profile_id: i64,
+    change: StaffChange<'_>,
+) -> ServiceResult<Profile> {
     let options = ParseOptions {
         today: app.clock.today(),
-        unknown_fields: UnknownFields::Reject,
+        unknown_fields: change.unknown_fields,
         editor: Editor::Staff,
     };
-    let (mut parsed, mut errors) = patch::parse(&body, options);
-    let stored = app.store.profile(profile.id).await?;
+    let (mut parsed, mut errors) = patch::parse(change.body, options);
+    let stored = app.store.profile(profile_id).await?;
+    errors.extend(crate::domain::read_only::check(&parsed, &stored));
     errors.extend(
         super::custom_fields::resolve(app, &mut parsed, stored.location_id, &stored.values, Editor::Staff)
             .await?,
     );
-    if !errors.is_empty() {
-        return Err(invalid(errors.to_string()));
+    match super::bio::for_patch(app, &parsed.patch).await? {
+        Ok(summary_html) if errors.is_empty() => {
+            let update = ProfileUpdate {
+                session_id: None,
+                profile_id,
+                user_id: stored.user_id,
+                patch: parsed.patch,
+                expected: change.expected,
+                password: None,
+                return_profile: true,
+                now: app.clock.now(),
+                origin: change.origin,
+                summary_html,
+            };
+            let applied = app.store.apply_profile_patch(&update).await.map_err(|e| match e {
+                StoreError::VersionMismatch => ServiceError::PreconditionFailed,
+                other => other.into(),
+            })?;
+            applied.profile.ok_or(StoreError::NotFound.into())
+        }
+        Ok(_) => Err(ServiceError::Validation(errors)),
+        Err(problem) => {
+            errors.push(problem);
+            Err(ServiceError::Validation(errors))
+        }
     }
-    let summary_html = super::bio::for_patch(app, &parsed.patch)
-        .await?
-        .map_err(|e| invalid(format!("{} {}", e.property, e.message)))?;
-    let update = ProfileUpdate {
-        session_id: None,
-        profile_id: profile.id,
-        user_id,
-        patch: parsed.patch,
-        expected: None,
-        password: None,
-        return_profile: true,
-        now: app.clock.now(),
-        origin: crate::domain::history::Origin {
-            address: None,
-            request_id: Some("portico member set".into()),
-        },
-        summary_html,
-    };
-    let applied = app.store.apply_profile_patch(&update).await?;
-    applied.profile.ok_or(StoreError::NotFound.into())
 }
 
 /// Requires a member to choose a new password at their next sign-in (audited).
 pub async fn require_new_password(app: &AppState, email: &str) -> ServiceResult<()> {
     let user_id = user_id_of(app, email).await?;
+    require_new_password_of(app, user_id, &ClientInfo::operator("portico member password --require-reset"))
+        .await
+}
+
+pub(crate) async fn require_new_password_of(
+    app: &AppState,
+    user_id: i64,
+    client: &ClientInfo,
+) -> ServiceResult<()> {
+    let user = app.store.user(user_id).await?;
     app.store.set_must_reset_password(user_id, true).await?;
-    let operator = ClientInfo::operator("portico member password --require-reset");
-    let audit = session::audit_event(
-        app,
-        AuditKind::PasswordResetRequired,
-        Some(user_id),
-        &email_key(email),
-        &operator,
-        None,
-    );
+    let kind = AuditKind::PasswordResetRequired;
+    let audit = session::audit_event(app, kind, Some(user_id), &email_key(&user.email), client, None);
     Ok(app.store.record_audit(&audit).await?)
 }
 
@@ -642,19 +706,20 @@ pub async fn reactivate(app: &AppState, email: &str) -> ServiceResult<()> {
 
 async fn set_active(app: &AppState, email: &str, active: bool) -> ServiceResult<()> {
     let user_id = user_id_of(app, email).await?;
-    let (kind, command) = if active {
-        (AuditKind::MemberReactivated, "portico member reactivate")
-    } else {
-        (AuditKind::MemberSuspended, "portico member suspend")
-    };
-    let audit = session::audit_event(
-        app,
-        kind,
-        Some(user_id),
-        &email_key(email),
-        &ClientInfo::operator(command),
-        None,
-    );
+    let command = if active { "portico member reactivate" } else { "portico member suspend" };
+    set_user_active(app, user_id, active, &ClientInfo::operator(command)).await
+}
+
+/// Suspends or reactivates a user, audited as done by `client` (the operator, or staff).
+pub(crate) async fn set_user_active(
+    app: &AppState,
+    user_id: i64,
+    active: bool,
+    client: &ClientInfo,
+) -> ServiceResult<()> {
+    let user = app.store.user(user_id).await?;
+    let kind = if active { AuditKind::MemberReactivated } else { AuditKind::MemberSuspended };
+    let audit = session::audit_event(app, kind, Some(user_id), &email_key(&user.email), client, None);
     Ok(app.store.set_user_active(user_id, active, &audit).await?)
 }
 
@@ -662,13 +727,17 @@ async fn set_active(app: &AppState, email: &str, active: bool) -> ServiceResult<
 /// keeps the kind and time of their events under a tombstone, and the erasure itself.
 pub async fn erase(app: &AppState, email: &str) -> ServiceResult<()> {
     let user_id = user_id_of(app, email).await?;
-    let key = email_key(email);
-    let client = ClientInfo::operator("portico member erase");
+    erase_user(app, user_id, &ClientInfo::operator("portico member erase")).await
+}
+
+pub(crate) async fn erase_user(app: &AppState, user_id: i64, client: &ClientInfo) -> ServiceResult<()> {
+    let user = app.store.user(user_id).await?;
+    let key = email_key(&user.email);
     let detail = format!("user {user_id} erased");
     let audit = crate::domain::audit::AuditEvent {
         user_id: None,
         email_key: None,
-        ..session::audit_event(app, AuditKind::MemberErased, None, "", &client, Some(&detail))
+        ..session::audit_event(app, AuditKind::MemberErased, None, "", client, Some(&detail))
     };
     let erasure = crate::store::Erasure { user_id, lockout_key: email_digest(&key), email_key: key, audit };
     Ok(app.store.erase_user(&erasure).await?)
@@ -696,8 +765,13 @@ pub async fn find_members(
         None => None,
     };
     let search = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
-    let query = crate::store::MemberQuery { search, location_id, limit: i64::from(limit.clamp(1, 10_000)) };
-    Ok(app.store.find_members(&query).await?)
+    let query = crate::store::MemberQuery {
+        search,
+        location_id,
+        limit: i64::from(limit.clamp(1, 10_000)),
+        ..Default::default()
+    };
+    Ok(app.store.find_members(&query).await?.rows)
 }
 
 pub async fn locations(app: &AppState) -> ServiceResult<Vec<Location>> {

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use super::error::{ServiceError, ServiceResult};
 use crate::auth::password::{HashError, HashPermit, Verification};
 use crate::auth::token::{self, TokenPair};
-use crate::domain::audit::{AuditEvent, AuditKind};
+use crate::domain::audit::{AuditActor, AuditEvent, AuditKind};
 use crate::domain::fields::{MAX_EMAIL_CHARS, email_digest, email_key, legacy_email_keys};
 use crate::domain::lockout::Admission;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
@@ -37,6 +37,8 @@ pub struct ClientInfo {
     /// Cancelled when the client hangs up or the request's time limit passes: password
     /// work not yet started is then skipped.
     pub cancelled: CancellationToken,
+    /// The staff user or key acting on someone else's account, recorded in the audit log.
+    pub actor: Option<AuditActor>,
 }
 
 impl ClientInfo {
@@ -549,6 +551,7 @@ pub fn audit_event(
         source: client.source(),
         user_agent: client.user_agent.clone(),
         detail: detail.map(str::to_string),
+        actor: client.actor.clone(),
     }
 }
 

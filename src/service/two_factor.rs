@@ -155,15 +155,15 @@ pub async fn disable(
 /// The operator's reset for a member who lost the phone: off, and every session ends.
 pub async fn reset(app: &AppState, email: &str) -> ServiceResult<()> {
     let user_id = super::operator::user_id_of(app, email).await?;
-    let client = ClientInfo::operator("portico member two-factor --reset");
-    let audit = session::audit_event(
-        app,
-        AuditKind::TwoFactorResetByOperator,
-        Some(user_id),
-        &email_key(email),
-        &client,
-        None,
-    );
+    reset_of(app, user_id, &ClientInfo::operator("portico member two-factor --reset")).await
+}
+
+/// Turns a user's two-step sign-in off for them (they lost their device), audited as done by
+/// `client`.
+pub(crate) async fn reset_of(app: &AppState, user_id: i64, client: &ClientInfo) -> ServiceResult<()> {
+    let user = app.store.user(user_id).await?;
+    let kind = AuditKind::TwoFactorResetByOperator;
+    let audit = session::audit_event(app, kind, Some(user_id), &email_key(&user.email), client, None);
     Ok(app.store.disable_two_factor(user_id, None, &audit).await?)
 }
 

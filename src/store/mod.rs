@@ -25,6 +25,8 @@ use crate::domain::patch::ProfilePatch;
 use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
 pub use crate::domain::session::{Session, SessionSummary};
+use crate::domain::staff::Grant;
+pub use crate::domain::staff::MemberOrder;
 pub use shared::PhotoRecord;
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -93,16 +95,79 @@ pub struct LoginRecord {
     pub must_reset_password: bool,
     /// The two-step sign-in secret, sealed under the server's key: present when it is on.
     pub totp_secret: Option<String>,
-    /// A location where the user has a profile requires two-step sign-in.
+    /// A location where the user has a profile requires two-step sign-in, or the user is staff.
     pub two_step_required: bool,
 }
 
-/// Which members an operator looks for: words in the name, e-mail or company, a location.
+/// Which members staff look for: words anywhere in the name, e-mail or company, or in one of
+/// them; members or contacts; active or suspended; a location; only the locations of a staff
+/// user; one page in an order.
 #[derive(Debug, Clone, Default)]
 pub struct MemberQuery {
     /// Lower-case text to find anywhere in the name, the e-mail or the company.
     pub search: Option<String>,
+    /// Lower-case text to find in that one property.
+    pub full_name: Option<String>,
+    pub email: Option<String>,
+    pub company: Option<String>,
+    pub is_member: Option<bool>,
+    /// Neither the profile nor its user suspended (`true`), or either (`false`).
+    pub active: Option<bool>,
     pub location_id: Option<i64>,
+    /// Only profiles at locations where this user has a staff role.
+    pub staff_user_id: Option<i64>,
+    pub order: MemberOrder,
+    pub descending: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// One page of a member list and how many match in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberPage {
+    pub rows: Vec<MemberRow>,
+    pub total: i64,
+}
+
+/// A staff role as listed: who, where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRow {
+    pub user_id: i64,
+    pub email: String,
+    pub location_id: i64,
+    pub location_name: String,
+    pub role: crate::domain::staff::Role,
+}
+
+/// An integration's key to the admin API, as stored (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffKey {
+    pub id: i64,
+    pub name: String,
+    pub location_id: i64,
+    pub role: crate::domain::staff::Role,
+}
+
+/// A key to create: its secret only as a hash.
+#[derive(Debug, Clone)]
+pub struct NewStaffKey {
+    pub name: String,
+    pub secret_hash: String,
+    pub location_id: i64,
+    pub role: crate::domain::staff::Role,
+    pub created_at: OffsetDateTime,
+    pub audit: AuditEvent,
+}
+
+/// Which audit events of a location to read: about its members or by its staff; of one
+/// kind; by or about one user; in a time range; the newest first.
+#[derive(Debug, Clone)]
+pub struct AuditQuery {
+    pub location_id: i64,
+    pub event: Option<String>,
+    pub user_id: Option<i64>,
+    pub since: Option<OffsetDateTime>,
+    pub until: Option<OffsetDateTime>,
     pub limit: i64,
 }
 
@@ -545,7 +610,19 @@ pub trait Store: Send + Sync + 'static {
     /// The profile with this `UniqueId` and its photo of one kind (`None`: no such profile).
     async fn photo(&self, unique_id: &str, kind: PhotoKind) -> StoreResult<Option<PhotoRecord>>;
     /// Profiles matching the query, in name order, at most `limit`.
-    async fn find_members(&self, query: &MemberQuery) -> StoreResult<Vec<MemberRow>>;
+    async fn find_members(&self, query: &MemberQuery) -> StoreResult<MemberPage>;
+    /// Gives a user a role at a location (replacing the one they had there), audited.
+    async fn grant_staff(&self, user_id: i64, grant: Grant, audit: &AuditEvent) -> StoreResult<()>;
+    /// Takes a user's role at a location away; false when they had none.
+    async fn revoke_staff(&self, user_id: i64, location_id: i64, audit: &AuditEvent) -> StoreResult<bool>;
+    async fn staff_grants(&self, user_id: i64) -> StoreResult<Vec<Grant>>;
+    async fn staff(&self) -> StoreResult<Vec<StaffRow>>;
+    async fn add_staff_key(&self, key: &NewStaffKey) -> StoreResult<i64>;
+    async fn staff_key(&self, secret_hash: &str) -> StoreResult<Option<StaffKey>>;
+    async fn staff_keys(&self) -> StoreResult<Vec<StaffKey>>;
+    async fn remove_staff_key(&self, name: &str, audit: &AuditEvent) -> StoreResult<bool>;
+    /// Events about a location's members or by its staff, newest first.
+    async fn audit_of_location(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRecord>>;
     /// Renames a location (its web address stays: members' addresses keep working).
     async fn rename_location(&self, location_id: i64, name: &str) -> StoreResult<()>;
     /// Suspends (`false`: every session ends, the profiles leave the directory) or

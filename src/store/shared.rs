@@ -10,13 +10,14 @@ use std::sync::LazyLock;
 use time::{Date, OffsetDateTime};
 
 use super::{
-    DirectoryProfile, Invitation, Link, LinkIssue, LoginRecord, MemberRow, NOTICES_PER_ADDRESS_HOUR, NewMail,
-    OutboxMail, Session, SessionSummary, StoreError, StoreResult, TwoFactorState,
+    DirectoryProfile, Invitation, Link, LinkIssue, LoginRecord, MemberOrder, MemberRow,
+    NOTICES_PER_ADDRESS_HOUR, NewMail, OutboxMail, Session, SessionSummary, StaffKey, StaffRow, StoreError,
+    StoreResult, TwoFactorState,
 };
 use crate::auth::token::TokenHash;
 use crate::domain::account::{Purpose, credential_tag};
 use crate::domain::ai::{AiSetting, Provider};
-use crate::domain::audit::AuditRecord;
+use crate::domain::audit::{AuditActor, AuditRecord};
 use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
 use crate::domain::custom::{CustomField, CustomKind};
 use crate::domain::directory::{DirectoryOrder, SearchedProfile};
@@ -25,6 +26,7 @@ use crate::domain::markdown::RenderedBio;
 use crate::domain::password::{MAX_SCORE, PasswordPolicy};
 use crate::domain::photo::Photo;
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
+use crate::domain::staff::{Grant, Role};
 
 /// One row of a query, read by column position.
 pub trait ColumnSource {
@@ -222,8 +224,11 @@ pub fn session_summary_from(row: &impl ColumnSource) -> StoreResult<SessionSumma
     })
 }
 
-/// `select at, event, user_id, source, user_agent, detail from audit_events`.
+/// `select at, event, user_id, source, user_agent, detail, actor_id, actor_key, location_id
+/// from audit_events`.
 pub fn audit_record_from(row: &impl ColumnSource) -> StoreResult<AuditRecord> {
+    let (actor_id, actor_key, location_id) = (row.optional_int(6)?, row.text(7)?, row.optional_int(8)?);
+    let acted = actor_id.is_some() || actor_key.is_some() || location_id.is_some();
     Ok(AuditRecord {
         at: row.time(0)?,
         event: row.required_text(1)?,
@@ -231,6 +236,7 @@ pub fn audit_record_from(row: &impl ColumnSource) -> StoreResult<AuditRecord> {
         source: row.text(3)?,
         user_agent: row.text(4)?,
         detail: row.text(5)?,
+        actor: acted.then_some(AuditActor { user_id: actor_id, key_name: actor_key, location_id }),
     })
 }
 
@@ -291,17 +297,100 @@ pub const PHOTO_LOOKUP: &str = "select p.id, p.user_id, (p.profile_is_public and
      f.jpeg, f.etag from profiles p join users u on u.id = p.user_id \
      left join photos f on f.profile_id = p.id and f.kind = $1 where p.unique_id = $2";
 
-/// `$1` a `like` pattern (or null for all), `$2` a location (or null), `$3` the most rows.
-pub const FIND_MEMBERS: &str = "select u.id, p.id, u.email, p.full_name, l.name, p.company_name, \
-     (p.active and u.active), p.is_member from profiles p join users u on u.id = p.user_id \
-     join locations l on l.id = p.location_id \
-     where (cast($1 as text) is null or lower(p.full_name) like $1 escape '\\' or u.email_key like $1 escape '\\' \
-     or lower(p.company_name) like $1 escape '\\') \
-     and (cast($2 as bigint) is null or p.location_id = $2) \
-     order by lower(p.full_name), p.id limit $3";
+/// Which profiles a member list holds: `$1` a `like` pattern for the name, e-mail or company,
+/// `$2`…`$4` one for each alone, `$5` members or contacts, `$6` active or not, `$7` a
+/// location, `$8` a staff user whose locations they must be at; each null for any.
+macro_rules! member_filter {
+    () => {
+        " from profiles p join users u on u.id = p.user_id join locations l on l.id = p.location_id \
+         where (cast($1 as text) is null or lower(p.full_name) like $1 escape '\\' \
+         or u.email_key like $1 escape '\\' or lower(p.company_name) like $1 escape '\\') \
+         and (cast($2 as text) is null or lower(p.full_name) like $2 escape '\\') \
+         and (cast($3 as text) is null or u.email_key like $3 escape '\\') \
+         and (cast($4 as text) is null or lower(p.company_name) like $4 escape '\\') \
+         and (cast($5 as boolean) is null or p.is_member = $5) \
+         and (cast($6 as boolean) is null or (p.active and u.active) = $6) \
+         and (cast($7 as bigint) is null or p.location_id = $7) \
+         and (cast($8 as bigint) is null or p.location_id in \
+         (select location_id from staff_roles where user_id = $8))"
+    };
+}
+
+pub const COUNT_MEMBERS: &str = concat!("select count(*)", member_filter!());
+
+/// The member list's page in `order`: the filter's parameters, then `$9` the most rows and
+/// `$10` how many to skip.
+pub fn find_members_sql(order: MemberOrder, descending: bool) -> String {
+    let column = match order {
+        MemberOrder::FullName => "lower(p.full_name)",
+        MemberOrder::Email => "u.email_key",
+        MemberOrder::CompanyName => "lower(p.company_name)",
+        MemberOrder::CreatedOn => "p.created_on",
+        MemberOrder::UpdatedOn => "p.updated_on",
+        MemberOrder::Id => "p.id",
+    };
+    let direction = if descending { "desc" } else { "asc" };
+    format!(
+        "select u.id, p.id, u.email, p.full_name, l.name, p.company_name, (p.active and u.active), p.is_member{} \
+         order by {column} {direction}, p.id {direction} limit $9 offset $10",
+        member_filter!()
+    )
+}
+
+pub const GRANT_STAFF: &str = "insert into staff_roles (user_id, location_id, role, granted_at) \
+     values ($1, $2, $3, $4) on conflict (user_id, location_id) do update set role = excluded.role, \
+     granted_at = excluded.granted_at";
+pub const REVOKE_STAFF: &str = "delete from staff_roles where user_id = $1 and location_id = $2";
+pub const STAFF_GRANTS: &str =
+    "select location_id, role from staff_roles where user_id = $1 order by location_id";
+pub const STAFF: &str = "select u.id, u.email, l.id, l.name, s.role from staff_roles s \
+     join users u on u.id = s.user_id join locations l on l.id = s.location_id order by l.name, u.email_key";
+pub const ADD_STAFF_KEY: &str = "insert into staff_keys (name, secret_hash, location_id, role, created_at) \
+     values ($1, $2, $3, $4, $5) returning id";
+pub const STAFF_KEY: &str = "select id, name, location_id, role from staff_keys where secret_hash = $1";
+pub const STAFF_KEYS: &str = "select id, name, location_id, role from staff_keys order by name";
+pub const REMOVE_STAFF_KEY: &str = "delete from staff_keys where name = $1";
+/// `$1` the location, `$2` the event's kind, `$3` a user who acted or was acted on, `$4` and
+/// `$5` the time range, `$6` the most rows; each but the first null for any.
+pub const LOCATION_AUDIT: &str = "select at, event, user_id, source, user_agent, detail, actor_id, actor_key, \
+     location_id from audit_events where (location_id = $1 or user_id in \
+     (select user_id from profiles where location_id = $1)) \
+     and (cast($2 as text) is null or event = $2) \
+     and (cast($3 as bigint) is null or actor_id = $3 or user_id = $3) \
+     and (cast($4 as timestamptz) is null or at >= $4) \
+     and (cast($5 as timestamptz) is null or at < $5) \
+     order by at desc, id desc limit $6";
+
+pub fn grant_from(row: &impl ColumnSource) -> StoreResult<Grant> {
+    Ok(Grant { location_id: row.int(0)?, role: role_from(&row.required_text(1)?)? })
+}
+
+fn role_from(text: &str) -> StoreResult<Role> {
+    Role::parse(text).ok_or_else(|| StoreError::Other(anyhow::anyhow!("unknown staff role {text:?}")))
+}
+
+pub fn staff_row_from(row: &impl ColumnSource) -> StoreResult<StaffRow> {
+    Ok(StaffRow {
+        user_id: row.int(0)?,
+        email: row.required_text(1)?,
+        location_id: row.int(2)?,
+        location_name: row.required_text(3)?,
+        role: role_from(&row.required_text(4)?)?,
+    })
+}
+
+pub fn staff_key_from(row: &impl ColumnSource) -> StoreResult<StaffKey> {
+    Ok(StaffKey {
+        id: row.int(0)?,
+        name: row.required_text(1)?,
+        location_id: row.int(2)?,
+        role: role_from(&row.required_text(3)?)?,
+    })
+}
+
 pub const RENAME_LOCATION: &str = "update locations set name = $1 where id = $2";
 
-/// A row of [`FIND_MEMBERS`].
+/// A row of [`find_members_sql`].
 pub fn member_row_from(row: &impl ColumnSource) -> StoreResult<MemberRow> {
     Ok(MemberRow {
         user_id: row.int(0)?,
@@ -516,7 +605,8 @@ pub fn user_from(row: &impl ColumnSource) -> StoreResult<User> {
 /// `$1` the e-mail key: what sign-in needs to know, for [`login_record_from`].
 pub const LOGIN_RECORD: &str = "select u.id, u.password_hash, u.active, u.default_profile_id, u.must_reset_password, \
     u.totp_secret, exists (select 1 from profiles p join locations l on l.id = p.location_id \
-    where p.user_id = u.id and l.policy_require_two_step) from users u where u.email_key = $1";
+    where p.user_id = u.id and l.policy_require_two_step) \
+    or exists (select 1 from staff_roles s where s.user_id = u.id) from users u where u.email_key = $1";
 
 /// A row of [`LOGIN_RECORD`]; `None` for a user without a profile yet.
 pub fn login_record_from(row: &impl ColumnSource) -> StoreResult<Option<LoginRecord>> {
@@ -619,7 +709,15 @@ mod tests {
             DELETE_LOCKOUT.to_string(),
             DELETE_USER.to_string(),
             PHOTO_LOOKUP.to_string(),
-            FIND_MEMBERS.to_string(),
+            find_members_sql(MemberOrder::Email, true),
+            COUNT_MEMBERS.to_string(),
+            GRANT_STAFF.to_string(),
+            REVOKE_STAFF.to_string(),
+            STAFF_GRANTS.to_string(),
+            ADD_STAFF_KEY.to_string(),
+            STAFF_KEY.to_string(),
+            REMOVE_STAFF_KEY.to_string(),
+            LOCATION_AUDIT.to_string(),
             RENAME_LOCATION.to_string(),
         ];
         for sql in statements {

@@ -29,7 +29,7 @@ impl FromRequestParts<SharedState> for Client {
         let cancelled = parts.extensions.get::<CancellationToken>().cloned().unwrap_or_default();
         // The edge has replaced anything unfit with an id of its own.
         let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
-        Ok(Client(ClientInfo { address, user_agent, request_id, cancelled }))
+        Ok(Client(ClientInfo { address, user_agent, request_id, cancelled, actor: None }))
     }
 }
 

@@ -28,5 +28,6 @@ mod profiles;
 mod properties;
 mod record;
 mod session;
+mod staff;
 mod suspension;
 mod two_factor;

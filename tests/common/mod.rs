@@ -8,7 +8,7 @@ pub mod node;
 use std::sync::Arc;
 
 use portico::auth::password::{HashCost, HashGate, PasswordHasher};
-use portico::clock::ManualClock;
+use portico::clock::{Clock as _, ManualClock};
 use portico::domain::fields::email_key;
 use portico::service::operator::{self, MemberInput};
 use portico::service::rate_limit::RateLimitSettings;
@@ -291,6 +291,73 @@ impl TestApp {
             location: location.map(str::to_string),
         };
         operator::add_member(&self.state, input).await.expect("member")
+    }
+
+    /// The two-step code of the step `offset` steps from the server's clock.
+    pub fn totp_code(&self, secret: &[u8], offset: i64) -> String {
+        let step = portico::domain::two_factor::STEP_SECONDS as i64;
+        let now = self.clock.now().unix_timestamp() + offset * step;
+        portico::domain::two_factor::code_at(secret, now as u64)
+    }
+
+    /// Moves the server's clock to the start of the next step, so that a code is new and the
+    /// codes of one test do not straddle a step.
+    pub fn next_totp_step(&self) {
+        let step = portico::domain::two_factor::STEP_SECONDS as i64;
+        let now = self.clock.now().unix_timestamp();
+        self.clock.advance(time::Duration::seconds(step - now % step));
+    }
+
+    /// Turns two-step sign-in on for the session's user through the API; the secret.
+    pub async fn enrol_two_factor(&self, token: &str) -> Vec<u8> {
+        let path = self.url("/api/public/coworker/two-factor");
+        let started: Value = self
+            .client
+            .post(&path)
+            .bearer_auth(token)
+            .json(&serde_json::json!({"Password": PASSWORD}))
+            .send()
+            .await
+            .expect("POST")
+            .json()
+            .await
+            .expect("json");
+        let secret = started["Value"]["Secret"].as_str().expect("the secret").to_string();
+        let secret = totp_rs::Secret::Encoded(secret).to_bytes().expect("base32");
+        self.next_totp_step();
+        let confirm = serde_json::json!({"Code": self.totp_code(&secret, 0)});
+        let confirmed = self
+            .client
+            .post(format!("{path}/confirm"))
+            .bearer_auth(token)
+            .json(&confirm)
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(confirmed.status(), StatusCode::OK);
+        secret
+    }
+
+    /// A staff member with two-step sign-in on, signed in: adds them as a member at
+    /// `location`, enrols them, grants the role, and signs in with a new code.
+    pub async fn staff_token(&self, email: &str, location: &str, role: &str) -> String {
+        self.add_member(email, Some(location)).await;
+        let member = self.sign_in(email, PASSWORD).await;
+        let secret = self.enrol_two_factor(&member).await;
+        let role = portico::domain::staff::Role::parse(role).expect("a role");
+        portico::service::staff::grant(&self.state, email, location, role, None).await.expect("granted");
+        self.next_totp_step();
+        let code = self.totp_code(&secret, 0);
+        let (status, body) = self
+            .token_request(&[
+                ("grant_type", "password"),
+                ("username", email),
+                ("password", PASSWORD),
+                ("totp", &code),
+            ])
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["access_token"].as_str().expect("a token").to_string()
     }
 
     /// Adds a member and signs them in, returning the access token.

@@ -140,6 +140,7 @@ fn audit(kind: AuditKind, at: OffsetDateTime, email: &str) -> AuditEvent {
         source: Some("192.0.2.7".into()),
         user_agent: Some("conformance".into()),
         detail: None,
+        actor: None,
     }
 }
 

@@ -13,8 +13,8 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
 use crate::store::shared::{self, LOCATION_COLUMNS};
 use crate::store::{
-    AddedMember, BASIC_CLIENT, Erasure, FailedAttempt, LoginRecord, MemberQuery, MemberRow, NewLocation,
-    NewMember, OperatorPassword, PasswordCheck, StoreError, StoreResult,
+    AddedMember, BASIC_CLIENT, Erasure, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword,
+    PasswordCheck, StoreError, StoreResult,
 };
 
 pub async fn add_location(c: &mut PgConnection, location: &NewLocation) -> StoreResult<Location> {
@@ -281,8 +281,8 @@ pub async fn record_password_success(
 
 pub async fn record_audit(c: &mut PgConnection, event: &AuditEvent) -> StoreResult<()> {
     sqlx::query(
-        "insert into audit_events (at, user_id, email_key, event, source, user_agent, detail) \
-         values ($1, $2, $3, $4, $5, $6, $7)",
+        "insert into audit_events (at, user_id, email_key, event, source, user_agent, detail, actor_id, \
+         actor_key, location_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(event.at)
     .bind(event.user_id)
@@ -291,6 +291,9 @@ pub async fn record_audit(c: &mut PgConnection, event: &AuditEvent) -> StoreResu
     .bind(&event.source)
     .bind(&event.user_agent)
     .bind(&event.detail)
+    .bind(event.actor.as_ref().and_then(|a| a.user_id))
+    .bind(event.actor.as_ref().and_then(|a| a.key_name.as_deref()))
+    .bind(event.actor.as_ref().and_then(|a| a.location_id))
     .execute(c)
     .await?;
     Ok(())
@@ -300,7 +303,7 @@ pub async fn record_audit(c: &mut PgConnection, event: &AuditEvent) -> StoreResu
 /// Everything recorded with the user's id, whatever address it was recorded under.
 pub async fn audit_of_user(c: &mut PgConnection, user_id: i64) -> StoreResult<Vec<AuditRecord>> {
     let rows = sqlx::query(
-        "select at, event, user_id, source, user_agent, detail from audit_events where user_id = $1 \
+        "select at, event, user_id, source, user_agent, detail, actor_id, actor_key, location_id from audit_events where user_id = $1 \
          order by at, id",
     )
     .bind(user_id)
@@ -349,7 +352,7 @@ pub async fn rekey_emails(pool: &PgPool) -> StoreResult<()> {
 
 pub async fn audit_of(c: &mut PgConnection, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
     let rows = sqlx::query(
-        "select at, event, user_id, source, user_agent, detail from audit_events \
+        "select at, event, user_id, source, user_agent, detail, actor_id, actor_key, location_id from audit_events \
          where email_key = $1 or email_key = $2 or user_id = (select id from users where email_key = $1) \
          order by at, id",
     )
@@ -404,17 +407,6 @@ pub async fn erase_user(pool: &PgPool, erasure: &Erasure) -> StoreResult<()> {
     record_audit(&mut tx, &erasure.audit).await?;
     tx.commit().await?;
     Ok(())
-}
-
-pub async fn find_members(pool: &PgPool, query: &MemberQuery) -> StoreResult<Vec<MemberRow>> {
-    let pattern = query.search.as_deref().map(shared::contains_pattern);
-    let rows = sqlx::query(shared::FIND_MEMBERS)
-        .bind(pattern)
-        .bind(query.location_id)
-        .bind(query.limit)
-        .fetch_all(pool)
-        .await?;
-    rows.iter().map(shared::member_row_from).collect()
 }
 
 pub async fn rename_location(pool: &PgPool, location_id: i64, name: &str) -> StoreResult<()> {

@@ -19,6 +19,7 @@ mod outbox;
 mod photos;
 mod profiles;
 mod sessions;
+mod staff;
 mod two_factor;
 
 use std::str::FromStr;
@@ -40,14 +41,15 @@ use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
+use crate::domain::staff::Grant;
 use crate::store::shared::ColumnSource;
 use crate::store::{
-    AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
-    Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, MemberQuery, MemberRow,
-    NewLocation, NewMail, NewMember, NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck,
-    PasswordRedemption, PhotoRecord, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
-    SessionTokens, StaleBio, Store, StoreError, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState,
-    VerifiedPassword,
+    AddedMember, Applied, AuditQuery, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest,
+    EmailRedemption, Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord,
+    MemberPage, MemberQuery, NewLocation, NewMail, NewMember, NewSession, NewStaffKey, OperatorPassword,
+    OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord, ProfileUpdate, Purge, RefreshOutcome,
+    Session, SessionSummary, SessionTokens, StaffKey, StaffRow, StaleBio, Store, StoreError, StoreResult,
+    TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -361,8 +363,44 @@ impl Store for PostgresStore {
         photos::lookup(&self.pool, unique_id, kind).await
     }
 
-    async fn find_members(&self, query: &MemberQuery) -> StoreResult<Vec<MemberRow>> {
-        accounts::find_members(&self.pool, query).await
+    async fn find_members(&self, query: &MemberQuery) -> StoreResult<MemberPage> {
+        staff::find_members(&self.pool, query).await
+    }
+
+    async fn grant_staff(&self, user_id: i64, grant: Grant, audit: &AuditEvent) -> StoreResult<()> {
+        staff::grant(&self.pool, user_id, grant, audit).await
+    }
+
+    async fn revoke_staff(&self, user_id: i64, location_id: i64, audit: &AuditEvent) -> StoreResult<bool> {
+        staff::revoke(&self.pool, user_id, location_id, audit).await
+    }
+
+    async fn staff_grants(&self, user_id: i64) -> StoreResult<Vec<Grant>> {
+        staff::grants(&self.pool, user_id).await
+    }
+
+    async fn staff(&self) -> StoreResult<Vec<StaffRow>> {
+        staff::staff(&self.pool).await
+    }
+
+    async fn add_staff_key(&self, key: &NewStaffKey) -> StoreResult<i64> {
+        staff::add_key(&self.pool, key).await
+    }
+
+    async fn staff_key(&self, secret_hash: &str) -> StoreResult<Option<StaffKey>> {
+        staff::key(&self.pool, secret_hash).await
+    }
+
+    async fn staff_keys(&self) -> StoreResult<Vec<StaffKey>> {
+        staff::keys(&self.pool).await
+    }
+
+    async fn remove_staff_key(&self, name: &str, audit: &AuditEvent) -> StoreResult<bool> {
+        staff::remove_key(&self.pool, name, audit).await
+    }
+
+    async fn audit_of_location(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRecord>> {
+        staff::audit_of_location(&self.pool, query).await
     }
 
     async fn rename_location(&self, location_id: i64, name: &str) -> StoreResult<()> {

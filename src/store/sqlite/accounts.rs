@@ -15,8 +15,8 @@ use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
 use crate::store::shared::{self, ColumnSource, LOCATION_COLUMNS};
 use crate::store::{
-    AddedMember, BASIC_CLIENT, Erasure, FailedAttempt, LoginRecord, MemberQuery, MemberRow, NewLocation,
-    NewMember, OperatorPassword, PasswordCheck, StoreError, StoreResult,
+    AddedMember, BASIC_CLIENT, Erasure, FailedAttempt, LoginRecord, NewLocation, NewMember, OperatorPassword,
+    PasswordCheck, StoreError, StoreResult,
 };
 
 pub fn add_location(c: &Connection, location: &NewLocation) -> StoreResult<Location> {
@@ -266,8 +266,8 @@ pub fn record_password_success(
 
 pub fn record_audit(c: &Connection, event: &AuditEvent) -> StoreResult<()> {
     c.prepare_cached(
-        "insert into audit_events (at, user_id, email_key, event, source, user_agent, detail) \
-         values (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "insert into audit_events (at, user_id, email_key, event, source, user_agent, detail, actor_id, \
+         actor_key, location_id) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         time_text(event.at),
@@ -276,7 +276,10 @@ pub fn record_audit(c: &Connection, event: &AuditEvent) -> StoreResult<()> {
         event.kind.as_str(),
         event.source,
         event.user_agent,
-        event.detail
+        event.detail,
+        event.actor.as_ref().and_then(|a| a.user_id),
+        event.actor.as_ref().and_then(|a| a.key_name.as_deref()),
+        event.actor.as_ref().and_then(|a| a.location_id),
     ])?;
     Ok(())
 }
@@ -285,7 +288,7 @@ pub fn record_audit(c: &Connection, event: &AuditEvent) -> StoreResult<()> {
 /// its current holder's.
 pub fn audit_of(c: &Connection, email_key: &str) -> StoreResult<Vec<AuditRecord>> {
     let mut statement = c.prepare_cached(
-        "select at, event, user_id, source, user_agent, detail from audit_events \
+        "select at, event, user_id, source, user_agent, detail, actor_id, actor_key, location_id from audit_events \
          where email_key = ?1 or email_key = ?2 or user_id = (select id from users where email_key = ?1) \
          order by at, id",
     )?;
@@ -295,7 +298,7 @@ pub fn audit_of(c: &Connection, email_key: &str) -> StoreResult<Vec<AuditRecord>
 /// Everything recorded with the user's id, whatever address it was recorded under.
 pub fn audit_of_user(c: &Connection, user_id: i64) -> StoreResult<Vec<AuditRecord>> {
     let mut statement = c.prepare_cached(
-        "select at, event, user_id, source, user_agent, detail from audit_events where user_id = ?1 \
+        "select at, event, user_id, source, user_agent, detail, actor_id, actor_key, location_id from audit_events where user_id = ?1 \
          order by at, id",
     )?;
     all_rows(statement.query([user_id])?, |row| shared::audit_record_from(row))
@@ -379,14 +382,6 @@ pub fn erase_user(c: &Connection, erasure: &Erasure) -> StoreResult<()> {
         return Err(StoreError::NotFound);
     }
     record_audit(c, &erasure.audit)
-}
-
-pub fn find_members(c: &Connection, query: &MemberQuery) -> StoreResult<Vec<MemberRow>> {
-    let pattern = query.search.as_deref().map(shared::contains_pattern);
-    let mut statement = c.prepare_cached(shared::FIND_MEMBERS)?;
-    all_rows(statement.query(params![pattern, query.location_id, query.limit])?, |row| {
-        shared::member_row_from(row)
-    })
 }
 
 pub fn rename_location(c: &Connection, location_id: i64, name: &str) -> StoreResult<()> {

@@ -20,6 +20,7 @@ mod outbox;
 mod photos;
 mod profiles;
 mod sessions;
+mod staff;
 mod two_factor;
 mod writer;
 
@@ -39,12 +40,14 @@ use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
 use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
+use crate::domain::staff::Grant;
 use crate::store::{
-    AddedMember, Applied, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest, EmailRedemption,
-    Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord, MemberQuery, MemberRow,
-    NewLocation, NewMail, NewMember, NewSession, OperatorPassword, OutboxMail, Paging, PasswordCheck,
-    PasswordRedemption, PhotoRecord, ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary,
-    SessionTokens, StaleBio, Store, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
+    AddedMember, Applied, AuditQuery, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest,
+    EmailRedemption, Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord,
+    MemberPage, MemberQuery, NewLocation, NewMail, NewMember, NewSession, NewStaffKey, OperatorPassword,
+    OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord, ProfileUpdate, Purge, RefreshOutcome,
+    Session, SessionSummary, SessionTokens, StaffKey, StaffRow, StaleBio, Store, StoreResult, TokenOwner,
+    TwoFactorOn, TwoFactorState, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
@@ -344,8 +347,48 @@ impl Store for SqliteStore {
         self.readers.read(|c| photos::lookup(c, unique_id, kind))
     }
 
-    async fn find_members(&self, query: &MemberQuery) -> StoreResult<Vec<MemberRow>> {
-        self.readers.read(|c| accounts::find_members(c, query))
+    async fn find_members(&self, query: &MemberQuery) -> StoreResult<MemberPage> {
+        self.readers.read(|c| staff::find_members(c, query))
+    }
+
+    async fn grant_staff(&self, user_id: i64, grant: Grant, audit: &AuditEvent) -> StoreResult<()> {
+        let audit = audit.clone();
+        self.writer.write(move |c| staff::grant(c, user_id, grant, &audit)).await
+    }
+
+    async fn revoke_staff(&self, user_id: i64, location_id: i64, audit: &AuditEvent) -> StoreResult<bool> {
+        let audit = audit.clone();
+        self.writer.write(move |c| staff::revoke(c, user_id, location_id, &audit)).await
+    }
+
+    async fn staff_grants(&self, user_id: i64) -> StoreResult<Vec<Grant>> {
+        self.readers.read(|c| staff::grants(c, user_id))
+    }
+
+    async fn staff(&self) -> StoreResult<Vec<StaffRow>> {
+        self.readers.read(staff::staff)
+    }
+
+    async fn add_staff_key(&self, key: &NewStaffKey) -> StoreResult<i64> {
+        let key = key.clone();
+        self.writer.write(move |c| staff::add_key(c, &key)).await
+    }
+
+    async fn staff_key(&self, secret_hash: &str) -> StoreResult<Option<StaffKey>> {
+        self.readers.read(|c| staff::key(c, secret_hash))
+    }
+
+    async fn staff_keys(&self) -> StoreResult<Vec<StaffKey>> {
+        self.readers.read(staff::keys)
+    }
+
+    async fn remove_staff_key(&self, name: &str, audit: &AuditEvent) -> StoreResult<bool> {
+        let (name, audit) = (name.to_string(), audit.clone());
+        self.writer.write(move |c| staff::remove_key(c, &name, &audit)).await
+    }
+
+    async fn audit_of_location(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRecord>> {
+        self.readers.read(|c| staff::audit_of_location(c, query))
     }
 
     async fn rename_location(&self, location_id: i64, name: &str) -> StoreResult<()> {

@@ -662,7 +662,79 @@ async fn a_magic_link_asks_for_the_code_too(backend: Backend) {
     assert_eq!(app.get(pair["token"].as_str().expect("token"), "/en/user/me").await.0, StatusCode::OK);
 }
 
+/// A door-access sync (the pattern of the Nexudus-built ones): with a staff key as Basic
+/// credentials it pages through the active members of its location, `size` at a time, until
+/// `HasNextPage` is false, reading each one's `AccessPincode`, `FullName`, `Email` and
+/// `Active`; then it looks one member up by e-mail.
+async fn a_door_sync_pages_through_active_members(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_location("Canal Street").await;
+    app.add_location("Dock Road").await;
+    for n in 0..7 {
+        app.add_member(&format!("m{n}@example.com"), Some("Canal Street")).await;
+    }
+    app.add_member("elsewhere@example.com", Some("Dock Road")).await;
+    app.add_member("gone@example.com", Some("Canal Street")).await;
+    portico::service::operator::suspend(&app.state, "gone@example.com").await.expect("suspended");
+    portico::service::operator::set_properties(
+        &app.state,
+        "m3@example.com",
+        None,
+        &[("AccessPincode".to_string(), "7319".to_string())],
+    )
+    .await
+    .expect("pin");
+    let role = portico::domain::staff::Role::Desk;
+    let secret =
+        portico::service::staff::add_key(&app.state, "door-sync", "Canal Street", role).await.expect("key");
+    let auth = basic("door-sync", &secret);
+    let (mut page, mut seen, mut pins) = (1, Vec::new(), Vec::new());
+    loop {
+        let url = app.url(&format!(
+            "/api/spaces/coworkers?Coworker_Active=true&page={page}&size=3&orderBy=Id&dir=Ascending"
+        ));
+        let response = app
+            .client
+            .get(url)
+            .header(AUTHORIZATION, &auth)
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(response.status(), StatusCode::OK);
+        let list: Value = response.json().await.expect("json");
+        assert_eq!((list["TotalItems"].as_i64(), list["PageSize"].as_i64()), (Some(7), Some(3)));
+        for record in list["Records"].as_array().expect("records") {
+            assert_eq!(record["Active"], true);
+            assert!(record["FullName"].is_string() && record["Id"].is_i64());
+            seen.push(record["Email"].as_str().expect("email").to_string());
+            pins.push(record["AccessPincode"].clone());
+        }
+        if list["HasNextPage"] != true {
+            break;
+        }
+        page += 1;
+    }
+    assert_eq!(page, 3);
+    let expected: Vec<String> = (0..7).map(|n| format!("m{n}@example.com")).collect();
+    assert_eq!(seen, expected, "every active member of the location once, in order");
+    assert_eq!(pins.iter().filter(|p| p.as_str() == Some("7319")).count(), 1);
+    let one = app
+        .client
+        .get(app.url("/api/spaces/coworkers?Coworker_Email=m5%40example.com"))
+        .header(AUTHORIZATION, &auth)
+        .send()
+        .await
+        .expect("GET");
+    let one: Value = one.json().await.expect("json");
+    assert_eq!(
+        (one["TotalItems"].as_i64(), one["Records"][0]["Email"].as_str()),
+        (Some(1), Some("m5@example.com"))
+    );
+}
+
 every_store!(
+    a_door_sync_pages_through_active_members,
     a_portal_asks_for_the_code_and_sends_the_form_again,
     a_magic_link_asks_for_the_code_too,
     a_theme_saves_with_the_legacy_write,

@@ -10,6 +10,7 @@ mod drafts;
 mod mail;
 mod nexudus;
 mod photos;
+mod staff;
 mod two_factor;
 
 use std::sync::Arc;

@@ -15,6 +15,7 @@ mod page;
 mod photo;
 mod profile;
 mod signin;
+mod staff;
 mod two_factor;
 
 use axum::Router;
@@ -28,7 +29,11 @@ use crate::web::SharedState;
 /// A photo upload's body: the largest photo and the form around it.
 const UPLOAD_BODY_BYTES: usize = crate::domain::photo::MAX_UPLOAD_BYTES + 64 * 1024;
 
-pub fn router() -> Router<SharedState> {
+/// How an export reads as JSON: the API's shape, handed in by the server so the pages and
+/// the API give the same document without the pages depending on the API.
+pub type ExportJson = fn(&crate::service::history::Export, &str) -> serde_json::Value;
+
+pub fn router(export_json: ExportJson) -> Router<SharedState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/profile") }))
         .route("/signin", get(signin::show).post(signin::submit))
@@ -57,6 +62,15 @@ pub fn router() -> Router<SharedState> {
         .route("/profile/two-factor/confirm", post(two_factor::confirm))
         .route("/profile/two-factor/off", post(two_factor::turn_off))
         .route("/profile/{section}", post(profile::save))
+        .route("/staff", get(staff::list))
+        .route("/staff/members/{id}", get(staff::member).post(staff::save))
+        .route(
+            "/staff/members/{id}/export",
+            get(move |signed_in, state, id, client| staff::export(signed_in, state, id, client, export_json)),
+        )
+        .route("/staff/members/{id}/{action}", post(staff::act))
+        .route("/staff/audit", get(staff::audit))
+        .route("/staff/outbox", get(staff::outbox))
         .route("/directory", get(directory::list))
         .route("/directory/{id}", get(directory::card))
         .route("/portal/portal.css", get(|| async { asset("text/css", include_str!("assets/portal.css")) }))

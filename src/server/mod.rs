@@ -40,7 +40,8 @@ pub fn router(state: AppState) -> Router {
         request_timeout: settings.request_timeout,
         strict_transport: settings.public_url.as_ref().is_some_and(|url| url.scheme() == "https"),
     };
-    let mut router = Router::new().merge(crate::http::router()).merge(crate::portal::router());
+    let mut router =
+        Router::new().merge(crate::http::router()).merge(crate::portal::router(crate::http::export_json));
     if !settings.metrics_on_own_listener {
         router = router.merge(crate::http::metrics_router());
     }

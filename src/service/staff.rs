@@ -481,3 +481,35 @@ pub async fn remove_key(app: &AppState, name: &str) -> ServiceResult<bool> {
         super::session::audit_event(app, AuditKind::StaffKeyRemoved, None, name, &client, Some(&detail));
     Ok(app.store.remove_staff_key(name, &audit).await?)
 }
+
+/// The locations where the staff member may do `action`, by name.
+pub async fn locations(app: &AppState, staff: &Staff, action: StaffAction) -> ServiceResult<Vec<Location>> {
+    let allowed = staff.locations_for(action);
+    let mut all = app.store.locations().await?;
+    all.retain(|l| allowed.contains(&l.id));
+    Ok(all)
+}
+
+/// Recent mail to members of the admin's locations, without its words: a sign-in or
+/// password link in a body would let whoever reads it act as the member.
+pub async fn outbox(
+    app: &AppState,
+    staff: &Staff,
+    limit: i64,
+) -> ServiceResult<Vec<crate::domain::mail::OutboxMail>> {
+    let allowed = staff.locations_for(StaffAction::ReadOutbox);
+    if allowed.is_empty() {
+        return Err(ServiceError::Forbidden("only a location's admins read its outbox"));
+    }
+    let mut shown = Vec::new();
+    for mut mail in app.store.outbox(None, limit.clamp(1, 500)).await? {
+        let Some(record) = app.store.login_record(&email_key(&mail.mail.to)).await? else { continue };
+        let profiles = app.store.profiles_of_user(record.user_id).await?;
+        if profiles.iter().any(|p| allowed.contains(&p.location_id)) {
+            mail.mail.text.clear();
+            mail.mail.html.clear();
+            shown.push(mail);
+        }
+    }
+    Ok(shown)
+}

@@ -852,7 +852,82 @@ async fn two_step_sign_in_works_without_javascript(backend: Backend) {
     assert_eq!(again.get("/profile").await.status, StatusCode::OK);
 }
 
+/// The staff pages, without JavaScript: an admin signs in with the code, finds a member,
+/// edits a staff-only property, sees a refused value by its field, suspends, reads the audit
+/// log and the outbox (without links), and erases only with the address typed again; a
+/// member is refused, and so is a form from elsewhere.
+async fn staff_pages_work_without_javascript(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut member = signed_in(&app, "ann@example.com").await;
+    let location = app.state.store.locations().await.expect("locations")[0].name.clone();
+    let (_, secret) = app.staff_member("olga@example.com", &location, "admin").await;
+    let mut staff = Browser::new(&app);
+    let step = staff.sign_in("olga@example.com", PASSWORD).await;
+    let pending = step.value_of("input[name=Pending]").expect("the code is asked");
+    let csrf = step.value_of("input[name=_csrf]").expect("csrf");
+    app.next_totp_step();
+    let code = app.totp_code(&secret, 0);
+    let done =
+        staff.post("/signin/code", &[("_csrf", &csrf), ("Pending", &pending), ("Code", &code)], &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+
+    let list = staff.get("/staff?query=ann").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.html);
+    assert_eq!(list.count("table.members tbody tr"), 1);
+    let ann = app.state.store.login_record(&portico::domain::fields::email_key("ann@example.com")).await;
+    let ann = ann.expect("query").expect("ann").default_profile_id;
+    let path = format!("/staff/members/{ann}");
+    let record = staff.get(&path).await;
+    assert_eq!(record.status, StatusCode::OK);
+    let csrf = record.value_of("input[name=_csrf]").expect("csrf");
+    assert!(record.value_of("input[name=AccessPincode]").is_some(), "the staff-only properties are there");
+    let saved =
+        staff.post(&path, &[("_csrf", &csrf), ("AccessPincode", "9931"), ("CompanyName", "Acme")], &[]).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.html);
+    assert_eq!(saved.value_of("input[name=AccessPincode]").as_deref(), Some("9931"));
+    let refused =
+        staff.post(&path, &[("_csrf", &csrf), ("ProfileWebsite", "javascript:alert(1)")], &[]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.text_of("#f-ProfileWebsite-error").is_some(), "by its field");
+    assert_eq!(
+        refused.value_of("input[name=ProfileWebsite]").as_deref(),
+        Some("javascript:alert(1)"),
+        "kept"
+    );
+    let forged = staff.post(&path, &[("_csrf", "forged"), ("AccessPincode", "0000")], &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let suspended = staff.post(&format!("{path}/suspend"), &[("_csrf", &csrf)], &[]).await;
+    assert_eq!(suspended.status, StatusCode::OK);
+    assert!(suspended.text_of(".location").is_some_and(|t| t.contains("Suspended")));
+    assert_eq!(member.get("/profile").await.status, StatusCode::SEE_OTHER, "the member's session ended");
+    let export = staff.get(&format!("{path}/export")).await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.html.contains("\"AccessPincode\": \"9931\""), "the member's data as the API exports it");
+
+    let audit = staff.get("/staff/audit?event=member_edited").await;
+    assert_eq!(audit.status, StatusCode::OK);
+    assert_eq!(audit.count("table.audit tbody tr"), 1, "{}", audit.html);
+    let outbox = staff.get("/staff/outbox").await;
+    assert_eq!(outbox.status, StatusCode::OK);
+    assert!(!outbox.html.contains("token="), "no link of a member's mail is shown");
+
+    let wrong = staff
+        .post(&format!("{path}/erase"), &[("_csrf", &csrf), ("confirm", "someone@example.com")], &[])
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(app.state.store.profile(ann).await.is_ok(), "nothing erased");
+    let erased =
+        staff.post(&format!("{path}/erase"), &[("_csrf", &csrf), ("confirm", "ANN@example.com")], &[]).await;
+    assert_eq!(erased.status, StatusCode::SEE_OTHER);
+    assert!(app.state.store.profile(ann).await.is_err(), "erased");
+
+    let mut bob = signed_in(&app, "bob@example.com").await;
+    assert_eq!(bob.get("/staff").await.status, StatusCode::FORBIDDEN, "a member is not staff");
+}
+
 every_store!(
+    staff_pages_work_without_javascript,
     two_step_sign_in_works_without_javascript,
     photos_are_uploaded_from_the_profile_page_and_faces_fill_the_directory,
     forms_work_for_the_whole_session_without_a_csrf_cookie,

@@ -341,6 +341,11 @@ impl TestApp {
     /// A staff member with two-step sign-in on, signed in: adds them as a member at
     /// `location`, enrols them, grants the role, and signs in with a new code.
     pub async fn staff_token(&self, email: &str, location: &str, role: &str) -> String {
+        self.staff_member(email, location, role).await.0
+    }
+
+    /// [`staff_token`](Self::staff_token), and the secret of their two-step sign-in.
+    pub async fn staff_member(&self, email: &str, location: &str, role: &str) -> (String, Vec<u8>) {
         self.add_member(email, Some(location)).await;
         let member = self.sign_in(email, PASSWORD).await;
         let secret = self.enrol_two_factor(&member).await;
@@ -357,7 +362,7 @@ impl TestApp {
             ])
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        body["access_token"].as_str().expect("a token").to_string()
+        (body["access_token"].as_str().expect("a token").to_string(), secret)
     }
 
     /// Adds a member and signs them in, returning the access token.

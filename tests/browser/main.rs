@@ -525,5 +525,36 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     me.submit("/signin/code").await;
     let landed = me.client.current_url().await.expect("url");
     assert!(landed.path().starts_with("/profile"), "{landed}");
+
+    // Ada becomes the location's admin: the staff pages, in the same browser session.
+    let location = app.state.store.locations().await.expect("locations")[0].name.clone();
+    let admin = portico::domain::staff::Role::Admin;
+    portico::service::staff::grant(&app.state, "ada@example.com", &location, admin, None)
+        .await
+        .expect("granted");
+    me.open("/staff?query=grace").await;
+    me.check_page("staff-members").await;
+    me.client
+        .find(Locator::LinkText("Grace Hopper"))
+        .await
+        .expect("Grace in the list")
+        .click()
+        .await
+        .expect("click");
+    me.client.wait().for_element(Locator::Id("f-AccessPincode")).await.expect("the staff-only properties");
+    let grace = me.client.current_url().await.expect("url").path().to_string();
+    me.fill("f-AccessPincode", "5521").await;
+    me.submit(&grace).await;
+    let saved = me.client.find(Locator::Css("p.saved")).await.expect("saved").text().await.expect("text");
+    assert_eq!(saved, "Saved.");
+    me.check_page("staff-member").await;
+    let grace_token = app.sign_in("grace@example.com", PASSWORD).await;
+    assert_eq!(app.profile(&grace_token).await["AccessPincode"], "5521");
+    me.open("/staff/audit").await;
+    let rows = me.client.find_all(Locator::Css("table.audit tbody tr")).await.expect("rows");
+    assert!(!rows.is_empty());
+    me.check_page("staff-audit").await;
+    me.open("/staff/outbox").await;
+    me.check_page("staff-outbox").await;
     me.client.close().await.expect("close");
 }

@@ -1,5 +1,6 @@
 //! Runs the command the operator chose.
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -13,8 +14,8 @@ use crate::auth::key::ServerKey;
 use crate::auth::password::{HashCost, PasswordHasher};
 use crate::clock::SystemClock;
 use crate::config::{
-    Cli, Command, FieldCommand, KeyCommand, LocationCommand, MailCommand, MemberCommand, ServeArgs,
-    SqliteSynchronousArg, StaffCommand, UnknownFieldsArg,
+    Cli, Command, DEFAULT_METRICS_BIND, FieldCommand, KeyCommand, LocationCommand, MailCommand,
+    MemberCommand, MetricsBind, ServeArgs, SqliteSynchronousArg, StaffCommand, UnknownFieldsArg,
 };
 use crate::domain::ai::AiSetting;
 use crate::domain::patch::UnknownFields;
@@ -39,6 +40,9 @@ pub fn describe_error(error: &anyhow::Error) -> String {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(file) = &cli.config {
+        tracing::info!(file = %file.display(), "configuration file read");
+    }
     match cli.command {
         None => serve(&cli.database_url, cli.serve).await,
         Some(Command::Serve(args)) => serve(&cli.database_url, args).await,
@@ -77,13 +81,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = crate::service::seed::seed(&app, &location, members, seed).await?;
             let per_second = report.members as f64 / report.elapsed.as_secs_f64().max(1e-9);
             println!(
-                "Seeded {} members at {} in {:.1} s ({per_second:.0} members/s). Each signs in with the \
-                 password {}; `portico member list` is not needed: the directory shows the public ones.",
+                "Seeded {} members at {} in {:.1} s ({per_second:.0} members/s).",
                 report.members,
                 report.location,
                 report.elapsed.as_secs_f64(),
-                crate::service::seed::SEED_PASSWORD
             );
+            // The seeded addresses end alike (`seed::fake_member`): one of them, to sign in with.
+            let seeded = format!("@s{seed}.seed.example");
+            let first = operator::find_members(&app, Some(&seeded), Some(&report.location), 1).await?;
+            if let Some(member) = first.first() {
+                println!(
+                    "Sign in as {} (or as any of them) with the password {}; \
+                     `portico member list --location {:?}` lists them.",
+                    member.email,
+                    crate::service::seed::SEED_PASSWORD,
+                    report.location
+                );
+            }
             Ok(())
         }
         Some(Command::Audit { email }) => audit(&cli.database_url, &cli.serve, &email).await,
@@ -105,9 +119,10 @@ pub async fn open_existing(database_url: &str, args: &ServeArgs) -> anyhow::Resu
     {
         let absolute = std::env::current_dir().map(|dir| dir.join(&path)).unwrap_or(path);
         anyhow::bail!(
-            "there is no Portico database at {} (PORTICO_DATABASE_URL={}). Run this where the \
-             server's database is, or set PORTICO_DATABASE_URL to its absolute path; `portico serve`, \
-             `portico migrate` and `portico location add` create a new one",
+            "there is no Portico database at {} (database URL {}). Run this where the server's \
+             database is, or with the server's configuration file (--config or PORTICO_CONFIG), or \
+             set PORTICO_DATABASE_URL to its absolute path; `portico serve`, `portico migrate` and \
+             `portico location add` create a new one",
             absolute.display(),
             store::redact(database_url)
         );
@@ -174,7 +189,7 @@ pub async fn open(database_url: &str, args: &ServeArgs) -> anyhow::Result<AppSta
             .map(|h| h.trim().to_ascii_lowercase())
             .collect(),
         public_url: args.public_url.clone(),
-        metrics_on_own_listener: args.metrics_bind.is_some(),
+        metrics_with_api: args.metrics_bind == Some(MetricsBind::Api),
         ai: AiDefaults {
             provider: args.ai.provider,
             base_url: args.ai.base_url.clone(),
@@ -241,16 +256,10 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             tokio::spawn(crate::service::outbox::run(state.clone(), mailer));
         }
         None => println!(
-            "No SMTP server (PORTICO_SMTP_URL): mail waits in the outbox; `portico mail outbox` shows it."
+            "No SMTP server (smtp_url, PORTICO_SMTP_URL): mail waits in the outbox; `portico mail outbox` shows it."
         ),
     }
-    if let Some(metrics_bind) = args.metrics_bind {
-        let listener = TcpListener::bind(metrics_bind)
-            .await
-            .with_context(|| format!("binding {metrics_bind} for /metrics"))?;
-        println!("Metrics on http://{metrics_bind}/metrics");
-        tokio::spawn(crate::server::serve_metrics(listener, state.clone()));
-    }
+    start_metrics(args.metrics_bind, address, &state).await?;
     tracing::info!(%address, database = %store::redact(database_url), "Portico is serving");
     println!("Portico is serving on http://{address}");
     crate::serve(listener, state.clone(), shutdown_signal()).await?;
@@ -258,6 +267,39 @@ async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         tracing::warn!(%error, "could not close the database cleanly");
     }
     tracing::info!("Portico stopped");
+    Ok(())
+}
+
+/// `/metrics` where `--metrics-bind` says. Left unset, on 127.0.0.1:9464 if it is free: a
+/// second node on the machine (or a test's) then serves without metrics and says so, rather
+/// than refusing to start over something the operator did not ask for.
+async fn start_metrics(
+    bind: Option<MetricsBind>,
+    api: std::net::SocketAddr,
+    state: &AppState,
+) -> anyhow::Result<()> {
+    let listener = match bind {
+        Some(MetricsBind::Off) => return Ok(()),
+        Some(MetricsBind::Api) => {
+            println!("Metrics with the API, on http://{api}/metrics");
+            return Ok(());
+        }
+        Some(MetricsBind::Address(address)) => TcpListener::bind(address)
+            .await
+            .with_context(|| format!("binding {address} for /metrics (--metrics-bind)"))?,
+        None => match TcpListener::bind(DEFAULT_METRICS_BIND).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(%error, address = %DEFAULT_METRICS_BIND, "no /metrics: set --metrics-bind");
+                println!(
+                    "No metrics: {DEFAULT_METRICS_BIND} is taken ({error}); choose another with --metrics-bind."
+                );
+                return Ok(());
+            }
+        },
+    };
+    println!("Metrics on http://{}/metrics", listener.local_addr()?);
+    tokio::spawn(crate::server::serve_metrics(listener, state.clone()));
     Ok(())
 }
 
@@ -290,7 +332,8 @@ fn outbox_hint(app: &AppState, email: &str) -> String {
         " The e-mail is on its way.".into()
     } else {
         format!(
-            " No SMTP server is configured: `portico mail outbox --to {email}` shows the e-mail and its link."
+            " No SMTP server is configured (smtp_url in the configuration file, or PORTICO_SMTP_URL): \
+             `portico mail outbox --to {email}` shows the e-mail and its link."
         )
     }
 }
@@ -461,7 +504,9 @@ async fn print_outbox(app: &AppState, to: Option<&str>, limit: i64) -> anyhow::R
             message.mail.to,
             crate::clock::rfc3339(message.created_at)
         );
-        println!("Subject: {}\n\n{}", message.mail.subject, message.mail.text.trim_end());
+        // The links as this process's public URL makes them, as a sender here would send them.
+        let mail = crate::mail::compose::with_public_url(&message.mail, app.settings.public_base());
+        println!("Subject: {}\n\n{}", mail.subject, mail.text.trim_end());
     }
     Ok(())
 }
@@ -552,6 +597,42 @@ async fn audit(database_url: &str, args: &ServeArgs, email: &str) -> anyhow::Res
     Ok(())
 }
 
+fn print_member(member: &operator::MemberSummary) {
+    use crate::domain::catalogue::Field;
+    let user = &member.user;
+    let status = match (user.active, member.invited) {
+        (false, _) => "suspended",
+        (true, true) => "invited (no password chosen yet)",
+        (true, false) => "active",
+    };
+    println!("Member {}: {} <{}>, {status}", user.id, user.full_name, user.email);
+    println!("  since {}", crate::clock::rfc3339(user.created_on));
+    println!("  two-step sign-in {}", if member.two_step_on { "on" } else { "off" });
+    if user.must_reset_password {
+        println!("  must choose a new password at the next sign-in");
+    }
+    println!("  {} live session(s)", member.live_sessions);
+    for profile in &member.profiles {
+        let default = if user.default_profile_id == Some(profile.id) { ", default" } else { "" };
+        let kind = if profile.values.flag(Field::IsMember) { "member" } else { "contact" };
+        let directory = if profile.values.flag(Field::ProfileIsPublic) {
+            "in the directory"
+        } else {
+            "not in the directory"
+        };
+        let active = if profile.active { "" } else { ", suspended" };
+        println!(
+            "  profile {} at {}{default}: {kind}{active}, {directory}",
+            profile.id, profile.location_name
+        );
+        for (label, field) in [("company", Field::CompanyName), ("position", Field::Position)] {
+            if let Some(value) = profile.values.text(field).filter(|v| !v.is_empty()) {
+                println!("    {label}: {value}");
+            }
+        }
+    }
+}
+
 fn describe_change(change: &crate::domain::history::PropertyChange) -> String {
     use crate::domain::history::PropertyChange;
     match change {
@@ -564,8 +645,15 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
     let state = open_existing(database_url, args).await?;
     match command {
         MemberCommand::Add { email, password, name, location } => {
-            let input =
-                MemberInput { email, password: password.map(SecretString::from), full_name: name, location };
+            let password = match password {
+                Some(password) => Some(SecretString::from(password)),
+                // Without a terminal (a script), a new member without one is refused instead.
+                None if std::io::stdin().is_terminal() && !operator::is_member(&state, &email).await? => {
+                    Some(new_password_from_operator()?)
+                }
+                None => None,
+            };
+            let input = MemberInput { email, password, full_name: name, location };
             let added = operator::add_member(&state, input).await?;
             if added.new_user {
                 println!("Created member {} with profile {}.", added.user_id, added.profile_id);
@@ -685,12 +773,10 @@ async fn member(database_url: &str, args: &ServeArgs, command: MemberCommand) ->
         }
         MemberCommand::Export { email } => {
             let export = operator::export_member(&state, &email).await?;
-            let base = state.settings.public_url.as_ref().map_or("http://localhost:8080", |url| url.as_str());
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&crate::http::export_json(&export, base.trim_end_matches('/')))?
-            );
+            let base = state.settings.public_base();
+            println!("{}", serde_json::to_string_pretty(&crate::http::export_json(&export, base))?);
         }
+        MemberCommand::Show { email } => print_member(&operator::member_summary(&state, &email).await?),
         MemberCommand::TwoFactor { reset } => {
             crate::service::two_factor::reset(&state, &reset).await?;
             println!(

@@ -1,11 +1,16 @@
-//! Command line and environment: every flag has a `PORTICO_…` variable, and the defaults
-//! make `cargo run --release` serve a demo on 127.0.0.1:8080 from `portico.db`.
+//! Command line, environment and configuration file: every serve flag has a `PORTICO_…`
+//! variable and a key in `portico.toml`, and the defaults make `cargo run --release` serve a
+//! demo on 127.0.0.1:8080 from `portico.db`.
+//!
+//! One order for every command, the server and the CLI alike: a flag, then its variable,
+//! then the file, then the built-in default (`Cli::load`).
 
+use std::ffi::OsString;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use secrecy::SecretString;
 
@@ -19,6 +24,12 @@ use crate::domain::ai::{AiSetting, Provider};
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    /// The configuration file (TOML): its keys are the serve flags' long names with `_` for
+    /// `-` (database_url, public_url, smtp_url, …). By default ./portico.toml, if it exists;
+    /// PORTICO_CONFIG= (empty) reads none. A flag or a variable overrides the file.
+    #[arg(long, env = "PORTICO_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
     #[arg(
         long,
@@ -298,6 +309,9 @@ pub enum MemberCommand {
     },
     /// Print everything Portico holds of a member as JSON (GDPR Art. 15 and 20).
     Export { email: String },
+    /// Show a member: their user, every profile (location and key properties), whether they
+    /// are suspended, their two-step sign-in and how many sessions they have.
+    Show { email: String },
     /// Turn a member's two-step sign-in off (they lost their phone and their recovery codes);
     /// every session of theirs ends. Audited.
     TwoFactor {
@@ -310,7 +324,8 @@ pub enum MemberCommand {
     Add {
         #[arg(long)]
         email: String,
-        /// Prefer PORTICO_MEMBER_PASSWORD: a flag shows in the process list.
+        /// Prefer PORTICO_MEMBER_PASSWORD: a flag shows in the process list. With neither, a
+        /// new member's password is asked for at the terminal (twice, never shown).
         #[arg(long, env = "PORTICO_MEMBER_PASSWORD", hide_env_values = true)]
         password: Option<String>,
         #[arg(long)]
@@ -470,10 +485,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTICO_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
 
-    /// Serve /metrics on this address instead of with the API, e.g. 127.0.0.1:9090, so
-    /// it is not public.
-    #[arg(long, env = "PORTICO_METRICS_BIND")]
-    pub metrics_bind: Option<SocketAddr>,
+    /// Where /metrics is served: an address of its own (by default 127.0.0.1:9464, which
+    /// only this machine reaches), `api` to serve it with the API on --bind (public unless
+    /// your proxy hides it), or `off`. Left unset, a taken 127.0.0.1:9464 is warned about
+    /// and Portico serves without metrics; an address given must be free.
+    #[arg(long, env = "PORTICO_METRICS_BIND", value_name = "ADDRESS|api|off", value_parser = parse_metrics_bind)]
+    pub metrics_bind: Option<MetricsBind>,
 
     /// Hosts whose https images a member's bio may show in the directory, comma-separated
     /// (e.g. your own CDN). None by default: a bio cannot make readers fetch from elsewhere.
@@ -598,6 +615,32 @@ fn parse_origin(text: &str) -> Result<String, String> {
     Ok(origin.ascii_serialization())
 }
 
+/// Where `/metrics` is served (`--metrics-bind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricsBind {
+    /// On a listener of its own.
+    Address(SocketAddr),
+    /// With the API, on its listener: whoever reaches the API reads the metrics.
+    Api,
+    Off,
+}
+
+/// Where `/metrics` is served when `--metrics-bind` is not given: the loopback interface,
+/// so the metrics are not public unless the operator says so.
+pub const DEFAULT_METRICS_BIND: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 9464);
+
+fn parse_metrics_bind(text: &str) -> Result<MetricsBind, String> {
+    match text.trim() {
+        "api" => Ok(MetricsBind::Api),
+        "off" => Ok(MetricsBind::Off),
+        address => address
+            .parse()
+            .map(MetricsBind::Address)
+            .map_err(|_| format!("{text:?} is not an address (such as 127.0.0.1:9464), `api` or `off`")),
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum UnknownFieldsArg {
     Reject,
@@ -608,4 +651,297 @@ pub enum UnknownFieldsArg {
 pub enum SqliteSynchronousArg {
     Full,
     Normal,
+}
+
+/// The file read when neither `--config` nor `PORTICO_CONFIG` names one, if it exists in
+/// the working directory: where `sqlite://portico.db` and `portico.key` are by default too,
+/// so a CLI run beside the server's files sees the server's settings.
+pub const DEFAULT_CONFIG_FILE: &str = "portico.toml";
+
+/// Why the command line and the configuration file could not be read.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The command line (or a variable): clap's message, `--help` and `--version` included.
+    Arguments(clap::Error),
+    /// The configuration file, named in the message.
+    File(String),
+}
+
+impl LoadError {
+    /// Prints the message and ends the process as clap does (2 for a usage error).
+    pub fn exit(self) -> ! {
+        match self {
+            LoadError::Arguments(error) => error.exit(),
+            LoadError::File(message) => {
+                eprintln!("portico: {message}");
+                std::process::exit(2)
+            }
+        }
+    }
+}
+
+impl Cli {
+    /// Reads `args` (the program's name first) over the environment over the configuration
+    /// file over the built-in defaults. `config_variable` is `PORTICO_CONFIG`'s value.
+    ///
+    /// Each key of the file becomes its flag's default before clap parses. That keeps clap
+    /// the one place where precedence is decided, with its own rule (a flag, else its
+    /// variable, else the default) and its own checks, for the server and every subcommand
+    /// alike; setting the variables for unset keys instead would need `unsafe` `set_var`
+    /// and would hand the file's secrets to every child process's environment.
+    pub fn load(args: Vec<OsString>, config_variable: Option<OsString>) -> Result<Cli, LoadError> {
+        let (file, args) = config_path(args, config_variable);
+        let mut command = Cli::command();
+        if let Some(path) = &file {
+            command = with_file(command, path).map_err(LoadError::File)?;
+        }
+        let matches = command.try_get_matches_from(args).map_err(LoadError::Arguments)?;
+        let mut cli = Cli::from_arg_matches(&matches).map_err(LoadError::Arguments)?;
+        cli.config = file;
+        Ok(cli)
+    }
+}
+
+/// `--config FILE` (or `--config=FILE`) wherever it is on the command line, else
+/// `PORTICO_CONFIG`, else `./portico.toml` when it exists; an empty name means no file.
+/// Looked for before clap parses, because the file changes what clap's defaults are; and
+/// taken off the command line, which is returned without it: clap refuses any flag before a
+/// subcommand (`args_conflicts_with_subcommands`, so serve flags are not mistaken for a
+/// subcommand's), and `portico --config FILE member …` is how the option reads best.
+fn config_path(args: Vec<OsString>, config_variable: Option<OsString>) -> (Option<PathBuf>, Vec<OsString>) {
+    let mut named = None;
+    let mut kept = Vec::with_capacity(args.len());
+    let mut rest = args.into_iter();
+    kept.extend(rest.next());
+    while let Some(arg) = rest.next() {
+        if arg == "--" {
+            kept.push(arg);
+            break;
+        }
+        if named.is_none() && arg == "--config" {
+            // Without a value, clap says one is needed.
+            match rest.next() {
+                Some(path) => named = Some(path),
+                None => kept.push(arg),
+            }
+            continue;
+        }
+        if let Some(path) = arg.to_str().and_then(|a| a.strip_prefix("--config="))
+            && named.is_none()
+        {
+            named = Some(OsString::from(path));
+            continue;
+        }
+        kept.push(arg);
+    }
+    kept.extend(rest);
+    let path = match named.or(config_variable) {
+        Some(path) if path.is_empty() => None,
+        Some(path) => Some(PathBuf::from(path)),
+        None => Path::new(DEFAULT_CONFIG_FILE).is_file().then(|| PathBuf::from(DEFAULT_CONFIG_FILE)),
+    };
+    (path, kept)
+}
+
+/// `command` with each key of the file at `path` as its flag's default (in `serve` too).
+fn with_file(mut command: clap::Command, path: &Path) -> Result<clap::Command, String> {
+    let file = path.display();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("reading the configuration file {file}: {e}"))?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        // The message and the place only: the parser's excerpt of the line could show a
+        // secret written on it.
+        let before =
+            |end: usize| text.as_bytes()[..end.min(text.len())].iter().filter(|b| **b == b'\n').count();
+        let line = e.span().map_or(1, |span| before(span.start) + 1);
+        format!("{file}, line {line}: {}", e.message().trim_end())
+    })?;
+    for (key, value) in &table {
+        let arg = key_arg(&command, key).ok_or_else(|| unknown_key(&command, &file, key))?;
+        let id = arg.get_id().clone();
+        let secret = arg.is_hide_env_values_set();
+        let values = file_values(value).map_err(|why| format!("{file}: {key} {why}"))?;
+        if values.len() != 1 && !matches!(arg.get_action(), ArgAction::Append) {
+            return Err(format!("{file}: {key} takes one value, not a list"));
+        }
+        // `--help` shows a file's value as the default, but never a secret's.
+        let from_file = |arg: Arg| {
+            let arg = arg.default_values(values.clone());
+            if secret { arg.hide_default_value(true) } else { arg }
+        };
+        // The value checked now, by the flag's own parser, so that a mistake names the file
+        // (and so that the variable overriding a key does not hide the key's mistake).
+        let alone = clap::Command::new("portico").no_binary_name(true).arg(from_file(arg.clone()).env(None));
+        alone.try_get_matches_from(Vec::<OsString>::new()).map_err(|error| {
+            if secret {
+                format!("{file}: {key} is not valid")
+            } else {
+                format!("{file}: {key}: {}", clap_reason(&error))
+            }
+        })?;
+        command = command.mut_arg(&id, from_file);
+        if let Some(serve) = command.find_subcommand("serve")
+            && serve.get_arguments().any(|a| a.get_id() == &id)
+        {
+            command = command.mut_subcommand("serve", |serve| serve.mut_arg(&id, from_file));
+        }
+    }
+    Ok(command)
+}
+
+/// The flag a key of the file stands for: its long name with `_` for `-`.
+fn key_arg<'a>(command: &'a clap::Command, key: &str) -> Option<&'a Arg> {
+    let long = key.replace('_', "-");
+    command.get_arguments().filter(|arg| is_key(arg)).find(|arg| arg.get_long() == Some(long.as_str()))
+}
+
+fn is_key(arg: &Arg) -> bool {
+    arg.get_long().is_some_and(|long| !matches!(long, "config" | "help" | "version"))
+}
+
+fn unknown_key(command: &clap::Command, file: &std::path::Display<'_>, key: &str) -> String {
+    let keys = command.get_arguments().filter(|arg| is_key(arg)).filter_map(|arg| arg.get_long());
+    let closest = keys
+        .map(|long| long.replace('-', "_"))
+        .map(|known| (strsim::jaro_winkler(key, &known), known))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let hint = closest.map(|(_, known)| format!(" (did you mean {known}?)")).unwrap_or_default();
+    format!(
+        "{file}: unknown key {key:?}{hint}: the keys are the serve flags' long names with _ for - \
+         (`portico serve --help` lists them), at the top level of the file"
+    )
+}
+
+/// A value of the file as the text clap reads, one per element of a list.
+fn file_values(value: &toml::Value) -> Result<Vec<String>, &'static str> {
+    match value {
+        toml::Value::Array(items) => items.iter().map(file_scalar).collect(),
+        other => file_scalar(other).map(|text| vec![text]),
+    }
+}
+
+fn file_scalar(value: &toml::Value) -> Result<String, &'static str> {
+    match value {
+        toml::Value::String(text) => Ok(text.clone()),
+        toml::Value::Integer(number) => Ok(number.to_string()),
+        toml::Value::Float(number) => Ok(number.to_string()),
+        toml::Value::Boolean(flag) => Ok(flag.to_string()),
+        toml::Value::Datetime(_) => Err("is a date; write it as a string"),
+        toml::Value::Array(_) | toml::Value::Table(_) => {
+            Err("takes a value or a list of values, not a table or a list of lists")
+        }
+    }
+}
+
+/// Why clap refused a value, without its "error:" and its advice to try `--help`.
+fn clap_reason(error: &clap::Error) -> String {
+    let text = error.to_string();
+    let text = text.trim_start_matches("error: ");
+    text.split("\n\n").next().unwrap_or(text).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_with(file: &str, args: &[&str]) -> Result<Cli, LoadError> {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("portico.toml");
+        std::fs::write(&path, file).expect("write");
+        let mut all: Vec<OsString> = vec!["portico".into(), "--config".into(), path.clone().into()];
+        all.extend(args.iter().map(OsString::from));
+        Cli::load(all, None)
+    }
+
+    fn file_error(result: Result<Cli, LoadError>) -> String {
+        match result {
+            Err(LoadError::File(message)) => message,
+            Err(LoadError::Arguments(error)) => panic!("a command-line error: {error}"),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    #[test]
+    fn a_flag_beats_the_file_which_beats_the_default() {
+        let file = "database_url = \"sqlite:///srv/portico/portico.db\"\npublic_url = \"https://members.example.com\"\n\
+                    trusted_proxy = [\"10.0.0.1\", \"10.0.0.2\"]\nno_demo = true\nmail_from = \"Canal <m@example.com>\"\n";
+        let cli = load_with(file, &["member", "list"]).expect("loaded");
+        assert_eq!(cli.database_url, "sqlite:///srv/portico/portico.db", "a global flag's key");
+        let public = cli.serve.public_url.as_ref().map(url::Url::as_str);
+        assert_eq!(public, Some("https://members.example.com/"), "the subcommands see the serve keys");
+        assert_eq!(cli.serve.trusted_proxies.len(), 2, "a list");
+        assert!(cli.serve.no_demo);
+        assert_eq!(cli.serve.mail.from, "Canal <m@example.com>", "a flag named apart from its field");
+        assert_eq!(cli.serve.bind.to_string(), "127.0.0.1:8080", "no key: the default");
+
+        let cli = load_with(file, &["serve", "--public-url", "https://other.example.com"]).expect("loaded");
+        let Some(Command::Serve(serve)) = cli.command else { panic!("serve") };
+        assert_eq!(serve.public_url.map(String::from).as_deref(), Some("https://other.example.com/"));
+        assert!(serve.no_demo, "`serve` reads the file too");
+        assert_eq!(cli.database_url, "sqlite:///srv/portico/portico.db");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused_naming_the_key_and_the_file() {
+        let message = file_error(load_with("smtp_host = \"mail.example.com\"\n", &[]));
+        assert!(message.contains("portico.toml") && message.contains("\"smtp_host\""), "{message}");
+        assert!(message.contains("did you mean smtp_url?"), "{message}");
+        let message = file_error(load_with("[smtp]\nurl = \"smtp://x\"\n", &[]));
+        assert!(message.contains("unknown key \"smtp\""), "{message}");
+        let message = file_error(load_with("config = \"other.toml\"\n", &[]));
+        assert!(message.contains("unknown key \"config\""), "{message}");
+        let message = file_error(load_with("bind = \"everywhere\"\n", &[]));
+        assert!(message.contains("portico.toml: bind: invalid value 'everywhere'"), "{message}");
+        let message = file_error(load_with("metrics_bind = \"public\"\n", &[]));
+        assert!(message.contains("not an address"), "{message}");
+        let message = file_error(load_with("bind = [\"127.0.0.1:1\", \"127.0.0.1:2\"]\n", &[]));
+        assert!(message.contains("bind takes one value"), "{message}");
+    }
+
+    #[test]
+    fn secrets_in_the_file_are_never_echoed() {
+        let message = file_error(load_with("secret_key = \"hunter2-not-closed\n", &[]));
+        assert!(message.contains("line 1") && !message.contains("hunter2"), "{message}");
+        let message = file_error(load_with("\n\nsmtp_password = [\"hunter2\", \"again\"]\n", &[]));
+        assert!(!message.contains("hunter2"), "{message}");
+        let file = "secret_key = \"hunter2hunter2\"\nsmtp_url = \"smtp://u:hunter2@mail\"\n";
+        let help = match load_with(file, &["serve", "--help"]) {
+            Err(LoadError::Arguments(help)) => help.to_string(),
+            _ => panic!("help"),
+        };
+        assert!(help.contains("--secret-key") && !help.contains("hunter2"), "{help}");
+        let cli = load_with(file, &[]).expect("loaded");
+        assert!(!format!("{cli:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn the_config_path_comes_from_the_flag_then_the_variable() {
+        let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+        let path =
+            |list: &[&str], variable: Option<&str>| config_path(args(list), variable.map(OsString::from)).0;
+        let (_, rest) = config_path(args(&["portico", "--config", "a.toml", "member", "list"]), None);
+        assert_eq!(rest, args(&["portico", "member", "list"]), "taken off the command line");
+        let after_dashes = ["portico", "member", "set", "a@example.com", "--", "--config", "x"];
+        assert_eq!(config_path(args(&after_dashes), None).1, args(&after_dashes), "not after --");
+        assert_eq!(
+            path(&["portico", "member", "list", "--config", "a.toml"], Some("b.toml")),
+            Some("a.toml".into())
+        );
+        assert_eq!(path(&["portico", "--config=a.toml"], None), Some("a.toml".into()));
+        assert_eq!(path(&["portico", "serve"], Some("b.toml")), Some("b.toml".into()));
+        assert_eq!(path(&["portico", "serve"], Some("")), None, "empty: no file");
+        assert_eq!(path(&["portico", "--", "--config", "a.toml"], Some("b.toml")), Some("b.toml".into()));
+    }
+
+    #[test]
+    fn metrics_bind_takes_an_address_api_or_off() {
+        assert_eq!(parse_metrics_bind("api"), Ok(MetricsBind::Api));
+        assert_eq!(parse_metrics_bind("off"), Ok(MetricsBind::Off));
+        assert_eq!(
+            parse_metrics_bind("0.0.0.0:9464"),
+            Ok(MetricsBind::Address("0.0.0.0:9464".parse().expect("address")))
+        );
+        assert!(parse_metrics_bind("public").is_err());
+    }
 }

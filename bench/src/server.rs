@@ -37,7 +37,8 @@ impl Server {
     pub fn portico(binary: &Path, database_url: &str) -> anyhow::Result<Server> {
         Server::start(
             binary,
-            &["serve", "--bind", "127.0.0.1:0", "--no-demo"],
+            // The metrics with the API: `write_groups` reads them at the server's address.
+            &["serve", "--bind", "127.0.0.1:0", "--no-demo", "--metrics-bind", "api"],
             &[
                 ("PORTICO_DATABASE_URL", database_url),
                 ("PORTICO_LOG", "warn"),

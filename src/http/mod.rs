@@ -46,7 +46,7 @@ pub fn router() -> Router<SharedState> {
         .layer(axum::middleware::from_fn(shape::shape))
 }
 
-/// `/metrics`, served with the API or on a listener of its own (`--metrics-bind`).
+/// `/metrics`, served on a listener of its own or with the API (`--metrics-bind`).
 pub fn metrics_router() -> Router<SharedState> {
     ops::metrics_router()
 }

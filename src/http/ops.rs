@@ -13,7 +13,8 @@ pub fn router() -> Router<SharedState> {
     Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
 }
 
-/// `/metrics`, on the API's listener or (with `--metrics-bind`) a listener of its own.
+/// `/metrics`, on a listener of its own (`--metrics-bind`, 127.0.0.1:9464 by default) or, with
+/// `--metrics-bind api`, on the API's.
 pub fn metrics_router() -> Router<SharedState> {
     Router::new().route("/metrics", get(metrics))
 }

@@ -1,10 +1,32 @@
 //! The messages Portico sends: plain text with a simple HTML part, in the location's name.
 //! Names and addresses come from members, so the HTML part escapes them (maud); a link is
 //! the only thing a message asks its reader to use.
+//!
+//! A message is queued with [`PUBLIC_URL`] where its links' public address goes, and made
+//! whole by [`with_public_url`] when it is sent or shown: the process that writes it (the
+//! CLI, say) need not know where members reach Portico.
 
 use maud::{DOCTYPE, Markup, html};
 
 use crate::domain::mail::NewMail;
+
+/// Stands for the public URL (no trailing `/`) in a queued message's links; maud does not
+/// escape these characters, so it is found in both parts as written.
+pub const PUBLIC_URL: &str = "{portico-public-url}";
+
+/// `mail` with `public_url` in place of [`PUBLIC_URL`]: as text in the plain part, escaped
+/// in the HTML part. A member who types the placeholder into their name gets the public URL
+/// in the greeting, escaped like the rest: nothing they write becomes markup. Messages
+/// queued before links were made at sending hold whole links, and stay as they are.
+pub fn with_public_url(mail: &NewMail, public_url: &str) -> NewMail {
+    let escaped = html! { (public_url) }.into_string();
+    NewMail {
+        to: mail.to.clone(),
+        subject: mail.subject.clone(),
+        text: mail.text.replace(PUBLIC_URL, public_url),
+        html: mail.html.replace(PUBLIC_URL, &escaped),
+    }
+}
 
 /// The words of one message: a greeting, paragraphs, an optional link with its button text,
 /// and a closing note.
@@ -170,5 +192,26 @@ mod tests {
             reset.text.contains("https://p.example/reset?token=x")
                 && reset.subject.ends_with("reset your password")
         );
+    }
+
+    #[test]
+    fn the_sender_puts_its_public_url_in_the_links_escaped_in_html() {
+        let queued = sign_in_link("ann@example.com", "Canal", &format!("{PUBLIC_URL}/signin/link?token=abc"));
+        assert!(
+            queued.html.contains(&format!("href=\"{PUBLIC_URL}/signin/link?token=abc\"")),
+            "{}",
+            queued.html
+        );
+        let sent = with_public_url(&queued, "https://members.example.com");
+        assert!(sent.text.contains("\nhttps://members.example.com/signin/link?token=abc\n"), "{}", sent.text);
+        assert!(sent.html.contains("href=\"https://members.example.com/signin/link?token=abc\""));
+        assert!(!sent.text.contains(PUBLIC_URL) && !sent.html.contains(PUBLIC_URL));
+        let odd = with_public_url(&queued, "https://m.example.com/a\"b<c>&d");
+        assert!(
+            odd.html.contains("href=\"https://m.example.com/a&quot;b&lt;c&gt;&amp;d/signin"),
+            "{}",
+            odd.html
+        );
+        assert_eq!(with_public_url(&sent, "https://other.example.com"), sent, "a whole link stays");
     }
 }

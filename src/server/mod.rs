@@ -42,7 +42,7 @@ pub fn router(state: AppState) -> Router {
     };
     let mut router =
         Router::new().merge(crate::http::router()).merge(crate::portal::router(crate::http::export_json));
-    if !settings.metrics_on_own_listener {
+    if settings.metrics_with_api {
         router = router.merge(crate::http::metrics_router());
     }
     let router = router
@@ -57,7 +57,7 @@ pub fn router(state: AppState) -> Router {
     }
 }
 
-/// Serves only `/metrics`, for `--metrics-bind`.
+/// Serves only `/metrics`, on the listener of `--metrics-bind` (by default 127.0.0.1:9464).
 pub async fn serve_metrics(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     axum::serve(listener, crate::http::metrics_router().with_state(Arc::new(state))).await
 }

@@ -610,6 +610,44 @@ pub async fn set_password(app: &AppState, email: &str, password: &SecretString) 
     Ok(app.store.set_operator_password(&change).await?)
 }
 
+/// What an operator sees of one member (`portico member show`).
+#[derive(Debug, Clone)]
+pub struct MemberSummary {
+    pub user: crate::domain::profile::User,
+    /// Every profile, at each location, suspended ones included.
+    pub profiles: Vec<Profile>,
+    /// Invited, and no password chosen yet.
+    pub invited: bool,
+    pub two_step_on: bool,
+    pub live_sessions: usize,
+}
+
+pub async fn member_summary(app: &AppState, email: &str) -> ServiceResult<MemberSummary> {
+    let record = app
+        .store
+        .login_record(&email_key(email))
+        .await?
+        .ok_or_else(|| invalid(format!("no member with the e-mail {email}")))?;
+    let user = app.store.user(record.user_id).await?;
+    let mut profiles = Vec::new();
+    for summary in app.store.profiles_of_user(record.user_id).await? {
+        profiles.push(app.store.profile(summary.id).await?);
+    }
+    let live_sessions = app.store.sessions_of_user(record.user_id, app.clock.now()).await?.len();
+    Ok(MemberSummary {
+        user,
+        profiles,
+        invited: record.password_hash == NO_PASSWORD_YET,
+        two_step_on: record.totp_secret.is_some(),
+        live_sessions,
+    })
+}
+
+/// Whether the e-mail is a member's (the CLI asks for a new member's password only).
+pub async fn is_member(app: &AppState, email: &str) -> ServiceResult<bool> {
+    Ok(app.store.login_record(&email_key(email)).await?.is_some())
+}
+
 /// The member's live sessions.
 pub async fn sessions(app: &AppState, email: &str) -> ServiceResult<Vec<SessionSummary>> {
     let user_id = user_id_of(app, email).await?;

@@ -1,14 +1,15 @@
 //! Delivering the outbox: a task on every node takes due messages (each node its own, for a
-//! lease), sends them over SMTP, and marks them sent, or due again later, twice as late
-//! each time, up to an hour, and given up (a dead letter, still shown by `portico mail
-//! outbox`) after its last attempt or a permanent refusal. A node that dies mid-send leaves its messages to be taken
-//! again when their lease ends: a message may, rarely, arrive twice; it is never lost.
+//! lease), puts its own public URL in their links, sends them over SMTP, and marks them
+//! sent, or due again later, twice as late each time, up to an hour, and given up (a dead
+//! letter, still shown by `portico mail outbox`) after its last attempt or a permanent
+//! refusal. A node that dies mid-send leaves its messages to be taken again when their lease
+//! ends: a message may, rarely, arrive twice; it is never lost.
 
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::mail::{Mailer, SendError};
+use crate::mail::{Mailer, SendError, compose};
 use crate::service::{AppState, ServiceResult};
 use crate::store::OutboxMail;
 
@@ -48,7 +49,9 @@ pub async fn deliver_due(app: &AppState, mailer: &Mailer) -> ServiceResult<usize
     let due = app.store.claim_mail(now, now + LEASE, BATCH).await?;
     let mut sent = 0;
     for message in due {
-        match mailer.send(&message.mail).await {
+        // Links are made whole here, with this node's public URL: the one its members reach.
+        let mail = compose::with_public_url(&message.mail, app.settings.public_base());
+        match mailer.send(&mail).await {
             Ok(()) => {
                 app.store.mail_sent(message.id, app.clock.now()).await?;
                 metrics::counter!("portico_mail_total", "outcome" => "sent").increment(1);

@@ -47,9 +47,11 @@ pub struct Settings {
     /// Browser origins (`https://portal.example.com`) allowed to call the API (CORS).
     pub cors_origins: Vec<String>,
     /// The address members reach Portico at; `https://…` turns on Strict-Transport-Security.
+    /// The links in mail this node sends (or the CLI shows) start with it (`public_base`).
     pub public_url: Option<url::Url>,
-    /// `/metrics` is served on a listener of its own, not with the API.
-    pub metrics_on_own_listener: bool,
+    /// `/metrics` is served with the API, on its listener (`--metrics-bind api`); by
+    /// default it is not, so whoever reaches the API does not read the metrics.
+    pub metrics_with_api: bool,
     /// Hosts whose `https` images a directory bio may show; none by default, so a bio
     /// cannot make a reader's browser fetch from anywhere.
     pub directory_image_hosts: Vec<String>,
@@ -81,7 +83,7 @@ impl Default for Settings {
             history_retention: Duration::from_secs(400 * 24 * 3600),
             cors_origins: Vec::new(),
             public_url: None,
-            metrics_on_own_listener: false,
+            metrics_with_api: false,
             directory_image_hosts: Vec::new(),
             ai: AiDefaults::default(),
             mail: MailSettings::default(),
@@ -136,10 +138,19 @@ impl AppState {
 }
 
 impl Settings {
-    /// The address of a portal page with a link's token: `{PUBLIC_URL}/reset?token=…`.
+    /// The address of a portal page with a link's token, for a message to queue:
+    /// `{public URL}/reset?token=…` with the public URL left as a placeholder. The process that
+    /// queues a message (a CLI run, a node reached under another name) may not know where
+    /// members reach Portico; the one that sends it puts its own in
+    /// (`mail::compose::with_public_url`).
     pub fn link(&self, page: &str, token: &str) -> String {
-        let base = self.public_url.as_ref().map_or("http://localhost:8080", |url| url.as_str());
-        format!("{}{page}?token={token}", base.trim_end_matches('/'))
+        format!("{}{page}?token={token}", crate::mail::compose::PUBLIC_URL)
+    }
+
+    /// Where members reach Portico, without a trailing `/`: `--public-url`, or
+    /// `http://localhost:8080` (the default bind's) when none is set.
+    pub fn public_base(&self) -> &str {
+        self.public_url.as_ref().map_or("http://localhost:8080", |url| url.as_str()).trim_end_matches('/')
     }
 }
 

@@ -376,6 +376,40 @@ async fn an_invited_member_chooses_a_password_from_the_mail(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "an imported member's link works: {answer}");
 }
 
+/// A message queued by a process that knows no public URL (the CLI, say) goes out with the
+/// links of the node that sends it, in both parts.
+async fn the_sender_puts_its_public_url_in_the_links(backend: Backend) {
+    let sink = SmtpSink::start();
+    let public_url = Some(url::Url::parse("https://members.example.com").expect("url"));
+    let app = app_sending_to(backend, &sink, Settings { public_url, ..test_settings() }).await;
+    app.add_location("Canal Street").await;
+    let elsewhere = Settings { public_url: None, ..(*app.state.settings).clone() };
+    let cli = portico::service::AppState { settings: std::sync::Arc::new(elsewhere), ..app.state.clone() };
+    let input = MemberInput {
+        email: "new@example.com".into(),
+        password: None,
+        full_name: "Nia New".into(),
+        location: Some("Canal Street".into()),
+    };
+    operator::invite_member(&cli, input).await.expect("invited");
+    let queued = app.state.store.outbox(None, 10).await.expect("outbox").remove(0);
+    assert!(
+        !queued.mail.text.contains("localhost:8080"),
+        "no address decided when queued: {}",
+        queued.mail.text
+    );
+
+    let message = &delivered(&app, &sink, 1).await[0];
+    assert!(message.contains("\nhttps://members.example.com/welcome?token="), "the text part: {message}");
+    assert!(
+        message.contains("href=\"https://members.example.com/welcome?token="),
+        "the HTML part: {message}"
+    );
+    assert!(!message.contains("localhost:8080") && !message.contains("portico-public-url"), "{message}");
+    let (status, answer) = confirm(&app, &link_token(message, "/welcome"), NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "and the link works: {answer}");
+}
+
 async fn mail_waits_while_smtp_is_down_and_goes_when_it_is_back(backend: Backend) {
     let mut sink = SmtpSink::start();
     sink.stop();
@@ -607,6 +641,7 @@ every_store!(
     expired_superseded_and_outdated_links_are_refused,
     concurrent_reset_requests_send_at_most_the_limit,
     an_invited_member_chooses_a_password_from_the_mail,
+    the_sender_puts_its_public_url_in_the_links,
     mail_waits_while_smtp_is_down_and_goes_when_it_is_back,
     mail_committed_before_a_kill_is_sent_once_after_restart,
     two_senders_at_once_send_each_message_once,

@@ -407,7 +407,9 @@ async fn provider_failures_become_502_and_a_slow_one_504(backend: Backend) {
         assert_eq!(app.profile(&token).await, before);
     }
 
-    let app = TestApp::spawn_with(backend, settings_with(openai_at("http://127.0.0.1:9/v1"))).await;
+    // The metrics with the API (`--metrics-bind api`), to read them at the test's address.
+    let settings = Settings { metrics_with_api: true, ..settings_with(openai_at("http://127.0.0.1:9/v1")) };
+    let app = TestApp::spawn_with(backend, settings).await;
     let token = member_with(&app, "ann@example.com", None, full_profile()).await;
     assert_eq!(draft(&app, &token).await.0, StatusCode::BAD_GATEWAY, "nobody listening");
 

@@ -46,10 +46,23 @@ impl Database {
         store::connect(&self.url, &Default::default()).await.expect("store")
     }
 
+    /// `portico args…` in the database's directory with no database URL of its own: what
+    /// it reads comes from the configuration file.
+    fn run_bare(&self, args: &[&str]) -> Output {
+        let mut command = self.command(args);
+        command.env_remove("PORTICO_DATABASE_URL");
+        command.output().expect("run portico")
+    }
+
     /// Starts `portico serve` on a random port; returns the child and its first stdout lines.
     fn serve(&self) -> (Child, Vec<String>, String) {
+        self.serve_with(&["--metrics-bind", "off"])
+    }
+
+    fn serve_with(&self, args: &[&str]) -> (Child, Vec<String>, String) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
             .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(args)
             .env("PORTICO_DATABASE_URL", &self.url)
             .current_dir(self.dir.path())
             .stdout(Stdio::piped())
@@ -403,6 +416,10 @@ async fn seeding_is_repeatable_and_its_members_are_real() {
     let said = succeeded(&first.run(&args));
     assert!(said.contains("Seeded 300 members at Seed Street"), "{said}");
     assert!(said.contains(portico::service::seed::SEED_PASSWORD), "{said}");
+    let sign_in_as = said.split("Sign in as ").nth(1).and_then(|rest| rest.split_whitespace().next());
+    let sign_in_as = sign_in_as.expect("an address to sign in with").to_string();
+    assert!(sign_in_as.ends_with("@s7.seed.example"), "{said}");
+    assert!(said.contains("`portico member list --location \"Seed Street\"`"), "{said}");
     succeeded(&second.run(&args));
     let (a, b) = (first.store().await, second.store().await);
     let location = a.locations().await.expect("locations")[0].id;
@@ -414,6 +431,10 @@ async fn seeding_is_repeatable_and_its_members_are_real() {
             .map(|p| p.profile.values.text(Field::FullName).unwrap_or_default().to_string())
             .collect()
     };
+    let listed_there =
+        succeeded(&first.run(&["member", "list", "--location", "Seed Street", "--limit", "1000"]));
+    assert_eq!(listed_there.lines().count(), 300, "the command named lists them");
+    assert!(listed_there.contains(&sign_in_as), "the address named is one of them");
     let first_page = a.directory_profiles(location, &listed.profile_ids[..5]).await.expect("profiles");
     let other_location = b.locations().await.expect("locations")[0].id;
     let other = b.list_directory(other_location, None, DirectoryOrder::Name, 0, 5).await.expect("list");
@@ -567,4 +588,211 @@ async fn a_missing_database_is_named_and_never_created() {
         .expect("run portico");
     assert!(!pg.status.success());
     assert!(String::from_utf8_lossy(&pg.stderr).contains("pg_dump"), "PostgreSQL has its own tools");
+}
+
+/// The link in a queued message, as `portico mail outbox` prints it.
+fn printed_link(outbox: &str) -> &str {
+    let at = outbox.find("/welcome?token=").expect("a link");
+    let start = outbox[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    outbox[start..].split_whitespace().next().expect("the link")
+}
+
+/// One configuration file for the server and every subcommand: the database URL and the
+/// public URL come from it alone; a variable or a flag beats it; unknown keys are refused,
+/// naming the key and the file.
+#[tokio::test]
+async fn every_command_reads_the_configuration_file() {
+    let db = Database::new();
+    let database = db.dir.path().join("from-the-file.db");
+    let config = db.file(
+        "etc-portico.toml",
+        &format!(
+            "# The server's settings, for the CLI too.\ndatabase_url = \"sqlite://{}\"\n\
+             public_url = \"https://members.example.com\"\nmail_from = \"Canal Street <members@example.com>\"\n",
+            database.display()
+        ),
+    );
+    succeeded(&db.run_bare(&["location", "add", "Canal Street", "--config", &config]));
+    assert!(database.exists() && !db.dir.path().join("cli.db").exists(), "the file's database");
+    let invited = succeeded(&db.run_bare(&[
+        "--config",
+        &config,
+        "member",
+        "invite",
+        "--email",
+        "sam@example.com",
+        "--name",
+        "Sam Lee",
+    ]));
+    assert!(invited.contains("No SMTP server is configured"), "{invited}");
+    let outbox = succeeded(&db.run_bare(&["mail", "outbox", "--config", &config]));
+    assert!(
+        printed_link(&outbox).starts_with("https://members.example.com/welcome?token="),
+        "the file's public URL: {outbox}"
+    );
+
+    let mut with_variable = db.command(&["mail", "outbox"]);
+    with_variable.env_remove("PORTICO_DATABASE_URL").env("PORTICO_CONFIG", &config);
+    let outbox =
+        succeeded(&with_variable.env("PORTICO_PUBLIC_URL", "https://env.example.com").output().expect("run"));
+    assert!(
+        printed_link(&outbox).starts_with("https://env.example.com/welcome?token="),
+        "the variable wins: {outbox}"
+    );
+    let mut flagged = db.command(&["member", "list", "--database-url", &db.url]);
+    let flagged =
+        flagged.env_remove("PORTICO_DATABASE_URL").env("PORTICO_CONFIG", &config).output().expect("run");
+    let stderr = String::from_utf8_lossy(&flagged.stderr);
+    assert!(!flagged.status.success() && stderr.contains("cli.db"), "the flag wins over the file: {stderr}");
+
+    // In the working directory, portico.toml is read without being named.
+    std::fs::copy(&config, db.dir.path().join("portico.toml")).expect("copy");
+    let listed = succeeded(&db.run_bare(&["member", "list"]));
+    assert!(listed.contains("sam@example.com"), "{listed}");
+    let mut none = db.command(&["member", "list"]);
+    let none = none.env("PORTICO_CONFIG", "").output().expect("run");
+    assert!(!none.status.success(), "PORTICO_CONFIG= reads no file, so the variable's cli.db is missing");
+
+    // The SMTP server configured in the file is the CLI's too.
+    let with_smtp = db.file(
+        "smtp.toml",
+        &format!("database_url = \"sqlite://{}\"\nsmtp_url = \"smtp://127.0.0.1:9\"\n", database.display()),
+    );
+    let resent =
+        succeeded(&db.run_bare(&["member", "invite", "--resend", "sam@example.com", "--config", &with_smtp]));
+    assert!(resent.contains("The e-mail is on its way") && !resent.contains("No SMTP"), "{resent}");
+
+    let bad = db.file("bad.toml", "database_url = \"sqlite://x.db\"\nsmtp_host = \"mail.example.com\"\n");
+    let refused = db.run_bare(&["member", "list", "--config", &bad]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "an unknown key is refused");
+    assert!(
+        stderr.contains("\"smtp_host\"") && stderr.contains(&bad) && stderr.contains("smtp_url"),
+        "{stderr}"
+    );
+    let missing = db.run_bare(&["member", "list", "--config", "/nonexistent/portico.toml"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/portico.toml"));
+}
+
+/// `/metrics` is never on the public port unless asked for: on a listener of its own by
+/// default, with the API with `--metrics-bind api`.
+#[tokio::test]
+async fn metrics_are_served_apart_from_the_api_unless_asked() {
+    let db = Database::new();
+    succeeded(&db.run(&["migrate"]));
+    let client = reqwest::Client::builder().no_proxy().build().expect("client");
+    let (mut child, lines, address) = db.serve_with(&["--metrics-bind", "127.0.0.1:0"]);
+    let public = client.get(format!("{address}/metrics")).send().await.expect("GET");
+    assert_eq!(public.status(), 404, "not on the public port");
+    let own = lines.iter().find_map(|l| l.strip_prefix("Metrics on ")).expect("the metrics' address");
+    let scraped = client.get(own).send().await.expect("GET");
+    assert_eq!(scraped.status(), 200, "{lines:?}");
+    assert!(scraped.text().await.expect("text").contains("portico_"));
+    child.kill().expect("stop");
+    let _ = child.wait();
+
+    let (mut child, lines, address) = db.serve_with(&["--metrics-bind", "api"]);
+    let public = client.get(format!("{address}/metrics")).send().await.expect("GET");
+    assert_eq!(public.status(), 200, "asked for with the API: {lines:?}");
+    child.kill().expect("stop");
+    let _ = child.wait();
+}
+
+/// `portico member show` tells an operator who a member is, everywhere.
+#[tokio::test]
+async fn a_member_is_shown_with_every_profile() {
+    let db = Database::new();
+    succeeded(&db.run(&["location", "add", "Canal Street"]));
+    succeeded(&db.run(&["location", "add", "Harbour House"]));
+    let mut add = db.command(&["member", "add", "--email", "ann@example.com", "--name", "Ann Lee"]);
+    succeeded(&add.env("PORTICO_MEMBER_PASSWORD", "violet kettle drum 42").output().expect("run"));
+    succeeded(&db.run(&[
+        "member",
+        "add",
+        "--email",
+        "ann@example.com",
+        "--name",
+        "Ann Lee",
+        "--location",
+        "Harbour House",
+    ]));
+    succeeded(&db.run(&[
+        "member",
+        "set",
+        "ann@example.com",
+        "CompanyName=Lovelace & Co",
+        "Position=Engineer",
+    ]));
+    succeeded(&db.run(&["member", "suspend", "ann@example.com"]));
+    let shown = succeeded(&db.run(&["member", "show", "ANN@example.com"]));
+    assert!(shown.starts_with("Member 1: Ann Lee <ann@example.com>, suspended"), "{shown}");
+    assert!(shown.contains("two-step sign-in off") && shown.contains("0 live session(s)"), "{shown}");
+    let profiles: Vec<&str> = shown.lines().filter(|l| l.trim_start().starts_with("profile ")).collect();
+    assert_eq!(profiles.len(), 2, "{shown}");
+    assert!(profiles[0].contains("at Canal Street, default: member, suspended"), "{shown}");
+    assert!(profiles[1].contains("at Harbour House"), "{shown}");
+    assert!(shown.contains("company: Lovelace & Co") && shown.contains("position: Engineer"), "{shown}");
+    succeeded(&db.run(&["member", "reactivate", "ann@example.com"]));
+    succeeded(&db.run(&["member", "invite", "--email", "sam@example.com", "--name", "Sam"]));
+    let sam = succeeded(&db.run(&["member", "show", "sam@example.com"]));
+    assert!(sam.contains("Sam <sam@example.com>, invited (no password chosen yet)"), "{sam}");
+    let nobody = db.run(&["member", "show", "nobody@example.com"]);
+    assert!(!nobody.status.success() && String::from_utf8_lossy(&nobody.stderr).contains("no member"));
+    // No terminal: a new member without a password is refused, not asked for one.
+    let refused = db.run(&["member", "add", "--email", "kim@example.com", "--name", "Kim"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("needs a password"));
+}
+
+/// At a terminal, `portico member add` without a password asks for a new member's, twice,
+/// and never shows it (`script` gives the command a terminal of its own).
+#[tokio::test]
+async fn member_add_asks_for_the_password_at_a_terminal() {
+    use std::io::{Read, Write};
+    let db = Database::new();
+    succeeded(&db.run(&["location", "add", "Canal Street"]));
+    let portico = env!("CARGO_BIN_EXE_portico");
+    let line = format!("'{portico}' member add --email kim@example.com --name 'Kim Lee'");
+    let mut child = Command::new("script")
+        .args(["-q", "-e", "-c", &line, "/dev/null"])
+        .env("PORTICO_DATABASE_URL", &db.url)
+        .env("PORTICO_ARGON2_MEMORY_KIB", "1024")
+        .env("PORTICO_ARGON2_ITERATIONS", "1")
+        .env_remove("PORTICO_MEMBER_PASSWORD")
+        .current_dir(db.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux)");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 256];
+            while let Ok(n @ 1..) = stdout.read(&mut buffer) {
+                seen.lock().expect("lock").push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        })
+    };
+    let wait_for = |prompt: &str| {
+        for _ in 0..200 {
+            if seen.lock().expect("lock").contains(prompt) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("no {prompt:?} in {:?}", seen.lock().expect("lock"));
+    };
+    let mut stdin = child.stdin.take().expect("stdin");
+    wait_for("New password: ");
+    stdin.write_all(b"violet kettle drum 42\n").expect("type");
+    wait_for("The same again: ");
+    stdin.write_all(b"violet kettle drum 42\n").expect("type");
+    let status = child.wait().expect("wait");
+    reader.join().expect("reader");
+    let said = seen.lock().expect("lock").clone();
+    assert!(status.success() && said.contains("Created member"), "{said}");
+    assert!(!said.contains("violet"), "never echoed: {said}");
+    let store = db.store().await;
+    assert!(store.login_record("kim@example.com").await.expect("query").is_some());
 }

@@ -32,7 +32,8 @@ fn sample(scrape: &prometheus_parse::Scrape, name: &str, labels: &[(&str, &str)]
 }
 
 async fn metrics_parse_and_move_with_requests(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let settings = portico::Settings { metrics_with_api: true, ..test_settings() };
+    let app = TestApp::spawn_with(backend, settings).await;
     let token = app.member_token("jane@example.com").await;
     let reads = [("method", "GET"), ("route", "/en/profile"), ("status", "200")];
     let before = scrape(&app, &app.url("/metrics")).await;
@@ -67,10 +68,11 @@ async fn metrics_parse_and_move_with_requests(backend: Backend) {
     assert!(!text.contains("jane@example.com") && !text.contains(&token), "no personal data in labels");
 }
 
+/// By default the metrics are not with the API: the public port answers 404, and their own
+/// listener (127.0.0.1:9464 unless `--metrics-bind` says otherwise) serves them.
 #[tokio::test]
-async fn metrics_can_have_a_listener_of_their_own() {
-    let settings = portico::Settings { metrics_on_own_listener: true, ..test_settings() };
-    let app = TestApp::spawn_with(Backend::Sqlite, settings).await;
+async fn metrics_are_not_public_by_default() {
+    let app = TestApp::spawn_with(Backend::Sqlite, test_settings()).await;
     let public = app.client.get(app.url("/metrics")).send().await.expect("GET");
     assert_eq!(public.status(), StatusCode::NOT_FOUND, "not with the API");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

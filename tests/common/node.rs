@@ -29,6 +29,8 @@ impl Node {
     pub fn start_with(database_url: &str, environment: &[(&str, &str)]) -> Node {
         let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
             .args(["serve", "--bind", "127.0.0.1:0", "--no-demo"])
+            // A portico.toml a developer keeps in the working directory is not the test's.
+            .env("PORTICO_CONFIG", "")
             .env("PORTICO_DATABASE_URL", database_url)
             .env("PORTICO_ARGON2_MEMORY_KIB", "1024")
             .env("PORTICO_ARGON2_ITERATIONS", "1")

@@ -27,7 +27,8 @@ pub struct Cli {
     /// The configuration file (TOML): its keys are the serve flags' long names with `_` for
     /// `-` (database_url, public_url, smtp_url, …). By default ./portico.toml, if it exists;
     /// PORTICO_CONFIG= (empty) reads none. A flag or a variable overrides the file.
-    #[arg(long, env = "PORTICO_CONFIG", global = true, value_name = "FILE")]
+    // PORTICO_CONFIG is read by `Cli::load` before clap, so that an empty one means no file.
+    #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// sqlite://FILE (created if missing) or postgres://USER@HOST/DB.

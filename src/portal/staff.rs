@@ -133,7 +133,7 @@ pub async fn list(
             button type="submit" { "Find" }
         }
         p role="status" { (found.total) (if found.total == 1 { " member" } else { " members" }) }
-        table.members {
+        div.table { table.members {
             thead { tr { th scope="col" { "Name" } th scope="col" { "E-mail" } th scope="col" { "Company" } th scope="col" { "Location" } th scope="col" { "Status" } } }
             tbody {
                 @for profile in &found.profiles {
@@ -146,7 +146,7 @@ pub async fn list(
                     }
                 }
             }
-        }
+        } }
         nav.pages aria-label="Pages" {
             @if found.page > 1 { a rel="prev" href=(link(found.page - 1)) { "Previous" } }
             @if found.page * found.size < found.total { a rel="next" href=(link(found.page + 1)) { "Next" } }
@@ -506,7 +506,7 @@ pub async fn audit(
             button type="submit" { "Filter" }
         }
         p role="status" { (records.len()) " events, newest first" }
-        table.audit {
+        div.table { table.audit {
             thead { tr { th scope="col" { "When" } th scope="col" { "What" } th scope="col" { "Member" } th scope="col" { "By" } th scope="col" { "From" } th scope="col" { "Detail" } } }
             tbody {
                 @for record in &records {
@@ -525,7 +525,7 @@ pub async fn audit(
                     }
                 }
             }
-        }
+        } }
     };
     page::respond(StatusCode::OK, layout("Audit log", &page, body))
 }
@@ -542,7 +542,7 @@ pub async fn outbox(signed_in: SignedIn, State(app): State<SharedState>) -> Resp
     let body = html! {
         h1 { "Outbox" }
         p.hint { "Mail to your members, newest first. The words are not shown: a sign-in or password link in them would let whoever reads it act as the member." }
-        table.outbox {
+        div.table { table.outbox {
             thead { tr { th scope="col" { "Queued" } th scope="col" { "To" } th scope="col" { "Subject" } th scope="col" { "State" } } }
             tbody {
                 @for mail in &mails {
@@ -559,7 +559,7 @@ pub async fn outbox(signed_in: SignedIn, State(app): State<SharedState>) -> Resp
                     }
                 }
             }
-        }
+        } }
     };
     page::respond(StatusCode::OK, layout("Outbox", &page, body))
 }

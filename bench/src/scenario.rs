@@ -68,6 +68,14 @@ pub struct StoreResults {
     pub get_p99_alone_us: u64,
     pub get_p99_with_password_changes_us: u64,
     pub get_throughput_with_password_changes: f64,
+    /// GET p99 alone and while the PATCH load of the most connections runs beside it
+    /// (medians of three), and the GET's rate beside it.
+    #[serde(default)]
+    pub get_p99_quiet_us: u64,
+    #[serde(default)]
+    pub get_p99_with_patches_us: u64,
+    #[serde(default)]
+    pub patch_connections_beside: usize,
     /// `/healthz` alone, and while four clients page a directory whose members all have the
     /// heaviest bio allowed (medians of three).
     #[serde(default)]
@@ -350,6 +358,25 @@ async fn run_store(
     };
     let (alone, beside) = (median(&mut alone), median(&mut beside));
 
+    let writers = args.connections.iter().copied().max().unwrap_or(64);
+    eprintln!("bench: {}: reads while {writers} connections PATCH", database.label);
+    let (mut quiet_reads, mut busy_reads) = (Vec::new(), Vec::new());
+    for _ in 0..PAIRED_ROUNDS {
+        quiet_reads.push(reads.run(Some(portico.pid()))?);
+        let patches = Load {
+            scenario: "patch_spread",
+            connections: writers,
+            duration: args.duration + Duration::from_secs(1),
+            env: reads.env.clone(),
+            ..reads
+        };
+        let mut background = patches.spawn()?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        busy_reads.push(reads.run(Some(portico.pid()))?);
+        let _ = background.wait();
+    }
+    let (quiet_reads, busy_reads) = (median(&mut quiet_reads), median(&mut busy_reads));
+
     eprintln!("bench: {}: /healthz while 4 readers page a directory of the heaviest bios", database.label);
     publish_heavy_bios(&portico, &population.tokens_file, HEAVY_BIOS).await?;
     let healthz = Load { scenario: "healthz", connections: 1, env: reads.env.clone(), ..reads };
@@ -393,6 +420,9 @@ async fn run_store(
         get_p99_alone_us: alone.wrk.p99_us,
         get_p99_with_password_changes_us: beside.wrk.p99_us,
         get_throughput_with_password_changes: beside.throughput,
+        get_p99_quiet_us: quiet_reads.wrk.p99_us,
+        get_p99_with_patches_us: busy_reads.wrk.p99_us,
+        patch_connections_beside: writers,
         healthz_quiet: quiet,
         healthz_with_directory_readers: busy,
         directory_readers: directory_check,

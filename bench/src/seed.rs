@@ -214,6 +214,7 @@ async fn sign_in_directly(
             source: Some("bench".into()),
             user_agent: None,
             detail: None,
+            actor: None,
         };
         state.store.create_session(&session, &verified, &audit).await?;
         tokens.push(pair.access);

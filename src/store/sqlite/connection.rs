@@ -37,6 +37,8 @@ pub fn open_writer(path: &Path, synchronous_full: bool) -> anyhow::Result<Connec
     connection.pragma_update(None, "journal_mode", "wal")?;
     connection.pragma_update(None, "synchronous", if synchronous_full { "full" } else { "normal" })?;
     connection.pragma_update(None, "foreign_keys", true)?;
+    // The checkpointer thread copies the WAL into the file (`checkpointer.rs`), not COMMIT.
+    connection.pragma_update(None, "wal_autocheckpoint", 0)?;
     // Up to 32 MiB of pages (the default is 2 MiB): a large import or a group of PATCHes
     // then stays in memory until its commit instead of spilling pages to the WAL midway.
     connection.pragma_update(None, "cache_size", -32 * 1024)?;

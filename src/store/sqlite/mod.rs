@@ -10,6 +10,7 @@
 
 mod accounts;
 pub mod backup;
+mod checkpointer;
 mod connection;
 mod custom_fields;
 mod directory;
@@ -60,6 +61,7 @@ pub struct SqliteStore {
     writer: Writer,
     readers: connection::Readers,
     path: PathBuf,
+    _checkpointer: checkpointer::Checkpointer,
 }
 
 impl SqliteStore {
@@ -70,7 +72,13 @@ impl SqliteStore {
         let write_connection = connection::open_writer(&path, options.sqlite_synchronous_full)?;
         accounts::rekey_emails(&write_connection)?;
         let readers = connection::Readers::open(&path, READERS)?;
-        Ok(SqliteStore { writer: Writer::start(write_connection)?, readers, path })
+        let checkpointer = checkpointer::Checkpointer::start(&path)?;
+        Ok(SqliteStore {
+            writer: Writer::start(write_connection)?,
+            readers,
+            path,
+            _checkpointer: checkpointer,
+        })
     }
 }
 

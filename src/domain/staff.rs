@@ -41,6 +41,8 @@ pub enum StaffAction {
     Erase,
     ReadAudit,
     ReadOutbox,
+    /// Suspending, erasing or otherwise acting on the person of another staff member.
+    ActOnStaff,
 }
 
 impl StaffAction {
@@ -56,7 +58,8 @@ impl StaffAction {
             | StaffAction::Export
             | StaffAction::Erase
             | StaffAction::ReadAudit
-            | StaffAction::ReadOutbox => Role::Admin,
+            | StaffAction::ReadOutbox
+            | StaffAction::ActOnStaff => Role::Admin,
         }
     }
 }

@@ -155,6 +155,11 @@ async fn person_for(
             "the member also belongs to a location where your role does not allow it; ask its staff",
         ));
     }
+    // The desk may not lock out or reset the people who oversee it.
+    let is_staff = !app.store.staff_grants(profile.user_id).await?.is_empty();
+    if is_staff && !staff.may_for_all(StaffAction::ActOnStaff, &locations) {
+        return Err(ServiceError::Forbidden("only admins act on staff accounts"));
+    }
     Ok(profile)
 }
 

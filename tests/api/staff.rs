@@ -223,6 +223,12 @@ async fn the_desk_suspends_and_only_admins_erase_or_export(backend: Backend) {
         StatusCode::FORBIDDEN
     );
     let admin = bearer(&app.staff_token("olga@example.com", "Canal Street", "admin").await);
+    let olga = profile_id(&app, "olga@example.com").await;
+    for action in ["suspend", "require-new-password"] {
+        let path = format!("/api/spaces/coworkers/{olga}/{action}");
+        let (status, _) = call(&app, Method::POST, &path, &auth, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "the desk does not {action} an admin");
+    }
     let (status, export) = call(&app, Method::GET, &format!("{record}/export"), &admin, None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(export.to_string().contains("bob@example.com"));

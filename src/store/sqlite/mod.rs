@@ -31,6 +31,7 @@ use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
 use crate::domain::ai::{AiSetting, DraftAdmission};
+use crate::domain::language::Language;
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::custom::CustomField;
 use crate::domain::directory::{DirectoryHits, DirectoryOrder, SearchCandidate};
@@ -441,6 +442,10 @@ impl Store for SqliteStore {
 
     async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()> {
         self.writer.write(move |c| accounts::set_must_reset_password(c, user_id, required)).await
+    }
+
+    async fn set_user_language(&self, user_id: i64, language: Option<Language>) -> StoreResult<()> {
+        self.writer.write(move |c| accounts::set_user_language(c, user_id, language)).await
     }
 
     async fn token_owner(&self, hash: &TokenHash) -> StoreResult<Option<TokenOwner>> {

@@ -1,37 +1,37 @@
-# The words of the mail Portico sends, in English (the reference for every language).
+# Die Wörter der E-Mails, die Portico sendet, auf Deutsch (wie locales/en/mail.ftl).
 
-mail-greeting = Hello,
-mail-greeting-name = Hello { $name },
-mail-open-address = Or open this address:
-mail-invitation-subject = your invitation
-mail-invitation-invited = You have been invited to the member portal of { $location }.
-mail-invitation-choose = Choose your password to sign in. The link works once, for { $days ->
-    [one] { $days } day
-   *[other] { $days } days
-}.
-mail-invitation-button = Choose your password
-mail-invitation-closing = If you did not expect this invitation, you can ignore this message.
-mail-reset-subject = reset your password
-mail-reset-asked = Someone asked to reset the password of your account; we hope it was you.
-mail-reset-choose = Choose a new password with this link. It works once, for one hour, and signs you out everywhere.
-mail-reset-button = Choose a new password
-mail-reset-closing = If you did not ask for this, ignore this message: your password stays as it is.
-mail-sign-in-subject = your sign-in link
-mail-sign-in-asked = Someone asked for a link to sign in without your password; we hope it was you.
-mail-sign-in-use = Sign in with this link. It works once, for 15 minutes.
-mail-sign-in-button = Sign in
-mail-sign-in-closing = If you did not ask for this, ignore this message: nobody can sign in without the link.
-mail-email-confirm-subject = confirm your new e-mail address
-mail-email-confirm-asked = You asked to sign in with this address from now on.
-mail-email-confirm-use = Confirm it with this link, which works once, for 24 hours. Until then your old address stays in use.
-mail-email-confirm-button = Confirm this address
-mail-email-confirm-closing = If you did not ask for this, ignore this message: nothing changes.
-mail-email-notice-subject = your e-mail address is being changed
-mail-email-notice-asked = Someone signed in to your account asked to change its e-mail address to { $email }.
-mail-email-notice-undo = If it was not you, undo it with this link within 7 days: your address is put back and every session of your account ends.
-mail-email-notice-button = This was not me: undo
-mail-email-notice-closing = If it was you, there is nothing to do.
-mail-in-use-subject = this address is already in use
-mail-in-use-asked = Someone asked to use this address for an account, but it already belongs to one: yours.
-mail-in-use-nothing = Nothing was changed. If you did not expect this, you can ignore this message.
-mail-in-use-closing = Nothing to do.
+mail-greeting = Hallo,
+mail-greeting-name = Hallo { $name },
+mail-open-address = Oder öffnen Sie diese Adresse:
+mail-invitation-subject = Ihre Einladung
+mail-invitation-invited = Sie wurden in das Mitgliederportal von { $location } eingeladen.
+mail-invitation-choose = Wählen Sie Ihr Passwort, um sich anzumelden. Der Link funktioniert einmal, { $days ->
+    [one] { $days } Tag
+   *[other] { $days } Tage
+} lang.
+mail-invitation-button = Passwort wählen
+mail-invitation-closing = Wenn Sie diese Einladung nicht erwartet haben, können Sie diese Nachricht ignorieren.
+mail-reset-subject = Passwort zurücksetzen
+mail-reset-asked = Jemand hat darum gebeten, das Passwort Ihres Kontos zurückzusetzen; wir hoffen, Sie waren es.
+mail-reset-choose = Wählen Sie mit diesem Link ein neues Passwort. Er funktioniert einmal, eine Stunde lang, und meldet Sie überall ab.
+mail-reset-button = Neues Passwort wählen
+mail-reset-closing = Wenn Sie nicht darum gebeten haben, ignorieren Sie diese Nachricht: Ihr Passwort bleibt, wie es ist.
+mail-sign-in-subject = Ihr Anmeldelink
+mail-sign-in-asked = Jemand hat einen Link angefordert, um sich ohne Ihr Passwort anzumelden; wir hoffen, Sie waren es.
+mail-sign-in-use = Melden Sie sich mit diesem Link an. Er funktioniert einmal, 15 Minuten lang.
+mail-sign-in-button = Anmelden
+mail-sign-in-closing = Wenn Sie nicht darum gebeten haben, ignorieren Sie diese Nachricht: Ohne den Link kann sich niemand anmelden.
+mail-email-confirm-subject = Bestätigen Sie Ihre neue E-Mail-Adresse
+mail-email-confirm-asked = Sie möchten sich ab jetzt mit dieser Adresse anmelden.
+mail-email-confirm-use = Bestätigen Sie sie mit diesem Link; er funktioniert einmal, 24 Stunden lang. Bis dahin gilt Ihre bisherige Adresse.
+mail-email-confirm-button = Diese Adresse bestätigen
+mail-email-confirm-closing = Wenn Sie nicht darum gebeten haben, ignorieren Sie diese Nachricht: Es ändert sich nichts.
+mail-email-notice-subject = Ihre E-Mail-Adresse wird geändert
+mail-email-notice-asked = Jemand, der in Ihrem Konto angemeldet ist, möchte dessen E-Mail-Adresse in { $email } ändern.
+mail-email-notice-undo = Wenn Sie es nicht waren, machen Sie es innerhalb von 7 Tagen mit diesem Link rückgängig: Ihre Adresse wird wiederhergestellt, und jede Sitzung Ihres Kontos endet.
+mail-email-notice-button = Das war ich nicht: rückgängig machen
+mail-email-notice-closing = Wenn Sie es waren, ist nichts zu tun.
+mail-in-use-subject = Diese Adresse wird schon verwendet
+mail-in-use-asked = Jemand wollte diese Adresse für ein Konto verwenden, aber sie gehört schon zu einem: Ihrem.
+mail-in-use-nothing = Es wurde nichts geändert. Wenn Sie das nicht erwartet haben, können Sie diese Nachricht ignorieren.
+mail-in-use-closing = Nichts zu tun.

@@ -1,460 +1,459 @@
-# The member portal's words in English: the reference every other language matches, message
-# for message (a test fails on a missing or extra one). Ids are named by page and purpose.
-# docs/PORTAL.md, "Languages", tells how to add a language.
+# Die Wörter des Mitgliederportals auf Deutsch: Meldung für Meldung wie locales/en/portal.ftl.
+# Anrede: „Sie“.
 
-## Shared
+## Gemeinsam
 
-saved = Saved.
-back-to-sign-in = Back to sign in
-back-to-profile = Back to your profile
-check-mail-title = Check your e-mail
+saved = Gespeichert.
+back-to-sign-in = Zurück zur Anmeldung
+back-to-profile = Zurück zu Ihrem Profil
+check-mail-title = Sehen Sie in Ihr Postfach
 members-count = { $count ->
-    [one] { $count } member
-   *[other] { $count } members
+    [one] { $count } Mitglied
+   *[other] { $count } Mitglieder
 }
-pages = Pages
-pages-previous = Previous
-pages-next = Next
-date-time = { $day } { $month } { $year }, { $time } UTC
-month-1 = January
-month-2 = February
-month-3 = March
+pages = Seiten
+pages-previous = Zurück
+pages-next = Weiter
+date-time = { $day }. { $month } { $year }, { $time } UTC
+month-1 = Januar
+month-2 = Februar
+month-3 = März
 month-4 = April
-month-5 = May
-month-6 = June
-month-7 = July
+month-5 = Mai
+month-6 = Juni
+month-7 = Juli
 month-8 = August
 month-9 = September
-month-10 = October
+month-10 = Oktober
 month-11 = November
-month-12 = December
+month-12 = Dezember
 wait-seconds = { $count ->
-    [one] { $count } second
-   *[other] { $count } seconds
+    [one] { $count } Sekunde
+   *[other] { $count } Sekunden
 }
 wait-minutes = { $count ->
-    [one] { $count } minute
-   *[other] { $count } minutes
+    [one] { $count } Minute
+   *[other] { $count } Minuten
 }
 wait-hours = { $count ->
-    [one] { $count } hour
-   *[other] { $count } hours
+    [one] { $count } Stunde
+   *[other] { $count } Stunden
 }
 
-## The layout of every page
+## Der Rahmen jeder Seite
 
-layout-skip = Skip to content
-layout-nav = Main
-layout-my-profile = My profile
-layout-directory = Member directory
-layout-sign-out = Sign out
+layout-skip = Zum Inhalt springen
+layout-nav = Hauptmenü
+layout-my-profile = Mein Profil
+layout-directory = Mitgliederverzeichnis
+layout-sign-out = Abmelden
 
-## A form from another site; a failure
+## Ein Formular einer anderen Website; ein Fehler
 
-refused-title = Refused
-refused-heading = This form could not be accepted
-refused-text = It was not sent from this site's own page, so nothing was changed.
-refused-back = Go back to your profile and try again.
-failed-title = Error
-failed-heading = Something went wrong
-failed-nav = Where to go next
-failed-to-profile = Your profile
-failed-to-directory = The member directory
-failed-to-sign-in = Sign in
+refused-title = Abgelehnt
+refused-heading = Dieses Formular konnte nicht angenommen werden
+refused-text = Es wurde nicht von einer Seite dieser Website gesendet, daher wurde nichts geändert.
+refused-back = Gehen Sie zurück zu Ihrem Profil und versuchen Sie es erneut.
+failed-title = Fehler
+failed-heading = Etwas ist schiefgegangen
+failed-nav = Wie es weitergeht
+failed-to-profile = Ihr Profil
+failed-to-directory = Das Mitgliederverzeichnis
+failed-to-sign-in = Anmelden
 
-## Errors, as a member is told them
+## Fehler, wie ein Mitglied sie liest
 
-error-validation = Some of what was sent was not accepted: { $names }.
-error-wrong-code = The code is incorrect, or was already used.
-error-second-step-expired = The sign-in took too long: enter your password again.
-error-wrong-credentials = The e-mail or password is incorrect.
-error-link-or-token = This link or code does not work any more: it was used, or it has expired.
-error-invalid-parameter = The search could not be read ({ $name }).
-error-two-step-setup-required = Your space requires two-step sign-in: set it up first.
-error-two-step-required = Two-step sign-in is on: enter the code from your authenticator app.
-error-must-reset-password = Choose a new password first: your space asked for one.
-error-unauthenticated = Sign in first.
-error-forbidden = You are not allowed to do this here.
-error-not-found = There is nothing here: it was removed, or the address is wrong.
-error-conflict = Another change got there first (the address or name is taken now); reload and try again.
-error-precondition-failed = Your profile changed since this page was loaded; reload it and try again.
-error-locked = Too many wrong passwords: password checks for this account are locked; try again in { $wait }.
-error-rate-limited = Too many password attempts from your address; try again in { $wait }.
-error-drafts-member = You have used your AI drafts for this hour; try again in { $wait }.
-error-drafts-location = This location has used its AI drafts for today; try again in { $wait }.
-error-too-many-links = Too many e-mails were sent for this account in the last hour; try again later.
-error-ai-failed = The AI writer could not write a draft just now; try again later.
-error-ai-timeout = The AI writer took too long to answer; try again later.
-error-unavailable = The service is briefly unavailable; try again shortly.
-error-busy = The server is busy with other password checks; try again in a moment.
-error-invalid = This could not be done: { $detail }
-error-internal = Something went wrong on our side; it has been logged.
-error-summary = { $outcome }: please correct { $count ->
-    [one] this
-   *[other] these
+error-validation = Einiges von dem, was gesendet wurde, wurde nicht angenommen: { $names }.
+error-wrong-code = Der Code ist falsch oder wurde schon verwendet.
+error-second-step-expired = Die Anmeldung hat zu lange gedauert: Geben Sie Ihr Passwort erneut ein.
+error-wrong-credentials = Die E-Mail-Adresse oder das Passwort ist falsch.
+error-link-or-token = Dieser Link oder Code funktioniert nicht mehr: Er wurde schon verwendet oder ist abgelaufen.
+error-invalid-parameter = Die Suche konnte nicht gelesen werden ({ $name }).
+error-two-step-setup-required = Ihr Space verlangt die Anmeldung in zwei Schritten: Richten Sie sie zuerst ein.
+error-two-step-required = Die Anmeldung in zwei Schritten ist aktiv: Geben Sie den Code aus Ihrer Authenticator-App ein.
+error-must-reset-password = Wählen Sie zuerst ein neues Passwort: Ihr Space hat darum gebeten.
+error-unauthenticated = Melden Sie sich zuerst an.
+error-forbidden = Das dürfen Sie hier nicht.
+error-not-found = Hier gibt es nichts: Es wurde entfernt, oder die Adresse ist falsch.
+error-conflict = Eine andere Änderung war schneller (die Adresse oder der Name ist jetzt vergeben); laden Sie neu und versuchen Sie es erneut.
+error-precondition-failed = Ihr Profil wurde geändert, seit diese Seite geladen wurde; laden Sie sie neu und versuchen Sie es erneut.
+error-locked = Zu viele falsche Passwörter: Die Passwortprüfung für dieses Konto ist gesperrt; versuchen Sie es in { $wait } erneut.
+error-rate-limited = Zu viele Anmeldeversuche von Ihrer Adresse; versuchen Sie es in { $wait } erneut.
+error-drafts-member = Sie haben Ihre KI-Entwürfe für diese Stunde aufgebraucht; versuchen Sie es in { $wait } erneut.
+error-drafts-location = Dieser Standort hat seine KI-Entwürfe für heute aufgebraucht; versuchen Sie es in { $wait } erneut.
+error-too-many-links = In der letzten Stunde wurden zu viele E-Mails für dieses Konto gesendet; versuchen Sie es später erneut.
+error-ai-failed = Der KI-Assistent konnte gerade keinen Entwurf schreiben; versuchen Sie es später erneut.
+error-ai-timeout = Der KI-Assistent hat zu lange für eine Antwort gebraucht; versuchen Sie es später erneut.
+error-unavailable = Der Dienst ist kurz nicht erreichbar; versuchen Sie es gleich noch einmal.
+error-busy = Der Server ist mit anderen Passwortprüfungen beschäftigt; versuchen Sie es gleich noch einmal.
+error-invalid = Das ging nicht: { $detail }
+error-internal = Bei uns ist etwas schiefgegangen; es wurde protokolliert.
+error-summary = { $outcome }: Bitte korrigieren Sie { $count ->
+    [one] diesen Punkt
+   *[other] diese Punkte
 }
 
-## A field's error (English keeps the rule's own words, $detail, which name the limits)
+## Der Fehler eines Feldes
 
-field-error-required = { $detail }
-field-error-not-nullable = { $detail }
-field-error-wrong-type = { $detail }
-field-error-too-long = { $detail }
-field-error-control-characters = { $detail }
-field-error-invalid-email = { $detail }
-field-error-invalid-url = { $detail }
-field-error-invalid-date = { $detail }
-field-error-invalid-number = { $detail }
-field-error-invalid-code = { $detail }
-field-error-date-out-of-range = { $detail }
-field-error-invalid-phone = { $detail }
-field-error-invalid-choice = { $detail }
-field-error-unknown-country = { $detail }
-field-error-invalid-tax-id = { $detail }
-field-error-invalid-handle = { $detail }
-field-error-tag-too-long = { $detail }
-field-error-too-many-tags = { $detail }
-field-error-not-writable = { $detail }
-field-error-password-mismatch = { $detail }
-field-error-password-required = { $detail }
-field-error-wrong-current-password = { $detail }
-field-error-password-too-short = { $detail }
-field-error-password-too-long = { $detail }
-field-error-password-too-common = { $detail }
-field-error-password-too-weak = { $detail }
-field-error-password-contains-email = { $detail }
-field-error-password-contains-name = { $detail }
-field-error-password-unchanged = { $detail }
-field-error-password-needs = { $detail }
-field-error-ai-unavailable = { $detail }
-field-error-not-enough-to-draft = { $detail }
-field-error-invalid-link = { $detail }
-field-error-email-unchanged = { $detail }
-field-error-bio-too-complex = { $detail }
-field-error-unsupported-image = { $detail }
-field-error-invalid-image = { $detail }
-field-error-image-too-large = { $detail }
-field-error-other = { $detail }
+field-error-required = darf nicht leer sein
+field-error-not-nullable = darf nicht leer sein
+field-error-wrong-type = hat nicht die richtige Form
+field-error-too-long = ist zu lang
+field-error-control-characters = enthält Steuerzeichen
+field-error-invalid-email = ist keine gültige E-Mail-Adresse
+field-error-invalid-url = ist keine gültige http- oder https-Adresse
+field-error-invalid-date = ist kein Datum
+field-error-invalid-number = muss eine Zahl sein, etwa 12 oder 12,5
+field-error-invalid-code = ist nicht der aktuelle Code
+field-error-date-out-of-range = liegt außerhalb des erlaubten Zeitraums
+field-error-invalid-phone = ist keine gültige Telefonnummer
+field-error-invalid-choice = ist keine der möglichen Antworten
+field-error-unknown-country = ist kein bekanntes Land
+field-error-invalid-tax-id = darf nur Buchstaben, Ziffern, Leerzeichen und - . / enthalten
+field-error-invalid-handle = ist kein gültiger Benutzername oder Link für dieses Netzwerk
+field-error-tag-too-long = enthält ein zu langes Schlagwort
+field-error-too-many-tags = enthält zu viele Schlagwörter
+field-error-not-writable = kann nur das Team Ihres Spaces ändern
+field-error-password-mismatch = stimmt nicht mit dem neuen Passwort überein
+field-error-password-required = bitte wählen Sie ein neues Passwort
+field-error-wrong-current-password = ist nicht Ihr aktuelles Passwort
+field-error-password-too-short = ist für die Regeln dieses Standorts zu kurz
+field-error-password-too-long = ist zu lang
+field-error-password-too-common = ist zu verbreitet und leicht zu erraten
+field-error-password-too-weak = ist zu leicht zu erraten: länger ist besser
+field-error-password-contains-email = darf Ihre E-Mail-Adresse nicht enthalten
+field-error-password-contains-name = darf Ihren Namen nicht enthalten
+field-error-password-unchanged = muss sich vom aktuellen Passwort unterscheiden
+field-error-password-needs = erfüllt nicht alle Regeln dieses Standorts (Ziffer, Groß- und Kleinbuchstabe oder Sonderzeichen)
+field-error-ai-unavailable = KI-Entwürfe sind an diesem Standort ausgeschaltet.
+field-error-not-enough-to-draft = Für einen Entwurf fehlen Angaben: Füllen Sie zuerst Ihr berufliches Profil aus.
+field-error-invalid-link = Dieser Link funktioniert nicht mehr; fordern Sie einen neuen an
+field-error-email-unchanged = ist schon Ihre Anmeldeadresse
+field-error-bio-too-complex = ist zu verschachtelt oder zu groß zum Anzeigen
+field-error-unsupported-image = muss ein JPEG-, PNG- oder WebP-Bild sein
+field-error-invalid-image = konnte nicht als Bild gelesen werden
+field-error-image-too-large = ist zu groß: höchstens 10 MiB und 8000 Pixel pro Seite
+field-error-other = wurde nicht angenommen
 
-## The profile's properties, as labels
+## Die Angaben des Profils, als Beschriftungen
 
-field-full-name = Full name
-field-salutation = Salutation
-field-nick-name = Nickname
-field-gender = Gender
-field-date-of-birth = Date of birth
-field-mobile-phone = Mobile phone
-field-land-line = Landline
-field-address = Address
-field-post-code = Post code
-field-city-name = City
-field-state = State or region
-field-country-id = Country
-field-billing-name = Billing name
-field-billing-email = Billing e-mail
-field-billing-address = Billing address
-field-billing-post-code = Billing post code
-field-billing-city-name = Billing city
-field-billing-state = Billing state or region
-field-billing-country-id = Billing country
-field-tax-idnumber = Tax ID number
+field-full-name = Vollständiger Name
+field-salutation = Anrede
+field-nick-name = Spitzname
+field-gender = Geschlecht
+field-date-of-birth = Geburtsdatum
+field-mobile-phone = Mobiltelefon
+field-land-line = Festnetz
+field-address = Adresse
+field-post-code = Postleitzahl
+field-city-name = Ort
+field-state = Bundesland oder Region
+field-country-id = Land
+field-billing-name = Rechnungsname
+field-billing-email = Rechnungs-E-Mail
+field-billing-address = Rechnungsadresse
+field-billing-post-code = Postleitzahl (Rechnung)
+field-billing-city-name = Ort (Rechnung)
+field-billing-state = Bundesland oder Region (Rechnung)
+field-billing-country-id = Land (Rechnung)
+field-tax-idnumber = Steuernummer
 field-position = Position
-field-company-name = Company name
-field-business-area = Business area
-field-profile-summary = About me (Markdown)
+field-company-name = Firma
+field-business-area = Branche
+field-profile-summary = Über mich (Markdown)
 field-profile-website = Website
-field-profile-is-public = Show me in the member directory
-field-profile-tags = Tags (comma-separated)
-field-on-help-desk-msg = Replies to my help-desk messages
-field-on-new-wall-post = New posts on the community wall
-field-on-new-blog-comment = Comments on blog posts
-field-on-new-event-comment = Comments on events
-field-receive-community-digest = The community digest
-field-sign-up-to-newsletter = The newsletter
-field-is-member = Member (not only a contact)
-field-access-pincode = Access PIN
+field-profile-is-public = Mich im Mitgliederverzeichnis zeigen
+field-profile-tags = Schlagwörter (durch Kommas getrennt)
+field-on-help-desk-msg = Antworten auf meine Anfragen an den Helpdesk
+field-on-new-wall-post = Neue Beiträge an der Community-Pinnwand
+field-on-new-blog-comment = Kommentare zu Blogbeiträgen
+field-on-new-event-comment = Kommentare zu Veranstaltungen
+field-receive-community-digest = Die Community-Übersicht
+field-sign-up-to-newsletter = Der Newsletter
+field-is-member = Mitglied (nicht nur Kontakt)
+field-access-pincode = Zugangs-PIN
 
-## Inputs
+## Eingaben
 
-form-choose = Choose…
-form-required = (required)
-form-yes = Yes
-form-no = No
-form-gender-male = Male
-form-gender-female = Female
-form-gender-other = Other
-form-gender-rather-not-say = Rather not say
+form-choose = Bitte wählen…
+form-required = (Pflichtfeld)
+form-yes = Ja
+form-no = Nein
+form-gender-male = Männlich
+form-gender-female = Weiblich
+form-gender-other = Divers
+form-gender-rather-not-say = Keine Angabe
 
-## Sign-in
+## Anmeldung
 
-signin-title = Sign in
-signin-email = E-mail
-signin-password = Password
-signin-button = Sign in
-signin-password-set = Your password is set. Sign in with it.
-signin-incorrect = The e-mail or password is incorrect.
-signin-link-intro = No password at hand? We can e-mail you a link that signs you in once.
-signin-link-button = E-mail me a sign-in link
-signin-forgot = Forgot your password?
-signin-code-label = Code from your authenticator app
-signin-code-hint = Six digits; or one of your recovery codes if you do not have your phone.
-signin-start-again = Start again
-signin-one-time-expired = This sign-in link does not work any more: it was used, or it is too old. Sign in again.
-signin-link-page = Sign in with the link from your e-mail. It works once.
-signin-link-expired = This sign-in link does not work any more: it was used, replaced by a newer one, or has expired.
-signin-link-sent = If { $email } belongs to a member, a sign-in link is on its way. It works once, for 15 minutes.
-email-problem = The e-mail { $problem }.
+signin-title = Anmelden
+signin-email = E-Mail-Adresse
+signin-password = Passwort
+signin-button = Anmelden
+signin-password-set = Ihr Passwort ist gesetzt. Melden Sie sich damit an.
+signin-incorrect = Die E-Mail-Adresse oder das Passwort ist falsch.
+signin-link-intro = Kein Passwort zur Hand? Wir senden Ihnen einen Link, der Sie einmal anmeldet.
+signin-link-button = Anmeldelink per E-Mail senden
+signin-forgot = Passwort vergessen?
+signin-code-label = Code aus Ihrer Authenticator-App
+signin-code-hint = Sechs Ziffern; oder einer Ihrer Wiederherstellungscodes, wenn Sie Ihr Telefon nicht haben.
+signin-start-again = Von vorn beginnen
+signin-one-time-expired = Dieser Anmeldelink funktioniert nicht mehr: Er wurde schon verwendet oder ist zu alt. Melden Sie sich erneut an.
+signin-link-page = Melden Sie sich mit dem Link aus Ihrer E-Mail an. Er funktioniert einmal.
+signin-link-expired = Dieser Anmeldelink funktioniert nicht mehr: Er wurde schon verwendet, durch einen neueren ersetzt oder ist abgelaufen.
+signin-link-sent = Wenn { $email } zu einem Mitglied gehört, ist ein Anmeldelink unterwegs. Er funktioniert einmal, 15 Minuten lang.
+email-problem = Die E-Mail-Adresse { $problem }.
 
-## Forgotten password, reset, welcome
+## Passwort vergessen, zurücksetzen, willkommen
 
-forgot-title = Forgot your password?
-forgot-intro = Give the e-mail address you sign in with; we will send a link to choose a new password.
-forgot-send = Send the link
-forgot-sent = If { $email } belongs to a member, a link to choose a new password is on its way. It works once, for one hour.
-forgot-too-many = Too many requests. Try again in { $wait }.
-reset-title = Choose a new password
-reset-intro = Setting it signs you out on every device.
-welcome-title = Welcome: choose your password
-welcome-intro = You will sign in with your e-mail address and this password.
-password-for = The password is for the address
-link-expired = This link does not work any more: it was used, replaced by a newer one, or has expired.
-link-ask-new = Ask for a new link.
-password-set-button = Set the password
-password-current = Current password
-password-new = New password
-password-repeat = Repeat the new password
+forgot-title = Passwort vergessen?
+forgot-intro = Geben Sie die E-Mail-Adresse an, mit der Sie sich anmelden; wir senden Ihnen einen Link, um ein neues Passwort zu wählen.
+forgot-send = Link senden
+forgot-sent = Wenn { $email } zu einem Mitglied gehört, ist ein Link zum Wählen eines neuen Passworts unterwegs. Er funktioniert einmal, eine Stunde lang.
+forgot-too-many = Zu viele Anfragen. Versuchen Sie es in { $wait } erneut.
+reset-title = Neues Passwort wählen
+reset-intro = Damit werden Sie auf allen Geräten abgemeldet.
+welcome-title = Willkommen: Wählen Sie Ihr Passwort
+welcome-intro = Sie melden sich mit Ihrer E-Mail-Adresse und diesem Passwort an.
+password-for = Das Passwort gilt für die Adresse
+link-expired = Dieser Link funktioniert nicht mehr: Er wurde schon verwendet, durch einen neueren ersetzt oder ist abgelaufen.
+link-ask-new = Einen neuen Link anfordern.
+password-set-button = Passwort festlegen
+password-current = Aktuelles Passwort
+password-new = Neues Passwort
+password-repeat = Neues Passwort wiederholen
 
-## Confirming or undoing a change of address
+## Eine Adressänderung bestätigen oder rückgängig machen
 
-confirm-email-title = Confirm your new e-mail address
-confirm-email-text = From now on you will sign in with this address.
-confirm-email-button = Confirm
-confirm-email-done = You now sign in with { $email }.
-undo-email-title = Undo the change of your e-mail address
-undo-email-text = Your previous address is put back, and every session of your account ends: sign in again, and change your password if someone else knew it.
-undo-email-button = Undo the change
-undo-email-done = Your previous address is back and every session has ended. Sign in again.
-email-link-done = Done
-email-link-broken = This link does not work
-email-link-broken-text = It was used already, replaced by a newer one, or has expired.
+confirm-email-title = Neue E-Mail-Adresse bestätigen
+confirm-email-text = Ab jetzt melden Sie sich mit dieser Adresse an.
+confirm-email-button = Bestätigen
+confirm-email-done = Sie melden sich jetzt mit { $email } an.
+undo-email-title = Änderung Ihrer E-Mail-Adresse rückgängig machen
+undo-email-text = Ihre bisherige Adresse wird wiederhergestellt, und jede Sitzung Ihres Kontos endet: Melden Sie sich erneut an, und ändern Sie Ihr Passwort, falls jemand anderes es kannte.
+undo-email-button = Änderung rückgängig machen
+undo-email-done = Ihre bisherige Adresse gilt wieder, und jede Sitzung wurde beendet. Melden Sie sich erneut an.
+email-link-done = Erledigt
+email-link-broken = Dieser Link funktioniert nicht
+email-link-broken-text = Er wurde schon verwendet, durch einen neueren ersetzt oder ist abgelaufen.
 
-## The profile page
+## Die Profilseite
 
-profile-title = My profile
-profile-heading = My profile
-profile-at = Profile at
-profile-switch-to = Switch to
-profile-switch = Switch
-profile-contents = On this page
-profile-conflict = Your profile was changed elsewhere since this page was loaded, so nothing was saved. What you typed is still below.
-profile-conflict-reload = Reload the page
-profile-no-such-section = There is no such section.
-profile-choose-one = Choose one of your profiles.
-profile-not-yours = That profile is not yours.
-profile-not-saved = Nothing was saved
-profile-personal-title = Personal information
-profile-personal-save = Save personal information
-profile-professional-title = Professional profile
-profile-professional-save = Save professional profile
-profile-billing-title = Billing information
-profile-billing-save = Save billing information
-profile-notifications-title = Notifications
-profile-notifications-save = Save notifications
-profile-access-title = Access
-profile-more-title = More about you
-profile-more-save = Save your answers
-profile-more-hint = Questions from { $location }.
-profile-set-by = (set by { $location })
-profile-password-title = Password
-profile-password-save = Change password
-profile-password-changed = Your password was changed. Your other devices were signed out.
-profile-password-rules = Rules at { $location }: { $rules }.
-profile-access-pin = Your access PIN, set by { $location }:
-profile-two-step = Two-step sign-in (a code from an authenticator app after your password):
-profile-two-step-link = set it up or manage it.
-profile-draft-button = Draft with AI
-profile-draft-hint = Writes a draft summary from your saved professional profile and social links (save your changes first). Nothing is saved until you save.
-profile-draft-written = A draft is in { $field } below, written from: { $sources }. Nothing is saved yet: review and edit it, then save.
-profile-draft-failed = No draft: { $reason } Nothing was changed.
-profile-preview-failed = { $detail }
-password-rule-length = { $min } to { $max } characters
-password-rule-strength = strength at least { $score } of { $max }
-password-rule-common = common passwords refused
-password-rule-personal = your e-mail and name refused
-password-rule-digit = a digit required
-password-rule-upper = an upper-case letter required
-password-rule-lower = a lower-case letter required
-password-rule-symbol = a symbol required
-password-rule-two-step = two-step sign-in required
+profile-title = Mein Profil
+profile-heading = Mein Profil
+profile-at = Profil bei
+profile-switch-to = Wechseln zu
+profile-switch = Wechseln
+profile-contents = Auf dieser Seite
+profile-conflict = Ihr Profil wurde anderswo geändert, seit diese Seite geladen wurde, daher wurde nichts gespeichert. Ihre Eingaben stehen noch unten.
+profile-conflict-reload = Seite neu laden
+profile-no-such-section = Diesen Abschnitt gibt es nicht.
+profile-choose-one = Wählen Sie eines Ihrer Profile.
+profile-not-yours = Dieses Profil gehört nicht Ihnen.
+profile-not-saved = Nichts wurde gespeichert
+profile-personal-title = Persönliche Angaben
+profile-personal-save = Persönliche Angaben speichern
+profile-professional-title = Berufliches Profil
+profile-professional-save = Berufliches Profil speichern
+profile-billing-title = Rechnungsangaben
+profile-billing-save = Rechnungsangaben speichern
+profile-notifications-title = Benachrichtigungen
+profile-notifications-save = Benachrichtigungen speichern
+profile-access-title = Zugang
+profile-more-title = Mehr über Sie
+profile-more-save = Antworten speichern
+profile-more-hint = Fragen von { $location }.
+profile-set-by = (festgelegt von { $location })
+profile-password-title = Passwort
+profile-password-save = Passwort ändern
+profile-password-changed = Ihr Passwort wurde geändert. Ihre anderen Geräte wurden abgemeldet.
+profile-password-rules = Regeln bei { $location }: { $rules }.
+profile-access-pin = Ihre Zugangs-PIN, festgelegt von { $location }:
+profile-two-step = Anmeldung in zwei Schritten (nach dem Passwort ein Code aus einer Authenticator-App):
+profile-two-step-link = einrichten oder verwalten.
+profile-draft-button = Mit KI entwerfen
+profile-draft-hint = Schreibt einen Entwurf Ihrer Zusammenfassung aus Ihrem gespeicherten beruflichen Profil und Ihren sozialen Netzwerken (speichern Sie Ihre Änderungen zuerst). Gespeichert wird erst, wenn Sie speichern.
+profile-draft-written = Ein Entwurf steht unten in „{ $field }“, geschrieben aus: { $sources }. Noch ist nichts gespeichert: Prüfen und bearbeiten Sie ihn, dann speichern Sie.
+profile-draft-failed = Kein Entwurf: { $reason } Es wurde nichts geändert.
+profile-preview-failed = Die Vorschau ist nicht möglich: Der Text ist zu verschachtelt oder zu lang.
+password-rule-length = { $min } bis { $max } Zeichen
+password-rule-strength = Stärke mindestens { $score } von { $max }
+password-rule-common = verbreitete Passwörter abgelehnt
+password-rule-personal = Ihre E-Mail-Adresse und Ihr Name abgelehnt
+password-rule-digit = eine Ziffer nötig
+password-rule-upper = ein Großbuchstabe nötig
+password-rule-lower = ein Kleinbuchstabe nötig
+password-rule-symbol = ein Sonderzeichen nötig
+password-rule-two-step = Anmeldung in zwei Schritten nötig
 
-## The profile's photos
+## Die Fotos des Profils
 
-photos-title = Photos
-photos-hint = JPEG, PNG or WebP, up to { $size } MiB. Photos are cropped to the centre; the location and other details a camera stores in a photo are removed. Members see your photo in the directory only while your profile is shown there.
-photos-not-saved = Nothing was saved: { $reason }
-photos-avatar-label = Profile photo
-photos-avatar-alt = Your profile photo
-photos-avatar-upload = Upload profile photo
-photos-avatar-remove = Remove profile photo
+photos-title = Fotos
+photos-hint = JPEG, PNG oder WebP, bis { $size } MiB. Fotos werden auf die Mitte zugeschnitten; der Aufnahmeort und andere Angaben, die eine Kamera in einem Foto speichert, werden entfernt. Andere Mitglieder sehen Ihr Foto im Verzeichnis nur, solange Ihr Profil dort gezeigt wird.
+photos-not-saved = Nichts wurde gespeichert: { $reason }
+photos-avatar-label = Profilfoto
+photos-avatar-alt = Ihr Profilfoto
+photos-avatar-upload = Profilfoto hochladen
+photos-avatar-remove = Profilfoto entfernen
 photos-banner-label = Banner
-photos-banner-alt = Your banner
-photos-banner-upload = Upload banner
-photos-banner-remove = Remove banner
-photos-unsupported = That file is not a JPEG, PNG or WebP image.
-photos-too-large = That image is too large: at most 10 MiB and 8000 pixels a side.
-photos-empty = Choose a file first.
-photos-unreadable = That file could not be read as an image.
-photos-unreadable-upload = The upload could not be read.
-photos-no-such-photo = There is no such photo.
+photos-banner-alt = Ihr Banner
+photos-banner-upload = Banner hochladen
+photos-banner-remove = Banner entfernen
+photos-unsupported = Diese Datei ist kein JPEG-, PNG- oder WebP-Bild.
+photos-too-large = Dieses Bild ist zu groß: höchstens 10 MiB und 8000 Pixel pro Seite.
+photos-empty = Wählen Sie zuerst eine Datei.
+photos-unreadable = Diese Datei konnte nicht als Bild gelesen werden.
+photos-unreadable-upload = Der Upload konnte nicht gelesen werden.
+photos-no-such-photo = Dieses Foto gibt es nicht.
 
-## The sign-in address
+## Die Anmeldeadresse
 
-email-title = Sign-in email
-email-new = New email
-email-current = You sign in with
-email-hint = The new address is used once you follow the link sent to it; your current address gets a link that undoes the change.
-email-requested = A link to confirm the new address is on its way to it. You sign in with your current address until the link is followed.
-email-not-sent = No link was sent
-email-send = Send the confirmation link
+email-title = Anmelde-E-Mail
+email-new = Neue E-Mail-Adresse
+email-current = Sie melden sich an mit
+email-hint = Die neue Adresse gilt, sobald Sie dem Link folgen, der an sie gesendet wird; Ihre aktuelle Adresse erhält einen Link, der die Änderung rückgängig macht.
+email-requested = Ein Link zum Bestätigen der neuen Adresse ist an sie unterwegs. Bis Sie ihm folgen, melden Sie sich mit Ihrer aktuellen Adresse an.
+email-not-sent = Es wurde kein Link gesendet
+email-send = Bestätigungslink senden
 
-## The member's language
+## Die Sprache des Mitglieds
 
-language-title = Language
-language-label = Language of your pages and e-mails
-language-browser = As my browser asks
-language-hint = Without a choice here, pages follow your browser's language, and e-mails are in the space's language.
-language-save = Save language
+language-title = Sprache
+language-label = Sprache Ihrer Seiten und E-Mails
+language-browser = Wie mein Browser es wünscht
+language-hint = Ohne Auswahl folgen die Seiten der Sprache Ihres Browsers, und E-Mails kommen in der Sprache des Spaces.
+language-save = Sprache speichern
 
-## Two-step sign-in
+## Anmeldung in zwei Schritten
 
-two-step-title = Two-step sign-in
-two-step-turned-off = Two-step sign-in is off. Your other devices were signed out.
-two-step-on = On
-two-step-on-text = Signing in asks for a code from your authenticator app after your password. { $count ->
-    [one] You have { $count } recovery code left.
-   *[other] You have { $count } recovery codes left.
+two-step-title = Anmeldung in zwei Schritten
+two-step-turned-off = Die Anmeldung in zwei Schritten ist aus. Ihre anderen Geräte wurden abgemeldet.
+two-step-on = An
+two-step-on-text = Bei der Anmeldung wird nach dem Passwort ein Code aus Ihrer Authenticator-App abgefragt. { $count ->
+    [one] Sie haben noch { $count } Wiederherstellungscode.
+   *[other] Sie haben noch { $count } Wiederherstellungscodes.
 }
-two-step-code-or-recovery = A code from your app, or a recovery code
-two-step-turn-off = Turn two-step sign-in off
-two-step-off = Off
-two-step-off-text = With two-step sign-in, a stolen password is not enough: signing in also asks for a six-digit code from an authenticator app on your phone (any app that takes a QR code).
-two-step-set-up = Set up two-step sign-in
-two-step-setup = Set up
-two-step-scan = Scan this code with your authenticator app:
-two-step-qr = QR code of your two-step sign-in secret
-two-step-type-secret = Or type the secret into the app:
-two-step-enter-code = Then enter the six-digit code the app shows
-two-step-turn-on = Turn two-step sign-in on
-two-step-is-on = Two-step sign-in is on
-two-step-keep-codes = Keep these recovery codes somewhere safe. Each signs you in once without your phone. They are shown only now.
-two-step-download = Download the codes
-two-step-others-signed-out = Your other devices were signed out.
+two-step-code-or-recovery = Ein Code aus Ihrer App oder ein Wiederherstellungscode
+two-step-turn-off = Anmeldung in zwei Schritten ausschalten
+two-step-off = Aus
+two-step-off-text = Mit der Anmeldung in zwei Schritten reicht ein gestohlenes Passwort nicht: Die Anmeldung fragt zusätzlich nach einem sechsstelligen Code aus einer Authenticator-App auf Ihrem Telefon (jede App, die QR-Codes liest).
+two-step-set-up = Anmeldung in zwei Schritten einrichten
+two-step-setup = Einrichten
+two-step-scan = Scannen Sie diesen Code mit Ihrer Authenticator-App:
+two-step-qr = QR-Code Ihres Geheimnisses für die Anmeldung in zwei Schritten
+two-step-type-secret = Oder tippen Sie das Geheimnis in die App ein:
+two-step-enter-code = Geben Sie dann den sechsstelligen Code ein, den die App zeigt
+two-step-turn-on = Anmeldung in zwei Schritten einschalten
+two-step-is-on = Die Anmeldung in zwei Schritten ist an
+two-step-keep-codes = Bewahren Sie diese Wiederherstellungscodes sicher auf. Jeder meldet Sie einmal ohne Ihr Telefon an. Sie werden nur jetzt gezeigt.
+two-step-download = Codes herunterladen
+two-step-others-signed-out = Ihre anderen Geräte wurden abgemeldet.
 
-## The directory
+## Das Verzeichnis
 
-directory-title = Member directory
-directory-search-label = Search names, companies, skills
-directory-tag = Tag
-directory-search = Search
-directory-no-such-member = There is no such member in the directory.
-directory-back = Back to the directory
-directory-member-title = Member
+directory-title = Mitgliederverzeichnis
+directory-search-label = Namen, Firmen, Fähigkeiten suchen
+directory-tag = Schlagwort
+directory-search = Suchen
+directory-no-such-member = Dieses Mitglied gibt es im Verzeichnis nicht.
+directory-back = Zurück zum Verzeichnis
+directory-member-title = Mitglied
 
-## Staff pages
+## Seiten für das Team
 
-staff-nav = Staff
-staff-members-title = Members
-staff-audit-title = Audit log
-staff-outbox-title = Outbox
-staff-search-label = Name, e-mail or company
-staff-show = Show
-staff-show-everyone = Everyone
-staff-show-members = Active members
-staff-show-contacts = Contacts
-staff-show-suspended = Suspended
-staff-location = Location
-staff-all-locations = All of mine
-staff-find = Find
+staff-nav = Team
+staff-members-title = Mitglieder
+staff-audit-title = Protokoll
+staff-outbox-title = Postausgang
+staff-search-label = Name, E-Mail-Adresse oder Firma
+staff-show = Zeigen
+staff-show-everyone = Alle
+staff-show-members = Aktive Mitglieder
+staff-show-contacts = Kontakte
+staff-show-suspended = Gesperrte
+staff-location = Standort
+staff-all-locations = Alle meine
+staff-find = Finden
 staff-column-name = Name
-staff-column-email = E-mail
-staff-column-company = Company
+staff-column-email = E-Mail-Adresse
+staff-column-company = Firma
 staff-column-status = Status
-staff-no-name = (no name)
-staff-status-suspended = Suspended
-staff-status-member = Member
-staff-status-contact = Contact
-staff-access-title = Access (staff only)
-staff-all-members = All members
-staff-not-saved = Nothing was saved:
-staff-actions = Actions
-staff-suspend = Suspend
-staff-suspend-hint = Suspend: no sign-in, out of the directory
-staff-reactivate = Reactivate
-staff-invite = Invite again
-staff-invite-hint = Send a new invitation
-staff-require-password = Require a new password
-staff-require-password-hint = Require a new password at the next sign-in
-staff-reset-two-step = Reset two-step sign-in
-staff-reset-two-step-hint = Turn two-step sign-in off
-staff-export = Export their data
-staff-custom-title = Custom fields of { $location }
-staff-save = Save changes
-staff-erase-title = Erase this member
-staff-erase-text = Deletes the member, every profile, photo, session and link of theirs, their change history and queued mail, at once. The audit log keeps only the kinds and times of their events. This cannot be undone.
-staff-erase-confirm = Type their e-mail address to confirm
-staff-erase-button = Erase { $name }
-staff-not-here = You are not staff at this location.
-staff-nothing-changed = Nothing had changed.
-staff-suspended = Suspended: every session ended.
-staff-reactivated = Active again.
-staff-invited = A new invitation is on its way.
-staff-password-required = They will choose a new password at their next sign-in.
-staff-two-step-reset = Two-step sign-in is off; they may turn it on again.
-staff-no-such-action = There is no such action.
-staff-erase-mismatch = The address typed does not match theirs; nothing was erased.
-staff-audit-who = Who (e-mail)
-staff-audit-what = What (e.g. sign_in_failed)
-staff-audit-since = From
-staff-audit-until = To
-staff-audit-filter = Filter
+staff-no-name = (ohne Namen)
+staff-status-suspended = Gesperrt
+staff-status-member = Mitglied
+staff-status-contact = Kontakt
+staff-access-title = Zugang (nur für das Team)
+staff-all-members = Alle Mitglieder
+staff-not-saved = Nichts wurde gespeichert:
+staff-actions = Aktionen
+staff-suspend = Sperren
+staff-suspend-hint = Sperren: keine Anmeldung, nicht im Verzeichnis
+staff-reactivate = Wieder freischalten
+staff-invite = Erneut einladen
+staff-invite-hint = Eine neue Einladung senden
+staff-require-password = Neues Passwort verlangen
+staff-require-password-hint = Bei der nächsten Anmeldung ein neues Passwort verlangen
+staff-reset-two-step = Anmeldung in zwei Schritten zurücksetzen
+staff-reset-two-step-hint = Anmeldung in zwei Schritten ausschalten
+staff-export = Daten exportieren
+staff-custom-title = Eigene Felder von { $location }
+staff-save = Änderungen speichern
+staff-erase-title = Dieses Mitglied löschen
+staff-erase-text = Löscht das Mitglied mit allen Profilen, Fotos, Sitzungen und Links, seinem Änderungsverlauf und wartenden E-Mails, auf einmal. Das Protokoll behält nur Art und Zeit seiner Ereignisse. Das kann nicht rückgängig gemacht werden.
+staff-erase-confirm = Geben Sie zur Bestätigung seine E-Mail-Adresse ein
+staff-erase-button = { $name } löschen
+staff-not-here = Sie gehören an diesem Standort nicht zum Team.
+staff-nothing-changed = Es hatte sich nichts geändert.
+staff-suspended = Gesperrt: Jede Sitzung wurde beendet.
+staff-reactivated = Wieder aktiv.
+staff-invited = Eine neue Einladung ist unterwegs.
+staff-password-required = Bei der nächsten Anmeldung wird ein neues Passwort gewählt.
+staff-two-step-reset = Die Anmeldung in zwei Schritten ist aus; sie kann wieder eingeschaltet werden.
+staff-no-such-action = Diese Aktion gibt es nicht.
+staff-erase-mismatch = Die eingegebene Adresse stimmt nicht überein; es wurde nichts gelöscht.
+staff-audit-who = Wer (E-Mail-Adresse)
+staff-audit-what = Was (z. B. sign_in_failed)
+staff-audit-since = Von
+staff-audit-until = Bis
+staff-audit-filter = Filtern
 staff-audit-count = { $count ->
-    [one] { $count } event, newest first
-   *[other] { $count } events, newest first
+    [one] { $count } Ereignis, neueste zuerst
+   *[other] { $count } Ereignisse, neueste zuerst
 }
-staff-audit-when = When
-staff-audit-event = What
-staff-audit-member = Member
-staff-audit-by = By
-staff-audit-source = From
-staff-audit-detail = Detail
-staff-audit-user = user { $id }
-staff-audit-staff-user = staff user { $id }
-staff-audit-key = key { $name }
-staff-outbox-hint = Mail to your members, newest first. The words are not shown: a sign-in or password link in them would let whoever reads it act as the member.
-staff-outbox-queued = Queued
-staff-outbox-to = To
-staff-outbox-subject = Subject
-staff-outbox-state = State
-staff-outbox-sent = Sent
-staff-outbox-given-up = Given up: { $error }
-staff-outbox-retrying = Retrying ({ $count ->
-    [one] { $count } attempt
-   *[other] { $count } attempts
+staff-audit-when = Wann
+staff-audit-event = Was
+staff-audit-member = Mitglied
+staff-audit-by = Durch
+staff-audit-source = Von
+staff-audit-detail = Einzelheiten
+staff-audit-user = Nutzer { $id }
+staff-audit-staff-user = Teammitglied { $id }
+staff-audit-key = Schlüssel { $name }
+staff-outbox-hint = E-Mails an Ihre Mitglieder, neueste zuerst. Der Text wird nicht gezeigt: Ein Anmelde- oder Passwortlink darin würde es jedem, der ihn liest, erlauben, als das Mitglied zu handeln.
+staff-outbox-queued = Eingereiht
+staff-outbox-to = An
+staff-outbox-subject = Betreff
+staff-outbox-state = Stand
+staff-outbox-sent = Gesendet
+staff-outbox-given-up = Aufgegeben: { $error }
+staff-outbox-retrying = Neuer Versuch ({ $count ->
+    [one] { $count } Versuch
+   *[other] { $count } Versuche
 }): { $error }
-staff-outbox-waiting = Waiting
+staff-outbox-waiting = Wartet
 
-## What the script writes (portal.js)
+## Was das Skript schreibt (portal.js)
 
-script-preview = Preview the bio
-script-strength = Strength:
-script-strength-weak = Weak
-script-strength-fair = Fair
-script-strength-good = Good
-script-strength-strong = Strong
-script-tags = Your tags
-script-add-tag = Add a tag
-script-add-tag-hint = Add a tag (press Enter)
-script-remove-tag = Remove tag
-script-find-country = Type to find a country
-script-find-country-for = Find a country for
-script-conflict = Your profile was changed elsewhere since this page was loaded, so nothing was saved. What you typed is still here.
+script-preview = Vorschau anzeigen
+script-strength = Stärke:
+script-strength-weak = Schwach
+script-strength-fair = Mittel
+script-strength-good = Gut
+script-strength-strong = Stark
+script-tags = Ihre Schlagwörter
+script-add-tag = Schlagwort hinzufügen
+script-add-tag-hint = Schlagwort hinzufügen (Eingabetaste drücken)
+script-remove-tag = Schlagwort entfernen:
+script-find-country = Tippen, um ein Land zu finden
+script-find-country-for = Ein Land finden für
+script-conflict = Ihr Profil wurde anderswo geändert, seit diese Seite geladen wurde, daher wurde nichts gespeichert. Ihre Eingaben stehen noch hier.

@@ -1,37 +1,37 @@
-# The words of the mail Portico sends, in English (the reference for every language).
+# Las palabras de los correos que envía Portico, en español (como locales/en/mail.ftl).
 
-mail-greeting = Hello,
-mail-greeting-name = Hello { $name },
-mail-open-address = Or open this address:
-mail-invitation-subject = your invitation
-mail-invitation-invited = You have been invited to the member portal of { $location }.
-mail-invitation-choose = Choose your password to sign in. The link works once, for { $days ->
-    [one] { $days } day
-   *[other] { $days } days
+mail-greeting = Hola:
+mail-greeting-name = Hola, { $name }:
+mail-open-address = O abre esta dirección:
+mail-invitation-subject = tu invitación
+mail-invitation-invited = Te han invitado al portal de miembros de { $location }.
+mail-invitation-choose = Elige tu contraseña para iniciar sesión. El enlace funciona una vez, durante { $days ->
+    [one] { $days } día
+   *[other] { $days } días
 }.
-mail-invitation-button = Choose your password
-mail-invitation-closing = If you did not expect this invitation, you can ignore this message.
-mail-reset-subject = reset your password
-mail-reset-asked = Someone asked to reset the password of your account; we hope it was you.
-mail-reset-choose = Choose a new password with this link. It works once, for one hour, and signs you out everywhere.
-mail-reset-button = Choose a new password
-mail-reset-closing = If you did not ask for this, ignore this message: your password stays as it is.
-mail-sign-in-subject = your sign-in link
-mail-sign-in-asked = Someone asked for a link to sign in without your password; we hope it was you.
-mail-sign-in-use = Sign in with this link. It works once, for 15 minutes.
-mail-sign-in-button = Sign in
-mail-sign-in-closing = If you did not ask for this, ignore this message: nobody can sign in without the link.
-mail-email-confirm-subject = confirm your new e-mail address
-mail-email-confirm-asked = You asked to sign in with this address from now on.
-mail-email-confirm-use = Confirm it with this link, which works once, for 24 hours. Until then your old address stays in use.
-mail-email-confirm-button = Confirm this address
-mail-email-confirm-closing = If you did not ask for this, ignore this message: nothing changes.
-mail-email-notice-subject = your e-mail address is being changed
-mail-email-notice-asked = Someone signed in to your account asked to change its e-mail address to { $email }.
-mail-email-notice-undo = If it was not you, undo it with this link within 7 days: your address is put back and every session of your account ends.
-mail-email-notice-button = This was not me: undo
-mail-email-notice-closing = If it was you, there is nothing to do.
-mail-in-use-subject = this address is already in use
-mail-in-use-asked = Someone asked to use this address for an account, but it already belongs to one: yours.
-mail-in-use-nothing = Nothing was changed. If you did not expect this, you can ignore this message.
-mail-in-use-closing = Nothing to do.
+mail-invitation-button = Elegir tu contraseña
+mail-invitation-closing = Si no esperabas esta invitación, puedes ignorar este mensaje.
+mail-reset-subject = restablece tu contraseña
+mail-reset-asked = Alguien ha pedido restablecer la contraseña de tu cuenta; esperamos que hayas sido tú.
+mail-reset-choose = Elige una contraseña nueva con este enlace. Funciona una vez, durante una hora, y cierra tu sesión en todas partes.
+mail-reset-button = Elegir una contraseña nueva
+mail-reset-closing = Si no lo has pedido tú, ignora este mensaje: tu contraseña sigue igual.
+mail-sign-in-subject = tu enlace de inicio de sesión
+mail-sign-in-asked = Alguien ha pedido un enlace para iniciar sesión sin tu contraseña; esperamos que hayas sido tú.
+mail-sign-in-use = Inicia sesión con este enlace. Funciona una vez, durante 15 minutos.
+mail-sign-in-button = Iniciar sesión
+mail-sign-in-closing = Si no lo has pedido tú, ignora este mensaje: nadie puede iniciar sesión sin el enlace.
+mail-email-confirm-subject = confirma tu nuevo correo electrónico
+mail-email-confirm-asked = Has pedido iniciar sesión con esta dirección a partir de ahora.
+mail-email-confirm-use = Confírmala con este enlace, que funciona una vez, durante 24 horas. Hasta entonces sigue en uso tu dirección anterior.
+mail-email-confirm-button = Confirmar esta dirección
+mail-email-confirm-closing = Si no lo has pedido tú, ignora este mensaje: no cambia nada.
+mail-email-notice-subject = se está cambiando tu correo electrónico
+mail-email-notice-asked = Alguien con sesión iniciada en tu cuenta ha pedido cambiar su correo electrónico a { $email }.
+mail-email-notice-undo = Si no has sido tú, deshazlo con este enlace en un plazo de 7 días: se restablece tu dirección y se cierran todas las sesiones de tu cuenta.
+mail-email-notice-button = No he sido yo: deshacer
+mail-email-notice-closing = Si has sido tú, no tienes que hacer nada.
+mail-in-use-subject = esta dirección ya está en uso
+mail-in-use-asked = Alguien ha pedido usar esta dirección para una cuenta, pero ya pertenece a una: la tuya.
+mail-in-use-nothing = No se ha cambiado nada. Si no lo esperabas, puedes ignorar este mensaje.
+mail-in-use-closing = No tienes que hacer nada.

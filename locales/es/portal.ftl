@@ -1,460 +1,459 @@
-# The member portal's words in English: the reference every other language matches, message
-# for message (a test fails on a missing or extra one). Ids are named by page and purpose.
-# docs/PORTAL.md, "Languages", tells how to add a language.
+# Las palabras del portal de miembros en español: mensaje por mensaje como locales/en/portal.ftl.
+# Se trata de «tú».
 
-## Shared
+## Común
 
-saved = Saved.
-back-to-sign-in = Back to sign in
-back-to-profile = Back to your profile
-check-mail-title = Check your e-mail
+saved = Guardado.
+back-to-sign-in = Volver a iniciar sesión
+back-to-profile = Volver a tu perfil
+check-mail-title = Revisa tu correo
 members-count = { $count ->
-    [one] { $count } member
-   *[other] { $count } members
+    [one] { $count } miembro
+   *[other] { $count } miembros
 }
-pages = Pages
-pages-previous = Previous
-pages-next = Next
-date-time = { $day } { $month } { $year }, { $time } UTC
-month-1 = January
-month-2 = February
-month-3 = March
-month-4 = April
-month-5 = May
-month-6 = June
-month-7 = July
-month-8 = August
-month-9 = September
-month-10 = October
-month-11 = November
-month-12 = December
+pages = Páginas
+pages-previous = Anterior
+pages-next = Siguiente
+date-time = { $day } de { $month } de { $year }, { $time } UTC
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre
 wait-seconds = { $count ->
-    [one] { $count } second
-   *[other] { $count } seconds
+    [one] { $count } segundo
+   *[other] { $count } segundos
 }
 wait-minutes = { $count ->
-    [one] { $count } minute
-   *[other] { $count } minutes
+    [one] { $count } minuto
+   *[other] { $count } minutos
 }
 wait-hours = { $count ->
-    [one] { $count } hour
-   *[other] { $count } hours
+    [one] { $count } hora
+   *[other] { $count } horas
 }
 
-## The layout of every page
+## El marco de cada página
 
-layout-skip = Skip to content
-layout-nav = Main
-layout-my-profile = My profile
-layout-directory = Member directory
-layout-sign-out = Sign out
+layout-skip = Saltar al contenido
+layout-nav = Menú principal
+layout-my-profile = Mi perfil
+layout-directory = Directorio de miembros
+layout-sign-out = Cerrar sesión
 
-## A form from another site; a failure
+## Un formulario de otro sitio; un fallo
 
-refused-title = Refused
-refused-heading = This form could not be accepted
-refused-text = It was not sent from this site's own page, so nothing was changed.
-refused-back = Go back to your profile and try again.
+refused-title = Rechazado
+refused-heading = No se pudo aceptar este formulario
+refused-text = No se envió desde una página de este sitio, así que no se ha cambiado nada.
+refused-back = Vuelve a tu perfil e inténtalo de nuevo.
 failed-title = Error
-failed-heading = Something went wrong
-failed-nav = Where to go next
-failed-to-profile = Your profile
-failed-to-directory = The member directory
-failed-to-sign-in = Sign in
+failed-heading = Algo ha salido mal
+failed-nav = Adónde ir ahora
+failed-to-profile = Tu perfil
+failed-to-directory = El directorio de miembros
+failed-to-sign-in = Iniciar sesión
 
-## Errors, as a member is told them
+## Los errores, tal como los lee un miembro
 
-error-validation = Some of what was sent was not accepted: { $names }.
-error-wrong-code = The code is incorrect, or was already used.
-error-second-step-expired = The sign-in took too long: enter your password again.
-error-wrong-credentials = The e-mail or password is incorrect.
-error-link-or-token = This link or code does not work any more: it was used, or it has expired.
-error-invalid-parameter = The search could not be read ({ $name }).
-error-two-step-setup-required = Your space requires two-step sign-in: set it up first.
-error-two-step-required = Two-step sign-in is on: enter the code from your authenticator app.
-error-must-reset-password = Choose a new password first: your space asked for one.
-error-unauthenticated = Sign in first.
-error-forbidden = You are not allowed to do this here.
-error-not-found = There is nothing here: it was removed, or the address is wrong.
-error-conflict = Another change got there first (the address or name is taken now); reload and try again.
-error-precondition-failed = Your profile changed since this page was loaded; reload it and try again.
-error-locked = Too many wrong passwords: password checks for this account are locked; try again in { $wait }.
-error-rate-limited = Too many password attempts from your address; try again in { $wait }.
-error-drafts-member = You have used your AI drafts for this hour; try again in { $wait }.
-error-drafts-location = This location has used its AI drafts for today; try again in { $wait }.
-error-too-many-links = Too many e-mails were sent for this account in the last hour; try again later.
-error-ai-failed = The AI writer could not write a draft just now; try again later.
-error-ai-timeout = The AI writer took too long to answer; try again later.
-error-unavailable = The service is briefly unavailable; try again shortly.
-error-busy = The server is busy with other password checks; try again in a moment.
-error-invalid = This could not be done: { $detail }
-error-internal = Something went wrong on our side; it has been logged.
-error-summary = { $outcome }: please correct { $count ->
-    [one] this
-   *[other] these
+error-validation = No se aceptó parte de lo enviado: { $names }.
+error-wrong-code = El código es incorrecto o ya se usó.
+error-second-step-expired = El inicio de sesión tardó demasiado: vuelve a escribir tu contraseña.
+error-wrong-credentials = El correo electrónico o la contraseña son incorrectos.
+error-link-or-token = Este enlace o código ya no funciona: ya se usó o ha caducado.
+error-invalid-parameter = No se pudo leer la búsqueda ({ $name }).
+error-two-step-setup-required = Tu espacio exige el inicio de sesión en dos pasos: configúralo primero.
+error-two-step-required = El inicio de sesión en dos pasos está activado: escribe el código de tu aplicación de autenticación.
+error-must-reset-password = Elige primero una contraseña nueva: tu espacio lo ha pedido.
+error-unauthenticated = Inicia sesión primero.
+error-forbidden = No puedes hacer esto aquí.
+error-not-found = Aquí no hay nada: se eliminó o la dirección es incorrecta.
+error-conflict = Otro cambio llegó antes (la dirección o el nombre ya están ocupados); recarga e inténtalo de nuevo.
+error-precondition-failed = Tu perfil cambió desde que se cargó esta página; recárgala e inténtalo de nuevo.
+error-locked = Demasiadas contraseñas incorrectas: la comprobación de contraseñas de esta cuenta está bloqueada; inténtalo de nuevo dentro de { $wait }.
+error-rate-limited = Demasiados intentos de inicio de sesión desde tu dirección; inténtalo de nuevo dentro de { $wait }.
+error-drafts-member = Has usado tus borradores con IA de esta hora; inténtalo de nuevo dentro de { $wait }.
+error-drafts-location = Esta sede ha usado sus borradores con IA de hoy; inténtalo de nuevo dentro de { $wait }.
+error-too-many-links = Se enviaron demasiados correos para esta cuenta en la última hora; inténtalo más tarde.
+error-ai-failed = El asistente de IA no pudo escribir un borrador ahora; inténtalo más tarde.
+error-ai-timeout = El asistente de IA tardó demasiado en responder; inténtalo más tarde.
+error-unavailable = El servicio no está disponible por un momento; inténtalo de nuevo enseguida.
+error-busy = El servidor está ocupado con otras comprobaciones de contraseñas; inténtalo de nuevo en un momento.
+error-invalid = No se pudo hacer: { $detail }
+error-internal = Algo ha fallado por nuestra parte; ha quedado registrado.
+error-summary = { $outcome }: corrige { $count ->
+    [one] este punto
+   *[other] estos puntos
 }
 
-## A field's error (English keeps the rule's own words, $detail, which name the limits)
+## El error de un campo
 
-field-error-required = { $detail }
-field-error-not-nullable = { $detail }
-field-error-wrong-type = { $detail }
-field-error-too-long = { $detail }
-field-error-control-characters = { $detail }
-field-error-invalid-email = { $detail }
-field-error-invalid-url = { $detail }
-field-error-invalid-date = { $detail }
-field-error-invalid-number = { $detail }
-field-error-invalid-code = { $detail }
-field-error-date-out-of-range = { $detail }
-field-error-invalid-phone = { $detail }
-field-error-invalid-choice = { $detail }
-field-error-unknown-country = { $detail }
-field-error-invalid-tax-id = { $detail }
-field-error-invalid-handle = { $detail }
-field-error-tag-too-long = { $detail }
-field-error-too-many-tags = { $detail }
-field-error-not-writable = { $detail }
-field-error-password-mismatch = { $detail }
-field-error-password-required = { $detail }
-field-error-wrong-current-password = { $detail }
-field-error-password-too-short = { $detail }
-field-error-password-too-long = { $detail }
-field-error-password-too-common = { $detail }
-field-error-password-too-weak = { $detail }
-field-error-password-contains-email = { $detail }
-field-error-password-contains-name = { $detail }
-field-error-password-unchanged = { $detail }
-field-error-password-needs = { $detail }
-field-error-ai-unavailable = { $detail }
-field-error-not-enough-to-draft = { $detail }
-field-error-invalid-link = { $detail }
-field-error-email-unchanged = { $detail }
-field-error-bio-too-complex = { $detail }
-field-error-unsupported-image = { $detail }
-field-error-invalid-image = { $detail }
-field-error-image-too-large = { $detail }
-field-error-other = { $detail }
+field-error-required = no puede estar vacío
+field-error-not-nullable = no puede estar vacío
+field-error-wrong-type = no tiene la forma correcta
+field-error-too-long = es demasiado largo
+field-error-control-characters = contiene caracteres de control
+field-error-invalid-email = no es un correo electrónico válido
+field-error-invalid-url = no es una dirección http o https válida
+field-error-invalid-date = no es una fecha
+field-error-invalid-number = debe ser un número, como 12 o 12,5
+field-error-invalid-code = no es el código actual
+field-error-date-out-of-range = está fuera del periodo permitido
+field-error-invalid-phone = no es un número de teléfono válido
+field-error-invalid-choice = no es una de las respuestas posibles
+field-error-unknown-country = no es un país conocido
+field-error-invalid-tax-id = solo puede contener letras, cifras, espacios y - . /
+field-error-invalid-handle = no es un usuario o enlace válido para esta red
+field-error-tag-too-long = contiene una etiqueta demasiado larga
+field-error-too-many-tags = contiene demasiadas etiquetas
+field-error-not-writable = solo lo puede cambiar el equipo de tu espacio
+field-error-password-mismatch = no coincide con la contraseña nueva
+field-error-password-required = elige una contraseña nueva
+field-error-wrong-current-password = no es tu contraseña actual
+field-error-password-too-short = es demasiado corta para las reglas de esta sede
+field-error-password-too-long = es demasiado larga
+field-error-password-too-common = es demasiado común y fácil de adivinar
+field-error-password-too-weak = es demasiado fácil de adivinar: cuanto más larga, mejor
+field-error-password-contains-email = no debe contener tu correo electrónico
+field-error-password-contains-name = no debe contener tu nombre
+field-error-password-unchanged = debe ser distinta de la contraseña actual
+field-error-password-needs = no cumple todas las reglas de esta sede (cifra, mayúscula, minúscula o símbolo)
+field-error-ai-unavailable = Los borradores con IA están desactivados en esta sede.
+field-error-not-enough-to-draft = Faltan datos para un borrador: completa primero tu perfil profesional.
+field-error-invalid-link = este enlace ya no funciona; pide uno nuevo
+field-error-email-unchanged = ya es tu dirección de inicio de sesión
+field-error-bio-too-complex = está demasiado anidado o es demasiado grande para mostrarlo
+field-error-unsupported-image = debe ser una imagen JPEG, PNG o WebP
+field-error-invalid-image = no se pudo leer como imagen
+field-error-image-too-large = es demasiado grande: como mucho 10 MiB y 8000 píxeles por lado
+field-error-other = no se aceptó
 
-## The profile's properties, as labels
+## Los datos del perfil, como etiquetas
 
-field-full-name = Full name
-field-salutation = Salutation
-field-nick-name = Nickname
-field-gender = Gender
-field-date-of-birth = Date of birth
-field-mobile-phone = Mobile phone
-field-land-line = Landline
-field-address = Address
-field-post-code = Post code
-field-city-name = City
-field-state = State or region
-field-country-id = Country
-field-billing-name = Billing name
-field-billing-email = Billing e-mail
-field-billing-address = Billing address
-field-billing-post-code = Billing post code
-field-billing-city-name = Billing city
-field-billing-state = Billing state or region
-field-billing-country-id = Billing country
-field-tax-idnumber = Tax ID number
-field-position = Position
-field-company-name = Company name
-field-business-area = Business area
-field-profile-summary = About me (Markdown)
-field-profile-website = Website
-field-profile-is-public = Show me in the member directory
-field-profile-tags = Tags (comma-separated)
-field-on-help-desk-msg = Replies to my help-desk messages
-field-on-new-wall-post = New posts on the community wall
-field-on-new-blog-comment = Comments on blog posts
-field-on-new-event-comment = Comments on events
-field-receive-community-digest = The community digest
-field-sign-up-to-newsletter = The newsletter
-field-is-member = Member (not only a contact)
-field-access-pincode = Access PIN
+field-full-name = Nombre completo
+field-salutation = Tratamiento
+field-nick-name = Apodo
+field-gender = Género
+field-date-of-birth = Fecha de nacimiento
+field-mobile-phone = Teléfono móvil
+field-land-line = Teléfono fijo
+field-address = Dirección
+field-post-code = Código postal
+field-city-name = Ciudad
+field-state = Provincia o región
+field-country-id = País
+field-billing-name = Nombre de facturación
+field-billing-email = Correo de facturación
+field-billing-address = Dirección de facturación
+field-billing-post-code = Código postal de facturación
+field-billing-city-name = Ciudad de facturación
+field-billing-state = Provincia o región de facturación
+field-billing-country-id = País de facturación
+field-tax-idnumber = NIF o número fiscal
+field-position = Cargo
+field-company-name = Empresa
+field-business-area = Sector
+field-profile-summary = Sobre mí (Markdown)
+field-profile-website = Sitio web
+field-profile-is-public = Mostrarme en el directorio de miembros
+field-profile-tags = Etiquetas (separadas por comas)
+field-on-help-desk-msg = Respuestas a mis mensajes al servicio de ayuda
+field-on-new-wall-post = Nuevas publicaciones en el muro de la comunidad
+field-on-new-blog-comment = Comentarios en artículos del blog
+field-on-new-event-comment = Comentarios en eventos
+field-receive-community-digest = El resumen de la comunidad
+field-sign-up-to-newsletter = El boletín
+field-is-member = Miembro (no solo contacto)
+field-access-pincode = PIN de acceso
 
-## Inputs
+## Los campos
 
-form-choose = Choose…
-form-required = (required)
-form-yes = Yes
+form-choose = Elige…
+form-required = (obligatorio)
+form-yes = Sí
 form-no = No
-form-gender-male = Male
-form-gender-female = Female
-form-gender-other = Other
-form-gender-rather-not-say = Rather not say
+form-gender-male = Hombre
+form-gender-female = Mujer
+form-gender-other = Otro
+form-gender-rather-not-say = Prefiero no decirlo
 
-## Sign-in
+## Inicio de sesión
 
-signin-title = Sign in
-signin-email = E-mail
-signin-password = Password
-signin-button = Sign in
-signin-password-set = Your password is set. Sign in with it.
-signin-incorrect = The e-mail or password is incorrect.
-signin-link-intro = No password at hand? We can e-mail you a link that signs you in once.
-signin-link-button = E-mail me a sign-in link
-signin-forgot = Forgot your password?
-signin-code-label = Code from your authenticator app
-signin-code-hint = Six digits; or one of your recovery codes if you do not have your phone.
-signin-start-again = Start again
-signin-one-time-expired = This sign-in link does not work any more: it was used, or it is too old. Sign in again.
-signin-link-page = Sign in with the link from your e-mail. It works once.
-signin-link-expired = This sign-in link does not work any more: it was used, replaced by a newer one, or has expired.
-signin-link-sent = If { $email } belongs to a member, a sign-in link is on its way. It works once, for 15 minutes.
-email-problem = The e-mail { $problem }.
+signin-title = Iniciar sesión
+signin-email = Correo electrónico
+signin-password = Contraseña
+signin-button = Iniciar sesión
+signin-password-set = Tu contraseña está guardada. Inicia sesión con ella.
+signin-incorrect = El correo electrónico o la contraseña son incorrectos.
+signin-link-intro = ¿No tienes la contraseña a mano? Podemos enviarte por correo un enlace que inicia tu sesión una vez.
+signin-link-button = Enviarme un enlace de inicio de sesión
+signin-forgot = ¿Has olvidado tu contraseña?
+signin-code-label = Código de tu aplicación de autenticación
+signin-code-hint = Seis cifras; o uno de tus códigos de recuperación si no tienes el teléfono.
+signin-start-again = Empezar de nuevo
+signin-one-time-expired = Este enlace de inicio de sesión ya no funciona: ya se usó o es demasiado antiguo. Vuelve a iniciar sesión.
+signin-link-page = Inicia sesión con el enlace de tu correo. Funciona una vez.
+signin-link-expired = Este enlace de inicio de sesión ya no funciona: ya se usó, se sustituyó por uno más reciente o ha caducado.
+signin-link-sent = Si { $email } pertenece a un miembro, va de camino un enlace de inicio de sesión. Funciona una vez, durante 15 minutos.
+email-problem = El correo electrónico { $problem }.
 
-## Forgotten password, reset, welcome
+## Contraseña olvidada, restablecer, bienvenida
 
-forgot-title = Forgot your password?
-forgot-intro = Give the e-mail address you sign in with; we will send a link to choose a new password.
-forgot-send = Send the link
-forgot-sent = If { $email } belongs to a member, a link to choose a new password is on its way. It works once, for one hour.
-forgot-too-many = Too many requests. Try again in { $wait }.
-reset-title = Choose a new password
-reset-intro = Setting it signs you out on every device.
-welcome-title = Welcome: choose your password
-welcome-intro = You will sign in with your e-mail address and this password.
-password-for = The password is for the address
-link-expired = This link does not work any more: it was used, replaced by a newer one, or has expired.
-link-ask-new = Ask for a new link.
-password-set-button = Set the password
-password-current = Current password
-password-new = New password
-password-repeat = Repeat the new password
+forgot-title = ¿Has olvidado tu contraseña?
+forgot-intro = Indica el correo electrónico con el que inicias sesión; te enviaremos un enlace para elegir una contraseña nueva.
+forgot-send = Enviar el enlace
+forgot-sent = Si { $email } pertenece a un miembro, va de camino un enlace para elegir una contraseña nueva. Funciona una vez, durante una hora.
+forgot-too-many = Demasiadas solicitudes. Inténtalo de nuevo dentro de { $wait }.
+reset-title = Elige una contraseña nueva
+reset-intro = Al guardarla se cierra tu sesión en todos los dispositivos.
+welcome-title = Te damos la bienvenida: elige tu contraseña
+welcome-intro = Iniciarás sesión con tu correo electrónico y esta contraseña.
+password-for = La contraseña es para la dirección
+link-expired = Este enlace ya no funciona: ya se usó, se sustituyó por uno más reciente o ha caducado.
+link-ask-new = Pedir un enlace nuevo.
+password-set-button = Guardar la contraseña
+password-current = Contraseña actual
+password-new = Contraseña nueva
+password-repeat = Repite la contraseña nueva
 
-## Confirming or undoing a change of address
+## Confirmar o deshacer un cambio de dirección
 
-confirm-email-title = Confirm your new e-mail address
-confirm-email-text = From now on you will sign in with this address.
-confirm-email-button = Confirm
-confirm-email-done = You now sign in with { $email }.
-undo-email-title = Undo the change of your e-mail address
-undo-email-text = Your previous address is put back, and every session of your account ends: sign in again, and change your password if someone else knew it.
-undo-email-button = Undo the change
-undo-email-done = Your previous address is back and every session has ended. Sign in again.
-email-link-done = Done
-email-link-broken = This link does not work
-email-link-broken-text = It was used already, replaced by a newer one, or has expired.
+confirm-email-title = Confirma tu nuevo correo electrónico
+confirm-email-text = A partir de ahora iniciarás sesión con esta dirección.
+confirm-email-button = Confirmar
+confirm-email-done = Ahora inicias sesión con { $email }.
+undo-email-title = Deshacer el cambio de tu correo electrónico
+undo-email-text = Se restablece tu dirección anterior y se cierran todas las sesiones de tu cuenta: vuelve a iniciar sesión y cambia tu contraseña si otra persona la conocía.
+undo-email-button = Deshacer el cambio
+undo-email-done = Tu dirección anterior vuelve a estar en uso y se han cerrado todas las sesiones. Vuelve a iniciar sesión.
+email-link-done = Hecho
+email-link-broken = Este enlace no funciona
+email-link-broken-text = Ya se usó, se sustituyó por uno más reciente o ha caducado.
 
-## The profile page
+## La página del perfil
 
-profile-title = My profile
-profile-heading = My profile
-profile-at = Profile at
-profile-switch-to = Switch to
-profile-switch = Switch
-profile-contents = On this page
-profile-conflict = Your profile was changed elsewhere since this page was loaded, so nothing was saved. What you typed is still below.
-profile-conflict-reload = Reload the page
-profile-no-such-section = There is no such section.
-profile-choose-one = Choose one of your profiles.
-profile-not-yours = That profile is not yours.
-profile-not-saved = Nothing was saved
-profile-personal-title = Personal information
-profile-personal-save = Save personal information
-profile-professional-title = Professional profile
-profile-professional-save = Save professional profile
-profile-billing-title = Billing information
-profile-billing-save = Save billing information
-profile-notifications-title = Notifications
-profile-notifications-save = Save notifications
-profile-access-title = Access
-profile-more-title = More about you
-profile-more-save = Save your answers
-profile-more-hint = Questions from { $location }.
-profile-set-by = (set by { $location })
-profile-password-title = Password
-profile-password-save = Change password
-profile-password-changed = Your password was changed. Your other devices were signed out.
-profile-password-rules = Rules at { $location }: { $rules }.
-profile-access-pin = Your access PIN, set by { $location }:
-profile-two-step = Two-step sign-in (a code from an authenticator app after your password):
-profile-two-step-link = set it up or manage it.
-profile-draft-button = Draft with AI
-profile-draft-hint = Writes a draft summary from your saved professional profile and social links (save your changes first). Nothing is saved until you save.
-profile-draft-written = A draft is in { $field } below, written from: { $sources }. Nothing is saved yet: review and edit it, then save.
-profile-draft-failed = No draft: { $reason } Nothing was changed.
-profile-preview-failed = { $detail }
-password-rule-length = { $min } to { $max } characters
-password-rule-strength = strength at least { $score } of { $max }
-password-rule-common = common passwords refused
-password-rule-personal = your e-mail and name refused
-password-rule-digit = a digit required
-password-rule-upper = an upper-case letter required
-password-rule-lower = a lower-case letter required
-password-rule-symbol = a symbol required
-password-rule-two-step = two-step sign-in required
+profile-title = Mi perfil
+profile-heading = Mi perfil
+profile-at = Perfil en
+profile-switch-to = Cambiar a
+profile-switch = Cambiar
+profile-contents = En esta página
+profile-conflict = Tu perfil se cambió en otro sitio desde que se cargó esta página, así que no se guardó nada. Lo que escribiste sigue abajo.
+profile-conflict-reload = Recargar la página
+profile-no-such-section = Esa sección no existe.
+profile-choose-one = Elige uno de tus perfiles.
+profile-not-yours = Ese perfil no es tuyo.
+profile-not-saved = No se guardó nada
+profile-personal-title = Datos personales
+profile-personal-save = Guardar los datos personales
+profile-professional-title = Perfil profesional
+profile-professional-save = Guardar el perfil profesional
+profile-billing-title = Datos de facturación
+profile-billing-save = Guardar los datos de facturación
+profile-notifications-title = Notificaciones
+profile-notifications-save = Guardar las notificaciones
+profile-access-title = Acceso
+profile-more-title = Más sobre ti
+profile-more-save = Guardar tus respuestas
+profile-more-hint = Preguntas de { $location }.
+profile-set-by = (lo fija { $location })
+profile-password-title = Contraseña
+profile-password-save = Cambiar la contraseña
+profile-password-changed = Tu contraseña se ha cambiado. Se cerró la sesión en tus otros dispositivos.
+profile-password-rules = Reglas en { $location }: { $rules }.
+profile-access-pin = Tu PIN de acceso, fijado por { $location }:
+profile-two-step = Inicio de sesión en dos pasos (un código de una aplicación de autenticación después de tu contraseña):
+profile-two-step-link = configurarlo o gestionarlo.
+profile-draft-button = Redactar con IA
+profile-draft-hint = Escribe un borrador de resumen a partir de tu perfil profesional guardado y tus redes sociales (guarda antes tus cambios). No se guarda nada hasta que guardes.
+profile-draft-written = Hay un borrador abajo, en «{ $field }», escrito a partir de: { $sources }. Aún no se ha guardado nada: revísalo, edítalo y después guarda.
+profile-draft-failed = Sin borrador: { $reason } No se cambió nada.
+profile-preview-failed = No se puede mostrar la vista previa: el texto está demasiado anidado o es demasiado largo.
+password-rule-length = de { $min } a { $max } caracteres
+password-rule-strength = solidez de al menos { $score } sobre { $max }
+password-rule-common = contraseñas comunes rechazadas
+password-rule-personal = tu correo y tu nombre rechazados
+password-rule-digit = se necesita una cifra
+password-rule-upper = se necesita una mayúscula
+password-rule-lower = se necesita una minúscula
+password-rule-symbol = se necesita un símbolo
+password-rule-two-step = se necesita el inicio de sesión en dos pasos
 
-## The profile's photos
+## Las fotos del perfil
 
-photos-title = Photos
-photos-hint = JPEG, PNG or WebP, up to { $size } MiB. Photos are cropped to the centre; the location and other details a camera stores in a photo are removed. Members see your photo in the directory only while your profile is shown there.
-photos-not-saved = Nothing was saved: { $reason }
-photos-avatar-label = Profile photo
-photos-avatar-alt = Your profile photo
-photos-avatar-upload = Upload profile photo
-photos-avatar-remove = Remove profile photo
+photos-title = Fotos
+photos-hint = JPEG, PNG o WebP, hasta { $size } MiB. Las fotos se recortan al centro; se eliminan la ubicación y otros datos que una cámara guarda en una foto. Los miembros ven tu foto en el directorio solo mientras tu perfil aparezca en él.
+photos-not-saved = No se guardó nada: { $reason }
+photos-avatar-label = Foto de perfil
+photos-avatar-alt = Tu foto de perfil
+photos-avatar-upload = Subir la foto de perfil
+photos-avatar-remove = Quitar la foto de perfil
 photos-banner-label = Banner
-photos-banner-alt = Your banner
-photos-banner-upload = Upload banner
-photos-banner-remove = Remove banner
-photos-unsupported = That file is not a JPEG, PNG or WebP image.
-photos-too-large = That image is too large: at most 10 MiB and 8000 pixels a side.
-photos-empty = Choose a file first.
-photos-unreadable = That file could not be read as an image.
-photos-unreadable-upload = The upload could not be read.
-photos-no-such-photo = There is no such photo.
+photos-banner-alt = Tu banner
+photos-banner-upload = Subir el banner
+photos-banner-remove = Quitar el banner
+photos-unsupported = Ese archivo no es una imagen JPEG, PNG o WebP.
+photos-too-large = Esa imagen es demasiado grande: como mucho 10 MiB y 8000 píxeles por lado.
+photos-empty = Elige primero un archivo.
+photos-unreadable = No se pudo leer ese archivo como imagen.
+photos-unreadable-upload = No se pudo leer lo que se subió.
+photos-no-such-photo = Esa foto no existe.
 
-## The sign-in address
+## La dirección de inicio de sesión
 
-email-title = Sign-in email
-email-new = New email
-email-current = You sign in with
-email-hint = The new address is used once you follow the link sent to it; your current address gets a link that undoes the change.
-email-requested = A link to confirm the new address is on its way to it. You sign in with your current address until the link is followed.
-email-not-sent = No link was sent
-email-send = Send the confirmation link
+email-title = Correo de inicio de sesión
+email-new = Correo electrónico nuevo
+email-current = Inicias sesión con
+email-hint = La dirección nueva se usa en cuanto sigas el enlace que se le envía; tu dirección actual recibe un enlace que deshace el cambio.
+email-requested = Va de camino a la dirección nueva un enlace para confirmarla. Hasta que lo sigas, inicias sesión con tu dirección actual.
+email-not-sent = No se envió ningún enlace
+email-send = Enviar el enlace de confirmación
 
-## The member's language
+## El idioma del miembro
 
-language-title = Language
-language-label = Language of your pages and e-mails
-language-browser = As my browser asks
-language-hint = Without a choice here, pages follow your browser's language, and e-mails are in the space's language.
-language-save = Save language
+language-title = Idioma
+language-label = Idioma de tus páginas y correos
+language-browser = El que pida mi navegador
+language-hint = Si no eliges aquí, las páginas siguen el idioma de tu navegador y los correos llegan en el idioma del espacio.
+language-save = Guardar el idioma
 
-## Two-step sign-in
+## Inicio de sesión en dos pasos
 
-two-step-title = Two-step sign-in
-two-step-turned-off = Two-step sign-in is off. Your other devices were signed out.
-two-step-on = On
-two-step-on-text = Signing in asks for a code from your authenticator app after your password. { $count ->
-    [one] You have { $count } recovery code left.
-   *[other] You have { $count } recovery codes left.
+two-step-title = Inicio de sesión en dos pasos
+two-step-turned-off = El inicio de sesión en dos pasos está desactivado. Se cerró la sesión en tus otros dispositivos.
+two-step-on = Activado
+two-step-on-text = Al iniciar sesión se pide un código de tu aplicación de autenticación después de la contraseña. { $count ->
+    [one] Te queda { $count } código de recuperación.
+   *[other] Te quedan { $count } códigos de recuperación.
 }
-two-step-code-or-recovery = A code from your app, or a recovery code
-two-step-turn-off = Turn two-step sign-in off
-two-step-off = Off
-two-step-off-text = With two-step sign-in, a stolen password is not enough: signing in also asks for a six-digit code from an authenticator app on your phone (any app that takes a QR code).
-two-step-set-up = Set up two-step sign-in
-two-step-setup = Set up
-two-step-scan = Scan this code with your authenticator app:
-two-step-qr = QR code of your two-step sign-in secret
-two-step-type-secret = Or type the secret into the app:
-two-step-enter-code = Then enter the six-digit code the app shows
-two-step-turn-on = Turn two-step sign-in on
-two-step-is-on = Two-step sign-in is on
-two-step-keep-codes = Keep these recovery codes somewhere safe. Each signs you in once without your phone. They are shown only now.
-two-step-download = Download the codes
-two-step-others-signed-out = Your other devices were signed out.
+two-step-code-or-recovery = Un código de tu aplicación o un código de recuperación
+two-step-turn-off = Desactivar el inicio de sesión en dos pasos
+two-step-off = Desactivado
+two-step-off-text = Con el inicio de sesión en dos pasos no basta con una contraseña robada: también se pide un código de seis cifras de una aplicación de autenticación en tu teléfono (cualquiera que lea códigos QR).
+two-step-set-up = Configurar el inicio de sesión en dos pasos
+two-step-setup = Configuración
+two-step-scan = Escanea este código con tu aplicación de autenticación:
+two-step-qr = Código QR del secreto de tu inicio de sesión en dos pasos
+two-step-type-secret = O escribe el secreto en la aplicación:
+two-step-enter-code = Después escribe el código de seis cifras que muestra la aplicación
+two-step-turn-on = Activar el inicio de sesión en dos pasos
+two-step-is-on = El inicio de sesión en dos pasos está activado
+two-step-keep-codes = Guarda estos códigos de recuperación en un lugar seguro. Cada uno inicia tu sesión una vez sin el teléfono. Solo se muestran ahora.
+two-step-download = Descargar los códigos
+two-step-others-signed-out = Se cerró la sesión en tus otros dispositivos.
 
-## The directory
+## El directorio
 
-directory-title = Member directory
-directory-search-label = Search names, companies, skills
-directory-tag = Tag
-directory-search = Search
-directory-no-such-member = There is no such member in the directory.
-directory-back = Back to the directory
-directory-member-title = Member
+directory-title = Directorio de miembros
+directory-search-label = Buscar nombres, empresas, habilidades
+directory-tag = Etiqueta
+directory-search = Buscar
+directory-no-such-member = Ese miembro no está en el directorio.
+directory-back = Volver al directorio
+directory-member-title = Miembro
 
-## Staff pages
+## Las páginas del equipo
 
-staff-nav = Staff
-staff-members-title = Members
-staff-audit-title = Audit log
-staff-outbox-title = Outbox
-staff-search-label = Name, e-mail or company
-staff-show = Show
-staff-show-everyone = Everyone
-staff-show-members = Active members
-staff-show-contacts = Contacts
-staff-show-suspended = Suspended
-staff-location = Location
-staff-all-locations = All of mine
-staff-find = Find
-staff-column-name = Name
-staff-column-email = E-mail
-staff-column-company = Company
-staff-column-status = Status
-staff-no-name = (no name)
-staff-status-suspended = Suspended
-staff-status-member = Member
-staff-status-contact = Contact
-staff-access-title = Access (staff only)
-staff-all-members = All members
-staff-not-saved = Nothing was saved:
-staff-actions = Actions
-staff-suspend = Suspend
-staff-suspend-hint = Suspend: no sign-in, out of the directory
-staff-reactivate = Reactivate
-staff-invite = Invite again
-staff-invite-hint = Send a new invitation
-staff-require-password = Require a new password
-staff-require-password-hint = Require a new password at the next sign-in
-staff-reset-two-step = Reset two-step sign-in
-staff-reset-two-step-hint = Turn two-step sign-in off
-staff-export = Export their data
-staff-custom-title = Custom fields of { $location }
-staff-save = Save changes
-staff-erase-title = Erase this member
-staff-erase-text = Deletes the member, every profile, photo, session and link of theirs, their change history and queued mail, at once. The audit log keeps only the kinds and times of their events. This cannot be undone.
-staff-erase-confirm = Type their e-mail address to confirm
-staff-erase-button = Erase { $name }
-staff-not-here = You are not staff at this location.
-staff-nothing-changed = Nothing had changed.
-staff-suspended = Suspended: every session ended.
-staff-reactivated = Active again.
-staff-invited = A new invitation is on its way.
-staff-password-required = They will choose a new password at their next sign-in.
-staff-two-step-reset = Two-step sign-in is off; they may turn it on again.
-staff-no-such-action = There is no such action.
-staff-erase-mismatch = The address typed does not match theirs; nothing was erased.
-staff-audit-who = Who (e-mail)
-staff-audit-what = What (e.g. sign_in_failed)
-staff-audit-since = From
-staff-audit-until = To
-staff-audit-filter = Filter
+staff-nav = Equipo
+staff-members-title = Miembros
+staff-audit-title = Registro de auditoría
+staff-outbox-title = Bandeja de salida
+staff-search-label = Nombre, correo electrónico o empresa
+staff-show = Mostrar
+staff-show-everyone = Todos
+staff-show-members = Miembros activos
+staff-show-contacts = Contactos
+staff-show-suspended = Suspendidos
+staff-location = Sede
+staff-all-locations = Todas las mías
+staff-find = Buscar
+staff-column-name = Nombre
+staff-column-email = Correo electrónico
+staff-column-company = Empresa
+staff-column-status = Estado
+staff-no-name = (sin nombre)
+staff-status-suspended = Suspendido
+staff-status-member = Miembro
+staff-status-contact = Contacto
+staff-access-title = Acceso (solo el equipo)
+staff-all-members = Todos los miembros
+staff-not-saved = No se guardó nada:
+staff-actions = Acciones
+staff-suspend = Suspender
+staff-suspend-hint = Suspender: sin inicio de sesión, fuera del directorio
+staff-reactivate = Reactivar
+staff-invite = Invitar de nuevo
+staff-invite-hint = Enviar una invitación nueva
+staff-require-password = Exigir una contraseña nueva
+staff-require-password-hint = Exigir una contraseña nueva en el próximo inicio de sesión
+staff-reset-two-step = Restablecer el inicio de sesión en dos pasos
+staff-reset-two-step-hint = Desactivar el inicio de sesión en dos pasos
+staff-export = Exportar sus datos
+staff-custom-title = Campos propios de { $location }
+staff-save = Guardar los cambios
+staff-erase-title = Borrar a este miembro
+staff-erase-text = Elimina al miembro, todos sus perfiles, fotos, sesiones y enlaces, su historial de cambios y sus correos pendientes, de una vez. El registro de auditoría solo conserva el tipo y la hora de sus eventos. No se puede deshacer.
+staff-erase-confirm = Escribe su correo electrónico para confirmar
+staff-erase-button = Borrar a { $name }
+staff-not-here = No formas parte del equipo de esta sede.
+staff-nothing-changed = No había cambiado nada.
+staff-suspended = Suspendido: se cerraron todas las sesiones.
+staff-reactivated = Activo de nuevo.
+staff-invited = Va de camino una invitación nueva.
+staff-password-required = Elegirá una contraseña nueva en su próximo inicio de sesión.
+staff-two-step-reset = El inicio de sesión en dos pasos está desactivado; puede volver a activarlo.
+staff-no-such-action = Esa acción no existe.
+staff-erase-mismatch = La dirección escrita no coincide; no se borró nada.
+staff-audit-who = Quién (correo electrónico)
+staff-audit-what = Qué (p. ej. sign_in_failed)
+staff-audit-since = Desde
+staff-audit-until = Hasta
+staff-audit-filter = Filtrar
 staff-audit-count = { $count ->
-    [one] { $count } event, newest first
-   *[other] { $count } events, newest first
+    [one] { $count } evento, los más recientes primero
+   *[other] { $count } eventos, los más recientes primero
 }
-staff-audit-when = When
-staff-audit-event = What
-staff-audit-member = Member
-staff-audit-by = By
-staff-audit-source = From
-staff-audit-detail = Detail
-staff-audit-user = user { $id }
-staff-audit-staff-user = staff user { $id }
-staff-audit-key = key { $name }
-staff-outbox-hint = Mail to your members, newest first. The words are not shown: a sign-in or password link in them would let whoever reads it act as the member.
-staff-outbox-queued = Queued
-staff-outbox-to = To
-staff-outbox-subject = Subject
-staff-outbox-state = State
-staff-outbox-sent = Sent
-staff-outbox-given-up = Given up: { $error }
-staff-outbox-retrying = Retrying ({ $count ->
-    [one] { $count } attempt
-   *[other] { $count } attempts
+staff-audit-when = Cuándo
+staff-audit-event = Qué
+staff-audit-member = Miembro
+staff-audit-by = Por
+staff-audit-source = Desde
+staff-audit-detail = Detalle
+staff-audit-user = usuario { $id }
+staff-audit-staff-user = miembro del equipo { $id }
+staff-audit-key = clave { $name }
+staff-outbox-hint = Correos a tus miembros, los más recientes primero. No se muestra el texto: un enlace de inicio de sesión o de contraseña permitiría a quien lo lea actuar como el miembro.
+staff-outbox-queued = En cola
+staff-outbox-to = Para
+staff-outbox-subject = Asunto
+staff-outbox-state = Estado
+staff-outbox-sent = Enviado
+staff-outbox-given-up = Abandonado: { $error }
+staff-outbox-retrying = Reintentando ({ $count ->
+    [one] { $count } intento
+   *[other] { $count } intentos
 }): { $error }
-staff-outbox-waiting = Waiting
+staff-outbox-waiting = En espera
 
-## What the script writes (portal.js)
+## Lo que escribe el script (portal.js)
 
-script-preview = Preview the bio
-script-strength = Strength:
-script-strength-weak = Weak
-script-strength-fair = Fair
-script-strength-good = Good
-script-strength-strong = Strong
-script-tags = Your tags
-script-add-tag = Add a tag
-script-add-tag-hint = Add a tag (press Enter)
-script-remove-tag = Remove tag
-script-find-country = Type to find a country
-script-find-country-for = Find a country for
-script-conflict = Your profile was changed elsewhere since this page was loaded, so nothing was saved. What you typed is still here.
+script-preview = Vista previa de la bio
+script-strength = Solidez:
+script-strength-weak = Débil
+script-strength-fair = Aceptable
+script-strength-good = Buena
+script-strength-strong = Fuerte
+script-tags = Tus etiquetas
+script-add-tag = Añadir una etiqueta
+script-add-tag-hint = Añadir una etiqueta (pulsa Intro)
+script-remove-tag = Quitar la etiqueta
+script-find-country = Escribe para buscar un país
+script-find-country-for = Buscar un país para
+script-conflict = Tu perfil se cambió en otro sitio desde que se cargó esta página, así que no se guardó nada. Lo que escribiste sigue aquí.

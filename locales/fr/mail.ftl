@@ -1,37 +1,37 @@
-# The words of the mail Portico sends, in English (the reference for every language).
+# Les mots des e-mails que Portico envoie, en français (comme locales/en/mail.ftl).
 
-mail-greeting = Hello,
-mail-greeting-name = Hello { $name },
-mail-open-address = Or open this address:
-mail-invitation-subject = your invitation
-mail-invitation-invited = You have been invited to the member portal of { $location }.
-mail-invitation-choose = Choose your password to sign in. The link works once, for { $days ->
-    [one] { $days } day
-   *[other] { $days } days
+mail-greeting = Bonjour,
+mail-greeting-name = Bonjour { $name },
+mail-open-address = Ou ouvrez cette adresse :
+mail-invitation-subject = votre invitation
+mail-invitation-invited = { $location } vous invite à rejoindre son portail des membres.
+mail-invitation-choose = Choisissez votre mot de passe pour vous connecter. Le lien fonctionne une fois, pendant { $days ->
+    [one] { $days } jour
+   *[other] { $days } jours
 }.
-mail-invitation-button = Choose your password
-mail-invitation-closing = If you did not expect this invitation, you can ignore this message.
-mail-reset-subject = reset your password
-mail-reset-asked = Someone asked to reset the password of your account; we hope it was you.
-mail-reset-choose = Choose a new password with this link. It works once, for one hour, and signs you out everywhere.
-mail-reset-button = Choose a new password
-mail-reset-closing = If you did not ask for this, ignore this message: your password stays as it is.
-mail-sign-in-subject = your sign-in link
-mail-sign-in-asked = Someone asked for a link to sign in without your password; we hope it was you.
-mail-sign-in-use = Sign in with this link. It works once, for 15 minutes.
-mail-sign-in-button = Sign in
-mail-sign-in-closing = If you did not ask for this, ignore this message: nobody can sign in without the link.
-mail-email-confirm-subject = confirm your new e-mail address
-mail-email-confirm-asked = You asked to sign in with this address from now on.
-mail-email-confirm-use = Confirm it with this link, which works once, for 24 hours. Until then your old address stays in use.
-mail-email-confirm-button = Confirm this address
-mail-email-confirm-closing = If you did not ask for this, ignore this message: nothing changes.
-mail-email-notice-subject = your e-mail address is being changed
-mail-email-notice-asked = Someone signed in to your account asked to change its e-mail address to { $email }.
-mail-email-notice-undo = If it was not you, undo it with this link within 7 days: your address is put back and every session of your account ends.
-mail-email-notice-button = This was not me: undo
-mail-email-notice-closing = If it was you, there is nothing to do.
-mail-in-use-subject = this address is already in use
-mail-in-use-asked = Someone asked to use this address for an account, but it already belongs to one: yours.
-mail-in-use-nothing = Nothing was changed. If you did not expect this, you can ignore this message.
-mail-in-use-closing = Nothing to do.
+mail-invitation-button = Choisir votre mot de passe
+mail-invitation-closing = Si vous n'attendiez pas cette invitation, vous pouvez ignorer ce message.
+mail-reset-subject = réinitialiser votre mot de passe
+mail-reset-asked = Quelqu'un a demandé à réinitialiser le mot de passe de votre compte ; nous espérons que c'était vous.
+mail-reset-choose = Choisissez un nouveau mot de passe avec ce lien. Il fonctionne une fois, pendant une heure, et vous déconnecte partout.
+mail-reset-button = Choisir un nouveau mot de passe
+mail-reset-closing = Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste le même.
+mail-sign-in-subject = votre lien de connexion
+mail-sign-in-asked = Quelqu'un a demandé un lien pour se connecter sans votre mot de passe ; nous espérons que c'était vous.
+mail-sign-in-use = Connectez-vous avec ce lien. Il fonctionne une fois, pendant 15 minutes.
+mail-sign-in-button = Se connecter
+mail-sign-in-closing = Si vous n'avez rien demandé, ignorez ce message : personne ne peut se connecter sans le lien.
+mail-email-confirm-subject = confirmez votre nouvelle adresse e-mail
+mail-email-confirm-asked = Vous avez demandé à vous connecter désormais avec cette adresse.
+mail-email-confirm-use = Confirmez-la avec ce lien, qui fonctionne une fois, pendant 24 heures. D'ici là, votre ancienne adresse reste en usage.
+mail-email-confirm-button = Confirmer cette adresse
+mail-email-confirm-closing = Si vous n'avez rien demandé, ignorez ce message : rien ne change.
+mail-email-notice-subject = votre adresse e-mail est en cours de changement
+mail-email-notice-asked = Une personne connectée à votre compte a demandé à changer son adresse e-mail pour { $email }.
+mail-email-notice-undo = Si ce n'était pas vous, annulez-le avec ce lien dans les 7 jours : votre adresse est rétablie et toutes les sessions de votre compte prennent fin.
+mail-email-notice-button = Ce n'était pas moi : annuler
+mail-email-notice-closing = Si c'était vous, il n'y a rien à faire.
+mail-in-use-subject = cette adresse est déjà utilisée
+mail-in-use-asked = Quelqu'un a demandé à utiliser cette adresse pour un compte, mais elle appartient déjà à un compte : le vôtre.
+mail-in-use-nothing = Rien n'a été modifié. Si vous ne vous y attendiez pas, vous pouvez ignorer ce message.
+mail-in-use-closing = Rien à faire.

@@ -1,460 +1,459 @@
-# The member portal's words in English: the reference every other language matches, message
-# for message (a test fails on a missing or extra one). Ids are named by page and purpose.
-# docs/PORTAL.md, "Languages", tells how to add a language.
+# Les mots du portail des membres en français : message pour message comme locales/en/portal.ftl.
+# On vouvoie.
 
-## Shared
+## Commun
 
-saved = Saved.
-back-to-sign-in = Back to sign in
-back-to-profile = Back to your profile
-check-mail-title = Check your e-mail
+saved = Enregistré.
+back-to-sign-in = Retour à la connexion
+back-to-profile = Retour à votre profil
+check-mail-title = Consultez vos e-mails
 members-count = { $count ->
-    [one] { $count } member
-   *[other] { $count } members
+    [one] { $count } membre
+   *[other] { $count } membres
 }
 pages = Pages
-pages-previous = Previous
-pages-next = Next
-date-time = { $day } { $month } { $year }, { $time } UTC
-month-1 = January
-month-2 = February
-month-3 = March
-month-4 = April
-month-5 = May
-month-6 = June
-month-7 = July
-month-8 = August
-month-9 = September
-month-10 = October
-month-11 = November
-month-12 = December
+pages-previous = Précédente
+pages-next = Suivante
+date-time = { $day } { $month } { $year } à { $time } UTC
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
 wait-seconds = { $count ->
-    [one] { $count } second
-   *[other] { $count } seconds
+    [one] { $count } seconde
+   *[other] { $count } secondes
 }
 wait-minutes = { $count ->
     [one] { $count } minute
    *[other] { $count } minutes
 }
 wait-hours = { $count ->
-    [one] { $count } hour
-   *[other] { $count } hours
+    [one] { $count } heure
+   *[other] { $count } heures
 }
 
-## The layout of every page
+## Le cadre de chaque page
 
-layout-skip = Skip to content
-layout-nav = Main
-layout-my-profile = My profile
-layout-directory = Member directory
-layout-sign-out = Sign out
+layout-skip = Aller au contenu
+layout-nav = Menu principal
+layout-my-profile = Mon profil
+layout-directory = Annuaire des membres
+layout-sign-out = Se déconnecter
 
-## A form from another site; a failure
+## Un formulaire venu d'un autre site ; une erreur
 
-refused-title = Refused
-refused-heading = This form could not be accepted
-refused-text = It was not sent from this site's own page, so nothing was changed.
-refused-back = Go back to your profile and try again.
-failed-title = Error
-failed-heading = Something went wrong
-failed-nav = Where to go next
-failed-to-profile = Your profile
-failed-to-directory = The member directory
-failed-to-sign-in = Sign in
+refused-title = Refusé
+refused-heading = Ce formulaire n'a pas pu être accepté
+refused-text = Il n'a pas été envoyé depuis une page de ce site : rien n'a été modifié.
+refused-back = Revenez à votre profil et réessayez.
+failed-title = Erreur
+failed-heading = Une erreur s'est produite
+failed-nav = Où aller ensuite
+failed-to-profile = Votre profil
+failed-to-directory = L'annuaire des membres
+failed-to-sign-in = Se connecter
 
-## Errors, as a member is told them
+## Les erreurs, telles qu'un membre les lit
 
-error-validation = Some of what was sent was not accepted: { $names }.
-error-wrong-code = The code is incorrect, or was already used.
-error-second-step-expired = The sign-in took too long: enter your password again.
-error-wrong-credentials = The e-mail or password is incorrect.
-error-link-or-token = This link or code does not work any more: it was used, or it has expired.
-error-invalid-parameter = The search could not be read ({ $name }).
-error-two-step-setup-required = Your space requires two-step sign-in: set it up first.
-error-two-step-required = Two-step sign-in is on: enter the code from your authenticator app.
-error-must-reset-password = Choose a new password first: your space asked for one.
-error-unauthenticated = Sign in first.
-error-forbidden = You are not allowed to do this here.
-error-not-found = There is nothing here: it was removed, or the address is wrong.
-error-conflict = Another change got there first (the address or name is taken now); reload and try again.
-error-precondition-failed = Your profile changed since this page was loaded; reload it and try again.
-error-locked = Too many wrong passwords: password checks for this account are locked; try again in { $wait }.
-error-rate-limited = Too many password attempts from your address; try again in { $wait }.
-error-drafts-member = You have used your AI drafts for this hour; try again in { $wait }.
-error-drafts-location = This location has used its AI drafts for today; try again in { $wait }.
-error-too-many-links = Too many e-mails were sent for this account in the last hour; try again later.
-error-ai-failed = The AI writer could not write a draft just now; try again later.
-error-ai-timeout = The AI writer took too long to answer; try again later.
-error-unavailable = The service is briefly unavailable; try again shortly.
-error-busy = The server is busy with other password checks; try again in a moment.
-error-invalid = This could not be done: { $detail }
-error-internal = Something went wrong on our side; it has been logged.
-error-summary = { $outcome }: please correct { $count ->
-    [one] this
-   *[other] these
+error-validation = Une partie de ce qui a été envoyé n'a pas été acceptée : { $names }.
+error-wrong-code = Le code est incorrect, ou a déjà été utilisé.
+error-second-step-expired = La connexion a pris trop de temps : saisissez de nouveau votre mot de passe.
+error-wrong-credentials = L'adresse e-mail ou le mot de passe est incorrect.
+error-link-or-token = Ce lien ou ce code ne fonctionne plus : il a déjà servi, ou il a expiré.
+error-invalid-parameter = La recherche n'a pas pu être lue ({ $name }).
+error-two-step-setup-required = Votre espace exige la connexion en deux étapes : configurez-la d'abord.
+error-two-step-required = La connexion en deux étapes est activée : saisissez le code de votre application d'authentification.
+error-must-reset-password = Choisissez d'abord un nouveau mot de passe : votre espace l'a demandé.
+error-unauthenticated = Connectez-vous d'abord.
+error-forbidden = Vous n'avez pas le droit de faire cela ici.
+error-not-found = Il n'y a rien ici : l'élément a été supprimé, ou l'adresse est erronée.
+error-conflict = Une autre modification est passée avant (l'adresse ou le nom est désormais pris) ; rechargez et réessayez.
+error-precondition-failed = Votre profil a changé depuis le chargement de cette page ; rechargez-la et réessayez.
+error-locked = Trop de mots de passe erronés : la vérification des mots de passe de ce compte est bloquée ; réessayez dans { $wait }.
+error-rate-limited = Trop de tentatives de connexion depuis votre adresse ; réessayez dans { $wait }.
+error-drafts-member = Vous avez utilisé vos brouillons IA pour cette heure ; réessayez dans { $wait }.
+error-drafts-location = Ce site a utilisé ses brouillons IA pour aujourd'hui ; réessayez dans { $wait }.
+error-too-many-links = Trop d'e-mails ont été envoyés pour ce compte au cours de la dernière heure ; réessayez plus tard.
+error-ai-failed = L'assistant IA n'a pas pu rédiger de brouillon pour le moment ; réessayez plus tard.
+error-ai-timeout = L'assistant IA a mis trop de temps à répondre ; réessayez plus tard.
+error-unavailable = Le service est brièvement indisponible ; réessayez dans un instant.
+error-busy = Le serveur est occupé par d'autres vérifications de mots de passe ; réessayez dans un instant.
+error-invalid = Cela n'a pas pu être fait : { $detail }
+error-internal = Une erreur s'est produite de notre côté ; elle a été enregistrée.
+error-summary = { $outcome } : veuillez corriger { $count ->
+    [one] ce point
+   *[other] ces points
 }
 
-## A field's error (English keeps the rule's own words, $detail, which name the limits)
+## L'erreur d'un champ
 
-field-error-required = { $detail }
-field-error-not-nullable = { $detail }
-field-error-wrong-type = { $detail }
-field-error-too-long = { $detail }
-field-error-control-characters = { $detail }
-field-error-invalid-email = { $detail }
-field-error-invalid-url = { $detail }
-field-error-invalid-date = { $detail }
-field-error-invalid-number = { $detail }
-field-error-invalid-code = { $detail }
-field-error-date-out-of-range = { $detail }
-field-error-invalid-phone = { $detail }
-field-error-invalid-choice = { $detail }
-field-error-unknown-country = { $detail }
-field-error-invalid-tax-id = { $detail }
-field-error-invalid-handle = { $detail }
-field-error-tag-too-long = { $detail }
-field-error-too-many-tags = { $detail }
-field-error-not-writable = { $detail }
-field-error-password-mismatch = { $detail }
-field-error-password-required = { $detail }
-field-error-wrong-current-password = { $detail }
-field-error-password-too-short = { $detail }
-field-error-password-too-long = { $detail }
-field-error-password-too-common = { $detail }
-field-error-password-too-weak = { $detail }
-field-error-password-contains-email = { $detail }
-field-error-password-contains-name = { $detail }
-field-error-password-unchanged = { $detail }
-field-error-password-needs = { $detail }
-field-error-ai-unavailable = { $detail }
-field-error-not-enough-to-draft = { $detail }
-field-error-invalid-link = { $detail }
-field-error-email-unchanged = { $detail }
-field-error-bio-too-complex = { $detail }
-field-error-unsupported-image = { $detail }
-field-error-invalid-image = { $detail }
-field-error-image-too-large = { $detail }
-field-error-other = { $detail }
+field-error-required = ne peut pas être vide
+field-error-not-nullable = ne peut pas être vide
+field-error-wrong-type = n'a pas la bonne forme
+field-error-too-long = est trop long
+field-error-control-characters = contient des caractères de contrôle
+field-error-invalid-email = n'est pas une adresse e-mail valide
+field-error-invalid-url = n'est pas une adresse http ou https valide
+field-error-invalid-date = n'est pas une date
+field-error-invalid-number = doit être un nombre, comme 12 ou 12,5
+field-error-invalid-code = n'est pas le code actuel
+field-error-date-out-of-range = est en dehors de la période autorisée
+field-error-invalid-phone = n'est pas un numéro de téléphone valide
+field-error-invalid-choice = ne fait pas partie des réponses possibles
+field-error-unknown-country = n'est pas un pays connu
+field-error-invalid-tax-id = ne peut contenir que des lettres, des chiffres, des espaces et - . /
+field-error-invalid-handle = n'est pas un identifiant ou un lien valide pour ce réseau
+field-error-tag-too-long = contient un mot-clé trop long
+field-error-too-many-tags = contient trop de mots-clés
+field-error-not-writable = ne peut être modifié que par l'équipe de votre espace
+field-error-password-mismatch = ne correspond pas au nouveau mot de passe
+field-error-password-required = veuillez choisir un nouveau mot de passe
+field-error-wrong-current-password = n'est pas votre mot de passe actuel
+field-error-password-too-short = est trop court pour les règles de ce site
+field-error-password-too-long = est trop long
+field-error-password-too-common = est trop courant et facile à deviner
+field-error-password-too-weak = est trop facile à deviner : plus long, c'est mieux
+field-error-password-contains-email = ne doit pas contenir votre adresse e-mail
+field-error-password-contains-name = ne doit pas contenir votre nom
+field-error-password-unchanged = doit être différent du mot de passe actuel
+field-error-password-needs = ne respecte pas toutes les règles de ce site (chiffre, majuscule, minuscule ou symbole)
+field-error-ai-unavailable = Les brouillons IA sont désactivés sur ce site.
+field-error-not-enough-to-draft = Il manque des informations pour un brouillon : complétez d'abord votre profil professionnel.
+field-error-invalid-link = ce lien ne fonctionne plus ; demandez-en un nouveau
+field-error-email-unchanged = est déjà votre adresse de connexion
+field-error-bio-too-complex = est trop imbriqué ou trop volumineux pour être affiché
+field-error-unsupported-image = doit être une image JPEG, PNG ou WebP
+field-error-invalid-image = n'a pas pu être lu comme une image
+field-error-image-too-large = est trop grand : 10 Mio et 8000 pixels de côté au plus
+field-error-other = n'a pas été accepté
 
-## The profile's properties, as labels
+## Les informations du profil, comme étiquettes
 
-field-full-name = Full name
-field-salutation = Salutation
-field-nick-name = Nickname
-field-gender = Gender
-field-date-of-birth = Date of birth
-field-mobile-phone = Mobile phone
-field-land-line = Landline
-field-address = Address
-field-post-code = Post code
-field-city-name = City
-field-state = State or region
-field-country-id = Country
-field-billing-name = Billing name
-field-billing-email = Billing e-mail
-field-billing-address = Billing address
-field-billing-post-code = Billing post code
-field-billing-city-name = Billing city
-field-billing-state = Billing state or region
-field-billing-country-id = Billing country
-field-tax-idnumber = Tax ID number
-field-position = Position
-field-company-name = Company name
-field-business-area = Business area
-field-profile-summary = About me (Markdown)
-field-profile-website = Website
-field-profile-is-public = Show me in the member directory
-field-profile-tags = Tags (comma-separated)
-field-on-help-desk-msg = Replies to my help-desk messages
-field-on-new-wall-post = New posts on the community wall
-field-on-new-blog-comment = Comments on blog posts
-field-on-new-event-comment = Comments on events
-field-receive-community-digest = The community digest
-field-sign-up-to-newsletter = The newsletter
-field-is-member = Member (not only a contact)
-field-access-pincode = Access PIN
+field-full-name = Nom complet
+field-salutation = Civilité
+field-nick-name = Surnom
+field-gender = Genre
+field-date-of-birth = Date de naissance
+field-mobile-phone = Téléphone mobile
+field-land-line = Téléphone fixe
+field-address = Adresse
+field-post-code = Code postal
+field-city-name = Ville
+field-state = Région ou département
+field-country-id = Pays
+field-billing-name = Nom de facturation
+field-billing-email = E-mail de facturation
+field-billing-address = Adresse de facturation
+field-billing-post-code = Code postal de facturation
+field-billing-city-name = Ville de facturation
+field-billing-state = Région de facturation
+field-billing-country-id = Pays de facturation
+field-tax-idnumber = Numéro fiscal
+field-position = Poste
+field-company-name = Entreprise
+field-business-area = Secteur d'activité
+field-profile-summary = À propos de moi (Markdown)
+field-profile-website = Site web
+field-profile-is-public = M'afficher dans l'annuaire des membres
+field-profile-tags = Mots-clés (séparés par des virgules)
+field-on-help-desk-msg = Réponses à mes messages au support
+field-on-new-wall-post = Nouveaux messages sur le mur de la communauté
+field-on-new-blog-comment = Commentaires sur les articles du blog
+field-on-new-event-comment = Commentaires sur les événements
+field-receive-community-digest = Le résumé de la communauté
+field-sign-up-to-newsletter = La newsletter
+field-is-member = Membre (pas seulement contact)
+field-access-pincode = Code PIN d'accès
 
-## Inputs
+## Les champs
 
-form-choose = Choose…
-form-required = (required)
-form-yes = Yes
-form-no = No
-form-gender-male = Male
-form-gender-female = Female
-form-gender-other = Other
-form-gender-rather-not-say = Rather not say
+form-choose = Choisissez…
+form-required = (obligatoire)
+form-yes = Oui
+form-no = Non
+form-gender-male = Homme
+form-gender-female = Femme
+form-gender-other = Autre
+form-gender-rather-not-say = Je préfère ne pas le dire
 
-## Sign-in
+## Connexion
 
-signin-title = Sign in
-signin-email = E-mail
-signin-password = Password
-signin-button = Sign in
-signin-password-set = Your password is set. Sign in with it.
-signin-incorrect = The e-mail or password is incorrect.
-signin-link-intro = No password at hand? We can e-mail you a link that signs you in once.
-signin-link-button = E-mail me a sign-in link
-signin-forgot = Forgot your password?
-signin-code-label = Code from your authenticator app
-signin-code-hint = Six digits; or one of your recovery codes if you do not have your phone.
-signin-start-again = Start again
-signin-one-time-expired = This sign-in link does not work any more: it was used, or it is too old. Sign in again.
-signin-link-page = Sign in with the link from your e-mail. It works once.
-signin-link-expired = This sign-in link does not work any more: it was used, replaced by a newer one, or has expired.
-signin-link-sent = If { $email } belongs to a member, a sign-in link is on its way. It works once, for 15 minutes.
-email-problem = The e-mail { $problem }.
+signin-title = Se connecter
+signin-email = Adresse e-mail
+signin-password = Mot de passe
+signin-button = Se connecter
+signin-password-set = Votre mot de passe est enregistré. Connectez-vous avec.
+signin-incorrect = L'adresse e-mail ou le mot de passe est incorrect.
+signin-link-intro = Pas de mot de passe sous la main ? Nous pouvons vous envoyer par e-mail un lien qui vous connecte une fois.
+signin-link-button = M'envoyer un lien de connexion
+signin-forgot = Mot de passe oublié ?
+signin-code-label = Code de votre application d'authentification
+signin-code-hint = Six chiffres ; ou l'un de vos codes de secours si vous n'avez pas votre téléphone.
+signin-start-again = Recommencer
+signin-one-time-expired = Ce lien de connexion ne fonctionne plus : il a déjà servi, ou il est trop ancien. Connectez-vous de nouveau.
+signin-link-page = Connectez-vous avec le lien reçu par e-mail. Il ne fonctionne qu'une fois.
+signin-link-expired = Ce lien de connexion ne fonctionne plus : il a déjà servi, a été remplacé par un plus récent, ou a expiré.
+signin-link-sent = Si { $email } appartient à un membre, un lien de connexion est en route. Il fonctionne une fois, pendant 15 minutes.
+email-problem = L'adresse e-mail { $problem }.
 
-## Forgotten password, reset, welcome
+## Mot de passe oublié, réinitialisation, bienvenue
 
-forgot-title = Forgot your password?
-forgot-intro = Give the e-mail address you sign in with; we will send a link to choose a new password.
-forgot-send = Send the link
-forgot-sent = If { $email } belongs to a member, a link to choose a new password is on its way. It works once, for one hour.
-forgot-too-many = Too many requests. Try again in { $wait }.
-reset-title = Choose a new password
-reset-intro = Setting it signs you out on every device.
-welcome-title = Welcome: choose your password
-welcome-intro = You will sign in with your e-mail address and this password.
-password-for = The password is for the address
-link-expired = This link does not work any more: it was used, replaced by a newer one, or has expired.
-link-ask-new = Ask for a new link.
-password-set-button = Set the password
-password-current = Current password
-password-new = New password
-password-repeat = Repeat the new password
+forgot-title = Mot de passe oublié ?
+forgot-intro = Indiquez l'adresse e-mail avec laquelle vous vous connectez ; nous vous enverrons un lien pour choisir un nouveau mot de passe.
+forgot-send = Envoyer le lien
+forgot-sent = Si { $email } appartient à un membre, un lien pour choisir un nouveau mot de passe est en route. Il fonctionne une fois, pendant une heure.
+forgot-too-many = Trop de demandes. Réessayez dans { $wait }.
+reset-title = Choisir un nouveau mot de passe
+reset-intro = Cela vous déconnecte de tous vos appareils.
+welcome-title = Bienvenue : choisissez votre mot de passe
+welcome-intro = Vous vous connecterez avec votre adresse e-mail et ce mot de passe.
+password-for = Le mot de passe est celui de l'adresse
+link-expired = Ce lien ne fonctionne plus : il a déjà servi, a été remplacé par un plus récent, ou a expiré.
+link-ask-new = Demander un nouveau lien.
+password-set-button = Enregistrer le mot de passe
+password-current = Mot de passe actuel
+password-new = Nouveau mot de passe
+password-repeat = Répétez le nouveau mot de passe
 
-## Confirming or undoing a change of address
+## Confirmer ou annuler un changement d'adresse
 
-confirm-email-title = Confirm your new e-mail address
-confirm-email-text = From now on you will sign in with this address.
-confirm-email-button = Confirm
-confirm-email-done = You now sign in with { $email }.
-undo-email-title = Undo the change of your e-mail address
-undo-email-text = Your previous address is put back, and every session of your account ends: sign in again, and change your password if someone else knew it.
-undo-email-button = Undo the change
-undo-email-done = Your previous address is back and every session has ended. Sign in again.
-email-link-done = Done
-email-link-broken = This link does not work
-email-link-broken-text = It was used already, replaced by a newer one, or has expired.
+confirm-email-title = Confirmez votre nouvelle adresse e-mail
+confirm-email-text = Désormais, vous vous connecterez avec cette adresse.
+confirm-email-button = Confirmer
+confirm-email-done = Vous vous connectez désormais avec { $email }.
+undo-email-title = Annuler le changement de votre adresse e-mail
+undo-email-text = Votre ancienne adresse est rétablie, et toutes les sessions de votre compte prennent fin : reconnectez-vous, et changez votre mot de passe si quelqu'un d'autre le connaissait.
+undo-email-button = Annuler le changement
+undo-email-done = Votre ancienne adresse est rétablie et toutes les sessions ont pris fin. Reconnectez-vous.
+email-link-done = C'est fait
+email-link-broken = Ce lien ne fonctionne pas
+email-link-broken-text = Il a déjà servi, a été remplacé par un plus récent, ou a expiré.
 
-## The profile page
+## La page du profil
 
-profile-title = My profile
-profile-heading = My profile
-profile-at = Profile at
-profile-switch-to = Switch to
-profile-switch = Switch
-profile-contents = On this page
-profile-conflict = Your profile was changed elsewhere since this page was loaded, so nothing was saved. What you typed is still below.
-profile-conflict-reload = Reload the page
-profile-no-such-section = There is no such section.
-profile-choose-one = Choose one of your profiles.
-profile-not-yours = That profile is not yours.
-profile-not-saved = Nothing was saved
-profile-personal-title = Personal information
-profile-personal-save = Save personal information
-profile-professional-title = Professional profile
-profile-professional-save = Save professional profile
-profile-billing-title = Billing information
-profile-billing-save = Save billing information
+profile-title = Mon profil
+profile-heading = Mon profil
+profile-at = Profil chez
+profile-switch-to = Passer à
+profile-switch = Changer
+profile-contents = Sur cette page
+profile-conflict = Votre profil a été modifié ailleurs depuis le chargement de cette page : rien n'a été enregistré. Ce que vous avez saisi est toujours ci-dessous.
+profile-conflict-reload = Recharger la page
+profile-no-such-section = Cette section n'existe pas.
+profile-choose-one = Choisissez l'un de vos profils.
+profile-not-yours = Ce profil n'est pas le vôtre.
+profile-not-saved = Rien n'a été enregistré
+profile-personal-title = Informations personnelles
+profile-personal-save = Enregistrer les informations personnelles
+profile-professional-title = Profil professionnel
+profile-professional-save = Enregistrer le profil professionnel
+profile-billing-title = Facturation
+profile-billing-save = Enregistrer la facturation
 profile-notifications-title = Notifications
-profile-notifications-save = Save notifications
-profile-access-title = Access
-profile-more-title = More about you
-profile-more-save = Save your answers
-profile-more-hint = Questions from { $location }.
-profile-set-by = (set by { $location })
-profile-password-title = Password
-profile-password-save = Change password
-profile-password-changed = Your password was changed. Your other devices were signed out.
-profile-password-rules = Rules at { $location }: { $rules }.
-profile-access-pin = Your access PIN, set by { $location }:
-profile-two-step = Two-step sign-in (a code from an authenticator app after your password):
-profile-two-step-link = set it up or manage it.
-profile-draft-button = Draft with AI
-profile-draft-hint = Writes a draft summary from your saved professional profile and social links (save your changes first). Nothing is saved until you save.
-profile-draft-written = A draft is in { $field } below, written from: { $sources }. Nothing is saved yet: review and edit it, then save.
-profile-draft-failed = No draft: { $reason } Nothing was changed.
-profile-preview-failed = { $detail }
-password-rule-length = { $min } to { $max } characters
-password-rule-strength = strength at least { $score } of { $max }
-password-rule-common = common passwords refused
-password-rule-personal = your e-mail and name refused
-password-rule-digit = a digit required
-password-rule-upper = an upper-case letter required
-password-rule-lower = a lower-case letter required
-password-rule-symbol = a symbol required
-password-rule-two-step = two-step sign-in required
+profile-notifications-save = Enregistrer les notifications
+profile-access-title = Accès
+profile-more-title = Un peu plus sur vous
+profile-more-save = Enregistrer vos réponses
+profile-more-hint = Questions de { $location }.
+profile-set-by = (défini par { $location })
+profile-password-title = Mot de passe
+profile-password-save = Changer le mot de passe
+profile-password-changed = Votre mot de passe a été changé. Vos autres appareils ont été déconnectés.
+profile-password-rules = Règles chez { $location } : { $rules }.
+profile-access-pin = Votre code PIN d'accès, défini par { $location } :
+profile-two-step = Connexion en deux étapes (un code d'une application d'authentification après votre mot de passe) :
+profile-two-step-link = la configurer ou la gérer.
+profile-draft-button = Rédiger avec l'IA
+profile-draft-hint = Rédige un brouillon de résumé à partir de votre profil professionnel enregistré et de vos réseaux sociaux (enregistrez d'abord vos modifications). Rien n'est enregistré tant que vous n'enregistrez pas.
+profile-draft-written = Un brouillon se trouve ci-dessous dans « { $field } », rédigé à partir de : { $sources }. Rien n'est encore enregistré : relisez-le, modifiez-le, puis enregistrez.
+profile-draft-failed = Pas de brouillon : { $reason } Rien n'a été modifié.
+profile-preview-failed = L'aperçu est impossible : le texte est trop imbriqué ou trop long.
+password-rule-length = de { $min } à { $max } caractères
+password-rule-strength = robustesse d'au moins { $score } sur { $max }
+password-rule-common = mots de passe courants refusés
+password-rule-personal = votre adresse e-mail et votre nom refusés
+password-rule-digit = un chiffre requis
+password-rule-upper = une majuscule requise
+password-rule-lower = une minuscule requise
+password-rule-symbol = un symbole requis
+password-rule-two-step = connexion en deux étapes requise
 
-## The profile's photos
+## Les photos du profil
 
 photos-title = Photos
-photos-hint = JPEG, PNG or WebP, up to { $size } MiB. Photos are cropped to the centre; the location and other details a camera stores in a photo are removed. Members see your photo in the directory only while your profile is shown there.
-photos-not-saved = Nothing was saved: { $reason }
-photos-avatar-label = Profile photo
-photos-avatar-alt = Your profile photo
-photos-avatar-upload = Upload profile photo
-photos-avatar-remove = Remove profile photo
-photos-banner-label = Banner
-photos-banner-alt = Your banner
-photos-banner-upload = Upload banner
-photos-banner-remove = Remove banner
-photos-unsupported = That file is not a JPEG, PNG or WebP image.
-photos-too-large = That image is too large: at most 10 MiB and 8000 pixels a side.
-photos-empty = Choose a file first.
-photos-unreadable = That file could not be read as an image.
-photos-unreadable-upload = The upload could not be read.
-photos-no-such-photo = There is no such photo.
+photos-hint = JPEG, PNG ou WebP, jusqu'à { $size } Mio. Les photos sont recadrées au centre ; le lieu de prise de vue et les autres informations qu'un appareil enregistre dans une photo sont supprimés. Les membres ne voient votre photo dans l'annuaire que tant que votre profil y figure.
+photos-not-saved = Rien n'a été enregistré : { $reason }
+photos-avatar-label = Photo de profil
+photos-avatar-alt = Votre photo de profil
+photos-avatar-upload = Envoyer la photo de profil
+photos-avatar-remove = Supprimer la photo de profil
+photos-banner-label = Bannière
+photos-banner-alt = Votre bannière
+photos-banner-upload = Envoyer la bannière
+photos-banner-remove = Supprimer la bannière
+photos-unsupported = Ce fichier n'est pas une image JPEG, PNG ou WebP.
+photos-too-large = Cette image est trop grande : 10 Mio et 8000 pixels de côté au plus.
+photos-empty = Choisissez d'abord un fichier.
+photos-unreadable = Ce fichier n'a pas pu être lu comme une image.
+photos-unreadable-upload = L'envoi n'a pas pu être lu.
+photos-no-such-photo = Cette photo n'existe pas.
 
-## The sign-in address
+## L'adresse de connexion
 
-email-title = Sign-in email
-email-new = New email
-email-current = You sign in with
-email-hint = The new address is used once you follow the link sent to it; your current address gets a link that undoes the change.
-email-requested = A link to confirm the new address is on its way to it. You sign in with your current address until the link is followed.
-email-not-sent = No link was sent
-email-send = Send the confirmation link
+email-title = E-mail de connexion
+email-new = Nouvelle adresse e-mail
+email-current = Vous vous connectez avec
+email-hint = La nouvelle adresse est utilisée dès que vous suivez le lien qui lui est envoyé ; votre adresse actuelle reçoit un lien qui annule le changement.
+email-requested = Un lien pour confirmer la nouvelle adresse lui a été envoyé. Vous vous connectez avec votre adresse actuelle tant que le lien n'a pas été suivi.
+email-not-sent = Aucun lien n'a été envoyé
+email-send = Envoyer le lien de confirmation
 
-## The member's language
+## La langue du membre
 
-language-title = Language
-language-label = Language of your pages and e-mails
-language-browser = As my browser asks
-language-hint = Without a choice here, pages follow your browser's language, and e-mails are in the space's language.
-language-save = Save language
+language-title = Langue
+language-label = Langue de vos pages et de vos e-mails
+language-browser = Celle que demande mon navigateur
+language-hint = Sans choix ici, les pages suivent la langue de votre navigateur, et les e-mails sont dans la langue de l'espace.
+language-save = Enregistrer la langue
 
-## Two-step sign-in
+## Connexion en deux étapes
 
-two-step-title = Two-step sign-in
-two-step-turned-off = Two-step sign-in is off. Your other devices were signed out.
-two-step-on = On
-two-step-on-text = Signing in asks for a code from your authenticator app after your password. { $count ->
-    [one] You have { $count } recovery code left.
-   *[other] You have { $count } recovery codes left.
+two-step-title = Connexion en deux étapes
+two-step-turned-off = La connexion en deux étapes est désactivée. Vos autres appareils ont été déconnectés.
+two-step-on = Activée
+two-step-on-text = La connexion demande un code de votre application d'authentification après votre mot de passe. { $count ->
+    [one] Il vous reste { $count } code de secours.
+   *[other] Il vous reste { $count } codes de secours.
 }
-two-step-code-or-recovery = A code from your app, or a recovery code
-two-step-turn-off = Turn two-step sign-in off
-two-step-off = Off
-two-step-off-text = With two-step sign-in, a stolen password is not enough: signing in also asks for a six-digit code from an authenticator app on your phone (any app that takes a QR code).
-two-step-set-up = Set up two-step sign-in
-two-step-setup = Set up
-two-step-scan = Scan this code with your authenticator app:
-two-step-qr = QR code of your two-step sign-in secret
-two-step-type-secret = Or type the secret into the app:
-two-step-enter-code = Then enter the six-digit code the app shows
-two-step-turn-on = Turn two-step sign-in on
-two-step-is-on = Two-step sign-in is on
-two-step-keep-codes = Keep these recovery codes somewhere safe. Each signs you in once without your phone. They are shown only now.
-two-step-download = Download the codes
-two-step-others-signed-out = Your other devices were signed out.
+two-step-code-or-recovery = Un code de votre application, ou un code de secours
+two-step-turn-off = Désactiver la connexion en deux étapes
+two-step-off = Désactivée
+two-step-off-text = Avec la connexion en deux étapes, un mot de passe volé ne suffit pas : la connexion demande aussi un code à six chiffres d'une application d'authentification sur votre téléphone (toute application qui lit les codes QR).
+two-step-set-up = Configurer la connexion en deux étapes
+two-step-setup = Configuration
+two-step-scan = Scannez ce code avec votre application d'authentification :
+two-step-qr = Code QR du secret de votre connexion en deux étapes
+two-step-type-secret = Ou saisissez le secret dans l'application :
+two-step-enter-code = Puis saisissez le code à six chiffres affiché par l'application
+two-step-turn-on = Activer la connexion en deux étapes
+two-step-is-on = La connexion en deux étapes est activée
+two-step-keep-codes = Gardez ces codes de secours en lieu sûr. Chacun vous connecte une fois sans votre téléphone. Ils ne sont affichés que maintenant.
+two-step-download = Télécharger les codes
+two-step-others-signed-out = Vos autres appareils ont été déconnectés.
 
-## The directory
+## L'annuaire
 
-directory-title = Member directory
-directory-search-label = Search names, companies, skills
-directory-tag = Tag
-directory-search = Search
-directory-no-such-member = There is no such member in the directory.
-directory-back = Back to the directory
-directory-member-title = Member
+directory-title = Annuaire des membres
+directory-search-label = Chercher des noms, des entreprises, des compétences
+directory-tag = Mot-clé
+directory-search = Chercher
+directory-no-such-member = Ce membre ne figure pas dans l'annuaire.
+directory-back = Retour à l'annuaire
+directory-member-title = Membre
 
-## Staff pages
+## Les pages de l'équipe
 
-staff-nav = Staff
-staff-members-title = Members
-staff-audit-title = Audit log
-staff-outbox-title = Outbox
-staff-search-label = Name, e-mail or company
-staff-show = Show
-staff-show-everyone = Everyone
-staff-show-members = Active members
+staff-nav = Équipe
+staff-members-title = Membres
+staff-audit-title = Journal d'audit
+staff-outbox-title = Boîte d'envoi
+staff-search-label = Nom, adresse e-mail ou entreprise
+staff-show = Afficher
+staff-show-everyone = Tout le monde
+staff-show-members = Membres actifs
 staff-show-contacts = Contacts
-staff-show-suspended = Suspended
-staff-location = Location
-staff-all-locations = All of mine
-staff-find = Find
-staff-column-name = Name
-staff-column-email = E-mail
-staff-column-company = Company
-staff-column-status = Status
-staff-no-name = (no name)
-staff-status-suspended = Suspended
-staff-status-member = Member
+staff-show-suspended = Suspendus
+staff-location = Site
+staff-all-locations = Tous les miens
+staff-find = Chercher
+staff-column-name = Nom
+staff-column-email = Adresse e-mail
+staff-column-company = Entreprise
+staff-column-status = Statut
+staff-no-name = (sans nom)
+staff-status-suspended = Suspendu
+staff-status-member = Membre
 staff-status-contact = Contact
-staff-access-title = Access (staff only)
-staff-all-members = All members
-staff-not-saved = Nothing was saved:
+staff-access-title = Accès (équipe seulement)
+staff-all-members = Tous les membres
+staff-not-saved = Rien n'a été enregistré :
 staff-actions = Actions
-staff-suspend = Suspend
-staff-suspend-hint = Suspend: no sign-in, out of the directory
-staff-reactivate = Reactivate
-staff-invite = Invite again
-staff-invite-hint = Send a new invitation
-staff-require-password = Require a new password
-staff-require-password-hint = Require a new password at the next sign-in
-staff-reset-two-step = Reset two-step sign-in
-staff-reset-two-step-hint = Turn two-step sign-in off
-staff-export = Export their data
-staff-custom-title = Custom fields of { $location }
-staff-save = Save changes
-staff-erase-title = Erase this member
-staff-erase-text = Deletes the member, every profile, photo, session and link of theirs, their change history and queued mail, at once. The audit log keeps only the kinds and times of their events. This cannot be undone.
-staff-erase-confirm = Type their e-mail address to confirm
-staff-erase-button = Erase { $name }
-staff-not-here = You are not staff at this location.
-staff-nothing-changed = Nothing had changed.
-staff-suspended = Suspended: every session ended.
-staff-reactivated = Active again.
-staff-invited = A new invitation is on its way.
-staff-password-required = They will choose a new password at their next sign-in.
-staff-two-step-reset = Two-step sign-in is off; they may turn it on again.
-staff-no-such-action = There is no such action.
-staff-erase-mismatch = The address typed does not match theirs; nothing was erased.
-staff-audit-who = Who (e-mail)
-staff-audit-what = What (e.g. sign_in_failed)
-staff-audit-since = From
-staff-audit-until = To
-staff-audit-filter = Filter
+staff-suspend = Suspendre
+staff-suspend-hint = Suspendre : plus de connexion, retiré de l'annuaire
+staff-reactivate = Réactiver
+staff-invite = Inviter de nouveau
+staff-invite-hint = Envoyer une nouvelle invitation
+staff-require-password = Exiger un nouveau mot de passe
+staff-require-password-hint = Exiger un nouveau mot de passe à la prochaine connexion
+staff-reset-two-step = Réinitialiser la connexion en deux étapes
+staff-reset-two-step-hint = Désactiver la connexion en deux étapes
+staff-export = Exporter ses données
+staff-custom-title = Champs propres à { $location }
+staff-save = Enregistrer les modifications
+staff-erase-title = Effacer ce membre
+staff-erase-text = Supprime le membre, tous ses profils, photos, sessions et liens, son historique de modifications et ses e-mails en attente, en une fois. Le journal d'audit ne garde que la nature et l'heure de ses événements. C'est irréversible.
+staff-erase-confirm = Saisissez son adresse e-mail pour confirmer
+staff-erase-button = Effacer { $name }
+staff-not-here = Vous ne faites pas partie de l'équipe de ce site.
+staff-nothing-changed = Rien n'avait changé.
+staff-suspended = Suspendu : toutes les sessions ont pris fin.
+staff-reactivated = De nouveau actif.
+staff-invited = Une nouvelle invitation est en route.
+staff-password-required = Un nouveau mot de passe sera choisi à la prochaine connexion.
+staff-two-step-reset = La connexion en deux étapes est désactivée ; elle peut être réactivée.
+staff-no-such-action = Cette action n'existe pas.
+staff-erase-mismatch = L'adresse saisie ne correspond pas ; rien n'a été effacé.
+staff-audit-who = Qui (adresse e-mail)
+staff-audit-what = Quoi (par ex. sign_in_failed)
+staff-audit-since = Du
+staff-audit-until = Au
+staff-audit-filter = Filtrer
 staff-audit-count = { $count ->
-    [one] { $count } event, newest first
-   *[other] { $count } events, newest first
+    [one] { $count } événement, du plus récent au plus ancien
+   *[other] { $count } événements, du plus récent au plus ancien
 }
-staff-audit-when = When
-staff-audit-event = What
-staff-audit-member = Member
-staff-audit-by = By
-staff-audit-source = From
-staff-audit-detail = Detail
-staff-audit-user = user { $id }
-staff-audit-staff-user = staff user { $id }
-staff-audit-key = key { $name }
-staff-outbox-hint = Mail to your members, newest first. The words are not shown: a sign-in or password link in them would let whoever reads it act as the member.
-staff-outbox-queued = Queued
-staff-outbox-to = To
-staff-outbox-subject = Subject
-staff-outbox-state = State
-staff-outbox-sent = Sent
-staff-outbox-given-up = Given up: { $error }
-staff-outbox-retrying = Retrying ({ $count ->
-    [one] { $count } attempt
-   *[other] { $count } attempts
-}): { $error }
-staff-outbox-waiting = Waiting
+staff-audit-when = Quand
+staff-audit-event = Quoi
+staff-audit-member = Membre
+staff-audit-by = Par
+staff-audit-source = Depuis
+staff-audit-detail = Détail
+staff-audit-user = utilisateur { $id }
+staff-audit-staff-user = membre de l'équipe { $id }
+staff-audit-key = clé { $name }
+staff-outbox-hint = Les e-mails envoyés à vos membres, du plus récent au plus ancien. Leur texte n'est pas affiché : un lien de connexion ou de mot de passe permettrait à quiconque le lit d'agir à la place du membre.
+staff-outbox-queued = Mis en file
+staff-outbox-to = À
+staff-outbox-subject = Objet
+staff-outbox-state = État
+staff-outbox-sent = Envoyé
+staff-outbox-given-up = Abandonné : { $error }
+staff-outbox-retrying = Nouvel essai ({ $count ->
+    [one] { $count } tentative
+   *[other] { $count } tentatives
+}) : { $error }
+staff-outbox-waiting = En attente
 
-## What the script writes (portal.js)
+## Ce qu'écrit le script (portal.js)
 
-script-preview = Preview the bio
-script-strength = Strength:
-script-strength-weak = Weak
-script-strength-fair = Fair
-script-strength-good = Good
-script-strength-strong = Strong
-script-tags = Your tags
-script-add-tag = Add a tag
-script-add-tag-hint = Add a tag (press Enter)
-script-remove-tag = Remove tag
-script-find-country = Type to find a country
-script-find-country-for = Find a country for
-script-conflict = Your profile was changed elsewhere since this page was loaded, so nothing was saved. What you typed is still here.
+script-preview = Aperçu de la bio
+script-strength = Robustesse :
+script-strength-weak = Faible
+script-strength-fair = Moyenne
+script-strength-good = Bonne
+script-strength-strong = Forte
+script-tags = Vos mots-clés
+script-add-tag = Ajouter un mot-clé
+script-add-tag-hint = Ajouter un mot-clé (appuyez sur Entrée)
+script-remove-tag = Retirer le mot-clé
+script-find-country = Tapez pour trouver un pays
+script-find-country-for = Trouver un pays pour
+script-conflict = Votre profil a été modifié ailleurs depuis le chargement de cette page : rien n'a été enregistré. Ce que vous avez saisi est toujours là.

@@ -47,7 +47,8 @@ pub fn all_in(code: &str) -> Vec<(i64, String)> {
         .filter_map(|c| {
             let id = c.number().parse::<i64>().ok()?;
             let translations = c.translations();
-            let name = translations.get(code).or(translations.get("en")).copied().unwrap_or(c.iso_short_name());
+            let name =
+                translations.get(code).or(translations.get("en")).copied().unwrap_or(c.iso_short_name());
             let key = name.nfd().filter(|ch| !is_combining_mark(*ch)).collect::<String>().to_lowercase();
             Some((key, id, name.to_string()))
         })

@@ -51,7 +51,8 @@ impl Language {
         let mut best: Option<(u16, Language)> = None;
         let mut refused: Vec<Language> = Vec::new();
         let mut named: Vec<Language> = Vec::new();
-        let ranges: Vec<(&str, u16)> = accept_language.split(',').filter_map(range_and_weight).take(32).collect();
+        let ranges: Vec<(&str, u16)> =
+            accept_language.split(',').filter_map(range_and_weight).take(32).collect();
         for (range, _) in &ranges {
             named.extend(Language::from_code(range));
         }
@@ -118,12 +119,20 @@ mod tests {
         assert_eq!(negotiate("de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7"), Some(Language::German));
         assert_eq!(negotiate("en;q=0.5, fr;q=0.9"), Some(Language::French), "the weight, not the order");
         assert_eq!(negotiate("fr, es"), Some(Language::French), "the first on a tie");
-        assert_eq!(negotiate("pt-BR, es;q=0.4"), Some(Language::Spanish), "a language not shipped is skipped");
+        assert_eq!(
+            negotiate("pt-BR, es;q=0.4"),
+            Some(Language::Spanish),
+            "a language not shipped is skipped"
+        );
         assert_eq!(negotiate("pt-BR"), None);
         assert_eq!(negotiate("de;q=0, *"), Some(Language::English), "q=0 refuses; * is any other");
         assert_eq!(negotiate("*;q=0.1, es"), Some(Language::Spanish));
         assert_eq!(negotiate("de;q=0"), None);
-        assert_eq!(negotiate("de;q=2, fr;q=abc, es;q=0.3"), Some(Language::Spanish), "malformed weights are skipped");
+        assert_eq!(
+            negotiate("de;q=2, fr;q=abc, es;q=0.3"),
+            Some(Language::Spanish),
+            "malformed weights are skipped"
+        );
         assert_eq!(negotiate(""), None);
         assert_eq!(negotiate("<script>"), None);
     }

@@ -101,7 +101,7 @@ fn group_digits(number: i64, (separator, from): (char, usize)) -> String {
     let mut grouped = String::new();
     if digits.len() >= from {
         for (index, digit) in digits.chars().enumerate() {
-            if index > 0 && (digits.len() - index) % 3 == 0 {
+            if index > 0 && (digits.len() - index).is_multiple_of(3) {
                 grouped.push(separator);
             }
             grouped.push(digit);
@@ -245,13 +245,17 @@ mod tests {
     #[test]
     fn every_language_has_exactly_the_messages_of_english() {
         for language in Language::all() {
-            for ((name, text), (_, english)) in sources(language).into_iter().zip(sources(Language::English)) {
+            for ((name, text), (_, english)) in sources(language).into_iter().zip(sources(Language::English))
+            {
                 let resource = FluentResource::try_new(text.to_string());
                 assert!(resource.is_ok(), "{name} does not parse: {:?}", resource.err().map(|e| e.1));
                 let (have, want) = (ids(text), ids(english));
                 let missing: Vec<_> = want.difference(&have).collect();
                 let extra: Vec<_> = have.difference(&want).collect();
-                assert!(missing.is_empty() && extra.is_empty(), "{name}: missing {missing:?}, not in English {extra:?}");
+                assert!(
+                    missing.is_empty() && extra.is_empty(),
+                    "{name}: missing {missing:?}, not in English {extra:?}"
+                );
                 for id in &have {
                     assert!(BUNDLES[&language].has_message(id), "{name}: {id} is a message");
                 }
@@ -283,7 +287,9 @@ mod tests {
                 let rest = &text[at..];
                 let Some(start) = rest.find('"') else { continue };
                 let id: String = rest[start + 1..].chars().take_while(|c| *c != '"').collect();
-                if id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') && !id.is_empty() {
+                if id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !id.is_empty()
+                {
                     asked += 1;
                     if !BUNDLES[&Language::English].has_message(&id) {
                         unknown.push(format!("{}: {id}", file.display()));
@@ -309,7 +315,10 @@ mod tests {
         assert_eq!(group_digits(1234, grouping(Language::Spanish)), "1234");
         assert_eq!(group_digits(12345, grouping(Language::Spanish)), "12.345");
         assert_eq!(group_digits(-999, grouping(Language::English)), "-999");
-        assert_eq!(message(Language::French, "wait-minutes", &[("count", Arg::from(1500))]), "1\u{202F}500 minutes");
+        assert_eq!(
+            message(Language::French, "wait-minutes", &[("count", Arg::from(1500))]),
+            "1\u{202F}500 minutes"
+        );
         let at = time::macros::datetime!(2026-12-06 22:05:09 UTC);
         assert_eq!(date_time(Language::English, at), "6 December 2026, 22:05 UTC");
         assert_eq!(date_time(Language::German, at), "6. Dezember 2026, 22:05 UTC");

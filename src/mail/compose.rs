@@ -135,7 +135,13 @@ pub fn email_change_confirmation(lang: Language, to: &str, location: &str, link:
     .into_mail(to, &tr!(lang, "mail-email-confirm-subject"))
 }
 
-pub fn email_change_notice(lang: Language, to: &str, location: &str, new_email: &str, undo_link: &str) -> NewMail {
+pub fn email_change_notice(
+    lang: Language,
+    to: &str,
+    location: &str,
+    new_email: &str,
+    undo_link: &str,
+) -> NewMail {
     Letter {
         lang,
         location,
@@ -190,7 +196,8 @@ mod tests {
         );
         assert!(mail.html.contains("Canal &amp; Co"));
         assert!(mail.text.contains("for 7 days"));
-        let reset = password_reset(Language::English, "ann@example.com", "Canal", "https://p.example/reset?token=x");
+        let reset =
+            password_reset(Language::English, "ann@example.com", "Canal", "https://p.example/reset?token=x");
         assert!(
             reset.text.contains("https://p.example/reset?token=x")
                 && reset.subject.ends_with("reset your password")
@@ -205,7 +212,13 @@ mod tests {
                 password_reset(lang, "a@example.com", "Canal", "https://p/reset?token=t"),
                 sign_in_link(lang, "a@example.com", "Canal", "https://p/signin/link?token=t"),
                 email_change_confirmation(lang, "a@example.com", "Canal", "https://p/confirm-email?token=t"),
-                email_change_notice(lang, "a@example.com", "Canal", "b@example.com", "https://p/undo-email?token=t"),
+                email_change_notice(
+                    lang,
+                    "a@example.com",
+                    "Canal",
+                    "b@example.com",
+                    "https://p/undo-email?token=t",
+                ),
                 address_in_use(lang, "a@example.com", "Canal"),
             ];
             for mail in mails {
@@ -220,7 +233,12 @@ mod tests {
 
     #[test]
     fn the_sender_puts_its_public_url_in_the_links_escaped_in_html() {
-        let queued = sign_in_link(Language::English, "ann@example.com", "Canal", &format!("{PUBLIC_URL}/signin/link?token=abc"));
+        let queued = sign_in_link(
+            Language::English,
+            "ann@example.com",
+            "Canal",
+            &format!("{PUBLIC_URL}/signin/link?token=abc"),
+        );
         assert!(
             queued.html.contains(&format!("href=\"{PUBLIC_URL}/signin/link?token=abc\"")),
             "{}",

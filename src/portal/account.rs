@@ -267,10 +267,14 @@ fn show_email_form(
     let (csrf, cookie) = browser::csrf_for(&app, &headers);
     let token = query.token.unwrap_or_default();
     let (title, text, button) = match step {
-        EmailStep::Confirm => {
-            (tr!(lang, "confirm-email-title"), tr!(lang, "confirm-email-text"), tr!(lang, "confirm-email-button"))
+        EmailStep::Confirm => (
+            tr!(lang, "confirm-email-title"),
+            tr!(lang, "confirm-email-text"),
+            tr!(lang, "confirm-email-button"),
+        ),
+        EmailStep::Undo => {
+            (tr!(lang, "undo-email-title"), tr!(lang, "undo-email-text"), tr!(lang, "undo-email-button"))
         }
-        EmailStep::Undo => (tr!(lang, "undo-email-title"), tr!(lang, "undo-email-text"), tr!(lang, "undo-email-button")),
     };
     let body = html! {
         h1 { (title) }

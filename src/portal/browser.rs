@@ -102,7 +102,8 @@ impl FromRequest<SharedState> for GenuineUpload {
     async fn from_request(request: Request, app: &SharedState) -> Result<Self, Self::Rejection> {
         let headers = request.headers().clone();
         let language = lang::of_browser(&headers).unwrap_or_default();
-        let turn = crate::service::photo::upload_turn(app).await.map_err(|error| page::error(language, &error))?;
+        let turn =
+            crate::service::photo::upload_turn(app).await.map_err(|error| page::error(language, &error))?;
         let bad = || {
             let text = crate::tr!(language, "photos-unreadable-upload");
             page::failed(language, axum::http::StatusCode::BAD_REQUEST, &text)

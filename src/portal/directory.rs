@@ -161,5 +161,8 @@ pub async fn card(signed_in: SignedIn, State(app): State<SharedState>, Path(id):
             p { a href="/directory" { (tr!(lang, "directory-back")) } }
         }
     };
-    page::respond(StatusCode::OK, page::layout(lang, &tr!(lang, "directory-member-title"), Some(&signed_in.csrf), body))
+    page::respond(
+        StatusCode::OK,
+        page::layout(lang, &tr!(lang, "directory-member-title"), Some(&signed_in.csrf), body),
+    )
 }

@@ -77,7 +77,8 @@ pub fn label(lang: Language, field: Field) -> String {
 fn label_id(field: Field) -> String {
     let mut id = String::from("field");
     for (index, c) in field.property().chars().enumerate() {
-        let previous_upper = index > 0 && field.property().chars().nth(index - 1).is_some_and(char::is_uppercase);
+        let previous_upper =
+            index > 0 && field.property().chars().nth(index - 1).is_some_and(char::is_uppercase);
         if c.is_uppercase() && !previous_upper {
             id.push('-');
         }
@@ -131,7 +132,12 @@ pub fn input(lang: Language, field: Field, value: &str, error: Option<&FieldErro
 }
 
 /// The input of one of the location's custom fields, labelled as the location defined it.
-pub fn custom_input(lang: Language, definition: &CustomField, value: &str, error: Option<&FieldError>) -> Markup {
+pub fn custom_input(
+    lang: Language,
+    definition: &CustomField,
+    value: &str,
+    error: Option<&FieldError>,
+) -> Markup {
     let name = definition.property();
     let id = format!("f-{name}");
     let error_id = format!("{id}-error");
@@ -357,7 +363,8 @@ mod tests {
                 "The newsletter",
             ]
         );
-        let all: std::collections::HashSet<String> = Field::all().map(|field| label(Language::English, field)).collect();
+        let all: std::collections::HashSet<String> =
+            Field::all().map(|field| label(Language::English, field)).collect();
         assert_eq!(all.len(), Field::COUNT, "no two properties share a label");
     }
 

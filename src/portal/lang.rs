@@ -67,7 +67,9 @@ pub fn error_text(lang: Language, error: &ServiceError) -> String {
             session::WRONG_CREDENTIALS => tr!(lang, "error-wrong-credentials"),
             _ => tr!(lang, "error-link-or-token"),
         },
-        ServiceError::InvalidParameter { parameter, .. } => tr!(lang, "error-invalid-parameter", name = *parameter),
+        ServiceError::InvalidParameter { parameter, .. } => {
+            tr!(lang, "error-invalid-parameter", name = *parameter)
+        }
         ServiceError::TwoFactorSetupRequired => tr!(lang, "error-two-step-setup-required"),
         ServiceError::TwoFactorRequired { .. } => tr!(lang, "error-two-step-required"),
         ServiceError::MustResetPassword(_) => tr!(lang, "error-must-reset-password"),
@@ -76,7 +78,9 @@ pub fn error_text(lang: Language, error: &ServiceError) -> String {
         ServiceError::NotFound(_) => tr!(lang, "error-not-found"),
         ServiceError::Conflict(_) => tr!(lang, "error-conflict"),
         ServiceError::PreconditionFailed => tr!(lang, "error-precondition-failed"),
-        ServiceError::Locked { retry_after } => tr!(lang, "error-locked", wait = i18n::wait(lang, *retry_after)),
+        ServiceError::Locked { retry_after } => {
+            tr!(lang, "error-locked", wait = i18n::wait(lang, *retry_after))
+        }
         ServiceError::RateLimited { retry_after } => {
             tr!(lang, "error-rate-limited", wait = i18n::wait(lang, *retry_after))
         }

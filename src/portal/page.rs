@@ -66,8 +66,8 @@ pub fn refused(lang: Language) -> Response {
     respond(StatusCode::FORBIDDEN, layout(lang, &tr!(lang, "refused-title"), None, body))
 }
 
-/// The page for an error of a use case: the status, the wait and the words the API would
-/// give, on a page; a fault is logged here, once.
+/// The page for an error of a use case: the status, the wait and what the member is told,
+/// in their language; a fault is logged here, once.
 pub fn error(lang: Language, error: &ServiceError) -> Response {
     error.log_if_fault();
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

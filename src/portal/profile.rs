@@ -21,9 +21,9 @@ use crate::i18n::Language;
 use crate::service::account::EmailChange;
 use crate::service::profile::{self as service, Change, ProfileList};
 use crate::service::{AppState, ServiceError};
+use crate::tr;
 use crate::web::Client;
 use crate::web::{SharedState, etag};
-use crate::tr;
 use secrecy::SecretString;
 
 /// A section of the page: the four of the catalogue, the location's custom fields (when it
@@ -156,7 +156,11 @@ pub async fn save(
     GenuineForm(posted): GenuineForm,
 ) -> Response {
     let Some(part) = Part::from_slug(&slug) else {
-        return page::failed(signed_in.lang, StatusCode::NOT_FOUND, &tr!(signed_in.lang, "profile-no-such-section"));
+        return page::failed(
+            signed_in.lang,
+            StatusCode::NOT_FOUND,
+            &tr!(signed_in.lang, "profile-no-such-section"),
+        );
     };
     let body = match part {
         Part::Fields(section) => form::changes(section, &signed_in.profile, &posted),
@@ -238,8 +242,10 @@ pub async fn draft(
     };
     failure.log_if_fault();
     // What the member typed stays on the page, with the reason beside it.
-    let outcome =
-        Outcome { draft: Some((posted, DraftResult::Failed(super::lang::error_text(signed_in.lang, &failure)))), ..Outcome::default() };
+    let outcome = Outcome {
+        draft: Some((posted, DraftResult::Failed(super::lang::error_text(signed_in.lang, &failure)))),
+        ..Outcome::default()
+    };
     page::with_wait(render(&app, &signed_in, page::status_of(&failure), outcome).await, &failure)
 }
 
@@ -281,10 +287,13 @@ async fn render(app: &AppState, signed_in: &SignedIn, status: StatusCode, outcom
         Ok(custom) => custom,
         Err(error) => return page::error(lang, &error),
     };
-    let parts: Vec<Part> =
-        PARTS.into_iter().filter(|part| *part != Part::Fields(Section::Custom) || !custom.is_empty()).collect();
+    let parts: Vec<Part> = PARTS
+        .into_iter()
+        .filter(|part| *part != Part::Fields(Section::Custom) || !custom.is_empty())
+        .collect();
     // The sections in page order, for the list that leads to them.
-    let mut contents: Vec<(&str, String)> = parts.iter().map(|part| (part.slug(), part.title(lang))).collect();
+    let mut contents: Vec<(&str, String)> =
+        parts.iter().map(|part| (part.slug(), part.title(lang))).collect();
     contents.push(("photos", tr!(lang, "photos-title")));
     contents.push(("email", tr!(lang, "email-title")));
     contents.push(("language", tr!(lang, "language-title")));
@@ -446,7 +455,12 @@ fn section(
 fn policy_words(lang: Language, policy: &crate::domain::password::PasswordPolicy) -> String {
     let mut rules = vec![tr!(lang, "password-rule-length", min = policy.min_length, max = policy.max_length)];
     if policy.min_score > 0 {
-        rules.push(tr!(lang, "password-rule-strength", score = policy.min_score, max = crate::domain::password::MAX_SCORE));
+        rules.push(tr!(
+            lang,
+            "password-rule-strength",
+            score = policy.min_score,
+            max = crate::domain::password::MAX_SCORE
+        ));
     }
     let switches = [
         (policy.reject_common, tr!(lang, "password-rule-common")),
@@ -470,8 +484,13 @@ fn email_section(signed_in: &SignedIn, outcome: Option<&EmailOutcome>) -> Markup
     };
     let errors: HashMap<&str, &FieldError> = all.iter().map(|e| (e.property.as_str(), e)).collect();
     let (new_label, password_label) = (tr!(lang, "email-new"), tr!(lang, "password-current"));
-    let new_email =
-        PlainInput { name: "NewEmail", label: &new_label, kind: "email", autocomplete: "email", value: typed };
+    let new_email = PlainInput {
+        name: "NewEmail",
+        label: &new_label,
+        kind: "email",
+        autocomplete: "email",
+        value: typed,
+    };
     let password = PlainInput {
         name: "Password",
         label: &password_label,
@@ -500,7 +519,8 @@ fn language_section(signed_in: &SignedIn, chosen: Option<Language>, saved: bool)
     let lang = signed_in.lang;
     let content = html! {
         @if saved { p.saved role="status" { (tr!(lang, "saved")) } }
-        form method="post" action="/profile/language" {
+        // The whole page changes language: the script does not save this one in place.
+        form method="post" action="/profile/language" data-whole-page="true" {
             (page::csrf_input(&signed_in.csrf))
             div.field {
                 label for="f-Language" { (tr!(lang, "language-label")) }
@@ -600,7 +620,9 @@ pub async fn switch(
     };
     match service::switch(&app, &signed_in.session, profile_id).await {
         Ok(()) => Redirect::to("/profile").into_response(),
-        Err(ServiceError::NotFound(_)) => page::failed(lang, StatusCode::NOT_FOUND, &tr!(lang, "profile-not-yours")),
+        Err(ServiceError::NotFound(_)) => {
+            page::failed(lang, StatusCode::NOT_FOUND, &tr!(lang, "profile-not-yours"))
+        }
         Err(error) => page::error(signed_in.lang, &error),
     }
 }

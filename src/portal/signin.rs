@@ -84,7 +84,13 @@ pub async fn submit(
 /// The second step of signing in: the code of the authenticator app (or a recovery code),
 /// posted with what carries the first step (`carry`: the pending proof of a right password,
 /// or the sign-in link).
-fn code_page(lang: Language, csrf: &str, action: &str, carry: (&str, &str), problem: Option<&str>) -> maud::Markup {
+fn code_page(
+    lang: Language,
+    csrf: &str,
+    action: &str,
+    carry: (&str, &str),
+    problem: Option<&str>,
+) -> maud::Markup {
     let body = html! {
         h1 { (tr!(lang, "two-step-title")) }
         @if let Some(problem) = problem {
@@ -284,7 +290,8 @@ pub async fn use_link(
             code_page(lang, csrf, "/signin/link", ("Token", token), Some(&error_text(lang, &error))),
         ),
         Err(error @ ServiceError::Locked { .. }) => {
-            let page = code_page(lang, csrf, "/signin/link", ("Token", token), Some(&error_text(lang, &error)));
+            let page =
+                code_page(lang, csrf, "/signin/link", ("Token", token), Some(&error_text(lang, &error)));
             page::with_wait(page::respond(page::status_of(&error), page), &error)
         }
         Err(ServiceError::InvalidGrant(_)) => {

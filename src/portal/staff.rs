@@ -2,7 +2,8 @@
 //! members, edit every part of a record (the staff-only properties too), suspend, invite
 //! again, ask for a new password, reset two-step sign-in, export, erase with the address
 //! typed again; the location's audit log and outbox. The same cookie, CSRF and service
-//! functions as the member's pages and the staff API.
+//! functions as the member's pages and the staff API. A wide table scrolls in its box,
+//! which the keyboard can reach (`tabindex`) to scroll it too.
 
 use std::collections::HashMap;
 
@@ -21,9 +22,9 @@ use crate::domain::custom::CustomField;
 use crate::domain::profile::Profile;
 use crate::domain::staff::{Staff, StaffAction};
 use crate::i18n::{self, Language};
-use crate::tr;
 use crate::service::staff::{self as service, AuditFilter, MemberSearch};
 use crate::service::{AppState, ServiceError};
+use crate::tr;
 use crate::web::{Client, SharedState};
 
 /// A signed-in browser whose user is staff.
@@ -143,7 +144,7 @@ pub async fn list(
             button type="submit" { (tr!(lang, "staff-find")) }
         }
         p role="status" { (tr!(lang, "members-count", count = found.total)) }
-        div.table { table.members {
+        div.table tabindex="0" role="region" aria-label=(tr!(lang, "staff-members-title")) { table.members {
             thead { tr {
                 th scope="col" { (tr!(lang, "staff-column-name")) }
                 th scope="col" { (tr!(lang, "staff-column-email")) }
@@ -394,15 +395,15 @@ pub async fn act(
     };
     let (staff, lang) = (&page.staff, page.lang());
     let done = match action.as_str() {
-        "suspend" => service::set_active(&app, staff, id, false, &client)
-            .await
-            .map(|_| tr!(lang, "staff-suspended")),
+        "suspend" => {
+            service::set_active(&app, staff, id, false, &client).await.map(|_| tr!(lang, "staff-suspended"))
+        }
         "reactivate" => {
             service::set_active(&app, staff, id, true, &client).await.map(|_| tr!(lang, "staff-reactivated"))
         }
-        "invitation" => service::resend_invitation(&app, staff, id, &client)
-            .await
-            .map(|_| tr!(lang, "staff-invited")),
+        "invitation" => {
+            service::resend_invitation(&app, staff, id, &client).await.map(|_| tr!(lang, "staff-invited"))
+        }
         "require-new-password" => service::require_new_password(&app, staff, id, &client)
             .await
             .map(|_| tr!(lang, "staff-password-required")),
@@ -539,7 +540,7 @@ pub async fn audit(
             button type="submit" { (tr!(lang, "staff-audit-filter")) }
         }
         p role="status" { (tr!(lang, "staff-audit-count", count = records.len())) }
-        div.table { table.audit {
+        div.table tabindex="0" role="region" aria-label=(tr!(lang, "staff-audit-title")) { table.audit {
             thead { tr {
                 th scope="col" { (tr!(lang, "staff-audit-when")) }
                 th scope="col" { (tr!(lang, "staff-audit-event")) }
@@ -583,7 +584,7 @@ pub async fn outbox(signed_in: SignedIn, State(app): State<SharedState>) -> Resp
     let body = html! {
         h1 { (tr!(lang, "staff-outbox-title")) }
         p.hint { (tr!(lang, "staff-outbox-hint")) }
-        div.table { table.outbox {
+        div.table tabindex="0" role="region" aria-label=(tr!(lang, "staff-outbox-title")) { table.outbox {
             thead { tr {
                 th scope="col" { (tr!(lang, "staff-outbox-queued")) }
                 th scope="col" { (tr!(lang, "staff-outbox-to")) }

@@ -13,8 +13,8 @@ use super::page;
 use crate::domain::FieldError;
 use crate::i18n::Language;
 use crate::service::ServiceError;
-use crate::tr;
 use crate::service::two_factor::{self as service, Enrolment};
+use crate::tr;
 use crate::web::{Client, SharedState};
 
 #[derive(serde::Deserialize)]
@@ -91,8 +91,10 @@ async fn refused(app: &crate::service::AppState, signed_in: &SignedIn, error: Se
         ServiceError::Validation(errors) => Outcome { errors: errors.into_vec(), ..Outcome::default() },
         other => {
             other.log_if_fault();
-            let outcome =
-                Outcome { problem: Some(super::lang::error_text(signed_in.lang, &other)), ..Outcome::default() };
+            let outcome = Outcome {
+                problem: Some(super::lang::error_text(signed_in.lang, &other)),
+                ..Outcome::default()
+            };
             return page::with_wait(render(app, signed_in, status, outcome).await, &other);
         }
     };

@@ -54,7 +54,8 @@ async fn send_reset(app: &AppState, email: &str, client: &ClientInfo) -> Service
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::PasswordReset.page(), &token);
     let now = app.clock.now();
-    let mail = vec![compose::password_reset(user.language.unwrap_or_default(), &user.email, &location.name, &link)];
+    let mail =
+        vec![compose::password_reset(user.language.unwrap_or_default(), &user.email, &location.name, &link)];
     let issue = link_issue(user.id, Purpose::PasswordReset, &token, now, account::RESET_LIFETIME, mail);
     if !app.store.issue_link(&issue).await? {
         tracing::info!(address = ?client.address, "password-reset link not sent: the account's hourly limit is reached");
@@ -140,7 +141,8 @@ async fn mail_sign_in_link(app: &AppState, email: &str) -> ServiceResult<()> {
     let location = home_location(app, record.default_profile_id).await?;
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::SignIn.page(), &token);
-    let mail = vec![compose::sign_in_link(user.language.unwrap_or_default(), &user.email, &location.name, &link)];
+    let mail =
+        vec![compose::sign_in_link(user.language.unwrap_or_default(), &user.email, &location.name, &link)];
     let lifetime = account::SIGN_IN_LINK_LIFETIME;
     let issue = link_issue(user.id, Purpose::SignIn, &token, app.clock.now(), lifetime, mail);
     if !app.store.issue_link(&issue).await? {
@@ -278,8 +280,14 @@ pub async fn invite(app: &AppState, members: Vec<NewMember>) -> ServiceResult<Ve
         let place = locations.iter().find(|l| l.id == member.location_id).map_or("", |l| l.name.as_str());
         // A new member has chosen no language yet: the location's default (English for now).
         let language = Language::default();
-        let mail =
-            compose::invitation(language, &member.email, &member.full_name, place, &link, lifetime.whole_days());
+        let mail = compose::invitation(
+            language,
+            &member.email,
+            &member.full_name,
+            place,
+            &link,
+            lifetime.whole_days(),
+        );
         invitations.push(Invitation {
             member,
             token_hash: token::hash(&token),
@@ -306,15 +314,14 @@ pub async fn resend_invitation(app: &AppState, email: &str) -> ServiceResult<()>
     let lifetime = Duration::try_from(app.settings.invitation_lifetime).unwrap_or(INVITATION_LIFETIME);
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::Invitation.page(), &token);
-    let mail =
-        vec![compose::invitation(
-            user.language.unwrap_or_default(),
-            &user.email,
-            &user.full_name,
-            &location.name,
-            &link,
-            lifetime.whole_days(),
-        )];
+    let mail = vec![compose::invitation(
+        user.language.unwrap_or_default(),
+        &user.email,
+        &user.full_name,
+        &location.name,
+        &link,
+        lifetime.whole_days(),
+    )];
     let issue = link_issue(user.id, Purpose::Invitation, &token, now, lifetime, mail);
     if app.store.issue_link(&issue).await? {
         Ok(())

@@ -364,8 +364,10 @@ mod tests {
         let one =
             ServiceError::DraftsUsedUp { limit: DraftLimit::Location, retry_after: Duration::from_secs(60) };
         assert!(one.message().contains("for today; try again in 1 minute."), "{}", one.message());
-        let day =
-            ServiceError::DraftsUsedUp { limit: DraftLimit::Location, retry_after: Duration::from_secs(72_000) };
+        let day = ServiceError::DraftsUsedUp {
+            limit: DraftLimit::Location,
+            retry_after: Duration::from_secs(72_000),
+        };
         assert!(day.message().contains("for today; try again in 20 hours."), "{}", day.message());
         let member =
             ServiceError::DraftsUsedUp { limit: DraftLimit::Member, retry_after: Duration::from_secs(600) };

@@ -29,7 +29,11 @@ pub async fn language(app: &AppState, user_id: i64) -> ServiceResult<Option<Lang
 }
 
 /// Keeps the member's language for pages and mail (`None`: their browser's from now on).
-pub async fn set_language(app: &AppState, session: &Session, language: Option<Language>) -> ServiceResult<()> {
+pub async fn set_language(
+    app: &AppState,
+    session: &Session,
+    language: Option<Language>,
+) -> ServiceResult<()> {
     Ok(app.store.set_user_language(session.user_id, language).await?)
 }
 

@@ -555,7 +555,11 @@ async fn a_forgotten_password_is_reset_through_the_pages(backend: Backend) {
     ];
     let done = browser.post("/reset", &good, &[]).await;
     let to_sign_in = "/signin?password_set=1&email=ann%40example.com";
-    assert_eq!((done.status, done.location()), (StatusCode::SEE_OTHER, to_sign_in), "the address, never the link");
+    assert_eq!(
+        (done.status, done.location()),
+        (StatusCode::SEE_OTHER, to_sign_in),
+        "the address, never the link"
+    );
     let sign_in = browser.get(to_sign_in).await;
     assert!(sign_in.html.contains("Your password is set"));
     assert_eq!(sign_in.value_of("#f-Email").as_deref(), Some("ann@example.com"), "the address filled in");
@@ -972,17 +976,36 @@ async fn pages_speak_the_browsers_language_and_the_members_choice_wins(backend: 
         assert_eq!(signed.location(), "/profile");
         let (profile, _, _) = browser.profile().await;
         assert!(profile.html.contains(&format!("<html lang=\"{code}\">")), "{code}");
-        assert!(profile.html.contains(personal) && profile.html.contains(password), "{code}: {}", profile.html);
-        assert!(profile.count("nav.contents a[href='#credentials']") == 1, "the section list leads to each section");
-        assert_eq!(profile.count("section.card > details[open] > summary h2"), 9, "{code}: every section folds");
+        assert!(
+            profile.html.contains(personal) && profile.html.contains(password),
+            "{code}: {}",
+            profile.html
+        );
+        assert!(
+            profile.count("nav.contents a[href='#credentials']") == 1,
+            "the section list leads to each section"
+        );
+        assert_eq!(
+            profile.count("section.card > details[open] > summary h2"),
+            9,
+            "{code}: every section folds"
+        );
         for path in pages {
             let page = browser.get(path).await;
-            assert!(page.html.contains(&format!("<html lang=\"{code}\">")), "{path} in {code}: {}", page.html);
+            assert!(
+                page.html.contains(&format!("<html lang=\"{code}\">")),
+                "{path} in {code}: {}",
+                page.html
+            );
         }
         let failed = browser.get("/directory/999999").await;
         assert_eq!(failed.status, StatusCode::NOT_FOUND);
         for way in ["/profile", "/directory", "/signin"] {
-            assert_eq!(failed.count(&format!("main nav a[href='{way}']")), 1, "the error page leads on: {way}");
+            assert_eq!(
+                failed.count(&format!("main nav a[href='{way}']")),
+                1,
+                "the error page leads on: {way}"
+            );
         }
     }
     let missing: Vec<String> = portico::i18n::misses();

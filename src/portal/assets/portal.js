@@ -68,6 +68,7 @@ function bioPreview(root) {
 // the save, or the page with the errors) replaces only that section, and every other form
 // takes the new version so it is not refused as stale.
 function saveInPlace(form) {
+  if (form.hasAttribute("data-whole-page")) { return; }
   form.addEventListener("submit", function (event) {
     var section = form.closest("section");
     if (!section || !window.fetch || !window.DOMParser) { return; }

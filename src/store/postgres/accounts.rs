@@ -6,9 +6,9 @@ use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
 use super::profiles;
-use crate::domain::language::Language;
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::fields::email_digest;
+use crate::domain::language::Language;
 use crate::domain::lockout::{Admission, FailureState};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};

@@ -32,11 +32,11 @@ use time::{Date, OffsetDateTime};
 
 use crate::auth::token::TokenHash;
 use crate::domain::ai::{AiSetting, DraftAdmission};
-use crate::domain::language::Language;
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::custom::CustomField;
 use crate::domain::directory::{self as directory_rules, DirectoryHits, DirectoryOrder, SearchCandidate};
 use crate::domain::history::HistoryPage;
+use crate::domain::language::Language;
 use crate::domain::lockout::Admission;
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;

@@ -7,10 +7,10 @@ use time::OffsetDateTime;
 
 use super::connection::{all_rows, time_text};
 use super::profiles;
-use crate::domain::language::Language;
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::catalogue::Owner;
 use crate::domain::fields::email_digest;
+use crate::domain::language::Language;
 use crate::domain::lockout::{Admission, FailureState};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};

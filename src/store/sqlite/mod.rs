@@ -31,11 +31,11 @@ use time::OffsetDateTime;
 
 use crate::auth::token::TokenHash;
 use crate::domain::ai::{AiSetting, DraftAdmission};
-use crate::domain::language::Language;
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::custom::CustomField;
 use crate::domain::directory::{DirectoryHits, DirectoryOrder, SearchCandidate};
 use crate::domain::history::HistoryPage;
+use crate::domain::language::Language;
 use crate::domain::lockout::Admission;
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;

@@ -251,7 +251,7 @@ async fn render_member(
         @if let Some((_, all)) = &outcome.failed {
             div.summary role="alert" {
                 p { (tr!(lang, "staff-not-saved")) }
-                ul { @for error in all { li { a href=(format!("#f-{}", error.property)) { (error.property) ": " (super::lang::field_error(lang, error)) } } } }
+                ul { @for error in all { li { a href=(format!("#f-{}", error.property)) { (error_label(lang, &error.property, &custom)) ": " (super::lang::field_error(lang, error)) } } } }
             }
         }
         section.card aria-labelledby="h-actions" {
@@ -316,6 +316,15 @@ async fn render_member(
         @if role.is_none() { p { (tr!(lang, "staff-not-here")) } }
     };
     page::respond(status, layout(&name, page, body))
+}
+
+/// What an error's summary calls a property: its label on the page.
+fn error_label(lang: Language, property: &str, custom: &[CustomField]) -> String {
+    if let Some(definition) = custom.iter().find(|d| d.property() == property) {
+        return definition.label.clone();
+    }
+    crate::domain::catalogue::Field::from_property(property)
+        .map_or_else(|| property.to_string(), |field| form::label(lang, field))
 }
 
 fn button(csrf: &str, action: &str, label: &str, description: &str) -> Markup {

@@ -4,7 +4,8 @@
 //! (`portal`), two siblings that never import each other and share `web` (the state and
 //! who the client is). Both call `service` (use cases), which uses `domain` (rules, no
 //! I/O), `auth` (hashing, tokens, the server's key), `mail`, `ai` and `store` (SQLite or
-//! PostgreSQL behind one trait). DEVELOPERS.md lists what never imports what; the test
+//! PostgreSQL behind one trait); `i18n` holds the words of the pages and the mail in each
+//! language. DEVELOPERS.md lists what never imports what; the test
 //! `tests/layers.rs` checks it.
 
 pub mod ai;
@@ -14,6 +15,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod i18n;
 pub mod mail;
 pub mod portal;
 pub mod server;

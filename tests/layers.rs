@@ -8,12 +8,16 @@ use std::path::{Path, PathBuf};
 const NEVER: &[(&str, &[&str])] = &[
     (
         "domain",
-        &["ai", "auth", "cli", "config", "http", "mail", "portal", "server", "service", "store", "web"],
+        &[
+            "ai", "auth", "cli", "config", "http", "i18n", "mail", "portal", "server", "service", "store",
+            "web",
+        ],
     ),
-    ("auth", &["ai", "cli", "config", "http", "mail", "portal", "server", "service", "store", "web"]),
-    ("ai", &["auth", "cli", "config", "http", "mail", "portal", "server", "service", "store", "web"]),
+    ("auth", &["ai", "cli", "config", "http", "i18n", "mail", "portal", "server", "service", "store", "web"]),
+    ("ai", &["auth", "cli", "config", "http", "i18n", "mail", "portal", "server", "service", "store", "web"]),
+    ("i18n", &["ai", "auth", "cli", "config", "http", "mail", "portal", "server", "service", "store", "web"]),
     ("mail", &["ai", "auth", "cli", "config", "http", "portal", "server", "service", "store", "web"]),
-    ("store", &["ai", "cli", "config", "http", "mail", "portal", "server", "service", "web"]),
+    ("store", &["ai", "cli", "config", "http", "i18n", "mail", "portal", "server", "service", "web"]),
     ("service", &["cli", "config", "http", "portal", "server", "web"]),
     ("web", &["cli", "config", "http", "portal", "server", "store"]),
     ("http", &["cli", "config", "portal", "server", "store"]),

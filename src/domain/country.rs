@@ -37,6 +37,26 @@ pub fn all() -> Vec<&'static Country> {
     list
 }
 
+/// Every country's `Id` and name in the language `code` (`de`; English where the list has
+/// no name in it), ordered by that name as a reader of it expects (`Österreich` among the
+/// O's).
+pub fn all_in(code: &str) -> Vec<(i64, String)> {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut list: Vec<(String, i64, String)> = keshvar::CountryIterator::new()
+        .filter_map(|c| {
+            let id = c.number().parse::<i64>().ok()?;
+            let translations = c.translations();
+            let name =
+                translations.get(code).or(translations.get("en")).copied().unwrap_or(c.iso_short_name());
+            let key = name.nfd().filter(|ch| !is_combining_mark(*ch)).collect::<String>().to_lowercase();
+            Some((key, id, name.to_string()))
+        })
+        .collect();
+    list.sort();
+    list.into_iter().map(|(_, id, name)| (id, name)).collect()
+}
+
 pub fn by_id(id: i64) -> Option<&'static Country> {
     COUNTRIES.get(&id)
 }

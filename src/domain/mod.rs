@@ -10,6 +10,7 @@ pub mod directory;
 pub mod error;
 pub mod fields;
 pub mod history;
+pub mod language;
 pub mod legacy;
 pub mod lockout;
 pub mod mail;

@@ -162,6 +162,8 @@ pub struct User {
     pub created_on: OffsetDateTime,
     pub updated_on: OffsetDateTime,
     pub values: Values,
+    /// The language the member chose for their pages and mail; none: their browser's.
+    pub language: Option<crate::domain::language::Language>,
 }
 
 /// A coworking space.

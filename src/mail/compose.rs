@@ -1,4 +1,5 @@
-//! The messages Portico sends: plain text with a simple HTML part, in the location's name.
+//! The messages Portico sends: plain text with a simple HTML part, in the location's name
+//! and the reader's language (the words are in `locales/*/mail.ftl`).
 //! Names and addresses come from members, so the HTML part escapes them (maud); a link is
 //! the only thing a message asks its reader to use.
 //!
@@ -9,6 +10,8 @@
 use maud::{DOCTYPE, Markup, html};
 
 use crate::domain::mail::NewMail;
+use crate::i18n::Language;
+use crate::tr;
 
 /// Stands for the public URL (no trailing `/`) in a queued message's links; maud does not
 /// escape these characters, so it is found in both parts as written.
@@ -28,14 +31,15 @@ pub fn with_public_url(mail: &NewMail, public_url: &str) -> NewMail {
     }
 }
 
-/// The words of one message: a greeting, paragraphs, an optional link with its button text,
-/// and a closing note.
+/// The words of one message, in its reader's language: a greeting, paragraphs, an
+/// optional link with its button text, and a closing note.
 struct Letter<'a> {
+    lang: Language,
     location: &'a str,
     greeting: String,
     paragraphs: Vec<String>,
-    link: Option<(&'a str, &'a str)>,
-    closing: &'a str,
+    link: Option<(&'a str, String)>,
+    closing: String,
 }
 
 impl Letter<'_> {
@@ -44,7 +48,7 @@ impl Letter<'_> {
         for paragraph in &self.paragraphs {
             text.push_str(&format!("{paragraph}\n\n"));
         }
-        if let Some((url, _)) = self.link {
+        if let Some((url, _)) = &self.link {
             text.push_str(&format!("{url}\n\n"));
         }
         text.push_str(&format!("{}\n\n{}\n", self.closing, self.location));
@@ -59,12 +63,12 @@ impl Letter<'_> {
     fn html(&self) -> Markup {
         html! {
             (DOCTYPE)
-            html { body style="font-family: sans-serif; line-height: 1.5; max-width: 36rem" {
+            html lang=(self.lang.code()) { body style="font-family: sans-serif; line-height: 1.5; max-width: 36rem" {
                 p { (self.greeting) }
                 @for paragraph in &self.paragraphs { p { (paragraph) } }
-                @if let Some((url, label)) = self.link {
+                @if let Some((url, label)) = &self.link {
                     p { a href=(url) style="display: inline-block; padding: .6rem 1rem; background: #0b57a4; color: #fff; text-decoration: none; border-radius: 4px" { (label) } }
-                    p style="font-size: .9rem; color: #555" { "Or open this address: " (url) }
+                    p style="font-size: .9rem; color: #555" { (tr!(self.lang, "mail-open-address")) " " (url) }
                 }
                 p { (self.closing) }
                 p { (self.location) }
@@ -73,91 +77,95 @@ impl Letter<'_> {
     }
 }
 
-pub fn invitation(to: &str, full_name: &str, location: &str, link: &str, valid_days: i64) -> NewMail {
+pub fn invitation(
+    lang: Language,
+    to: &str,
+    full_name: &str,
+    location: &str,
+    link: &str,
+    valid_days: i64,
+) -> NewMail {
     Letter {
+        lang,
         location,
-        greeting: format!("Hello {full_name},"),
+        greeting: tr!(lang, "mail-greeting-name", name = full_name),
         paragraphs: vec![
-            format!("You have been invited to the member portal of {location}."),
-            format!("Choose your password to sign in. The link works once, for {valid_days} days."),
+            tr!(lang, "mail-invitation-invited", location = location),
+            tr!(lang, "mail-invitation-choose", days = valid_days),
         ],
-        link: Some((link, "Choose your password")),
-        closing: "If you did not expect this invitation, you can ignore this message.",
+        link: Some((link, tr!(lang, "mail-invitation-button"))),
+        closing: tr!(lang, "mail-invitation-closing"),
     }
-    .into_mail(to, "your invitation")
+    .into_mail(to, &tr!(lang, "mail-invitation-subject"))
 }
 
-pub fn password_reset(to: &str, location: &str, link: &str) -> NewMail {
+pub fn password_reset(lang: Language, to: &str, location: &str, link: &str) -> NewMail {
     Letter {
+        lang,
         location,
-        greeting: "Hello,".into(),
-        paragraphs: vec![
-            "Someone asked to reset the password of your account; we hope it was you.".into(),
-            "Choose a new password with this link. It works once, for one hour, and signs you out everywhere."
-                .into(),
-        ],
-        link: Some((link, "Choose a new password")),
-        closing: "If you did not ask for this, ignore this message: your password stays as it is.",
+        greeting: tr!(lang, "mail-greeting"),
+        paragraphs: vec![tr!(lang, "mail-reset-asked"), tr!(lang, "mail-reset-choose")],
+        link: Some((link, tr!(lang, "mail-reset-button"))),
+        closing: tr!(lang, "mail-reset-closing"),
     }
-    .into_mail(to, "reset your password")
+    .into_mail(to, &tr!(lang, "mail-reset-subject"))
 }
 
-pub fn sign_in_link(to: &str, location: &str, link: &str) -> NewMail {
+pub fn sign_in_link(lang: Language, to: &str, location: &str, link: &str) -> NewMail {
     Letter {
+        lang,
         location,
-        greeting: "Hello,".into(),
-        paragraphs: vec![
-            "Someone asked for a link to sign in without your password; we hope it was you.".into(),
-            "Sign in with this link. It works once, for 15 minutes.".into(),
-        ],
-        link: Some((link, "Sign in")),
-        closing: "If you did not ask for this, ignore this message: nobody can sign in without the link.",
+        greeting: tr!(lang, "mail-greeting"),
+        paragraphs: vec![tr!(lang, "mail-sign-in-asked"), tr!(lang, "mail-sign-in-use")],
+        link: Some((link, tr!(lang, "mail-sign-in-button"))),
+        closing: tr!(lang, "mail-sign-in-closing"),
     }
-    .into_mail(to, "your sign-in link")
+    .into_mail(to, &tr!(lang, "mail-sign-in-subject"))
 }
 
-pub fn email_change_confirmation(to: &str, location: &str, link: &str) -> NewMail {
+pub fn email_change_confirmation(lang: Language, to: &str, location: &str, link: &str) -> NewMail {
     Letter {
+        lang,
         location,
-        greeting: "Hello,".into(),
-        paragraphs: vec![
-            "You asked to sign in with this address from now on.".into(),
-            "Confirm it with this link, which works once, for 24 hours. Until then your old address stays in use."
-                .into(),
-        ],
-        link: Some((link, "Confirm this address")),
-        closing: "If you did not ask for this, ignore this message: nothing changes.",
+        greeting: tr!(lang, "mail-greeting"),
+        paragraphs: vec![tr!(lang, "mail-email-confirm-asked"), tr!(lang, "mail-email-confirm-use")],
+        link: Some((link, tr!(lang, "mail-email-confirm-button"))),
+        closing: tr!(lang, "mail-email-confirm-closing"),
     }
-    .into_mail(to, "confirm your new e-mail address")
+    .into_mail(to, &tr!(lang, "mail-email-confirm-subject"))
 }
 
-pub fn email_change_notice(to: &str, location: &str, new_email: &str, undo_link: &str) -> NewMail {
+pub fn email_change_notice(
+    lang: Language,
+    to: &str,
+    location: &str,
+    new_email: &str,
+    undo_link: &str,
+) -> NewMail {
     Letter {
+        lang,
         location,
-        greeting: "Hello,".into(),
+        greeting: tr!(lang, "mail-greeting"),
         paragraphs: vec![
-            format!("Someone signed in to your account asked to change its e-mail address to {new_email}."),
-            "If it was not you, undo it with this link within 7 days: your address is put back and every session of your account ends."
-                .into(),
+            tr!(lang, "mail-email-notice-asked", email = new_email),
+            tr!(lang, "mail-email-notice-undo"),
         ],
-        link: Some((undo_link, "This was not me: undo")),
-        closing: "If it was you, there is nothing to do.",
+        link: Some((undo_link, tr!(lang, "mail-email-notice-button"))),
+        closing: tr!(lang, "mail-email-notice-closing"),
     }
-    .into_mail(to, "your e-mail address is being changed")
+    .into_mail(to, &tr!(lang, "mail-email-notice-subject"))
 }
 
-pub fn address_in_use(to: &str, location: &str) -> NewMail {
+pub fn address_in_use(lang: Language, to: &str, location: &str) -> NewMail {
     Letter {
+        lang,
         location,
-        greeting: "Hello,".into(),
-        paragraphs: vec![
-            "Someone asked to use this address for an account, but it already belongs to one: yours.".into(),
-            "Nothing was changed. If you did not expect this, you can ignore this message.".into(),
-        ],
+        greeting: tr!(lang, "mail-greeting"),
+        paragraphs: vec![tr!(lang, "mail-in-use-asked"), tr!(lang, "mail-in-use-nothing")],
         link: None,
-        closing: "Nothing to do.",
+        closing: tr!(lang, "mail-in-use-closing"),
     }
-    .into_mail(to, "this address is already in use")
+    .into_mail(to, &tr!(lang, "mail-in-use-subject"))
 }
 
 #[cfg(test)]
@@ -167,6 +175,7 @@ mod tests {
     #[test]
     fn a_message_has_the_link_in_both_parts_and_escapes_names_in_html() {
         let mail = invitation(
+            Language::English,
             "ann@example.com",
             "Ann <b>Bold</b>",
             "Canal & Co",
@@ -187,7 +196,8 @@ mod tests {
         );
         assert!(mail.html.contains("Canal &amp; Co"));
         assert!(mail.text.contains("for 7 days"));
-        let reset = password_reset("ann@example.com", "Canal", "https://p.example/reset?token=x");
+        let reset =
+            password_reset(Language::English, "ann@example.com", "Canal", "https://p.example/reset?token=x");
         assert!(
             reset.text.contains("https://p.example/reset?token=x")
                 && reset.subject.ends_with("reset your password")
@@ -195,8 +205,40 @@ mod tests {
     }
 
     #[test]
+    fn every_message_is_written_in_each_language() {
+        for lang in Language::all() {
+            let mails = [
+                invitation(lang, "a@example.com", "Ann", "Canal", "https://p/welcome?token=t", 7),
+                password_reset(lang, "a@example.com", "Canal", "https://p/reset?token=t"),
+                sign_in_link(lang, "a@example.com", "Canal", "https://p/signin/link?token=t"),
+                email_change_confirmation(lang, "a@example.com", "Canal", "https://p/confirm-email?token=t"),
+                email_change_notice(
+                    lang,
+                    "a@example.com",
+                    "Canal",
+                    "b@example.com",
+                    "https://p/undo-email?token=t",
+                ),
+                address_in_use(lang, "a@example.com", "Canal"),
+            ];
+            for mail in mails {
+                assert!(mail.subject.starts_with("Canal: ") && mail.text.contains("Canal"), "{mail:?}");
+                assert!(mail.html.contains(&format!("<html lang=\"{}\">", lang.code())), "{}", mail.html);
+                assert!(!mail.text.contains("mail-"), "a message id, not words: {}", mail.text);
+            }
+        }
+        let german = invitation(Language::German, "a@example.com", "Ann", "Canal", "https://p/w", 7);
+        assert!(german.text.contains("Hallo Ann,") && german.text.contains("7 Tage"), "{}", german.text);
+    }
+
+    #[test]
     fn the_sender_puts_its_public_url_in_the_links_escaped_in_html() {
-        let queued = sign_in_link("ann@example.com", "Canal", &format!("{PUBLIC_URL}/signin/link?token=abc"));
+        let queued = sign_in_link(
+            Language::English,
+            "ann@example.com",
+            "Canal",
+            &format!("{PUBLIC_URL}/signin/link?token=abc"),
+        );
         assert!(
             queued.html.contains(&format!("href=\"{PUBLIC_URL}/signin/link?token=abc\"")),
             "{}",

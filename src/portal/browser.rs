@@ -12,10 +12,11 @@ use rand::RngCore;
 use subtle::ConstantTimeEq;
 
 use super::form::{self, Posted};
-use super::page;
+use super::{lang, page};
 use crate::auth::key::ServerKey;
 use crate::domain::profile::Profile;
 use crate::domain::session::Session;
+use crate::i18n::Language;
 use crate::service::AppState;
 use crate::service::session;
 use crate::web::SharedState;
@@ -32,11 +33,13 @@ pub const CSRF_FIELD: &str = "_csrf";
 const SESSION_CSRF: &str = "portal-csrf-session";
 const ANONYMOUS_CSRF: &str = "portal-csrf-anonymous";
 
-/// A signed-in browser: its session, current profile, and the CSRF value its forms carry.
+/// A signed-in browser: its session, current profile, the CSRF value its forms carry, and
+/// the language its pages speak (the member's choice, else the browser's).
 pub struct SignedIn {
     pub session: Session,
     pub profile: Profile,
     pub csrf: String,
+    pub lang: Language,
 }
 
 impl FromRequestParts<SharedState> for SignedIn {
@@ -47,15 +50,20 @@ impl FromRequestParts<SharedState> for SignedIn {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_sign_in)?.to_string();
         let (session, profile) =
             session::authenticate_with_profile(app, &token).await.map_err(|_| to_sign_in())?;
+        let browser = lang::of_browser(&parts.headers).unwrap_or_default();
+        let chosen = crate::service::profile::language(app, session.user_id)
+            .await
+            .map_err(|e| page::error(browser, &e))?;
+        let lang = chosen.unwrap_or(browser);
         // A space that requires two-step sign-in leads a member without it to set it up,
         // and nowhere else, until they have.
         if !parts.uri.path().starts_with("/profile/two-factor")
-            && session::must_set_up_two_step(app, &profile.email).await.map_err(|e| page::error(&e))?
+            && session::must_set_up_two_step(app, &profile.email).await.map_err(|e| page::error(lang, &e))?
         {
             return Err(Redirect::to("/profile/two-factor").into_response());
         }
         let csrf = session_csrf(app, &token);
-        Ok(SignedIn { session, profile, csrf })
+        Ok(SignedIn { session, profile, csrf, lang })
     }
 }
 
@@ -74,7 +82,7 @@ impl FromRequest<SharedState> for GenuineForm {
             .map_err(IntoResponse::into_response)?;
         let posted = form::posted(pairs);
         if !form_is_genuine(app, &headers, posted.get(CSRF_FIELD).map(String::as_str)) {
-            return Err(page::refused());
+            return Err(page::refused(lang::of_browser(&headers).unwrap_or_default()));
         }
         Ok(GenuineForm(posted))
     }
@@ -93,8 +101,13 @@ impl FromRequest<SharedState> for GenuineUpload {
 
     async fn from_request(request: Request, app: &SharedState) -> Result<Self, Self::Rejection> {
         let headers = request.headers().clone();
-        let turn = crate::service::photo::upload_turn(app).await.map_err(|error| page::error(&error))?;
-        let bad = || page::failed(axum::http::StatusCode::BAD_REQUEST, "The upload could not be read.");
+        let language = lang::of_browser(&headers).unwrap_or_default();
+        let turn =
+            crate::service::photo::upload_turn(app).await.map_err(|error| page::error(language, &error))?;
+        let bad = || {
+            let text = crate::tr!(language, "photos-unreadable-upload");
+            page::failed(language, axum::http::StatusCode::BAD_REQUEST, &text)
+        };
         let mut multipart = axum::extract::Multipart::from_request(request, app).await.map_err(|_| bad())?;
         let (mut csrf, mut file) = (None, Vec::new());
         while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
@@ -105,7 +118,7 @@ impl FromRequest<SharedState> for GenuineUpload {
             }
         }
         if !form_is_genuine(app, &headers, csrf.as_deref()) {
-            return Err(page::refused());
+            return Err(page::refused(language));
         }
         Ok(GenuineUpload { turn, file })
     }

@@ -13,6 +13,7 @@ use crate::domain::catalogue::{Field, Rule};
 use crate::domain::directory::{self, DirectoryParams};
 use crate::service::ServiceError;
 use crate::service::directory::{self as service, DirectoryEntry};
+use crate::tr;
 use crate::web::SharedState;
 
 #[derive(serde::Deserialize, Default)]
@@ -34,45 +35,46 @@ pub async fn list(
         size: None,
         order: None,
     };
+    let lang = signed_in.lang;
     let (status, results) = match service::search(&app, &signed_in.profile, &params).await {
         Ok(found) => (StatusCode::OK, Ok(found)),
-        Err(ServiceError::InvalidParameter { parameter, message }) => {
-            (StatusCode::BAD_REQUEST, Err(format!("{parameter} {message}")))
+        Err(error @ ServiceError::InvalidParameter { .. }) => {
+            (StatusCode::BAD_REQUEST, Err(super::lang::error_text(lang, &error)))
         }
-        Err(error) => return page::error(&error),
+        Err(error) => return page::error(lang, &error),
     };
     let typed = query.query.clone().unwrap_or_default();
     let tag = query.tag.clone().unwrap_or_default();
     let body = html! {
-        h1 { "Member directory" }
+        h1 { (tr!(lang, "directory-title")) }
         form.search role="search" method="get" action="/directory" {
             div.field {
-                label for="f-query" { "Search names, companies, skills" }
+                label for="f-query" { (tr!(lang, "directory-search-label")) }
                 input type="search" id="f-query" name="query" value=(typed) maxlength="200";
             }
             div.field {
-                label for="f-tag" { "Tag" }
+                label for="f-tag" { (tr!(lang, "directory-tag")) }
                 input type="text" id="f-tag" name="tag" value=(tag) maxlength="50";
             }
-            button type="submit" { "Search" }
+            button type="submit" { (tr!(lang, "directory-search")) }
         }
         @match &results {
             Err(problem) => div.summary role="alert" { p { (problem) } },
             Ok(found) => {
-                p role="status" { (found.total) (if found.total == 1 { " member" } else { " members" }) }
+                p role="status" { (tr!(lang, "members-count", count = found.total)) }
                 ul.cards { @for entry in &found.entries { li { (card_summary(entry)) } } }
-                nav.pages aria-label="Pages" {
+                nav.pages aria-label=(tr!(lang, "pages")) {
                     @if found.page > 1 {
-                        a rel="prev" href=(page_link(&typed, &tag, found.page - 1)) { "Previous" }
+                        a rel="prev" href=(page_link(&typed, &tag, found.page - 1)) { (tr!(lang, "pages-previous")) }
                     }
                     @if found.page * found.size < found.total {
-                        a rel="next" href=(page_link(&typed, &tag, found.page + 1)) { "Next" }
+                        a rel="next" href=(page_link(&typed, &tag, found.page + 1)) { (tr!(lang, "pages-next")) }
                     }
                 }
             }
         }
     };
-    page::respond(status, page::layout("Member directory", Some(&signed_in.csrf), body))
+    page::respond(status, page::layout(lang, &tr!(lang, "directory-title"), Some(&signed_in.csrf), body))
 }
 
 fn page_link(query: &str, tag: &str, page: u64) -> String {
@@ -123,12 +125,13 @@ fn card_summary(entry: &DirectoryEntry) -> Markup {
 }
 
 pub async fn card(signed_in: SignedIn, State(app): State<SharedState>, Path(id): Path<i64>) -> Response {
+    let lang = signed_in.lang;
     let entry = match service::card(&app, &signed_in.profile, id).await {
         Ok(entry) => entry,
         Err(ServiceError::NotFound(_)) => {
-            return page::failed(StatusCode::NOT_FOUND, "There is no such member in the directory.");
+            return page::failed(lang, StatusCode::NOT_FOUND, &tr!(lang, "directory-no-such-member"));
         }
-        Err(error) => return page::error(&error),
+        Err(error) => return page::error(lang, &error),
     };
     // Every property the catalogue marks public, in its order.
     let body = html! {
@@ -139,9 +142,9 @@ pub async fn card(signed_in: SignedIn, State(app): State<SharedState>, Path(id):
             dl {
                 @for field in directory::card_fields() {
                     @match (shown_as(field), text(&entry, field)) {
-                        (Shown::Text, Some(value)) => { dt { (form::label(field)) } dd { (value) } }
+                        (Shown::Text, Some(value)) => { dt { (form::label(lang, field)) } dd { (value) } }
                         (Shown::Link, Some(address)) => {
-                            dt { (form::label(field)) }
+                            dt { (form::label(lang, field)) }
                             dd { a href=(address) rel="nofollow noopener noreferrer" { (address) } }
                         }
                         _ => {}
@@ -149,14 +152,17 @@ pub async fn card(signed_in: SignedIn, State(app): State<SharedState>, Path(id):
                 }
                 @for custom in &entry.custom {
                     @if let Some(answer) = entry.profile.values.text(custom.field()) {
-                        dt { (custom.label) } dd { (form::custom_answer(custom, Some(answer))) }
+                        dt { (custom.label) } dd { (form::custom_answer(lang, custom, Some(answer))) }
                     }
                 }
             }
             // The bio only through the sanitised render; every other string is text.
             @if let Some(summary) = &entry.summary_html { div.bio { (PreEscaped(summary)) } }
-            p { a href="/directory" { "Back to the directory" } }
+            p { a href="/directory" { (tr!(lang, "directory-back")) } }
         }
     };
-    page::respond(StatusCode::OK, page::layout("Member", Some(&signed_in.csrf), body))
+    page::respond(
+        StatusCode::OK,
+        page::layout(lang, &tr!(lang, "directory-member-title"), Some(&signed_in.csrf), body),
+    )
 }

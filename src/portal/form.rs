@@ -12,6 +12,8 @@ use crate::domain::country;
 use crate::domain::custom::{self, CustomField, CustomKind};
 use crate::domain::profile::Profile;
 use crate::domain::text::Lines;
+use crate::i18n::{self, Language};
+use crate::tr;
 
 /// The fields of a form post, the last value of each name winning (a checkbox follows the
 /// hidden `false` that stands for it when unticked).
@@ -62,25 +64,27 @@ fn json_value(field: Field, text: &str) -> Value {
     }
 }
 
-/// A readable label from the property's name.
-pub fn label(field: Field) -> String {
-    let fixed = match field {
-        Field::CountryId => Some("Country"),
-        Field::BillingCountryId => Some("Billing country"),
-        Field::TaxIdNumber => Some("Tax ID number"),
-        Field::ProfileIsPublic => Some("Show me in the member directory"),
-        Field::ProfileSummary => Some("About me (Markdown)"),
-        Field::ProfileTags => Some("Tags (comma-separated)"),
-        Field::ProfileWebsite => Some("Website"),
-        Field::OnHelpDeskMsg => Some("Replies to my help-desk messages"),
-        Field::OnNewWallPost => Some("New posts on the community wall"),
-        Field::OnNewBlogComment => Some("Comments on blog posts"),
-        Field::OnNewEventComment => Some("Comments on events"),
-        Field::ReceiveCommunityDigest => Some("The community digest"),
-        Field::SignUpToNewsletter => Some("The newsletter"),
-        _ => None,
-    };
-    fixed.map(str::to_string).unwrap_or_else(|| words_of(field.property()))
+/// A property's label in the member's language: the message `field-` and the property in
+/// lower case with dashes (`field-billing-post-code`). A social network's is its own name;
+/// a custom field's slot is never shown (the location's label is).
+pub fn label(lang: Language, field: Field) -> String {
+    match field.spec().rule {
+        Rule::Social(_) | Rule::Custom => words_of(field.property()),
+        _ => i18n::message(lang, &label_id(field), &[]),
+    }
+}
+
+fn label_id(field: Field) -> String {
+    let mut id = String::from("field");
+    for (index, c) in field.property().chars().enumerate() {
+        let previous_upper =
+            index > 0 && field.property().chars().nth(index - 1).is_some_and(char::is_uppercase);
+        if c.is_uppercase() && !previous_upper {
+            id.push('-');
+        }
+        id.extend(c.to_lowercase());
+    }
+    id
 }
 
 fn words_of(property: &str) -> String {
@@ -98,7 +102,7 @@ fn words_of(property: &str) -> String {
 
 /// The input of one property, its label and, after a failed save, its error: the value
 /// shown is what the member typed, so nothing is lost.
-pub fn input(field: Field, value: &str, error: Option<&FieldError>) -> Markup {
+pub fn input(lang: Language, field: Field, value: &str, error: Option<&FieldError>) -> Markup {
     let name = field.property();
     let id = format!("f-{name}");
     let error_id = format!("{id}-error");
@@ -111,35 +115,44 @@ pub fn input(field: Field, value: &str, error: Option<&FieldError>) -> Markup {
                 label.check for=(id) {
                     input type="checkbox" id=(id) name=(name) value="true" checked[value == "true"]
                         aria-describedby=[described.as_deref()] aria-invalid=[invalid];
-                    " " (label(field))
+                    " " (label(lang, field))
+                }
+                @if let Some(error) = error {
+                    p.error id=(error_id) { (super::lang::field_error(lang, error)) }
                 }
             } @else {
-                label for=(id) { (label(field)) }
+                label for=(id) { (label(lang, field)) }
                 @if let Some(error) = error {
-                    p.error id=(error_id) { (error.message) }
+                    p.error id=(error_id) { (super::lang::field_error(lang, error)) }
                 }
-                (control(field, &id, value, described.as_deref(), invalid))
+                (control(lang, field, &id, value, described.as_deref(), invalid))
             }
         }
     }
 }
 
 /// The input of one of the location's custom fields, labelled as the location defined it.
-pub fn custom_input(definition: &CustomField, value: &str, error: Option<&FieldError>) -> Markup {
+pub fn custom_input(
+    lang: Language,
+    definition: &CustomField,
+    value: &str,
+    error: Option<&FieldError>,
+) -> Markup {
     let name = definition.property();
     let id = format!("f-{name}");
     let error_id = format!("{id}-error");
     let described = error.map(|_| error_id.clone());
     let (described, invalid) = (described.as_deref(), error.map(|_| "true"));
-    let blank = if definition.required { "Choose…" } else { "—" };
+    let blank = if definition.required { tr!(lang, "form-choose") } else { "—".to_string() };
+    let (yes, no) = (tr!(lang, "form-yes"), tr!(lang, "form-no"));
     html! {
         div.field.has-error[error.is_some()] {
             label for=(id) {
                 (definition.label)
-                @if definition.required { " " span.hint { "(required)" } }
+                @if definition.required { " " span.hint { (tr!(lang, "form-required")) } }
             }
             @if let Some(error) = error {
-                p.error id=(error_id) { (error.message) }
+                p.error id=(error_id) { (super::lang::field_error(lang, error)) }
             }
             @match definition.kind {
                 CustomKind::Text => {
@@ -160,14 +173,14 @@ pub fn custom_input(definition: &CustomField, value: &str, error: Option<&FieldE
                 }
                 CustomKind::YesNo => {
                     select id=(id) name=(name) aria-describedby=[described] aria-invalid=[invalid] {
-                        @for (option, text) in [("", blank), ("true", "Yes"), ("false", "No")] {
+                        @for (option, text) in [("", &blank), ("true", &yes), ("false", &no)] {
                             option value=(option) selected[option == value] { (text) }
                         }
                     }
                 }
                 CustomKind::Choice => {
                     select id=(id) name=(name) aria-describedby=[described] aria-invalid=[invalid] {
-                        option value="" selected[value.is_empty()] { (blank) }
+                        option value="" selected[value.is_empty()] { (&blank) }
                         @for choice in &definition.choices {
                             option value=(choice) selected[choice == value] { (choice) }
                         }
@@ -179,16 +192,23 @@ pub fn custom_input(definition: &CustomField, value: &str, error: Option<&FieldE
 }
 
 /// A custom answer as shown where the member cannot change it.
-pub fn custom_answer(definition: &CustomField, value: Option<&str>) -> String {
+pub fn custom_answer(lang: Language, definition: &CustomField, value: Option<&str>) -> String {
     match (definition.kind, value) {
         (_, None) => "—".into(),
-        (CustomKind::YesNo, Some("true")) => "Yes".into(),
-        (CustomKind::YesNo, Some("false")) => "No".into(),
+        (CustomKind::YesNo, Some("true")) => tr!(lang, "form-yes"),
+        (CustomKind::YesNo, Some("false")) => tr!(lang, "form-no"),
         (_, Some(value)) => value.to_string(),
     }
 }
 
-fn control(field: Field, id: &str, value: &str, described: Option<&str>, invalid: Option<&str>) -> Markup {
+fn control(
+    lang: Language,
+    field: Field,
+    id: &str,
+    value: &str,
+    described: Option<&str>,
+    invalid: Option<&str>,
+) -> Markup {
     let name = field.property();
     let max = field.max_chars();
     match field.spec().rule {
@@ -198,15 +218,15 @@ fn control(field: Field, id: &str, value: &str, described: Option<&str>, invalid
         Rule::Country => html! {
             select id=(id) name=(name) aria-describedby=[described] aria-invalid=[invalid] {
                 option value="" { "—" }
-                @for country in country::all() {
-                    @let id_text = country.id.to_string();
-                    option value=(id_text) selected[id_text == value] { (country.name) }
+                @for (country, name) in country::all_in(lang.code()) {
+                    @let id_text = country.to_string();
+                    option value=(id_text) selected[id_text == value] { (name) }
                 }
             }
         },
         Rule::Gender => html! {
             select id=(id) name=(name) aria-describedby=[described] aria-invalid=[invalid] {
-                @for (option, text) in [("NotSet", "—"), ("Male", "Male"), ("Female", "Female"), ("Other", "Other"), ("RatherNotSay", "Rather not say")] {
+                @for (option, text) in [("NotSet", "—".to_string()), ("Male", tr!(lang, "form-gender-male")), ("Female", tr!(lang, "form-gender-female")), ("Other", tr!(lang, "form-gender-other")), ("RatherNotSay", tr!(lang, "form-gender-rather-not-say"))] {
                     option value=(option) selected[option == value] { (text) }
                 }
             }
@@ -324,7 +344,7 @@ mod tests {
             Field::SignUpToNewsletter,
         ]
         .into_iter()
-        .map(label)
+        .map(|field| label(Language::English, field))
         .collect();
         assert_eq!(
             labels,
@@ -343,13 +363,14 @@ mod tests {
                 "The newsletter",
             ]
         );
-        let all: std::collections::HashSet<String> = Field::all().map(label).collect();
+        let all: std::collections::HashSet<String> =
+            Field::all().map(|field| label(Language::English, field)).collect();
         assert_eq!(all.len(), Field::COUNT, "no two properties share a label");
     }
 
     #[test]
     fn each_rule_gets_the_control_a_phone_keyboard_and_autofill_understand() {
-        let html = |field: Field| input(field, "", None).into_string();
+        let html = |field: Field| input(Language::English, field, "", None).into_string();
         assert!(
             html(Field::MobilePhone).contains(r#"type="tel""#)
                 && html(Field::MobilePhone).contains(r#"autocomplete="tel""#)
@@ -370,7 +391,7 @@ mod tests {
             html(Field::CountryId).contains("<select") && html(Field::CountryId).contains(">France</option>")
         );
         assert!(html(Field::Gender).contains(r#"<option value="RatherNotSay">"#));
-        let ticked = input(Field::SignUpToNewsletter, "true", None).into_string();
+        let ticked = input(Language::English, Field::SignUpToNewsletter, "true", None).into_string();
         assert!(
             ticked.contains(r#"type="hidden" name="SignUpToNewsletter" value="false""#)
                 && ticked.contains("checked")
@@ -380,15 +401,28 @@ mod tests {
             crate::domain::ErrorCode::InvalidEmail,
             "is not an e-mail address",
         );
-        let shown = input(Field::BillingEmail, "x<y", Some(&error)).into_string();
+        let shown = input(Language::English, Field::BillingEmail, "x<y", Some(&error)).into_string();
         assert!(shown.contains(r#"aria-invalid="true""#) && shown.contains(r#"id="f-BillingEmail-error""#));
         assert!(shown.contains("x&lt;y"), "what was typed is shown as text: {shown}");
     }
 
     #[test]
+    fn every_label_is_in_every_language() {
+        for field in Field::all().filter(|f| !matches!(f.spec().rule, Rule::Social(_) | Rule::Custom)) {
+            for lang in Language::all() {
+                assert!(i18n::has_message(lang, &label_id(field)), "{}: {}", lang.code(), label_id(field));
+            }
+        }
+        assert_eq!(label_id(Field::TaxIdNumber), "field-tax-idnumber");
+        assert_eq!(label_id(Field::OnHelpDeskMsg), "field-on-help-desk-msg");
+    }
+
+    #[test]
     fn labels_read_as_words() {
-        assert_eq!(label(Field::BillingPostCode), "Billing post code");
-        assert_eq!(label(Field::CountryId), "Country");
+        assert_eq!(label(Language::English, Field::BillingPostCode), "Billing post code");
+        assert_eq!(label(Language::English, Field::CountryId), "Country");
+        assert_eq!(label(Language::German, Field::CountryId), "Land");
+        assert_eq!(label(Language::English, Field::Linkedin), "Linkedin", "a network's own name");
         assert_eq!(shown(Some(&FieldValue::Int(826))), "826");
         assert_eq!(shown(None), "");
     }

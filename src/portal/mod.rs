@@ -11,6 +11,7 @@ mod account;
 mod browser;
 mod directory;
 mod form;
+mod lang;
 mod page;
 mod photo;
 mod profile;
@@ -52,6 +53,7 @@ pub fn router(export_json: ExportJson) -> Router<SharedState> {
         .route("/profile/preview", post(profile::preview))
         .route("/profile/draft", post(profile::draft))
         .route("/profile/email", post(profile::change_email))
+        .route("/profile/language", post(profile::save_language))
         .route(
             "/profile/photo/{kind}",
             get(photo::show).post(photo::upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_BYTES)),

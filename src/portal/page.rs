@@ -5,13 +5,15 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
 use super::browser::CSRF_FIELD;
+use crate::i18n::Language;
 use crate::service::ServiceError;
+use crate::tr;
 
 /// A whole page: the title, the signed-in navigation when there is a member, and the body.
-pub fn layout(title: &str, signed_in_csrf: Option<&str>, body: Markup) -> Markup {
+pub fn layout(lang: Language, title: &str, signed_in_csrf: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -19,17 +21,17 @@ pub fn layout(title: &str, signed_in_csrf: Option<&str>, body: Markup) -> Markup
                 link rel="stylesheet" href="/portal/portal.css";
                 script src="/portal/portal.js" defer {}
             }
-            body {
-                a.skip href="#main" { "Skip to content" }
+            body data-words=(super::lang::script_words(lang)) {
+                a.skip href="#main" { (tr!(lang, "layout-skip")) }
                 header.top {
                     span.brand { "Portico" }
                     @if let Some(csrf) = signed_in_csrf {
-                        nav aria-label="Main" {
-                            a href="/profile" { "My profile" }
-                            a href="/directory" { "Member directory" }
+                        nav aria-label=(tr!(lang, "layout-nav")) {
+                            a href="/profile" { (tr!(lang, "layout-my-profile")) }
+                            a href="/directory" { (tr!(lang, "layout-directory")) }
                             form.inline method="post" action="/signout" {
                                 (csrf_input(csrf))
-                                button.link type="submit" { "Sign out" }
+                                button.link type="submit" { (tr!(lang, "layout-sign-out")) }
                             }
                         }
                     }
@@ -55,21 +57,21 @@ pub fn fragment(status: StatusCode, html: String) -> Response {
 }
 
 /// The page for a form that did not come from this site: nothing was done.
-pub fn refused() -> Response {
+pub fn refused(lang: Language) -> Response {
     let body = html! {
-        h1 { "This form could not be accepted" }
-        p { "It was not sent from this site's own page, so nothing was changed. "
-            a href="/profile" { "Go back to your profile" } " and try again." }
+        h1 { (tr!(lang, "refused-heading")) }
+        p { (tr!(lang, "refused-text")) " "
+            a href="/profile" { (tr!(lang, "refused-back")) } }
     };
-    respond(StatusCode::FORBIDDEN, layout("Refused", None, body))
+    respond(StatusCode::FORBIDDEN, layout(lang, &tr!(lang, "refused-title"), None, body))
 }
 
-/// The page for an error of a use case: the status, the wait and the words the API would
-/// give, on a page; a fault is logged here, once.
-pub fn error(error: &ServiceError) -> Response {
+/// The page for an error of a use case: the status, the wait and what the member is told,
+/// in their language; a fault is logged here, once.
+pub fn error(lang: Language, error: &ServiceError) -> Response {
     error.log_if_fault();
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = failed(status, &error.message());
+    let mut response = failed(lang, status, &super::lang::error_text(lang, error));
     if let Some(wait) = error.retry_after() {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
     }
@@ -89,12 +91,18 @@ pub fn status_of(error: &ServiceError) -> StatusCode {
     StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-/// The page for a failure the member can only retry.
-pub fn failed(status: StatusCode, message: &str) -> Response {
+/// The page for a failure the member can only retry, with the ways on.
+pub fn failed(lang: Language, status: StatusCode, message: &str) -> Response {
     let body = html! {
-        h1 { "Something went wrong" }
+        h1 { (tr!(lang, "failed-heading")) }
         p role="alert" { (message) }
-        p { a href="/profile" { "Back to your profile" } }
+        nav aria-label=(tr!(lang, "failed-nav")) {
+            ul {
+                li { a href="/profile" { (tr!(lang, "failed-to-profile")) } }
+                li { a href="/directory" { (tr!(lang, "failed-to-directory")) } }
+                li { a href="/signin" { (tr!(lang, "failed-to-sign-in")) } }
+            }
+        }
     };
-    respond(status, layout("Error", None, body))
+    respond(status, layout(lang, &tr!(lang, "failed-title"), None, body))
 }

@@ -1,5 +1,7 @@
-//! `/profile`: the five sections of the member's profile, each a form saved with one PATCH
-//! of the properties that changed, through the same service function as the API.
+//! `/profile`: the sections of the member's profile, each a form saved with one PATCH of
+//! the properties that changed, through the same service function as the API. A list of
+//! the sections leads to each (sticky beside them on a wide screen); on a phone each
+//! section folds (`<details>`, no script needed).
 
 use std::collections::HashMap;
 
@@ -15,9 +17,11 @@ use super::page;
 use crate::domain::FieldError;
 use crate::domain::catalogue::{Credential, Field, Section};
 use crate::domain::custom::CustomField;
+use crate::i18n::Language;
 use crate::service::account::EmailChange;
 use crate::service::profile::{self as service, Change, ProfileList};
 use crate::service::{AppState, ServiceError};
+use crate::tr;
 use crate::web::Client;
 use crate::web::{SharedState, etag};
 use secrecy::SecretString;
@@ -53,15 +57,27 @@ impl Part {
         }
     }
 
-    fn title(self) -> &'static str {
+    fn title(self, lang: Language) -> String {
         match self {
-            Part::Fields(Section::Personal) => "Personal information",
-            Part::Fields(Section::Professional) => "Professional profile",
-            Part::Fields(Section::Billing) => "Billing information",
-            Part::Fields(Section::Notifications) => "Notifications",
-            Part::Fields(Section::Access) => "Access",
-            Part::Fields(Section::Custom) => "More about you",
-            Part::Credentials => "Credentials",
+            Part::Fields(Section::Personal) => tr!(lang, "profile-personal-title"),
+            Part::Fields(Section::Professional) => tr!(lang, "profile-professional-title"),
+            Part::Fields(Section::Billing) => tr!(lang, "profile-billing-title"),
+            Part::Fields(Section::Notifications) => tr!(lang, "profile-notifications-title"),
+            Part::Fields(Section::Access) => tr!(lang, "profile-access-title"),
+            Part::Fields(Section::Custom) => tr!(lang, "profile-more-title"),
+            Part::Credentials => tr!(lang, "profile-password-title"),
+        }
+    }
+
+    /// The words of the section's save button: plain ("Change password").
+    fn save_label(self, lang: Language) -> String {
+        match self {
+            Part::Fields(Section::Personal) => tr!(lang, "profile-personal-save"),
+            Part::Fields(Section::Professional) => tr!(lang, "profile-professional-save"),
+            Part::Fields(Section::Billing) => tr!(lang, "profile-billing-save"),
+            Part::Fields(Section::Notifications) => tr!(lang, "profile-notifications-save"),
+            Part::Fields(Section::Access) | Part::Fields(Section::Custom) => tr!(lang, "profile-more-save"),
+            Part::Credentials => tr!(lang, "profile-password-save"),
         }
     }
 
@@ -82,6 +98,7 @@ struct Outcome {
     draft: Option<(Posted, DraftResult)>,
     email: Option<EmailOutcome>,
     photos: PhotoOutcome,
+    language_saved: bool,
 }
 
 /// What the photos section shows after an upload or a removal.
@@ -114,6 +131,7 @@ pub struct ShowQuery {
     email_requested: Option<String>,
     photo_saved: Option<String>,
     photo_refused: Option<String>,
+    language_saved: Option<String>,
 }
 
 pub async fn show(
@@ -122,12 +140,11 @@ pub async fn show(
     Query(query): Query<ShowQuery>,
 ) -> Response {
     let saved = query.saved.as_deref().and_then(Part::from_slug);
-    let message = query
-        .password_changed
-        .map(|_| "Your password was changed. Your other devices were signed out.".to_string());
+    let message = query.password_changed.map(|_| tr!(signed_in.lang, "profile-password-changed"));
     let email = query.email_requested.map(|_| EmailOutcome::Requested);
     let photos = PhotoOutcome { saved: query.photo_saved.is_some(), refused: query.photo_refused };
-    let outcome = Outcome { saved, message, email, photos, ..Outcome::default() };
+    let language_saved = query.language_saved.is_some();
+    let outcome = Outcome { saved, message, email, photos, language_saved, ..Outcome::default() };
     render(&app, &signed_in, StatusCode::OK, outcome).await
 }
 
@@ -139,7 +156,11 @@ pub async fn save(
     GenuineForm(posted): GenuineForm,
 ) -> Response {
     let Some(part) = Part::from_slug(&slug) else {
-        return page::failed(StatusCode::NOT_FOUND, "There is no such section.");
+        return page::failed(
+            signed_in.lang,
+            StatusCode::NOT_FOUND,
+            &tr!(signed_in.lang, "profile-no-such-section"),
+        );
     };
     let body = match part {
         Part::Fields(section) => form::changes(section, &signed_in.profile, &posted),
@@ -168,7 +189,7 @@ pub async fn save(
                 Outcome { failed: Some((part, posted, Vec::new())), conflict: true, ..Outcome::default() };
             render(&app, &signed_in, StatusCode::PRECONDITION_FAILED, outcome).await
         }
-        Err(error) => page::error(&error),
+        Err(error) => page::error(signed_in.lang, &error),
     }
 }
 
@@ -190,7 +211,7 @@ pub async fn change_email(
             let email = Some(EmailOutcome::Failed { typed, errors: errors.into_vec() });
             render(&app, &signed_in, StatusCode::BAD_REQUEST, Outcome { email, ..Outcome::default() }).await
         }
-        Err(error) => page::error(&error),
+        Err(error) => page::error(signed_in.lang, &error),
     }
 }
 
@@ -221,14 +242,16 @@ pub async fn draft(
     };
     failure.log_if_fault();
     // What the member typed stays on the page, with the reason beside it.
-    let outcome =
-        Outcome { draft: Some((posted, DraftResult::Failed(failure.message()))), ..Outcome::default() };
+    let outcome = Outcome {
+        draft: Some((posted, DraftResult::Failed(super::lang::error_text(signed_in.lang, &failure)))),
+        ..Outcome::default()
+    };
     page::with_wait(render(&app, &signed_in, page::status_of(&failure), outcome).await, &failure)
 }
 
 /// The bio as the directory will show it, for the editor's preview: an HTML fragment.
 pub async fn preview(
-    _signed_in: SignedIn,
+    signed_in: SignedIn,
     State(app): State<SharedState>,
     GenuineForm(posted): GenuineForm,
 ) -> Response {
@@ -237,7 +260,7 @@ pub async fn preview(
         Ok(html) => page::fragment(StatusCode::OK, html),
         Err(error) => page::fragment(
             StatusCode::BAD_REQUEST,
-            maud::html! { p.error { (error.to_string()) } }.into_string(),
+            maud::html! { p.error { (tr!(signed_in.lang, "profile-preview-failed", detail = error.to_string())) } }.into_string(),
         ),
     }
 }
@@ -254,51 +277,80 @@ fn credentials(posted: &Posted) -> Map<String, Value> {
 }
 
 async fn render(app: &AppState, signed_in: &SignedIn, status: StatusCode, outcome: Outcome) -> Response {
+    let lang = signed_in.lang;
     let list = match service::list(app, &signed_in.session).await {
         Ok(list) => list,
-        Err(error) => return page::error(&error),
+        Err(error) => return page::error(lang, &error),
     };
     let drafts = crate::service::ai::available(app, &list.current_location);
     let custom = match crate::service::custom_fields::of_location(app, list.current_location.id).await {
         Ok(custom) => custom,
-        Err(error) => return page::error(&error),
+        Err(error) => return page::error(lang, &error),
     };
+    let parts: Vec<Part> = PARTS
+        .into_iter()
+        .filter(|part| *part != Part::Fields(Section::Custom) || !custom.is_empty())
+        .collect();
+    // The sections in page order, for the list that leads to them.
+    let mut contents: Vec<(&str, String)> =
+        parts.iter().map(|part| (part.slug(), part.title(lang))).collect();
+    contents.push(("photos", tr!(lang, "photos-title")));
+    contents.push(("email", tr!(lang, "email-title")));
+    contents.push(("language", tr!(lang, "language-title")));
     let body = html! {
-        h1 { "My profile" }
+        h1 { (tr!(lang, "profile-heading")) }
         (switcher(&list, signed_in))
         @if outcome.conflict {
             div.summary role="alert" {
-                p { "Your profile was changed elsewhere since this page was loaded, so nothing was saved. "
-                    "What you typed is still below. " a href="/profile" { "Reload the page" } " to see the current values." }
+                p { (tr!(lang, "profile-conflict")) " " a href="/profile" { (tr!(lang, "profile-conflict-reload")) } }
             }
         }
-        @for part in PARTS {
-            @if part != Part::Fields(Section::Custom) || !custom.is_empty() {
-                (section(part, signed_in, &list, &outcome, drafts, &custom))
+        div.profile-layout {
+            nav.contents aria-labelledby="h-contents" {
+                h2 #h-contents { (tr!(lang, "profile-contents")) }
+                ol { @for (slug, title) in &contents { li { a href=(format!("#{slug}")) { (title) } } } }
+            }
+            div.sections {
+                @for part in &parts {
+                    (section(*part, signed_in, &list, &outcome, drafts, &custom))
+                }
+                (super::photo::section(signed_in, outcome.photos.saved, outcome.photos.refused.as_deref()))
+                (email_section(signed_in, outcome.email.as_ref()))
+                (language_section(signed_in, list.user.language, outcome.language_saved))
             }
         }
-        (super::photo::section(signed_in, outcome.photos.saved, outcome.photos.refused.as_deref()))
-        (email_section(signed_in, outcome.email.as_ref()))
     };
-    page::respond(status, page::layout("My profile", Some(&signed_in.csrf), body))
+    page::respond(status, page::layout(lang, &tr!(lang, "profile-title"), Some(&signed_in.csrf), body))
+}
+
+/// A section of the profile page: a card whose heading folds it on a phone. Every section
+/// starts open (the page works without the script; the script folds them on a phone).
+pub fn folding(id: &str, title: &str, content: Markup) -> Markup {
+    html! {
+        section.card id=(id) aria-labelledby=(format!("h-{id}")) {
+            details open {
+                summary { h2 id=(format!("h-{id}")) { (title) } }
+                (content)
+            }
+        }
+    }
 }
 
 fn switcher(list: &ProfileList, signed_in: &SignedIn) -> Markup {
+    let lang = signed_in.lang;
     html! {
+        p.location { (tr!(lang, "profile-at")) " " strong { (list.current_location.name) } }
         @if list.profiles.len() > 1 {
-            p.location { "Profile at " strong { (list.current_location.name) } }
             form.inline method="post" action="/profile/switch" {
                 (page::csrf_input(&signed_in.csrf))
-                label for="f-ProfileId" { "Switch to" }
+                label for="f-ProfileId" { (tr!(lang, "profile-switch-to")) }
                 select id="f-ProfileId" name="ProfileId" {
                     @for profile in &list.profiles {
                         option value=(profile.id) selected[profile.id == signed_in.profile.id] { (profile.location_name) }
                     }
                 }
-                button type="submit" { "Switch" }
+                button type="submit" { (tr!(lang, "profile-switch")) }
             }
-        } @else {
-            p.location { "Profile at " strong { (list.current_location.name) } }
         }
     }
 }
@@ -311,6 +363,7 @@ fn section(
     drafts: bool,
     custom: &[CustomField],
 ) -> Markup {
+    let lang = signed_in.lang;
     let failed = outcome.failed.as_ref().filter(|(failed, _, _)| *failed == part);
     let errors: HashMap<&str, &FieldError> = failed
         .map(|(_, _, errors)| errors.iter().map(|e| (e.property.as_str(), e)).collect())
@@ -319,124 +372,182 @@ fn section(
     let draft = outcome.draft.as_ref().filter(|_| professional);
     let typed = failed.map(|(_, posted, _)| posted).or(draft.map(|(posted, _)| posted));
     let profile = &signed_in.profile;
-    html! {
-        section.card id=(part.slug()) aria-labelledby=(format!("h-{}", part.slug())) {
-            h2 id=(format!("h-{}", part.slug())) { (part.title()) }
-            @if outcome.saved == Some(part) { p.saved role="status" { "Saved." } }
-            @if part == Part::Credentials && let Some(message) = &outcome.message { p.saved role="status" { (message) } }
-            @match draft.map(|(_, result)| result) {
-                Some(DraftResult::Written(fields_used)) => {
-                    p.saved role="status" tabindex="-1" data-focus="true" {
-                        "A draft is in " (form::label(Field::ProfileSummary)) " below, written from: "
-                        (fields_used.iter().map(|f| form::label(*f)).collect::<Vec<_>>().join(", "))
-                        ". Nothing is saved yet: review and edit it, then save."
-                    }
+    let place = list.current_location.name.as_str();
+    let content = html! {
+        @if outcome.saved == Some(part) { p.saved role="status" { (tr!(lang, "saved")) } }
+        @if part == Part::Credentials && let Some(message) = &outcome.message { p.saved role="status" { (message) } }
+        @match draft.map(|(_, result)| result) {
+            Some(DraftResult::Written(fields_used)) => {
+                p.saved role="status" tabindex="-1" data-focus="true" {
+                    (tr!(lang, "profile-draft-written",
+                        field = form::label(lang, Field::ProfileSummary),
+                        sources = fields_used.iter().map(|f| form::label(lang, *f)).collect::<Vec<_>>().join(", ")))
                 }
-                Some(DraftResult::Failed(reason)) => {
-                    div.summary role="alert" tabindex="-1" data-focus="true" {
-                        p { "No draft: " (reason) " Nothing was changed." }
-                    }
-                }
-                None => {}
             }
-            @if let Some((_, _, all)) = failed { (error_summary("Nothing was saved", all, custom)) }
-            form method="post" action=(format!("/profile/{}", part.slug())) novalidate {
-                (page::csrf_input(&signed_in.csrf))
-                input type="hidden" name="_version" value=(etag::of(profile.id, profile.version));
-                @match part {
-                    Part::Fields(Section::Custom) => {
-                        p.hint { "Questions from " (list.current_location.name) "." }
-                        @for definition in custom {
-                            @let property = definition.property();
-                            @let stored = profile.values.text(definition.field());
-                            @if definition.member_editable {
-                                @let value = typed.and_then(|t| t.get(property).cloned()).unwrap_or_else(|| stored.unwrap_or_default().to_string());
-                                (form::custom_input(definition, &value, errors.get(property).copied()))
-                            } @else {
-                                p.field id=(format!("f-{property}")) {
-                                    (definition.label) ": " strong { (form::custom_answer(definition, stored)) }
-                                    " " span.hint { "(set by " (list.current_location.name) ")" }
-                                }
+            Some(DraftResult::Failed(reason)) => {
+                div.summary role="alert" tabindex="-1" data-focus="true" {
+                    p { (tr!(lang, "profile-draft-failed", reason = reason.as_str())) }
+                }
+            }
+            None => {}
+        }
+        @if let Some((_, _, all)) = failed { (error_summary(lang, &tr!(lang, "profile-not-saved"), all, custom)) }
+        form method="post" action=(format!("/profile/{}", part.slug())) novalidate {
+            (page::csrf_input(&signed_in.csrf))
+            input type="hidden" name="_version" value=(etag::of(profile.id, profile.version));
+            @match part {
+                Part::Fields(Section::Custom) => {
+                    p.hint { (tr!(lang, "profile-more-hint", location = place)) }
+                    @for definition in custom {
+                        @let property = definition.property();
+                        @let stored = profile.values.text(definition.field());
+                        @if definition.member_editable {
+                            @let value = typed.and_then(|t| t.get(property).cloned()).unwrap_or_else(|| stored.unwrap_or_default().to_string());
+                            (form::custom_input(lang, definition, &value, errors.get(property).copied()))
+                        } @else {
+                            p.field id=(format!("f-{property}")) {
+                                (definition.label) ": " strong { (form::custom_answer(lang, definition, stored)) }
+                                " " span.hint { (tr!(lang, "profile-set-by", location = place)) }
                             }
                         }
                     }
-                    Part::Fields(section) => {
-                        @for field in form::fields(section) {
-                            @let value = typed.and_then(|t| t.get(field.property()).cloned()).unwrap_or_else(|| form::shown(profile.values.get(field)));
-                            (form::input(field, &value, errors.get(field.property()).copied()))
-                        }
-                    }
-                    Part::Credentials => {
-                        @if let Some(pin) = profile.values.text(Field::AccessPincode) {
-                            p #access-pin { "Your access PIN, set by " (list.current_location.name) ": " strong { (pin) } }
-                        }
-                        p #two-step {
-                            "Two-step sign-in (a code from an authenticator app after your password): "
-                            a href="/profile/two-factor" { "set it up or manage it" } "."
-                        }
-                        p.hint { "Rules at " (list.current_location.name) ": " (list.current_location.policy) "." }
-                        @for (credential, label, autocomplete) in [
-                            (Credential::Current, "Current password", "current-password"),
-                            (Credential::New, "New password", "new-password"),
-                            (Credential::Repeat, "Repeat the new password", "new-password"),
-                        ] {
-                            @let name = credential.property();
-                            @let input = PlainInput { name, label, kind: "password", autocomplete, value: "" };
-                            (input.render(errors.get(name).copied(), credential == Credential::New))
-                        }
+                }
+                Part::Fields(section) => {
+                    @for field in form::fields(section) {
+                        @let value = typed.and_then(|t| t.get(field.property()).cloned()).unwrap_or_else(|| form::shown(profile.values.get(field)));
+                        (form::input(lang, field, &value, errors.get(field.property()).copied()))
                     }
                 }
-                button type="submit" { "Save " (part.title().to_lowercase()) }
-                @if professional && drafts {
-                    " "
-                    button.secondary type="submit" formaction="/profile/draft" {
-                        "Draft with AI"
+                Part::Credentials => {
+                    @if let Some(pin) = profile.values.text(Field::AccessPincode) {
+                        p #access-pin { (tr!(lang, "profile-access-pin", location = place)) " " strong { (pin) } }
                     }
-                    p.hint { "Writes a draft summary from your saved professional profile and social links (save your changes first). Nothing is saved until you save." }
+                    p #two-step {
+                        (tr!(lang, "profile-two-step")) " "
+                        a href="/profile/two-factor" { (tr!(lang, "profile-two-step-link")) }
+                    }
+                    p.hint { (tr!(lang, "profile-password-rules", location = place, rules = policy_words(lang, &list.current_location.policy))) }
+                    @for (credential, label, autocomplete) in [
+                        (Credential::Current, tr!(lang, "password-current"), "current-password"),
+                        (Credential::New, tr!(lang, "password-new"), "new-password"),
+                        (Credential::Repeat, tr!(lang, "password-repeat"), "new-password"),
+                    ] {
+                        @let name = credential.property();
+                        @let input = PlainInput { name, label: &label, kind: "password", autocomplete, value: "" };
+                        (input.render(lang, errors.get(name).copied(), credential == Credential::New))
+                    }
                 }
             }
+            button type="submit" { (part.save_label(lang)) }
+            @if professional && drafts {
+                " "
+                button.secondary type="submit" formaction="/profile/draft" {
+                    (tr!(lang, "profile-draft-button"))
+                }
+                p.hint { (tr!(lang, "profile-draft-hint")) }
+            }
         }
+    };
+    folding(part.slug(), &part.title(lang), content)
+}
+
+/// The location's password rules in words, as the member reads them.
+fn policy_words(lang: Language, policy: &crate::domain::password::PasswordPolicy) -> String {
+    let mut rules = vec![tr!(lang, "password-rule-length", min = policy.min_length, max = policy.max_length)];
+    if policy.min_score > 0 {
+        rules.push(tr!(
+            lang,
+            "password-rule-strength",
+            score = policy.min_score,
+            max = crate::domain::password::MAX_SCORE
+        ));
     }
+    let switches = [
+        (policy.reject_common, tr!(lang, "password-rule-common")),
+        (policy.reject_personal, tr!(lang, "password-rule-personal")),
+        (policy.require_digit, tr!(lang, "password-rule-digit")),
+        (policy.require_upper, tr!(lang, "password-rule-upper")),
+        (policy.require_lower, tr!(lang, "password-rule-lower")),
+        (policy.require_symbol, tr!(lang, "password-rule-symbol")),
+        (policy.require_two_step, tr!(lang, "password-rule-two-step")),
+    ];
+    rules.extend(switches.into_iter().filter(|(on, _)| *on).map(|(_, rule)| rule));
+    rules.join("; ")
 }
 
 /// The sign-in address and the form that starts changing it.
 fn email_section(signed_in: &SignedIn, outcome: Option<&EmailOutcome>) -> Markup {
+    let lang = signed_in.lang;
     let (typed, all) = match outcome {
         Some(EmailOutcome::Failed { typed, errors }) => (typed.as_str(), errors.as_slice()),
         _ => ("", &[][..]),
     };
     let errors: HashMap<&str, &FieldError> = all.iter().map(|e| (e.property.as_str(), e)).collect();
+    let (new_label, password_label) = (tr!(lang, "email-new"), tr!(lang, "password-current"));
     let new_email = PlainInput {
         name: "NewEmail",
-        label: "New email",
+        label: &new_label,
         kind: "email",
         autocomplete: "email",
         value: typed,
     };
     let password = PlainInput {
         name: "Password",
-        label: "Current password",
+        label: &password_label,
         kind: "password",
         autocomplete: "current-password",
         value: "",
     };
-    html! {
-        section.card id="email" aria-labelledby="h-email" {
-            h2 id="h-email" { "Sign-in email" }
-            @if matches!(outcome, Some(EmailOutcome::Requested)) {
-                p.saved role="status" {
-                    "A link to confirm the new address is on its way to it. You sign in with your current address until the link is followed."
+    let content = html! {
+        @if matches!(outcome, Some(EmailOutcome::Requested)) {
+            p.saved role="status" { (tr!(lang, "email-requested")) }
+        }
+        (error_summary(lang, &tr!(lang, "email-not-sent"), all, &[]))
+        p.hint { (tr!(lang, "email-current")) " " strong { (signed_in.profile.email) } ". " (tr!(lang, "email-hint")) }
+        form method="post" action="/profile/email" novalidate {
+            (page::csrf_input(&signed_in.csrf))
+            (new_email.render(lang, errors.get("NewEmail").copied(), false))
+            (password.render(lang, errors.get("Password").copied(), false))
+            button type="submit" { (tr!(lang, "email-send")) }
+        }
+    };
+    folding("email", &tr!(lang, "email-title"), content)
+}
+
+/// The member's language: every page and mail of theirs, whatever the browser says.
+fn language_section(signed_in: &SignedIn, chosen: Option<Language>, saved: bool) -> Markup {
+    let lang = signed_in.lang;
+    let content = html! {
+        @if saved { p.saved role="status" { (tr!(lang, "saved")) } }
+        // The whole page changes language: the script does not save this one in place.
+        form method="post" action="/profile/language" data-whole-page="true" {
+            (page::csrf_input(&signed_in.csrf))
+            div.field {
+                label for="f-Language" { (tr!(lang, "language-label")) }
+                select id="f-Language" name="Language" {
+                    option value="" selected[chosen.is_none()] { (tr!(lang, "language-browser")) }
+                    @for language in Language::all() {
+                        option value=(language.code()) lang=(language.code()) selected[chosen == Some(language)] { (language.native_name()) }
+                    }
                 }
             }
-            (error_summary("No link was sent", all, &[]))
-            p.hint { "You sign in with " strong { (signed_in.profile.email) } ". The new address is used once you follow the link sent to it; your current address gets a link that undoes the change." }
-            form method="post" action="/profile/email" novalidate {
-                (page::csrf_input(&signed_in.csrf))
-                (new_email.render(errors.get("NewEmail").copied(), false))
-                (password.render(errors.get("Password").copied(), false))
-                button type="submit" { "Send the confirmation link" }
-            }
+            p.hint { (tr!(lang, "language-hint")) }
+            button type="submit" { (tr!(lang, "language-save")) }
         }
+    };
+    folding("language", &tr!(lang, "language-title"), content)
+}
+
+/// Saves the member's language (or forgets it: the browser's then).
+pub async fn save_language(
+    signed_in: SignedIn,
+    State(app): State<SharedState>,
+    GenuineForm(posted): GenuineForm,
+) -> Response {
+    let chosen = posted.get("Language").and_then(|code| Language::from_code(code));
+    match service::set_language(&app, &signed_in.session, chosen).await {
+        Ok(()) => Redirect::to("/profile?language_saved=1#language").into_response(),
+        Err(error) => page::error(signed_in.lang, &error),
     }
 }
 
@@ -451,12 +562,12 @@ struct PlainInput<'a> {
 }
 
 impl PlainInput<'_> {
-    fn render(&self, error: Option<&FieldError>, strength_meter: bool) -> Markup {
+    fn render(&self, lang: Language, error: Option<&FieldError>, strength_meter: bool) -> Markup {
         let name = self.name;
         html! {
             div.field.has-error[error.is_some()] {
                 label for=(format!("f-{name}")) { (self.label) }
-                @if let Some(error) = error { p.error id=(format!("f-{name}-error")) { (error.message) } }
+                @if let Some(error) = error { p.error id=(format!("f-{name}-error")) { (super::lang::field_error(lang, error)) } }
                 input type=(self.kind) id=(format!("f-{name}")) name=(name) autocomplete=(self.autocomplete)
                     value=[(!self.value.is_empty()).then_some(self.value)]
                     aria-describedby=[error.map(|_| format!("f-{name}-error"))]
@@ -467,13 +578,13 @@ impl PlainInput<'_> {
 }
 
 /// The errors of a refused form, each linking to its field; nothing when there are none.
-fn error_summary(outcome: &str, errors: &[FieldError], custom: &[CustomField]) -> Markup {
+fn error_summary(lang: Language, outcome: &str, errors: &[FieldError], custom: &[CustomField]) -> Markup {
     html! {
         @if !errors.is_empty() {
             div.summary role="alert" tabindex="-1" data-focus="true" {
-                h3 { (outcome) ": please correct " (if errors.len() == 1 { "this" } else { "these" }) }
+                h3 { (tr!(lang, "error-summary", outcome = outcome, count = errors.len())) }
                 ul { @for error in errors {
-                    li { a href=(format!("#f-{}", error.property)) { (error_label(&error.property, custom)) ": " (error.message) } }
+                    li { a href=(format!("#f-{}", error.property)) { (error_label(lang, &error.property, custom)) ": " (super::lang::field_error(lang, error)) } }
                 } }
             }
         }
@@ -481,18 +592,18 @@ fn error_summary(outcome: &str, errors: &[FieldError], custom: &[CustomField]) -
 }
 
 /// What the summary calls a property: its label on the page.
-fn error_label(property: &str, custom: &[CustomField]) -> String {
+fn error_label(lang: Language, property: &str, custom: &[CustomField]) -> String {
     if let Some(definition) = custom.iter().find(|d| d.property() == property) {
         return definition.label.clone();
     }
     match Field::from_property(property) {
-        Some(field) => form::label(field),
+        Some(field) => form::label(lang, field),
         None => match Credential::from_property(property) {
-            Some(Credential::Current) => "Current password".into(),
-            Some(Credential::New) => "New password".into(),
-            Some(Credential::Repeat) => "Repeat the new password".into(),
-            None if property == "NewEmail" => "New email".into(),
-            None if property == "Password" => "Current password".into(),
+            Some(Credential::Current) => tr!(lang, "password-current"),
+            Some(Credential::New) => tr!(lang, "password-new"),
+            Some(Credential::Repeat) => tr!(lang, "password-repeat"),
+            None if property == "NewEmail" => tr!(lang, "email-new"),
+            None if property == "Password" => tr!(lang, "password-current"),
             None => property.to_string(),
         },
     }
@@ -503,12 +614,15 @@ pub async fn switch(
     State(app): State<SharedState>,
     GenuineForm(posted): GenuineForm,
 ) -> Response {
+    let lang = signed_in.lang;
     let Some(profile_id) = posted.get("ProfileId").and_then(|id| id.trim().parse::<i64>().ok()) else {
-        return page::failed(StatusCode::BAD_REQUEST, "Choose one of your profiles.");
+        return page::failed(lang, StatusCode::BAD_REQUEST, &tr!(lang, "profile-choose-one"));
     };
     match service::switch(&app, &signed_in.session, profile_id).await {
         Ok(()) => Redirect::to("/profile").into_response(),
-        Err(ServiceError::NotFound(_)) => page::failed(StatusCode::NOT_FOUND, "That profile is not yours."),
-        Err(error) => page::error(&error),
+        Err(ServiceError::NotFound(_)) => {
+            page::failed(lang, StatusCode::NOT_FOUND, &tr!(lang, "profile-not-yours"))
+        }
+        Err(error) => page::error(signed_in.lang, &error),
     }
 }

@@ -7,26 +7,34 @@ use maud::html;
 use secrecy::SecretString;
 
 use super::browser::{self, CSRF_FIELD, GenuineForm, SESSION_COOKIE};
+use super::lang::{Lang, error_text};
 use super::page;
+use crate::i18n::Language;
 use crate::service::AppState;
 use crate::service::ServiceError;
 use crate::service::session::{self, IssuedTokens};
+use crate::tr;
 use crate::web::Client;
 use crate::web::SharedState;
 
 #[derive(serde::Deserialize)]
 pub struct SignInQuery {
     password_set: Option<String>,
+    /// The address to fill in: the one whose password was just chosen (never a secret).
+    email: Option<String>,
 }
 
 pub async fn show(
     State(app): State<SharedState>,
+    Lang(lang): Lang,
     headers: HeaderMap,
     Query(query): Query<SignInQuery>,
 ) -> Response {
     let (csrf, cookie) = browser::csrf_for(&app, &headers);
-    let notice = query.password_set.map(|_| "Your password is set. Sign in with it.");
-    let mut response = page::respond(StatusCode::OK, sign_in_page(&csrf, "", None, notice));
+    let notice = query.password_set.map(|_| tr!(lang, "signin-password-set"));
+    let email: String = query.email.unwrap_or_default().chars().take(254).collect();
+    let page = sign_in_page(lang, &csrf, email.trim(), None, notice.as_deref());
+    let mut response = page::respond(StatusCode::OK, page);
     if let Some(cookie) = cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
@@ -35,6 +43,7 @@ pub async fn show(
 
 pub async fn submit(
     State(app): State<SharedState>,
+    Lang(lang): Lang,
     Client(client): Client,
     GenuineForm(mut posted): GenuineForm,
 ) -> Response {
@@ -53,20 +62,20 @@ pub async fn submit(
         Ok(tokens) => signed_in(&app, &tokens, "/profile"),
         // The password was right: the code alone now, without typing the password again.
         Err(ServiceError::TwoFactorRequired { pending }) => {
-            page::respond(StatusCode::OK, code_page(&csrf, "/signin/code", ("Pending", &pending), None))
+            page::respond(StatusCode::OK, code_page(lang, &csrf, "/signin/code", ("Pending", &pending), None))
         }
         // The space asked for a new password: straight to choosing it.
         Err(ServiceError::MustResetPassword(reset_token)) => {
             Redirect::to(&format!("/reset?token={reset_token}&required=1")).into_response()
         }
         Err(ServiceError::InvalidGrant(_) | ServiceError::InvalidRequest(_)) => {
-            let message = "The e-mail or password is incorrect.";
-            page::respond(StatusCode::UNAUTHORIZED, sign_in_page(&csrf, &email, Some(message), None))
+            let message = tr!(lang, "signin-incorrect");
+            page::respond(StatusCode::UNAUTHORIZED, sign_in_page(lang, &csrf, &email, Some(&message), None))
         }
         Err(error) => {
             // The form comes back as typed, with the reason (and the wait) above it.
             error.log_if_fault();
-            let page = sign_in_page(&csrf, &email, Some(&error.message()), None);
+            let page = sign_in_page(lang, &csrf, &email, Some(&error_text(lang, &error)), None);
             page::with_wait(page::respond(page::status_of(&error), page), &error)
         }
     }
@@ -75,9 +84,15 @@ pub async fn submit(
 /// The second step of signing in: the code of the authenticator app (or a recovery code),
 /// posted with what carries the first step (`carry`: the pending proof of a right password,
 /// or the sign-in link).
-fn code_page(csrf: &str, action: &str, carry: (&str, &str), problem: Option<&str>) -> maud::Markup {
+fn code_page(
+    lang: Language,
+    csrf: &str,
+    action: &str,
+    carry: (&str, &str),
+    problem: Option<&str>,
+) -> maud::Markup {
     let body = html! {
-        h1 { "Two-step sign-in" }
+        h1 { (tr!(lang, "two-step-title")) }
         @if let Some(problem) = problem {
             div.summary role="alert" tabindex="-1" id="problem" { p { (problem) } }
         }
@@ -85,21 +100,22 @@ fn code_page(csrf: &str, action: &str, carry: (&str, &str), problem: Option<&str
             input type="hidden" name=(CSRF_FIELD) value=(csrf);
             input type="hidden" name=(carry.0) value=(carry.1);
             div.field {
-                label for="f-Code" { "Code from your authenticator app" }
-                p.hint id="f-Code-hint" { "Six digits; or one of your recovery codes if you do not have your phone." }
+                label for="f-Code" { (tr!(lang, "signin-code-label")) }
+                p.hint id="f-Code-hint" { (tr!(lang, "signin-code-hint")) }
                 input type="text" id="f-Code" name="Code" autocomplete="one-time-code" inputmode="numeric"
                     aria-describedby="f-Code-hint" required autofocus;
             }
-            button type="submit" { "Sign in" }
+            button type="submit" { (tr!(lang, "signin-button")) }
         }
-        p { a href="/signin" { "Start again" } }
+        p { a href="/signin" { (tr!(lang, "signin-start-again")) } }
     };
-    page::layout("Two-step sign-in", None, body)
+    page::layout(lang, &tr!(lang, "two-step-title"), None, body)
 }
 
 /// The code step after a right password.
 pub async fn submit_code(
     State(app): State<SharedState>,
+    Lang(lang): Lang,
     Client(client): Client,
     GenuineForm(mut posted): GenuineForm,
 ) -> Response {
@@ -111,21 +127,28 @@ pub async fn submit_code(
         Err(ServiceError::MustResetPassword(reset_token)) => {
             Redirect::to(&format!("/reset?token={reset_token}&required=1")).into_response()
         }
-        Err(ServiceError::InvalidGrant(message)) => page::respond(
+        Err(error @ ServiceError::InvalidGrant(_)) => page::respond(
             StatusCode::UNAUTHORIZED,
-            code_page(&csrf, "/signin/code", ("Pending", &pending), Some(message)),
+            code_page(lang, &csrf, "/signin/code", ("Pending", &pending), Some(&error_text(lang, &error))),
         ),
         Err(error) => {
             error.log_if_fault();
-            let page = code_page(&csrf, "/signin/code", ("Pending", &pending), Some(&error.message()));
+            let problem = error_text(lang, &error);
+            let page = code_page(lang, &csrf, "/signin/code", ("Pending", &pending), Some(&problem));
             page::with_wait(page::respond(page::status_of(&error), page), &error)
         }
     }
 }
 
-fn sign_in_page(csrf: &str, email: &str, problem: Option<&str>, notice: Option<&str>) -> maud::Markup {
+fn sign_in_page(
+    lang: Language,
+    csrf: &str,
+    email: &str,
+    problem: Option<&str>,
+    notice: Option<&str>,
+) -> maud::Markup {
     let body = html! {
-        h1 { "Sign in" }
+        h1 { (tr!(lang, "signin-title")) }
         @if let Some(notice) = notice { p.saved role="status" { (notice) } }
         @if let Some(problem) = problem {
             div.summary role="alert" tabindex="-1" id="problem" { p { (problem) } }
@@ -133,27 +156,28 @@ fn sign_in_page(csrf: &str, email: &str, problem: Option<&str>, notice: Option<&
         form.card method="post" action="/signin" {
             input type="hidden" name=(CSRF_FIELD) value=(csrf);
             div.field {
-                label for="f-Email" { "E-mail" }
+                label for="f-Email" { (tr!(lang, "signin-email")) }
                 input type="email" id="f-Email" name="Email" value=(email) autocomplete="username" required;
             }
             div.field {
-                label for="f-Password" { "Password" }
-                input type="password" id="f-Password" name="Password" autocomplete="current-password" required;
+                label for="f-Password" { (tr!(lang, "signin-password")) }
+                input type="password" id="f-Password" name="Password" autocomplete="current-password" required
+                    autofocus[!email.is_empty()];
             }
-            button type="submit" { "Sign in" }
+            button type="submit" { (tr!(lang, "signin-button")) }
         }
         form.card method="post" action="/signin/link-request" {
             input type="hidden" name=(CSRF_FIELD) value=(csrf);
-            p { "No password at hand? We can e-mail you a link that signs you in once." }
+            p { (tr!(lang, "signin-link-intro")) }
             div.field {
-                label for="f-LinkEmail" { "E-mail" }
+                label for="f-LinkEmail" { (tr!(lang, "signin-email")) }
                 input type="email" id="f-LinkEmail" name="Email" value=(email) autocomplete="username" required;
             }
-            button type="submit" { "E-mail me a sign-in link" }
+            button type="submit" { (tr!(lang, "signin-link-button")) }
         }
-        p { a href="/forgot" { "Forgot your password?" } }
+        p { a href="/forgot" { (tr!(lang, "signin-forgot")) } }
     };
-    page::layout("Sign in", None, body)
+    page::layout(lang, &tr!(lang, "signin-title"), None, body)
 }
 
 /// A browser signed in with `tokens`, sent on to `to`: the session cookie, and a new nonce
@@ -179,6 +203,7 @@ pub struct OneTimeQuery {
 /// signs this browser in, which then goes to `redirectUrl`, only ever a path on this site.
 pub async fn one_time_sign_in(
     State(app): State<SharedState>,
+    Lang(lang): Lang,
     Client(client): Client,
     headers: HeaderMap,
     Query(query): Query<OneTimeQuery>,
@@ -190,17 +215,16 @@ pub async fn one_time_sign_in(
         Err(ServiceError::TwoFactorRequired { .. }) => {
             let (csrf, cookie) = browser::csrf_for(&app, &headers);
             let mut response =
-                page::respond(StatusCode::OK, code_page(&csrf, "/signin/link", ("Token", token), None));
+                page::respond(StatusCode::OK, code_page(lang, &csrf, "/signin/link", ("Token", token), None));
             if let Some(cookie) = cookie {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
             }
             response
         }
-        Err(ServiceError::InvalidGrant(_)) => page::failed(
-            StatusCode::BAD_REQUEST,
-            "This sign-in link does not work any more: it was used, or it is too old. Sign in again.",
-        ),
-        Err(error) => page::error(&error),
+        Err(ServiceError::InvalidGrant(_)) => {
+            page::failed(lang, StatusCode::BAD_REQUEST, &tr!(lang, "signin-one-time-expired"))
+        }
+        Err(error) => page::error(lang, &error),
     }
 }
 
@@ -218,21 +242,23 @@ pub fn same_site_path(path: &str) -> bool {
 /// the link signs nobody in).
 pub async fn show_link(
     State(app): State<SharedState>,
+    Lang(lang): Lang,
     headers: HeaderMap,
     Query(query): Query<LinkQuery>,
 ) -> Response {
     let (csrf, cookie) = browser::csrf_for(&app, &headers);
     let token = query.token.unwrap_or_default();
     let body = html! {
-        h1 { "Sign in" }
-        p { "Sign in with the link from your e-mail. It works once." }
+        h1 { (tr!(lang, "signin-title")) }
+        p { (tr!(lang, "signin-link-page")) }
         form.card method="post" action="/signin/link" {
             input type="hidden" name=(CSRF_FIELD) value=(csrf);
             input type="hidden" name="Token" value=(token);
-            button type="submit" { "Sign in" }
+            button type="submit" { (tr!(lang, "signin-button")) }
         }
     };
-    let mut response = page::respond(StatusCode::OK, page::layout("Sign in", None, body));
+    let layout = page::layout(lang, &tr!(lang, "signin-title"), None, body);
+    let mut response = page::respond(StatusCode::OK, layout);
     if let Some(cookie) = cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
@@ -246,6 +272,7 @@ pub struct LinkQuery {
 
 pub async fn use_link(
     State(app): State<SharedState>,
+    Lang(lang): Lang,
     Client(client): Client,
     GenuineForm(posted): GenuineForm,
 ) -> Response {
@@ -256,27 +283,28 @@ pub async fn use_link(
         Ok(tokens) => signed_in(&app, &tokens, "/profile"),
         // The link stands in for the password only: the code too, then.
         Err(ServiceError::TwoFactorRequired { .. }) => {
-            page::respond(StatusCode::OK, code_page(csrf, "/signin/link", ("Token", token), None))
+            page::respond(StatusCode::OK, code_page(lang, csrf, "/signin/link", ("Token", token), None))
         }
-        Err(ServiceError::InvalidGrant(message)) if code.is_some() => page::respond(
+        Err(error @ ServiceError::InvalidGrant(_)) if code.is_some() => page::respond(
             StatusCode::UNAUTHORIZED,
-            code_page(csrf, "/signin/link", ("Token", token), Some(message)),
+            code_page(lang, csrf, "/signin/link", ("Token", token), Some(&error_text(lang, &error))),
         ),
         Err(error @ ServiceError::Locked { .. }) => {
-            let page = code_page(csrf, "/signin/link", ("Token", token), Some(&error.message()));
+            let page =
+                code_page(lang, csrf, "/signin/link", ("Token", token), Some(&error_text(lang, &error)));
             page::with_wait(page::respond(page::status_of(&error), page), &error)
         }
-        Err(ServiceError::InvalidGrant(_)) => page::failed(
-            StatusCode::BAD_REQUEST,
-            "This sign-in link does not work any more: it was used, replaced by a newer one, or has expired.",
-        ),
-        Err(error) => page::error(&error),
+        Err(ServiceError::InvalidGrant(_)) => {
+            page::failed(lang, StatusCode::BAD_REQUEST, &tr!(lang, "signin-link-expired"))
+        }
+        Err(error) => page::error(lang, &error),
     }
 }
 
 /// "E-mail me a sign-in link": the same answer for any address, limited like a reset.
 pub async fn request_link(
     State(app): State<SharedState>,
+    Lang(lang): Lang,
     Client(client): Client,
     GenuineForm(mut posted): GenuineForm,
 ) -> Response {
@@ -285,24 +313,28 @@ pub async fn request_link(
     match crate::service::account::send_sign_in_link(&app, &email, &client).await {
         Ok(()) => {
             let body = html! {
-                h1 { "Check your e-mail" }
-                p role="status" { "If " strong { (email.trim()) } " belongs to a member, a sign-in link is on its way. It works once, for 15 minutes." }
-                p { a href="/signin" { "Back to sign in" } }
+                h1 { (tr!(lang, "check-mail-title")) }
+                p role="status" { (tr!(lang, "signin-link-sent", email = email.trim())) }
+                p { a href="/signin" { (tr!(lang, "back-to-sign-in")) } }
             };
-            page::respond(StatusCode::OK, page::layout("Check your e-mail", None, body))
+            page::respond(StatusCode::OK, page::layout(lang, &tr!(lang, "check-mail-title"), None, body))
         }
         Err(ServiceError::Validation(errors)) => {
-            let message =
-                errors.iter().next().map(|e| format!("The e-mail {}.", e.message)).unwrap_or_default();
-            page::respond(StatusCode::BAD_REQUEST, sign_in_page(&csrf, &email, Some(&message), None))
+            let message = errors
+                .iter()
+                .next()
+                .map(|e| tr!(lang, "email-problem", problem = super::lang::field_error(lang, e)))
+                .unwrap_or_default();
+            page::respond(StatusCode::BAD_REQUEST, sign_in_page(lang, &csrf, &email, Some(&message), None))
         }
-        Err(error) => page::error(&error),
+        Err(error) => page::error(lang, &error),
     }
 }
 
 /// Ends the session on the server, then forgets the cookie.
 pub async fn sign_out(
     State(app): State<SharedState>,
+    Lang(lang): Lang,
     Client(client): Client,
     headers: HeaderMap,
     GenuineForm(_): GenuineForm,
@@ -310,7 +342,7 @@ pub async fn sign_out(
     if let Some(token) = browser::cookie(&headers, SESSION_COOKIE)
         && let Err(error) = session::revoke_token(&app, token, &client).await
     {
-        return page::error(&error);
+        return page::error(lang, &error);
     }
     let mut response = Redirect::to("/signin").into_response();
     response.headers_mut().append(header::SET_COOKIE, browser::set_cookie(&app, SESSION_COOKIE, "", None));

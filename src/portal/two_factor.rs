@@ -11,8 +11,10 @@ use secrecy::SecretString;
 use super::browser::{GenuineForm, SignedIn};
 use super::page;
 use crate::domain::FieldError;
+use crate::i18n::Language;
 use crate::service::ServiceError;
 use crate::service::two_factor::{self as service, Enrolment};
+use crate::tr;
 use crate::web::{Client, SharedState};
 
 #[derive(serde::Deserialize)]
@@ -89,7 +91,10 @@ async fn refused(app: &crate::service::AppState, signed_in: &SignedIn, error: Se
         ServiceError::Validation(errors) => Outcome { errors: errors.into_vec(), ..Outcome::default() },
         other => {
             other.log_if_fault();
-            let outcome = Outcome { problem: Some(other.message()), ..Outcome::default() };
+            let outcome = Outcome {
+                problem: Some(super::lang::error_text(signed_in.lang, &other)),
+                ..Outcome::default()
+            };
             return page::with_wait(render(app, signed_in, status, outcome).await, &other);
         }
     };
@@ -102,56 +107,56 @@ async fn render(
     status: StatusCode,
     outcome: Outcome,
 ) -> Response {
+    let lang = signed_in.lang;
     let state = match service::status(app, &signed_in.session).await {
         Ok(state) => state,
-        Err(error) => return page::error(&error),
+        Err(error) => return page::error(lang, &error),
     };
     let waiting = match service::waiting(app, &signed_in.session).await {
         Ok(waiting) => waiting,
-        Err(error) => return page::error(&error),
+        Err(error) => return page::error(lang, &error),
     };
     let error = |property: &str| outcome.errors.iter().find(|e| e.property == property);
+    let (password, code) = (tr!(lang, "password-current"), tr!(lang, "two-step-code-or-recovery"));
     let body = html! {
-        h1 { "Two-step sign-in" }
-        p { a href="/profile#credentials" { "Back to your profile" } }
+        h1 { (tr!(lang, "two-step-title")) }
+        p { a href="/profile#credentials" { (tr!(lang, "back-to-profile")) } }
         @if let Some(problem) = &outcome.problem {
             div.summary role="alert" tabindex="-1" data-focus="true" { p { (problem) } }
         }
-        @if outcome.turned_off { p.saved role="status" { "Two-step sign-in is off. Your other devices were signed out." } }
+        @if outcome.turned_off { p.saved role="status" { (tr!(lang, "two-step-turned-off")) } }
         @if let Some(codes) = &outcome.recovery_codes {
-            (recovery_codes(codes))
+            (recovery_codes(lang, codes))
         } @else if state.on {
             section.card aria-labelledby="h-on" {
-                h2 id="h-on" { "On" }
-                p { "Signing in asks for a code from your authenticator app after your password. "
-                    "You have " strong { (state.recovery_codes_left) } " recovery codes left." }
+                h2 id="h-on" { (tr!(lang, "two-step-on")) }
+                p { (tr!(lang, "two-step-on-text", count = state.recovery_codes_left)) }
                 form method="post" action="/profile/two-factor/off" novalidate {
                     (page::csrf_input(&signed_in.csrf))
-                    (field("Password", "Current password", "password", "current-password", error("Password")))
-                    (field("Code", "A code from your app, or a recovery code", "text", "one-time-code", error("Code")))
-                    button.secondary type="submit" { "Turn two-step sign-in off" }
+                    (field(lang, "Password", &password, "password", "current-password", error("Password")))
+                    (field(lang, "Code", &code, "text", "one-time-code", error("Code")))
+                    button.secondary type="submit" { (tr!(lang, "two-step-turn-off")) }
                 }
             }
         } @else if let Some(enrolment) = &waiting {
-            (setup(enrolment, &signed_in.csrf, error("Code")))
+            (setup(lang, enrolment, &signed_in.csrf, error("Code")))
         } @else {
             section.card aria-labelledby="h-off" {
-                h2 id="h-off" { "Off" }
-                p { "With two-step sign-in, a stolen password is not enough: signing in also asks for a "
-                    "six-digit code from an authenticator app on your phone (any app that takes a QR code)." }
+                h2 id="h-off" { (tr!(lang, "two-step-off")) }
+                p { (tr!(lang, "two-step-off-text")) }
                 form method="post" action="/profile/two-factor/start" novalidate {
                     (page::csrf_input(&signed_in.csrf))
-                    (field("Password", "Current password", "password", "current-password", error("Password")))
-                    button type="submit" { "Set up two-step sign-in" }
+                    (field(lang, "Password", &password, "password", "current-password", error("Password")))
+                    button type="submit" { (tr!(lang, "two-step-set-up")) }
                 }
             }
         }
     };
-    page::respond(status, page::layout("Two-step sign-in", Some(&signed_in.csrf), body))
+    page::respond(status, page::layout(lang, &tr!(lang, "two-step-title"), Some(&signed_in.csrf), body))
 }
 
 /// Scan (or type) the secret, then confirm with a code.
-fn setup(enrolment: &Enrolment, csrf: &str, error: Option<&FieldError>) -> Markup {
+fn setup(lang: Language, enrolment: &Enrolment, csrf: &str, error: Option<&FieldError>) -> Markup {
     let qr = qrcode::QrCode::new(enrolment.otpauth_uri.as_bytes())
         .map(|code| {
             code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build()
@@ -159,45 +164,49 @@ fn setup(enrolment: &Enrolment, csrf: &str, error: Option<&FieldError>) -> Marku
         .unwrap_or_default();
     html! {
         section.card aria-labelledby="h-setup" {
-            h2 id="h-setup" { "Set up" }
-            p { "Scan this code with your authenticator app:" }
+            h2 id="h-setup" { (tr!(lang, "two-step-setup")) }
+            p { (tr!(lang, "two-step-scan")) }
             // Drawn here from the otpauth address; nothing a member typed is in the picture.
-            div.qr role="img" aria-label="QR code of your two-step sign-in secret" { (PreEscaped(qr)) }
-            p { "Or type the secret into the app: " code #secret { (enrolment.secret) } }
+            div.qr role="img" aria-label=(tr!(lang, "two-step-qr")) { (PreEscaped(qr)) }
+            p { (tr!(lang, "two-step-type-secret")) " " code #secret { (enrolment.secret) } }
             form method="post" action="/profile/two-factor/confirm" novalidate {
                 input type="hidden" name=(super::browser::CSRF_FIELD) value=(csrf);
-                (field("Code", "Then enter the six-digit code the app shows", "text", "one-time-code", error))
-                button type="submit" { "Turn two-step sign-in on" }
+                (field(lang, "Code", &tr!(lang, "two-step-enter-code"), "text", "one-time-code", error))
+                button type="submit" { (tr!(lang, "two-step-turn-on")) }
             }
         }
     }
 }
 
 /// The recovery codes, shown once: to copy, print or download.
-fn recovery_codes(codes: &[String]) -> Markup {
+fn recovery_codes(lang: Language, codes: &[String]) -> Markup {
     let text = codes.join("\n") + "\n";
     let encoded: String = url::form_urlencoded::byte_serialize(text.as_bytes()).collect();
     let download = format!("data:text/plain;charset=utf-8,{encoded}");
     html! {
         section.card aria-labelledby="h-codes" {
-            h2 id="h-codes" { "Two-step sign-in is on" }
-            p.saved role="status" tabindex="-1" data-focus="true" {
-                "Keep these recovery codes somewhere safe. Each signs you in once without your phone. "
-                "They are shown only now."
-            }
+            h2 id="h-codes" { (tr!(lang, "two-step-is-on")) }
+            p.saved role="status" tabindex="-1" data-focus="true" { (tr!(lang, "two-step-keep-codes")) }
             ul #recovery-codes { @for code in codes { li { code { (code) } } } }
-            p { a href=(download) download="portico-recovery-codes.txt" { "Download the codes" } }
-            p { "Your other devices were signed out." }
+            p { a href=(download) download="portico-recovery-codes.txt" { (tr!(lang, "two-step-download")) } }
+            p { (tr!(lang, "two-step-others-signed-out")) }
         }
     }
 }
 
-fn field(name: &str, label: &str, kind: &str, autocomplete: &str, error: Option<&FieldError>) -> Markup {
+fn field(
+    lang: Language,
+    name: &str,
+    label: &str,
+    kind: &str,
+    autocomplete: &str,
+    error: Option<&FieldError>,
+) -> Markup {
     let id = format!("f-{name}");
     html! {
         div.field.has-error[error.is_some()] {
             label for=(id) { (label) }
-            @if let Some(error) = error { p.error id=(format!("{id}-error")) { (error.message) } }
+            @if let Some(error) = error { p.error id=(format!("{id}-error")) { (super::lang::field_error(lang, error)) } }
             input type=(kind) id=(id) name=(name) autocomplete=(autocomplete)
                 inputmode=[(name == "Code").then_some("text")]
                 aria-describedby=[error.map(|_| format!("{id}-error"))];

@@ -12,6 +12,7 @@ use crate::auth::token;
 use crate::domain::account::{self, INVITATION_LIFETIME, LINKS_PER_HOUR, NO_PASSWORD_YET, Purpose};
 use crate::domain::audit::AuditKind;
 use crate::domain::fields::{self, email_digest, email_key};
+use crate::domain::language::Language;
 use crate::domain::password::{self, Owner};
 use crate::domain::profile::Location;
 use crate::domain::session::Session;
@@ -53,12 +54,21 @@ async fn send_reset(app: &AppState, email: &str, client: &ClientInfo) -> Service
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::PasswordReset.page(), &token);
     let now = app.clock.now();
-    let mail = vec![compose::password_reset(&user.email, &location.name, &link)];
+    let mail =
+        vec![compose::password_reset(user.language.unwrap_or_default(), &user.email, &location.name, &link)];
     let issue = link_issue(user.id, Purpose::PasswordReset, &token, now, account::RESET_LIFETIME, mail);
     if !app.store.issue_link(&issue).await? {
         tracing::info!(address = ?client.address, "password-reset link not sent: the account's hourly limit is reached");
     }
     Ok(())
+}
+
+/// The address a password link (an invitation or a reset) belongs to while it works, for
+/// the page behind it to say which address to sign in with; nothing is used up.
+pub async fn password_link_email(app: &AppState, link: &str) -> ServiceResult<Option<String>> {
+    let found = app.store.link(&token::hash(link.trim()), app.clock.now()).await?;
+    let Some(link) = found.filter(|l| l.purpose.sets_password()) else { return Ok(None) };
+    Ok(Some(app.store.user(link.user_id).await?.email))
 }
 
 /// Nexudus's `completePasswordReset`: the password set through the link (the policy
@@ -131,7 +141,8 @@ async fn mail_sign_in_link(app: &AppState, email: &str) -> ServiceResult<()> {
     let location = home_location(app, record.default_profile_id).await?;
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::SignIn.page(), &token);
-    let mail = vec![compose::sign_in_link(&user.email, &location.name, &link)];
+    let mail =
+        vec![compose::sign_in_link(user.language.unwrap_or_default(), &user.email, &location.name, &link)];
     let lifetime = account::SIGN_IN_LINK_LIFETIME;
     let issue = link_issue(user.id, Purpose::SignIn, &token, app.clock.now(), lifetime, mail);
     if !app.store.issue_link(&issue).await? {
@@ -267,7 +278,16 @@ pub async fn invite(app: &AppState, members: Vec<NewMember>) -> ServiceResult<Ve
         let token = token::generate(LINK_PREFIX);
         let link = app.settings.link(Purpose::Invitation.page(), &token);
         let place = locations.iter().find(|l| l.id == member.location_id).map_or("", |l| l.name.as_str());
-        let mail = compose::invitation(&member.email, &member.full_name, place, &link, lifetime.whole_days());
+        // A new member has chosen no language yet: the location's default (English for now).
+        let language = Language::default();
+        let mail = compose::invitation(
+            language,
+            &member.email,
+            &member.full_name,
+            place,
+            &link,
+            lifetime.whole_days(),
+        );
         invitations.push(Invitation {
             member,
             token_hash: token::hash(&token),
@@ -294,8 +314,14 @@ pub async fn resend_invitation(app: &AppState, email: &str) -> ServiceResult<()>
     let lifetime = Duration::try_from(app.settings.invitation_lifetime).unwrap_or(INVITATION_LIFETIME);
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::Invitation.page(), &token);
-    let mail =
-        vec![compose::invitation(&user.email, &user.full_name, &location.name, &link, lifetime.whole_days())];
+    let mail = vec![compose::invitation(
+        user.language.unwrap_or_default(),
+        &user.email,
+        &user.full_name,
+        &location.name,
+        &link,
+        lifetime.whole_days(),
+    )];
     let issue = link_issue(user.id, Purpose::Invitation, &token, now, lifetime, mail);
     if app.store.issue_link(&issue).await? {
         Ok(())
@@ -336,14 +362,17 @@ pub async fn request_email_change(
     // For an address another member holds, the same link is written, counted and voided as
     // for a free one, but already used: only its holder's notice is mailed. Status, body
     // and limits are the same either way, so nobody learns who holds an address.
+    let language = user.language.unwrap_or_default();
     let mail = if taken {
-        vec![compose::address_in_use(&new_email, &location.name)]
+        // Its holder's language is not looked up: the answer must take the same time whether
+        // the address is held or not. The location's default, then.
+        vec![compose::address_in_use(Language::default(), &new_email, &location.name)]
     } else {
         let confirm_link = app.settings.link(Purpose::EmailChange.page(), &confirm);
         let undo_link = app.settings.link(Purpose::EmailRevert.page(), &undo);
         vec![
-            compose::email_change_confirmation(&new_email, &location.name, &confirm_link),
-            compose::email_change_notice(&user.email, &location.name, &new_email, &undo_link),
+            compose::email_change_confirmation(language, &new_email, &location.name, &confirm_link),
+            compose::email_change_notice(language, &user.email, &location.name, &new_email, &undo_link),
         ]
     };
     let issue = LinkIssue {

@@ -155,19 +155,19 @@ impl ServiceError {
             }
             ServiceError::Locked { retry_after } => format!(
                 "Too many wrong passwords: password checks for this account are locked; try again in {}.",
-                minutes(*retry_after)
+                in_words(*retry_after)
             ),
             ServiceError::RateLimited { retry_after } => format!(
-                "Too many password attempts from your address; try again in {} seconds.",
-                retry_after.as_secs().max(1)
+                "Too many password attempts from your address; try again in {}.",
+                in_words(*retry_after)
             ),
             ServiceError::DraftsUsedUp { limit: DraftLimit::Member, retry_after } => {
-                format!("You have used your AI drafts for this hour; try again in {}.", minutes(*retry_after))
+                format!("You have used your AI drafts for this hour; try again in {}.", in_words(*retry_after))
             }
             ServiceError::DraftsUsedUp { limit: DraftLimit::Location, retry_after } => {
                 format!(
                     "This location has used its AI drafts for today; try again in {}.",
-                    minutes(*retry_after)
+                    in_words(*retry_after)
                 )
             }
             ServiceError::TooManyLinks { .. } => {
@@ -202,12 +202,18 @@ impl ServiceError {
     }
 }
 
-/// `1 minute`, `15 minutes`: a wait, rounded up to whole minutes.
-fn minutes(wait: Duration) -> String {
-    match wait.as_secs().div_ceil(60) {
-        1 => "1 minute".to_string(),
-        n => format!("{n} minutes"),
-    }
+/// `40 seconds`, `15 minutes`, `20 hours`: a wait in words, rounded up to the unit (minutes
+/// from one minute on, hours from two hours on), as `i18n::wait` says it in other languages.
+fn in_words(wait: Duration) -> String {
+    let seconds = wait.as_secs().max(1);
+    let (count, unit) = if seconds < 60 {
+        (seconds, "second")
+    } else if seconds < 2 * 3600 {
+        (seconds.div_ceil(60), "minute")
+    } else {
+        (seconds.div_ceil(3600), "hour")
+    };
+    if count == 1 { format!("1 {unit}") } else { format!("{count} {unit}s") }
 }
 
 /// At most this many property names in a summary.
@@ -356,13 +362,20 @@ mod tests {
         let locked = ServiceError::Locked { retry_after: Duration::from_secs(61) }.message();
         assert!(locked.ends_with("try again in 2 minutes."), "{locked}");
         let one =
-            ServiceError::DraftsUsedUp { limit: DraftLimit::Location, retry_after: Duration::from_secs(30) };
+            ServiceError::DraftsUsedUp { limit: DraftLimit::Location, retry_after: Duration::from_secs(60) };
         assert!(one.message().contains("for today; try again in 1 minute."), "{}", one.message());
+        let day = ServiceError::DraftsUsedUp {
+            limit: DraftLimit::Location,
+            retry_after: Duration::from_secs(72_000),
+        };
+        assert!(day.message().contains("for today; try again in 20 hours."), "{}", day.message());
         let member =
             ServiceError::DraftsUsedUp { limit: DraftLimit::Member, retry_after: Duration::from_secs(600) };
         assert!(member.message().contains("for this hour; try again in 10 minutes."), "{}", member.message());
         let limited = ServiceError::RateLimited { retry_after: Duration::from_millis(200) }.message();
-        assert!(limited.ends_with("try again in 1 seconds."), "{limited}");
+        assert!(limited.ends_with("try again in 1 second."), "{limited}");
+        let lockout = ServiceError::RateLimited { retry_after: Duration::from_secs(890) }.message();
+        assert!(lockout.ends_with("try again in 15 minutes."), "{lockout}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::auth::token;
 use crate::domain::audit::AuditKind;
 use crate::domain::fields::email_key;
 use crate::domain::history::{self, Origin};
+use crate::domain::language::Language;
 use crate::domain::password::{self, Owner};
 use crate::domain::patch::{self, Editor, ParseOptions, PasswordChange, ProfilePatch};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User, Version};
@@ -20,6 +21,20 @@ use crate::store::{PasswordUpdate, ProfileUpdate, StoreError};
 
 pub async fn current_user(app: &AppState, session: &Session) -> ServiceResult<User> {
     Ok(app.store.user(session.user_id).await?)
+}
+
+/// The language the user chose for pages and mail, if any.
+pub async fn language(app: &AppState, user_id: i64) -> ServiceResult<Option<Language>> {
+    Ok(app.store.user(user_id).await?.language)
+}
+
+/// Keeps the member's language for pages and mail (`None`: their browser's from now on).
+pub async fn set_language(
+    app: &AppState,
+    session: &Session,
+    language: Option<Language>,
+) -> ServiceResult<()> {
+    Ok(app.store.set_user_language(session.user_id, language).await?)
 }
 
 /// One PATCH as the edge received it: the session, the body, the version `If-Match`

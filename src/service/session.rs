@@ -21,9 +21,9 @@ use crate::store::{
 };
 use tokio::sync::SemaphorePermit;
 
-const WRONG_CREDENTIALS: &str = "The user name or password is incorrect.";
+pub const WRONG_CREDENTIALS: &str = "The user name or password is incorrect.";
 const BAD_REFRESH: &str = "The refresh token is invalid, expired or already used.";
-const WRONG_CODE: &str = "The code is incorrect, or was already used.";
+pub const WRONG_CODE: &str = "The code is incorrect, or was already used.";
 const TWO_STEP_NOT_WITH_BASIC: &str = "Two-step sign-in is on for this account: sign in at /api/token with the code (totp), not with Basic credentials.";
 
 /// Who is asking, for the rate limits, the session list and the audit log, and whether
@@ -300,7 +300,7 @@ async fn code_under_lockout(
     }
 }
 
-const SECOND_STEP_EXPIRED: &str = "The sign-in took too long: enter your password again.";
+pub const SECOND_STEP_EXPIRED: &str = "The sign-in took too long: enter your password again.";
 
 /// The account of an address; one whose key was made by an earlier rule (and could not be
 /// made again: another account took the new key) is found under its old key.

@@ -18,6 +18,7 @@ use crate::domain::custom::CustomField;
 use crate::domain::directory::{DirectoryHits, DirectoryOrder, SearchCandidate};
 pub use crate::domain::history::Paging;
 use crate::domain::history::{HistoryPage, Origin};
+use crate::domain::language::Language;
 use crate::domain::lockout::{Admission, LockoutRule};
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
@@ -652,6 +653,8 @@ pub trait Store: Send + Sync + 'static {
     async fn use_recovery_code(&self, user_id: i64, code_hash: &str) -> StoreResult<bool>;
     /// Requires (or no longer requires) a new password at the user's next sign-in.
     async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()>;
+    /// The language the user chose for pages and mail (`None`: the browser's).
+    async fn set_user_language(&self, user_id: i64, language: Option<Language>) -> StoreResult<()>;
     /// The session an access, refresh or retired refresh token belongs to.
     async fn token_owner(&self, hash: &TokenHash) -> StoreResult<Option<TokenOwner>>;
     async fn end_session(&self, session_id: i64, audit: &AuditEvent) -> StoreResult<()>;

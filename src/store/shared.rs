@@ -22,6 +22,7 @@ use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
 use crate::domain::custom::{CustomField, CustomKind};
 use crate::domain::directory::{DirectoryOrder, SearchedProfile};
 use crate::domain::history::{self, HistoryEntry};
+use crate::domain::language::Language;
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::{MAX_SCORE, PasswordPolicy};
 use crate::domain::photo::Photo;
@@ -515,6 +516,9 @@ pub const ROTATE_REFRESH: &str = "update sessions set access_hash = $1, refresh_
 pub const END_CLIENT_SESSIONS: &str = "delete from sessions where user_id = $1 and client_id = $2";
 /// `$1` required, `$2` the user.
 pub const SET_MUST_RESET: &str = "update users set must_reset_password = $1 where id = $2";
+/// `$1` the language's code or null, `$2` the user. Not part of the profile's
+/// representation: no version moves.
+pub const SET_LANGUAGE: &str = "update users set language = $1 where id = $2";
 
 /// The session a refresh token belongs to, as [`REFRESH_HOLDER`] reads it.
 #[derive(Debug, Clone)]
@@ -582,7 +586,7 @@ pub fn refresh_holder_from(row: &impl ColumnSource) -> StoreResult<RefreshHolder
 pub static USER_COLUMNS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "id, unique_id, email, full_name, active, must_reset_password, default_profile_id, created_on, \
-         updated_on, {}",
+         updated_on, {}, language",
         user_columns()
     )
 });
@@ -599,6 +603,7 @@ pub fn user_from(row: &impl ColumnSource) -> StoreResult<User> {
         created_on: row.time(7)?,
         updated_on: row.time(8)?,
         values: user_values_from(row, 9)?,
+        language: row.text(9 + user_fields().count())?.as_deref().and_then(Language::from_code),
     })
 }
 
@@ -687,6 +692,7 @@ mod tests {
             ROTATE_REFRESH.to_string(),
             END_CLIENT_SESSIONS.to_string(),
             SET_MUST_RESET.to_string(),
+            SET_LANGUAGE.to_string(),
             LOGIN_RECORD.to_string(),
             CUSTOM_FIELDS.to_string(),
             DEFINE_CUSTOM_FIELD.to_string(),

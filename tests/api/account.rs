@@ -415,8 +415,12 @@ async fn mail_waits_while_smtp_is_down_and_goes_when_it_is_back(backend: Backend
     sink.stop();
     let app = app_sending_to(backend, &sink, test_settings()).await;
     let mailer = Mailer::new(&app.state.settings.mail).expect("mailer").expect("SMTP configured");
-    let mail =
-        portico::mail::compose::password_reset("ann@example.com", "Main", "https://x/reset?token=plk_a");
+    let mail = portico::mail::compose::password_reset(
+        portico::i18n::Language::English,
+        "ann@example.com",
+        "Main",
+        "https://x/reset?token=plk_a",
+    );
     app.state.store.queue_mail(&[mail], app.state.clock.now()).await.expect("queued");
     assert_eq!(outbox::deliver_due(&app.state, &mailer).await.expect("a round"), 0, "SMTP is down");
     let waited = app.state.store.outbox(None, 10).await.expect("outbox").remove(0);
@@ -442,7 +446,12 @@ async fn two_senders_at_once_send_each_message_once(backend: Backend) {
     let mailer = Mailer::new(&app.state.settings.mail).expect("mailer").expect("SMTP configured");
     let mail: Vec<_> = (0..3)
         .map(|n| {
-            portico::mail::compose::password_reset(&format!("m{n}@example.com"), "Main", "https://x/reset")
+            portico::mail::compose::password_reset(
+                portico::i18n::Language::English,
+                &format!("m{n}@example.com"),
+                "Main",
+                "https://x/reset",
+            )
         })
         .collect();
     app.state.store.queue_mail(&mail, app.state.clock.now()).await.expect("queued");
@@ -605,7 +614,14 @@ async fn mail_that_cannot_be_delivered_is_given_up(backend: Backend) {
     let app = TestApp::spawn_with(backend, Settings { mail: mail_settings(&sink), ..test_settings() }).await;
     let mailer = Mailer::new(&app.state.settings.mail).expect("mailer").expect("SMTP configured");
     let mail: Vec<_> = ["refused@example.com", "busy@example.com", "fine@example.com"]
-        .map(|to| portico::mail::compose::password_reset(to, "Main", "https://x/reset"))
+        .map(|to| {
+            portico::mail::compose::password_reset(
+                portico::i18n::Language::English,
+                to,
+                "Main",
+                "https://x/reset",
+            )
+        })
         .into();
     app.state.store.queue_mail(&mail, app.state.clock.now()).await.expect("queued");
     assert_eq!(outbox::deliver_due(&app.state, &mailer).await.expect("round"), 1, "one delivered");

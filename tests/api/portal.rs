@@ -17,6 +17,8 @@ struct Browser {
     client: reqwest::Client,
     base: String,
     cookies: HashMap<String, String>,
+    /// The `Accept-Language` it sends, if any.
+    language: Option<&'static str>,
 }
 
 struct Page {
@@ -58,7 +60,7 @@ impl Browser {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Browser { client, base: app.url(""), cookies: HashMap::new() }
+        Browser { client, base: app.url(""), cookies: HashMap::new(), language: None }
     }
 
     fn cookie_header(&self) -> String {
@@ -86,6 +88,7 @@ impl Browser {
             .client
             .get(format!("{}{path}", self.base))
             .header("cookie", self.cookie_header())
+            .header("accept-language", self.language.unwrap_or_default())
             .send()
             .await
             .expect("GET");
@@ -97,6 +100,7 @@ impl Browser {
             .client
             .post(format!("{}{path}", self.base))
             .header("cookie", self.cookie_header())
+            .header("accept-language", self.language.unwrap_or_default())
             .form(form);
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -526,6 +530,10 @@ async fn a_forgotten_password_is_reset_through_the_pages(backend: Backend) {
 
     let form = browser.get(&format!("/reset?token={token}")).await;
     assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.text_of("#link-email").is_some_and(|t| t.contains("ann@example.com")),
+        "the page says which address the password is for"
+    );
     assert_eq!(form.headers["cache-control"], "no-store", "a page whose address holds a token is not cached");
     assert_eq!(form.value_of("input[name=Token]").as_deref(), Some(token.as_str()));
     let new = "quiet lantern harbour 2049";
@@ -546,8 +554,15 @@ async fn a_forgotten_password_is_reset_through_the_pages(backend: Backend) {
         ("RepeatNewPassword", new),
     ];
     let done = browser.post("/reset", &good, &[]).await;
-    assert_eq!((done.status, done.location()), (StatusCode::SEE_OTHER, "/signin?password_set=1"));
-    assert!(browser.get("/signin?password_set=1").await.html.contains("Your password is set"));
+    let to_sign_in = "/signin?password_set=1&email=ann%40example.com";
+    assert_eq!(
+        (done.status, done.location()),
+        (StatusCode::SEE_OTHER, to_sign_in),
+        "the address, never the link"
+    );
+    let sign_in = browser.get(to_sign_in).await;
+    assert!(sign_in.html.contains("Your password is set"));
+    assert_eq!(sign_in.value_of("#f-Email").as_deref(), Some("ann@example.com"), "the address filled in");
     let signed = browser.sign_in("ann@example.com", new).await;
     assert_eq!(signed.location(), "/profile");
     let stale = browser.post("/reset", &good, &[]).await;
@@ -926,7 +941,125 @@ async fn staff_pages_work_without_javascript(backend: Backend) {
     assert_eq!(bob.get("/staff").await.status, StatusCode::FORBIDDEN, "a member is not staff");
 }
 
+/// Every page a member reaches, in each shipped language: `lang` set, the page's own words
+/// in that language, and no message missing (the lookup records every miss).
+async fn pages_speak_the_browsers_language_and_the_members_choice_wins(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_member("ann@example.com", None).await;
+    let location = app.state.store.locations().await.expect("locations")[0].name.clone();
+    let question = portico::service::custom_fields::NewCustomField {
+        label: "Locker".into(),
+        kind: "yes-no".into(),
+        choices: Vec::new(),
+        required: true,
+        staff_only: false,
+        in_directory: true,
+    };
+    portico::service::operator::define_custom_field(&app.state, &location, question).await.expect("defined");
+    let pages = ["/profile", "/directory", "/profile/two-factor", "/directory/999999"];
+    let words = [
+        ("de-CH, de;q=0.9, en;q=0.5", "de", "Persönliche Angaben speichern", "Passwort ändern"),
+        ("fr", "fr", "Enregistrer les informations personnelles", "Changer le mot de passe"),
+        ("es-MX;q=0.8, pt;q=0.9", "es", "Guardar los datos personales", "Cambiar la contraseña"),
+        ("", "en", "Save personal information", "Change password"),
+    ];
+    for (accept, code, personal, password) in words {
+        let mut anonymous = Browser::new(&app);
+        anonymous.language = Some(accept);
+        for path in ["/signin", "/forgot", "/reset?token=plk_not_a_link", "/welcome?token=plk_not_a_link"] {
+            let page = anonymous.get(path).await;
+            assert!(page.html.contains(&format!("<html lang=\"{code}\">")), "{path} in {code}");
+        }
+        let mut browser = Browser::new(&app);
+        browser.language = Some(accept);
+        let signed = browser.sign_in("ann@example.com", PASSWORD).await;
+        assert_eq!(signed.location(), "/profile");
+        let (profile, _, _) = browser.profile().await;
+        assert!(profile.html.contains(&format!("<html lang=\"{code}\">")), "{code}");
+        assert!(
+            profile.html.contains(personal) && profile.html.contains(password),
+            "{code}: {}",
+            profile.html
+        );
+        assert!(
+            profile.count("nav.contents a[href='#credentials']") == 1,
+            "the section list leads to each section"
+        );
+        assert_eq!(
+            profile.count("section.card > details[open] > summary h2"),
+            9,
+            "{code}: every section folds"
+        );
+        for path in pages {
+            let page = browser.get(path).await;
+            assert!(
+                page.html.contains(&format!("<html lang=\"{code}\">")),
+                "{path} in {code}: {}",
+                page.html
+            );
+        }
+        let failed = browser.get("/directory/999999").await;
+        assert_eq!(failed.status, StatusCode::NOT_FOUND);
+        for way in ["/profile", "/directory", "/signin"] {
+            assert_eq!(
+                failed.count(&format!("main nav a[href='{way}']")),
+                1,
+                "the error page leads on: {way}"
+            );
+        }
+    }
+    let missing: Vec<String> = portico::i18n::misses();
+    assert!(missing.is_empty(), "translations missing: {missing:?}");
+
+    // The member's choice wins over the browser, for pages and mail; choosing none goes back.
+    let mut browser = Browser::new(&app);
+    browser.language = Some("de");
+    browser.sign_in("ann@example.com", PASSWORD).await;
+    let (_, csrf, _) = browser.profile().await;
+    let saved = browser.post("/profile/language", &[("_csrf", &csrf), ("Language", "es")], &[]).await;
+    assert_eq!(saved.location(), "/profile?language_saved=1#language");
+    let (profile, _, _) = browser.profile().await;
+    assert!(profile.html.contains("<html lang=\"es\">"), "the member's choice, not the browser's");
+    assert_eq!(profile.value_of("#f-Language option[selected]").as_deref(), Some("es"));
+    // A reset asked for from another browser, in English: the mail follows the member.
+    let mut stranger = Browser::new(&app);
+    let form = stranger.get("/forgot").await;
+    let csrf_anonymous = form.value_of("input[name=_csrf]").expect("csrf");
+    stranger.post("/forgot", &[("_csrf", &csrf_anonymous), ("Email", "ann@example.com")], &[]).await;
+    let key = portico::domain::fields::email_key("ann@example.com");
+    let mut subject = String::new();
+    for _ in 0..100 {
+        if let Some(mail) = app.state.store.outbox(Some(&key), 1).await.expect("outbox").pop() {
+            subject = mail.mail.subject;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(subject, format!("{location}: restablece tu contraseña"), "the mail in the member's language");
+    browser.post("/profile/language", &[("_csrf", &csrf), ("Language", "")], &[]).await;
+    let (profile, _, _) = browser.profile().await;
+    assert!(profile.html.contains("<html lang=\"de\">"), "no choice: the browser's again");
+}
+
+/// The lockout's wait is said in words in the member's language, never in seconds.
+async fn waits_are_said_in_words(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_member("ann@example.com", None).await;
+    let mut browser = Browser::new(&app);
+    browser.language = Some("de");
+    let mut last = None;
+    for _ in 0..6 {
+        last = Some(browser.sign_in("ann@example.com", "not the password at all").await);
+    }
+    let locked = last.expect("a page");
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "{}", locked.html);
+    let problem = locked.text_of("#problem").expect("the reason");
+    assert!(problem.contains("15 Minuten") && !problem.contains("Sekunden"), "{problem}");
+}
+
 every_store!(
+    pages_speak_the_browsers_language_and_the_members_choice_wins,
+    waits_are_said_in_words,
     staff_pages_work_without_javascript,
     two_step_sign_in_works_without_javascript,
     photos_are_uploaded_from_the_profile_page_and_faces_fill_the_directory,

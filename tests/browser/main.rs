@@ -556,5 +556,71 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     me.check_page("staff-audit").await;
     me.open("/staff/outbox").await;
     me.check_page("staff-outbox").await;
+
+    // On a phone the profile's sections fold: the list of sections first, each heading a
+    // switch; a link of the list opens its section.
+    me.client.set_window_size(PHONE.0, PHONE.1).await.expect("resize");
+    me.open("/profile").await;
+    let open: Value = me
+        .client
+        .execute(
+            "return [...document.querySelectorAll('section.card > details')].filter(d => d.open).length;",
+            vec![],
+        )
+        .await
+        .expect("count");
+    assert_eq!(open, json!(0), "on a phone every section starts folded");
+    std::fs::write(
+        screenshots().join("profile-folded-phone.png"),
+        me.client.screenshot().await.expect("png"),
+    )
+    .expect("write screenshot");
+    me.client
+        .find(Locator::Css("nav.contents a[href='#billing']"))
+        .await
+        .expect("link")
+        .click()
+        .await
+        .expect("click");
+    let billing: Value = me
+        .client
+        .execute("return document.querySelector('#billing > details').open;", vec![])
+        .await
+        .expect("open");
+    assert_eq!(billing, json!(true), "the list's link opens its section");
+    me.client.set_window_size(DESKTOP.0, DESKTOP.1).await.expect("resize");
+
+    // The member's language, chosen on the profile page: every page in it, checked by axe
+    // and for missing translations (the lookup records every miss), German in pictures.
+    for (code, heading) in [("de", "Mein Profil"), ("fr", "Mon profil"), ("es", "Mi perfil")] {
+        me.open("/profile#language").await;
+        me.client
+            .find(Locator::Id("f-Language"))
+            .await
+            .expect("the language menu")
+            .select_by_value(code)
+            .await
+            .expect("choose");
+        me.submit("/profile/language").await;
+        let lang: Value =
+            me.client.execute("return document.documentElement.lang;", vec![]).await.expect("lang");
+        assert_eq!(lang, json!(code));
+        let h1 = me.client.find(Locator::Css("h1")).await.expect("h1").text().await.expect("text");
+        assert_eq!(h1, heading);
+        for path in
+            ["/profile", "/directory", "/profile/two-factor", "/staff", "/staff/audit", "/staff/outbox"]
+        {
+            me.open(path).await;
+            let name = format!("{}-{code}", path.trim_start_matches('/').replace('/', "-"));
+            if code == "de" && matches!(path, "/profile" | "/directory" | "/staff/audit") {
+                me.check_page(&name).await;
+            } else {
+                let problems = me.accessibility_problems().await;
+                assert!(problems.is_empty(), "{name}: {problems:?}");
+            }
+        }
+    }
+    let missing = portico::i18n::misses();
+    assert!(missing.is_empty(), "translations missing: {missing:?}");
     me.client.close().await.expect("close");
 }

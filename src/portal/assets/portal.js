@@ -1,6 +1,18 @@
 // Portico member portal: small enhancements over forms that work without this script.
 "use strict";
 
+// The page's words for what this script writes, in the page's language (`data-words` on
+// the body); English if a page has none.
+var words = (function () {
+  var fallback = { preview: "Preview the bio", strength: "Strength:", weak: "Weak", fair: "Fair", good: "Good",
+    strong: "Strong", tags: "Your tags", addTag: "Add a tag", addTagHint: "Add a tag (press Enter)",
+    removeTag: "Remove tag", findCountry: "Type to find a country", findCountryFor: "Find a country for",
+    conflict: "Your profile was changed elsewhere since this page was loaded, so nothing was saved. What you typed is still here.",
+    reload: "Reload the page" };
+  try { return Object.assign(fallback, JSON.parse(document.body.getAttribute("data-words") || "{}")); }
+  catch (e) { return fallback; }
+})();
+
 function focusOutcome(root) {
   var target = root.querySelector("[data-focus='true']") || root.querySelector(".saved");
   if (target) {
@@ -20,9 +32,9 @@ function strengthHints(root) {
     input.addEventListener("input", function () {
       var value = input.value, kinds = 0;
       [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].forEach(function (re) { if (re.test(value)) { kinds++; } });
-      var words = ["", "Weak", "Fair", "Good", "Strong"];
+      var levels = ["", words.weak, words.fair, words.good, words.strong];
       var score = value.length === 0 ? 0 : Math.min(4, Math.floor(value.length / 6) + (kinds > 2 ? 1 : 0));
-      hint.textContent = score ? "Strength: " + words[Math.max(1, score)] : "";
+      hint.textContent = score ? words.strength + " " + levels[Math.max(1, score)] : "";
     });
   });
 }
@@ -35,7 +47,7 @@ function bioPreview(root) {
   var button = document.createElement("button");
   button.type = "button";
   button.className = "secondary";
-  button.textContent = "Preview the bio";
+  button.textContent = words.preview;
   var preview = document.createElement("div");
   preview.className = "bio preview";
   preview.id = "bio-preview";
@@ -56,6 +68,7 @@ function bioPreview(root) {
 // the save, or the page with the errors) replaces only that section, and every other form
 // takes the new version so it is not refused as stale.
 function saveInPlace(form) {
+  if (form.hasAttribute("data-whole-page")) { return; }
   form.addEventListener("submit", function (event) {
     var section = form.closest("section");
     if (!section || !window.fetch || !window.DOMParser) { return; }
@@ -92,12 +105,12 @@ function tagEditor(root) {
   editor.className = "tags-editor";
   var chips = document.createElement("ul");
   chips.className = "chips";
-  chips.setAttribute("aria-label", "Your tags");
+  chips.setAttribute("aria-label", words.tags);
   var adder = document.createElement("input");
   adder.type = "text";
   adder.id = input.id + "-add";
-  adder.setAttribute("aria-label", "Add a tag (press Enter)");
-  adder.placeholder = "Add a tag";
+  adder.setAttribute("aria-label", words.addTagHint);
+  adder.placeholder = words.addTag;
   editor.appendChild(chips);
   editor.appendChild(adder);
   input.type = "hidden";
@@ -114,7 +127,7 @@ function tagEditor(root) {
       remove.type = "button";
       remove.className = "chip-remove";
       remove.textContent = "×";
-      remove.setAttribute("aria-label", "Remove tag " + tag);
+      remove.setAttribute("aria-label", words.removeTag + " " + tag);
       remove.addEventListener("click", function () {
         var rest = tags();
         rest.splice(index, 1);
@@ -181,8 +194,8 @@ function countryPickers(root) {
         filter.type = "search";
         filter.id = select.id + "-filter";
         filter.className = "country-filter";
-        filter.placeholder = "Type to find a country";
-        filter.setAttribute("aria-label", "Find a country for " + select.labels[0].textContent);
+        filter.placeholder = words.findCountry;
+        filter.setAttribute("aria-label", words.findCountryFor + " " + select.labels[0].textContent);
         select.insertAdjacentElement("beforebegin", filter);
         filter.addEventListener("input", function () {
           var wanted = filter.value.trim().toLowerCase();
@@ -210,15 +223,44 @@ function offerReload(section) {
   note.setAttribute("role", "alert");
   note.setAttribute("tabindex", "-1");
   var text = document.createElement("p");
-  text.textContent = "Your profile was changed elsewhere since this page was loaded, so nothing was saved. What you typed is still here.";
+  text.textContent = words.conflict;
   var reload = document.createElement("button");
   reload.type = "button";
-  reload.textContent = "Reload the page";
+  reload.textContent = words.reload;
   reload.addEventListener("click", function () { window.location.href = "/profile#" + section.id; window.location.reload(); });
   note.appendChild(text);
   note.appendChild(reload);
-  section.querySelector("h2").insertAdjacentElement("afterend", note);
+  var heading = section.querySelector("summary") || section.querySelector("h2");
+  heading.insertAdjacentElement("afterend", note);
   note.focus();
+}
+
+// The profile's sections fold on a phone: there they start folded, but for the one the
+// address names and any with news (saved, refused); a link of the section list opens its
+// section. On a wide screen every section stays open beside the sticky list.
+function foldingSections(root) {
+  var sections = root.querySelectorAll("section.card > details");
+  if (!sections.length) { return; }
+  var narrow = window.matchMedia && window.matchMedia("(max-width: 59.99rem)").matches;
+  sections.forEach(function (details) {
+    var section = details.parentElement;
+    var named = window.location.hash === "#" + section.id;
+    var news = details.querySelector(".saved, .summary, .has-error");
+    if (narrow && !named && !news) { details.open = false; }
+  });
+  root.querySelectorAll("nav.contents a").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var target = document.getElementById(link.hash.slice(1));
+      var details = target && target.querySelector("details");
+      if (details) { details.open = true; }
+    });
+  });
+}
+
+function openTarget() {
+  var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  var details = target && (target.querySelector("details") || target.closest("details"));
+  if (details) { details.open = true; }
 }
 
 function enhance(root) {
@@ -233,5 +275,7 @@ function enhance(root) {
 
 document.addEventListener("DOMContentLoaded", function () {
   enhance(document);
+  foldingSections(document);
   focusOutcome(document);
 });
+window.addEventListener("hashchange", openTarget);

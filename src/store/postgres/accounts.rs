@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use super::profiles;
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::fields::email_digest;
+use crate::domain::language::Language;
 use crate::domain::lockout::{Admission, FailureState};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
@@ -131,6 +132,16 @@ pub async fn user(c: &mut PgConnection, user_id: i64) -> StoreResult<User> {
 
 pub async fn set_must_reset_password(c: &mut PgConnection, user_id: i64, required: bool) -> StoreResult<()> {
     let done = sqlx::query(shared::SET_MUST_RESET).bind(required).bind(user_id).execute(c).await?;
+    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+pub async fn set_user_language(
+    c: &mut PgConnection,
+    user_id: i64,
+    language: Option<Language>,
+) -> StoreResult<()> {
+    let code = language.map(Language::code);
+    let done = sqlx::query(shared::SET_LANGUAGE).bind(code).bind(user_id).execute(c).await?;
     if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 

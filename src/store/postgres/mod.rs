@@ -36,6 +36,7 @@ use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::custom::CustomField;
 use crate::domain::directory::{self as directory_rules, DirectoryHits, DirectoryOrder, SearchCandidate};
 use crate::domain::history::HistoryPage;
+use crate::domain::language::Language;
 use crate::domain::lockout::Admission;
 use crate::domain::markdown::RenderedBio;
 use crate::domain::password::PasswordPolicy;
@@ -446,6 +447,10 @@ impl Store for PostgresStore {
 
     async fn set_must_reset_password(&self, user_id: i64, required: bool) -> StoreResult<()> {
         accounts::set_must_reset_password(&mut *self.pool.acquire().await?, user_id, required).await
+    }
+
+    async fn set_user_language(&self, user_id: i64, language: Option<Language>) -> StoreResult<()> {
+        accounts::set_user_language(&mut *self.pool.acquire().await?, user_id, language).await
     }
 
     async fn token_owner(&self, hash: &TokenHash) -> StoreResult<Option<TokenOwner>> {

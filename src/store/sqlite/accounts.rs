@@ -10,6 +10,7 @@ use super::profiles;
 use crate::domain::audit::{AuditEvent, AuditRecord};
 use crate::domain::catalogue::Owner;
 use crate::domain::fields::email_digest;
+use crate::domain::language::Language;
 use crate::domain::lockout::{Admission, FailureState};
 use crate::domain::password::PasswordPolicy;
 use crate::domain::profile::{Location, User};
@@ -140,6 +141,12 @@ pub fn user(c: &Connection, user_id: i64) -> StoreResult<User> {
 
 pub fn set_must_reset_password(c: &Connection, user_id: i64, required: bool) -> StoreResult<()> {
     let changed = c.prepare_cached(shared::SET_MUST_RESET)?.execute(params![required, user_id])?;
+    if changed == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+pub fn set_user_language(c: &Connection, user_id: i64, language: Option<Language>) -> StoreResult<()> {
+    let code = language.map(Language::code);
+    let changed = c.prepare_cached(shared::SET_LANGUAGE)?.execute(params![code, user_id])?;
     if changed == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 

@@ -379,6 +379,27 @@ impl IntoResponses for SignedInErrors {
     }
 }
 
+/// What any staff operation may answer besides its success (docs/API.md, "Staff").
+pub struct StaffErrors;
+
+impl IntoResponses for StaffErrors {
+    fn responses() -> BTreeMap<String, RefOr<Described>> {
+        [
+            ("400", "A parameter or a property is not valid; each is named"),
+            ("401", "No valid bearer token or key"),
+            ("403", "Not staff, staff without two-step sign-in, or a role short of the action"),
+            ("404", "No such member at your locations"),
+            ("409", "Another change got there first"),
+            ("412", "The record changed since it was read (If-Match)"),
+            ("429", "Too many requests; see Retry-After"),
+            ("503", "The database or the hashing queue is busy; see Retry-After"),
+        ]
+        .into_iter()
+        .map(|(status, description)| (status.to_string(), RefOr::T(envelope_response(description))))
+        .collect()
+    }
+}
+
 /// The answers of any operation that reads a JSON body.
 pub struct BodyErrors;
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::envelope::{ActionConfirmation, ApiError, success};
 use super::extract::{IfMatch, JsonObject, Presented, PublicBase, presented};
-use super::openapi::{AnyObject, BodyErrors, Envelope, SignedInErrors};
+use super::openapi::{AnyObject, BodyErrors, Envelope, StaffErrors};
 use super::query::QueryParams;
 use super::views::{ProfileView, json, rfc3339};
 use crate::domain::audit::AuditRecord;
@@ -167,7 +167,7 @@ fn optional_flag(query: &QueryParams, name: &str) -> Result<Option<bool>, ApiErr
         ("orderBy" = Option<String>, Query, description = "FullName, Email, CompanyName, CreatedOn, UpdatedOn or Id"),
         ("dir" = Option<String>, Query, description = "Ascending or Descending")),
     responses((status = 200, description = "ApiListResult of Coworker records", body = AnyObject),
-        (status = 403, description = "Not staff", body = Envelope), SignedInErrors))]
+        StaffErrors))]
 pub(super) async fn list(
     StaffAuth(staff): StaffAuth,
     State(app): State<SharedState>,
@@ -227,7 +227,7 @@ fn with_etag(mut response: Response, profile: &crate::domain::profile::Profile) 
 #[utoipa::path(get, path = "/api/spaces/coworkers/{id}", tag = "staff", security(("bearer" = []), ("basic" = [])),
     params(("id" = i64, Path, description = "The profile's Id")),
     responses((status = 200, description = "The Coworker record, with an ETag", body = AnyObject),
-        (status = 404, description = "No such member at your locations", body = Envelope), SignedInErrors))]
+        StaffErrors))]
 pub(super) async fn read(
     StaffAuth(staff): StaffAuth,
     State(app): State<SharedState>,
@@ -251,7 +251,7 @@ fn profile_id(text: &str) -> Result<i64, ApiError> {
     params(("id" = i64, Path, description = "The profile's Id"),
         ("If-Match" = Option<String>, Header, description = "Apply only if the record still has this ETag")),
     request_body(content = AnyObject, content_type = "application/json"),
-    responses((status = 200, description = "Applied: Value is the record", body = Envelope), BodyErrors))]
+    responses((status = 200, description = "Applied: Value is the record", body = Envelope), BodyErrors, StaffErrors))]
 // One extractor per thing the PUT reads, as axum handlers take them.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn update(
@@ -277,7 +277,7 @@ pub(super) async fn update(
 /// address is invited by mail to choose a password.
 #[utoipa::path(post, path = "/api/spaces/coworkers", tag = "staff", security(("bearer" = []), ("basic" = [])),
     request_body(content = AnyObject, content_type = "application/json"),
-    responses((status = 200, description = "Added: Value is the record", body = Envelope), BodyErrors))]
+    responses((status = 200, description = "Added: Value is the record", body = Envelope), BodyErrors, StaffErrors))]
 pub(super) async fn add(
     StaffAuth(staff): StaffAuth,
     State(app): State<SharedState>,
@@ -295,7 +295,7 @@ pub(super) async fn add(
 #[utoipa::path(delete, path = "/api/spaces/coworkers/{id}", tag = "staff", security(("bearer" = []), ("basic" = [])),
     params(("id" = i64, Path, description = "The profile's Id")),
     responses((status = 200, description = "Erased", body = Envelope),
-        (status = 403, description = "Your role does not allow it", body = Envelope), SignedInErrors))]
+        StaffErrors))]
 pub(super) async fn erase(
     StaffAuth(staff): StaffAuth,
     State(app): State<SharedState>,
@@ -309,7 +309,7 @@ pub(super) async fn erase(
 /// Suspends the member: no sign-in of any kind, every session ended, out of the directory.
 #[utoipa::path(post, path = "/api/spaces/coworkers/{id}/suspend", tag = "staff", security(("bearer" = []), ("basic" = [])),
     params(("id" = i64, Path, description = "The profile's Id")),
-    responses((status = 200, description = "Suspended: Value is the record", body = Envelope), SignedInErrors))]
+    responses((status = 200, description = "Suspended: Value is the record", body = Envelope), StaffErrors))]
 pub(super) async fn suspend(
     auth: StaffAuth,
     app: State<SharedState>,
@@ -322,7 +322,7 @@ pub(super) async fn suspend(
 
 #[utoipa::path(post, path = "/api/spaces/coworkers/{id}/reactivate", tag = "staff", security(("bearer" = []), ("basic" = [])),
     params(("id" = i64, Path, description = "The profile's Id")),
-    responses((status = 200, description = "Active again: Value is the record", body = Envelope), SignedInErrors))]
+    responses((status = 200, description = "Active again: Value is the record", body = Envelope), StaffErrors))]
 pub(super) async fn reactivate(
     auth: StaffAuth,
     app: State<SharedState>,
@@ -349,7 +349,7 @@ async fn set_active(
 /// space; admins only.
 #[utoipa::path(get, path = "/api/spaces/coworkers/{id}/export", tag = "staff", security(("bearer" = []), ("basic" = [])),
     params(("id" = i64, Path, description = "The profile's Id")),
-    responses((status = 200, description = "The export, as the member's own", body = AnyObject), SignedInErrors))]
+    responses((status = 200, description = "The export, as the member's own", body = AnyObject), StaffErrors))]
 pub(super) async fn export(
     StaffAuth(staff): StaffAuth,
     State(app): State<SharedState>,
@@ -364,7 +364,7 @@ pub(super) async fn export(
 /// Mails an invited member a new invitation.
 #[utoipa::path(post, path = "/api/spaces/coworkers/{id}/invitation", tag = "staff", security(("bearer" = []), ("basic" = [])),
     params(("id" = i64, Path, description = "The profile's Id")),
-    responses((status = 200, description = "Sent", body = Envelope), SignedInErrors))]
+    responses((status = 200, description = "Sent", body = Envelope), StaffErrors))]
 pub(super) async fn resend_invitation(
     StaffAuth(staff): StaffAuth,
     State(app): State<SharedState>,
@@ -378,7 +378,7 @@ pub(super) async fn resend_invitation(
 /// The member must choose a new password at their next sign-in.
 #[utoipa::path(post, path = "/api/spaces/coworkers/{id}/require-new-password", tag = "staff", security(("bearer" = []), ("basic" = [])),
     params(("id" = i64, Path, description = "The profile's Id")),
-    responses((status = 200, description = "Required", body = Envelope), SignedInErrors))]
+    responses((status = 200, description = "Required", body = Envelope), StaffErrors))]
 pub(super) async fn require_new_password(
     StaffAuth(staff): StaffAuth,
     State(app): State<SharedState>,
@@ -392,7 +392,7 @@ pub(super) async fn require_new_password(
 /// Turns the member's two-step sign-in off (admins only).
 #[utoipa::path(post, path = "/api/spaces/coworkers/{id}/reset-two-factor", tag = "staff", security(("bearer" = []), ("basic" = [])),
     params(("id" = i64, Path, description = "The profile's Id")),
-    responses((status = 200, description = "Off", body = Envelope), SignedInErrors))]
+    responses((status = 200, description = "Off", body = Envelope), StaffErrors))]
 pub(super) async fn reset_two_factor(
     StaffAuth(staff): StaffAuth,
     State(app): State<SharedState>,
@@ -454,7 +454,7 @@ fn time_parameter(query: &QueryParams, name: &'static str) -> Result<Option<time
         ("since" = Option<String>, Query, description = "From this time (RFC 3339)"),
         ("until" = Option<String>, Query, description = "Before this time"),
         ("limit" = Option<u64>, Query, description = "1 to 1000, 100 by default")),
-    responses((status = 200, description = "Value: the events", body = Envelope), SignedInErrors))]
+    responses((status = 200, description = "Value: the events", body = Envelope), StaffErrors))]
 pub(super) async fn audit(
     StaffAuth(staff): StaffAuth,
     State(app): State<SharedState>,

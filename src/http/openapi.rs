@@ -75,6 +75,7 @@ use crate::web::SharedState;
         super::media::upload,
         super::media::remove,
         super::media::serve,
+        super::media::serve_logo,
         super::location::configuration,
         super::directory::related_profiles,
         super::directory::list_published,

@@ -1,6 +1,7 @@
-//! The messages Portico sends: plain text with a simple HTML part, in the location's name.
-//! Names and addresses come from members, so the HTML part escapes them (maud); a link is
-//! the only thing a message asks its reader to use.
+//! The messages Portico sends: plain text with a simple HTML part, in the location's name
+//! and brand (its logo in the header, its accent on the button). Names, addresses and a
+//! relayed message come from members, so the HTML part escapes them (maud); a link is the
+//! only thing a message asks its reader to use.
 //!
 //! A message is queued with [`PUBLIC_URL`] where its links' public address goes, and made
 //! whole by [`with_public_url`] when it is sent or shown: the process that writes it (the
@@ -8,6 +9,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::domain::brand::Brand;
 use crate::domain::mail::NewMail;
 
 /// Stands for the public URL (no trailing `/`) in a queued message's links; maud does not
@@ -25,13 +27,15 @@ pub fn with_public_url(mail: &NewMail, public_url: &str) -> NewMail {
         subject: mail.subject.clone(),
         text: mail.text.replace(PUBLIC_URL, public_url),
         html: mail.html.replace(PUBLIC_URL, &escaped),
+        reply_to: mail.reply_to.clone(),
+        sender_id: mail.sender_id,
     }
 }
 
 /// The words of one message: a greeting, paragraphs, an optional link with its button text,
 /// and a closing note.
 struct Letter<'a> {
-    location: &'a str,
+    brand: &'a Brand,
     greeting: String,
     paragraphs: Vec<String>,
     link: Option<(&'a str, &'a str)>,
@@ -47,35 +51,63 @@ impl Letter<'_> {
         if let Some((url, _)) = self.link {
             text.push_str(&format!("{url}\n\n"));
         }
-        text.push_str(&format!("{}\n\n{}\n", self.closing, self.location));
+        text.push_str(&format!("{}\n\n{}\n", self.closing, self.brand.name));
         NewMail {
             to: to.to_string(),
-            subject: format!("{}: {subject}", self.location),
+            subject: format!("{}: {subject}", self.brand.name),
             text,
             html: self.html().into_string(),
+            reply_to: None,
+            sender_id: None,
         }
     }
 
     fn html(&self) -> Markup {
         html! {
             (DOCTYPE)
-            html { body style="font-family: sans-serif; line-height: 1.5; max-width: 36rem" {
+            html { body style=(BODY_STYLE) {
+                (header(self.brand))
                 p { (self.greeting) }
                 @for paragraph in &self.paragraphs { p { (paragraph) } }
                 @if let Some((url, label)) = self.link {
-                    p { a href=(url) style="display: inline-block; padding: .6rem 1rem; background: #0b57a4; color: #fff; text-decoration: none; border-radius: 4px" { (label) } }
+                    p { a href=(url) style=(button_style(self.brand)) { (label) } }
                     p style="font-size: .9rem; color: #555" { "Or open this address: " (url) }
                 }
                 p { (self.closing) }
-                p { (self.location) }
+                p { (self.brand.name) }
             } }
         }
     }
 }
 
-pub fn invitation(to: &str, full_name: &str, location: &str, link: &str, valid_days: i64) -> NewMail {
+const BODY_STYLE: &str = "font-family: sans-serif; line-height: 1.5; max-width: 36rem";
+/// The button's colour where the location has no accent of its own (the portal's).
+const DEFAULT_ACCENT: &str = "#0b5cad";
+
+/// The top of every message: the location's logo (served from the public address) and name.
+fn header(brand: &Brand) -> Markup {
+    html! {
+        p style="margin: 0 0 1.5rem; font-size: 1.2rem; font-weight: bold" {
+            @if let Some(path) = &brand.logo_path {
+                img src=(format!("{PUBLIC_URL}{path}")) alt="" height="48" style="height: 48px; width: auto; vertical-align: middle; margin-right: .75rem";
+            }
+            span style="vertical-align: middle" { (brand.name) }
+        }
+    }
+}
+
+/// The button in the location's accent: only a checked `#rrggbb` is ever written here.
+fn button_style(brand: &Brand) -> String {
+    let accent = brand.accent.map_or_else(|| DEFAULT_ACCENT.to_string(), |accent| accent.hex());
+    format!(
+        "display: inline-block; padding: .6rem 1rem; background: {accent}; color: #fff; text-decoration: none; border-radius: 4px"
+    )
+}
+
+pub fn invitation(to: &str, full_name: &str, brand: &Brand, link: &str, valid_days: i64) -> NewMail {
+    let location = brand.name.as_str();
     Letter {
-        location,
+        brand,
         greeting: format!("Hello {full_name},"),
         paragraphs: vec![
             format!("You have been invited to the member portal of {location}."),
@@ -87,9 +119,9 @@ pub fn invitation(to: &str, full_name: &str, location: &str, link: &str, valid_d
     .into_mail(to, "your invitation")
 }
 
-pub fn password_reset(to: &str, location: &str, link: &str) -> NewMail {
+pub fn password_reset(to: &str, brand: &Brand, link: &str) -> NewMail {
     Letter {
-        location,
+        brand,
         greeting: "Hello,".into(),
         paragraphs: vec![
             "Someone asked to reset the password of your account; we hope it was you.".into(),
@@ -102,9 +134,9 @@ pub fn password_reset(to: &str, location: &str, link: &str) -> NewMail {
     .into_mail(to, "reset your password")
 }
 
-pub fn sign_in_link(to: &str, location: &str, link: &str) -> NewMail {
+pub fn sign_in_link(to: &str, brand: &Brand, link: &str) -> NewMail {
     Letter {
-        location,
+        brand,
         greeting: "Hello,".into(),
         paragraphs: vec![
             "Someone asked for a link to sign in without your password; we hope it was you.".into(),
@@ -116,9 +148,9 @@ pub fn sign_in_link(to: &str, location: &str, link: &str) -> NewMail {
     .into_mail(to, "your sign-in link")
 }
 
-pub fn email_change_confirmation(to: &str, location: &str, link: &str) -> NewMail {
+pub fn email_change_confirmation(to: &str, brand: &Brand, link: &str) -> NewMail {
     Letter {
-        location,
+        brand,
         greeting: "Hello,".into(),
         paragraphs: vec![
             "You asked to sign in with this address from now on.".into(),
@@ -131,9 +163,9 @@ pub fn email_change_confirmation(to: &str, location: &str, link: &str) -> NewMai
     .into_mail(to, "confirm your new e-mail address")
 }
 
-pub fn email_change_notice(to: &str, location: &str, new_email: &str, undo_link: &str) -> NewMail {
+pub fn email_change_notice(to: &str, brand: &Brand, new_email: &str, undo_link: &str) -> NewMail {
     Letter {
-        location,
+        brand,
         greeting: "Hello,".into(),
         paragraphs: vec![
             format!("Someone signed in to your account asked to change its e-mail address to {new_email}."),
@@ -146,9 +178,9 @@ pub fn email_change_notice(to: &str, location: &str, new_email: &str, undo_link:
     .into_mail(to, "your e-mail address is being changed")
 }
 
-pub fn address_in_use(to: &str, location: &str) -> NewMail {
+pub fn address_in_use(to: &str, brand: &Brand) -> NewMail {
     Letter {
-        location,
+        brand,
         greeting: "Hello,".into(),
         paragraphs: vec![
             "Someone asked to use this address for an account, but it already belongs to one: yours.".into(),
@@ -160,16 +192,87 @@ pub fn address_in_use(to: &str, location: &str) -> NewMail {
     .into_mail(to, "this address is already in use")
 }
 
+/// A message one member wrote to another through the directory (docs/PORTAL.md, "The contact
+/// relay"): what they wrote, quoted as text, and how to answer.
+pub struct Relayed<'a> {
+    /// The recipient's address: never shown to the writer.
+    pub to: &'a str,
+    pub recipient_name: &'a str,
+    pub sender_name: &'a str,
+    pub sender_id: i64,
+    /// Plain text as the writer typed it (cleaned and capped by `domain::contact`).
+    pub message: &'a str,
+    /// The writer's address, when they agreed that replies go to it.
+    pub reply_to: Option<&'a str>,
+    /// The writer's directory card (below the public URL), when it is public.
+    pub sender_card: Option<String>,
+}
+
+pub fn relayed_message(brand: &Brand, relayed: &Relayed<'_>) -> NewMail {
+    let sender = relayed.sender_name;
+    let opening = format!("{sender} wrote to you through the member directory of {}:", brand.name);
+    let answer = if relayed.reply_to.is_some() {
+        format!("Reply to this e-mail to answer {sender}: your reply goes to their address.")
+    } else {
+        format!("{sender} did not share their e-mail address, so replying to this e-mail reaches nobody.")
+    };
+    let card = relayed.sender_card.as_ref().map(|path| format!("{PUBLIC_URL}{path}"));
+    let privacy = format!(
+        "This message was passed on without showing your e-mail address to {sender}. If it is unwelcome, tell the staff of {}.",
+        brand.name
+    );
+    let mut text = format!("Hello {},\n\n{opening}\n\n", relayed.recipient_name);
+    for line in relayed.message.lines() {
+        text.push_str(&format!("> {line}\n"));
+    }
+    text.push_str(&format!("\n{answer}\n\n"));
+    if let Some(card) = &card {
+        text.push_str(&format!("{sender}'s card in the directory: {card}\n\n"));
+    }
+    text.push_str(&format!("{privacy}\n\n{}\n", brand.name));
+    let html = html! {
+        (DOCTYPE)
+        html { body style=(BODY_STYLE) {
+            (header(brand))
+            p { "Hello " (relayed.recipient_name) "," }
+            p { (opening) }
+            // The writer's words as text: escaped, line breaks kept, nothing a link.
+            blockquote style="margin: 1rem 0; padding: .5rem 1rem; border-left: 4px solid #c9ced6; white-space: pre-wrap" {
+                (relayed.message)
+            }
+            p { (answer) }
+            @if let Some(card) = &card {
+                p { a href=(card) style=(button_style(brand)) { "See their card" } }
+            }
+            p style="font-size: .9rem; color: #555" { (privacy) }
+            p { (brand.name) }
+        } }
+    };
+    NewMail {
+        to: relayed.to.to_string(),
+        subject: format!("{}: a message from {sender}", brand.name),
+        text,
+        html: html.into_string(),
+        reply_to: relayed.reply_to.map(str::to_string),
+        sender_id: Some(relayed.sender_id),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::brand::Accent;
+
+    fn named(name: &str) -> Brand {
+        Brand { name: name.into(), ..Brand::default() }
+    }
 
     #[test]
     fn a_message_has_the_link_in_both_parts_and_escapes_names_in_html() {
         let mail = invitation(
             "ann@example.com",
             "Ann <b>Bold</b>",
-            "Canal & Co",
+            &named("Canal & Co"),
             "https://p.example/welcome?token=abc",
             7,
         );
@@ -187,7 +290,7 @@ mod tests {
         );
         assert!(mail.html.contains("Canal &amp; Co"));
         assert!(mail.text.contains("for 7 days"));
-        let reset = password_reset("ann@example.com", "Canal", "https://p.example/reset?token=x");
+        let reset = password_reset("ann@example.com", &named("Canal"), "https://p.example/reset?token=x");
         assert!(
             reset.text.contains("https://p.example/reset?token=x")
                 && reset.subject.ends_with("reset your password")
@@ -196,7 +299,8 @@ mod tests {
 
     #[test]
     fn the_sender_puts_its_public_url_in_the_links_escaped_in_html() {
-        let queued = sign_in_link("ann@example.com", "Canal", &format!("{PUBLIC_URL}/signin/link?token=abc"));
+        let queued =
+            sign_in_link("ann@example.com", &named("Canal"), &format!("{PUBLIC_URL}/signin/link?token=abc"));
         assert!(
             queued.html.contains(&format!("href=\"{PUBLIC_URL}/signin/link?token=abc\"")),
             "{}",
@@ -213,5 +317,67 @@ mod tests {
             odd.html
         );
         assert_eq!(with_public_url(&sent, "https://other.example.com"), sent, "a whole link stays");
+    }
+
+    #[test]
+    fn the_brand_heads_every_message_and_colours_its_button() {
+        let brand = Brand {
+            location_id: Some(7),
+            name: "Canal Street Works".into(),
+            logo_path: Some(crate::domain::brand::logo_path(7)),
+            accent: Some(Accent::parse("#7a1f5c").expect("readable")),
+        };
+        let mail = with_public_url(
+            &password_reset("ann@example.com", &brand, &format!("{PUBLIC_URL}/reset?token=x")),
+            "https://members.example.com",
+        );
+        assert_eq!(mail.subject, "Canal Street Works: reset your password");
+        assert!(
+            mail.html.contains("src=\"https://members.example.com/media/locations/7/logo\""),
+            "{}",
+            mail.html
+        );
+        assert!(mail.html.contains("background: #7a1f5c"), "{}", mail.html);
+        assert!(mail.text.ends_with("Canal Street Works\n"));
+        let plain = password_reset("ann@example.com", &named("Canal"), "https://p.example/reset?token=x");
+        assert!(!plain.html.contains("<img") && plain.html.contains("background: #0b5cad"), "{}", plain.html);
+    }
+
+    #[test]
+    fn a_relayed_message_is_text_escaped_and_hides_the_recipient() {
+        let hostile = "Hi <script>alert(1)</script>\n<a href=\"https://evil.example\">prize</a> & more";
+        let relayed = Relayed {
+            to: "bob@example.com",
+            recipient_name: "Bob <i>B</i>",
+            sender_name: "Mallory <b>M</b>",
+            sender_id: 42,
+            message: hostile,
+            reply_to: None,
+            sender_card: Some("/directory/42".into()),
+        };
+        let mail = relayed_message(&named("Canal"), &relayed);
+        assert_eq!(
+            (mail.to.as_str(), mail.reply_to.as_deref(), mail.sender_id),
+            ("bob@example.com", None, Some(42))
+        );
+        assert_eq!(mail.subject, "Canal: a message from Mallory <b>M</b>");
+        assert!(mail.text.contains("> Hi <script>alert(1)</script>\n> <a href"), "{}", mail.text);
+        assert!(
+            !mail.html.contains("<script") && !mail.html.contains("<a href=\"https://evil"),
+            "{}",
+            mail.html
+        );
+        assert!(mail.html.contains("Hi &lt;script&gt;alert(1)&lt;/script&gt;"), "{}", mail.html);
+        assert!(
+            mail.html.contains("Mallory &lt;b&gt;M&lt;/b&gt;")
+                && mail.html.contains("Bob &lt;i&gt;B&lt;/i&gt;")
+        );
+        assert!(mail.html.contains(&format!("href=\"{PUBLIC_URL}/directory/42\"")));
+        assert!(mail.text.contains("replying to this e-mail reaches nobody"));
+        let shared =
+            relayed_message(&named("Canal"), &Relayed { reply_to: Some("mallory@example.com"), ..relayed });
+        assert_eq!(shared.reply_to.as_deref(), Some("mallory@example.com"));
+        assert!(shared.text.contains("your reply goes to their address"));
+        assert!(!shared.text.contains("bob@example.com") && !shared.html.contains("bob@example.com"));
     }
 }

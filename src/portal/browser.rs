@@ -47,6 +47,7 @@ impl FromRequestParts<SharedState> for SignedIn {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_sign_in)?.to_string();
         let (session, profile) =
             session::authenticate_with_profile(app, &token).await.map_err(|_| to_sign_in())?;
+        super::brand::show_location(profile.location_id);
         // A space that requires two-step sign-in leads a member without it to set it up,
         // and nowhere else, until they have.
         if !parts.uri.path().starts_with("/profile/two-factor")

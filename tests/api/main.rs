@@ -14,6 +14,7 @@ mod connections;
 mod credentials;
 mod custom_fields;
 mod directory;
+mod directory_pages;
 mod errors;
 mod hardening;
 mod history;

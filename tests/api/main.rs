@@ -8,6 +8,7 @@ mod account;
 mod ai;
 mod attacks;
 mod basic;
+mod brand;
 mod cli;
 mod concurrency;
 mod connections;

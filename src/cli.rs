@@ -77,7 +77,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Location(command)) => location(&cli.database_url, &cli.serve, command).await,
         Some(Command::Member(command)) => member(&cli.database_url, &cli.serve, command).await,
-        Some(Command::Seed { location, members, seed }) => {
+        Some(Command::Seed { location, members, seed, photos }) => {
             let app = open(&cli.database_url, &cli.serve).await?;
             let report = crate::service::seed::seed(&app, &location, members, seed).await?;
             let per_second = report.members as f64 / report.elapsed.as_secs_f64().max(1e-9);
@@ -87,6 +87,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 report.location,
                 report.elapsed.as_secs_f64(),
             );
+            if photos {
+                let given = crate::service::seed::add_photos(&app, &report.location, seed).await?;
+                println!("Gave {given} of them a portrait.");
+            }
             // The seeded addresses end alike (`seed::fake_member`): one of them, to sign in with.
             let seeded = format!("@s{seed}.seed.example");
             let first = operator::find_members(&app, Some(&seeded), Some(&report.location), 1).await?;

@@ -85,6 +85,9 @@ pub enum Command {
         members: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Give the seeded members a portrait each (at most 1 000, through the photo pipeline).
+        #[arg(long)]
+        photos: bool,
     },
     /// Show the security log of an e-mail address: sign-ins, failures, lockouts,
     /// password changes and revocations.

@@ -51,7 +51,7 @@ pub async fn list(
     let tag = query.tag.clone().unwrap_or_default();
     let body = html! {
         h1 { "Member directory" }
-        form.search role="search" method="get" action="/directory" {
+        form.search.directory-search role="search" method="get" action="/directory" {
             div.field {
                 label for="f-query" { "Search names, companies, skills" }
                 input type="search" id="f-query" name="query" value=(typed) maxlength="200";

@@ -133,7 +133,8 @@ pub async fn list(
             button type="submit" { "Find" }
         }
         p role="status" { (found.total) (if found.total == 1 { " member" } else { " members" }) }
-        div.table { table.members {
+        // A table wider than the page scrolls in its box, which the keyboard can reach.
+        div.table tabindex="0" role="region" aria-label="Members" { table.members {
             thead { tr { th scope="col" { "Name" } th scope="col" { "E-mail" } th scope="col" { "Company" } th scope="col" { "Location" } th scope="col" { "Status" } } }
             tbody {
                 @for profile in &found.profiles {
@@ -506,7 +507,8 @@ pub async fn audit(
             button type="submit" { "Filter" }
         }
         p role="status" { (records.len()) " events, newest first" }
-        div.table { table.audit {
+        // A table wider than the page scrolls in its box, which the keyboard can reach.
+        div.table tabindex="0" role="region" aria-label="Audit log" { table.audit {
             thead { tr { th scope="col" { "When" } th scope="col" { "What" } th scope="col" { "Member" } th scope="col" { "By" } th scope="col" { "From" } th scope="col" { "Detail" } } }
             tbody {
                 @for record in &records {
@@ -542,7 +544,8 @@ pub async fn outbox(signed_in: SignedIn, State(app): State<SharedState>) -> Resp
     let body = html! {
         h1 { "Outbox" }
         p.hint { "Mail to your members, newest first. The words are not shown: a sign-in or password link in them would let whoever reads it act as the member." }
-        div.table { table.outbox {
+        // A table wider than the page scrolls in its box, which the keyboard can reach.
+        div.table tabindex="0" role="region" aria-label="Outbox" { table.outbox {
             thead { tr { th scope="col" { "Queued" } th scope="col" { "To" } th scope="col" { "Subject" } th scope="col" { "State" } } }
             tbody {
                 @for mail in &mails {

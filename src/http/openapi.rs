@@ -501,6 +501,7 @@ mod tests {
             "/api/public/businesses/current",
             "/api/public/configuration",
             "/media/coworkers/{unique_id}/{kind}",
+            "/media/locations/{location_id}/logo",
             "/healthz",
             "/readyz",
             "/api/public/account/password-reset",

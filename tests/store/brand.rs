@@ -214,23 +214,47 @@ async fn each_sender_has_an_hourly_and_a_daily_window(backend: Backend) {
     assert_eq!(relayed_count(&f, ann.user_id).await, 6, "only what was relayed is audited");
 }
 
-async fn twenty_concurrent_messages_relay_exactly_the_hourly_limit(backend: Backend) {
-    let f = Arc::new(fixture(backend).await);
-    let (ann, bob) = pen_pals(&f).await;
-    let (ann, bob) = (Arc::new(ann), Arc::new(bob));
+/// `attempts` messages of one sender at once, under the limits given: what each got.
+async fn all_at_once(
+    f: &Arc<Fixture>,
+    attempts: usize,
+    per_hour: u32,
+    per_day: u32,
+) -> (Member, Vec<ContactAdmission>) {
+    let (ann, bob) = pen_pals(f).await;
+    let (sender, bob) = (Arc::new(ann), Arc::new(bob));
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..20 {
-        let (f, ann, bob) = (Arc::clone(&f), Arc::clone(&ann), Arc::clone(&bob));
+    for _ in 0..attempts {
+        let (f, sender, bob) = (Arc::clone(f), Arc::clone(&sender), Arc::clone(&bob));
         tasks.spawn(async move {
-            f.store.relay_contact_message(&relay(&f, &ann, &bob, f.now, 5, 20)).await.expect("relay")
+            f.store
+                .relay_contact_message(&relay(&f, &sender, &bob, f.now, per_hour, per_day))
+                .await
+                .expect("relay")
         });
     }
     let answers = tasks.join_all().await;
+    (Arc::into_inner(sender).expect("the only holder"), answers)
+}
+
+async fn twenty_concurrent_messages_relay_exactly_the_hourly_limit(backend: Backend) {
+    let f = Arc::new(fixture(backend).await);
+    let (ann, answers) = all_at_once(&f, 20, 5, 20).await;
     let relayed = answers.iter().filter(|a| **a == ContactAdmission::Relayed).count();
     let refused = answers.iter().filter(|a| matches!(a, ContactAdmission::HourLimit { .. })).count();
     assert_eq!((relayed, refused), (5, 15), "{answers:?}");
     assert_eq!(f.store.outbox(None, 100).await.expect("outbox").len(), 5, "only the relayed were queued");
     assert_eq!(relayed_count(&f, ann.user_id).await, 5);
+}
+
+async fn thirty_concurrent_messages_relay_exactly_the_daily_limit(backend: Backend) {
+    let f = Arc::new(fixture(backend).await);
+    let (ann, answers) = all_at_once(&f, 30, 100, 20).await;
+    let relayed = answers.iter().filter(|a| **a == ContactAdmission::Relayed).count();
+    let refused = answers.iter().filter(|a| matches!(a, ContactAdmission::DayLimit { .. })).count();
+    assert_eq!((relayed, refused), (20, 10), "{answers:?}");
+    assert_eq!(f.store.outbox(None, 100).await.expect("outbox").len(), 20);
+    assert_eq!(relayed_count(&f, ann.user_id).await, 20);
 }
 
 async fn purging_forgets_counts_older_than_a_day(backend: Backend) {
@@ -290,6 +314,7 @@ every_store!(
     only_members_in_the_directory_of_a_location_with_the_relay_on_are_contactable,
     each_sender_has_an_hourly_and_a_daily_window,
     twenty_concurrent_messages_relay_exactly_the_hourly_limit,
+    thirty_concurrent_messages_relay_exactly_the_daily_limit,
     purging_forgets_counts_older_than_a_day,
     erasing_a_sender_takes_their_queued_messages,
 );

@@ -19,9 +19,10 @@ use crate::config::{
 };
 use crate::domain::ai::AiSetting;
 use crate::domain::patch::UnknownFields;
+use crate::domain::profile::Location;
 use crate::mail::{MailSettings, Mailer};
 use crate::service::custom_fields::NewCustomField;
-use crate::service::operator::{self, MemberInput, PolicyChange};
+use crate::service::operator::{self, BrandChange, MemberInput, PolicyChange};
 use crate::service::rate_limit::RateLimitSettings;
 use crate::service::{AppState, Settings};
 use crate::store::{self, ConnectOptions};
@@ -76,7 +77,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Location(command)) => location(&cli.database_url, &cli.serve, command).await,
         Some(Command::Member(command)) => member(&cli.database_url, &cli.serve, command).await,
-        Some(Command::Seed { location, members, seed }) => {
+        Some(Command::Seed { location, members, seed, photos }) => {
             let app = open(&cli.database_url, &cli.serve).await?;
             let report = crate::service::seed::seed(&app, &location, members, seed).await?;
             let per_second = report.members as f64 / report.elapsed.as_secs_f64().max(1e-9);
@@ -86,6 +87,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 report.location,
                 report.elapsed.as_secs_f64(),
             );
+            if photos {
+                let given = crate::service::seed::add_photos(&app, &report.location, seed).await?;
+                println!("Gave {given} of them a portrait.");
+            }
             // The seeded addresses end alike (`seed::fake_member`): one of them, to sign in with.
             let seeded = format!("@s{seed}.seed.example");
             let first = operator::find_members(&app, Some(&seeded), Some(&report.location), 1).await?;
@@ -394,6 +399,18 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
             let location = operator::rename_location(&state, &name, &new_name).await?;
             println!("Renamed {name} to {} (web address {} kept).", location.name, location.web_address);
         }
+        LocationCommand::Set { name, display_name, accent, logo, remove_logo, contact } => {
+            let logo = match logo {
+                Some(path) => Some(
+                    std::fs::read(&path)
+                        .map_err(|e| anyhow::anyhow!("the logo {} could not be read: {e}", path.display()))?,
+                ),
+                None => None,
+            };
+            let change = BrandChange { display_name, accent, logo, remove_logo, contact_relay: contact };
+            let location = operator::set_brand(&state, &name, change).await?;
+            println!("{}", describe_brand(&location));
+        }
         LocationCommand::Add { name, country } => {
             let location = operator::add_location(&state, &name, &country).await?;
             println!(
@@ -464,6 +481,21 @@ fn describe_field(field: &crate::domain::custom::CustomField) -> String {
         parts.push("in the directory".into());
     }
     parts.join(", ")
+}
+
+fn describe_brand(location: &Location) -> String {
+    let name = location.display_name.as_deref().unwrap_or(&location.name);
+    let accent = location.accent.map_or_else(|| "the portal's own".to_string(), |accent| accent.hex());
+    let logo = if location.logo_tag.is_some() {
+        format!("served at {}", crate::domain::brand::logo_path(location.id))
+    } else {
+        "none".to_string()
+    };
+    let contact = if location.contact_relay { "on" } else { "off" };
+    format!(
+        "{}: shown as {name:?}; accent {accent}; logo {logo}; writing to members {contact}.",
+        location.name
+    )
 }
 
 fn describe_ai(setting: &AiSetting) -> String {

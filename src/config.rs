@@ -85,6 +85,9 @@ pub enum Command {
         members: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Give the seeded members a portrait each (at most 1 000, through the photo pipeline).
+        #[arg(long)]
+        photos: bool,
     },
     /// Show the security log of an e-mail address: sign-ins, failures, lockouts,
     /// password changes and revocations.
@@ -149,6 +152,14 @@ pub enum KeyCommand {
     },
 }
 
+fn parse_on_off(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err("must be on or off".to_string()),
+    }
+}
+
 fn parse_role(text: &str) -> Result<crate::domain::staff::Role, String> {
     crate::domain::staff::Role::parse(text).ok_or_else(|| "must be admin or desk".to_string())
 }
@@ -171,6 +182,28 @@ pub enum LocationCommand {
     List,
     /// Rename a location (its web address stays, so members' addresses keep working).
     Rename { name: String, new_name: String },
+    /// Set a location's brand (the name, logo and accent colour of its pages, staff pages and
+    /// mail) and whether members may write to each other from the directory. Options not
+    /// given stay as they are (docs/OPERATIONS.md, "The space's brand").
+    Set {
+        name: String,
+        /// The name pages and mail show, e.g. "Canal Street Works"; '' for the location's name.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Links and buttons, as #rrggbb; refused unless readable on the page (contrast at least
+        /// 4.5:1); '' or none for the portal's own blue.
+        #[arg(long)]
+        accent: Option<String>,
+        /// A JPEG, PNG or WebP file: written again as a JPEG at most 600 × 200 pixels.
+        #[arg(long, conflicts_with = "remove_logo")]
+        logo: Option<std::path::PathBuf>,
+        /// Remove the logo.
+        #[arg(long)]
+        remove_logo: bool,
+        /// on: a "Write to …" form on members' directory cards, relayed by mail; off: none.
+        #[arg(long, value_parser = parse_on_off)]
+        contact: Option<bool>,
+    },
     /// Create a location (a coworking space).
     Add {
         name: String,

@@ -82,6 +82,7 @@ error-rate-limited = Zu viele Anmeldeversuche von Ihrer Adresse; versuchen Sie e
 error-drafts-member = Sie haben Ihre KI-Entwürfe für diese Stunde aufgebraucht; versuchen Sie es in { $wait } erneut.
 error-drafts-location = Dieser Standort hat seine KI-Entwürfe für heute aufgebraucht; versuchen Sie es in { $wait } erneut.
 error-too-many-links = In der letzten Stunde wurden zu viele E-Mails für dieses Konto gesendet; versuchen Sie es später erneut.
+error-too-many-messages = Sie haben vorerst so vielen Mitgliedern geschrieben wie erlaubt; versuchen Sie es in { $wait } erneut.
 error-ai-failed = Der KI-Assistent konnte gerade keinen Entwurf schreiben; versuchen Sie es später erneut.
 error-ai-timeout = Der KI-Assistent hat zu lange für eine Antwort gebraucht; versuchen Sie es später erneut.
 error-unavailable = Der Dienst ist kurz nicht erreichbar; versuchen Sie es gleich noch einmal.
@@ -357,7 +358,13 @@ directory-tag = Schlagwort
 directory-search = Suchen
 directory-no-such-member = Dieses Mitglied gibt es im Verzeichnis nicht.
 directory-back = Zurück zum Verzeichnis
-directory-member-title = Mitglied
+directory-tags = Schlagwörter
+contact-title = { $name } schreiben
+contact-sent = Ihre Nachricht wurde gesendet.
+contact-message = Nachricht
+contact-hint = Wird per E-Mail als reiner Text zugestellt. Ihre Adresse bleibt verborgen, es sei denn, Sie kreuzen das Feld unten an.
+contact-share-address = Antworten an meine E-Mail-Adresse erlauben
+contact-send = Senden
 
 ## Seiten für das Team
 

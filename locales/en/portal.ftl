@@ -83,6 +83,7 @@ error-rate-limited = Too many password attempts from your address; try again in 
 error-drafts-member = You have used your AI drafts for this hour; try again in { $wait }.
 error-drafts-location = This location has used its AI drafts for today; try again in { $wait }.
 error-too-many-links = Too many e-mails were sent for this account in the last hour; try again later.
+error-too-many-messages = You have written to as many members as allowed for now; try again in { $wait }.
 error-ai-failed = The AI writer could not write a draft just now; try again later.
 error-ai-timeout = The AI writer took too long to answer; try again later.
 error-unavailable = The service is briefly unavailable; try again shortly.
@@ -358,7 +359,13 @@ directory-tag = Tag
 directory-search = Search
 directory-no-such-member = There is no such member in the directory.
 directory-back = Back to the directory
-directory-member-title = Member
+directory-tags = Tags
+contact-title = Write to { $name }
+contact-sent = Your message was sent.
+contact-message = Message
+contact-hint = Sent to them by e-mail, as plain text. Your address stays hidden unless you tick the box below.
+contact-share-address = Let them reply to my e-mail address
+contact-send = Send
 
 ## Staff pages
 

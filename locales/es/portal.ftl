@@ -82,6 +82,7 @@ error-rate-limited = Demasiados intentos de inicio de sesión desde tu direcció
 error-drafts-member = Has usado tus borradores con IA de esta hora; inténtalo de nuevo dentro de { $wait }.
 error-drafts-location = Esta sede ha usado sus borradores con IA de hoy; inténtalo de nuevo dentro de { $wait }.
 error-too-many-links = Se enviaron demasiados correos para esta cuenta en la última hora; inténtalo más tarde.
+error-too-many-messages = Has escrito a tantos miembros como se permite por ahora; inténtalo de nuevo dentro de { $wait }.
 error-ai-failed = El asistente de IA no pudo escribir un borrador ahora; inténtalo más tarde.
 error-ai-timeout = El asistente de IA tardó demasiado en responder; inténtalo más tarde.
 error-unavailable = El servicio no está disponible por un momento; inténtalo de nuevo enseguida.
@@ -357,7 +358,13 @@ directory-tag = Etiqueta
 directory-search = Buscar
 directory-no-such-member = Ese miembro no está en el directorio.
 directory-back = Volver al directorio
-directory-member-title = Miembro
+directory-tags = Etiquetas
+contact-title = Escribir a { $name }
+contact-sent = Tu mensaje se ha enviado.
+contact-message = Mensaje
+contact-hint = Se le envía por correo, como texto sin formato. Tu dirección queda oculta salvo que marques la casilla de abajo.
+contact-share-address = Permitir que me responda a mi dirección de correo
+contact-send = Enviar
 
 ## Las páginas del equipo
 

@@ -82,6 +82,7 @@ error-rate-limited = Trop de tentatives de connexion depuis votre adresse ; rée
 error-drafts-member = Vous avez utilisé vos brouillons IA pour cette heure ; réessayez dans { $wait }.
 error-drafts-location = Ce site a utilisé ses brouillons IA pour aujourd'hui ; réessayez dans { $wait }.
 error-too-many-links = Trop d'e-mails ont été envoyés pour ce compte au cours de la dernière heure ; réessayez plus tard.
+error-too-many-messages = Vous avez écrit à autant de membres que permis pour l'instant ; réessayez dans { $wait }.
 error-ai-failed = L'assistant IA n'a pas pu rédiger de brouillon pour le moment ; réessayez plus tard.
 error-ai-timeout = L'assistant IA a mis trop de temps à répondre ; réessayez plus tard.
 error-unavailable = Le service est brièvement indisponible ; réessayez dans un instant.
@@ -357,7 +358,13 @@ directory-tag = Mot-clé
 directory-search = Chercher
 directory-no-such-member = Ce membre ne figure pas dans l'annuaire.
 directory-back = Retour à l'annuaire
-directory-member-title = Membre
+directory-tags = Mots-clés
+contact-title = Écrire à { $name }
+contact-sent = Votre message a été envoyé.
+contact-message = Message
+contact-hint = Envoyé par e-mail, en texte brut. Votre adresse reste cachée, sauf si vous cochez la case ci-dessous.
+contact-share-address = Permettre de me répondre à mon adresse e-mail
+contact-send = Envoyer
 
 ## Les pages de l'équipe
 

@@ -34,6 +34,8 @@ pub enum AuditKind {
     StaffRevoked,
     StaffKeyCreated,
     StaffKeyRemoved,
+    /// A member's message to another relayed through the directory (never its words).
+    ContactRelayed,
 }
 
 impl AuditKind {
@@ -69,6 +71,7 @@ impl AuditKind {
             AuditKind::StaffRevoked => "staff_revoked",
             AuditKind::StaffKeyCreated => "staff_key_created",
             AuditKind::StaffKeyRemoved => "staff_key_removed",
+            AuditKind::ContactRelayed => "contact_relayed",
         }
     }
 }

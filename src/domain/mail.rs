@@ -10,6 +10,11 @@ pub struct NewMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Where replies go, when not to Portico's own address: the writer of a relayed message
+    /// who agreed to share theirs.
+    pub reply_to: Option<String>,
+    /// The member who wrote it, for a message relayed from one: erasing them takes it along.
+    pub sender_id: Option<i64>,
 }
 
 /// A message in the outbox.

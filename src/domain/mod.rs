@@ -3,7 +3,9 @@
 pub mod account;
 pub mod ai;
 pub mod audit;
+pub mod brand;
 pub mod catalogue;
+pub mod contact;
 pub mod country;
 pub mod custom;
 pub mod directory;

@@ -1,7 +1,8 @@
-//! Profile photos: an avatar and a banner, decoded under hard limits, turned upright, cut
-//! to a fixed size and written again as a plain JPEG. Re-encoding from pixels keeps nothing
-//! of the upload but its picture: no EXIF (a phone's GPS position), no comments, no trailing
-//! bytes of a polyglot file. Runs on a blocking thread (the service sees to it).
+//! Profile photos (an avatar and a banner) and a location's logo: decoded under hard limits,
+//! turned upright, cut or fitted to a fixed size and written again as a plain JPEG.
+//! Re-encoding from pixels keeps nothing of the upload but its picture: no EXIF (a phone's
+//! GPS position), no comments, no trailing bytes of a polyglot file. Runs on a blocking
+//! thread (the service sees to it).
 
 use std::io::Cursor;
 
@@ -83,7 +84,34 @@ impl Photo {
 
 /// Decodes an upload (JPEG, PNG or WebP only) and makes the stored photo of `kind`.
 pub fn process(upload: &[u8], kind: PhotoKind) -> Result<Photo, FieldError> {
-    let refuse = |code, message: &str| FieldError::new(kind.property(), code, message);
+    let picture = decode(upload, kind.property())?;
+    let (w, h) = kind.size();
+    let cut = picture.resize_to_fill(w, h, FilterType::Lanczos3);
+    Ok(Photo::new(jpeg_of(&on_white(&cut))))
+}
+
+/// The box a location's logo is fitted into: never cut, never enlarged.
+pub const LOGO_BOX: (u32, u32) = (600, 200);
+/// What errors about a logo name.
+pub const LOGO_PROPERTY: &str = "Logo";
+
+/// Decodes a location's logo under the same limits as a photo and writes it again as a
+/// plain JPEG (transparency on white), fitted into [`LOGO_BOX`] with its proportions kept.
+pub fn process_logo(upload: &[u8]) -> Result<Photo, FieldError> {
+    let picture = decode(upload, LOGO_PROPERTY)?;
+    let (w, h) = LOGO_BOX;
+    let fitted = if picture.width() > w || picture.height() > h {
+        picture.resize(w, h, FilterType::Lanczos3)
+    } else {
+        picture
+    };
+    Ok(Photo::new(jpeg_of(&on_white(&fitted))))
+}
+
+/// The upload's picture, upright: refused by `property` when it is not a small enough
+/// JPEG, PNG or WebP; the size is checked from the header before any pixel is decoded.
+fn decode(upload: &[u8], property: &str) -> Result<DynamicImage, FieldError> {
+    let refuse = |code, message: &str| FieldError::new(property, code, message);
     if upload.len() > MAX_UPLOAD_BYTES {
         return Err(refuse(ErrorCode::ImageTooLarge, "must be at most 10 MiB"));
     }
@@ -116,9 +144,7 @@ pub fn process(upload: &[u8], kind: PhotoKind) -> Result<Photo, FieldError> {
     if let Some(orientation) = orientation {
         picture.apply_orientation(orientation);
     }
-    let (w, h) = kind.size();
-    let cut = picture.resize_to_fill(w, h, FilterType::Lanczos3);
-    Ok(Photo::new(jpeg_of(&on_white(&cut))))
+    Ok(picture)
 }
 
 /// Transparent parts become white: a JPEG has no alpha channel.
@@ -213,6 +239,19 @@ mod tests {
         assert_eq!(code(process(&png(MAX_SIDE + 1, 1), PhotoKind::Avatar)), "image_too_large");
         assert_eq!(process(b"GIF89a", PhotoKind::Banner).expect_err("refused").property, "Base64Banner");
         assert_eq!(code(process(&vec![0u8; MAX_UPLOAD_BYTES + 1], PhotoKind::Avatar)), "image_too_large");
+    }
+
+    #[test]
+    fn a_logo_keeps_its_proportions_and_is_never_enlarged() {
+        let size = |photo: Photo| {
+            let decoded = image::load_from_memory(&photo.jpeg).expect("jpeg");
+            (decoded.width(), decoded.height())
+        };
+        assert_eq!(size(process_logo(&png(1200, 300)).expect("wide")), (600, 150));
+        assert_eq!(size(process_logo(&png(300, 900)).expect("tall")), (67, 200));
+        assert_eq!(size(process_logo(&png(120, 40)).expect("small")), (120, 40));
+        let refused = process_logo(b"GIF89a").expect_err("not a logo");
+        assert_eq!((refused.property.as_str(), refused.code.as_str()), (LOGO_PROPERTY, "unsupported_image"));
     }
 
     #[test]

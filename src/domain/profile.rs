@@ -3,6 +3,7 @@
 use time::OffsetDateTime;
 
 use super::ai::AiSetting;
+use super::brand::Accent;
 use super::catalogue::{Field, FieldValue, Kind, Values};
 use super::country;
 use super::fields::split_tags;
@@ -176,6 +177,13 @@ pub struct Location {
     pub policy: PasswordPolicy,
     /// The location's own AI setting (docs/API.md, "AI profile summary").
     pub ai: AiSetting,
+    /// The name its pages and mail show instead of `name` (docs/PORTAL.md, "The space's brand").
+    pub display_name: Option<String>,
+    pub accent: Option<Accent>,
+    /// The entity tag of its logo, when it has one (the logo itself is read only to serve it).
+    pub logo_tag: Option<String>,
+    /// Members may write to each other through the directory's contact action.
+    pub contact_relay: bool,
 }
 
 /// One line of the profile switcher.

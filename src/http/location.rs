@@ -9,8 +9,10 @@ use axum::routing::get;
 use serde::Serialize;
 
 use super::envelope::ApiError;
+use super::extract::PublicBase;
 use super::openapi::{AnyObject, Envelope, PublicErrors};
 use super::views::{CustomFieldView, LocationView, json};
+use crate::domain::brand::Brand;
 use crate::domain::password::PasswordPolicy;
 use crate::service::location as service;
 use crate::web::SharedState;
@@ -47,6 +49,17 @@ struct ConfigurationView {
     features: FeaturesView,
     /// The location's custom fields: what `Custom1` … `Custom30` hold there.
     custom_fields: Vec<CustomFieldView>,
+    brand: BrandView,
+}
+
+/// How the location's pages look (docs/PORTAL.md, "The space's brand"): its name for
+/// members, its accent (`#rrggbb`, readable as links and behind white text) and its logo.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct BrandView {
+    display_name: String,
+    accent_color: Option<String>,
+    logo_url: Option<String>,
 }
 
 /// The location's password rules, for checking a new password as it is typed; the server
@@ -90,19 +103,23 @@ struct FeaturesView {
     ai_drafts: bool,
     sign_in_links: bool,
     two_step_sign_in: bool,
+    /// Members may write to each other from the directory (relayed by mail).
+    contact_members: bool,
 }
 
 /// What a portal needs before sign-in: the location, its password rules and which
 /// features are on.
 #[utoipa::path(get, path = "/api/public/configuration", tag = "reference",
-    responses((status = 200, description = "Business, PasswordPolicy, Features (Directory, AiDrafts, SignInLinks, TwoStepSignIn), CustomFields", body = AnyObject),
+    responses((status = 200, description = "Business, PasswordPolicy, Features (Directory, AiDrafts, SignInLinks, TwoStepSignIn, ContactMembers), CustomFields, Brand (DisplayName, AccentColor, LogoUrl)", body = AnyObject),
         (status = 404, description = "No location has been made yet", body = Envelope),
         PublicErrors))]
 pub(super) async fn configuration(
     State(app): State<SharedState>,
+    PublicBase(base): PublicBase,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let config = service::configuration(&app, host(&headers)).await?;
+    let brand = Brand::of(&config.location);
     Ok(json(&ConfigurationView {
         business: LocationView::from(&config.location),
         password_policy: config.policy.into(),
@@ -111,7 +128,13 @@ pub(super) async fn configuration(
             ai_drafts: config.ai_drafts,
             sign_in_links: config.sign_in_links,
             two_step_sign_in: config.two_step_sign_in,
+            contact_members: config.location.contact_relay,
         },
         custom_fields: config.custom_fields.iter().map(CustomFieldView::from).collect(),
+        brand: BrandView {
+            logo_url: brand.logo_path.map(|path| format!("{base}{path}")),
+            accent_color: brand.accent.map(|accent| accent.hex()),
+            display_name: brand.name,
+        },
     }))
 }

@@ -1,5 +1,6 @@
 //! Profile photos (docs/API.md, "Photos"): the member uploads and removes them; anyone
-//! allowed to see them reads them at `/media/coworkers/{UniqueId}/avatar|banner`.
+//! allowed to see them reads them at `/media/coworkers/{UniqueId}/avatar|banner`. A
+//! location's logo is served beside them, to anyone (its pages show it before sign-in).
 
 use axum::Router;
 use axum::body::Bytes;
@@ -23,6 +24,7 @@ pub fn router() -> Router<SharedState> {
     Router::new()
         .route("/api/public/coworker/profile/{kind}", put(upload).delete(remove))
         .route("/media/coworkers/{unique_id}/{kind}", get(serve))
+        .route("/media/locations/{location_id}/logo", get(serve_logo))
 }
 
 fn kind_of(name: &str) -> Result<PhotoKind, ApiError> {
@@ -124,4 +126,23 @@ pub(super) async fn serve(
     };
     let served = service::fetch(&app, &unique_id, kind, viewer).await?;
     Ok(crate::web::photo::response(served, &parts.headers))
+}
+
+/// A location's logo (docs/OPERATIONS.md, "The space's brand"): public, as its sign-in
+/// page shows it.
+#[utoipa::path(get, path = "/media/locations/{location_id}/logo", tag = "reference",
+    params(("location_id" = i64, Path, description = "The location's Id")),
+    responses((status = 200, description = "The logo (image/jpeg)", content((String = "image/jpeg"))),
+        (status = 304, description = "If-None-Match matches"),
+        (status = 404, description = "No such location, or it has no logo", body = Envelope)))]
+pub(super) async fn serve_logo(
+    State(app): State<SharedState>,
+    Path(location_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    // Anything but a number names no location: the same 404 as a location without a logo.
+    let location_id =
+        location_id.parse::<i64>().map_err(|_| ApiError::Service(ServiceError::NotFound("logo")))?;
+    let photo = crate::service::location::logo(&app, location_id).await?;
+    Ok(crate::web::photo::response(crate::service::photo::Served::Photo { photo, public: true }, &headers))
 }

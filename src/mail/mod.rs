@@ -67,10 +67,12 @@ impl Mailer {
     /// Delivers `mail`; the error says why not, without the message's content.
     pub async fn send(&self, mail: &NewMail) -> Result<(), SendError> {
         let to = recipient(&mail.to).map_err(SendError::Permanent)?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(&mail.subject)
+        let mut builder = Message::builder().from(self.from.clone()).to(to).subject(&mail.subject);
+        // A relayed message's writer agreed that replies go to them (checked when queued).
+        if let Some(reply_to) = mail.reply_to.as_deref().and_then(|address| address.parse::<Mailbox>().ok()) {
+            builder = builder.reply_to(reply_to);
+        }
+        let message = builder
             .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
             .map_err(|e| SendError::Permanent(format!("the message could not be built: {e}")))?;
         self.transport.send(message).await.map(|_| ()).map_err(|e| {

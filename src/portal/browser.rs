@@ -50,6 +50,7 @@ impl FromRequestParts<SharedState> for SignedIn {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_sign_in)?.to_string();
         let (session, profile) =
             session::authenticate_with_profile(app, &token).await.map_err(|_| to_sign_in())?;
+        super::brand::show_location(profile.location_id);
         let browser = lang::of_browser(&parts.headers).unwrap_or_default();
         let chosen = crate::service::profile::language(app, session.user_id)
             .await

@@ -91,6 +91,9 @@ pub fn error_text(lang: Language, error: &ServiceError) -> String {
             tr!(lang, "error-drafts-location", wait = i18n::wait(lang, *retry_after))
         }
         ServiceError::TooManyLinks { .. } => tr!(lang, "error-too-many-links"),
+        ServiceError::TooManyMessages { retry_after } => {
+            tr!(lang, "error-too-many-messages", wait = i18n::wait(lang, *retry_after))
+        }
         ServiceError::Ai(AiError::Provider(_)) => tr!(lang, "error-ai-failed"),
         ServiceError::Ai(AiError::Timeout) => tr!(lang, "error-ai-timeout"),
         ServiceError::Unavailable { .. } => tr!(lang, "error-unavailable"),

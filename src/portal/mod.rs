@@ -8,6 +8,7 @@
 //! (`browser.rs`).
 
 mod account;
+mod brand;
 mod browser;
 mod directory;
 mod form;
@@ -34,7 +35,7 @@ const UPLOAD_BODY_BYTES: usize = crate::domain::photo::MAX_UPLOAD_BYTES + 64 * 1
 /// the API give the same document without the pages depending on the API.
 pub type ExportJson = fn(&crate::service::history::Export, &str) -> serde_json::Value;
 
-pub fn router(export_json: ExportJson) -> Router<SharedState> {
+pub fn router(export_json: ExportJson, app: SharedState) -> Router<SharedState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/profile") }))
         .route("/signin", get(signin::show).post(signin::submit))
@@ -75,6 +76,9 @@ pub fn router(export_json: ExportJson) -> Router<SharedState> {
         .route("/staff/outbox", get(staff::outbox))
         .route("/directory", get(directory::list))
         .route("/directory/{id}", get(directory::card))
+        .route("/directory/{id}/contact", post(directory::contact))
+        // Every page above shows the location's brand; the assets below need none.
+        .route_layer(axum::middleware::from_fn_with_state(app, brand::for_each_page))
         .route("/portal/portal.css", get(|| async { asset("text/css", include_str!("assets/portal.css")) }))
         .route(
             "/portal/portal.js",

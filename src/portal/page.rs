@@ -9,22 +9,30 @@ use crate::i18n::Language;
 use crate::service::ServiceError;
 use crate::tr;
 
-/// A whole page: the title, the signed-in navigation when there is a member, and the body.
+/// A whole page: the title, the signed-in navigation when there is a member, and the body,
+/// in the member's language and the location's brand (`brand.rs`): its name and logo in the
+/// header, its accent for links and buttons.
 pub fn layout(lang: Language, title: &str, signed_in_csrf: Option<&str>, body: Markup) -> Markup {
+    let brand = super::brand::shown();
+    // Only a checked `#rrggbb` (`domain::brand::Accent`) is ever written into the style.
+    let accent = brand.accent.map(|accent| format!("--accent: {}", accent.hex()));
     html! {
         (DOCTYPE)
-        html lang=(lang.code()) {
+        html lang=(lang.code()) style=[accent] {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Portico" }
+                title { (title) " · " (brand.name) }
                 link rel="stylesheet" href="/portal/portal.css";
                 script src="/portal/portal.js" defer {}
             }
             body data-words=(super::lang::script_words(lang)) {
                 a.skip href="#main" { (tr!(lang, "layout-skip")) }
                 header.top {
-                    span.brand { "Portico" }
+                    a.brand href="/" {
+                        @if let Some(logo) = &brand.logo_path { img src=(logo) alt="" height="40"; }
+                        span { (brand.name) }
+                    }
                     @if let Some(csrf) = signed_in_csrf {
                         nav aria-label=(tr!(lang, "layout-nav")) {
                             a href="/profile" { (tr!(lang, "layout-my-profile")) }

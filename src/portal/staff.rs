@@ -144,6 +144,7 @@ pub async fn list(
             button type="submit" { (tr!(lang, "staff-find")) }
         }
         p role="status" { (tr!(lang, "members-count", count = found.total)) }
+        // A table wider than the page scrolls in its box, which the keyboard can reach.
         div.table tabindex="0" role="region" aria-label=(tr!(lang, "staff-members-title")) { table.members {
             thead { tr {
                 th scope="col" { (tr!(lang, "staff-column-name")) }
@@ -549,6 +550,7 @@ pub async fn audit(
             button type="submit" { (tr!(lang, "staff-audit-filter")) }
         }
         p role="status" { (tr!(lang, "staff-audit-count", count = records.len())) }
+        // A table wider than the page scrolls in its box, which the keyboard can reach.
         div.table tabindex="0" role="region" aria-label=(tr!(lang, "staff-audit-title")) { table.audit {
             thead { tr {
                 th scope="col" { (tr!(lang, "staff-audit-when")) }
@@ -593,6 +595,7 @@ pub async fn outbox(signed_in: SignedIn, State(app): State<SharedState>) -> Resp
     let body = html! {
         h1 { (tr!(lang, "staff-outbox-title")) }
         p.hint { (tr!(lang, "staff-outbox-hint")) }
+        // A table wider than the page scrolls in its box, which the keyboard can reach.
         div.table tabindex="0" role="region" aria-label=(tr!(lang, "staff-outbox-title")) { table.outbox {
             thead { tr {
                 th scope="col" { (tr!(lang, "staff-outbox-queued")) }

@@ -40,8 +40,9 @@ pub fn router(state: AppState) -> Router {
         request_timeout: settings.request_timeout,
         strict_transport: settings.public_url.as_ref().is_some_and(|url| url.scheme() == "https"),
     };
-    let mut router =
-        Router::new().merge(crate::http::router()).merge(crate::portal::router(crate::http::export_json));
+    let state = Arc::new(state);
+    let pages = crate::portal::router(crate::http::export_json, Arc::clone(&state));
+    let mut router = Router::new().merge(crate::http::router()).merge(pages);
     if settings.metrics_with_api {
         router = router.merge(crate::http::metrics_router());
     }
@@ -50,7 +51,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(CatchPanicLayer::custom(|_| ApiError::Panic.into_response()))
         .layer(middleware::from_fn_with_state(edge_settings, edge::edge))
-        .with_state(Arc::new(state));
+        .with_state(state);
     match cors::layer(&settings.cors_origins) {
         Some(cors) => router.layer(cors),
         None => router,

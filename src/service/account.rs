@@ -11,6 +11,7 @@ use crate::auth::password::HashPermit;
 use crate::auth::token;
 use crate::domain::account::{self, INVITATION_LIFETIME, LINKS_PER_HOUR, NO_PASSWORD_YET, Purpose};
 use crate::domain::audit::AuditKind;
+use crate::domain::brand::Brand;
 use crate::domain::fields::{self, email_digest, email_key};
 use crate::domain::language::Language;
 use crate::domain::password::{self, Owner};
@@ -54,8 +55,12 @@ async fn send_reset(app: &AppState, email: &str, client: &ClientInfo) -> Service
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::PasswordReset.page(), &token);
     let now = app.clock.now();
-    let mail =
-        vec![compose::password_reset(user.language.unwrap_or_default(), &user.email, &location.name, &link)];
+    let mail = vec![compose::password_reset(
+        user.language.unwrap_or_default(),
+        &user.email,
+        &Brand::of(&location),
+        &link,
+    )];
     let issue = link_issue(user.id, Purpose::PasswordReset, &token, now, account::RESET_LIFETIME, mail);
     if !app.store.issue_link(&issue).await? {
         tracing::info!(address = ?client.address, "password-reset link not sent: the account's hourly limit is reached");
@@ -141,8 +146,12 @@ async fn mail_sign_in_link(app: &AppState, email: &str) -> ServiceResult<()> {
     let location = home_location(app, record.default_profile_id).await?;
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::SignIn.page(), &token);
-    let mail =
-        vec![compose::sign_in_link(user.language.unwrap_or_default(), &user.email, &location.name, &link)];
+    let mail = vec![compose::sign_in_link(
+        user.language.unwrap_or_default(),
+        &user.email,
+        &Brand::of(&location),
+        &link,
+    )];
     let lifetime = account::SIGN_IN_LINK_LIFETIME;
     let issue = link_issue(user.id, Purpose::SignIn, &token, app.clock.now(), lifetime, mail);
     if !app.store.issue_link(&issue).await? {
@@ -277,14 +286,14 @@ pub async fn invite(app: &AppState, members: Vec<NewMember>) -> ServiceResult<Ve
     for member in members {
         let token = token::generate(LINK_PREFIX);
         let link = app.settings.link(Purpose::Invitation.page(), &token);
-        let place = locations.iter().find(|l| l.id == member.location_id).map_or("", |l| l.name.as_str());
+        let brand = locations.iter().find(|l| l.id == member.location_id).map(Brand::of).unwrap_or_default();
         // A new member has chosen no language yet: the location's default (English for now).
         let language = Language::default();
         let mail = compose::invitation(
             language,
             &member.email,
             &member.full_name,
-            place,
+            &brand,
             &link,
             lifetime.whole_days(),
         );
@@ -318,7 +327,7 @@ pub async fn resend_invitation(app: &AppState, email: &str) -> ServiceResult<()>
         user.language.unwrap_or_default(),
         &user.email,
         &user.full_name,
-        &location.name,
+        &Brand::of(&location),
         &link,
         lifetime.whole_days(),
     )];
@@ -363,16 +372,17 @@ pub async fn request_email_change(
     // for a free one, but already used: only its holder's notice is mailed. Status, body
     // and limits are the same either way, so nobody learns who holds an address.
     let language = user.language.unwrap_or_default();
+    let brand = Brand::of(&location);
     let mail = if taken {
         // Its holder's language is not looked up: the answer must take the same time whether
         // the address is held or not. The location's default, then.
-        vec![compose::address_in_use(Language::default(), &new_email, &location.name)]
+        vec![compose::address_in_use(Language::default(), &new_email, &brand)]
     } else {
         let confirm_link = app.settings.link(Purpose::EmailChange.page(), &confirm);
         let undo_link = app.settings.link(Purpose::EmailRevert.page(), &undo);
         vec![
-            compose::email_change_confirmation(language, &new_email, &location.name, &confirm_link),
-            compose::email_change_notice(language, &user.email, &location.name, &new_email, &undo_link),
+            compose::email_change_confirmation(language, &new_email, &brand, &confirm_link),
+            compose::email_change_notice(language, &user.email, &brand, &new_email, &undo_link),
         ]
     };
     let issue = LinkIssue {

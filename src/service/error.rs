@@ -58,6 +58,9 @@ pub enum ServiceError {
     /// The account was sent its hourly number of links of this kind.
     #[error("too many links for {retry_after:?}")]
     TooManyLinks { retry_after: Duration },
+    /// The member relayed as many messages through the directory as an hour or a day allows.
+    #[error("too many messages for {retry_after:?}")]
+    TooManyMessages { retry_after: Duration },
     /// The AI provider failed (502) or did not answer in time (504).
     #[error(transparent)]
     Ai(#[from] AiError),
@@ -100,7 +103,8 @@ impl ServiceError {
             ServiceError::Locked { .. }
             | ServiceError::RateLimited { .. }
             | ServiceError::DraftsUsedUp { .. }
-            | ServiceError::TooManyLinks { .. } => 429,
+            | ServiceError::TooManyLinks { .. }
+            | ServiceError::TooManyMessages { .. } => 429,
             ServiceError::Ai(AiError::Provider(_)) => 502,
             ServiceError::Ai(AiError::Timeout) => 504,
             ServiceError::Unavailable { .. } | ServiceError::Busy(_) => 503,
@@ -115,7 +119,8 @@ impl ServiceError {
             | ServiceError::Locked { retry_after }
             | ServiceError::RateLimited { retry_after }
             | ServiceError::DraftsUsedUp { retry_after, .. }
-            | ServiceError::TooManyLinks { retry_after } => Some(*retry_after),
+            | ServiceError::TooManyLinks { retry_after }
+            | ServiceError::TooManyMessages { retry_after } => Some(*retry_after),
             ServiceError::Busy(_) => Some(Duration::from_secs(1)),
             _ => None,
         }
@@ -173,6 +178,10 @@ impl ServiceError {
             ServiceError::TooManyLinks { .. } => {
                 "Too many e-mails were sent for this account in the last hour; try again later.".into()
             }
+            ServiceError::TooManyMessages { retry_after } => format!(
+                "You have written to as many members as allowed for now; try again in {}.",
+                in_words(*retry_after)
+            ),
             ServiceError::Ai(AiError::Provider(_)) => {
                 "The AI writer could not write a draft just now; try again later.".into()
             }
@@ -341,6 +350,7 @@ mod tests {
             (ServiceError::Locked { retry_after: wait }, 429, Some(90)),
             (ServiceError::RateLimited { retry_after: wait }, 429, Some(90)),
             (ServiceError::TooManyLinks { retry_after: wait }, 429, Some(90)),
+            (ServiceError::TooManyMessages { retry_after: wait }, 429, Some(90)),
             (ServiceError::DraftsUsedUp { limit: DraftLimit::Member, retry_after: wait }, 429, Some(90)),
             (ServiceError::Ai(AiError::Provider("down".into())), 502, None),
             (ServiceError::Ai(AiError::Timeout), 504, None),
@@ -372,6 +382,12 @@ mod tests {
         let member =
             ServiceError::DraftsUsedUp { limit: DraftLimit::Member, retry_after: Duration::from_secs(600) };
         assert!(member.message().contains("for this hour; try again in 10 minutes."), "{}", member.message());
+        let messages =
+            |seconds| ServiceError::TooManyMessages { retry_after: Duration::from_secs(seconds) }.message();
+        assert!(messages(5400).ends_with("try again in 90 minutes."), "{}", messages(5400));
+        assert!(messages(5401).ends_with("try again in 91 minutes."), "{}", messages(5401));
+        assert!(messages(7200).ends_with("try again in 2 hours."), "{}", messages(7200));
+        assert!(messages(86_000).ends_with("try again in 24 hours."), "{}", messages(86_000));
         let limited = ServiceError::RateLimited { retry_after: Duration::from_millis(200) }.message();
         assert!(limited.ends_with("try again in 1 second."), "{limited}");
         let lockout = ServiceError::RateLimited { retry_after: Duration::from_secs(890) }.message();

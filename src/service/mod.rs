@@ -5,6 +5,7 @@ pub mod account;
 pub mod ai;
 pub mod basic;
 pub mod bio;
+pub mod contact;
 pub mod custom_fields;
 pub mod directory;
 pub mod error;

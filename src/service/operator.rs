@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::domain::account::NO_PASSWORD_YET;
 use crate::domain::ai::AiSetting;
 use crate::domain::audit::{AuditKind, AuditRecord};
+use crate::domain::brand::{self, Accent};
 use crate::domain::catalogue::{Kind, Rule, Values};
 use crate::domain::country;
 use crate::domain::custom::CustomField;
@@ -23,7 +24,8 @@ use crate::service::account;
 use crate::service::session::{self, ClientInfo};
 use crate::service::{AppState, ServiceError, ServiceResult};
 use crate::store::{
-    AddedMember, NewLocation, NewMember, OperatorPassword, ProfileUpdate, SessionSummary, StoreError,
+    AddedMember, LocationBrand, NewLocation, NewMember, OperatorPassword, ProfileUpdate, SessionSummary,
+    StoreError,
 };
 
 /// Creates a location; its web address is derived from the name.
@@ -418,6 +420,59 @@ pub async fn set_ai(app: &AppState, location_name: &str, setting: AiSetting) -> 
     let location = pick_location(&locations, Some(location_name))?;
     app.store.set_location_ai(location.id, &setting).await?;
     Ok(Location { ai: setting, ..location.clone() })
+}
+
+/// What `portico location set` changes: each part left `None` stays as it is.
+#[derive(Debug, Clone, Default)]
+pub struct BrandChange {
+    /// The name pages and mail show; empty for the location's own name again.
+    pub display_name: Option<String>,
+    /// `#rrggbb`, readable on the page (`domain::brand::Accent`); empty or `none` for the
+    /// portal's own.
+    pub accent: Option<String>,
+    /// A JPEG, PNG or WebP file's bytes, decoded and written again like a photo.
+    pub logo: Option<Vec<u8>>,
+    pub remove_logo: bool,
+    /// Whether members may write to each other through the directory.
+    pub contact_relay: Option<bool>,
+}
+
+/// Changes a location's brand and contact relay. Everything is checked (the logo decoded)
+/// before anything is written, so a refused part leaves the location as it was.
+pub async fn set_brand(app: &AppState, location_name: &str, change: BrandChange) -> ServiceResult<Location> {
+    let locations = app.store.locations().await?;
+    let location = pick_location(&locations, Some(location_name))?.clone();
+    let display_name = match &change.display_name {
+        Some(text) => brand::display_name(text).map_err(ServiceError::Invalid)?,
+        None => location.display_name.clone(),
+    };
+    let accent = match change.accent.as_deref().map(str::trim) {
+        Some("" | "none") => None,
+        Some(text) => Some(Accent::parse(text).map_err(ServiceError::Invalid)?),
+        None => location.accent,
+    };
+    let logo = match change.logo {
+        Some(bytes) => Some(super::photo::process_logo(app, bytes).await.map_err(|error| match error {
+            ServiceError::Validation(errors) => {
+                ServiceError::Invalid(format!("the logo {}", logo_problem(&errors)))
+            }
+            other => other,
+        })?),
+        None => None,
+    };
+    let contact_relay = change.contact_relay.unwrap_or(location.contact_relay);
+    let setting = LocationBrand { display_name, accent, contact_relay };
+    app.store.set_location_brand(location.id, &setting).await?;
+    if let Some(logo) = &logo {
+        app.store.save_location_logo(location.id, logo, app.clock.now()).await?;
+    } else if change.remove_logo {
+        app.store.delete_location_logo(location.id).await?;
+    }
+    Ok(app.store.location(location.id).await?)
+}
+
+fn logo_problem(errors: &crate::domain::FieldErrors) -> String {
+    errors.iter().map(|error| error.message.as_str()).collect::<Vec<_>>().join("; ")
 }
 
 /// Defines a custom field at the named location.

@@ -47,6 +47,19 @@ pub async fn upload(
     Ok(())
 }
 
+/// Decodes and writes again a location's logo, as a photo is (in an upload turn, on a
+/// blocking thread); the refusal names `Logo`.
+pub async fn process_logo(app: &AppState, upload: Vec<u8>) -> ServiceResult<photo::Photo> {
+    let turn = upload_turn(app).await?;
+    let processed = tokio::task::spawn_blocking(move || {
+        let _turn = turn.0;
+        photo::process_logo(&upload)
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(e.into()))?;
+    processed.map_err(|problem| ServiceError::Validation(problem.into()))
+}
+
 /// Removes a photo of the member's current profile (nothing to remove is not an error).
 pub async fn remove(app: &AppState, profile: &Profile, kind: PhotoKind) -> ServiceResult<()> {
     app.store.delete_photo(profile.id, kind).await?;

@@ -14,6 +14,8 @@ use crate::auth::token::TokenHash;
 use crate::domain::account::Purpose;
 use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::brand::Accent;
+use crate::domain::contact::ContactAdmission;
 use crate::domain::custom::CustomField;
 use crate::domain::directory::{DirectoryHits, DirectoryOrder, SearchCandidate};
 pub use crate::domain::history::Paging;
@@ -366,6 +368,31 @@ pub struct DraftRequest {
 
 pub use crate::domain::mail::{NewMail, OutboxMail};
 
+/// A location's brand as the operator sets it (the logo is stored on its own).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocationBrand {
+    pub display_name: Option<String>,
+    pub accent: Option<Accent>,
+    pub contact_relay: bool,
+}
+
+/// A message from one member to another through the directory, to relay only while the
+/// recipient's profile is still in the location's directory, the location's relay is on,
+/// and the sender relayed fewer than `per_hour` messages in the last hour and `per_day` in
+/// the last day (`domain::contact` has the windows). Relayed, its mail is queued and the
+/// sending audited in the same transaction.
+#[derive(Debug, Clone)]
+pub struct ContactRelay {
+    pub sender_id: i64,
+    pub recipient_profile_id: i64,
+    pub location_id: i64,
+    pub now: OffsetDateTime,
+    pub per_hour: u32,
+    pub per_day: u32,
+    pub mail: NewMail,
+    pub audit: AuditEvent,
+}
+
 /// A public profile as the directory shows it, with its bio's stored HTML.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DirectoryProfile {
@@ -626,6 +653,23 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_of_location(&self, query: &AuditQuery) -> StoreResult<Vec<AuditRecord>>;
     /// Renames a location (its web address stays: members' addresses keep working).
     async fn rename_location(&self, location_id: i64, name: &str) -> StoreResult<()>;
+    /// Sets a location's display name, accent and contact relay (`NotFound`: no such location).
+    async fn set_location_brand(&self, location_id: i64, brand: &LocationBrand) -> StoreResult<()>;
+    /// Stores a location's logo, replacing the one it had.
+    async fn save_location_logo(
+        &self,
+        location_id: i64,
+        logo: &Photo,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// Removes a location's logo; whether it had one.
+    async fn delete_location_logo(&self, location_id: i64) -> StoreResult<bool>;
+    /// A location's logo, if it has one.
+    async fn location_logo(&self, location_id: i64) -> StoreResult<Option<Photo>>;
+    /// Relays a member's message to another (see [`ContactRelay`]): counted, queued and
+    /// audited at once, or refused with the reason; concurrent messages of one sender, on
+    /// any node, never pass the limits together.
+    async fn relay_contact_message(&self, relay: &ContactRelay) -> StoreResult<ContactAdmission>;
     /// Suspends (`false`: every session ends, the profiles leave the directory) or
     /// reactivates a user, audited, at once.
     async fn set_user_active(&self, user_id: i64, active: bool, audit: &AuditEvent) -> StoreResult<()>;
@@ -664,7 +708,7 @@ pub trait Store: Send + Sync + 'static {
     /// Makes another of the user's profiles current for the session and the user's default.
     async fn switch_profile(&self, session: &Session, profile_id: i64) -> StoreResult<()>;
     /// Deletes what `purge` names: expired sessions, stale failure counters, old history,
-    /// and draft counts older than the longest draft window.
+    /// and draft and contact counts older than their longest window.
     async fn purge_expired(&self, purge: &Purge) -> StoreResult<()>;
 
     async fn profile(&self, profile_id: i64) -> StoreResult<Profile>;

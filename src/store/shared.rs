@@ -18,6 +18,7 @@ use crate::auth::token::TokenHash;
 use crate::domain::account::{Purpose, credential_tag};
 use crate::domain::ai::{AiSetting, Provider};
 use crate::domain::audit::{AuditActor, AuditRecord};
+use crate::domain::brand::Accent;
 use crate::domain::catalogue::{Field, FieldValue, Kind, Values};
 use crate::domain::custom::{CustomField, CustomKind};
 use crate::domain::directory::{DirectoryOrder, SearchedProfile};
@@ -150,7 +151,8 @@ pub fn user_fields() -> impl Iterator<Item = Field> {
 pub const LOCATION_COLUMNS: &str = "id, name, web_address, country_id, policy_min_length, policy_max_length, \
     policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
     policy_require_lower, policy_require_symbol, policy_min_score, ai_provider, ai_base_url, ai_model, \
-    ai_api_key_env, ai_daily_cap, policy_require_two_step";
+    ai_api_key_env, ai_daily_cap, policy_require_two_step, display_name, accent, contact_relay, \
+    (select g.etag from location_logos g where g.location_id = locations.id)";
 
 pub fn location_from(row: &impl ColumnSource) -> StoreResult<Location> {
     let count = |index: usize| -> StoreResult<u32> { Ok(u32::try_from(row.int(index)?).unwrap_or(u32::MAX)) };
@@ -178,6 +180,11 @@ pub fn location_from(row: &impl ColumnSource) -> StoreResult<Location> {
             api_key_env: row.text(16)?,
             daily_cap: row.optional_int(17)?.map(|cap| u32::try_from(cap).unwrap_or(u32::MAX)),
         },
+        display_name: row.text(19)?,
+        // Only a colour that passes the check now ever reaches a page, whatever is stored.
+        accent: row.text(20)?.and_then(|text| Accent::parse(&text).ok()),
+        contact_relay: row.flag(21)?,
+        logo_tag: row.text(22)?,
     })
 }
 
@@ -390,6 +397,33 @@ pub fn staff_key_from(row: &impl ColumnSource) -> StoreResult<StaffKey> {
 }
 
 pub const RENAME_LOCATION: &str = "update locations set name = $1 where id = $2";
+/// `$1` the display name, `$2` the accent, `$3` whether the contact relay is on, `$4` the location.
+pub const SET_LOCATION_BRAND: &str =
+    "update locations set display_name = $1, accent = $2, contact_relay = $3 where id = $4";
+/// `$1` the location, `$2` the JPEG, `$3` its tag, `$4` now.
+pub const SAVE_LOCATION_LOGO: &str = "insert into location_logos (location_id, jpeg, etag, updated_on) \
+     values ($1, $2, $3, $4) on conflict (location_id) do update set jpeg = excluded.jpeg, \
+     etag = excluded.etag, updated_on = excluded.updated_on";
+pub const DELETE_LOCATION_LOGO: &str = "delete from location_logos where location_id = $1";
+pub const LOCATION_LOGO: &str = "select jpeg, etag from location_logos where location_id = $1";
+
+/// `$1` the recipient's profile, `$2` the location: a row while the profile is in the
+/// location's directory and the location's contact relay is on.
+pub static CONTACTABLE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "select 1 from profiles where id = $1 and location_id = $2 and {LISTED} \
+         and exists (select 1 from locations l where l.id = $2 and l.contact_relay)"
+    )
+});
+/// `$1` the sender, `$2` the window's start, `$3` the limit less one: when the window holds the
+/// limit, the time of the newest `limit`-th message, whose leaving the window frees a turn.
+pub const CONTACT_BLOCKING: &str = "select sent_at from contact_messages where sender_id = $1 \
+     and sent_at > $2 order by sent_at desc limit 1 offset $3";
+/// `$1` the sender, `$2` the recipient's profile, `$3` now.
+pub const RECORD_CONTACT: &str =
+    "insert into contact_messages (sender_id, recipient_profile_id, sent_at) values ($1, $2, $3)";
+/// `$1` a day ago.
+pub const PURGE_CONTACTS: &str = "delete from contact_messages where sent_at <= $1";
 
 /// A row of [`find_members_sql`].
 pub fn member_row_from(row: &impl ColumnSource) -> StoreResult<MemberRow> {
@@ -725,6 +759,14 @@ mod tests {
             REMOVE_STAFF_KEY.to_string(),
             LOCATION_AUDIT.to_string(),
             RENAME_LOCATION.to_string(),
+            SET_LOCATION_BRAND.to_string(),
+            SAVE_LOCATION_LOGO.to_string(),
+            DELETE_LOCATION_LOGO.to_string(),
+            LOCATION_LOGO.to_string(),
+            CONTACTABLE.to_string(),
+            CONTACT_BLOCKING.to_string(),
+            RECORD_CONTACT.to_string(),
+            PURGE_CONTACTS.to_string(),
         ];
         for sql in statements {
             let mut highest = 0;
@@ -760,7 +802,7 @@ mod tests {
 
 /// The outbox's columns, for [`outbox_mail_from`].
 pub const OUTBOX_COLUMNS: &str = "id, to_address, subject, text_body, html_body, created_at, \
-    cast(attempts as bigint), sent_at, last_error, given_up_at";
+    cast(attempts as bigint), sent_at, last_error, given_up_at, reply_to, sender_id";
 
 /// A row of [`OUTBOX_COLUMNS`].
 pub fn outbox_mail_from(row: &impl ColumnSource) -> StoreResult<OutboxMail> {
@@ -771,6 +813,8 @@ pub fn outbox_mail_from(row: &impl ColumnSource) -> StoreResult<OutboxMail> {
             subject: row.required_text(2)?,
             text: row.required_text(3)?,
             html: row.required_text(4)?,
+            reply_to: row.text(10)?,
+            sender_id: row.optional_int(11)?,
         },
         created_at: row.time(5)?,
         attempts: row.int(6)?,
@@ -780,9 +824,10 @@ pub fn outbox_mail_from(row: &impl ColumnSource) -> StoreResult<OutboxMail> {
     })
 }
 
-/// `$1` to, `$2` its key, `$3` subject, `$4` text, `$5` HTML, `$6` now.
+/// `$1` to, `$2` its key, `$3` subject, `$4` text, `$5` HTML, `$6` now, `$7` reply to, `$8` the
+/// member who wrote it.
 pub const QUEUE_MAIL: &str = "insert into outbox (to_address, to_key, subject, text_body, html_body, created_at, \
-    next_attempt_at) values ($1, $2, $3, $4, $5, $6, $6)";
+    next_attempt_at, reply_to, sender_id) values ($1, $2, $3, $4, $5, $6, $6, $7, $8)";
 /// `$1` now, `$2` id.
 pub const MAIL_SENT: &str =
     "update outbox set sent_at = $1, claimed_until = null, last_error = null where id = $2";

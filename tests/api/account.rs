@@ -27,14 +27,14 @@ const CONFIRM: &str = "/api/public/account/password-reset/confirm";
 const NEW_PASSWORD: &str = "lantern orchard velvet 2047";
 
 /// aiosmtpd in a process of its own, writing each message it receives to a directory.
-struct SmtpSink {
+pub(crate) struct SmtpSink {
     directory: TempDir,
     port: u16,
     child: Option<Child>,
 }
 
 impl SmtpSink {
-    fn start() -> SmtpSink {
+    pub(crate) fn start() -> SmtpSink {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .expect("a free port")
             .local_addr()
@@ -79,7 +79,7 @@ impl SmtpSink {
     }
 
     /// Every message received so far, in order, decoded enough to read links.
-    fn received(&self) -> Vec<String> {
+    pub(crate) fn received(&self) -> Vec<String> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(self.directory.path())
             .expect("dir")
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -109,7 +109,7 @@ impl Drop for SmtpSink {
 }
 
 /// Enough quoted-printable decoding to read a link across soft line breaks.
-fn quoted_printable(text: &str) -> String {
+pub(crate) fn quoted_printable(text: &str) -> String {
     text.replace("=\r\n", "").replace("=3D", "=")
 }
 
@@ -131,7 +131,7 @@ fn mail_settings(sink: &SmtpSink) -> MailSettings {
 
 /// A server whose outbox goes to `sink`, sent when the test says (`delivered`), not by a
 /// task of its own: what the sink holds after a round is then all that was sent.
-async fn app_sending_to(backend: Backend, sink: &SmtpSink, settings: Settings) -> TestApp {
+pub(crate) async fn app_sending_to(backend: Backend, sink: &SmtpSink, settings: Settings) -> TestApp {
     TestApp::spawn_with(backend, Settings { mail: mail_settings(sink), ..settings }).await
 }
 
@@ -139,7 +139,7 @@ async fn app_sending_to(backend: Backend, sink: &SmtpSink, settings: Settings) -
 /// holds `count` messages, and then once more: the sink writes a message before it answers,
 /// so what it holds then is everything the outbox had to send. Mail queued by background
 /// work (a reset's look-up) may come a little later: the rounds wait for it.
-async fn delivered(app: &TestApp, sink: &SmtpSink, count: usize) -> Vec<String> {
+pub(crate) async fn delivered(app: &TestApp, sink: &SmtpSink, count: usize) -> Vec<String> {
     let mailer = Mailer::new(&app.state.settings.mail).expect("mailer").expect("SMTP configured");
     for _ in 0..200 {
         outbox::deliver_due(&app.state, &mailer).await.expect("a round");
@@ -418,7 +418,7 @@ async fn mail_waits_while_smtp_is_down_and_goes_when_it_is_back(backend: Backend
     let mail = portico::mail::compose::password_reset(
         portico::i18n::Language::English,
         "ann@example.com",
-        "Main",
+        &portico::domain::brand::Brand { name: "Main".into(), ..Default::default() },
         "https://x/reset?token=plk_a",
     );
     app.state.store.queue_mail(&[mail], app.state.clock.now()).await.expect("queued");
@@ -449,7 +449,7 @@ async fn two_senders_at_once_send_each_message_once(backend: Backend) {
             portico::mail::compose::password_reset(
                 portico::i18n::Language::English,
                 &format!("m{n}@example.com"),
-                "Main",
+                &portico::domain::brand::Brand { name: "Main".into(), ..Default::default() },
                 "https://x/reset",
             )
         })
@@ -618,7 +618,7 @@ async fn mail_that_cannot_be_delivered_is_given_up(backend: Backend) {
             portico::mail::compose::password_reset(
                 portico::i18n::Language::English,
                 to,
-                "Main",
+                &portico::domain::brand::Brand { name: "Main".into(), ..Default::default() },
                 "https://x/reset",
             )
         })

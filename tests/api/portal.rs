@@ -13,48 +13,48 @@ use crate::common::{Backend, PASSWORD, TestApp};
 use crate::every_store;
 
 /// A browser without JavaScript: keeps its cookies, follows no redirect.
-struct Browser {
+pub(crate) struct Browser {
     client: reqwest::Client,
     base: String,
-    cookies: HashMap<String, String>,
+    pub(crate) cookies: HashMap<String, String>,
     /// The `Accept-Language` it sends, if any.
-    language: Option<&'static str>,
+    pub(crate) language: Option<&'static str>,
 }
 
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    html: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) html: String,
 }
 
 impl Page {
-    fn value_of(&self, selector: &str) -> Option<String> {
+    pub(crate) fn value_of(&self, selector: &str) -> Option<String> {
         let document = Html::parse_document(&self.html);
         let selector = Selector::parse(selector).expect("selector");
         document.select(&selector).next().and_then(|e| e.value().attr("value").map(str::to_string))
     }
 
-    fn text_of(&self, selector: &str) -> Option<String> {
+    pub(crate) fn text_of(&self, selector: &str) -> Option<String> {
         let document = Html::parse_document(&self.html);
         let selector = Selector::parse(selector).expect("selector");
         document.select(&selector).next().map(|e| e.text().collect())
     }
 
-    fn count(&self, selector: &str) -> usize {
+    pub(crate) fn count(&self, selector: &str) -> usize {
         Html::parse_document(&self.html).select(&Selector::parse(selector).expect("selector")).count()
     }
 
-    fn location(&self) -> &str {
+    pub(crate) fn location(&self) -> &str {
         self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or_default()
     }
 
-    fn set_cookies(&self) -> Vec<String> {
+    pub(crate) fn set_cookies(&self) -> Vec<String> {
         self.headers.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect()
     }
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Browser {
+    pub(crate) fn new(app: &TestApp) -> Browser {
         let client = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
@@ -83,7 +83,7 @@ impl Browser {
         Page { status, headers, html: response.text().await.expect("body") }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let response = self
             .client
             .get(format!("{}{path}", self.base))
@@ -95,7 +95,7 @@ impl Browser {
         self.keep(response).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Page {
         let mut request = self
             .client
             .post(format!("{}{path}", self.base))
@@ -109,14 +109,14 @@ impl Browser {
         self.keep(response).await
     }
 
-    async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+    pub(crate) async fn sign_in(&mut self, email: &str, password: &str) -> Page {
         let page = self.get("/signin").await;
         let csrf = page.value_of("input[name=_csrf]").expect("csrf");
         self.post("/signin", &[("_csrf", &csrf), ("Email", email), ("Password", password)], &[]).await
     }
 
     /// The profile page and the CSRF value and version its forms carry.
-    async fn profile(&mut self) -> (Page, String, String) {
+    pub(crate) async fn profile(&mut self) -> (Page, String, String) {
         let page = self.get("/profile").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.html);
         let csrf = page.value_of("input[name=_csrf]").expect("csrf");
@@ -125,7 +125,7 @@ impl Browser {
     }
 }
 
-async fn signed_in(app: &TestApp, email: &str) -> Browser {
+pub(crate) async fn signed_in(app: &TestApp, email: &str) -> Browser {
     app.add_member(email, None).await;
     let mut browser = Browser::new(app);
     let page = browser.sign_in(email, PASSWORD).await;

@@ -2,7 +2,10 @@
 //! which `.ci/run` installs), driven over WebDriver with fantoccini: sign-in, every section
 //! saved and seen again after a reload, an error by its field, a password change that signs
 //! out a second browser, a hostile bio that never runs, axe-core on every page, and
-//! screenshots at desktop and phone widths into docs/screenshots/.
+//! screenshots at desktop and phone widths into docs/screenshots/ (the README's), taken of a
+//! branded location and of realistic members made as `portico seed` makes them (with
+//! portraits). The hostile member's pages are checked the same way, but their screenshots go
+//! to the build's own directory, never next to the README's.
 //!
 //! A missing browser, chromedriver or axe-core (`PORTICO_AXE_JS`) fails the test: `.ci/run`
 //! installs them. On a machine without them, `PORTICO_SKIP_BROWSER=1` says so on purpose,
@@ -21,6 +24,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
 use common::{Backend, PASSWORD, TestApp};
+use portico::service::operator::BrandChange;
 
 const DESKTOP: (u32, u32) = (1280, 900);
 const PHONE: (u32, u32) = (390, 844);
@@ -92,6 +96,36 @@ fn screenshots() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
 }
 
+/// Where the screenshots of hostile test data go: the build's scratch directory, which no
+/// document links to.
+fn unpublished_screenshots() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("unpublished-screenshots")
+}
+
+/// A location's logo: a mark (an arch in a rounded square) beside three bars, on white.
+fn logo_png() -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(480, 160, |x, y| {
+        let (x, y) = (x as i32, y as i32);
+        let in_square = (20..140).contains(&x) && (20..140).contains(&y);
+        let in_arch = (55..105).contains(&x)
+            && (60..140).contains(&y)
+            && ((x - 80).pow(2) + (y - 85).pow(2) < 625 || y >= 85);
+        let in_bar = (170..460).contains(&x)
+            && [(45, 65), (75, 95), (105, 125)].iter().any(|(top, bottom)| (*top..*bottom).contains(&y))
+            && !(x > 380 && y >= 105);
+        image::Rgb(if in_square && !in_arch {
+            [15, 110, 99]
+        } else if in_bar {
+            [27, 31, 36]
+        } else {
+            [255, 255, 255]
+        })
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut png, image::ImageFormat::Png).expect("png");
+    png.into_inner()
+}
+
 struct Session<'a> {
     client: Client,
     app: &'a TestApp,
@@ -159,7 +193,19 @@ impl Session<'_> {
             .unwrap_or_default()
     }
 
+    /// Checks the page (axe-core, no member's script ran) and takes its screenshots for the
+    /// README's folder: only pages of realistic data.
     async fn check_page(&self, name: &str) {
+        self.check_page_into(name, &screenshots()).await;
+    }
+
+    /// The same checks of a page showing hostile test data; its screenshots are kept out of
+    /// the README's folder.
+    async fn check_hostile_page(&self, name: &str) {
+        self.check_page_into(name, &unpublished_screenshots()).await;
+    }
+
+    async fn check_page_into(&self, name: &str, folder: &Path) {
         let problems = self.accessibility_problems().await;
         assert!(problems.is_empty(), "{name}: {problems:?}");
         let xss: Value = self.client.execute("return window.__xss || null;", vec![]).await.expect("probe");
@@ -167,8 +213,8 @@ impl Session<'_> {
         for (label, (width, height)) in [("desktop", DESKTOP), ("phone", PHONE)] {
             self.client.set_window_size(width, height).await.expect("resize");
             let png = self.client.screenshot().await.expect("screenshot");
-            std::fs::create_dir_all(screenshots()).expect("docs/screenshots");
-            std::fs::write(screenshots().join(format!("{name}-{label}.png")), png).expect("write screenshot");
+            std::fs::create_dir_all(folder).expect("the screenshots' folder");
+            std::fs::write(folder.join(format!("{name}-{label}.png")), png).expect("write screenshot");
         }
         self.client.set_window_size(DESKTOP.0, DESKTOP.1).await.expect("resize");
     }
@@ -199,23 +245,42 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     let axe = axe_source();
     assert!(axe.is_some(), "PORTICO_AXE_JS must name axe-core's axe.min.js (.ci/run installs it)");
     let app = TestApp::spawn(Backend::Sqlite).await;
+    // A branded location: its name, logo and accent on every page; members may write to
+    // each other from the directory.
+    app.add_location("Canal Street").await;
+    let brand = BrandChange {
+        display_name: Some("Canal Street Works".into()),
+        accent: Some("#0f6e63".into()),
+        logo: Some(logo_png()),
+        contact_relay: Some(true),
+        ..BrandChange::default()
+    };
+    portico::service::operator::set_brand(&app.state, "Canal Street", brand).await.expect("the brand");
     app.add_member("ada@example.com", None).await;
     let token = app.sign_in("ada@example.com", PASSWORD).await;
-    // A second member whose hostile bio the directory shows.
+    app.patch_ok(&token, &json!({"FullName": "Ada Lovelace", "CompanyName": "Analytical Engines"})).await;
+    // A second member whose hostile profile the directory shows once it is public (after the
+    // README's pictures are taken).
     app.add_member("mallory@example.com", None).await;
     let mallory = app.sign_in("mallory@example.com", PASSWORD).await;
     let hostile = "Hi <script>window.__xss = 1</script> <img src=x onerror=\"window.__xss = 2\"> [x](javascript:window.__xss=3)";
-    app.patch_ok(&mallory, &json!({"FullName": "Mallory <b onmouseover=\"window.__xss=4\">Bold</b>", "ProfileIsPublic": true, "ProfileSummary": hostile, "ProfileTags": "security, <svg onload=\"window.__xss=5\">"})).await;
+    app.patch_ok(&mallory, &json!({"FullName": "Mallory <b onmouseover=\"window.__xss=4\">Bold</b>", "ProfileSummary": hostile, "ProfileTags": "security, <svg onload=\"window.__xss=5\">"})).await;
     let mallory_id = app.profile(&mallory).await["Id"].as_i64().expect("id");
-    // Faces in the directory: two more public members, one with a photo, one with initials.
+    // Realistic members, as `portico seed --photos` makes them, and two more: one with a
+    // photo, one with initials.
+    portico::service::seed::seed(&app.state, "Canal Street", 14, 7).await.expect("seeded");
+    portico::service::seed::add_photos(&app.state, "Canal Street", 7).await.expect("portraits");
     for (email, name, colour) in [
         ("grace@example.com", "Grace Hopper", Some([40, 110, 170])),
         ("alan@example.com", "Alan Turing", None),
     ] {
         app.add_member(email, None).await;
         let token = app.sign_in(email, PASSWORD).await;
-        app.patch_ok(&token, &json!({"FullName": name, "ProfileIsPublic": true, "Position": "Engineer"}))
-            .await;
+        app.patch_ok(
+            &token,
+            &json!({"FullName": name, "ProfileIsPublic": true, "Position": "Engineer", "CompanyName": "Bletchley Labs", "ProfileTags": "software, research"}),
+        )
+        .await;
         if let Some(colour) = colour {
             let picture = image::RgbImage::from_fn(480, 480, |x, y| {
                 let inside = (x as i32 - 240).pow(2) + (y as i32 - 200).pow(2) < 110 * 110;
@@ -262,8 +327,40 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
         .await
         .expect("set");
 
+    // The README's pictures of the directory and a profile: a seeded member's own view.
+    let seeded_rows = portico::service::operator::find_members(
+        &app.state,
+        Some("@s7.seed.example"),
+        Some("Canal Street"),
+        50,
+    )
+    .await
+    .expect("the seeded members");
+    let mut seeded_public = Vec::new();
+    for row in &seeded_rows {
+        let profile = app.state.store.profile(row.profile_id).await.expect("profile");
+        if profile.values.flag(portico::domain::catalogue::Field::ProfileIsPublic) {
+            seeded_public.push((row.email.clone(), row.profile_id));
+        }
+    }
+    assert!(seeded_public.len() >= 3, "most seeded members are public: {seeded_public:?}");
+    let seeded = Session { client: browser(&driver, &chromium).await, app: &app, axe: axe.clone() };
+    seeded.sign_in(&seeded_public[0].0, portico::service::seed::SEED_PASSWORD).await;
+    seeded.check_page("profile").await;
+    seeded.open("/directory").await;
+    let faces = seeded.client.find_all(Locator::Css("ul.cards img.face")).await.expect("faces");
+    assert!(faces.len() >= 10, "a grid of people: {}", faces.len());
+    seeded.check_page("directory").await;
+    seeded.open(&format!("/directory/{}", seeded_public[1].1)).await;
+    seeded.client.find(Locator::Css("#contact textarea")).await.expect("the contact form");
+    seeded.check_page("member-card").await;
+    seeded.client.close().await.expect("close");
+
     let me = Session { client: browser(&driver, &chromium).await, app: &app, axe: axe.clone() };
     me.open("/signin").await;
+    let brand =
+        me.client.find(Locator::Css("header .brand")).await.expect("the brand").text().await.expect("text");
+    assert_eq!(brand.trim(), "Canal Street Works");
     me.check_page("signin").await;
     // The pages behind the mailed links, in the same style and held to the same checks.
     me.open("/forgot").await;
@@ -275,7 +372,7 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     let refusals: Vec<String> =
         common::captured_logs().lines().filter(|l| l.contains("refused")).map(str::to_string).collect();
     assert!(landed.path().starts_with("/profile"), "{landed}: {refusals:?}");
-    me.check_page("profile").await;
+    me.check_page("profile-first-sign-in").await;
 
     // Each section, saved and seen again after a reload.
     me.fill("f-NickName", "Countess").await;
@@ -397,6 +494,25 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     // The bio's preview renders Markdown and never runs what a member typed.
     me.fill(
         "f-ProfileSummary",
+        "I write programs for the **Analytical Engine**: tables of Bernoulli numbers, and music one day.",
+    )
+    .await;
+    me.client
+        .find(Locator::Css("button.secondary"))
+        .await
+        .expect("preview button")
+        .click()
+        .await
+        .expect("preview");
+    me.client.wait().for_element(Locator::Css("#bio-preview strong")).await.expect("rendered preview");
+    me.check_page("profile-preview").await;
+    // The next preview is waited for by its content: the old one goes first.
+    me.client
+        .execute("document.getElementById('bio-preview').replaceChildren();", vec![])
+        .await
+        .expect("clear");
+    me.fill(
+        "f-ProfileSummary",
         "**Bold** claim <script>window.__xss = 6</script><img src=x onerror=\"window.__xss = 7\">",
     )
     .await;
@@ -416,7 +532,8 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
         .await
         .expect("count");
     assert_eq!(active, json!(0));
-    me.check_page("profile-preview").await;
+    me.check_hostile_page("profile-preview-hostile").await;
+    me.fill("f-ProfileSummary", "").await;
 
     // Draft with AI (the builtin writer): the draft replaces the summary in place, for review.
     me.client.execute("window.__stayed = 'draft';", vec![]).await.expect("mark the page");
@@ -441,14 +558,29 @@ async fn a_member_uses_the_portal_in_a_real_browser() {
     me.check_page("profile-draft").await;
     assert!(app.profile(&token).await["ProfileSummary"].is_null(), "nothing saved by drafting");
 
-    // The directory and a hostile member's card: shown, never run.
-    me.open("/directory").await;
-    me.check_page("directory").await;
+    // Writing to a member from their card: sent, and the card says so.
+    let grace_id =
+        app.profile(&app.sign_in("grace@example.com", PASSWORD).await).await["Id"].as_i64().expect("id");
+    me.open(&format!("/directory/{grace_id}")).await;
+    me.fill("f-Message", "Hello Grace, could we talk about compilers over coffee on Thursday?").await;
+    me.submit(&format!("/directory/{grace_id}/contact")).await;
+    let sent =
+        me.client.find(Locator::Css("#contact .saved")).await.expect("sent").text().await.expect("text");
+    assert_eq!(sent, "Your message was sent.");
+    me.check_page("member-card-sent").await;
+
+    // The directory and a hostile member's card once Mallory is public: shown, never run;
+    // a hostile message to them is sent as text.
+    app.patch_ok(&mallory, &json!({"ProfileIsPublic": true})).await;
+    me.open("/directory?query=mallory").await;
+    me.check_hostile_page("directory-hostile").await;
     me.open(&format!("/directory/{mallory_id}")).await;
     if let Ok(bold) = me.client.find(Locator::Css("h1")).await {
         let _ = bold.click().await;
     }
-    me.check_page("member-card").await;
+    me.fill("f-Message", "<script>window.__xss = 8</script><img src=x onerror=\"window.__xss = 9\">").await;
+    me.submit(&format!("/directory/{mallory_id}/contact")).await;
+    me.check_hostile_page("member-card-hostile").await;
 
     // A form on another origin, posted in this signed-in browser: refused, nothing changed.
     let target = app.url("/profile/personal");

@@ -14,6 +14,8 @@ fn mail(n: usize) -> NewMail {
         subject: "s".into(),
         text: "t".into(),
         html: "<p>h</p>".into(),
+        reply_to: None,
+        sender_id: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The store conformance suite: every behaviour of the `Store` trait, asserted identically
 //! against SQLite and PostgreSQL (each test on a database of its own).
 
+mod brand;
 #[allow(dead_code)]
 #[path = "../common/mod.rs"]
 mod common;

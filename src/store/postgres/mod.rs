@@ -10,6 +10,8 @@
 //! `store::shared`. Each function takes the connection (or transaction) it runs on.
 
 mod accounts;
+mod brand;
+mod contact;
 mod custom_fields;
 mod directory;
 mod drafts;
@@ -33,6 +35,7 @@ use time::{Date, OffsetDateTime};
 use crate::auth::token::TokenHash;
 use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::contact::ContactAdmission;
 use crate::domain::custom::CustomField;
 use crate::domain::directory::{self as directory_rules, DirectoryHits, DirectoryOrder, SearchCandidate};
 use crate::domain::history::HistoryPage;
@@ -45,12 +48,12 @@ use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::domain::staff::Grant;
 use crate::store::shared::ColumnSource;
 use crate::store::{
-    AddedMember, Applied, AuditQuery, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest,
-    EmailRedemption, Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord,
-    MemberPage, MemberQuery, NewLocation, NewMail, NewMember, NewSession, NewStaffKey, OperatorPassword,
-    OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord, ProfileUpdate, Purge, RefreshOutcome,
-    Session, SessionSummary, SessionTokens, StaffKey, StaffRow, StaleBio, Store, StoreError, StoreResult,
-    TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
+    AddedMember, Applied, AuditQuery, ConnectOptions, ConnectionUse, ContactRelay, DirectoryProfile,
+    DraftRequest, EmailRedemption, Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn,
+    LocationBrand, LoginRecord, MemberPage, MemberQuery, NewLocation, NewMail, NewMember, NewSession,
+    NewStaffKey, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord,
+    ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaffKey, StaffRow,
+    StaleBio, Store, StoreError, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
 };
 
 pub struct PostgresStore {
@@ -408,6 +411,34 @@ impl Store for PostgresStore {
         accounts::rename_location(&self.pool, location_id, name).await
     }
 
+    async fn set_location_brand(&self, location_id: i64, brand: &LocationBrand) -> StoreResult<()> {
+        brand::set(&self.pool, location_id, brand).await
+    }
+
+    async fn save_location_logo(
+        &self,
+        location_id: i64,
+        logo: &Photo,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        brand::save_logo(&self.pool, location_id, logo, now).await
+    }
+
+    async fn delete_location_logo(&self, location_id: i64) -> StoreResult<bool> {
+        brand::delete_logo(&self.pool, location_id).await
+    }
+
+    async fn location_logo(&self, location_id: i64) -> StoreResult<Option<Photo>> {
+        brand::logo(&self.pool, location_id).await
+    }
+
+    async fn relay_contact_message(&self, relay: &ContactRelay) -> StoreResult<ContactAdmission> {
+        let mut tx = self.pool.begin().await?;
+        let admission = contact::relay(&mut tx, relay).await?;
+        tx.commit().await?;
+        Ok(admission)
+    }
+
     async fn set_user_active(&self, user_id: i64, active: bool, audit: &AuditEvent) -> StoreResult<()> {
         accounts::set_user_active(&self.pool, user_id, active, audit).await
     }
@@ -488,6 +519,7 @@ impl Store for PostgresStore {
         let mut tx = self.pool.begin().await?;
         sessions::purge_expired(&mut tx, purge.now, purge.lockout_window_start).await?;
         drafts::purge(&mut tx, purge.now).await?;
+        contact::purge(&mut tx, purge.now).await?;
         outbox::purge(&mut tx, purge.now).await?;
         history::purge_history(&mut tx, purge.history_before).await?;
         tx.commit().await?;

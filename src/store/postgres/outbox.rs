@@ -18,6 +18,8 @@ pub async fn queue(c: &mut PgConnection, mail: &[NewMail], now: OffsetDateTime) 
             .bind(&message.text)
             .bind(&message.html)
             .bind(now)
+            .bind(&message.reply_to)
+            .bind(message.sender_id)
             .execute(&mut *c)
             .await?;
     }

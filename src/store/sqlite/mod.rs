@@ -10,8 +10,10 @@
 
 mod accounts;
 pub mod backup;
+mod brand;
 mod checkpointer;
 mod connection;
+mod contact;
 mod custom_fields;
 mod directory;
 mod drafts;
@@ -33,6 +35,7 @@ use time::OffsetDateTime;
 use crate::auth::token::TokenHash;
 use crate::domain::ai::{AiSetting, DraftAdmission};
 use crate::domain::audit::{AuditEvent, AuditRecord};
+use crate::domain::contact::ContactAdmission;
 use crate::domain::custom::CustomField;
 use crate::domain::directory::{DirectoryHits, DirectoryOrder, SearchCandidate};
 use crate::domain::history::HistoryPage;
@@ -44,12 +47,12 @@ use crate::domain::photo::{Photo, PhotoKind};
 use crate::domain::profile::{Location, Profile, ProfileSummary, User};
 use crate::domain::staff::Grant;
 use crate::store::{
-    AddedMember, Applied, AuditQuery, ConnectOptions, ConnectionUse, DirectoryProfile, DraftRequest,
-    EmailRedemption, Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn, LoginRecord,
-    MemberPage, MemberQuery, NewLocation, NewMail, NewMember, NewSession, NewStaffKey, OperatorPassword,
-    OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord, ProfileUpdate, Purge, RefreshOutcome,
-    Session, SessionSummary, SessionTokens, StaffKey, StaffRow, StaleBio, Store, StoreResult, TokenOwner,
-    TwoFactorOn, TwoFactorState, VerifiedPassword,
+    AddedMember, Applied, AuditQuery, ConnectOptions, ConnectionUse, ContactRelay, DirectoryProfile,
+    DraftRequest, EmailRedemption, Erasure, FailedAttempt, Invitation, Link, LinkIssue, LinkSignIn,
+    LocationBrand, LoginRecord, MemberPage, MemberQuery, NewLocation, NewMail, NewMember, NewSession,
+    NewStaffKey, OperatorPassword, OutboxMail, Paging, PasswordCheck, PasswordRedemption, PhotoRecord,
+    ProfileUpdate, Purge, RefreshOutcome, Session, SessionSummary, SessionTokens, StaffKey, StaffRow,
+    StaleBio, Store, StoreResult, TokenOwner, TwoFactorOn, TwoFactorState, VerifiedPassword,
 };
 pub use writer::MAX_BATCH;
 use writer::Writer;
@@ -405,6 +408,34 @@ impl Store for SqliteStore {
         self.writer.write(move |c| accounts::rename_location(c, location_id, &name)).await
     }
 
+    async fn set_location_brand(&self, location_id: i64, brand: &LocationBrand) -> StoreResult<()> {
+        let brand = brand.clone();
+        self.writer.write(move |c| brand::set(c, location_id, &brand)).await
+    }
+
+    async fn save_location_logo(
+        &self,
+        location_id: i64,
+        logo: &Photo,
+        now: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let logo = logo.clone();
+        self.writer.write(move |c| brand::save_logo(c, location_id, &logo, now)).await
+    }
+
+    async fn delete_location_logo(&self, location_id: i64) -> StoreResult<bool> {
+        self.writer.write(move |c| brand::delete_logo(c, location_id)).await
+    }
+
+    async fn location_logo(&self, location_id: i64) -> StoreResult<Option<Photo>> {
+        self.readers.read(|c| brand::logo(c, location_id))
+    }
+
+    async fn relay_contact_message(&self, relay: &ContactRelay) -> StoreResult<ContactAdmission> {
+        let relay = relay.clone();
+        self.writer.write(move |c| contact::relay(c, &relay)).await
+    }
+
     async fn set_user_active(&self, user_id: i64, active: bool, audit: &AuditEvent) -> StoreResult<()> {
         let audit = audit.clone();
         self.writer.write(move |c| accounts::set_user_active(c, user_id, active, &audit)).await
@@ -485,6 +516,7 @@ impl Store for SqliteStore {
             .write(move |c| {
                 sessions::purge_expired(c, purge.now, purge.lockout_window_start)?;
                 drafts::purge(c, purge.now)?;
+                contact::purge(c, purge.now)?;
                 outbox::purge(c, purge.now)?;
                 history::purge(c, purge.history_before)
             })

@@ -19,7 +19,9 @@ pub fn queue(c: &Connection, mail: &[NewMail], now: OffsetDateTime) -> StoreResu
             message.subject,
             message.text,
             message.html,
-            time_text(now)
+            time_text(now),
+            message.reply_to,
+            message.sender_id
         ])?;
     }
     Ok(())

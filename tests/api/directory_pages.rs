@@ -280,11 +280,13 @@ async fn the_form_speaks_the_writers_language_and_the_mail_the_recipients(backen
     assert_eq!(card.text_of("#contact-title").as_deref(), Some("Bob Marley schreiben"));
     assert_eq!(card.text_of("label[for=f-Message]").as_deref(), Some("Nachricht"));
     let csrf = card.value_of("#contact input[name=_csrf]").expect("the contact form");
-    let empty = ann.post(&format!("/directory/{bob}/contact"), &[("_csrf", &csrf), ("Message", "")], &[]).await;
+    let empty =
+        ann.post(&format!("/directory/{bob}/contact"), &[("_csrf", &csrf), ("Message", "")], &[]).await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
     assert!(empty.html.contains("<html lang=\"de\">"), "{}", empty.html);
-    let sent =
-        ann.post(&format!("/directory/{bob}/contact"), &[("_csrf", &csrf), ("Message", "Kaffee?")], &[]).await;
+    let sent = ann
+        .post(&format!("/directory/{bob}/contact"), &[("_csrf", &csrf), ("Message", "Kaffee?")], &[])
+        .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
     let confirmed = ann.get(&format!("/directory/{bob}?sent=1")).await;
     assert_eq!(confirmed.text_of("#contact .saved").as_deref(), Some("Ihre Nachricht wurde gesendet."));

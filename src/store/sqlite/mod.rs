@@ -11,7 +11,6 @@
 mod accounts;
 pub mod backup;
 mod brand;
-mod checkpointer;
 mod connection;
 mod contact;
 mod custom_fields;
@@ -65,7 +64,6 @@ pub struct SqliteStore {
     writer: Writer,
     readers: connection::Readers,
     path: PathBuf,
-    _checkpointer: checkpointer::Checkpointer,
 }
 
 impl SqliteStore {
@@ -76,13 +74,7 @@ impl SqliteStore {
         let write_connection = connection::open_writer(&path, options.sqlite_synchronous_full)?;
         accounts::rekey_emails(&write_connection)?;
         let readers = connection::Readers::open(&path, READERS)?;
-        let checkpointer = checkpointer::Checkpointer::start(&path)?;
-        Ok(SqliteStore {
-            writer: Writer::start(write_connection)?,
-            readers,
-            path,
-            _checkpointer: checkpointer,
-        })
+        Ok(SqliteStore { writer: Writer::start(write_connection)?, readers, path })
     }
 }
 

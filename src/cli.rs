@@ -399,7 +399,7 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
             let location = operator::rename_location(&state, &name, &new_name).await?;
             println!("Renamed {name} to {} (web address {} kept).", location.name, location.web_address);
         }
-        LocationCommand::Set { name, display_name, accent, logo, remove_logo, contact } => {
+        LocationCommand::Set { name, display_name, accent, logo, remove_logo, contact, language } => {
             let logo = match logo {
                 Some(path) => Some(
                     std::fs::read(&path)
@@ -407,7 +407,8 @@ async fn location(database_url: &str, args: &ServeArgs, command: LocationCommand
                 ),
                 None => None,
             };
-            let change = BrandChange { display_name, accent, logo, remove_logo, contact_relay: contact };
+            let change =
+                BrandChange { display_name, accent, logo, remove_logo, contact_relay: contact, language };
             let location = operator::set_brand(&state, &name, change).await?;
             println!("{}", describe_brand(&location));
         }
@@ -493,8 +494,9 @@ fn describe_brand(location: &Location) -> String {
     };
     let contact = if location.contact_relay { "on" } else { "off" };
     format!(
-        "{}: shown as {name:?}; accent {accent}; logo {logo}; writing to members {contact}.",
-        location.name
+        "{}: shown as {name:?}; accent {accent}; logo {logo}; language {}; writing to members {contact}.",
+        location.name,
+        location.language.code()
     )
 }
 

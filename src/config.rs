@@ -183,7 +183,8 @@ pub enum LocationCommand {
     /// Rename a location (its web address stays, so members' addresses keep working).
     Rename { name: String, new_name: String },
     /// Set a location's brand (the name, logo and accent colour of its pages, staff pages and
-    /// mail) and whether members may write to each other from the directory. Options not
+    /// mail), its default language and whether members may write to each other from the
+    /// directory. Options not
     /// given stay as they are (docs/OPERATIONS.md, "The space's brand").
     Set {
         name: String,
@@ -203,6 +204,10 @@ pub enum LocationCommand {
         /// on: a "Write to …" form on members' directory cards, relayed by mail; off: none.
         #[arg(long, value_parser = parse_on_off)]
         contact: Option<bool>,
+        /// The language pages and mail speak to someone who chose none and whose browser
+        /// names none Portico has: en, de, fr or es (English until set).
+        #[arg(long)]
+        language: Option<String>,
     },
     /// Create a location (a coworking space).
     Add {

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::language::Language;
 use super::profile::Location;
 use super::text::{self, Lines};
 
@@ -134,11 +135,20 @@ pub struct Brand {
     pub name: String,
     pub logo_path: Option<String>,
     pub accent: Option<Accent>,
+    /// The location's default language: what its pages and mail speak to someone who chose
+    /// none and whose browser names none Portico has.
+    pub language: Language,
 }
 
 impl Default for Brand {
     fn default() -> Self {
-        Brand { location_id: None, name: DEFAULT_NAME.into(), logo_path: None, accent: None }
+        Brand {
+            location_id: None,
+            name: DEFAULT_NAME.into(),
+            logo_path: None,
+            accent: None,
+            language: Language::default(),
+        }
     }
 }
 
@@ -150,6 +160,7 @@ impl Brand {
             name: location.display_name.clone().unwrap_or_else(|| location.name.clone()),
             logo_path: location.logo_tag.as_ref().map(|_| logo_path(location.id)),
             accent: location.accent,
+            language: location.language,
         }
     }
 }

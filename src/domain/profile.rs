@@ -184,6 +184,9 @@ pub struct Location {
     pub logo_tag: Option<String>,
     /// Members may write to each other through the directory's contact action.
     pub contact_relay: bool,
+    /// What its pages and mail speak to someone who chose no language and whose browser
+    /// names none Portico has.
+    pub language: crate::domain::language::Language,
 }
 
 /// One line of the profile switcher.

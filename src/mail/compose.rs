@@ -378,6 +378,7 @@ mod tests {
             name: "Canal Street Works".into(),
             logo_path: Some(crate::domain::brand::logo_path(7)),
             accent: Some(Accent::parse("#7a1f5c").expect("readable")),
+            language: Language::English,
         };
         let mail = with_public_url(
             &password_reset(

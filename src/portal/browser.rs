@@ -51,7 +51,7 @@ impl FromRequestParts<SharedState> for SignedIn {
         let (session, profile) =
             session::authenticate_with_profile(app, &token).await.map_err(|_| to_sign_in())?;
         super::brand::show_location(profile.location_id);
-        let browser = lang::of_browser(&parts.headers).unwrap_or_default();
+        let browser = lang::of_request(&parts.headers);
         let chosen = crate::service::profile::language(app, session.user_id)
             .await
             .map_err(|e| page::error(browser, &e))?;
@@ -83,7 +83,7 @@ impl FromRequest<SharedState> for GenuineForm {
             .map_err(IntoResponse::into_response)?;
         let posted = form::posted(pairs);
         if !form_is_genuine(app, &headers, posted.get(CSRF_FIELD).map(String::as_str)) {
-            return Err(page::refused(lang::of_browser(&headers).unwrap_or_default()));
+            return Err(page::refused(lang::of_request(&headers)));
         }
         Ok(GenuineForm(posted))
     }
@@ -102,7 +102,7 @@ impl FromRequest<SharedState> for GenuineUpload {
 
     async fn from_request(request: Request, app: &SharedState) -> Result<Self, Self::Rejection> {
         let headers = request.headers().clone();
-        let language = lang::of_browser(&headers).unwrap_or_default();
+        let language = lang::of_request(&headers);
         let turn =
             crate::service::photo::upload_turn(app).await.map_err(|error| page::error(language, &error))?;
         let bad = || {

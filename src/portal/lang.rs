@@ -1,6 +1,6 @@
 //! Which language a page speaks, and the words of an error in it. A signed-in member's
 //! saved choice wins (`SignedIn::lang`); otherwise the browser's `Accept-Language`; else
-//! the location's default, English for now (docs/PORTAL.md, "Languages").
+//! the default of the location whose brand the page shows (docs/PORTAL.md, "Languages").
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -14,15 +14,20 @@ use crate::service::{ServiceError, session};
 use crate::tr;
 use crate::web::SharedState;
 
-/// The language of a page shown before sign-in: the browser's.
+/// The language of a page shown before sign-in: the browser's, else the location's.
 pub struct Lang(pub Language);
 
 impl FromRequestParts<SharedState> for Lang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &SharedState) -> Result<Self, Self::Rejection> {
-        Ok(Lang(of_browser(&parts.headers).unwrap_or_default()))
+        Ok(Lang(of_request(&parts.headers)))
     }
+}
+
+/// The browser's language, else the default of the location the page is branded for.
+pub fn of_request(headers: &HeaderMap) -> Language {
+    of_browser(headers).unwrap_or_else(|| super::brand::shown().language)
 }
 
 /// The language `Accept-Language` prefers among those shipped.

@@ -13,7 +13,6 @@ use crate::domain::account::{self, INVITATION_LIFETIME, LINKS_PER_HOUR, NO_PASSW
 use crate::domain::audit::AuditKind;
 use crate::domain::brand::Brand;
 use crate::domain::fields::{self, email_digest, email_key};
-use crate::domain::language::Language;
 use crate::domain::password::{self, Owner};
 use crate::domain::profile::Location;
 use crate::domain::session::Session;
@@ -56,7 +55,7 @@ async fn send_reset(app: &AppState, email: &str, client: &ClientInfo) -> Service
     let link = app.settings.link(Purpose::PasswordReset.page(), &token);
     let now = app.clock.now();
     let mail = vec![compose::password_reset(
-        user.language.unwrap_or_default(),
+        user.language.unwrap_or(location.language),
         &user.email,
         &Brand::of(&location),
         &link,
@@ -147,7 +146,7 @@ async fn mail_sign_in_link(app: &AppState, email: &str) -> ServiceResult<()> {
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::SignIn.page(), &token);
     let mail = vec![compose::sign_in_link(
-        user.language.unwrap_or_default(),
+        user.language.unwrap_or(location.language),
         &user.email,
         &Brand::of(&location),
         &link,
@@ -287,8 +286,8 @@ pub async fn invite(app: &AppState, members: Vec<NewMember>) -> ServiceResult<Ve
         let token = token::generate(LINK_PREFIX);
         let link = app.settings.link(Purpose::Invitation.page(), &token);
         let brand = locations.iter().find(|l| l.id == member.location_id).map(Brand::of).unwrap_or_default();
-        // A new member has chosen no language yet: the location's default (English for now).
-        let language = Language::default();
+        // A new member has chosen no language yet: the location's default.
+        let language = brand.language;
         let mail = compose::invitation(
             language,
             &member.email,
@@ -324,7 +323,7 @@ pub async fn resend_invitation(app: &AppState, email: &str) -> ServiceResult<()>
     let token = token::generate(LINK_PREFIX);
     let link = app.settings.link(Purpose::Invitation.page(), &token);
     let mail = vec![compose::invitation(
-        user.language.unwrap_or_default(),
+        user.language.unwrap_or(location.language),
         &user.email,
         &user.full_name,
         &Brand::of(&location),
@@ -371,12 +370,12 @@ pub async fn request_email_change(
     // For an address another member holds, the same link is written, counted and voided as
     // for a free one, but already used: only its holder's notice is mailed. Status, body
     // and limits are the same either way, so nobody learns who holds an address.
-    let language = user.language.unwrap_or_default();
+    let language = user.language.unwrap_or(location.language);
     let brand = Brand::of(&location);
     let mail = if taken {
         // Its holder's language is not looked up: the answer must take the same time whether
         // the address is held or not. The location's default, then.
-        vec![compose::address_in_use(Language::default(), &new_email, &brand)]
+        vec![compose::address_in_use(brand.language, &new_email, &brand)]
     } else {
         let confirm_link = app.settings.link(Purpose::EmailChange.page(), &confirm);
         let undo_link = app.settings.link(Purpose::EmailRevert.page(), &undo);

@@ -53,8 +53,8 @@ pub async fn write(
         contact::message(form.message).map_err(|problem| ServiceError::Validation(problem.into()))?;
     let found = app.store.directory_profiles(location.id, &[recipient_id]).await?;
     let recipient = found.into_iter().next().ok_or(ServiceError::NotFound("member"))?.profile;
-    // The message is written in the recipient's language (English if they chose none).
-    let recipient_language = app.store.user(recipient.user_id).await?.language.unwrap_or_default();
+    // The message is written in the recipient's language (the location's if they chose none).
+    let recipient_language = app.store.user(recipient.user_id).await?.language.unwrap_or(location.language);
     let sender_listed = sender.active && sender.values.flag(Field::ProfileIsPublic);
     let relayed = Relayed {
         to: &recipient.email,

@@ -16,6 +16,7 @@ use crate::domain::catalogue::{Kind, Rule, Values};
 use crate::domain::country;
 use crate::domain::custom::CustomField;
 use crate::domain::fields::{self, email_digest, email_key};
+use crate::domain::language::Language;
 use crate::domain::password::{self, Owner, PasswordPolicy};
 use crate::domain::patch::{self, Editor, Field, ParseOptions, ProfilePatch, UnknownFields};
 use crate::domain::profile::{Location, Profile};
@@ -435,6 +436,8 @@ pub struct BrandChange {
     pub remove_logo: bool,
     /// Whether members may write to each other through the directory.
     pub contact_relay: Option<bool>,
+    /// The default language's code (`de`, `fr`, …).
+    pub language: Option<String>,
 }
 
 /// Changes a location's brand and contact relay. Everything is checked (the logo decoded)
@@ -461,7 +464,11 @@ pub async fn set_brand(app: &AppState, location_name: &str, change: BrandChange)
         None => None,
     };
     let contact_relay = change.contact_relay.unwrap_or(location.contact_relay);
-    let setting = LocationBrand { display_name, accent, contact_relay };
+    let language = match change.language.as_deref() {
+        Some(code) => default_language(code)?,
+        None => location.language,
+    };
+    let setting = LocationBrand { display_name, accent, contact_relay, language };
     app.store.set_location_brand(location.id, &setting).await?;
     if let Some(logo) = &logo {
         app.store.save_location_logo(location.id, logo, app.clock.now()).await?;
@@ -469,6 +476,18 @@ pub async fn set_brand(app: &AppState, location_name: &str, change: BrandChange)
         app.store.delete_location_logo(location.id).await?;
     }
     Ok(app.store.location(location.id).await?)
+}
+
+/// A language Portico ships, by its code; the refusal lists them.
+fn default_language(code: &str) -> ServiceResult<Language> {
+    Language::from_code(code).ok_or_else(|| {
+        let codes: Vec<&str> = Language::all().map(Language::code).collect();
+        ServiceError::Invalid(format!(
+            "the language must be one Portico speaks: {} (got {:?})",
+            codes.join(", "),
+            code.chars().take(20).collect::<String>()
+        ))
+    })
 }
 
 fn logo_problem(errors: &crate::domain::FieldErrors) -> String {

@@ -374,6 +374,7 @@ pub struct LocationBrand {
     pub display_name: Option<String>,
     pub accent: Option<Accent>,
     pub contact_relay: bool,
+    pub language: crate::domain::language::Language,
 }
 
 /// A message from one member to another through the directory, to relay only while the

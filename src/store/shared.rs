@@ -152,7 +152,7 @@ pub const LOCATION_COLUMNS: &str = "id, name, web_address, country_id, policy_mi
     policy_reject_common, policy_reject_personal, policy_require_digit, policy_require_upper, \
     policy_require_lower, policy_require_symbol, policy_min_score, ai_provider, ai_base_url, ai_model, \
     ai_api_key_env, ai_daily_cap, policy_require_two_step, display_name, accent, contact_relay, \
-    (select g.etag from location_logos g where g.location_id = locations.id)";
+    language, (select g.etag from location_logos g where g.location_id = locations.id)";
 
 pub fn location_from(row: &impl ColumnSource) -> StoreResult<Location> {
     let count = |index: usize| -> StoreResult<u32> { Ok(u32::try_from(row.int(index)?).unwrap_or(u32::MAX)) };
@@ -184,7 +184,8 @@ pub fn location_from(row: &impl ColumnSource) -> StoreResult<Location> {
         // Only a colour that passes the check now ever reaches a page, whatever is stored.
         accent: row.text(20)?.and_then(|text| Accent::parse(&text).ok()),
         contact_relay: row.flag(21)?,
-        logo_tag: row.text(22)?,
+        language: row.text(22)?.as_deref().and_then(Language::from_code).unwrap_or_default(),
+        logo_tag: row.text(23)?,
     })
 }
 
@@ -397,9 +398,10 @@ pub fn staff_key_from(row: &impl ColumnSource) -> StoreResult<StaffKey> {
 }
 
 pub const RENAME_LOCATION: &str = "update locations set name = $1 where id = $2";
-/// `$1` the display name, `$2` the accent, `$3` whether the contact relay is on, `$4` the location.
+/// `$1` the display name, `$2` the accent, `$3` whether the contact relay is on, `$4` the
+/// default language's code, `$5` the location.
 pub const SET_LOCATION_BRAND: &str =
-    "update locations set display_name = $1, accent = $2, contact_relay = $3 where id = $4";
+    "update locations set display_name = $1, accent = $2, contact_relay = $3, language = $4 where id = $5";
 /// `$1` the location, `$2` the JPEG, `$3` its tag, `$4` now.
 pub const SAVE_LOCATION_LOGO: &str = "insert into location_logos (location_id, jpeg, etag, updated_on) \
      values ($1, $2, $3, $4) on conflict (location_id) do update set jpeg = excluded.jpeg, \

@@ -159,10 +159,93 @@ async fn mail_and_the_configuration_carry_the_brand(backend: Backend) {
     assert_eq!(body["Features"]["ContactMembers"], true);
 }
 
+/// The newest mail queued for `email` (the outbox is written after the page answers).
+async fn last_subject(app: &TestApp, email: &str) -> String {
+    let key = portico::domain::fields::email_key(email);
+    for _ in 0..100 {
+        if let Some(mail) = app.state.store.outbox(Some(&key), 1).await.expect("outbox").pop() {
+            return mail.mail.subject;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no mail for {email}");
+}
+
+/// A location's default language speaks to whoever chose none and whose browser names none
+/// Portico has: its pages before and after sign-in and its mail; the browser's language
+/// comes before it and the member's choice before both; an unknown code changes nothing.
+async fn a_locations_default_language_speaks_when_nobody_chose(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, _) = two_locations(&app).await;
+    let german = BrandChange { language: Some("de".into()), ..BrandChange::default() };
+    let set = operator::set_brand(&app.state, "Canal Street", german).await.expect("language");
+    assert_eq!(set.language.code(), "de");
+    assert_eq!(set.display_name.as_deref(), Some("Canal Street Works"), "the rest of the brand kept");
+
+    let lang_of = |page: &Page| attribute(page, "html", "lang");
+    let mut browser = Browser::new(&app);
+    assert_eq!(lang_of(&browser.get("/signin").await).as_deref(), Some("de"), "no Accept-Language");
+    let mut french = Browser::new(&app);
+    french.language = Some("fr");
+    assert_eq!(lang_of(&french.get("/signin").await).as_deref(), Some("fr"), "the browser's first");
+    let mut klingon = Browser::new(&app);
+    klingon.language = Some("tlh, *;q=0");
+    assert_eq!(lang_of(&klingon.get("/signin").await).as_deref(), Some("de"), "a language not shipped");
+    let port = app.base.rsplit(':').next().expect("port").to_string();
+    let docks = page_with_host(&app, "/signin", &format!("dock-road.localhost:{port}")).await;
+    assert_eq!(lang_of(&docks).as_deref(), Some("en"), "another location keeps English");
+
+    app.add_member("ann@example.com", Some("Canal Street")).await;
+    app.add_member("dave@example.com", Some("Dock Road")).await;
+    browser.sign_in("ann@example.com", PASSWORD).await;
+    let (profile, csrf, _) = browser.profile().await;
+    assert_eq!(lang_of(&profile).as_deref(), Some("de"), "{}", profile.html);
+    let mut dave = Browser::new(&app);
+    dave.sign_in("dave@example.com", PASSWORD).await;
+    assert_eq!(
+        lang_of(&dave.get("/profile").await).as_deref(),
+        Some("en"),
+        "the member's location's default"
+    );
+
+    // Mail to a member who chose no language, asked for from a French browser: the location's.
+    let forgot = french.get("/forgot").await;
+    let anonymous = forgot.value_of("input[name=_csrf]").expect("csrf");
+    french.post("/forgot", &[("_csrf", &anonymous), ("Email", "ann@example.com")], &[]).await;
+    assert_eq!(last_subject(&app, "ann@example.com").await, "Canal Street Works: Passwort zurücksetzen");
+    let input = MemberInput {
+        email: "bob@example.com".into(),
+        password: None,
+        full_name: "Bob Marley".into(),
+        location: Some("Canal Street".into()),
+    };
+    operator::invite_member(&app.state, input).await.expect("invited");
+    assert_eq!(last_subject(&app, "bob@example.com").await, "Canal Street Works: Ihre Einladung");
+
+    // The member's own choice comes before the location's.
+    browser.post("/profile/language", &[("_csrf", &csrf), ("Language", "es")], &[]).await;
+    let (profile, _, _) = browser.profile().await;
+    assert_eq!(lang_of(&profile).as_deref(), Some("es"));
+
+    // An unknown code is refused by name, with the codes Portico has; nothing is changed.
+    let unknown = BrandChange {
+        display_name: Some("Renamed".into()),
+        language: Some("tlh".into()),
+        ..BrandChange::default()
+    };
+    let refused = operator::set_brand(&app.state, "Canal Street", unknown).await.expect_err("tlh");
+    assert_eq!(refused.status(), 400);
+    let said = refused.message();
+    assert!(said.contains("en, de, fr, es") && said.contains("\"tlh\""), "{said}");
+    let kept = app.state.store.location(set.id).await.expect("location");
+    assert_eq!((kept.display_name.as_deref(), kept.language.code()), (Some("Canal Street Works"), "de"));
+}
+
 every_store!(
     every_page_shows_its_locations_brand,
     a_hostile_display_name_is_text,
     mail_and_the_configuration_carry_the_brand,
+    a_locations_default_language_speaks_when_nobody_chose,
 );
 
 /// `portico location set` on a database of its own (the CLI is one code path for both stores).
@@ -236,4 +319,9 @@ fn portico_location_set_refuses_what_would_not_read_and_changes_nothing() {
     );
     let bad = portico(&["location", "set", "Canal Street", "--contact", "maybe"]);
     assert!(!bad.status.success(), "on or off only");
+    let german = listed(portico(&["location", "set", "Canal Street", "--language", "de"]));
+    assert!(german.contains("language de") && german.contains("writing to members on"), "{german}");
+    let unknown = portico(&["location", "set", "Canal Street", "--language", "xx"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("en, de, fr, es"));
 }

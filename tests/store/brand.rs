@@ -7,6 +7,7 @@
 use super::*;
 use portico::domain::brand::Accent;
 use portico::domain::contact::ContactAdmission;
+use portico::domain::language::Language;
 use portico::domain::photo::Photo;
 use portico::store::{ContactRelay, Erasure, LocationBrand, NewMail};
 
@@ -18,20 +19,26 @@ async fn a_location_keeps_its_brand_and_its_logo(backend: Backend) {
     let f = fixture(backend).await;
     let plain = f.store.location(f.location_id).await.expect("location");
     assert_eq!(
-        (plain.display_name, plain.accent, plain.logo_tag, plain.contact_relay),
-        (None, None, None, false),
+        (plain.display_name, plain.accent, plain.logo_tag, plain.contact_relay, plain.language),
+        (None, None, None, false, Language::English),
         "a new location has no brand of its own"
     );
     let brand = LocationBrand {
         display_name: Some("Canal Street Works".into()),
         accent: Some(Accent::parse("#7a1f5c").expect("readable")),
         contact_relay: true,
+        language: Language::German,
     };
     f.store.set_location_brand(f.location_id, &brand).await.expect("set");
     let branded = f.store.location(f.location_id).await.expect("location");
     assert_eq!(
-        (branded.display_name.as_deref(), branded.accent.map(|a| a.hex()), branded.contact_relay),
-        (Some("Canal Street Works"), Some("#7a1f5c".to_string()), true)
+        (
+            branded.display_name.as_deref(),
+            branded.accent.map(|a| a.hex()),
+            branded.contact_relay,
+            branded.language
+        ),
+        (Some("Canal Street Works"), Some("#7a1f5c".to_string()), true, Language::German)
     );
     assert_eq!(f.store.locations().await.expect("locations")[0], branded, "the list reads the same");
 
@@ -50,7 +57,10 @@ async fn a_location_keeps_its_brand_and_its_logo(backend: Backend) {
 
     f.store.set_location_brand(f.location_id, &LocationBrand::default()).await.expect("cleared");
     let cleared = f.store.location(f.location_id).await.expect("location");
-    assert_eq!((cleared.display_name, cleared.accent, cleared.contact_relay), (None, None, false));
+    assert_eq!(
+        (cleared.display_name, cleared.accent, cleared.contact_relay, cleared.language),
+        (None, None, false, Language::English)
+    );
     assert!(matches!(f.store.set_location_brand(999_999, &brand).await, Err(StoreError::NotFound)));
 }
 

@@ -12,6 +12,7 @@ pub async fn set(pool: &PgPool, location_id: i64, brand: &LocationBrand) -> Stor
         .bind(&brand.display_name)
         .bind(brand.accent.map(|accent| accent.hex()))
         .bind(brand.contact_relay)
+        .bind(brand.language.code())
         .bind(location_id)
         .execute(pool)
         .await?;

@@ -14,6 +14,7 @@ pub fn set(c: &Connection, location_id: i64, brand: &LocationBrand) -> StoreResu
         brand.display_name,
         accent,
         brand.contact_relay,
+        brand.language.code(),
         location_id
     ])?;
     if changed == 0 { Err(StoreError::NotFound) } else { Ok(()) }

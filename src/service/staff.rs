@@ -111,10 +111,8 @@ pub async fn list(app: &AppState, staff: &Staff, search: MemberSearch) -> Servic
         limit: size,
     };
     let found = app.store.find_members(&query).await?;
-    let mut profiles = Vec::with_capacity(found.rows.len());
-    for row in found.rows {
-        profiles.push(app.store.profile(row.profile_id).await?);
-    }
+    let ids: Vec<i64> = found.rows.iter().map(|row| row.profile_id).collect();
+    let profiles = app.store.profiles(&ids).await?;
     Ok(MemberList { profiles, total: found.total, page, size })
 }
 

@@ -713,6 +713,8 @@ pub trait Store: Send + Sync + 'static {
     async fn purge_expired(&self, purge: &Purge) -> StoreResult<()>;
 
     async fn profile(&self, profile_id: i64) -> StoreResult<Profile>;
+    /// The profiles of these ids that exist, in the order asked (one query for a page).
+    async fn profiles(&self, profile_ids: &[i64]) -> StoreResult<Vec<Profile>>;
     async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>>;
     /// Applies every change of one PATCH (and a password change) in one transaction, and
     /// records what changed in the history in the same transaction. A row whose values the

@@ -104,6 +104,14 @@ pub fn profile_from(row: &impl ColumnSource) -> StoreResult<Profile> {
 }
 
 /// A row of [`profile_columns`] followed by `p.profile_summary_html, p.profile_summary_render`.
+/// `found` in the order of `ids` (a query's `in` answers in an order of its own); an id
+/// asked twice is answered once.
+pub fn in_order_of<T>(ids: &[i64], found: Vec<T>, id_of: impl Fn(&T) -> i64) -> Vec<T> {
+    let mut by_id: std::collections::HashMap<i64, T> =
+        found.into_iter().map(|item| (id_of(&item), item)).collect();
+    ids.iter().filter_map(|id| by_id.remove(id)).collect()
+}
+
 pub fn directory_profile_from(row: &impl ColumnSource) -> StoreResult<DirectoryProfile> {
     let profile = profile_from(row)?;
     let html = row.text(PROFILE_COLUMNS)?;

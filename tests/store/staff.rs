@@ -82,6 +82,14 @@ async fn roles_are_one_per_location_and_scope_the_member_list(backend: Backend) 
         (vec!["ann@example.com".to_string()], 3),
         "the total on every page"
     );
+    // A page's profiles in one read, in the page's order; an id that is gone is left out.
+    let ids: Vec<i64> = first.rows.iter().map(|r| r.profile_id).chain([999_999]).collect();
+    let profiles = f.store.profiles(&ids).await.expect("profiles");
+    assert_eq!(profiles.len(), 2);
+    for (profile, id) in profiles.iter().zip(&ids) {
+        assert_eq!(profile, &f.store.profile(*id).await.expect("profile"), "the same as read alone");
+    }
+    assert!(f.store.profiles(&[]).await.expect("none").is_empty());
 
     f.store
         .set_user_active(bob.user_id, false, &event(&f, AuditKind::MemberSuspended, bob.user_id, None, None))

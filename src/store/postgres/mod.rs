@@ -530,6 +530,10 @@ impl Store for PostgresStore {
         profiles::profile(&self.pool, profile_id).await
     }
 
+    async fn profiles(&self, profile_ids: &[i64]) -> StoreResult<Vec<Profile>> {
+        profiles::profiles(&self.pool, profile_ids).await
+    }
+
     async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>> {
         profiles::profiles_of_user(&self.pool, user_id).await
     }

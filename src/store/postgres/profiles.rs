@@ -26,6 +26,16 @@ pub async fn profile(pool: &PgPool, profile_id: i64) -> StoreResult<Profile> {
     shared::profile_from(&row)
 }
 
+pub async fn profiles(pool: &PgPool, profile_ids: &[i64]) -> StoreResult<Vec<Profile>> {
+    let sql = format!(
+        "select {} from profiles p join users u on u.id = p.user_id where p.id = any($1)",
+        shared::profile_columns()
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(profile_ids).fetch_all(pool).await?;
+    let found = rows.iter().map(shared::profile_from).collect::<StoreResult<Vec<_>>>()?;
+    Ok(shared::in_order_of(profile_ids, found, |profile| profile.id))
+}
+
 async fn profile_in(c: &mut PgConnection, profile_id: i64) -> StoreResult<Profile> {
     let sql = format!(
         "select {} from profiles p join users u on u.id = p.user_id where p.id = $1",

@@ -519,6 +519,10 @@ impl Store for SqliteStore {
         self.readers.read(|c| profiles::profile(c, profile_id))
     }
 
+    async fn profiles(&self, profile_ids: &[i64]) -> StoreResult<Vec<Profile>> {
+        self.readers.read(|c| profiles::profiles(c, profile_ids))
+    }
+
     async fn profiles_of_user(&self, user_id: i64) -> StoreResult<Vec<ProfileSummary>> {
         self.readers.read(|c| profiles::profiles_of_user(c, user_id))
     }

@@ -27,6 +27,18 @@ pub fn profile(c: &Connection, profile_id: i64) -> StoreResult<Profile> {
     shared::profile_from(row)
 }
 
+/// The profiles of these ids that exist, in the order asked.
+pub fn profiles(c: &Connection, profile_ids: &[i64]) -> StoreResult<Vec<Profile>> {
+    let sql = format!(
+        "select {} from profiles p join users u on u.id = p.user_id where p.id in (select value from json_each(?1))",
+        shared::profile_columns()
+    );
+    let ids = serde_json::to_string(profile_ids).map_err(anyhow::Error::new)?;
+    let mut statement = c.prepare_cached(&sql)?;
+    let found = all_rows(statement.query([ids])?, |row| shared::profile_from(row))?;
+    Ok(shared::in_order_of(profile_ids, found, |profile| profile.id))
+}
+
 /// Those of the profiles that are public at the location, with their bios' HTML.
 pub fn public_profiles(
     c: &Connection,
